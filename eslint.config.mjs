@@ -1,0 +1,26 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const frameworks = ['@nestjs/*', 'typeorm', 'typeorm/*', 'type-graphql', 'graphql', 'graphql-*', '@apollo/*', 'onnxruntime-node', 'onnxruntime-*', 'pg', 'better-sqlite3'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.device/**', 'data/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-declaration-merging': 'off',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // House rule 1: libs are plain TypeScript.
+    files: ['libs/**/*.ts'],
+    ignores: ['libs/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: frameworks, message: 'libs/ are plain TypeScript: no framework imports (HOUSE_STYLE rule 1).' }] }],
+    },
+  },
+);

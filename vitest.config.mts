@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// SWC gives the decorator metadata that Nest, type-graphql and TypeORM need (esbuild does not emit it).
+export default defineConfig({
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  resolve: {
+    alias: {
+      '@podium/metrics': resolve(import.meta.dirname, 'libs/metrics/src/index.ts'),
+      '@podium/registry': resolve(import.meta.dirname, 'libs/registry/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'bench/**/*.spec.ts'],
+    exclude: ['**/node_modules/**', 'dist/**', '.device/**'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+    passWithNoTests: true,
+  },
+});
