@@ -6,10 +6,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: {
-    alias: {
-      '@podium/metrics': resolve(import.meta.dirname, 'libs/metrics/src/index.ts'),
-      '@podium/registry': resolve(import.meta.dirname, 'libs/registry/src/index.ts'),
-    },
+    alias: [
+      { find: '@podium/metrics', replacement: resolve(import.meta.dirname, 'libs/metrics/src/index.ts') },
+      { find: '@podium/registry', replacement: resolve(import.meta.dirname, 'libs/registry/src/index.ts') },
+      // One graphql realm: type-graphql loads graphql's CommonJS entry, so the tests must too.
+      { find: /^graphql$/, replacement: resolve(import.meta.dirname, 'node_modules/graphql/index.js') },
+    ],
   },
   test: {
     include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'bench/**/*.spec.ts'],

@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import type { AppConfig } from './config/app-config';
+import { CoreModule } from './core/core.module';
+import { HealthResolver } from './health/health.resolver';
+
+/** Feature modules are listed here (each provides its resolvers and services). */
+export const FEATURE_MODULES: DynamicModule['imports'] = [];
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(config), AuthModule, ...(FEATURE_MODULES ?? [])],
+      providers: [HealthResolver],
+    };
+  }
+}

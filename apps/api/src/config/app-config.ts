@@ -1,0 +1,104 @@
+// The api's configuration: parsed and validated once at boot; process.env is read nowhere else (HOUSE_STYLE rule 9).
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+
+export type AuthMode = 'local' | 'token' | 'disabled';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL URL; when absent the embedded SQLite file `<dataDir>/podium.sqlite` is used. */
+  databaseUrl?: string;
+  sqlitePath: string;
+  redisUrl?: string;
+  corsOrigins: string[];
+  authMode: AuthMode;
+  introspection: boolean;
+  artifactMaxBytes: number;
+  bodyLimitBytes: number;
+  maxQueryDepth: number;
+  maxQueryComplexity: number;
+  mutationRateLimitPerMinute: number;
+  /** Start one local gpu-worker beside the api (embedded default). */
+  localWorker: boolean;
+  /** Register the demo COCO128 dataset on first start. */
+  seedDemo: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+function int(env: NodeJS.ProcessEnv, key: string, def: number, problems: string[], min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${key} must be an integer in [${min}, ${max}], got "${raw}"`);
+    return def;
+  }
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, key: string, def: boolean, problems: string[]): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  problems.push(`${key} must be a boolean (true/false), got "${raw}"`);
+  return def;
+}
+
+/** Parses the environment into an AppConfig, listing every bad key in one ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const problems: string[] = [];
+  const port = int(env, 'PORT', 4000, problems, 0, 65535);
+  const host = env.HOST || env.PODIUM_HOST || '127.0.0.1';
+  if (host !== 'localhost' && host !== '0.0.0.0' && host !== '::' && !isIP(host)) problems.push(`HOST must be an IP address or localhost, got "${host}"`);
+  const dataDir = resolve(env.PODIUM_DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push(`DATABASE_URL must be a postgres:// URL, got "${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}"`);
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// URL`);
+  const rawAuth = (env.PODIUM_AUTH || '').toLowerCase();
+  let authMode: AuthMode;
+  if (rawAuth === '') authMode = isLoopbackHost(host) ? 'local' : 'token';
+  else if (rawAuth === 'local' || rawAuth === 'token' || rawAuth === 'disabled') authMode = rawAuth;
+  else {
+    problems.push(`PODIUM_AUTH must be one of local, token, disabled, got "${rawAuth}"`);
+    authMode = 'token';
+  }
+  const corsOrigins = (env.PODIUM_CORS_ORIGINS ?? 'https://studio.apollographql.com').split(',').map((s) => s.trim()).filter(Boolean);
+  const config: AppConfig = {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    sqlitePath: resolve(dataDir, 'podium.sqlite'),
+    redisUrl,
+    corsOrigins,
+    authMode,
+    introspection: bool(env, 'PODIUM_INTROSPECTION', true, problems),
+    artifactMaxBytes: int(env, 'PODIUM_ARTIFACT_MAX_BYTES', 2 * 1024 ** 3, problems, 1),
+    bodyLimitBytes: int(env, 'PODIUM_BODY_LIMIT_BYTES', 2 * 1024 ** 2, problems, 1024),
+    maxQueryDepth: int(env, 'PODIUM_MAX_QUERY_DEPTH', 12, problems, 1),
+    maxQueryComplexity: int(env, 'PODIUM_MAX_QUERY_COMPLEXITY', 5000, problems, 1),
+    mutationRateLimitPerMinute: int(env, 'PODIUM_MUTATION_RATE_LIMIT', 6000, problems, 1),
+    localWorker: bool(env, 'PODIUM_LOCAL_WORKER', true, problems),
+    seedDemo: bool(env, 'PODIUM_SEED_DEMO', true, problems),
+    logLevel: env.LOG_LEVEL || 'info',
+    ...overrides,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,61 @@
+// Builds the TypeORM data sources: the SQLite file (WAL, durable commits) by default, PostgreSQL when DATABASE_URL is set.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export function dialectOf(config: Pick<AppConfig, 'databaseUrl'>): Dialect {
+  return config.databaseUrl ? 'postgres' : 'sqlite';
+}
+
+function sqliteOptions(path: string, readonly: boolean): DataSourceOptions {
+  return {
+    type: 'better-sqlite3',
+    database: path,
+    entities: ENTITIES,
+    migrations: readonly ? [] : SQLITE_MIGRATIONS,
+    synchronize: false,
+    readonly,
+    // WAL lets the read connection see only committed data while the writer holds a transaction;
+    // synchronous=FULL makes a commit durable before it is acknowledged.
+    prepareDatabase: (db: any) => {
+      if (!readonly) db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 10000');
+      db.pragma('foreign_keys = ON');
+    },
+  } as DataSourceOptions;
+}
+
+export function postgresOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: POSTGRES_MIGRATIONS,
+    synchronize: false,
+    extra: { max: 20 },
+  };
+}
+
+/** The writer (runs the migrations) and a reader; on PostgreSQL both are the same pool. */
+export async function openDataSources(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>): Promise<{ writer: DataSource; reader: DataSource }> {
+  if (config.databaseUrl) {
+    const ds = new DataSource(postgresOptions(config.databaseUrl));
+    await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    return { writer: ds, reader: ds };
+  }
+  mkdirSync(dirname(config.sqlitePath), { recursive: true });
+  const writer = new DataSource(sqliteOptions(config.sqlitePath, false));
+  await writer.initialize();
+  await writer.runMigrations({ transaction: 'each' });
+  const reader = new DataSource(sqliteOptions(config.sqlitePath, true));
+  await reader.initialize();
+  return { writer, reader };
+}

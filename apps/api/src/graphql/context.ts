@@ -1,0 +1,26 @@
+// The per-operation context: who is calling, and the request's DataLoaders (created lazily, one per name).
+import DataLoader from 'dataloader';
+import type { Identity } from '../auth/roles';
+
+export interface GraphqlContext {
+  identity: Identity | null;
+  /** Why there is no identity (shown by the auth checker), e.g. "no Authorization header". */
+  authProblem?: string;
+  loaders: Map<string, DataLoader<any, any>>;
+  /** Set on graphql-ws operations. */
+  connectionId?: string;
+}
+
+export function newContext(identity: Identity | null, authProblem?: string): GraphqlContext {
+  return { identity, authProblem, loaders: new Map() };
+}
+
+/** The request-scoped loader registered under `name` (HOUSE_STYLE rule 4: field resolvers batch through DataLoader). */
+export function loader<K, V>(ctx: GraphqlContext, name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
+  let l = ctx.loaders.get(name);
+  if (!l) {
+    l = new DataLoader<K, V>(batch, { maxBatchSize: 1000 });
+    ctx.loaders.set(name, l);
+  }
+  return l as DataLoader<K, V>;
+}
