@@ -1,0 +1,97 @@
+// The worker's view of the api: GraphQL over HTTP (fetch) and graphql-ws, with the worker token on both.
+import { createClient, type Client } from 'graphql-ws';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import WebSocket from 'ws';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export class ApiClient {
+  private ws?: Client;
+
+  constructor(
+    readonly apiUrl: string,
+    private readonly token: string,
+  ) {}
+
+  private headers(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
+  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await fetch(new URL('/graphql', this.apiUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...this.headers() },
+      body: JSON.stringify({ query, variables }),
+    });
+    let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+    try {
+      body = (await res.json()) as typeof body;
+    } catch {
+      throw new ApiError(`api answered HTTP ${res.status} without JSON`, 'HTTP_ERROR');
+    }
+    if (body.errors?.length) {
+      const e = body.errors[0];
+      throw new ApiError(e.message, e.extensions?.code);
+    }
+    if (!body.data) throw new ApiError(`api answered HTTP ${res.status} without data`, 'HTTP_ERROR');
+    return body.data;
+  }
+
+  /** Downloads `path` (an api route) to `target`, checking the sha256 when given; nothing is left behind on failure. */
+  async download(path: string, target: string, sha256?: string): Promise<string> {
+    const res = await fetch(new URL(path, this.apiUrl), { headers: this.headers() });
+    if (!res.ok || !res.body) throw new ApiError(`GET ${path} failed: HTTP ${res.status} ${await res.text().catch(() => '')}`.trim(), 'DOWNLOAD_FAILED');
+    const tmp = `${target}.part-${process.pid}-${Date.now()}`;
+    const hash = createHash('sha256');
+    const tap = new Transform({
+      transform(chunk, _enc, cb) {
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(Readable.fromWeb(res.body as any), tap, createWriteStream(tmp));
+      const digest = hash.digest('hex');
+      if (sha256 && digest !== sha256) throw new ApiError(`GET ${path}: sha256 ${digest} does not match the expected ${sha256}`, 'DOWNLOAD_FAILED');
+      await rename(tmp, target);
+      return digest;
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /** Calls `onSignal` for every event of a subscription; reconnects by itself (the agent also polls). */
+  subscribe(query: string, onSignal: () => void): () => void {
+    if (!this.ws) {
+      this.ws = createClient({
+        url: new URL('/graphql', this.apiUrl).toString().replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: this.token ? { authorization: `Bearer ${this.token}` } : {},
+        retryAttempts: Number.POSITIVE_INFINITY,
+        shouldRetry: () => true,
+        retryWait: async (retries) => new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(retries, 6)))),
+        lazy: false,
+      });
+      this.ws.on('error', () => undefined);
+    }
+    return this.ws.subscribe({ query }, { next: () => onSignal(), error: () => undefined, complete: () => undefined });
+  }
+
+  async close(): Promise<void> {
+    await this.ws?.dispose();
+    this.ws = undefined;
+  }
+}

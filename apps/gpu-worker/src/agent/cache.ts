@@ -1,0 +1,59 @@
+// The worker's local cache: models by sha256, datasets by digest (downloaded once, extracted once).
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { extract } from 'tar';
+import type { ApiClient } from './api-client';
+import type { JobClaim } from './protocol';
+
+export class WorkerCache {
+  private inflight = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly root: string,
+    private readonly api: ApiClient,
+  ) {}
+
+  /** Path of the model file, downloaded (and sha256-checked) unless already cached. */
+  model(claim: JobClaim): Promise<string> {
+    const target = join(this.root, 'models', `${claim.modelSha256}.onnx`);
+    return this.once(target, async () => {
+      await mkdir(join(this.root, 'models'), { recursive: true });
+      await this.api.download(claim.modelUrl, target, claim.modelSha256);
+    });
+  }
+
+  /** Folder holding the extracted dataset archive. */
+  dataset(claim: JobClaim): Promise<string> {
+    const dir = join(this.root, 'datasets', claim.dataset.digest);
+    return this.once(dir, async () => {
+      const work = `${dir}.part-${process.pid}`;
+      await rm(work, { recursive: true, force: true });
+      await mkdir(work, { recursive: true });
+      const archive = join(work, '..', `${claim.dataset.digest}.tar.part-${process.pid}`);
+      try {
+        await this.api.download(claim.dataset.archiveUrl, archive);
+        // The archive is the api's normalised tar: plain files only, relative paths.
+        await extract({ file: archive, cwd: work, strict: true, filter: (p, entry) => !p.includes('..') && (entry as any).type !== 'SymbolicLink' });
+        await writeFile(join(work, '.complete'), claim.dataset.digest);
+        await rm(dir, { recursive: true, force: true });
+        await rename(work, dir);
+      } finally {
+        await rm(archive, { force: true });
+        await rm(work, { recursive: true, force: true });
+      }
+    }, join(dir, '.complete'));
+  }
+
+  private once(target: string, fetchIt: () => Promise<void>, marker = target): Promise<string> {
+    if (existsSync(marker)) return Promise.resolve(target);
+    let p = this.inflight.get(target);
+    if (!p) {
+      p = fetchIt()
+        .then(() => target)
+        .finally(() => this.inflight.delete(target));
+      this.inflight.set(target, p);
+    }
+    return p;
+  }
+}

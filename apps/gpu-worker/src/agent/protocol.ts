@@ -1,0 +1,76 @@
+// The job protocol's operations, as the api exposes them to WORKER tokens.
+export const REGISTER_WORKER = /* GraphQL */ `
+  mutation RegisterWorker($input: RegisterWorkerInput!) {
+    registerWorker(input: $input) { id name }
+  }
+`;
+
+export const CLAIM_JOB = /* GraphQL */ `
+  mutation ClaimEvaluationJob($input: ClaimEvaluationJobInput!) {
+    claimEvaluationJob(input: $input) {
+      attempt
+      leaseExpiresAt
+      modelUrl
+      modelSha256
+      job { id imgsz conf iou maxDet classes batch executionProvider epoch }
+      dataset { name version digest format classNames archiveUrl imagesDir labelsDir annotationsPath }
+    }
+  }
+`;
+
+export const HEARTBEAT = /* GraphQL */ `
+  mutation HeartbeatEvaluationJob($input: HeartbeatEvaluationJobInput!) {
+    heartbeatEvaluationJob(input: $input) { leaseExpiresAt cancelRequested }
+  }
+`;
+
+export const COMPLETE = /* GraphQL */ `
+  mutation CompleteEvaluationJob($input: CompleteEvaluationJobInput!) {
+    completeEvaluationJob(input: $input) { id status }
+  }
+`;
+
+export const FAIL = /* GraphQL */ `
+  mutation FailEvaluationJob($input: FailEvaluationJobInput!) {
+    failEvaluationJob(input: $input) { id status }
+  }
+`;
+
+export const RELEASE = /* GraphQL */ `
+  mutation ReleaseEvaluationJob($input: ReleaseEvaluationJobInput!) {
+    releaseEvaluationJob(input: $input) { id status }
+  }
+`;
+
+export const JOB_QUEUED = /* GraphQL */ `
+  subscription { evaluationJobQueued { jobId } }
+`;
+
+export interface JobClaim {
+  attempt: number;
+  leaseExpiresAt: string;
+  modelUrl: string;
+  modelSha256: string;
+  job: {
+    id: string;
+    imgsz: number;
+    conf: number;
+    iou: number;
+    maxDet: number;
+    classes: number[] | null;
+    batch: number | null;
+    executionProvider: 'AUTO' | 'CUDA' | 'CPU';
+    epoch: number | null;
+  };
+  dataset: {
+    name: string;
+    version: number;
+    digest: string;
+    format: 'YOLO' | 'COCO';
+    classNames: string[];
+    archiveUrl: string;
+    imagesDir: string;
+    labelsDir: string | null;
+    annotationsPath: string | null;
+  };
+}
