@@ -27,8 +27,8 @@ export function computeLetterbox(width: number, height: number, size: number, pa
   const resizedHeight = Math.max(1, Math.round(height * gain));
   const dw = (size - resizedWidth) / 2;
   const dh = (size - resizedHeight) / 2;
-  const left = Math.round(dw - 0.1);
-  const top = Math.round(dh - 0.1);
+  const left = Math.max(0, Math.round(dw - 0.1));
+  const top = Math.max(0, Math.round(dh - 0.1));
   return { gain, resizedWidth, resizedHeight, left, top, right: size - resizedWidth - left, bottom: size - resizedHeight - top };
 }
 

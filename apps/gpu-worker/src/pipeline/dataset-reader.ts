@@ -1,0 +1,133 @@
+/**
+ * Lists a dataset's images with their ground truth, paired by image: YOLO label folders (normalised `cls xc yc w h`
+ * rows; an image without a label file is a background, a label file without an image is an orphan and ignored) or
+ * a COCO instances json (categories sorted by id give the 0-based class index, as Ultralytics' COCO-80 mapping).
+ * YOLO boxes are turned into pixels once the image is decoded and its size known.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { WorkerError } from '../errors/worker-error';
+import type { GroundTruth } from './metrics-adapter';
+
+export type DatasetSpec =
+  | { format: 'YOLO'; imagesDir: string; labelsDir: string; classNames?: string[] }
+  | { format: 'COCO'; imagesDir: string; annotationsPath: string };
+
+export interface DatasetItem {
+  imageId: string;
+  file: string;
+  /** Builds the ground truth in original pixels once width and height are known. */
+  groundTruth(width: number, height: number): GroundTruth;
+}
+
+export interface Dataset {
+  items: DatasetItem[];
+  classNames?: string[];
+  /** Number of classes the dataset defines (names or categories), or the highest label index + 1 without names. */
+  numClasses: number;
+  /** True when numClasses is only a lower bound taken from the labels. */
+  numClassesIsLowerBound: boolean;
+}
+
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff']);
+
+export function readDataset(spec: DatasetSpec): Dataset {
+  return spec.format === 'YOLO' ? readYolo(spec) : readCoco(spec);
+}
+
+function listImages(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new WorkerError('DATASET_INVALID', `images directory ${dir} does not exist`);
+  const files = readdirSync(dir).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())).sort();
+  if (files.length === 0) throw new WorkerError('DATASET_INVALID', `images directory ${dir} holds no images`);
+  return files;
+}
+
+function readYolo(spec: Extract<DatasetSpec, { format: 'YOLO' }>): Dataset {
+  const files = listImages(spec.imagesDir);
+  if (!existsSync(spec.labelsDir)) throw new WorkerError('DATASET_INVALID', `labels directory ${spec.labelsDir} does not exist`);
+  let maxClass = -1;
+  const items = files.map((file): DatasetItem => {
+    const stem = basename(file, extname(file));
+    const labelPath = join(spec.labelsDir, `${stem}.txt`);
+    const rows = existsSync(labelPath) ? parseYoloLabels(labelPath) : { classes: new Int32Array(0), xywh: new Float64Array(0) };
+    for (const c of rows.classes) maxClass = Math.max(maxClass, c);
+    return {
+      imageId: stem,
+      file: join(spec.imagesDir, file),
+      groundTruth: (width, height) => {
+        const boxes = new Float64Array(rows.xywh.length);
+        for (let i = 0; i < rows.xywh.length; i += 4) {
+          const [xc, yc, w, h] = [rows.xywh[i] * width, rows.xywh[i + 1] * height, rows.xywh[i + 2] * width, rows.xywh[i + 3] * height];
+          boxes[i] = xc - w / 2;
+          boxes[i + 1] = yc - h / 2;
+          boxes[i + 2] = xc + w / 2;
+          boxes[i + 3] = yc + h / 2;
+        }
+        return { boxes, classes: rows.classes };
+      },
+    };
+  });
+  const names = spec.classNames;
+  return { items, classNames: names, numClasses: names ? names.length : maxClass + 1, numClassesIsLowerBound: !names };
+}
+
+export function parseYoloLabels(path: string): { classes: Int32Array; xywh: Float64Array } {
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
+  const classes: number[] = [];
+  const xywh: number[] = [];
+  lines.forEach((line, i) => {
+    const text = line.trim();
+    if (!text) return;
+    const parts = text.split(/\s+/).map(Number);
+    // Segment rows (cls x1 y1 x2 y2 …) have an odd count above 5; boxes are the 5-column rows.
+    if (parts.length !== 5 || parts.some((v) => !Number.isFinite(v)) || !Number.isInteger(parts[0]) || parts[0] < 0) {
+      throw new WorkerError('DATASET_INVALID', `${path}:${i + 1}: malformed label row "${text}" (expected: class xc yc w h)`);
+    }
+    classes.push(parts[0]);
+    xywh.push(parts[1], parts[2], parts[3], parts[4]);
+  });
+  return { classes: Int32Array.from(classes), xywh: Float64Array.from(xywh) };
+}
+
+interface CocoJson {
+  images: { id: number; file_name: string; width: number; height: number }[];
+  annotations: { image_id: number; category_id: number; bbox: [number, number, number, number]; iscrowd?: number; area?: number }[];
+  categories: { id: number; name: string }[];
+}
+
+function readCoco(spec: Extract<DatasetSpec, { format: 'COCO' }>): Dataset {
+  let json: CocoJson;
+  try {
+    json = JSON.parse(readFileSync(spec.annotationsPath, 'utf8')) as CocoJson;
+  } catch (error) {
+    throw new WorkerError('DATASET_INVALID', `${spec.annotationsPath}: not a readable COCO json (${(error as Error).message})`);
+  }
+  if (!Array.isArray(json.images) || !Array.isArray(json.annotations) || !Array.isArray(json.categories)) {
+    throw new WorkerError('DATASET_INVALID', `${spec.annotationsPath}: a COCO json needs images, annotations and categories`);
+  }
+  const categories = [...json.categories].sort((a, b) => a.id - b.id);
+  const classOf = new Map(categories.map((c, i) => [c.id, i]));
+  const byImage = new Map<number, CocoJson['annotations']>();
+  for (const a of json.annotations) {
+    if (!classOf.has(a.category_id)) throw new WorkerError('DATASET_INVALID', `${spec.annotationsPath}: annotation on image ${a.image_id} has unknown category ${a.category_id}`);
+    const list = byImage.get(a.image_id) ?? [];
+    list.push(a);
+    byImage.set(a.image_id, list);
+  }
+  const items = [...json.images]
+    .sort((a, b) => a.id - b.id)
+    .map((image): DatasetItem => {
+      const anns = byImage.get(image.id) ?? [];
+      const boxes = new Float64Array(anns.length * 4);
+      anns.forEach((a, i) => boxes.set([a.bbox[0], a.bbox[1], a.bbox[0] + a.bbox[2], a.bbox[1] + a.bbox[3]], 4 * i));
+      const gt: GroundTruth = {
+        boxes,
+        classes: Int32Array.from(anns, (a) => classOf.get(a.category_id)!),
+        iscrowd: Uint8Array.from(anns, (a) => (a.iscrowd ? 1 : 0)),
+        areas: Float64Array.from(anns, (a) => a.area ?? a.bbox[2] * a.bbox[3]),
+      };
+      return { imageId: String(image.id), file: join(spec.imagesDir, image.file_name), groundTruth: () => gt };
+    });
+  if (items.length === 0) throw new WorkerError('DATASET_INVALID', `${spec.annotationsPath} lists no images`);
+  return { items, classNames: categories.map((c) => c.name), numClasses: categories.length, numClassesIsLowerBound: false };
+}

@@ -1,0 +1,47 @@
+/**
+ * Decode + letterbox with sharp (libvips on the libuv pool, off the main thread): the result is the model input's
+ * uint8 HWC RGB bytes, ready for the fused graph; no per-pixel JavaScript.
+ */
+import sharp from 'sharp';
+import { computeLetterbox, type Letterbox, type PadMode } from './letterbox';
+
+export interface DecodedImage {
+  readonly width: number;
+  readonly height: number;
+  readonly letterbox: Letterbox;
+  /** size × size × 3 bytes, RGB. */
+  readonly pixels: Buffer;
+}
+
+const PAD = { r: 114, g: 114, b: 114 };
+
+let configured = false;
+
+/**
+ * Many images are decoded at once, so each libvips pipeline gets one thread and the parallelism comes from the
+ * libuv pool (sized from UV_THREADPOOL_SIZE, see thread-pool-size.ts); the operation cache only costs memory here.
+ */
+export function configureSharp(): void {
+  if (configured) return;
+  configured = true;
+  sharp.concurrency(1);
+  sharp.cache(false);
+}
+
+export async function decodeLetterboxed(source: string | Buffer, size: number, pad: PadMode): Promise<DecodedImage> {
+  const meta = await sharp(source).metadata();
+  if (!meta.width || !meta.height) throw new Error('no image dimensions in the header');
+  const { width, height } = meta;
+  const letterbox = computeLetterbox(width, height, size, pad);
+  const { data, info } = await sharp(source, { failOn: 'error' })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .resize(letterbox.resizedWidth, letterbox.resizedHeight, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false })
+    .extend({ top: letterbox.top, bottom: letterbox.bottom, left: letterbox.left, right: letterbox.right, background: PAD })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== size || info.height !== size || info.channels !== 3) {
+    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${size}×${size}×3`);
+  }
+  return { width, height, letterbox, pixels: data };
+}

@@ -1,0 +1,77 @@
+/** The pipeline's public contract: what the agent passes in and gets back. */
+import type { DatasetSpec } from './dataset-reader';
+import type { OperatingPoint } from './metrics-adapter';
+
+export type ExecutionProviderRequest = 'AUTO' | 'CUDA' | 'CPU';
+
+export interface EvaluationProgress {
+  done: number;
+  total: number;
+  imagesPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface EvaluationOptions {
+  modelPath: string;
+  dataset: DatasetSpec;
+  imgsz: number;
+  conf: number;
+  iou: number;
+  maxDet: number;
+  classes?: number[];
+  batch?: number;
+  executionProvider: ExecutionProviderRequest;
+  deviceId?: number;
+  family?: 'auto' | 'yolov8' | 'yolov5' | 'yolox';
+  /** Fuse pre/post-processing into the graph; defaults to true when the graph is recognised. */
+  fuse?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: EvaluationProgress) => void;
+}
+
+export interface SweepPoint {
+  conf: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export interface EvaluationResult {
+  map50: number;
+  map50_95: number;
+  map75: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  bestConfidence: number;
+  fitness: number;
+  perClass: unknown[];
+  /** pycocotools-style numbers, computed on the same YOLO-paired ground truth (crowd flags only with COCO input). */
+  coco: { ap: number; ap50: number; ap75: number; ar100: number; stats: Record<string, number> };
+  thresholdSweep: { iou: number; points: SweepPoint[] }[];
+  bestOperatingPoint: SweepPoint & { iou: number };
+  prCurve: unknown;
+  f1Curve: unknown;
+  executionProvider: 'CUDA' | 'CPU';
+  device: string;
+  fallbackReason?: string;
+  imagesPerSecond: number;
+  imagesEvaluated: number;
+  skippedImages: number;
+  skipped: { file: string; reason: string }[];
+  /** How it ran, for logs and benchmarks. */
+  run: {
+    family: string;
+    fused: boolean;
+    batch: number;
+    imgsz: number;
+    wallSeconds: number;
+    sessionLoadSeconds: number;
+    inferenceSeconds: number;
+    postSeconds: number;
+  };
+}
+
+export function toSweepPoint(point: OperatingPoint): SweepPoint {
+  return { conf: point.confidence, precision: point.precision, recall: point.recall, f1: point.f1 };
+}

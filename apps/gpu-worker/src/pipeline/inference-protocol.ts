@@ -1,0 +1,30 @@
+/** Messages between the pipeline and its inference thread. */
+export type ProviderName = 'CUDA' | 'CPU';
+
+export interface InferenceInit {
+  modelBytes: Uint8Array;
+  provider: ProviderName;
+  deviceId: number;
+  inputName: string;
+  /** For the unfused graph: convert uint8 HWC RGB to float NCHW in the thread. */
+  hostPreprocess?: { channels: 'RGB' | 'BGR'; scale: number };
+  intraOpThreads?: number;
+}
+
+export interface InferenceRequest {
+  id: number;
+  pixels: Uint8Array;
+  batch: number;
+  imgsz: number;
+}
+
+export interface OutputTensor {
+  data: Float32Array | Int32Array;
+  dims: number[];
+}
+
+export type InferenceReply =
+  | { type: 'ready' }
+  | { type: 'init-failed'; message: string }
+  | { type: 'result'; id: number; outputs: Record<string, OutputTensor>; runMs: number }
+  | { type: 'run-failed'; id: number; message: string };

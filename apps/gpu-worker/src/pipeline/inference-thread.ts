@@ -1,0 +1,78 @@
+/** worker_thread entry: owns one onnxruntime session so `session.run` never blocks the pipeline's event loop. */
+import { parentPort } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { InferenceInit, InferenceReply, InferenceRequest, OutputTensor } from './inference-protocol';
+
+let session: ort.InferenceSession | undefined;
+let init: InferenceInit | undefined;
+
+const port = parentPort!;
+const reply = (message: InferenceReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+port.on('message', (message: { type: 'init'; init: InferenceInit } | { type: 'run'; request: InferenceRequest } | { type: 'close' }) => {
+  if (message.type === 'init') void start(message.init);
+  else if (message.type === 'run') void run(message.request);
+  else void close();
+});
+
+async function start(options: InferenceInit): Promise<void> {
+  init = options;
+  const executionProviders: ort.InferenceSession.ExecutionProviderConfig[] =
+    options.provider === 'CUDA' ? [{ name: 'cuda', deviceId: options.deviceId }] : ['cpu'];
+  try {
+    session = await ort.InferenceSession.create(options.modelBytes, {
+      executionProviders,
+      graphOptimizationLevel: 'all',
+      ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    });
+    reply({ type: 'ready' });
+  } catch (error) {
+    reply({ type: 'init-failed', message: (error as Error).message });
+  }
+}
+
+async function run(request: InferenceRequest): Promise<void> {
+  try {
+    const { batch, imgsz } = request;
+    const feed = init!.hostPreprocess
+      ? new ort.Tensor('float32', toNchwFloat(request.pixels, batch, imgsz, init!.hostPreprocess), [batch, 3, imgsz, imgsz])
+      : new ort.Tensor('uint8', request.pixels, [batch, imgsz, imgsz, 3]);
+    const started = performance.now();
+    const results = await session!.run({ [init!.inputName]: feed });
+    const runMs = performance.now() - started;
+    const outputs: Record<string, OutputTensor> = {};
+    const transfer: ArrayBuffer[] = [];
+    for (const [name, tensor] of Object.entries(results)) {
+      // Copy out of ORT's buffer so it can be transferred (an external buffer cannot be detached).
+      const data = (tensor.data as Float32Array | Int32Array).slice();
+      outputs[name] = { data, dims: [...tensor.dims] };
+      transfer.push(data.buffer as ArrayBuffer);
+    }
+    reply({ type: 'result', id: request.id, outputs, runMs }, transfer);
+  } catch (error) {
+    reply({ type: 'run-failed', id: request.id, message: (error as Error).message });
+  }
+}
+
+/** Only for graphs the rewrite did not fuse: the per-pixel loop runs here, never on the pipeline's thread. */
+function toNchwFloat(pixels: Uint8Array, batch: number, imgsz: number, pre: { channels: 'RGB' | 'BGR'; scale: number }): Float32Array {
+  const plane = imgsz * imgsz;
+  const out = new Float32Array(batch * 3 * plane);
+  const order = pre.channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  for (let b = 0; b < batch; b++) {
+    const src = b * plane * 3;
+    const dst = b * plane * 3;
+    for (let c = 0; c < 3; c++) {
+      const from = order[c];
+      const o = dst + c * plane;
+      for (let p = 0; p < plane; p++) out[o + p] = pixels[src + 3 * p + from] * pre.scale;
+    }
+  }
+  return out;
+}
+
+async function close(): Promise<void> {
+  await session?.release();
+  session = undefined;
+  port.close();
+}
