@@ -56,7 +56,7 @@ class Parser {
     private readonly input: string,
   ) {}
 
-  private get peek(): Token {
+  private cur(): Token {
     return this.tokens[this.i];
   }
 
@@ -74,12 +74,12 @@ class Parser {
   }
 
   expectEnd(expected: string): void {
-    if (this.peek.type !== 'eof') this.fail(this.peek, expected);
+    if (this.cur().type !== 'eof') this.fail(this.cur(), expected);
   }
 
   parseOr(): FilterNode {
     const children = [this.parseAnd()];
-    while (this.isKeyword(this.peek, 'OR')) {
+    while (this.isKeyword(this.cur(), 'OR')) {
       this.next();
       children.push(this.parseAnd());
     }
@@ -88,7 +88,7 @@ class Parser {
 
   private parseAnd(): FilterNode {
     const children = [this.parsePrimary()];
-    while (this.isKeyword(this.peek, 'AND')) {
+    while (this.isKeyword(this.cur(), 'AND')) {
       this.next();
       children.push(this.parsePrimary());
     }
@@ -96,11 +96,11 @@ class Parser {
   }
 
   private parsePrimary(): FilterNode {
-    if (this.peek.type === '(') {
+    if (this.cur().type === '(') {
       const open = this.next();
       if (++this.depth > MAX_DEPTH) throw new SearchFilterError(`Parentheses nested deeper than ${MAX_DEPTH} at position ${open.position}`, open.position, this.input);
       const inner = this.parseOr();
-      if (this.peek.type !== ')') this.fail(this.peek, `")" to close "(" at position ${open.position}`);
+      if (this.cur().type !== ')') this.fail(this.cur(), `")" to close "(" at position ${open.position}`);
       this.next();
       this.depth--;
       return inner;
@@ -109,9 +109,9 @@ class Parser {
   }
 
   private parseComparison(): FilterNode {
-    const start = this.peek.position;
+    const start = this.cur().position;
     const target = this.parseTarget();
-    const opToken = this.peek;
+    const opToken = this.cur();
     const operator = this.parseOperator();
     const numeric = target.kind === 'metric' || (target.kind === 'attribute' && NUMERIC_ATTRIBUTES.has(target.name));
     const allowed = numeric ? NUMERIC_OPERATORS : STRING_OPERATORS;
@@ -127,7 +127,7 @@ class Parser {
   }
 
   parseTarget(): Target {
-    const first = this.peek;
+    const first = this.cur();
     if (first.type === 'ident' && this.tokens[this.i + 1]?.type === '(') {
       const aggregation = first.text.toLowerCase() as MetricAggregation;
       if (!AGGREGATIONS.has(aggregation)) this.fail(first, 'an aggregation (min, max, last) before "("');
@@ -137,14 +137,14 @@ class Parser {
       if (inner.kind !== 'metric') {
         throw new SearchFilterError(`Aggregation ${aggregation}() at position ${first.position} applies to metrics only, not ${describeTarget(inner)}`, first.position, this.input);
       }
-      if (this.peek.type !== ')') this.fail(this.peek, `")" to close ${aggregation}(`);
+      if (this.cur().type !== ')') this.fail(this.cur(), `")" to close ${aggregation}(`);
       this.next();
       return { ...inner, aggregation };
     }
     if (first.type !== 'ident' || !ENTITIES[first.text.toLowerCase()]) this.fail(first, 'metrics., params., tags. or attributes.');
     this.next();
     const entity = ENTITIES[first.text.toLowerCase()];
-    if (this.peek.type !== '.') this.fail(this.peek, `"." after "${first.text}"`);
+    if (this.cur().type !== '.') this.fail(this.cur(), `"." after "${first.text}"`);
     this.next();
     const keyToken = this.next();
     let key: string;
@@ -165,7 +165,7 @@ class Parser {
   }
 
   private parseOperator(): ComparisonOperator {
-    const t = this.peek;
+    const t = this.cur();
     if (t.type === 'op') {
       this.next();
       return t.text as ComparisonOperator;
@@ -197,7 +197,7 @@ class Parser {
   }
 
   private parseList(): FilterValue {
-    if (this.peek.type !== '(') this.fail(this.peek, `"(" to start a list of quoted strings`);
+    if (this.cur().type !== '(') this.fail(this.cur(), `"(" to start a list of quoted strings`);
     this.next();
     const values: string[] = [];
     for (;;) {
@@ -212,7 +212,7 @@ class Parser {
   }
 
   parseDirection(): 'ASC' | 'DESC' {
-    const t = this.peek;
+    const t = this.cur();
     if (t.type === 'eof') return 'ASC';
     if (this.isKeyword(t, 'ASC') || this.isKeyword(t, 'DESC')) {
       this.next();
