@@ -1,0 +1,49 @@
+// The worker's configuration: parsed and validated once at boot; process.env is read nowhere else (HOUSE_STYLE rule 9).
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { ExecutionProviderRequest } from '../pipeline/evaluation-types';
+
+export interface WorkerConfig {
+  /** GraphQL endpoint of the api, e.g. http://localhost:4000/graphql. */
+  apiUrl: string;
+  token?: string;
+  name: string;
+  cudaDeviceId: number;
+  executionProvider: ExecutionProviderRequest;
+  cacheDir: string;
+}
+
+export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
+
+export class WorkerConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid worker configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const PROVIDERS: readonly ExecutionProviderRequest[] = ['AUTO', 'CUDA', 'CPU'];
+
+export function parseWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
+  const problems: string[] = [];
+  const apiUrl = env.PODIUM_API_URL?.trim() || 'http://127.0.0.1:4000/graphql';
+  try {
+    const url = new URL(apiUrl);
+    if (!['http:', 'https:'].includes(url.protocol)) problems.push(`PODIUM_API_URL must be http(s), got ${url.protocol}`);
+  } catch {
+    problems.push(`PODIUM_API_URL is not a URL: ${apiUrl}`);
+  }
+  const deviceText = env.PODIUM_CUDA_DEVICE_ID?.trim() || '0';
+  const cudaDeviceId = Number(deviceText);
+  if (!Number.isInteger(cudaDeviceId) || cudaDeviceId < 0) problems.push(`PODIUM_CUDA_DEVICE_ID must be a non-negative integer, got ${deviceText}`);
+  const provider = (env.PODIUM_EXECUTION_PROVIDER?.trim() || 'AUTO').toUpperCase() as ExecutionProviderRequest;
+  if (!PROVIDERS.includes(provider)) problems.push(`PODIUM_EXECUTION_PROVIDER must be one of ${PROVIDERS.join(', ')}, got ${env.PODIUM_EXECUTION_PROVIDER}`);
+  if (problems.length) throw new WorkerConfigError(problems);
+  return {
+    apiUrl,
+    token: env.PODIUM_WORKER_TOKEN?.trim() || undefined,
+    name: env.PODIUM_WORKER_NAME?.trim() || `${hostname()}-${process.pid}`,
+    cudaDeviceId,
+    executionProvider: provider,
+    cacheDir: resolve(env.PODIUM_WORKER_CACHE_DIR?.trim() || 'data/worker-cache'),
+  };
+}

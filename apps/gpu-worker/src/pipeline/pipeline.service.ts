@@ -1,0 +1,38 @@
+/**
+ * The pipeline as a Nest provider: what the agent injects to evaluate jobs and describe the machine. On shutdown
+ * it aborts running evaluations, which stop after their current batch and close their sessions.
+ */
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config';
+import type { EvaluationOptions, EvaluationResult } from './evaluation-types';
+import { probeCapabilities, type WorkerCapabilities } from './probe-capabilities';
+import { runEvaluation } from './run-evaluation';
+
+@Injectable()
+export class PipelineService implements OnApplicationShutdown {
+  private readonly running = new Map<AbortController, Promise<unknown>>();
+
+  constructor(@Inject(WORKER_CONFIG) private readonly config: WorkerConfig) {}
+
+  runEvaluation(opts: EvaluationOptions): Promise<EvaluationResult> {
+    const abort = new AbortController();
+    opts.signal?.addEventListener('abort', () => abort.abort(opts.signal?.reason), { once: true });
+    if (opts.signal?.aborted) abort.abort(opts.signal.reason);
+    const run = runEvaluation({ ...opts, deviceId: opts.deviceId ?? this.config.cudaDeviceId, signal: abort.signal });
+    this.running.set(abort, run.catch(() => undefined));
+    return run.finally(() => this.running.delete(abort));
+  }
+
+  probeCapabilities(deviceId = this.config.cudaDeviceId): Promise<WorkerCapabilities> {
+    return probeCapabilities(deviceId);
+  }
+
+  get activeEvaluations(): number {
+    return this.running.size;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const abort of this.running.keys()) abort.abort(new Error('worker shutting down'));
+    await Promise.all(this.running.values());
+  }
+}

@@ -1,0 +1,10 @@
+// The worker's Nest application context: config, the evaluation pipeline, and (wired by the agent) the job loop.
+import { Module } from '@nestjs/common';
+import { parseWorkerConfig, WORKER_CONFIG } from './config/worker-config';
+import { PipelineService } from './pipeline/pipeline.service';
+
+@Module({
+  providers: [{ provide: WORKER_CONFIG, useFactory: () => parseWorkerConfig(process.env) }, PipelineService],
+  exports: [WORKER_CONFIG, PipelineService],
+})
+export class WorkerModule {}
