@@ -10,3 +10,5 @@ export * from './gate-types';
 export * from './gates';
 export * from './transition-plan';
 export * from './history';
+export * from './compare-runs';
+export * from './grid-analysis';
