@@ -1,0 +1,149 @@
+// pycocotools COCOeval.accumulate + summarize for bbox: per category, area range and maxDets, detections of all
+// images in one stable score order (ties: image order, then the image's own order), cumulative TP / FP at each IoU
+// threshold (ignored detections count as neither), precision made monotone from the right, then read at the 101
+// recall thresholds with searchsorted(side='left'); -1 marks settings without ground truth and is left out of means.
+import { AREA_COUNT } from './coco-evaluate-image';
+import { COCO_MAX_DETS } from './coco-area-ranges';
+import { IOU_THRESHOLD_COUNT, RECALL_THRESHOLDS } from './iou-thresholds';
+import { pairwiseSum } from './pairwise-sum';
+
+const T = IOU_THRESHOLD_COUNT;
+const R = RECALL_THRESHOLDS.length;
+const A = AREA_COUNT;
+const M = COCO_MAX_DETS.length;
+const SPACING_1 = 2.220446049250313e-16; // np.spacing(1)
+
+export interface CocoCategoryDetections {
+  /** Scores in evaluation order (stable: score desc, image order, rank within the image). */
+  readonly score: Float64Array;
+  /** Rank of each detection within its image (0 = highest score), for the maxDets cut. */
+  readonly rank: Uint16Array;
+  /** tp / ignore bits, [detection][area], bit t = IoU threshold t. */
+  readonly tp: Uint16Array;
+  readonly ig: Uint16Array;
+  /** Non-ignored ground truths per area range. */
+  readonly npig: Float64Array;
+}
+
+export interface CocoEval {
+  /** [T][R][K][A][M] row-major, -1 where a category has no ground truth in that area. */
+  readonly precision: Float64Array;
+  /** [T][K][A][M] row-major. */
+  readonly recall: Float64Array;
+  readonly categoryCount: number;
+}
+
+export const precisionIndex = (K: number, t: number, r: number, k: number, a: number, m: number): number =>
+  (((t * R + r) * K + k) * A + a) * M + m;
+export const recallIndex = (K: number, t: number, k: number, a: number, m: number): number =>
+  ((t * K + k) * A + a) * M + m;
+
+export function cocoAccumulate(categories: readonly CocoCategoryDetections[]): CocoEval {
+  const K = categories.length;
+  const precision = new Float64Array(T * R * K * A * M).fill(-1);
+  const recall = new Float64Array(T * K * A * M).fill(-1);
+  let tpSum = new Float64Array(0);
+  let prec = new Float64Array(0);
+  let rc = new Float64Array(0);
+
+  for (let k = 0; k < K; k++) {
+    const cat = categories[k];
+    const n = cat.score.length;
+    if (tpSum.length < n) {
+      tpSum = new Float64Array(n);
+      prec = new Float64Array(n);
+      rc = new Float64Array(n);
+    }
+    for (let a = 0; a < A; a++) {
+      const npig = cat.npig[a];
+      if (npig === 0) continue;
+      for (let m = 0; m < M; m++) {
+        const maxDet = COCO_MAX_DETS[m];
+        for (let t = 0; t < T; t++) {
+          const bit = 1 << t;
+          let tp = 0;
+          let fp = 0;
+          let nd = 0;
+          for (let i = 0; i < n; i++) {
+            if (cat.rank[i] >= maxDet) continue;
+            const j = i * A + a;
+            if (cat.ig[j] & bit) continue; // neither TP nor FP; dropping it changes no reading (see README)
+            if (cat.tp[j] & bit) tp++;
+            else fp++;
+            rc[nd] = tp / npig;
+            prec[nd] = tp / (fp + tp + SPACING_1);
+            nd++;
+          }
+          recall[recallIndex(K, t, k, a, m)] = nd > 0 ? rc[nd - 1] : 0;
+          for (let i = nd - 1; i > 0; i--) if (prec[i] > prec[i - 1]) prec[i - 1] = prec[i];
+          // searchsorted(rc, recThrs, 'left'): first index with rc >= threshold; past the end the rest stay 0
+          let pos = 0;
+          for (let r = 0; r < R; r++) {
+            const thr = RECALL_THRESHOLDS[r];
+            while (pos < nd && rc[pos] < thr) pos++;
+            precision[precisionIndex(K, t, r, k, a, m)] = pos < nd ? prec[pos] : 0;
+          }
+        }
+      }
+    }
+  }
+  return { precision, recall, categoryCount: K };
+}
+
+export interface CocoStats {
+  readonly ap: number;
+  readonly ap50: number;
+  readonly ap75: number;
+  readonly apSmall: number;
+  readonly apMedium: number;
+  readonly apLarge: number;
+  readonly ar1: number;
+  readonly ar10: number;
+  readonly ar100: number;
+  readonly arSmall: number;
+  readonly arMedium: number;
+  readonly arLarge: number;
+}
+
+/** Mean of the entries > -1 in iteration order, -1 when there are none (summarize's rule). */
+function meanValid(values: number[]): number {
+  const valid = values.filter((v) => v > -1);
+  return valid.length === 0 ? -1 : pairwiseSum(valid) / valid.length;
+}
+
+/** summarize() for AP: t = null for the mean over all thresholds; k = null for all categories. */
+export function averagePrecision(e: CocoEval, a: number, m: number, t: number | null, k: number | null = null): number {
+  const K = e.categoryCount;
+  const values: number[] = [];
+  const ts = t === null ? [...Array(T).keys()] : [t];
+  for (const ti of ts)
+    for (let r = 0; r < R; r++)
+      for (let ki = 0; ki < K; ki++) if (k === null || ki === k) values.push(e.precision[precisionIndex(K, ti, r, ki, a, m)]);
+  return meanValid(values);
+}
+
+export function averageRecall(e: CocoEval, a: number, m: number): number {
+  const K = e.categoryCount;
+  const values: number[] = [];
+  for (let t = 0; t < T; t++) for (let k = 0; k < K; k++) values.push(e.recall[recallIndex(K, t, k, a, m)]);
+  return meanValid(values);
+}
+
+/** The 12 standard bbox numbers, in COCOeval.stats order. */
+export function summarize(e: CocoEval): CocoStats {
+  const last = M - 1;
+  return {
+    ap: averagePrecision(e, 0, last, null),
+    ap50: averagePrecision(e, 0, last, 0),
+    ap75: averagePrecision(e, 0, last, 5),
+    apSmall: averagePrecision(e, 1, last, null),
+    apMedium: averagePrecision(e, 2, last, null),
+    apLarge: averagePrecision(e, 3, last, null),
+    ar1: averageRecall(e, 0, 0),
+    ar10: averageRecall(e, 0, 1),
+    ar100: averageRecall(e, 0, last),
+    arSmall: averageRecall(e, 1, last),
+    arMedium: averageRecall(e, 2, last),
+    arLarge: averageRecall(e, 3, last),
+  };
+}
