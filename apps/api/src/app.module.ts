@@ -1,11 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ArtifactsModule } from './artifacts/artifacts.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { CoreModule } from './core/core.module';
 import { HealthResolver } from './health/health.resolver';
 
 /** Feature modules are listed here (each provides its resolvers and services). */
-export const FEATURE_MODULES: DynamicModule['imports'] = [];
+export const FEATURE_MODULES: DynamicModule['imports'] = [ArtifactsModule];
 
 @Module({})
 export class AppModule {

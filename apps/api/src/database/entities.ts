@@ -1,10 +1,17 @@
 // Every TypeORM entity of the api, listed once (features append theirs here).
+import { ArtifactEntity } from '../artifacts/artifact.entity';
 import { ExperimentEntity } from '../experiments/experiment.entity';
 import { MetricPointEntity } from '../metrics/metric-point.entity';
 import { MetricSummaryEntity } from '../metrics/metric-summary.entity';
 import { RunParamEntity } from '../runs/run-param.entity';
 import { RunTagEntity } from '../runs/run-tag.entity';
 import { RunEntity } from '../runs/run.entity';
+import { ApiTokenEntity } from '../auth/api-token.entity';
+
+import { ModelAliasEntity } from '../registry/model-alias.entity';
+import { ModelVersionEntity } from '../registry/model-version.entity';
+import { RegisteredModelEntity } from '../registry/registered-model.entity';
+import { StageTransitionEntity } from '../registry/stage-transition.entity';
 
 export const ENTITIES: Function[] = [
   ExperimentEntity,
@@ -13,4 +20,10 @@ export const ENTITIES: Function[] = [
   RunTagEntity,
   MetricPointEntity,
   MetricSummaryEntity,
+  ArtifactEntity,
+  ApiTokenEntity,
+  RegisteredModelEntity,
+  ModelVersionEntity,
+  ModelAliasEntity,
+  StageTransitionEntity,
 ];

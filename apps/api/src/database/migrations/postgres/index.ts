@@ -1,6 +1,12 @@
 // PostgreSQL migrations, in order (features append theirs; generated files are committed and never edited after landing).
 import { TrackingCore1795683300000 } from './1795683300000-TrackingCore';
+import { Artifacts1795690000000 } from './1795690000000-Artifacts';
+import { ApiTokens1795683400000 } from './1795683400000-ApiTokens';
+import { Registry1795686600000 } from './1795686600000-Registry';
 
 export const POSTGRES_MIGRATIONS: Function[] = [
   TrackingCore1795683300000,
+  Artifacts1795690000000,
+  ApiTokens1795683400000,
+  Registry1795686600000,
 ];

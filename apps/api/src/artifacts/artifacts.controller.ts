@@ -1,0 +1,106 @@
+// REST routes for artifact bytes: PUT /artifacts/{runId}/{path}[?epoch=N] streams the body (the body parser is off
+// globally) into the store; GET downloads it. Errors are JSON `{error: {code, message}}` with the matching status.
+import { Controller, Get, Logger, Put, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuthService } from '../auth/auth.service';
+import { type Identity, Role, roleSatisfies } from '../auth/roles';
+import { AppError, badInput, httpStatusOf } from '../common/app-error';
+import { artifactPathFromUrl } from './artifact-path';
+import { ArtifactsService } from './artifacts.service';
+
+const PREFIX = '/artifacts/';
+
+/** Splits the raw URL into the run id and the (still encoded) artifact path, so encoded `..` cannot slip through. */
+function target(req: Request): { runId: string; path: string } {
+  const raw = req.originalUrl.split('?')[0];
+  const rest = raw.startsWith(PREFIX) ? raw.slice(PREFIX.length) : '';
+  const slash = rest.indexOf('/');
+  if (slash <= 0) throw badInput('Expected /artifacts/{runId}/{path}');
+  let runId: string;
+  try {
+    runId = decodeURIComponent(rest.slice(0, slash));
+  } catch {
+    throw badInput(`Run id "${rest.slice(0, slash)}" is not valid percent-encoding`);
+  }
+  return { runId, path: artifactPathFromUrl(rest.slice(slash + 1)) };
+}
+
+function epochOf(req: Request): number | null {
+  const raw = req.query.epoch;
+  if (raw === undefined || raw === '') return null;
+  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw badInput(`epoch must be a non-negative integer, got "${String(raw)}"`);
+  return Number(raw);
+}
+
+@Controller('artifacts')
+export class ArtifactsController {
+  private readonly logger = new Logger('Artifacts');
+
+  constructor(
+    private readonly artifacts: ArtifactsService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Put('*path')
+  async put(@Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      const identity = await this.caller(req, Role.EDITOR);
+      const { runId, path } = target(req);
+      const length = req.headers['content-length'];
+      const row = await this.artifacts.put(runId, path, req, {
+        epoch: epochOf(req),
+        actor: identity.name,
+        contentType: req.headers['content-type'],
+        declaredSize: length === undefined ? undefined : Number(length),
+      });
+      res.status(201).json({ runId: row.runId, path: row.path, size: row.size, sha256: row.sha256, epoch: row.epoch, contentType: row.contentType });
+    } catch (e) {
+      this.fail(req, res, e);
+    }
+  }
+
+  @Get('*path')
+  async get(@Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      await this.caller(req, Role.VIEWER);
+      const { runId, path } = target(req);
+      const { row, stream } = await this.artifacts.open(runId, path);
+      res.status(200);
+      res.setHeader('content-type', row.contentType);
+      res.setHeader('content-length', String(row.size));
+      res.setHeader('etag', `"${row.sha256}"`);
+      res.setHeader('x-podium-sha256', row.sha256);
+      res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(path.split('/').pop() ?? path)}`);
+      stream.on('error', (e) => {
+        this.logger.error(`reading ${runId}/${path}: ${e.message}`);
+        res.destroy(e);
+      });
+      stream.pipe(res);
+    } catch (e) {
+      this.fail(req, res, e);
+    }
+  }
+
+  private async caller(req: Request, role: Role): Promise<Identity> {
+    const resolved = await this.auth.resolve(req.headers.authorization, req.socket.remoteAddress);
+    if (!resolved.identity) throw new AppError('UNAUTHENTICATED', `Authentication required: ${resolved.problem ?? 'no token'}`);
+    if (!roleSatisfies(resolved.identity.role, role)) throw new AppError('FORBIDDEN', `${req.method} /artifacts requires role ${role}; token "${resolved.identity.name}" has role ${resolved.identity.role}`);
+    return resolved.identity;
+  }
+
+  private fail(req: Request, res: Response, e: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (e instanceof AppError) {
+      // An unread body would otherwise hold the connection: close it after answering.
+      if (!req.complete) res.setHeader('connection', 'close');
+      res.status(httpStatusOf(e.code)).json({ error: { code: e.code, message: e.message } });
+      return;
+    }
+    if (req.destroyed || (e as NodeJS.ErrnoException)?.code === 'ECONNRESET') return; // the client went away mid-upload
+    this.logger.error(`${req.method} ${req.originalUrl}: ${(e as Error)?.message}`, (e as Error)?.stack);
+    res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+  }
+}

@@ -1,0 +1,177 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArtifactEntity } from '../../src/artifacts/artifact.entity';
+import type { ArtifactUploadedEvent } from '../../src/artifacts/artifact-events';
+import { ArtifactsService } from '../../src/artifacts/artifacts.service';
+import { Database } from '../../src/database/database';
+import { ExperimentEntity } from '../../src/experiments/experiment.entity';
+import { PUB_SUB, type PodiumPubSub } from '../../src/graphql/pubsub';
+import { RunKind, RunStatus } from '../../src/runs/run-kind';
+import { RunEntity } from '../../src/runs/run.entity';
+import { DIALECTS } from '../support/databases';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const MODEL = readFileSync(resolve(__dirname, '../../../../assets/models/yolox_nano.onnx'));
+const MODEL_SHA = createHash('sha256').update(MODEL).digest('hex');
+const MAX_BYTES = 5 * 1024 * 1024;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(DIALECTS)('artifacts on %s', (dialect) => {
+  let t: TestApp | undefined;
+  let db: Database;
+  let runId: string;
+  let store: string;
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { artifactMaxBytes: MAX_BYTES });
+    if (!t) return;
+    db = t.podium.app.get(Database);
+    store = join(t.podium.config.dataDir, 'artifacts');
+    const experimentId = randomUUID();
+    runId = randomUUID();
+    await db.write(async (tx) => {
+      await tx.insert(ExperimentEntity, { id: experimentId, name: 'artifacts', description: null, tags: [], lifecycle: 'active', createdBy: 'local' });
+      await tx.insert(RunEntity, {
+        id: runId, experimentId, name: 'r', kind: RunKind.TRAINING, status: RunStatus.RUNNING, startTime: Date.now(), endTime: null,
+        parentRunId: null, createdBy: 'local', lifecycle: 'active', nextSequence: 0, evaluationDataset: null,
+      });
+    });
+  });
+  afterAll(async () => t?.close());
+
+  const rows = (path: string) => db.read.getRepository(ArtifactEntity).findBy({ runId, path });
+  const incoming = () => (existsSync(join(store, '.incoming')) ? readdirSync(join(store, '.incoming')) : []);
+
+  it('round-trips an ONNX checkpoint with its sha256, records it and announces it after commit', async (ctx) => {
+    if (!t) return ctx.skip();
+    const service = t.podium.app.get(ArtifactsService);
+    const seen: string[] = [];
+    const off = service.onArtifactStored((row) => void seen.push(`${row.path}@${row.epoch}`));
+    const pubSub = t.podium.app.get<PodiumPubSub>(PUB_SUB);
+    const events = pubSub.subscribe('ARTIFACT_UPLOADED')[Symbol.asyncIterator]();
+    const next = events.next();
+
+    const put = await t.http().put(`/artifacts/${runId}/weights/epoch3.onnx?epoch=3`).set('content-type', 'application/octet-stream').send(MODEL);
+    off();
+    expect(put.status).toBe(201);
+    expect(put.body).toMatchObject({ path: 'weights/epoch3.onnx', size: MODEL.length, sha256: MODEL_SHA, epoch: 3 });
+    expect(seen).toEqual(['weights/epoch3.onnx@3']);
+    const event = (await next).value as ArtifactUploadedEvent;
+    expect(event).toMatchObject({ runId, path: 'weights/epoch3.onnx', sha256: MODEL_SHA, epoch: 3, createdBy: 'local' });
+    await events.return?.();
+
+    const get = await t.http().get(`/artifacts/${runId}/weights/epoch3.onnx`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(get.status).toBe(200);
+    expect(createHash('sha256').update(get.body as Buffer).digest('hex')).toBe(MODEL_SHA);
+    expect(get.headers['x-podium-sha256']).toBe(MODEL_SHA);
+    expect(await rows('weights/epoch3.onnx')).toMatchObject([{ size: MODEL.length, sha256: MODEL_SHA, epoch: 3, createdBy: 'local' }]);
+    expect(readFileSync(service.localPath(runId, 'weights/epoch3.onnx')).equals(MODEL)).toBe(true);
+  });
+
+  it('replaces an artifact re-uploaded at the same path (new sha, one row)', async (ctx) => {
+    if (!t) return ctx.skip();
+    await t.http().put(`/artifacts/${runId}/notes.txt`).set('content-type', 'text/plain').send('first');
+    const second = await t.http().put(`/artifacts/${runId}/notes.txt`).set('content-type', 'text/plain').send('second');
+    expect(second.status).toBe(201);
+    const sha = createHash('sha256').update('second').digest('hex');
+    expect(await rows('notes.txt')).toMatchObject([{ sha256: sha, size: 6, epoch: null, contentType: 'text/plain' }]);
+    const get = await t.http().get(`/artifacts/${runId}/notes.txt`);
+    expect(get.text).toBe('second');
+  });
+
+  it.each([
+    ['a parent segment', '../x'],
+    ['an encoded parent segment', '%2e%2e/x'],
+    ['a parent segment inside', 'a/%2E%2E/%2E%2E/x'],
+    ['an encoded slash to a parent', 'a%2F..%2Fx'],
+    ['an absolute path', '/etc/passwd'],
+    ['an encoded absolute path', '%2Fetc%2Fpasswd'],
+  ])('refuses %s with 400 and stores nothing', async (_name, path) => {
+    if (!t) return;
+    // A raw request: HTTP clients normalise "../" in URLs, an attacker's would not.
+    const res = await rawRequest(t.podium.url, 'PUT', `/artifacts/${runId}/${path}`, Buffer.from('evil'));
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error.code).toBe('BAD_USER_INPUT');
+    expect(JSON.parse(res.body).error.message).toMatch(/Artifact path/);
+    expect(existsSync(resolve(store, 'x'))).toBe(false);
+    expect(existsSync(resolve(store, runId, '..', 'x'))).toBe(false);
+  });
+
+  it('answers 404 for an unknown run and an unknown artifact', async (ctx) => {
+    if (!t) return ctx.skip();
+    const unknown = randomUUID();
+    const put = await t.http().put(`/artifacts/${unknown}/a.txt`).send('x');
+    expect(put.status).toBe(404);
+    expect(put.body.error).toEqual({ code: 'NOT_FOUND', message: `Run "${unknown}" not found` });
+    const bad = await t.http().put(`/artifacts/not-a-uuid/a.txt`).send('x');
+    expect(bad.status).toBe(404);
+    const get = await t.http().get(`/artifacts/${runId}/missing.bin`);
+    expect(get.status).toBe(404);
+    expect(get.body.error.code).toBe('NOT_FOUND');
+    expect(existsSync(join(store, unknown))).toBe(false);
+  });
+
+  it('refuses an oversize upload with 413 and leaves no file and no row (declared and streamed)', async (ctx) => {
+    if (!t) return ctx.skip();
+    const big = Buffer.alloc(MAX_BYTES + 1, 7);
+    const declared = await rawRequest(t.podium.url, 'PUT', `/artifacts/${runId}/big.bin`, big);
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+    const streamed = await rawRequest(t.podium.url, 'PUT', `/artifacts/${runId}/big.bin`, big, { chunked: true });
+    expect(streamed.status).toBe(413);
+    expect(await rows('big.bin')).toEqual([]);
+    expect(existsSync(join(store, runId, 'big.bin'))).toBe(false);
+    expect(incoming()).toEqual([]);
+  });
+
+  it('leaves nothing behind when the client aborts mid-upload', async (ctx) => {
+    if (!t) return ctx.skip();
+    const url = new URL(`/artifacts/${runId}/aborted.onnx`, t.podium.url);
+    const req = httpRequest(url, { method: 'PUT', headers: { 'content-length': String(MODEL.length) } });
+    req.on('error', () => undefined);
+    req.write(MODEL.subarray(0, 1024 * 1024));
+    // Wait until the server is writing the temp file, then cut the connection.
+    for (let i = 0; i < 100 && incoming().length === 0; i++) await sleep(20);
+    expect(incoming().length).toBe(1);
+    req.destroy();
+    for (let i = 0; i < 100 && incoming().length > 0; i++) await sleep(20);
+    expect(incoming()).toEqual([]);
+    expect(await rows('aborted.onnx')).toEqual([]);
+    expect(existsSync(join(store, runId, 'aborted.onnx'))).toBe(false);
+  });
+
+  it('refuses a bad epoch and a file/directory clash with clear errors', async (ctx) => {
+    if (!t) return ctx.skip();
+    const epoch = await t.http().put(`/artifacts/${runId}/e.onnx?epoch=-1`).send('x');
+    expect(epoch.status).toBe(400);
+    expect(epoch.body.error.message).toMatch(/epoch must be a non-negative integer/);
+    const clash = await t.http().put(`/artifacts/${runId}/weights`).send('x');
+    expect(clash.status).toBe(409);
+    expect(await rows('weights')).toEqual([]);
+    expect(incoming()).toEqual([]);
+  });
+});
+
+function rawRequest(base: string, method: string, path: string, body: Buffer, opts: { chunked?: boolean } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const { hostname, port } = new URL(base);
+    const headers: Record<string, string> = opts.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.length) };
+    const req = httpRequest({ hostname, port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    // The server may answer and close before the whole body is written (413): that is not a failure here.
+    req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : reject(e)));
+    if (opts.chunked) for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.subarray(i, i + 64 * 1024));
+    else req.write(body);
+    req.end();
+  });
+}
