@@ -1,12 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { AuthModule } from './auth/auth.module';
+import { ExperimentsModule } from './experiments/experiments.module';
+import { RunsModule } from './runs/runs.module';
 import type { AppConfig } from './config/app-config';
 import { CoreModule } from './core/core.module';
 import { HealthResolver } from './health/health.resolver';
 
 /** Feature modules are listed here (each provides its resolvers and services). */
-export const FEATURE_MODULES: DynamicModule['imports'] = [ArtifactsModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, ArtifactsModule];
 
 @Module({})
 export class AppModule {

@@ -1,4 +1,7 @@
 // Every type-graphql resolver class, listed once (features append theirs; each is also a provider of its Nest module).
 import { HealthResolver } from '../health/health.resolver';
+import { RunFieldsResolver } from '../runs/run-fields.resolver';
+import { RunsResolver } from '../runs/runs.resolver';
+import { ExperimentsResolver } from '../experiments/experiments.resolver';
 
-export const RESOLVERS: Function[] = [HealthResolver];
+export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver];

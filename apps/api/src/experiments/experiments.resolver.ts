@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Role } from '../auth/roles';
+import type { GraphqlContext } from '../graphql/context';
+import { CreateExperimentInput } from './dto/create-experiment.input';
+import { ExperimentConnection } from './dto/experiment-connection.type';
+import { ExperimentType } from './dto/experiment.type';
+import { ExperimentRefArgs, ExperimentsArgs } from './dto/experiments.args';
+import { UpdateExperimentInput } from './dto/update-experiment.input';
+import { toExperimentType } from './experiments.mapper';
+import { ExperimentsService } from './experiments.service';
+
+@Injectable()
+@Resolver(() => ExperimentType)
+export class ExperimentsResolver {
+  constructor(private readonly service: ExperimentsService) {}
+
+  @Authorized(Role.VIEWER)
+  @Query(() => ExperimentType, { description: 'One experiment, by id or by name (exactly one of the two).' })
+  async experiment(@Args() ref: ExperimentRefArgs): Promise<ExperimentType> {
+    return toExperimentType(await this.service.getByRef(ref));
+  }
+
+  @Authorized(Role.VIEWER)
+  @Query(() => ExperimentConnection, { description: 'Experiments, newest first.' })
+  async experiments(@Args() args: ExperimentsArgs): Promise<ExperimentConnection> {
+    const page = await this.service.list(args);
+    return { nodes: page.nodes.map(toExperimentType), totalCount: page.totalCount, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => ExperimentType)
+  async createExperiment(@Arg('input') input: CreateExperimentInput, @Ctx() ctx: GraphqlContext): Promise<ExperimentType> {
+    return toExperimentType(await this.service.create(input, ctx.identity!));
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => ExperimentType)
+  async updateExperiment(@Arg('input') input: UpdateExperimentInput, @Ctx() ctx: GraphqlContext): Promise<ExperimentType> {
+    return toExperimentType(await this.service.update(input, ctx.identity!));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ExperimentType, { description: 'Soft delete: the experiment and its runs stay stored; restoreExperiment undoes it.' })
+  async deleteExperiment(@Arg('id', () => ID) id: string): Promise<ExperimentType> {
+    return toExperimentType(await this.service.softDelete(id));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ExperimentType)
+  async restoreExperiment(@Arg('id', () => ID) id: string): Promise<ExperimentType> {
+    return toExperimentType(await this.service.restore(id));
+  }
+}

@@ -1,0 +1,136 @@
+// Experiments: create, read, rename/describe/tag, soft delete and restore.
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '../auth/roles';
+import { badInput, conflict, notFound } from '../common/app-error';
+import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { Database } from '../database/database';
+import { type ExperimentEntity, type KeyValue } from './experiment.entity';
+import { ExperimentsRepository, isUniqueViolation } from './experiments.repository';
+
+export interface CreateExperimentData {
+  name: string;
+  description?: string | null;
+  tags?: KeyValue[] | null;
+}
+
+export interface UpdateExperimentData {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+  tags?: KeyValue[] | null;
+}
+
+export interface ExperimentPage {
+  nodes: ExperimentEntity[];
+  totalCount: number;
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string): boolean => UUID.test(s);
+
+function uniqueTags(tags: KeyValue[] | null | undefined): KeyValue[] {
+  const seen = new Map<string, string>();
+  for (const t of tags ?? []) seen.set(t.key, t.value);
+  return [...seen].map(([key, value]) => ({ key, value }));
+}
+
+@Injectable()
+export class ExperimentsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: ExperimentsRepository,
+  ) {}
+
+  async create(input: CreateExperimentData, actor: Identity): Promise<ExperimentEntity> {
+    const name = input.name.trim();
+    if (!name) throw badInput('name must not be blank');
+    const e = {
+      id: randomUUID(),
+      name,
+      description: input.description ?? null,
+      tags: uniqueTags(input.tags),
+      lifecycle: 'active',
+      createdBy: actor.name,
+    } as ExperimentEntity;
+    try {
+      await this.db.write(async (tx) => {
+        if (await this.repo.findByName(name, tx)) throw nameTaken(name);
+        await this.repo.insert(tx, e);
+      });
+    } catch (err) {
+      throw isUniqueViolation(err) ? nameTaken(name) : err;
+    }
+    return this.get(e.id);
+  }
+
+  /** By id, or by name when `idOrName` is not a uuid. Deleted experiments are returned (with `lifecycle = deleted`). */
+  async get(idOrName: string): Promise<ExperimentEntity> {
+    const found = isUuid(idOrName) ? (await this.repo.findByIds([idOrName]))[0] : await this.repo.findByName(idOrName);
+    if (!found) throw notFound('Experiment', idOrName);
+    return found;
+  }
+
+  /** `experiment(id | name)`: exactly one of the two. */
+  async getByRef(ref: { id?: string | null; name?: string | null }): Promise<ExperimentEntity> {
+    if ((ref.id == null) === (ref.name == null)) throw badInput('experiment: give exactly one of id and name');
+    if (ref.id != null && !isUuid(ref.id)) throw notFound('Experiment', ref.id);
+    return this.get((ref.id ?? ref.name) as string);
+  }
+
+  findByIds(ids: readonly string[]): Promise<ExperimentEntity[]> {
+    return this.repo.findByIds(ids.filter(isUuid));
+  }
+
+  async list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<ExperimentPage> {
+    const limit = pageSize(args.first);
+    const offset = decodeCursor(args.after, isNonNegativeInt) ?? 0;
+    const { rows, total } = await this.repo.page(offset, limit, args.includeDeleted ?? false);
+    const end = offset + rows.length;
+    return { nodes: rows, totalCount: total, endCursor: rows.length ? encodeCursor(end) : null, hasNextPage: end < total };
+  }
+
+  async update(input: UpdateExperimentData, _actor: Identity): Promise<ExperimentEntity> {
+    const name = input.name?.trim();
+    if (input.name != null && !name) throw badInput('name must not be blank');
+    try {
+      await this.db.write(async (tx) => {
+        const [e] = await this.repo.findByIds([input.id], tx);
+        if (!e) throw notFound('Experiment', input.id);
+        if (name && name !== e.name) {
+          if (await this.repo.findByName(name, tx)) throw nameTaken(name);
+          e.name = name;
+        }
+        if (input.description !== undefined) e.description = input.description;
+        if (input.tags != null) e.tags = uniqueTags(input.tags);
+        await this.repo.save(tx, e);
+      });
+    } catch (err) {
+      throw isUniqueViolation(err) && name ? nameTaken(name) : err;
+    }
+    return this.get(input.id);
+  }
+
+  softDelete(id: string): Promise<ExperimentEntity> {
+    return this.setLifecycle(id, 'deleted');
+  }
+
+  restore(id: string): Promise<ExperimentEntity> {
+    return this.setLifecycle(id, 'active');
+  }
+
+  private async setLifecycle(id: string, lifecycle: ExperimentEntity['lifecycle']): Promise<ExperimentEntity> {
+    if (!isUuid(id)) throw notFound('Experiment', id);
+    await this.db.write(async (tx) => {
+      const [e] = await this.repo.findByIds([id], tx);
+      if (!e) throw notFound('Experiment', id);
+      e.lifecycle = lifecycle;
+      await this.repo.save(tx, e);
+    });
+    return this.get(id);
+  }
+}
+
+const nameTaken = (name: string) => conflict(`an experiment named "${name}" already exists`, { name });

@@ -1,0 +1,44 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { RunKind, RunStatus } from '../run-kind';
+
+@ObjectType('Run', { description: 'One training or evaluation run. `params`, `tags`, `metrics`, `experiment` and `artifacts` are resolved in batches.' })
+export class RunType {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'The first 8 hex characters of the id; `run(id:)` accepts any unique prefix.' })
+  shortId: string;
+
+  @Field(() => ID)
+  experimentId: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => RunKind)
+  kind: RunKind;
+
+  @Field(() => RunStatus)
+  status: RunStatus;
+
+  @Field()
+  startTime: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Set when the run reaches FINISHED, FAILED or KILLED.' })
+  endTime: Date | null;
+
+  @Field(() => ID, { nullable: true })
+  parentRunId: string | null;
+
+  @Field(() => String, { nullable: true })
+  createdBy: string | null;
+
+  @Field({ description: 'true after deleteRun, until restoreRun.' })
+  deleted: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Continuous evaluation: dataset every epoch checkpoint is evaluated on.' })
+  evaluationDataset: string | null;
+
+  @Field(() => Int, { description: 'Sequence of the last metric point logged (0 = none): subscribe with afterSequence to get only newer points.' })
+  lastSequence: number;
+}

@@ -1,0 +1,79 @@
+// All SQL of runs, their params and tags.
+import { Injectable } from '@nestjs/common';
+import { type EntityManager, In } from 'typeorm';
+import { Database } from '../database/database';
+import { RunParamEntity } from './run-param.entity';
+import { RunTagEntity } from './run-tag.entity';
+import { RunEntity } from './run.entity';
+
+export interface KeyValueRow {
+  runId: string;
+  key: string;
+  value: string;
+}
+
+@Injectable()
+export class RunsRepository {
+  constructor(private readonly db: Database) {}
+
+  findByIds(ids: readonly string[], m: EntityManager = this.db.read): Promise<RunEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return m.findBy(RunEntity, { id: In([...ids]) });
+  }
+
+  /** Up to `limit` runs whose id starts with `prefix` (a lowercase, hyphenated uuid prefix). */
+  async findByIdPrefix(prefix: string, limit: number): Promise<RunEntity[]> {
+    const qb = this.db.read.createQueryBuilder(RunEntity, 'r');
+    const column = this.db.dialect === 'postgres' ? 'r.id::text' : 'r.id';
+    return qb.where(`${column} LIKE :p`, { p: `${prefix}%` }).orderBy('r.id').limit(limit).getMany();
+  }
+
+  /**
+   * The run row, locked for the rest of the transaction on PostgreSQL (SELECT … FOR UPDATE), so a run's writers
+   * queue and commit in sequence order; SQLite write transactions are serialised already.
+   */
+  async lock(tx: EntityManager, id: string): Promise<RunEntity | null> {
+    const qb = tx.createQueryBuilder(RunEntity, 'r').where('r.id = :id', { id });
+    if (this.db.dialect === 'postgres') qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  async page(experimentId: string, offset: number, limit: number, includeDeleted: boolean): Promise<{ rows: RunEntity[]; total: number }> {
+    const where = includeDeleted ? { experimentId } : { experimentId, lifecycle: 'active' as const };
+    const [rows, total] = await this.db.read.findAndCount(RunEntity, { where, order: { startTime: 'DESC', id: 'ASC' }, skip: offset, take: limit });
+    return { rows, total };
+  }
+
+  async insert(tx: EntityManager, run: RunEntity): Promise<void> {
+    await tx.insert(RunEntity, run);
+  }
+
+  async update(tx: EntityManager, id: string, patch: Partial<Pick<RunEntity, 'status' | 'endTime' | 'name' | 'lifecycle' | 'nextSequence'>>): Promise<void> {
+    await tx.update(RunEntity, { id }, patch);
+  }
+
+  paramsByRunIds(ids: readonly string[], m: EntityManager = this.db.read): Promise<RunParamEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return m.find(RunParamEntity, { where: { runId: In([...ids]) }, order: { key: 'ASC' } });
+  }
+
+  findParams(tx: EntityManager, runId: string, keys: readonly string[]): Promise<RunParamEntity[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return tx.findBy(RunParamEntity, { runId, key: In([...keys]) });
+  }
+
+  async insertParams(tx: EntityManager, rows: KeyValueRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 300) await tx.insert(RunParamEntity, rows.slice(i, i + 300));
+  }
+
+  tagsByRunIds(ids: readonly string[], m: EntityManager = this.db.read): Promise<RunTagEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return m.find(RunTagEntity, { where: { runId: In([...ids]) }, order: { key: 'ASC' } });
+  }
+
+  async upsertTags(tx: EntityManager, rows: KeyValueRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 300) {
+      await tx.createQueryBuilder().insert().into(RunTagEntity).values(rows.slice(i, i + 300)).orUpdate(['value'], ['run_id', 'key']).execute();
+    }
+  }
+}

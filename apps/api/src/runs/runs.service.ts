@@ -1,0 +1,246 @@
+// Runs: create (with params and tags), read by id or short prefix, status lifecycle, params (immutable), tags, soft delete.
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '../auth/roles';
+import { AppError, badInput, conflict, failedPrecondition, notFound } from '../common/app-error';
+import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { Database } from '../database/database';
+import type { KeyValue } from '../experiments/experiment.entity';
+import { ExperimentsService, isUuid } from '../experiments/experiments.service';
+import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
+import { RUN_UPDATED, type RunChange, type RunUpdatedEvent } from './run-events';
+import { RunKind, RunStatus } from './run-kind';
+import { planStatusMove } from './run-lifecycle';
+import { type RunEntity, shortIdOf } from './run.entity';
+import { toRunRecord } from './runs.mapper';
+import { type KeyValueRow, RunsRepository } from './runs.repository';
+
+export interface CreateRunData {
+  experimentId: string;
+  name?: string | null;
+  kind?: RunKind | null;
+  /** RUNNING (default) or QUEUED (an evaluation job waiting for a worker). */
+  status?: RunStatus | null;
+  params?: KeyValue[] | null;
+  tags?: KeyValue[] | null;
+  parentRunId?: string | null;
+  evaluationDataset?: string | null;
+}
+
+export interface RunPage {
+  nodes: RunEntity[];
+  totalCount: number;
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** A lowercase, hyphenated uuid prefix for a short id or full id given with or without hyphens; undefined if not hex. */
+export function uuidPrefixOf(idOrPrefix: string): string | undefined {
+  const hex = idOrPrefix.trim().toLowerCase().replace(/-/g, '');
+  if (!/^[0-9a-f]{1,32}$/.test(hex)) return undefined;
+  const cuts = [8, 12, 16, 20];
+  let out = '';
+  for (let i = 0; i < hex.length; i++) {
+    if (cuts.includes(i)) out += '-';
+    out += hex[i];
+  }
+  return out;
+}
+
+/** Rejects a second, different value for the same key inside one request. */
+function dedupeParams(params: readonly KeyValue[]): KeyValue[] {
+  const seen = new Map<string, string>();
+  for (const p of params) {
+    const prev = seen.get(p.key);
+    if (prev !== undefined && prev !== p.value) throw paramConflict(p.key, prev, p.value);
+    seen.set(p.key, p.value);
+  }
+  return [...seen].map(([key, value]) => ({ key, value }));
+}
+
+const paramConflict = (key: string, existing: string, attempted: string): AppError =>
+  conflict(`param "${key}" already has value "${existing}"; refusing "${attempted}" (params are immutable)`, { reason: 'PARAM_CONFLICT', key, existing, attempted });
+
+@Injectable()
+export class RunsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: RunsRepository,
+    private readonly experiments: ExperimentsService,
+    @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
+  ) {}
+
+  async createRun(input: CreateRunData, actor: Identity): Promise<RunEntity> {
+    const status = input.status ?? RunStatus.RUNNING;
+    if (status !== RunStatus.RUNNING && status !== RunStatus.QUEUED) throw badInput(`a run is created RUNNING or QUEUED, not ${status}`);
+    const params = dedupeParams(input.params ?? []);
+    const id = randomUUID();
+    const run = await this.db.write(async (tx) => {
+      const exp = isUuid(input.experimentId) ? (await this.experiments.findByIds([input.experimentId]))[0] : undefined;
+      if (!exp) throw notFound('Experiment', input.experimentId);
+      if (exp.lifecycle === 'deleted') throw failedPrecondition(`experiment "${exp.name}" is deleted; restore it before adding runs`);
+      if (input.parentRunId && !(await this.repo.findByIds([input.parentRunId], tx)).length) throw notFound('Run', input.parentRunId);
+      const row = {
+        id,
+        experimentId: exp.id,
+        name: input.name?.trim() || `run-${shortIdOf(id)}`,
+        kind: input.kind ?? RunKind.TRAINING,
+        status,
+        startTime: Date.now(),
+        endTime: null,
+        parentRunId: input.parentRunId ?? null,
+        createdBy: actor.name,
+        lifecycle: 'active',
+        nextSequence: 0,
+        evaluationDataset: input.evaluationDataset ?? null,
+      } as RunEntity;
+      await this.repo.insert(tx, row);
+      await this.repo.insertParams(tx, params.map((p) => ({ runId: id, ...p })));
+      await this.repo.upsertTags(tx, lastWins(id, input.tags ?? []));
+      return row;
+    });
+    this.publish('CREATED', run);
+    return run;
+  }
+
+  /** A run by full id or unique short-id prefix (NOT_FOUND; an ambiguous prefix is BAD_USER_INPUT). Deleted runs too. */
+  async getRun(idOrShortPrefix: string): Promise<RunEntity> {
+    if (!idOrShortPrefix.trim()) throw badInput('run id must not be empty');
+    const prefix = uuidPrefixOf(idOrShortPrefix);
+    if (!prefix) throw notFound('Run', idOrShortPrefix);
+    if (prefix.length === 36) {
+      const [run] = await this.repo.findByIds([prefix]);
+      if (!run) throw notFound('Run', idOrShortPrefix);
+      return run;
+    }
+    const found = await this.repo.findByIdPrefix(prefix, 2);
+    if (found.length === 0) throw notFound('Run', idOrShortPrefix);
+    if (found.length > 1) throw badInput(`run id prefix "${idOrShortPrefix}" is ambiguous (matches ${found.map((r) => shortIdOf(r.id)).join(', ')}, …); give more characters`);
+    return found[0];
+  }
+
+  /** The runs among `ids` that exist (any order; unknown or malformed ids are left out). */
+  findRunsByIds(ids: readonly string[]): Promise<RunEntity[]> {
+    return this.repo.findByIds([...new Set(ids.filter(isUuid).map((i) => i.toLowerCase()))]);
+  }
+
+  async listRuns(args: { experimentId: string; first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<RunPage> {
+    const limit = pageSize(args.first);
+    const offset = decodeCursor(args.after, isNonNegativeInt) ?? 0;
+    const { rows, total } = await this.repo.page(args.experimentId, offset, limit, args.includeDeleted ?? false);
+    const end = offset + rows.length;
+    return { nodes: rows, totalCount: total, endCursor: rows.length ? encodeCursor(end) : null, hasNextPage: end < total };
+  }
+
+  /** Renames and/or moves the status (QUEUED → RUNNING → FINISHED | FAILED | KILLED); an illegal move is FAILED_PRECONDITION. */
+  async updateRun(input: { id: string; status?: RunStatus | null; name?: string | null }, _actor: Identity): Promise<RunEntity> {
+    const target = await this.getRun(input.id);
+    let change: RunChange | undefined;
+    const run = await this.db.write(async (tx) => {
+      const run = await this.lockActive(tx, target.id);
+      const patch: Partial<RunEntity> = {};
+      if (input.name != null && input.name.trim() && input.name.trim() !== run.name) {
+        patch.name = input.name.trim();
+        change = 'UPDATED';
+      }
+      if (input.status != null) {
+        const move = planStatusMove(run.status, input.status, Date.now());
+        if (move.kind === 'illegal') {
+          throw new AppError('FAILED_PRECONDITION', `run ${shortIdOf(run.id)} cannot move from ${run.status} to ${input.status}` + (move.allowed.length ? ` (allowed: ${move.allowed.join(', ')})` : ` (${run.status} is final)`), {
+            reason: 'ILLEGAL_TRANSITION',
+            from: run.status,
+            to: input.status,
+          });
+        }
+        if (move.kind === 'move') {
+          patch.status = input.status;
+          patch.endTime = move.endTime;
+          change = 'STATUS_CHANGED';
+        }
+      }
+      if (Object.keys(patch).length) await this.repo.update(tx, run.id, patch);
+      return { ...run, ...patch } as RunEntity;
+    });
+    if (change) this.publish(change, run);
+    return run;
+  }
+
+  /** Soft delete: the run and its history stay stored; restoreRun undoes it. */
+  deleteRun(id: string): Promise<RunEntity> {
+    return this.setLifecycle(id, 'deleted');
+  }
+
+  restoreRun(id: string): Promise<RunEntity> {
+    return this.setLifecycle(id, 'active');
+  }
+
+  /** Params are immutable: the same value again is a no-op, a different value is CONFLICT naming the key and both values. */
+  async logParams(runId: string, params: readonly KeyValue[]): Promise<RunEntity> {
+    const wanted = dedupeParams(params);
+    const target = await this.getRun(runId);
+    return this.db.write(async (tx) => {
+      const run = await this.lockActive(tx, target.id);
+      const existing = new Map((await this.repo.findParams(tx, run.id, wanted.map((p) => p.key))).map((p) => [p.key, p.value]));
+      for (const p of wanted) {
+        const prev = existing.get(p.key);
+        if (prev !== undefined && prev !== p.value) throw paramConflict(p.key, prev, p.value);
+      }
+      await this.repo.insertParams(tx, wanted.filter((p) => !existing.has(p.key)).map((p) => ({ runId: run.id, ...p })));
+      return run;
+    });
+  }
+
+  /** Sets or overwrites tags (the last value for a key in one call wins). */
+  async setTags(runId: string, tags: readonly KeyValue[]): Promise<RunEntity> {
+    const target = await this.getRun(runId);
+    return this.db.write(async (tx) => {
+      const run = await this.lockActive(tx, target.id);
+      await this.repo.upsertTags(tx, lastWins(run.id, tags));
+      return run;
+    });
+  }
+
+  async paramsByRunIds(ids: readonly string[]): Promise<Map<string, KeyValue[]>> {
+    return groupByRun(ids, await this.repo.paramsByRunIds(ids.filter(isUuid)));
+  }
+
+  async tagsByRunIds(ids: readonly string[]): Promise<Map<string, KeyValue[]>> {
+    return groupByRun(ids, await this.repo.tagsByRunIds(ids.filter(isUuid)));
+  }
+
+  private async lockActive(tx: Parameters<Parameters<Database['write']>[0]>[0], id: string): Promise<RunEntity> {
+    const run = await this.repo.lock(tx, id);
+    if (!run) throw notFound('Run', id);
+    if (run.lifecycle === 'deleted') throw failedPrecondition(`run ${shortIdOf(run.id)} is deleted; restore it first`);
+    return run;
+  }
+
+  private async setLifecycle(id: string, lifecycle: RunEntity['lifecycle']): Promise<RunEntity> {
+    const target = await this.getRun(id);
+    const run = await this.db.write(async (tx) => {
+      const run = await this.repo.lock(tx, target.id);
+      if (!run) throw notFound('Run', id);
+      if (run.lifecycle !== lifecycle) await this.repo.update(tx, run.id, { lifecycle });
+      return { ...run, lifecycle } as RunEntity;
+    });
+    if (target.lifecycle !== lifecycle) this.publish(lifecycle === 'deleted' ? 'DELETED' : 'RESTORED', run);
+    return run;
+  }
+
+  private publish(change: RunChange, run: RunEntity): void {
+    const event: RunUpdatedEvent = { change, run: toRunRecord(run) };
+    void Promise.resolve(this.pubSub.publish(RUN_UPDATED, run.experimentId, event)).catch(() => undefined);
+  }
+}
+
+function lastWins(runId: string, tags: readonly KeyValue[]): KeyValueRow[] {
+  const m = new Map<string, string>();
+  for (const t of tags) m.set(t.key, t.value);
+  return [...m].map(([key, value]) => ({ runId, key, value }));
+}
+
+function groupByRun(ids: readonly string[], rows: KeyValueRow[]): Map<string, KeyValue[]> {
+  const out = new Map<string, KeyValue[]>(ids.map((id) => [id, []]));
+  for (const r of rows) out.get(r.runId)?.push({ key: r.key, value: r.value });
+  return out;
+}
