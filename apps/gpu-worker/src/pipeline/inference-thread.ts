@@ -59,13 +59,15 @@ function toNchwFloat(pixels: Uint8Array, batch: number, imgsz: number, pre: { ch
   const plane = imgsz * imgsz;
   const out = new Float32Array(batch * 3 * plane);
   const order = pre.channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  // float32(pixel) × float32(scale), rounded once: the same value the fused graph's Cast → Mul computes.
+  const scale = Math.fround(pre.scale);
   for (let b = 0; b < batch; b++) {
     const src = b * plane * 3;
     const dst = b * plane * 3;
     for (let c = 0; c < 3; c++) {
       const from = order[c];
       const o = dst + c * plane;
-      for (let p = 0; p < plane; p++) out[o + p] = pixels[src + 3 * p + from] * pre.scale;
+      for (let p = 0; p < plane; p++) out[o + p] = pixels[src + 3 * p + from] * scale;
     }
   }
   return out;

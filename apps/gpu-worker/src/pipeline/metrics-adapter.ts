@@ -1,11 +1,10 @@
 /**
- * The slice of `@podium/metrics` the worker uses (its accumulator contract), kept in one place so the pipeline
- * depends on the names it needs and nothing else.
+ * The slice of `@podium/metrics` the worker uses, under the worker's names: ground truth in original pixels
+ * (xyxy, Float64), detections after NMS (xyxy, Float32), one accumulator per protocol and swept IoU.
  */
-import * as metrics from '@podium/metrics';
+import { createAccumulator, type DetectionResult, type MetricsAccumulator, type OperatingPoint } from '@podium/metrics';
 
 export interface GroundTruth {
-  /** xyxy, original pixels, 4 per box. */
   boxes: Float64Array;
   classes: Int32Array;
   iscrowd?: Uint8Array;
@@ -18,43 +17,9 @@ export interface Detections {
   classes: Int32Array;
 }
 
-export interface AccumulatorImage {
-  imageId: string | number;
-  width: number;
-  height: number;
-  gt: GroundTruth;
-  dt: Detections;
-}
-
-export interface OperatingPoint {
-  confidence: number;
-  precision: number;
-  recall: number;
-  f1: number;
-}
-
-/** The fields of libs/metrics' DetectionResult the worker reads; the rest passes through untouched. */
-export interface AccumulatorResult {
-  map50: number;
-  map50_95: number;
-  map75: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  bestConfidence: number;
-  fitness: number;
-  perClass: unknown[];
-  prCurve: unknown;
-  f1Curve: unknown;
-  stats?: Record<string, number>;
-  [key: string]: unknown;
-}
-
-export interface Accumulator {
-  add(image: AccumulatorImage): void;
-  finish(): AccumulatorResult;
-  operatingPointAt(confidence: number): OperatingPoint;
-}
+export type Accumulator = MetricsAccumulator;
+export type AccumulatorResult = DetectionResult;
+export type { OperatingPoint };
 
 export interface AccumulatorOptions {
   protocol: 'ultralytics' | 'coco';
@@ -63,7 +28,5 @@ export interface AccumulatorOptions {
 }
 
 export function createMetricsAccumulator(options: AccumulatorOptions): Accumulator {
-  const factory = (metrics as Record<string, unknown>).createAccumulator as ((o: AccumulatorOptions) => Accumulator) | undefined;
-  if (typeof factory !== 'function') throw new Error('@podium/metrics does not export createAccumulator');
-  return factory(options);
+  return createAccumulator(options);
 }

@@ -1,0 +1,43 @@
+/** Command-line options shared by the worker benchmarks. */
+import { resolve } from 'node:path';
+
+export interface WorkerBenchArgs {
+  model: string;
+  imgsz?: number;
+  ep: 'CPU' | 'CUDA' | 'AUTO';
+  batch?: number;
+  repeat: number;
+  fused: boolean;
+  dataset: string;
+  bare: boolean;
+  deviceId: number;
+}
+
+export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
+  const root = resolve(__dirname, '../..');
+  const args: WorkerBenchArgs = {
+    model: `${root}/assets/models/yolov8n_fp32_dynamic.onnx`,
+    ep: 'AUTO',
+    repeat: 1,
+    fused: true,
+    dataset: `${root}/assets/datasets/coco128`,
+    bare: true,
+    deviceId: 0,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => argv[++i];
+    if (flag === '--model') args.model = resolve(value());
+    else if (flag === '--imgsz') args.imgsz = Number(value());
+    else if (flag === '--ep') args.ep = value().toUpperCase() as WorkerBenchArgs['ep'];
+    else if (flag === '--batch') args.batch = Number(value());
+    else if (flag === '--repeat') args.repeat = Number(value());
+    else if (flag === '--fused') args.fused = true;
+    else if (flag === '--unfused') args.fused = false;
+    else if (flag === '--dataset') args.dataset = resolve(value());
+    else if (flag === '--no-bare') args.bare = false;
+    else if (flag === '--device-id') args.deviceId = Number(value());
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return args;
+}

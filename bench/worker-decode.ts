@@ -1,0 +1,37 @@
+/**
+ * sharp decode + letterbox throughput over COCO128 (repeated), with the pipeline's own decode window.
+ *   node dist/bench/worker-decode.js [--imgsz 640] [--repeat N] [--window N]
+ */
+import '../apps/gpu-worker/src/thread-pool-size';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { configureSharp } from '../apps/gpu-worker/src/pipeline/decode-image';
+import { DecodeWindow } from '../apps/gpu-worker/src/pipeline/decode-window';
+import { repeatDataset } from './worker-dataset';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const option = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
+  const imgsz = option('--imgsz', 640);
+  const repeat = option('--repeat', 2);
+  const window = option('--window', 64);
+  const pad = argv.includes('--top-left') ? 'top-left' : 'center';
+  configureSharp();
+  const data = repeatDataset(resolve(__dirname, '../../assets/datasets/coco128'), repeat);
+  const items = data.images.map((file) => ({ imageId: file, file, groundTruth: () => ({ boxes: new Float64Array(0), classes: new Int32Array(0) }) }));
+  const started = performance.now();
+  const decoder = new DecodeWindow(items, imgsz, pad, window);
+  let n = 0;
+  let skipped = 0;
+  for (let d = await decoder.next(); d; d = await decoder.next()) {
+    if ('skipped' in d) skipped++;
+    else n++;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ bench: 'worker-decode', imgsz, pad, images: n, skipped, window, uvThreads: Number(process.env.UV_THREADPOOL_SIZE), cores: cpus().length, imagesPerSecond: Math.round((n / seconds) * 10) / 10 }));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

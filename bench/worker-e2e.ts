@@ -1,0 +1,137 @@
+/**
+ * End-to-end evaluation (decode → infer → NMS → metrics, through `runEvaluation`) against a bare onnxruntime-node
+ * loop over the same preprocessed tensors, same graph, provider and batch. Prints JSON lines.
+ *   node dist/bench/worker-e2e.js [--model m.onnx] [--ep cpu|cuda] [--batch N] [--repeat N] [--fused|--unfused]
+ */
+import '../apps/gpu-worker/src/thread-pool-size';
+import { readFileSync, realpathSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { canFuse, fuseGraph, FUSED_INPUT } from '../apps/gpu-worker/src/models/fuse-graph';
+import { decodeModel, inspectModel } from '../apps/gpu-worker/src/models/inspect-model';
+import { configureSharp, decodeLetterboxed } from '../apps/gpu-worker/src/pipeline/decode-image';
+import { runEvaluation } from '../apps/gpu-worker/src/pipeline/run-evaluation';
+import { parseWorkerBenchArgs } from './worker-bench-args';
+import { repeatDataset } from './worker-dataset';
+
+async function main(): Promise<void> {
+  const args = parseWorkerBenchArgs(process.argv.slice(2));
+  configureSharp();
+  const model = decodeModel(readFileSync(args.model));
+  const imgsz = args.imgsz ?? fixedSize(model) ?? 640;
+  const spec = inspectModel(model, { imgsz });
+  const data = repeatDataset(args.dataset, args.repeat);
+
+  // Warm-up is excluded from the steady rate: it is measured from the progress report after the first 2 batches.
+  const marks: { t: number; done: number }[] = [];
+  const result = await runEvaluation({
+    modelPath: args.model,
+    dataset: { format: 'YOLO', imagesDir: data.imagesDir, labelsDir: data.labelsDir },
+    imgsz,
+    conf: 0.001,
+    iou: 0.7,
+    maxDet: 300,
+    batch: args.batch,
+    executionProvider: args.ep,
+    deviceId: args.deviceId,
+    fuse: args.fused,
+    onProgress: (p) => marks.push({ t: performance.now(), done: p.done }),
+  });
+  const steady = marks.length > 3 ? (marks.at(-1)!.done - marks[1].done) / ((marks.at(-1)!.t - marks[1].t) / 1000) : result.imagesPerSecond;
+  const line: Record<string, unknown> = {
+    bench: 'worker-e2e',
+    model: args.model.split('/').pop(),
+    family: spec.family,
+    imgsz,
+    ep: result.executionProvider,
+    device: result.device,
+    batch: result.run.batch,
+    fused: result.run.fused,
+    images: result.imagesEvaluated,
+    e2eImagesPerSecond: round(result.imagesPerSecond),
+    e2eSteadyImagesPerSecond: round(steady),
+    inferenceSeconds: round(result.run.inferenceSeconds, 3),
+    postSeconds: round(result.run.postSeconds, 3),
+    wallSeconds: round(result.run.wallSeconds, 3),
+    sessionLoadSeconds: round(result.run.sessionLoadSeconds, 3),
+    map50: round(result.map50, 4),
+    map50_95: round(result.map50_95, 4),
+    ...(result.fallbackReason ? { fallbackReason: result.fallbackReason } : {}),
+  };
+  if (args.bare) {
+    const bare = await bareLoop(args.model, model, spec, data.images, result.run.batch, result.executionProvider, args.deviceId, result.run.fused);
+    line.bareImagesPerSecond = round(bare);
+    line.e2eOverBare = round(steady / bare, 3);
+  }
+  console.log(JSON.stringify(line));
+}
+
+/** session.run back to back over tensors prepared beforehand: the ceiling the pipeline is measured against. */
+async function bareLoop(
+  modelPath: string,
+  model: ReturnType<typeof decodeModel>,
+  spec: ReturnType<typeof inspectModel>,
+  images: string[],
+  batch: number,
+  provider: 'CUDA' | 'CPU',
+  deviceId: number,
+  fused: boolean,
+): Promise<number> {
+  const size = spec.imgsz;
+  const unique = [...new Set(images.map((f) => readlinkTarget(f)))];
+  const decoded = await Promise.all(unique.map((f) => decodeLetterboxed(f, size, spec.preprocess.pad)));
+  const tensors: ort.Tensor[] = [];
+  for (let i = 0; i + batch <= decoded.length; i += batch) {
+    const pixels = new Uint8Array(batch * size * size * 3);
+    decoded.slice(i, i + batch).forEach((d, k) => pixels.set(d.pixels, k * size * size * 3));
+    tensors.push(fused ? new ort.Tensor('uint8', pixels, [batch, size, size, 3]) : new ort.Tensor('float32', toNchw(pixels, batch, size, spec.preprocess), [batch, 3, size, size]));
+  }
+  const bytes = fused && canFuse(model) ? fuseGraph(model, spec, { candidatesAbove: 0.001 }) : readFileSync(modelPath);
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: provider === 'CUDA' ? [{ name: 'cuda', deviceId }] : ['cpu'],
+    graphOptimizationLevel: 'all',
+  });
+  const inputName = fused ? FUSED_INPUT : spec.inputName;
+  for (let w = 0; w < 3; w++) await session.run({ [inputName]: tensors[w % tensors.length] });
+  const rounds = Math.max(1, Math.round(images.length / unique.length));
+  const started = performance.now();
+  let n = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const t of tensors) {
+      const out = await session.run({ [inputName]: t });
+      // Read the outputs as a consumer would (they are already host tensors on both providers).
+      for (const v of Object.values(out)) void v.data.length;
+      n += batch;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await session.release();
+  return n / seconds;
+}
+
+function toNchw(pixels: Uint8Array, batch: number, size: number, pre: { channels: 'RGB' | 'BGR'; scale: number }): Float32Array {
+  const plane = size * size;
+  const out = new Float32Array(batch * 3 * plane);
+  const order = pre.channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  const scale = Math.fround(pre.scale);
+  for (let b = 0; b < batch; b++) for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) out[(b * 3 + c) * plane + p] = pixels[(b * plane + p) * 3 + order[c]] * scale;
+  return out;
+}
+
+function readlinkTarget(file: string): string {
+  return realpathSync(file);
+}
+
+function fixedSize(model: ReturnType<typeof decodeModel>): number | undefined {
+  const dim = model.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.[2]?.dimValue;
+  return dim ? Number(dim) : undefined;
+}
+
+function round(v: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
