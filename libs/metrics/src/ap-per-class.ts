@@ -108,7 +108,7 @@ export function apPerClass(classes: readonly ClassPredictions[]): ApPerClassResu
     }
     f1Curve.push(f1);
   }
-  for (let k = 0; k < CURVE_POINTS; k++) meanF1[k] = nc > 0 ? meanF1[k] / nc : Number.NaN;
+  for (let k = 0; k < CURVE_POINTS; k++) meanF1[k] = nc > 0 ? meanF1[k] / nc : 0;
 
   const bestIndex = nc > 0 ? argmax(smooth(meanF1, 0.1)) : 0;
   return { ap, pCurve, rCurve, f1Curve, prCurve, meanF1, bestIndex };

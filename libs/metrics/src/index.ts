@@ -23,3 +23,8 @@ export type {
 export { iouCoco, iouFloat32 } from './box-iou';
 export { ULTRALYTICS_IOU_THRESHOLDS, COCO_IOU_THRESHOLDS, RECALL_THRESHOLDS } from './iou-thresholds';
 export { CURVE_CONFIDENCES } from './ap-per-class';
+export { readYoloDataset, type DatasetImage, type ReadYoloDatasetOptions, type YoloDataset, type YoloDatasetCounts } from './io/yolo-dataset';
+export { readCocoDataset, parseCocoDataset, type CocoCategory, type CocoDataset, type ReadCocoDatasetOptions } from './io/coco-dataset';
+export { readPredictions, parsePredictions } from './io/predictions';
+export { readImageSize, type ImageSize } from './io/image-size';
+export { parseYoloLabels, type YoloLabelRows } from './io/yolo-labels';
