@@ -1,0 +1,96 @@
+// Read-only SQL over the tracking tables that the promotion transaction needs as evidence: the evaluation runs of
+// given model versions (params model_name / model_version, per the evaluation contract) and runs' metric summaries.
+// Read inside the promotion's transaction, so the gates see exactly what the decision is committed against.
+import { Injectable } from '@nestjs/common';
+import type { MetricSummary, RunSnapshot } from '@podium/registry';
+import { type EntityManager, In } from 'typeorm';
+import { MetricSummaryEntity } from '../metrics/metric-summary.entity';
+import { RunParamEntity } from '../runs/run-param.entity';
+import type { Dialect } from '../database/data-source';
+import { RunEntity } from '../runs/run.entity';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const toDate = (ms: number | null): Date | null => (ms === null || ms === undefined ? null : new Date(ms));
+
+export function summaryOf(row: MetricSummaryEntity): MetricSummary {
+  return {
+    last: row.lastIsNan ? Number.NaN : (row.lastValue ?? Number.NaN),
+    lastStep: row.lastStep,
+    min: row.minValue,
+    minStep: row.minStep,
+    max: row.maxValue,
+    maxStep: row.maxStep,
+  };
+}
+
+@Injectable()
+export class EvidenceRepository {
+  /** Ids of the active evaluation runs whose params say they evaluate `modelName` version v, for each v given. */
+  async findEvaluationRunIds(em: EntityManager, modelName: string, versions: readonly number[]): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>(versions.map((v) => [v, []]));
+    if (versions.length === 0) return out;
+    const rows = await em
+      .createQueryBuilder(RunParamEntity, 'pv')
+      .innerJoin(RunParamEntity, 'pn', 'pn.run_id = pv.run_id AND pn.key = :nameKey', { nameKey: 'model_name' })
+      .innerJoin(RunEntity, 'r', 'r.id = pv.run_id')
+      .select(['pv.run_id AS run_id', 'pv.value AS version'])
+      .where('pv.key = :versionKey', { versionKey: 'model_version' })
+      .andWhere('pv.value IN (:...versions)', { versions: versions.map(String) })
+      .andWhere('pn.value = :modelName', { modelName })
+      .andWhere('r.kind = :kind', { kind: 'EVALUATION' })
+      .andWhere('r.lifecycle = :active', { active: 'active' })
+      .getRawMany<{ run_id: string; version: string }>();
+    for (const r of rows) out.get(Number(r.version))?.push(r.run_id);
+    return out;
+  }
+
+  /** Runs as the registry rules read them: params, metric summaries, kind, status and times. */
+  async findRunSnapshots(em: EntityManager, runIds: readonly string[]): Promise<RunSnapshot[]> {
+    if (runIds.length === 0) return [];
+    const ids = [...new Set(runIds)];
+    // Sequential: inside a PostgreSQL transaction these share one client.
+    const runs = await em.findBy(RunEntity, { id: In(ids) });
+    const params = await em.findBy(RunParamEntity, { runId: In(ids) });
+    const summaries = await this.findSummaries(em, ids);
+    const paramsOf = new Map<string, Record<string, string>>();
+    for (const p of params) {
+      const m = paramsOf.get(p.runId) ?? {};
+      m[p.key] = p.value;
+      paramsOf.set(p.runId, m);
+    }
+    return runs.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind as RunSnapshot['kind'],
+      status: r.status as RunSnapshot['status'],
+      params: paramsOf.get(r.id) ?? {},
+      metrics: summaries.get(r.id) ?? {},
+      startTime: toDate(r.startTime),
+      endTime: toDate(r.endTime),
+    }));
+  }
+
+  /** Metric summaries per run id (runs without metrics map to {}). */
+  async findSummaries(em: EntityManager, runIds: readonly string[]): Promise<Map<string, Record<string, MetricSummary>>> {
+    const out = new Map<string, Record<string, MetricSummary>>();
+    if (runIds.length === 0) return out;
+    const rows = await em.findBy(MetricSummaryEntity, { runId: In([...new Set(runIds)]) });
+    for (const row of rows) {
+      const m = out.get(row.runId) ?? {};
+      m[row.key] = summaryOf(row);
+      out.set(row.runId, m);
+    }
+    return out;
+  }
+
+  /** A run by full uuid or by its short id (first 8 hex); null when none, or when a short id is ambiguous. */
+  async findRunByIdOrPrefix(em: EntityManager, dialect: Dialect, idOrPrefix: string): Promise<RunEntity | null> {
+    const id = idOrPrefix.trim().toLowerCase();
+    if (UUID.test(id)) return em.findOneBy(RunEntity, { id });
+    if (!/^[0-9a-f]{8}$/.test(id)) return null;
+    const column = dialect === 'postgres' ? 'CAST(r.id AS text)' : 'r.id';
+    const rows = await em.createQueryBuilder(RunEntity, 'r').where(`${column} LIKE :prefix`, { prefix: `${id}-%` }).take(2).getMany();
+    return rows.length === 1 ? rows[0] : null;
+  }
+}

@@ -1,0 +1,121 @@
+// Registered models and their versions: creation (version numbers under a unique constraint, retried) and reads.
+import { Inject, Injectable } from '@nestjs/common';
+import type { MetricSummary } from '@podium/registry';
+import { conflict, notFound } from '../common/app-error';
+import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { Database } from '../database/database';
+import { connection, type Connection } from '../graphql/connection.type';
+import type { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/registry.inputs';
+import { EvidenceRepository } from './evidence.repository';
+import type { ModelAliasEntity } from './model-alias.entity';
+import type { ModelVersionEntity } from './model-version.entity';
+import type { RegisteredModelEntity } from './registered-model.entity';
+import { isUniqueViolation, RegistryRepository } from './registry.repository';
+import { SourceArtifactChecker } from './source-artifact.checker';
+
+/** Attempts at `max(version) + 1` before giving up; the model row lock makes a second attempt rare. */
+export const VERSION_NUMBER_ATTEMPTS = 8;
+
+const isName = (v: unknown): v is string => typeof v === 'string';
+
+@Injectable()
+export class ModelRegistryService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: RegistryRepository,
+    private readonly evidence: EvidenceRepository,
+    @Inject(SourceArtifactChecker) private readonly artifacts: SourceArtifactChecker,
+  ) {}
+
+  async createModel(input: CreateRegisteredModelInput, actor: string): Promise<RegisteredModelEntity> {
+    try {
+      return await this.db.write((tx) =>
+        this.repo.insertModel(tx, { name: input.name, description: input.description ?? null, tags: input.tags ?? [], createdBy: actor, policy: null }),
+      );
+    } catch (e) {
+      if (isUniqueViolation(e)) throw conflict(`Registered model "${input.name}" already exists`, { name: input.name });
+      throw e;
+    }
+  }
+
+  async getModel(name: string): Promise<RegisteredModelEntity> {
+    const [model] = await this.repo.findModelsByNames(this.db.read, [name]);
+    if (!model) throw notFound('Registered model', name);
+    return model;
+  }
+
+  async listModels(first: number | null | undefined, after: string | null | undefined): Promise<Connection<RegisteredModelEntity>> {
+    const limit = pageSize(first);
+    const afterName = decodeCursor(after, isName);
+    const { rows, total } = await this.repo.listModels(this.db.read, afterName, limit + 1);
+    const page = rows.slice(0, limit);
+    return connection(page, total, page.length ? encodeCursor(page[page.length - 1].name) : null, rows.length > limit);
+  }
+
+  /**
+   * Registers a run's artifact as the model's next version. The number is `max(version) + 1`, inserted under the
+   * unique (model_id, version) constraint with the model row locked; a unique violation (another writer won) is
+   * retried with a fresh transaction, at most VERSION_NUMBER_ATTEMPTS times.
+   */
+  async createVersion(input: CreateModelVersionInput, actor: string): Promise<{ model: RegisteredModelEntity; version: ModelVersionEntity }> {
+    const source = await this.artifacts.resolve(input.runId, input.artifactPath);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.write(async (tx) => {
+          const model = await this.repo.lockModelByName(tx, this.db.dialect, input.name);
+          if (!model) throw notFound('Registered model', input.name);
+          const number = await this.repo.nextVersionNumber(tx, model.id);
+          const version = await this.repo.insertVersion(tx, {
+            modelId: model.id,
+            version: number,
+            sourceRunId: source.runId,
+            artifactPath: input.artifactPath,
+            artifactSha256: source.sha256,
+            description: input.description ?? null,
+            tags: input.tags ?? [],
+            stage: 'NONE',
+            stageEnteredAt: Date.now(),
+            createdBy: actor,
+          });
+          return { model, version };
+        });
+      } catch (e) {
+        if (!isUniqueViolation(e) || attempt >= VERSION_NUMBER_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  async getVersion(name: string, version: number): Promise<{ model: RegisteredModelEntity; version: ModelVersionEntity }> {
+    const model = await this.getModel(name);
+    const row = await this.repo.findVersion(this.db.read, model.id, version);
+    if (!row) throw notFound('Model version', `${name}/${version}`);
+    return { model, version: row };
+  }
+
+  async versionPage(modelId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<ModelVersionEntity>> {
+    const limit = pageSize(first);
+    const afterVersion = decodeCursor(after, isNonNegativeInt);
+    const { rows, total } = await this.repo.findVersionPage(this.db.read, modelId, afterVersion, limit + 1);
+    const page = rows.slice(0, limit);
+    return connection(page, total, page.length ? encodeCursor(page[page.length - 1].version) : null, rows.length > limit);
+  }
+
+  /** Models by id, for field resolvers (DataLoader batch). */
+  async modelsByIds(ids: readonly string[]): Promise<(RegisteredModelEntity | Error)[]> {
+    const rows = await this.repo.findModelsByIds(this.db.read, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? notFound('Registered model', id));
+  }
+
+  /** Alias names per version id, for field resolvers (DataLoader batch). */
+  async aliasesByVersionIds(ids: readonly string[]): Promise<string[][]> {
+    const rows: ModelAliasEntity[] = await this.repo.findAliasesByVersionIds(this.db.read, ids);
+    return ids.map((id) => rows.filter((r) => r.versionId === id).map((r) => r.alias));
+  }
+
+  /** The source runs' metric summaries, for field resolvers (DataLoader batch). */
+  async sourceRunMetrics(runIds: readonly string[]): Promise<Record<string, MetricSummary>[]> {
+    const byRun = await this.evidence.findSummaries(this.db.read, runIds);
+    return runIds.map((id) => byRun.get(id) ?? {});
+  }
+}

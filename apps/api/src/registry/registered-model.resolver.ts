@@ -1,0 +1,59 @@
+// GraphQL edge of registered models and version registration (thin: one service call per field).
+import { Injectable } from '@nestjs/common';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../auth/roles';
+import type { Connection } from '../graphql/connection.type';
+import type { GraphqlContext } from '../graphql/context';
+import { ModelVersionConnection, type ModelVersionType } from './dto/model-version.type';
+import { ModelVersionType as ModelVersionObject } from './dto/model-version.type';
+import { RegisteredModelConnection, RegisteredModelType } from './dto/registered-model.type';
+import { PageArgs } from './dto/registry.args';
+import { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/registry.inputs';
+import { ModelRegistryService } from './model-registry.service';
+import { toModelVersionType, toRegisteredModelType } from './registry.mapper';
+
+@Injectable()
+@Resolver(() => RegisteredModelType)
+export class RegisteredModelResolver {
+  constructor(private readonly registry: ModelRegistryService) {}
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => RegisteredModelType, { description: 'Creates a registered model (names are unique).' })
+  async createRegisteredModel(@Arg('input') input: CreateRegisteredModelInput, @Ctx() ctx: GraphqlContext): Promise<RegisteredModelType> {
+    return toRegisteredModelType(await this.registry.createModel(input, ctx.identity!.name));
+  }
+
+  @Authorized(Role.VIEWER)
+  @Query(() => RegisteredModelType, { description: 'A registered model by name (NOT_FOUND when absent).' })
+  async registeredModel(@Arg('name') name: string): Promise<RegisteredModelType> {
+    return toRegisteredModelType(await this.registry.getModel(name));
+  }
+
+  @Authorized(Role.VIEWER)
+  @Query(() => RegisteredModelConnection, { description: 'Registered models by name.' })
+  async registeredModels(@Args() { first, after }: PageArgs): Promise<Connection<RegisteredModelType>> {
+    const page = await this.registry.listModels(first, after);
+    return { ...page, nodes: page.nodes.map(toRegisteredModelType) };
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => ModelVersionObject, { description: 'Registers a run’s artifact as the next version (1, 2, …) of a model, in stage NONE.' })
+  async createModelVersion(@Arg('input') input: CreateModelVersionInput, @Ctx() ctx: GraphqlContext): Promise<ModelVersionType> {
+    const { model, version } = await this.registry.createVersion(input, ctx.identity!.name);
+    return toModelVersionType(version, model.name);
+  }
+
+  @Authorized(Role.VIEWER)
+  @Query(() => ModelVersionObject, { description: 'One version of a registered model (NOT_FOUND when absent).' })
+  async modelVersion(@Arg('name') name: string, @Arg('version', () => Int) version: number): Promise<ModelVersionType> {
+    const found = await this.registry.getVersion(name, version);
+    return toModelVersionType(found.version, found.model.name);
+  }
+
+  @Authorized(Role.VIEWER)
+  @FieldResolver(() => ModelVersionConnection, { description: 'Versions in version order, each with its stage and aliases.' })
+  async versions(@Root() model: RegisteredModelType, @Args() { first, after }: PageArgs): Promise<Connection<ModelVersionType>> {
+    const page = await this.registry.versionPage(model.id, first, after);
+    return { ...page, nodes: page.nodes.map((v) => toModelVersionType(v, model.name)) };
+  }
+}

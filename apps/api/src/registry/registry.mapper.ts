@@ -1,0 +1,109 @@
+// Entity rows → GraphQL types (drops internals, turns epoch ms into dates, non-finite metric values into null).
+import type { MetricSummary, ModelVersionChangedEvent, PromotionDecision } from '@podium/registry';
+import type { ModelStage } from './dto/model-stage';
+import type { TransitionKind } from './dto/model-stage';
+import type { ModelVersionChangeType, ModelVersionTransitionType, PromotionDecisionType } from './dto/model-version-transition.type';
+import type { ModelVersionMetricType, ModelVersionType } from './dto/model-version.type';
+import type { RegisteredModelType } from './dto/registered-model.type';
+import type { ModelVersionEntity } from './model-version.entity';
+import type { RegisteredModelEntity } from './registered-model.entity';
+import type { StageTransitionEntity } from './stage-transition.entity';
+
+export function toRegisteredModelType(e: RegisteredModelEntity): RegisteredModelType {
+  return {
+    id: e.id,
+    name: e.name,
+    description: e.description,
+    tags: e.tags ?? [],
+    createdBy: e.createdBy,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    policy: (e.policy as Record<string, unknown> | null) ?? null,
+  };
+}
+
+export function toModelVersionType(e: ModelVersionEntity, modelName: string): ModelVersionType {
+  return {
+    id: e.id,
+    modelId: e.modelId,
+    modelName,
+    version: e.version,
+    stage: e.stage as ModelStage,
+    stageEnteredAt: new Date(e.stageEnteredAt),
+    sourceRunId: e.sourceRunId,
+    artifactPath: e.artifactPath,
+    artifactSha256: e.artifactSha256,
+    description: e.description,
+    tags: e.tags ?? [],
+    createdBy: e.createdBy,
+    createdAt: e.createdAt,
+  };
+}
+
+const finite = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+
+export function toModelVersionMetrics(metrics: Readonly<Record<string, MetricSummary>>): ModelVersionMetricType[] {
+  return Object.entries(metrics)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, s]) => ({ key, last: finite(s.last), lastStep: s.lastStep, min: finite(s.min), minStep: s.minStep, max: finite(s.max), maxStep: s.maxStep }));
+}
+
+function toDecisionType(d: PromotionDecision | null): PromotionDecisionType | null {
+  if (!d) return null;
+  return {
+    justification: d.justification,
+    alternatives: d.alternatives ?? null,
+    risks: d.risks ?? null,
+    nextSteps: d.nextSteps ?? null,
+    report: d.report ? { locale: d.report.locale, markdown: d.report.markdown } : null,
+  };
+}
+
+export function toTransitionType(e: StageTransitionEntity, modelName: string): ModelVersionTransitionType {
+  return {
+    seq: e.seq,
+    modelName,
+    version: e.version,
+    kind: e.kind as TransitionKind,
+    fromStage: e.fromStage as ModelStage,
+    toStage: e.toStage as ModelStage,
+    alias: e.alias,
+    aliasPreviousVersion: e.aliasPreviousVersion,
+    actor: e.actor,
+    at: new Date(e.at),
+    automatic: e.automatic,
+    reason: e.reason,
+    decision: toDecisionType(e.decision as PromotionDecision | null),
+    gates: (e.gates as Record<string, unknown> | null) ?? null,
+    metricsSnapshot: (e.metricsSnapshot as Record<string, unknown>) ?? {},
+  };
+}
+
+/** The event as published: plain JSON (it may cross Redis), dates as ISO strings. */
+export interface ModelVersionChangedPayload {
+  modelName: string;
+  version: number;
+  fromStage: string;
+  toStage: string;
+  aliasesAdded: string[];
+  aliasesRemoved: string[];
+  actor: string;
+  at: string;
+}
+
+export function toChangedPayload(e: ModelVersionChangedEvent): ModelVersionChangedPayload {
+  return {
+    modelName: e.modelName,
+    version: e.version,
+    fromStage: e.fromStage,
+    toStage: e.toStage,
+    aliasesAdded: [...e.aliasesAdded],
+    aliasesRemoved: [...e.aliasesRemoved],
+    actor: e.actor,
+    at: e.at.toISOString(),
+  };
+}
+
+export function toChangeType(p: ModelVersionChangedPayload): ModelVersionChangeType {
+  return { ...p, fromStage: p.fromStage as ModelStage, toStage: p.toStage as ModelStage, at: new Date(p.at) };
+}

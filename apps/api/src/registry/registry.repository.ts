@@ -1,0 +1,149 @@
+// All SQL of the registry tables: models, versions, aliases and the transition history.
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { type EntityManager, In, LessThanOrEqual, MoreThan, QueryFailedError } from 'typeorm';
+import type { Dialect } from '../database/data-source';
+import { ModelAliasEntity } from './model-alias.entity';
+import { ModelVersionEntity } from './model-version.entity';
+import { RegisteredModelEntity } from './registered-model.entity';
+import { StageTransitionEntity } from './stage-transition.entity';
+
+/** True for a unique-constraint violation on either driver (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_*UNIQUE/PRIMARYKEY). */
+export function isUniqueViolation(e: unknown): boolean {
+  if (!(e instanceof QueryFailedError)) return false;
+  const driver = (e as QueryFailedError & { driverError?: { code?: string } }).driverError;
+  const code = driver?.code ?? '';
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(e.message);
+}
+
+export type NewTransition = Omit<StageTransitionEntity, 'id' | 'modelId' | 'seq'>;
+
+@Injectable()
+export class RegistryRepository {
+  async insertModel(tx: EntityManager, row: Omit<RegisteredModelEntity, 'id' | 'createdAt' | 'updatedAt'>): Promise<RegisteredModelEntity> {
+    const entity = tx.create(RegisteredModelEntity, { ...row, id: randomUUID() });
+    await tx.insert(RegisteredModelEntity, entity);
+    return (await tx.findOneByOrFail(RegisteredModelEntity, { id: entity.id }));
+  }
+
+  findModelsByNames(em: EntityManager, names: readonly string[]): Promise<RegisteredModelEntity[]> {
+    return names.length === 0 ? Promise.resolve([]) : em.findBy(RegisteredModelEntity, { name: In([...names]) });
+  }
+
+  findModelsByIds(em: EntityManager, ids: readonly string[]): Promise<RegisteredModelEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : em.findBy(RegisteredModelEntity, { id: In([...ids]) });
+  }
+
+  /**
+   * The model row, locked until the transaction ends on PostgreSQL (`SELECT … FOR UPDATE`) so promotions and version
+   * registrations of one model run one at a time; SQLite needs no lock (write transactions are serialised).
+   */
+  async lockModelByName(tx: EntityManager, dialect: Dialect, name: string): Promise<RegisteredModelEntity | null> {
+    const qb = tx.createQueryBuilder(RegisteredModelEntity, 'm').where('m.name = :name', { name });
+    if (dialect === 'postgres') qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  /** Page of models ordered by name, after the name `afterName` (exclusive). */
+  async listModels(em: EntityManager, afterName: string | undefined, limit: number): Promise<{ rows: RegisteredModelEntity[]; total: number }> {
+    const qb = em.createQueryBuilder(RegisteredModelEntity, 'm').orderBy('m.name', 'ASC').take(limit);
+    if (afterName !== undefined) qb.where('m.name > :afterName', { afterName });
+    const [rows, total] = await Promise.all([qb.getMany(), em.count(RegisteredModelEntity)]);
+    return { rows, total };
+  }
+
+  async updatePolicy(tx: EntityManager, modelId: string, policy: object | null): Promise<void> {
+    await tx.update(RegisteredModelEntity, { id: modelId }, { policy, updatedAt: new Date() });
+  }
+
+  async nextVersionNumber(tx: EntityManager, modelId: string): Promise<number> {
+    const row = await tx
+      .createQueryBuilder(ModelVersionEntity, 'v')
+      .select('MAX(v.version)', 'max')
+      .where('v.model_id = :modelId', { modelId })
+      .getRawOne<{ max: number | string | null }>();
+    return Number(row?.max ?? 0) + 1;
+  }
+
+  async insertVersion(tx: EntityManager, row: Omit<ModelVersionEntity, 'id' | 'createdAt'>): Promise<ModelVersionEntity> {
+    const entity = tx.create(ModelVersionEntity, { ...row, id: randomUUID() });
+    await tx.insert(ModelVersionEntity, entity);
+    return tx.findOneByOrFail(ModelVersionEntity, { id: entity.id });
+  }
+
+  findVersionsByModelIds(em: EntityManager, modelIds: readonly string[]): Promise<ModelVersionEntity[]> {
+    if (modelIds.length === 0) return Promise.resolve([]);
+    return em.find(ModelVersionEntity, { where: { modelId: In([...modelIds]) }, order: { version: 'ASC' } });
+  }
+
+  findVersionsByIds(em: EntityManager, ids: readonly string[]): Promise<ModelVersionEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : em.findBy(ModelVersionEntity, { id: In([...ids]) });
+  }
+
+  async findVersionPage(em: EntityManager, modelId: string, afterVersion: number | undefined, limit: number): Promise<{ rows: ModelVersionEntity[]; total: number }> {
+    const where = afterVersion === undefined ? { modelId } : { modelId, version: MoreThan(afterVersion) };
+    const [rows, total] = await Promise.all([
+      em.find(ModelVersionEntity, { where, order: { version: 'ASC' }, take: limit }),
+      em.countBy(ModelVersionEntity, { modelId }),
+    ]);
+    return { rows, total };
+  }
+
+  findVersion(em: EntityManager, modelId: string, version: number): Promise<ModelVersionEntity | null> {
+    return em.findOneBy(ModelVersionEntity, { modelId, version });
+  }
+
+  findAliasesByModelIds(em: EntityManager, modelIds: readonly string[]): Promise<ModelAliasEntity[]> {
+    if (modelIds.length === 0) return Promise.resolve([]);
+    return em.find(ModelAliasEntity, { where: { modelId: In([...modelIds]) }, order: { alias: 'ASC' } });
+  }
+
+  findAliasesByVersionIds(em: EntityManager, versionIds: readonly string[]): Promise<ModelAliasEntity[]> {
+    if (versionIds.length === 0) return Promise.resolve([]);
+    return em.find(ModelAliasEntity, { where: { versionId: In([...versionIds]) }, order: { alias: 'ASC' } });
+  }
+
+  /** Moves a version's stage only if it is still `fromStage`; returns whether a row changed (0 = stale snapshot). */
+  async updateVersionStage(tx: EntityManager, modelId: string, version: number, fromStage: string, toStage: string, enteredAtMs: number): Promise<boolean> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(ModelVersionEntity)
+      .set({ stage: toStage, stageEnteredAt: enteredAtMs })
+      .where('model_id = :modelId AND version = :version AND stage = :fromStage', { modelId, version, fromStage })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Points `alias` at `versionId` (or removes it when null). */
+  async setAlias(tx: EntityManager, modelId: string, alias: string, versionId: string | null): Promise<void> {
+    await tx.delete(ModelAliasEntity, { modelId, alias });
+    if (versionId !== null) await tx.insert(ModelAliasEntity, { modelId, alias, versionId });
+  }
+
+  /** Appends transitions with the next gapless `seq` numbers of the model (the caller holds the model's lock). */
+  async appendTransitions(tx: EntityManager, modelId: string, rows: readonly NewTransition[]): Promise<StageTransitionEntity[]> {
+    const row = await tx
+      .createQueryBuilder(StageTransitionEntity, 't')
+      .select('MAX(t.seq)', 'max')
+      .where('t.model_id = :modelId', { modelId })
+      .getRawOne<{ max: number | string | null }>();
+    let seq = Number(row?.max ?? 0);
+    const entities = rows.map((r) => tx.create(StageTransitionEntity, { ...r, id: randomUUID(), modelId, seq: ++seq }));
+    for (const e of entities) await tx.insert(StageTransitionEntity, e);
+    return entities;
+  }
+
+  async findTransitionPage(em: EntityManager, modelId: string, afterSeq: number | undefined, limit: number): Promise<{ rows: StageTransitionEntity[]; total: number }> {
+    const where = afterSeq === undefined ? { modelId } : { modelId, seq: MoreThan(afterSeq) };
+    const [rows, total] = await Promise.all([
+      em.find(StageTransitionEntity, { where, order: { seq: 'ASC' }, take: limit }),
+      em.countBy(StageTransitionEntity, { modelId }),
+    ]);
+    return { rows, total };
+  }
+
+  /** Stage transitions (alias moves excluded) up to `atMs` inclusive, in seq order. */
+  findStageTransitionsUpTo(em: EntityManager, modelId: string, atMs: number): Promise<StageTransitionEntity[]> {
+    return em.find(StageTransitionEntity, { where: { modelId, kind: 'STAGE', at: LessThanOrEqual(atMs) }, order: { seq: 'ASC' } });
+  }
+}
