@@ -6,9 +6,11 @@ import { RunsModule } from './runs/runs.module';
 import type { AppConfig } from './config/app-config';
 import { CoreModule } from './core/core.module';
 import { HealthResolver } from './health/health.resolver';
+import { DatasetsModule } from './datasets/datasets.module';
+import { WorkersModule } from './workers/workers.module';
 
 /** Feature modules are listed here (each provides its resolvers and services). */
-export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, ArtifactsModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, ArtifactsModule, DatasetsModule, WorkersModule];
 
 @Module({})
 export class AppModule {

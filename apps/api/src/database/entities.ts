@@ -12,6 +12,9 @@ import { ModelAliasEntity } from '../registry/model-alias.entity';
 import { ModelVersionEntity } from '../registry/model-version.entity';
 import { RegisteredModelEntity } from '../registry/registered-model.entity';
 import { StageTransitionEntity } from '../registry/stage-transition.entity';
+import { DatasetEntity } from '../datasets/dataset.entity';
+import { EvaluationJobEntity } from '../evaluations/evaluation-job.entity';
+import { WorkerEntity } from '../workers/worker.entity';
 
 export const ENTITIES: Function[] = [
   ExperimentEntity,
@@ -26,4 +29,7 @@ export const ENTITIES: Function[] = [
   ModelVersionEntity,
   ModelAliasEntity,
   StageTransitionEntity,
+  DatasetEntity,
+  WorkerEntity,
+  EvaluationJobEntity,
 ];

@@ -3,5 +3,7 @@ import { HealthResolver } from '../health/health.resolver';
 import { RunFieldsResolver } from '../runs/run-fields.resolver';
 import { RunsResolver } from '../runs/runs.resolver';
 import { ExperimentsResolver } from '../experiments/experiments.resolver';
+import { DatasetsResolver } from '../datasets/datasets.resolver';
+import { WorkersResolver } from '../workers/workers.resolver';
 
-export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver];
+export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, DatasetsResolver, WorkersResolver];

@@ -3,10 +3,12 @@ import { TrackingCore1795683300000 } from './1795683300000-TrackingCore';
 import { Artifacts1795690000000 } from './1795690000000-Artifacts';
 import { ApiTokens1795683400000 } from './1795683400000-ApiTokens';
 import { Registry1795686600000 } from './1795686600000-Registry';
+import { DatasetsEvaluations1795685000000 } from './1795685000000-DatasetsEvaluations';
 
 export const SQLITE_MIGRATIONS: Function[] = [
   TrackingCore1795683300000,
   Artifacts1795690000000,
   ApiTokens1795683400000,
   Registry1795686600000,
+  DatasetsEvaluations1795685000000,
 ];

@@ -1,0 +1,80 @@
+// REST edge for datasets: archive upload (EDITOR) and the normalised tar download (WORKER or VIEWER+) by digest.
+import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { AuthService } from '../auth/auth.service';
+import { type Identity, Role, roleSatisfies } from '../auth/roles';
+import { AppError, badInput, httpStatusOf } from '../common/app-error';
+import { DatasetFormat } from './dataset-format';
+import { toDatasetType } from './datasets.mapper';
+import { DatasetsService } from './datasets.service';
+import { DATASET_NAME_PATTERN } from './dto/import-dataset.input';
+
+@Controller('datasets')
+export class DatasetsController {
+  private readonly logger = new Logger('Datasets');
+
+  constructor(
+    private readonly datasets: DatasetsService,
+    private readonly auth: AuthService,
+  ) {}
+
+  /** `POST /datasets/upload?name=coco128&format=YOLO[&version=1][&classNames=coco80|a,b,c]` with a tar or zip body. */
+  @Post('upload')
+  async upload(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.respond(res, async () => {
+      const identity = await this.caller(req, [Role.EDITOR]);
+      const q = req.query as Record<string, string | undefined>;
+      const name = q.name ?? '';
+      if (!DATASET_NAME_PATTERN.test(name)) throw badInput('name must be 1–128 characters of letters, digits, ".", "_" or "-"');
+      const format = (q.format ?? '').toUpperCase();
+      if (format !== DatasetFormat.YOLO && format !== DatasetFormat.COCO) throw badInput(`format must be YOLO or COCO, got "${q.format ?? ''}"`);
+      const version = q.version === undefined ? undefined : Number(q.version);
+      if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw badInput(`version must be a positive integer, got "${q.version}"`);
+      const classNames = q.classNames ? q.classNames.split(',').map((s) => s.trim()) : undefined;
+      const row = await this.datasets.registerUpload(req, { name, format: format as DatasetFormat, version, classNames }, identity.name);
+      res.status(201).json(toDatasetType(row));
+    });
+  }
+
+  /** `GET /datasets/<digest>.tar`: workers fetch and cache datasets by digest. */
+  @Get(':file')
+  async download(@Param('file') file: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.respond(res, async () => {
+      await this.caller(req, [Role.WORKER, Role.VIEWER]);
+      if (!file.endsWith('.tar')) throw badInput('expected /datasets/<sha256>.tar');
+      const { path, dataset } = await this.datasets.archiveOf(file.slice(0, -4));
+      res.status(200).setHeader('content-type', 'application/x-tar');
+      res.setHeader('content-length', String(dataset.sizeBytes));
+      res.setHeader('etag', `"${dataset.digest}"`);
+      res.setHeader('cache-control', 'private, max-age=31536000, immutable');
+      await pipeline(createReadStream(path), res);
+    });
+  }
+
+  private async caller(req: Request, roles: Role[]): Promise<Identity> {
+    const resolved = await this.auth.resolve(req.headers.authorization, req.socket.remoteAddress);
+    if (!resolved.identity) throw new AppError('UNAUTHENTICATED', `Authentication required: ${resolved.problem ?? 'no token'}`);
+    const identity = resolved.identity;
+    if (!roles.some((r) => roleSatisfies(identity.role, r))) throw new AppError('FORBIDDEN', `requires role ${roles.join(' or ')}; token "${identity.name}" has role ${identity.role}`);
+    return identity;
+  }
+
+  private async respond(res: Response, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      if (res.headersSent) {
+        res.destroy(e as Error);
+        return;
+      }
+      if (e instanceof AppError) {
+        res.status(httpStatusOf(e.code)).json({ error: { code: e.code, message: e.message, ...(e.details ?? {}) } });
+        return;
+      }
+      this.logger.error(`dataset request failed: ${(e as Error).message}`, (e as Error).stack);
+      res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+    }
+  }
+}

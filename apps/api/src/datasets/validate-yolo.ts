@@ -1,0 +1,94 @@
+// Validates a YOLO folder (Ultralytics layout: images/<split>/x.jpg paired with labels/<split>/x.txt by stem).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { badInput } from '../common/app-error';
+import { type DatasetFile, dirOf, extOf, IMAGE_EXTENSIONS, stemOf } from './dataset-files';
+import { type DatasetLayout, refuseProblems } from './dataset-layout';
+
+/** Ultralytics' img2label_paths: the last `images` segment of the folder becomes `labels`. */
+function labelsDirFor(imagesDir: string): string | null {
+  const parts = imagesDir.split('/');
+  const i = parts.lastIndexOf('images');
+  if (i < 0) return null;
+  parts[i] = 'labels';
+  return parts.join('/');
+}
+
+export function validateYolo(root: string, files: DatasetFile[], classNames: string[] | undefined): DatasetLayout {
+  const images = files.filter((f) => IMAGE_EXTENSIONS.has(extOf(f.path)));
+  if (!images.length) throw badInput('YOLO dataset holds no images (.jpg, .jpeg, .png, .bmp, .webp, .tif)');
+  const imageDirs = [...new Set(images.map((f) => dirOf(f.path)))];
+  if (imageDirs.length > 1) throw badInput(`YOLO dataset holds images in several folders (${imageDirs.slice(0, 5).join(', ')}): register one split per dataset`);
+  const imagesDir = imageDirs[0];
+  const txtIn = (dir: string) => files.filter((f) => extOf(f.path) === '.txt' && dirOf(f.path) === dir);
+  const candidate = labelsDirFor(imagesDir);
+  let labelsDir: string;
+  if (candidate && txtIn(candidate).length) labelsDir = candidate;
+  else if (txtIn(imagesDir).length) labelsDir = imagesDir;
+  else throw badInput(`YOLO dataset has no label files: expected ${candidate ?? imagesDir}/<image stem>.txt`);
+  const names = classNames ?? readClassesTxt(root, files, labelsDir);
+  if (!names?.length) throw badInput('YOLO dataset needs class names: pass classNames (e.g. ["coco80"] for the 80 COCO names) or include classes.txt');
+
+  const labelFiles = txtIn(labelsDir).filter((f) => !(labelsDir === imagesDir && f.path.endsWith('/classes.txt')) && f.path !== 'classes.txt');
+  const labelByStem = new Map(labelFiles.map((f) => [stemOf(f.path), f.path]));
+  const imageStems = new Set(images.map((f) => stemOf(f.path)));
+  const problems: string[] = [];
+  const present = new Set<number>();
+  let labelled = 0;
+  let boxes = 0;
+  for (const image of images) {
+    const labelPath = labelByStem.get(stemOf(image.path));
+    if (!labelPath) continue;
+    const n = checkLabelFile(join(root, labelPath), labelPath, names.length, problems, present);
+    boxes += n;
+    if (n > 0) labelled++;
+  }
+  refuseProblems(problems);
+  const orphans = [...labelByStem.keys()].filter((s) => !imageStems.has(s)).length;
+  return {
+    imagesDir,
+    labelsDir,
+    annotationsPath: null,
+    classNames: names,
+    counts: { images: images.length, labelled, backgrounds: images.length - labelled, orphans, boxes, classesPresent: present.size },
+  };
+}
+
+function readClassesTxt(root: string, files: DatasetFile[], labelsDir: string): string[] | undefined {
+  const found = files.find((f) => f.path === 'classes.txt' || f.path === `${labelsDir}/classes.txt`);
+  if (!found) return undefined;
+  return readFileSync(join(root, found.path), 'utf8').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Counts the boxes of one label file and records each malformed row as `file:line: reason`. */
+function checkLabelFile(abs: string, rel: string, numClasses: number, problems: string[], present: Set<number>): number {
+  const lines = readFileSync(abs, 'utf8').split(/\r?\n/);
+  let boxes = 0;
+  lines.forEach((line, i) => {
+    const text = line.trim();
+    if (!text) return;
+    const where = `${rel}:${i + 1}`;
+    const cols = text.split(/\s+/);
+    if (cols.length !== 5) {
+      problems.push(`${where}: expected 5 values (class xc yc w h), got ${cols.length}`);
+      return;
+    }
+    const cls = Number(cols[0]);
+    if (!Number.isInteger(cls) || cls < 0 || cls >= numClasses) {
+      problems.push(`${where}: class "${cols[0]}" is not an integer in [0, ${numClasses - 1}]`);
+      return;
+    }
+    const xywh = cols.slice(1).map(Number);
+    if (xywh.some((v) => !Number.isFinite(v))) {
+      problems.push(`${where}: box "${cols.slice(1).join(' ')}" is not four numbers`);
+      return;
+    }
+    if (xywh.some((v) => v < 0 || v > 1)) {
+      problems.push(`${where}: box "${cols.slice(1).join(' ')}" is not normalised to [0, 1]`);
+      return;
+    }
+    present.add(cls);
+    boxes++;
+  });
+  return boxes;
+}

@@ -1,0 +1,17 @@
+import type { WorkerType } from './dto/worker.type';
+import type { WorkerEntity } from './worker.entity';
+
+export function toWorkerType(e: WorkerEntity): WorkerType {
+  return {
+    id: e.id,
+    name: e.name,
+    executionProviders: e.executionProviders,
+    gpuName: e.gpuName,
+    gpuMemoryMb: e.gpuMemoryMb,
+    cpuCores: e.cpuCores,
+    cpuModel: e.cpuModel,
+    version: e.version,
+    lastHeartbeatAt: new Date(e.lastHeartbeatAt),
+    createdAt: new Date(e.createdAt),
+  };
+}

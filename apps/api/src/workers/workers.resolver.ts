@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Role } from '../auth/roles';
+import { ConnectionType, connection } from '../graphql/connection.type';
+import type { GraphqlContext } from '../graphql/context';
+import { RegisterWorkerInput } from './dto/register-worker.input';
+import { WorkerType } from './dto/worker.type';
+import { toWorkerType } from './workers.mapper';
+import { WorkersService } from './workers.service';
+
+export const WorkerConnection = ConnectionType(WorkerType, 'WorkerConnection');
+
+@ArgsType()
+class WorkersArgs {
+  @Field(() => Int, { nullable: true })
+  first?: number;
+
+  @Field(() => String, { nullable: true })
+  after?: string;
+}
+
+@Injectable()
+@Resolver(() => WorkerType)
+export class WorkersResolver {
+  constructor(private readonly service: WorkersService) {}
+
+  @Authorized(Role.WORKER)
+  @Mutation(() => WorkerType, { description: 'A worker announces itself and its capabilities; the same name again updates it.' })
+  async registerWorker(@Arg('input') input: RegisterWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerType> {
+    return toWorkerType(await this.service.register(input, ctx.identity!.name));
+  }
+
+  @Authorized(Role.VIEWER)
+  @Query(() => WorkerConnection, { description: 'Registered workers, by name.' })
+  async workers(@Args() { first, after }: WorkersArgs) {
+    const page = await this.service.list(first, after);
+    return connection(page.rows.map(toWorkerType), page.total, page.endCursor, page.hasNextPage);
+  }
+}

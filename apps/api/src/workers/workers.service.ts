@@ -1,0 +1,69 @@
+// Worker registration (upsert by name) and liveness.
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { notFound } from '../common/app-error';
+import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { Database } from '../database/database';
+import type { RegisterWorkerInput } from './dto/register-worker.input';
+import { WorkerEntity } from './worker.entity';
+import { WorkersRepository } from './workers.repository';
+
+@Injectable()
+export class WorkersService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: WorkersRepository,
+  ) {}
+
+  async register(input: RegisterWorkerInput, actor: string): Promise<WorkerEntity> {
+    const attempt = () =>
+      this.db.write(async (tx) => {
+        const now = Date.now();
+        const existing = await this.repo.findByName(tx, input.name);
+        const row = Object.assign(existing ?? new WorkerEntity(), {
+          id: existing?.id ?? randomUUID(),
+          name: input.name,
+          executionProviders: [...new Set(input.executionProviders.map((p) => p.toUpperCase()))],
+          gpuName: input.gpuName ?? null,
+          gpuMemoryMb: input.gpuMemoryMb ?? null,
+          cpuCores: input.cpuCores,
+          cpuModel: input.cpuModel ?? null,
+          version: input.version ?? null,
+          createdBy: existing?.createdBy ?? actor,
+          createdAt: existing?.createdAt ?? now,
+          lastHeartbeatAt: now,
+        });
+        await this.repo.save(tx, row);
+        return row;
+      });
+    try {
+      return await attempt();
+    } catch (e) {
+      // Two first registrations of one name raced on PostgreSQL: the second now finds the row and updates it.
+      if ((e as { code?: string }).code === '23505') return attempt();
+      throw e;
+    }
+  }
+
+  /** Inside a protocol transaction: the worker must exist; its heartbeat time moves to `at`. */
+  async touch(tx: EntityManager, workerId: string, at: number): Promise<void> {
+    const [worker] = await this.repo.findByIds([workerId], tx);
+    if (!worker) throw notFound('Worker', workerId);
+    await this.repo.touch(tx, workerId, at);
+  }
+
+  async byIds(ids: readonly string[]): Promise<(WorkerEntity | null)[]> {
+    const rows = await this.repo.findByIds(ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async list(first?: number | null, after?: string | null): Promise<{ rows: WorkerEntity[]; total: number; endCursor: string | null; hasNextPage: boolean }> {
+    const limit = pageSize(first);
+    const offset = decodeCursor(after, isNonNegativeInt) ?? 0;
+    const { rows, total } = await this.repo.findPage(offset, limit);
+    const end = offset + rows.length;
+    return { rows, total, endCursor: rows.length ? encodeCursor(end) : null, hasNextPage: end < total };
+  }
+}
