@@ -27,7 +27,10 @@ describe('gridAnalysis on the seed grid (2 × 2 × 2 + baseline)', () => {
         runId: SEED_GRID[8].id,
         runName: 'yolov8n_e3_sz640_lr0.01_s0',
         value: 0.33,
-        reasons: ['imgsz=640 is tried at a single point of the other parameters', 'seed=0 is tried at a single point of the other parameters'],
+        reasons: [
+          { param: 'imgsz', value: '640' },
+          { param: 'seed', value: '0' },
+        ],
       },
     ]);
   });
@@ -104,7 +107,7 @@ describe('gridAnalysis: holes, odd runs, options', () => {
   it('sets aside a run that lacks a grid param, and a run without the metric', () => {
     const runs = [...SEED_GRID.slice(0, 8), r('no-seed', { model: 'yolov8n.pt', epochs: '3', imgsz: '320', lr0: '0.01' }, 0.5), r('failed', { imgsz: '320' }, null)];
     const g = gridAnalysis(runs, 'map50', 'LAST');
-    expect(g.outsideGrid.map((o) => [o.runId, o.reasons])).toEqual([['no-seed', ['has no seed param, unlike the grid']]]);
+    expect(g.outsideGrid.map((o) => [o.runId, o.reasons])).toEqual([['no-seed', [{ param: 'seed', value: null }]]]);
     expect(g.runsWithoutMetric).toEqual([{ runId: 'failed', runName: 'failed' }]);
     expect(g.runs).toHaveLength(8);
   });

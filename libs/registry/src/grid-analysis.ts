@@ -97,11 +97,18 @@ export interface NoiseFloor {
   readonly significanceThreshold: number | null;
 }
 
+/** Why a run is outside the grid: it holds `param = value` (value null: the param is not set), a value tried at a
+ *  single point of the other parameters. */
+export interface OffGridReason {
+  readonly param: string;
+  readonly value: string | null;
+}
+
 export interface OutsideGridRun {
   readonly runId: string;
   readonly runName: string;
   readonly value: number;
-  readonly reasons: readonly string[];
+  readonly reasons: readonly OffGridReason[];
 }
 
 export interface GridAnalysis {
@@ -141,9 +148,9 @@ export function orderParamValues(values: readonly (string | null)[]): (string | 
 }
 
 /** One pass of the off-grid test; returns the runs to set aside with their reasons (empty when stable). */
-function offGridRuns(runs: readonly GridRunValue[], keys: readonly string[]): Map<string, string[]> {
+function offGridRuns(runs: readonly GridRunValue[], keys: readonly string[]): Map<string, OffGridReason[]> {
   const varying = varyingKeys(runs, keys);
-  const out = new Map<string, string[]>();
+  const out = new Map<string, OffGridReason[]>();
   for (const p of varying) {
     const others = varying.filter((k) => k !== p);
     for (const v of new Set(runs.map((r) => r.params[p] ?? null))) {
@@ -152,7 +159,7 @@ function offGridRuns(runs: readonly GridRunValue[], keys: readonly string[]): Ma
       const own = new Set(holders.map((r) => comboKey(r.params, others)));
       const restCombos = new Set(rest.map((r) => comboKey(r.params, others)));
       if (own.size === 1 && restCombos.size >= 3) {
-        const reason = v === null ? `has no ${p} param, unlike the grid` : `${p}=${v} is tried at a single point of the other parameters`;
+        const reason = { param: p, value: v };
         for (const r of holders) out.set(r.runId, [...(out.get(r.runId) ?? []), reason]);
       }
     }
@@ -224,7 +231,7 @@ export function gridAnalysis(runs: readonly RunSnapshot[], metricKey: string, ag
   for (;;) {
     const off = offGridRuns(grid, keys);
     if (off.size === 0) break;
-    for (const r of grid) if (off.has(r.runId)) outsideGrid.push({ runId: r.runId, runName: r.runName, value: r.value, reasons: off.get(r.runId) as string[] });
+    for (const r of grid) if (off.has(r.runId)) outsideGrid.push({ runId: r.runId, runName: r.runName, value: r.value, reasons: off.get(r.runId) as OffGridReason[] });
     grid = grid.filter((r) => !off.has(r.runId));
   }
 

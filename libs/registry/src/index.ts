@@ -12,3 +12,5 @@ export * from './transition-plan';
 export * from './history';
 export * from './compare-runs';
 export * from './grid-analysis';
+export * from './report-i18n';
+export * from './decision-report';
