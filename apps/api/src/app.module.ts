@@ -6,11 +6,12 @@ import { RunsModule } from './runs/runs.module';
 import type { AppConfig } from './config/app-config';
 import { CoreModule } from './core/core.module';
 import { HealthResolver } from './health/health.resolver';
+import { RegistryModule } from './registry/registry.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { WorkersModule } from './workers/workers.module';
 
 /** Feature modules are listed here (each provides its resolvers and services). */
-export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, ArtifactsModule, DatasetsModule, WorkersModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, ArtifactsModule, DatasetsModule, WorkersModule, RegistryModule];
 
 @Module({})
 export class AppModule {

@@ -5,5 +5,6 @@ import { RunsResolver } from '../runs/runs.resolver';
 import { ExperimentsResolver } from '../experiments/experiments.resolver';
 import { DatasetsResolver } from '../datasets/datasets.resolver';
 import { WorkersResolver } from '../workers/workers.resolver';
+import { REGISTRY_RESOLVERS } from '../registry/registry.module';
 
-export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, DatasetsResolver, WorkersResolver];
+export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS];
