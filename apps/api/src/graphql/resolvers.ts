@@ -1,10 +1,12 @@
 // Every type-graphql resolver class, listed once (features append theirs; each is also a provider of its Nest module).
 import { HealthResolver } from '../health/health.resolver';
 import { RunFieldsResolver } from '../runs/run-fields.resolver';
+import { SearchRunsResolver } from '../runs/search/search-runs.resolver';
+import { ArtifactsResolver } from '../artifacts/artifacts.resolver';
 import { RunsResolver } from '../runs/runs.resolver';
 import { ExperimentsResolver } from '../experiments/experiments.resolver';
 import { DatasetsResolver } from '../datasets/datasets.resolver';
 import { WorkersResolver } from '../workers/workers.resolver';
 import { REGISTRY_RESOLVERS } from '../registry/registry.module';
 
-export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS];
+export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS];

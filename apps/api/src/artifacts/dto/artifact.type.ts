@@ -1,0 +1,28 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+
+@ObjectType('Artifact', { description: 'A file stored under a run (PUT /artifacts/{runId}/{path}).' })
+export class ArtifactType {
+  @Field({ description: 'Relative path under the run, e.g. weights/epoch3.onnx.' })
+  path: string;
+
+  @Field(() => Number, { description: 'Bytes (a Float: files may exceed 2^31).' })
+  size: number;
+
+  @Field()
+  sha256: string;
+
+  @Field(() => Int, { nullable: true, description: 'Set for epoch checkpoints (?epoch=N).' })
+  epoch: number | null;
+
+  @Field()
+  contentType: string;
+
+  @Field(() => String, { nullable: true })
+  createdBy: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  @Field({ description: 'Path on this server to GET the bytes from (same Authorization as GraphQL).' })
+  downloadUrl: string;
+}

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../../src/database/database';
+import { MetricSummaryEntity } from '../../src/metrics/metric-summary.entity';
+import { DIALECTS } from '../support/databases';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const SEARCH = `query($e: [ID!]!, $f: String, $o: [String!], $first: Int, $after: String) {
+  searchRuns(experimentIds: $e, filter: $f, orderBy: $o, first: $first, after: $after) {
+    nodes { name } totalCount pageInfo { endCursor hasNextPage }
+  }
+}`;
+
+/** The grid: imgsz × lr0 × seed, with map50 (last, max) per run; NaN = the run diverged; undefined = never logged. */
+const GRID: { imgsz: string; lr0: string; seed: string; last?: number; max?: number; status: string; best?: boolean }[] = [
+  { imgsz: '320', lr0: '0.01', seed: '42', last: 0.27, max: 0.28, status: 'FINISHED' },
+  { imgsz: '320', lr0: '0.01', seed: '1', last: 0.26, max: 0.27, status: 'FINISHED' },
+  { imgsz: '320', lr0: '0.005', seed: '42', last: 0.25, max: 0.26, status: 'FINISHED' },
+  { imgsz: '320', lr0: '0.005', seed: '1', last: NaN, max: 0.24, status: 'FAILED' },
+  { imgsz: '416', lr0: '0.01', seed: '42', last: 0.31, max: 0.32, status: 'FINISHED', best: true },
+  { imgsz: '416', lr0: '0.01', seed: '1', last: 0.3, max: 0.305, status: 'FINISHED' },
+  { imgsz: '416', lr0: '0.005', seed: '42', last: 0.29, max: 0.295, status: 'FINISHED' },
+  { imgsz: '416', lr0: '0.005', seed: '1', status: 'RUNNING' },
+];
+const nameOf = (g: (typeof GRID)[number]) => `sz${g.imgsz}_lr${g.lr0}_s${g.seed}`;
+
+describe.each(DIALECTS)('searchRuns on %s', (dialect) => {
+  let t: TestApp | undefined;
+  let experimentId: string;
+
+  async function gql(query: string, variables: Record<string, unknown> = {}) {
+    const res = await t!.gql(query, variables);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data;
+  }
+  async function search(filter: string | null, orderBy: string[] | null = null, first = 50, after: string | null = null) {
+    return (await gql(SEARCH, { e: [experimentId], f: filter, o: orderBy, first, after })).searchRuns;
+  }
+  const names = async (filter: string | null, orderBy: string[] | null = null) => (await search(filter, orderBy)).nodes.map((n: { name: string }) => n.name);
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    if (!t) return;
+    const create = `mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }`;
+    experimentId = (await gql(create, { i: { name: 'yolov8n-coco128-person' } })).createExperiment.id;
+    const otherId = (await gql(create, { i: { name: 'other' } })).createExperiment.id;
+    const createRun = `mutation($i: CreateRunInput!) { createRun(input: $i) { id } }`;
+    const summaries: MetricSummaryEntity[] = [];
+    for (const g of GRID) {
+      const params = [{ key: 'imgsz', value: g.imgsz }, { key: 'lr0', value: g.lr0 }, { key: 'seed', value: g.seed }];
+      const tags = g.best ? [{ key: 'best', value: 'yes' }] : [];
+      const id = (await gql(createRun, { i: { experimentId, name: nameOf(g), kind: 'TRAINING', status: 'RUNNING', params, tags } })).createRun.id;
+      if (g.status !== 'RUNNING') await gql(`mutation($i: UpdateRunInput!) { updateRun(input: $i) { id } }`, { i: { id, status: g.status } });
+      if (g.last !== undefined) summaries.push(summary(id, 'map50', g.last, g.max!));
+      summaries.push(summary(id, 'loss', 1, 1));
+    }
+    // Runs that must never show up: another experiment's, and a soft-deleted one.
+    const foreign = (await gql(createRun, { i: { experimentId: otherId, name: 'foreign', kind: 'TRAINING', status: 'RUNNING' } })).createRun.id;
+    summaries.push(summary(foreign, 'map50', 0.9, 0.9));
+    const deleted = (await gql(createRun, { i: { experimentId, name: 'deleted', kind: 'TRAINING', status: 'RUNNING', params: [{ key: 'imgsz', value: '416' }] } })).createRun.id;
+    summaries.push(summary(deleted, 'map50', 0.95, 0.95));
+    await gql(`mutation($id: ID!) { deleteRun(id: $id) { id } }`, { id: deleted });
+    await t.podium.app.get(Database).write((tx) => tx.insert(MetricSummaryEntity, summaries));
+  });
+  afterAll(async () => t?.close());
+
+  it('filters by metric and param (MLflow syntax) and orders by the metric', async (ctx) => {
+    if (!t) return ctx.skip();
+    expect(await names("metrics.map50 > 0.28 and params.imgsz = '416'", ['metrics.map50 DESC'])).toEqual(['sz416_lr0.01_s42', 'sz416_lr0.01_s1', 'sz416_lr0.005_s42']);
+    expect(await names("params.lr0 = '0.005' AND attributes.status = 'FINISHED'", ['attributes.run_name'])).toEqual(['sz320_lr0.005_s42', 'sz416_lr0.005_s42']);
+    expect(await names("tags.best = 'yes'")).toEqual(['sz416_lr0.01_s42']);
+  });
+
+  it('supports OR and parentheses, which MLflow lacks', async (ctx) => {
+    if (!t) return ctx.skip();
+    const filter = "(params.imgsz = '320' and params.seed = '42') or metrics.map50 >= 0.31";
+    expect(await names(filter, ['attributes.name ASC'])).toEqual(['sz320_lr0.005_s42', 'sz320_lr0.01_s42', 'sz416_lr0.01_s42']);
+    expect(await names("params.imgsz = '320' and (params.seed = '42' or metrics.map50 >= 0.31)", ['attributes.name'])).toEqual(['sz320_lr0.005_s42', 'sz320_lr0.01_s42']);
+    expect(await names("params.lr0 IN ('0.01') AND params.seed NOT IN ('1')", ['attributes.name'])).toEqual(['sz320_lr0.01_s42', 'sz416_lr0.01_s42']);
+  });
+
+  it('reads Ultralytics keys in backquotes as their canonical key, with an aggregation', async (ctx) => {
+    if (!t) return ctx.skip();
+    expect(await names('max(metrics.`metrics/mAP50(B)`) > 0.3', ['max(metrics.`metrics/mAP50(B)`) DESC'])).toEqual(['sz416_lr0.01_s42', 'sz416_lr0.01_s1']);
+    expect(await names('min(metrics.map50) < 0.235')).toEqual(['sz320_lr0.005_s1']);
+  });
+
+  it('sorts NaN after every number and runs without the metric after NaN, in both directions; NaN never matches', async (ctx) => {
+    if (!t) return ctx.skip();
+    const desc = await names(null, ['metrics.map50 DESC']);
+    expect(desc).toEqual(['sz416_lr0.01_s42', 'sz416_lr0.01_s1', 'sz416_lr0.005_s42', 'sz320_lr0.01_s42', 'sz320_lr0.01_s1', 'sz320_lr0.005_s42', 'sz320_lr0.005_s1', 'sz416_lr0.005_s1']);
+    const asc = await names(null, ['metrics.map50 ASC']);
+    expect(asc).toEqual(['sz320_lr0.005_s42', 'sz320_lr0.01_s1', 'sz320_lr0.01_s42', 'sz416_lr0.005_s42', 'sz416_lr0.01_s1', 'sz416_lr0.01_s42', 'sz320_lr0.005_s1', 'sz416_lr0.005_s1']);
+    expect(await names('metrics.map50 != 0.5')).not.toContain('sz320_lr0.005_s1');
+    expect((await search('metrics.map50 != 0.5')).totalCount).toBe(6);
+    // max ignores the NaN point, so the diverged run still has a max.
+    expect(await names('max(metrics.map50) < 0.25')).toEqual(['sz320_lr0.005_s1']);
+  });
+
+  it('pages with an opaque cursor: pages concatenate to the full order; totalCount counts every match', async (ctx) => {
+    if (!t) return ctx.skip();
+    const order = ['max(metrics.map50) DESC', 'attributes.start_time'];
+    const all = await names(null, order);
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const page = await search(null, order, 3, after);
+      expect(page.totalCount).toBe(8);
+      seen.push(...page.nodes.map((n: { name: string }) => n.name));
+      pages++;
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual(all);
+    const first = await search(null, order, 3);
+    const misuse = await t.gql(SEARCH, { e: [experimentId], f: "params.imgsz = '416'", o: order, first: 3, after: first.pageInfo.endCursor });
+    expect(misuse.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('makes LIKE case-sensitive and ILIKE case-insensitive on both databases', async (ctx) => {
+    if (!t) return ctx.skip();
+    expect(await names("attributes.run_name LIKE 'SZ416%'")).toEqual([]);
+    expect((await names("attributes.run_name LIKE 'sz416\\_%'")).length).toBe(4);
+    expect((await names("attributes.run_name ILIKE 'SZ416%'")).length).toBe(4);
+    expect(await names("params.lr0 LIKE '0.0_'")).toHaveLength(4);
+  });
+
+  it('refuses a bad filter as BAD_USER_INPUT with the position', async (ctx) => {
+    if (!t) return ctx.skip();
+    const res = await t.gql(SEARCH, { e: [experimentId], f: "params.imgsz = '416' and metrics.map50 xyz 0.3" });
+    expect(res.data).toBeNull();
+    expect(res.errors?.[0].message).toBe('Unexpected token "xyz" at position 39: expected a comparison operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN)');
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_FILTER', position: 39 });
+    const order = await t.gql(SEARCH, { e: [experimentId], o: ['metrics.map50 DOWN'] });
+    expect(order.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', position: 14, input: 'orderBy[0]' });
+  });
+});
+
+function summary(runId: string, key: string, last: number, max: number): MetricSummaryEntity {
+  return Object.assign(new MetricSummaryEntity(), {
+    runId, key,
+    lastValue: Number.isNaN(last) ? null : last, lastIsNan: Number.isNaN(last), lastStep: 10, lastTimestamp: Date.now(), lastSequence: 10,
+    minValue: Math.min(Number.isNaN(last) ? max : last, max) - 0.01, minStep: 0, maxValue: max, maxStep: 5, count: 11,
+  });
+}
