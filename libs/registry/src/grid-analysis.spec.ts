@@ -137,6 +137,24 @@ describe('gridAnalysis: holes, odd runs, options', () => {
     expect(g.best.runId).toBe('3');
   });
 
+  it('sets aside run identifiers (name, save_dir) but keeps a numeric 1-D sweep', () => {
+    const named = SEED_GRID.map((x) => ({ ...x, params: { ...x.params, name: x.name, save_dir: `runs/detect/${x.name}` } }));
+    const g = gridAnalysis(named, 'map50', 'LAST');
+    expect(g.identifierParams).toEqual(['name', 'save_dir']);
+    expect(g.gridParams.map((p) => p.key)).toEqual(['imgsz', 'lr0', 'seed']);
+    expect(g.outsideGrid.map((o) => o.runName)).toEqual(['yolov8n_e3_sz640_lr0.01_s0']);
+    const sweep = gridAnalysis([r('1', { lr: '0.1', name: 'a' }, 0.1), r('2', { lr: '0.01', name: 'b' }, 0.2), r('3', { lr: '0.001', name: 'c' }, 0.3)], 'map50', 'LAST');
+    expect(sweep.identifierParams).toEqual(['name']);
+    expect(sweep.gridParams).toEqual([{ key: 'lr', values: ['0.001', '0.01', '0.1'] }]);
+  });
+
+  it('counts identical configurations as repeats for the noise floor', () => {
+    const g = gridAnalysis([r('1', { a: '1' }, 0.1), r('2', { a: '1' }, 0.3), r('3', { a: '2' }, 0.5), r('4', { a: '2' }, 0.5)], 'map50', 'LAST');
+    expect(g.noise.repeatParams).toEqual([]);
+    expect(g.noise.std).toBeCloseTo(Math.sqrt(0.02 / 2), 12);
+    expect(g.params[0].changes[0].significant).toBe(true);
+  });
+
   it('refuses an empty list, a duplicate run, and runs without the metric', () => {
     expect(registryErrorOf(() => gridAnalysis([], 'map50', 'LAST')).code).toBe('INVALID_INPUT');
     expect(registryErrorOf(() => gridAnalysis([SEED_GRID[0], SEED_GRID[0]], 'map50', 'LAST')).message).toBe(`Run ${SEED_GRID[0].id} is listed twice.`);

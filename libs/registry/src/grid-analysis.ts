@@ -12,10 +12,12 @@
 // - Per value of a parameter: mean, sample std (n − 1) and n of the metric over the grid runs holding it (a marginal
 //   mean over the other parameters). Changes between consecutive values (numeric order when every value is a number):
 //   difference = mean_to − mean_from, relativeChange = difference / mean_from (416 vs 320, 0.30 vs 0.27 → +0.111).
+// - Identifiers (`name`, `save_dir`: distinct, non-numeric in every run) and `options.ignoreParams` are not factors.
 // - Repeat parameters: `options.repeatParams`, else varying keys named like a seed (seed, random_seed, …, *_seed,
 //   repeat, replicate, trial). Noise floor: grid runs grouped by every other varying parameter (they differ only in
-//   the repeats); each group of n ≥ 2 gives its sample std and relative range (max − min) / mean; the noise std is the
-//   pooled std, sqrt(Σ (n_g − 1)·s_g² / Σ (n_g − 1)) — for pairs, the root mean square of the per-pair stds.
+//   the repeats, or not at all: identical configurations are repeats too); each group of n ≥ 2 gives its sample std
+//   and relative range (max − min) / mean; the noise std is the pooled std, sqrt(Σ (n_g − 1)·s_g² / Σ (n_g − 1)) —
+//   for pairs, the root mean square of the per-pair stds.
 // - An effect (|difference| between two values' means) smaller than 2 × noise std is `significant: false`; with no
 //   repeats there is no noise estimate and `significant` is null.
 import { type Aggregation, findMetricSummary, selectMetricValue } from './metric-value';
@@ -125,8 +127,22 @@ export interface GridAnalysis {
   readonly holes: readonly Readonly<Record<string, string | null>>[];
   readonly outsideGrid: readonly OutsideGridRun[];
   readonly runsWithoutMetric: readonly { readonly runId: string; readonly runName: string }[];
+  /** Keys left out as run identifiers (distinct, non-numeric value in every run: `name`, `save_dir`, …). */
+  readonly identifierParams: readonly string[];
   /** The best grid run for the goal. */
   readonly best: GridRunValue;
+}
+
+/**
+ * Run names, output directories and the like (Ultralytics logs `name`, `save_dir`) are not factors: a key whose value
+ * differs in every one of ≥ 3 runs and is not always a number is set aside as an identifier. (A numeric key distinct in
+ * every run is kept: that is a 1-D sweep, lr0 0.1 / 0.01 / 0.001.)
+ */
+function isIdentifierParam(runs: readonly RunSnapshot[], key: string): boolean {
+  if (runs.length < 3) return false;
+  const values = runs.map((r) => r.params[key]);
+  if (values.some((v) => v === undefined) || new Set(values).size !== values.length) return false;
+  return values.some((v) => (v as string).trim() === '' || !Number.isFinite(Number(v)));
 }
 
 const SEED_LIKE = /^(seed|random_seed|rng_seed|random_state|manual_seed|repeat|replicate|trial)$|_seed$/i;
@@ -180,23 +196,21 @@ function noiseFloor(runs: readonly GridRunValue[], repeatParams: readonly string
     byCombo.set(k, [...(byCombo.get(k) ?? []), r]);
   }
   const groups: NoiseGroup[] = [];
-  if (repeatParams.length > 0) {
-    for (const members of byCombo.values()) {
-      if (members.length < 2) continue;
-      const values = members.map((m) => m.value);
-      const m = mean(values);
-      const range = Math.max(...values) - Math.min(...values);
-      groups.push({
-        params: Object.fromEntries(factorKeys.map((k) => [k, members[0].params[k] ?? null])),
-        runIds: members.map((x) => x.runId),
-        values,
-        n: values.length,
-        mean: m,
-        std: sampleStd(values) as number,
-        range,
-        relativeRange: m === 0 ? null : range / m,
-      });
-    }
+  for (const members of byCombo.values()) {
+    if (members.length < 2) continue;
+    const values = members.map((m) => m.value);
+    const m = mean(values);
+    const range = Math.max(...values) - Math.min(...values);
+    groups.push({
+      params: Object.fromEntries(factorKeys.map((k) => [k, members[0].params[k] ?? null])),
+      runIds: members.map((x) => x.runId),
+      values,
+      n: values.length,
+      mean: m,
+      std: sampleStd(values) as number,
+      range,
+      relativeRange: m === 0 ? null : range / m,
+    });
   }
   const pooled = pooledStd(groups.map((g) => g.values));
   const rel = groups.map((g) => g.relativeRange).filter((x): x is number => x !== null);
@@ -215,7 +229,9 @@ export function gridAnalysis(runs: readonly RunSnapshot[], metricKey: string, ag
   assertDistinctRuns(runs);
   const goal = options.goal ?? 'MAXIMIZE';
   const ignore = new Set(options.ignoreParams ?? []);
-  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].filter((k) => !ignore.has(k)).sort();
+  const allKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
+  const identifierParams = allKeys.filter((k) => !ignore.has(k) && isIdentifierParam(runs, k));
+  const keys = allKeys.filter((k) => !ignore.has(k) && !identifierParams.includes(k));
 
   const valued: GridRunValue[] = [];
   const runsWithoutMetric: { runId: string; runName: string }[] = [];
@@ -270,5 +286,5 @@ export function gridAnalysis(runs: readonly RunSnapshot[], metricKey: string, ag
   });
 
   const best = grid.reduce((b, r) => (better(r.value, b.value) ? r : b));
-  return { metric: metricKey, aggregation, goal, runs: grid, gridParams, constantParams, params, noise, holes, outsideGrid, runsWithoutMetric, best };
+  return { metric: metricKey, aggregation, goal, runs: grid, gridParams, constantParams, params, noise, holes, outsideGrid, runsWithoutMetric, identifierParams, best };
 }
