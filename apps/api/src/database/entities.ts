@@ -6,7 +6,6 @@ import { MetricSummaryEntity } from '../metrics/metric-summary.entity';
 import { RunParamEntity } from '../runs/run-param.entity';
 import { RunTagEntity } from '../runs/run-tag.entity';
 import { RunEntity } from '../runs/run.entity';
-import { ApiTokenEntity } from '../auth/api-token.entity';
 
 import { ModelAliasEntity } from '../registry/model-alias.entity';
 import { ModelVersionEntity } from '../registry/model-version.entity';
@@ -24,7 +23,6 @@ export const ENTITIES: Function[] = [
   MetricPointEntity,
   MetricSummaryEntity,
   ArtifactEntity,
-  ApiTokenEntity,
   RegisteredModelEntity,
   ModelVersionEntity,
   ModelAliasEntity,
