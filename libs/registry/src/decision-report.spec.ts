@@ -137,6 +137,8 @@ describe('promotionReport: observations, risks, decision', () => {
     const up = promotionReport(input(), 'en');
     expect(up.sections.observations.items.find((o) => o.kind === 'CONVERGENCE')?.data).toMatchObject({ rising: 8, runs: 8, thresholdKind: 'noise_std' });
     expect(up.sections.risks.items.map((x) => x.kind)).toContain('UNDERTRAINED');
+    const mixed = promotionReport(input({ histories: [...rising, { runId: BEST_RUN.id, metric: 'precision', values: [0.1, 0.2, 0.4] }] }), 'en');
+    expect(mixed.sections.observations.items.find((o) => o.kind === 'CONVERGENCE')?.data).toMatchObject({ metric: 'map50', runs: 8 });
     const levelled = promotionReport(input({ histories: flat }), 'en');
     expect(levelled.sections.observations.items.find((o) => o.kind === 'CONVERGENCE')?.text).toMatch(/^Convergence: all 8 runs had levelled off at the last epoch/);
     expect(levelled.sections.risks.items.map((x) => x.kind)).not.toContain('UNDERTRAINED');

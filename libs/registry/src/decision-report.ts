@@ -327,7 +327,9 @@ function observations(c: Ctx, comparison: ReturnType<typeof comparisonSection>):
   }
 
   let stillImproving = false;
-  const usable = (histories ?? []).filter((h) => h.values.length >= 2 && h.values.every(Number.isFinite));
+  // One metric only (the grid's, else the first given), so that the noise std is a fair yardstick for the gains.
+  const historyMetric = grid?.metric ?? histories?.[0]?.metric;
+  const usable = (histories ?? []).filter((h) => h.metric === historyMetric && h.values.length >= 2 && h.values.every(Number.isFinite));
   if (usable.length) {
     const noise = grid?.noise.std ?? null;
     const deltas = usable.map((h) => {
@@ -343,7 +345,7 @@ function observations(c: Ctx, comparison: ReturnType<typeof comparisonSection>):
     items.push({
       kind: 'CONVERGENCE',
       text: stillImproving ? c.w.stillImproving(rising, usable.length, c.pct(meanRel)) : c.w.converged(usable.length, c.pct(meanRel)),
-      data: { rising, runs: usable.length, meanLastEpochRelativeChange: meanRel, threshold: noise ?? CONVERGENCE_REL, thresholdKind: noise === null ? 'relative' : 'noise_std' },
+      data: { metric: historyMetric ?? null, rising, runs: usable.length, meanLastEpochRelativeChange: meanRel, threshold: noise ?? CONVERGENCE_REL, thresholdKind: noise === null ? 'relative' : 'noise_std' },
     });
   }
 
