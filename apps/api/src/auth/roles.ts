@@ -22,5 +22,8 @@ export interface Identity {
   /** Token name, or `local` for the loopback admin of the embedded default. */
   name: string;
   role: Role;
+  /** The api token behind this identity; absent for the local admin. */
   tokenId?: string;
+  /** When the token stops working (epoch ms); open graphql-ws connections are closed then. */
+  expiresAt?: number | null;
 }

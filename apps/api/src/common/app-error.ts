@@ -7,7 +7,9 @@ export type AppErrorCode =
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
   | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'QUERY_TOO_DEEP'
+  | 'QUERY_TOO_COMPLEX';
 
 export class AppError extends Error {
   constructor(
@@ -30,6 +32,8 @@ export const failedPrecondition = (message: string, details?: Record<string, unk
 export function httpStatusOf(code: AppErrorCode): number {
   switch (code) {
     case 'BAD_USER_INPUT':
+    case 'QUERY_TOO_DEEP':
+    case 'QUERY_TOO_COMPLEX':
       return 400;
     case 'UNAUTHENTICATED':
       return 401;

@@ -14,6 +14,7 @@ import { StageTransitionEntity } from '../registry/stage-transition.entity';
 import { DatasetEntity } from '../datasets/dataset.entity';
 import { EvaluationJobEntity } from '../evaluations/evaluation-job.entity';
 import { WorkerEntity } from '../workers/worker.entity';
+import { ApiTokenEntity } from '../auth/api-token.entity';
 
 export const ENTITIES: Function[] = [
   ExperimentEntity,
@@ -30,4 +31,5 @@ export const ENTITIES: Function[] = [
   DatasetEntity,
   WorkerEntity,
   EvaluationJobEntity,
+  ApiTokenEntity,
 ];

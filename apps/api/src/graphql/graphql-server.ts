@@ -7,11 +7,16 @@ import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import express from 'express';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError as GraphQLErrorOf, type GraphQLError, type GraphQLSchema, parse, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage } from 'node:http';
+import { AuthenticationError } from 'type-graphql';
 import { WebSocketServer } from 'ws';
 import { AuthService } from '../auth/auth.service';
+import { abuseLimitsPlugin } from '../auth/limits/abuse-limits.plugin';
+import { graphqlBodyErrors } from '../auth/limits/body-errors';
+import { LimitError } from '../auth/limits/limit-error';
+import { OperationLimits } from '../auth/limits/operation-limits';
 import type { AppConfig } from '../config/app-config';
 import { type GraphqlContext, newContext } from './context';
 import { formatError } from './format-error';
@@ -33,30 +38,63 @@ function headerOf(params: Record<string, unknown> | undefined, req: IncomingMess
   return typeof h === 'string' ? h : undefined;
 }
 
+/** graphql-ws reports parse and validation errors without the codes Apollo gives them over HTTP: add them. */
+function withCode(e: GraphQLError, code: string): GraphQLError {
+  return new GraphQLErrorOf(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions: { ...e.extensions, code } });
+}
+
 export async function mountGraphql(app: INestApplication, config: AppConfig): Promise<GraphqlHandles> {
   const logger = new Logger('GraphQL');
   const moduleRef = app.get(ModuleRef);
   const pubSub = app.get<PodiumPubSub>(PUB_SUB);
   const auth = app.get(AuthService);
+  const limits = app.get(OperationLimits);
   const schema = await buildPodiumSchema(moduleRef, pubSub);
+  const formatWsError = formatError(logger);
+  const formatWsErrors = (errors: readonly GraphQLError[]) => errors.map((e) => formatWsError(e.toJSON(), e));
 
   const httpServer = app.getHttpServer();
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { ctx?: GraphqlContext }>(
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.bodyLimitBytes });
+  const wsCleanup = useServer<Record<string, unknown>, { authorization?: string; untrack?: () => void }>(
     {
       schema,
       onConnect: async (ctx) => {
-        const resolved = await auth.resolve(headerOf(ctx.connectionParams, ctx.extra.request), ctx.extra.request.socket.remoteAddress);
-        ctx.extra.ctx = newContext(resolved.identity, resolved.problem);
+        const authorization = headerOf(ctx.connectionParams, ctx.extra.request);
+        const resolved = await auth.resolve(authorization, ctx.extra.request.socket.remoteAddress);
+        ctx.extra.authorization = authorization;
         // A connection without an identity is refused at once (close 4401), with the reason.
-        if (!resolved.identity) return false;
+        if (!resolved.identity) {
+          ctx.extra.socket.close(4401, `Unauthenticated: ${resolved.problem ?? 'no token'}`.slice(0, 120));
+          return false;
+        }
+        // Revoking the token (or its expiry) closes this socket (4403).
+        ctx.extra.untrack = auth.trackConnection(resolved.identity, { close: (code, reason) => ctx.extra.socket.close(code, reason) });
         return true;
       },
-      context: (ctx) => {
-        const base = ctx.extra.ctx ?? newContext(null, 'not connected');
-        // Fresh loaders per operation; the identity is re-read so a revoked token stops working.
-        return { ...base, loaders: new Map() };
+      onClose: (ctx) => ctx.extra.untrack?.(),
+      // Each operation re-resolves the token (revoked or expired tokens stop at once) and passes the abuse limits.
+      onSubscribe: async (ctx, _id, payload) => {
+        const resolved = await auth.resolve(ctx.extra.authorization, ctx.extra.request.socket.remoteAddress);
+        if (!resolved.identity) return [new AuthenticationError(`Authentication required: ${resolved.problem ?? 'no token'}`)];
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (e) {
+          return [withCode(e as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+        try {
+          limits.check({ schema, document, operationName: payload.operationName, variables: payload.variables, identity: resolved.identity });
+        } catch (e) {
+          if (e instanceof LimitError) return [new GraphQLErrorOf(e.message, { originalError: e })];
+          throw e;
+        }
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: newContext(resolved.identity, resolved.problem) };
       },
+      // The same error mapping as HTTP (format-error.ts), so ws clients see extensions.code too.
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatWsErrors(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => formatWsErrors(errors),
     },
     wsServer,
   );
@@ -78,6 +116,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
           };
         },
       },
+      abuseLimitsPlugin(limits),
       ...EXTRA_APOLLO_PLUGINS.map((p) => p(app, config)),
     ],
   });
@@ -87,7 +126,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
   const expressApp = app.getHttpAdapter().getInstance() as express.Express;
   expressApp.use(
     '/graphql',
-    (req, res, next) => {
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const origin = req.headers.origin;
       if (origin && (allowed.has(origin) || allowed.has('*'))) {
         res.setHeader('Access-Control-Allow-Origin', origin);
@@ -103,6 +142,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
       next();
     },
     express.json({ limit: config.bodyLimitBytes }),
+    graphqlBodyErrors(config.bodyLimitBytes),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const resolved = await auth.resolve(req.headers.authorization, req.socket.remoteAddress);

@@ -8,5 +8,7 @@ import { ExperimentsResolver } from '../experiments/experiments.resolver';
 import { DatasetsResolver } from '../datasets/datasets.resolver';
 import { WorkersResolver } from '../workers/workers.resolver';
 import { REGISTRY_RESOLVERS } from '../registry/registry.module';
+import { ApiTokenResolver } from '../auth/api-token.resolver';
+import { ViewerResolver } from '../auth/viewer.resolver';
 
-export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS];
+export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS, ApiTokenResolver, ViewerResolver];

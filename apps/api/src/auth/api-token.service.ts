@@ -1,0 +1,140 @@
+// Token lifecycle: create (the secret is returned once), list, revoke (closing open sockets), bootstrap admin.
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { badInput, conflict, notFound } from '../common/app-error';
+import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { Database } from '../database/database';
+import { type Connection, connection } from '../graphql/connection.type';
+import { ApiTokenEntity } from './api-token.entity';
+import { ApiTokenRepository } from './api-token.repository';
+import { ConnectionRegistry } from './connection-registry';
+import { type Identity, Role } from './roles';
+import { displayPrefix, generateTokenSecret, hashTokenSecret } from './token-secret';
+
+export interface CreateTokenCommand {
+  name: string;
+  role: Role;
+  expiresAt?: Date | null;
+}
+
+export interface CreatedToken {
+  token: ApiTokenEntity;
+  /** The bearer secret: shown once, never stored. */
+  secret: string;
+}
+
+export const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
+export const BOOTSTRAP_TOKEN_FILE = 'admin-token';
+
+@Injectable()
+export class ApiTokenService {
+  private readonly logger = new Logger('Auth');
+
+  constructor(
+    private readonly db: Database,
+    private readonly tokens: ApiTokenRepository,
+    @Optional() private readonly connections?: ConnectionRegistry,
+  ) {}
+
+  async create(cmd: CreateTokenCommand, actor: Identity | null, now = Date.now()): Promise<CreatedToken> {
+    const expiresAt = cmd.expiresAt ? cmd.expiresAt.getTime() : null;
+    if (expiresAt !== null && !(expiresAt > now)) throw badInput(`expiresAt must be in the future, got ${cmd.expiresAt!.toISOString()}`, { field: 'expiresAt' });
+    const secret = generateTokenSecret();
+    const row = Object.assign(new ApiTokenEntity(), {
+      id: randomUUID(),
+      name: cmd.name,
+      role: cmd.role,
+      tokenHash: hashTokenSecret(secret),
+      prefix: displayPrefix(secret),
+      createdBy: actor?.name ?? null,
+      createdAt: now,
+      expiresAt,
+      revokedAt: null,
+      revokedBy: null,
+      lastUsedAt: null,
+    });
+    await this.insertUnique(row);
+    return { token: row, secret };
+  }
+
+  async list(first: number | null | undefined, after: string | null | undefined, includeRevoked: boolean): Promise<Connection<ApiTokenEntity>> {
+    const limit = pageSize(first);
+    const offset = decodeCursor(after, isNonNegativeInt) ?? 0;
+    const { rows, total } = await this.tokens.list(offset, limit, includeRevoked);
+    const end = offset + rows.length;
+    return connection(rows, total, rows.length ? encodeCursor(end) : (after ?? null), end < total);
+  }
+
+  /** Revokes by id or by name (among active tokens); open graphql-ws connections of the token close after commit. */
+  async revoke(by: { id?: string | null; name?: string | null }, actor: Identity | null, now = Date.now()): Promise<ApiTokenEntity> {
+    if (!by.id === !by.name) throw badInput('revokeApiToken takes exactly one of id or name');
+    const row = await this.db.write(async (tx) => {
+      const found = by.id ? await this.tokens.findById(tx, by.id) : await this.tokens.findActiveByName(tx, by.name!);
+      if (!found) throw notFound('api token', (by.id ?? by.name)!);
+      if (found.revokedAt !== null) return found;
+      await this.tokens.markRevoked(tx, found.id, now, actor?.name ?? 'unknown');
+      return Object.assign(found, { revokedAt: now, revokedBy: actor?.name ?? 'unknown' });
+    });
+    const closed = this.connections?.closeToken(row.id, 'token revoked') ?? 0;
+    if (closed) this.logger.log(`closed ${closed} graphql-ws connection(s) of revoked token "${row.name}"`);
+    return row;
+  }
+
+  /**
+   * First start with an empty api_tokens table: creates an ADMIN token and writes it to `<dataDir>/admin-token`
+   * (mode 0600). Returns the file's path, or null when tokens already exist (or another replica won the race).
+   */
+  async bootstrapAdmin(dataDir: string, now = Date.now()): Promise<string | null> {
+    const secret = generateTokenSecret();
+    const path = join(dataDir, BOOTSTRAP_TOKEN_FILE);
+    const row = Object.assign(new ApiTokenEntity(), {
+      id: randomUUID(),
+      name: BOOTSTRAP_TOKEN_NAME,
+      role: Role.ADMIN,
+      tokenHash: hashTokenSecret(secret),
+      prefix: displayPrefix(secret),
+      createdBy: 'bootstrap',
+      createdAt: now,
+      expiresAt: null,
+      revokedAt: null,
+      revokedBy: null,
+      lastUsedAt: null,
+    });
+    try {
+      return await this.db.write(async (tx) => {
+        if ((await this.tokens.countAll(tx)) > 0) return null;
+        await this.tokens.insert(tx, row);
+        // Written inside the transaction: if the file cannot be written, no token exists that nobody knows.
+        mkdirSync(dataDir, { recursive: true });
+        writeFileSync(path, secret + '\n', { mode: 0o600 });
+        chmodSync(path, 0o600);
+        return path;
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) return null;
+      throw e;
+    }
+  }
+
+  private async insertUnique(row: ApiTokenEntity): Promise<void> {
+    const taken = () => conflict(`an active token named "${row.name}" already exists (revoke it first or pick another name)`, { name: row.name });
+    try {
+      await this.db.write(async (tx) => {
+        if (await this.tokens.findActiveByName(tx, row.name)) throw taken();
+        await this.tokens.insert(tx, row);
+      });
+    } catch (e) {
+      // Two concurrent creates on PostgreSQL both pass the check; the partial unique index stops the second.
+      if (isUniqueViolation(e)) throw taken();
+      throw e;
+    }
+  }
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = err?.driverError?.code ?? err?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err?.message ?? '');
+}

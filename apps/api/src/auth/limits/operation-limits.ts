@@ -1,0 +1,62 @@
+// The abuse limits applied to every GraphQL operation, over HTTP (Apollo plugin) and graphql-ws (onSubscribe) alike.
+import { Inject, Injectable } from '@nestjs/common';
+import { type DocumentNode, getOperationAST, type GraphQLSchema } from 'graphql';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../core/core.module';
+import type { Identity } from '../roles';
+import { LimitError } from './limit-error';
+import { operationComplexity } from './query-complexity';
+import { operationDepth } from './query-depth';
+import { TokenBucketRateLimiter } from './rate-limiter';
+
+export interface OperationToCheck {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  identity: Identity | null;
+}
+
+@Injectable()
+export class OperationLimits {
+  private readonly mutations: TokenBucketRateLimiter;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'maxQueryDepth' | 'maxQueryComplexity' | 'mutationRateLimitPerMinute'>) {
+    this.mutations = new TokenBucketRateLimiter(config.mutationRateLimitPerMinute);
+  }
+
+  /** Throws a LimitError (QUERY_TOO_DEEP, QUERY_TOO_COMPLEX, RATE_LIMITED); cheap checks first, the bucket last. */
+  check(op: OperationToCheck, now = Date.now()): void {
+    const depth = operationDepth(op.document, op.operationName);
+    const maxDepth = this.config.maxQueryDepth;
+    if (depth > maxDepth) throw new LimitError('QUERY_TOO_DEEP', `Query depth ${depth} exceeds the limit of ${maxDepth} (PODIUM_MAX_QUERY_DEPTH)`, { depth, maxDepth });
+
+    let complexity: number;
+    try {
+      complexity = operationComplexity(op.schema, op.document, op.operationName, op.variables);
+    } catch (e) {
+      // getComplexity refuses documents with too many nodes; that is the same verdict.
+      throw new LimitError('QUERY_TOO_COMPLEX', `Query complexity could not be bounded: ${(e as Error).message}`, { maxComplexity: this.config.maxQueryComplexity });
+    }
+    const maxComplexity = this.config.maxQueryComplexity;
+    if (complexity > maxComplexity) {
+      throw new LimitError('QUERY_TOO_COMPLEX', `Query complexity ${complexity} exceeds the limit of ${maxComplexity} (PODIUM_MAX_QUERY_COMPLEXITY); ask for smaller pages (first) or fewer nested lists`, { complexity, maxComplexity });
+    }
+
+    const operation = getOperationAST(op.document, op.operationName ?? undefined);
+    // Unauthenticated mutations are refused by the auth checker; they cannot drain anyone's bucket.
+    if (operation?.operation !== 'mutation' || !op.identity) return;
+    const key = op.identity.tokenId ?? op.identity.name;
+    const taken = this.mutations.take(key, now);
+    if (!taken.ok) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+      const limit = this.config.mutationRateLimitPerMinute;
+      throw new LimitError(
+        'RATE_LIMITED',
+        `Mutation rate limit of ${limit} per minute exceeded for "${op.identity.name}"; retry in ${retryAfterSeconds} s`,
+        { limitPerMinute: limit, retryAfterSeconds },
+        { 'retry-after': String(retryAfterSeconds) },
+      );
+    }
+  }
+}
