@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MetricSummary, RunSnapshot } from '@podium/registry';
 import { type EntityManager, In } from 'typeorm';
+import { MetricPointEntity } from '../metrics/metric-point.entity';
 import { MetricSummaryEntity } from '../metrics/metric-summary.entity';
 import { RunParamEntity } from '../runs/run-param.entity';
 import type { Dialect } from '../database/data-source';
@@ -92,5 +93,13 @@ export class EvidenceRepository {
     const column = dialect === 'postgres' ? 'CAST(r.id AS text)' : 'r.id';
     const rows = await em.createQueryBuilder(RunEntity, 'r').where(`${column} LIKE :prefix`, { prefix: `${id}-%` }).take(2).getMany();
     return rows.length === 1 ? rows[0] : null;
+  }
+
+  /** One value per step of a run's metric (the last logged at that step), in step order; NaN kept as NaN. */
+  async findMetricHistory(em: EntityManager, runId: string, key: string): Promise<{ step: number; value: number }[]> {
+    const rows = await em.find(MetricPointEntity, { where: { runId, key }, order: { step: 'ASC', timestamp: 'ASC', sequence: 'ASC' } });
+    const byStep = new Map<number, number>();
+    for (const r of rows) byStep.set(r.step, r.isNan ? Number.NaN : (r.value ?? Number.NaN));
+    return [...byStep.entries()].map(([step, value]) => ({ step, value }));
   }
 }

@@ -10,6 +10,7 @@ import {
   type PromotionPolicy,
   type PromotionRequest,
   type PromotionSnapshot,
+  type ReportLocale,
   productionVersionAt,
   type RunSnapshot,
   targetPolicyFor,
@@ -24,6 +25,7 @@ import { connection, type Connection } from '../graphql/connection.type';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import type { PromoteModelVersionInput } from './dto/registry.inputs';
 import { EvidenceRepository } from './evidence.repository';
+import { PromotionReportService } from './promotion-report.service';
 import type { ModelVersionEntity } from './model-version.entity';
 import type { RegisteredModelEntity } from './registered-model.entity';
 import { publishModelVersionChanged } from './registry-events';
@@ -48,6 +50,7 @@ export class PromotionService {
     private readonly repo: RegistryRepository,
     private readonly evidence: EvidenceRepository,
     @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
+    private readonly reports: PromotionReportService,
   ) {}
 
   async promote(input: PromoteModelVersionInput, identity: Identity): Promise<PromotionOutcome> {
@@ -55,7 +58,7 @@ export class PromotionService {
       throw new AppError('FORBIDDEN', `Moving a version to ${input.stage} requires role ADMIN; token "${identity.name}" has role ${identity.role}`);
     }
     const actor = identity.name;
-    const report: DecisionReport = null;
+    const report = await this.reportFor(input);
     const outcome = await this.db.write(async (tx) => {
       const model = await this.repo.lockModelByName(tx, this.db.dialect, input.name);
       if (!model) throw notFound('Registered model', input.name);
@@ -77,6 +80,17 @@ export class PromotionService {
     });
     for (const event of outcome.plan.events) publishModelVersionChanged(this.pubSub, toChangedPayload(event));
     return outcome;
+  }
+
+  /** The report to store with the decision (useReport), written before the transaction from the same tracked data. */
+  private async reportFor(input: PromoteModelVersionInput): Promise<DecisionReport> {
+    const d = input.decision;
+    if (!d?.useReport) return null;
+    const locale = (d.reportLocale ?? 'en') as ReportLocale;
+    const decision = { justification: d.justification, alternatives: d.alternatives, risks: d.risks, nextSteps: d.nextSteps };
+    const stage = (input.stage ?? undefined) as LibModelStage | undefined;
+    const report = await this.reports.report({ name: input.name, version: input.version, locale, decision, stage });
+    return { locale, markdown: report.markdown };
   }
 
   private async loadSnapshot(tx: EntityManager, model: RegisteredModelEntity, versions: ModelVersionEntity[], policy: PromotionPolicy | null, input: PromoteModelVersionInput): Promise<PromotionSnapshot> {

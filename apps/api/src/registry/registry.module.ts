@@ -1,20 +1,25 @@
 import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
+import { ExperimentsModule } from '../experiments/experiments.module';
+import { RunsModule } from '../runs/runs.module';
 import { EvidenceRepository } from './evidence.repository';
 import { ModelRegistryService } from './model-registry.service';
 import { ModelVersionResolver } from './model-version.resolver';
 import { PromotionResolver } from './promotion.resolver';
 import { PromotionService } from './promotion.service';
 import { RegisteredModelResolver } from './registered-model.resolver';
+import { PromotionReportService } from './promotion-report.service';
 import { RegistryRepository } from './registry.repository';
+import { RunAnalysisResolver } from './run-analysis.resolver';
+import { RunAnalysisService } from './run-analysis.service';
 import { SourceArtifactChecker } from './source-artifact.checker';
 
 /** Registry resolvers, listed in graphql/resolvers.ts as well. */
-export const REGISTRY_RESOLVERS = [RegisteredModelResolver, ModelVersionResolver, PromotionResolver];
+export const REGISTRY_RESOLVERS = [RegisteredModelResolver, ModelVersionResolver, PromotionResolver, RunAnalysisResolver];
 
 @Module({
-  imports: [ArtifactsModule],
-  providers: [RegistryRepository, EvidenceRepository, SourceArtifactChecker, ModelRegistryService, PromotionService, ...REGISTRY_RESOLVERS],
+  imports: [ArtifactsModule, RunsModule, ExperimentsModule],
+  providers: [RegistryRepository, EvidenceRepository, SourceArtifactChecker, ModelRegistryService, PromotionService, RunAnalysisService, PromotionReportService, ...REGISTRY_RESOLVERS],
   exports: [ModelRegistryService, PromotionService],
 })
 export class RegistryModule {}

@@ -146,4 +146,10 @@ export class RegistryRepository {
   findStageTransitionsUpTo(em: EntityManager, modelId: string, atMs: number): Promise<StageTransitionEntity[]> {
     return em.find(StageTransitionEntity, { where: { modelId, kind: 'STAGE', at: LessThanOrEqual(atMs) }, order: { seq: 'ASC' } });
   }
+
+  /** The latest transition of a version that carries a decision. */
+  async findLastDecision(em: EntityManager, modelId: string, version: number): Promise<StageTransitionEntity | null> {
+    const rows = await em.find(StageTransitionEntity, { where: { modelId, version }, order: { seq: 'DESC' }, take: 20 });
+    return rows.find((r) => r.decision !== null) ?? null;
+  }
 }

@@ -1,0 +1,160 @@
+// promotionReport: gathers the tracked data a decision rests on (the version's source run, its experiment's grid,
+// the version's evaluation with its operating points, the source run's per-epoch history, the policy's gates) and
+// lets @podium/registry write the report.
+import { Injectable } from '@nestjs/common';
+import {
+  type Aggregation,
+  type EpochHistory,
+  evaluateGates,
+  findMetricSummary,
+  type GridAnalysis,
+  gridAnalysis,
+  type ModelStage,
+  type ModelVersionSnapshot,
+  type OperatingPoint,
+  type PromotionDecision,
+  type PromotionPolicy,
+  type PromotionReport,
+  promotionReport,
+  type ReportEvaluation,
+  type ReportLocale,
+  type RunSnapshot,
+} from '@podium/registry';
+import { notFound } from '../common/app-error';
+import { Database } from '../database/database';
+import { ExperimentsService } from '../experiments/experiments.service';
+import { EvidenceRepository } from './evidence.repository';
+import type { ModelVersionEntity } from './model-version.entity';
+import { RegistryRepository } from './registry.repository';
+import { RunAnalysisService } from './run-analysis.service';
+
+export interface ReportRequest {
+  name: string;
+  version: number;
+  locale: ReportLocale;
+  /** Grid metric and aggregation (default map50, MAX: the best epoch, as best.pt is chosen). */
+  metric?: string | null;
+  aggregation?: Aggregation | null;
+  /** The decision being taken (promotion with useReport); default: the last decision recorded for the version. */
+  decision?: PromotionDecision | null;
+  stage?: ModelStage | null;
+}
+
+const KEY_PARAMS = ['imgsz', 'lr0', 'epochs', 'batch', 'seed', 'model', 'data', 'optimizer'];
+const METRIC_KEYS = ['map50', 'map50_95', 'precision', 'recall'];
+const recency = (r: RunSnapshot): number => (r.endTime ?? r.startTime)?.getTime() ?? 0;
+
+function last(run: RunSnapshot, key: string): number | null {
+  const s = findMetricSummary(run.metrics, key);
+  return s && Number.isFinite(s.last) ? s.last : null;
+}
+
+function point(confidence: number | null, precision: number | null, recall: number | null, f1: number | null): OperatingPoint | null {
+  if (precision === null || recall === null) return null;
+  const f = f1 ?? (precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0);
+  return { confidence: confidence ?? Number.NaN, precision, recall, f1: f };
+}
+
+/** P/R at the evaluation's own conf (precision_at_conf/recall_at_conf) and at the F1-optimal confidence (precision/recall/f1). */
+export function reportEvaluationOf(run: RunSnapshot): ReportEvaluation | null {
+  const conf = run.params.conf !== undefined && run.params.conf.trim() !== '' ? Number(run.params.conf) : null;
+  const atConf = point(conf, last(run, 'precision_at_conf'), last(run, 'recall_at_conf'), null);
+  const optimal = point(last(run, 'best_confidence'), last(run, 'precision'), last(run, 'recall'), last(run, 'f1'));
+  if (!atConf && !optimal) return null;
+  return atConf ? { run, operatingPoint: atConf, f1Optimal: optimal } : { run, operatingPoint: optimal!, f1Optimal: null };
+}
+
+@Injectable()
+export class PromotionReportService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: RegistryRepository,
+    private readonly evidence: EvidenceRepository,
+    private readonly analysis: RunAnalysisService,
+    private readonly experiments: ExperimentsService,
+  ) {}
+
+  async report(req: ReportRequest): Promise<PromotionReport> {
+    const em = this.db.read;
+    const [model] = await this.repo.findModelsByNames(em, [req.name]);
+    if (!model) throw notFound('Registered model', req.name);
+    const versions = await this.repo.findVersionsByModelIds(em, [model.id]);
+    const version = versions.find((v) => v.version === req.version);
+    if (!version) throw notFound('Model version', `${req.name}/${req.version}`);
+    if (!version.sourceRunId) throw notFound('Source run of model version', `${req.name}/${req.version}`);
+    const [candidate] = await this.evidence.findRunSnapshots(em, [version.sourceRunId]);
+    if (!candidate) throw notFound('Source run of model version', `${req.name}/${req.version}`);
+    const sourceRun = await this.evidence.findRunByIdOrPrefix(em, this.db.dialect, candidate.id);
+    const experiment = sourceRun ? (await this.experiments.findByIds([sourceRun.experimentId]))[0] : undefined;
+
+    const metric = req.metric ?? 'map50';
+    const policy = (model.policy as PromotionPolicy | null) ?? null;
+    const grid = sourceRun ? await this.gridOf(sourceRun.experimentId, metric, req.aggregation ?? 'MAX') : null;
+    const history = await this.evidence.findMetricHistory(em, candidate.id, metric);
+    const histories: EpochHistory[] = history.length ? [{ runId: candidate.id, metric, values: history.map((h) => h.value) }] : [];
+
+    const holder = versions.find((v) => v.stage === 'PRODUCTION' && v.version !== version.version) ?? null;
+    const evalIds = await this.evidence.findEvaluationRunIds(em, model.name, holder ? [version.version, holder.version] : [version.version]);
+    const candidateEvaluations = await this.evidence.findRunSnapshots(em, evalIds.get(version.version) ?? []);
+    const holderEvaluations = holder ? await this.evidence.findRunSnapshots(em, evalIds.get(holder.version) ?? []) : [];
+    const stage = req.stage ?? 'PRODUCTION';
+    const aliases = await this.repo.findAliasesByModelIds(em, [model.id]);
+    const snap = (v: ModelVersionEntity): ModelVersionSnapshot => ({
+      version: v.version,
+      stage: v.stage as ModelStage,
+      aliases: aliases.filter((a) => a.versionId === v.id).map((a) => a.alias),
+      stageEnteredAt: new Date(v.stageEnteredAt),
+      sourceRunId: v.sourceRunId,
+    });
+    const gates = policy
+      ? evaluateGates(
+          policy,
+          { modelName: model.name, candidate: snap(version), target: { kind: 'STAGE', stage }, productionHolder: holder ? snap(holder) : null, candidateEvaluations, holderEvaluations },
+          new Date(),
+        )
+      : null;
+    const evaluation = this.chooseEvaluation(candidateEvaluations, policy?.production?.requireEvaluation?.dataset);
+    const decision = req.decision !== undefined ? req.decision : await this.lastDecision(model.id, version.version);
+
+    return promotionReport(
+      {
+        modelName: model.name,
+        version: version.version,
+        stage,
+        objective: experiment?.description ?? null,
+        policy,
+        candidate,
+        keyParams: KEY_PARAMS.filter((k) => candidate.params[k] !== undefined),
+        metricKeys: METRIC_KEYS,
+        evaluation,
+        grid,
+        histories,
+        gates,
+        decision,
+      },
+      req.locale,
+    );
+  }
+
+  private async gridOf(experimentId: string, metric: string, aggregation: Aggregation): Promise<GridAnalysis | null> {
+    const runs = await this.analysis.trainingRunsOf(experimentId);
+    if (runs.filter((r) => findMetricSummary(r.metrics, metric)).length < 2) return null;
+    return gridAnalysis(runs, metric, aggregation);
+  }
+
+  /** The most recent finished evaluation, preferring the dataset the PRODUCTION gate reads. */
+  private chooseEvaluation(runs: readonly RunSnapshot[], dataset: string | undefined): ReportEvaluation | null {
+    const finished = runs.filter((r) => r.status === 'FINISHED').sort((a, b) => recency(b) - recency(a));
+    const preferred = dataset ? finished.filter((r) => r.params.dataset === dataset && r.params.classes === undefined) : [];
+    for (const run of [...preferred, ...finished]) {
+      const e = reportEvaluationOf(run);
+      if (e) return e;
+    }
+    return null;
+  }
+
+  private async lastDecision(modelId: string, version: number): Promise<PromotionDecision | null> {
+    const t = await this.repo.findLastDecision(this.db.read, modelId, version);
+    return (t?.decision as PromotionDecision | null) ?? null;
+  }
+}
