@@ -2,6 +2,7 @@
  * Class-aware greedy NMS over one image's multi-label candidates, as Ultralytics' validator runs it
  * (torchvision `nms` on class-offset boxes): highest score first, a box is dropped when its IoU with a kept box of
  * the same class is above `iou`; at most `maxNms` candidates enter, at most `maxDet` survive.
+ * The score order is computed once per image and shared by every IoU of the threshold sweep.
  */
 export interface NmsOptions {
   readonly iou: number;
@@ -11,47 +12,56 @@ export interface NmsOptions {
   readonly classes?: ReadonlySet<number>;
 }
 
-/** Returns the kept candidate indices (into the whole arrays), highest score first. Ties keep input order. */
-export function nmsClassAware(
-  boxes: Float32Array,
-  scores: Float32Array,
-  classes: Int32Array,
-  start: number,
-  end: number,
-  options: NmsOptions,
-): Int32Array {
-  const maxNms = options.maxNms ?? 30_000;
-  const order: number[] = [];
-  for (let k = start; k < end; k++) {
-    if (!options.classes || options.classes.has(classes[k])) order.push(k);
-  }
-  order.sort((a, b) => scores[b] - scores[a] || a - b);
-  if (order.length > maxNms) order.length = maxNms;
+const INDEX_BITS = 2 ** 21;
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
 
-  const kept = new Int32Array(Math.min(order.length, options.maxDet));
-  // Kept boxes per class as linked lists (head by class, next by kept slot): the IoU tests stay within a class.
-  const head = new Map<number, number>();
+/**
+ * Candidate indices in [start, end) by descending score, ties in input order, cut to `maxNms`. Scores are
+ * non-negative floats, whose float32 bit patterns order like the values: one native numeric sort of packed
+ * (inverted bits, position) keys replaces a comparator sort.
+ */
+export function scoreOrder(scores: Float32Array, start: number, end: number, classes?: Int32Array, keep?: ReadonlySet<number>, maxNms = 30_000): Int32Array {
+  if (end - start >= INDEX_BITS) throw new Error(`too many candidates in one image: ${end - start}`);
+  const keys = new Float64Array(end - start);
+  let n = 0;
+  for (let k = start; k < end; k++) {
+    if (keep && !keep.has(classes![k])) continue;
+    f32[0] = scores[k];
+    keys[n++] = (0x7fffffff - (u32[0] & 0x7fffffff)) * INDEX_BITS + (k - start);
+  }
+  const sorted = keys.subarray(0, n).sort();
+  const order = new Int32Array(Math.min(n, maxNms));
+  for (let i = 0; i < order.length; i++) order[i] = start + (sorted[i] % INDEX_BITS);
+  return order;
+}
+
+/** Greedy class-aware NMS over candidates already in score order; returns kept indices, highest score first. */
+export function nmsSorted(boxes: Float32Array, classes: Int32Array, order: Int32Array, iou: number, maxDet: number): Int32Array {
+  let maxClass = 0;
+  for (let o = 0; o < order.length; o++) if (classes[order[o]] > maxClass) maxClass = classes[order[o]];
+  // Kept boxes per class as linked lists (head by class, next by kept slot): IoU tests stay within a class.
+  const head = new Int32Array(maxClass + 1).fill(-1);
+  const kept = new Int32Array(Math.min(order.length, maxDet));
   const next = new Int32Array(kept.length);
   let nKept = 0;
   for (let o = 0; o < order.length && nKept < kept.length; o++) {
     const k = order[o];
     const c = classes[k];
-    let slot = head.get(c) ?? -1;
-    let suppressed = false;
-    while (slot !== -1) {
-      if (iouXyxy(boxes, k, kept[slot]) > options.iou) {
-        suppressed = true;
-        break;
-      }
-      slot = next[slot];
-    }
-    if (suppressed) continue;
+    let slot = head[c];
+    while (slot !== -1 && iouXyxy(boxes, k, kept[slot]) <= iou) slot = next[slot];
+    if (slot !== -1) continue;
     kept[nKept] = k;
-    next[nKept] = head.get(c) ?? -1;
-    head.set(c, nKept);
+    next[nKept] = head[c];
+    head[c] = nKept;
     nKept++;
   }
   return kept.subarray(0, nKept);
+}
+
+export function nmsClassAware(boxes: Float32Array, scores: Float32Array, classes: Int32Array, start: number, end: number, options: NmsOptions): Int32Array {
+  const order = scoreOrder(scores, start, end, classes, options.classes, options.maxNms);
+  return nmsSorted(boxes, classes, order, options.iou, options.maxDet);
 }
 
 export function iouXyxy(boxes: Float32Array, i: number, j: number): number {

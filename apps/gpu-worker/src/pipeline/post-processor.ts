@@ -1,6 +1,7 @@
 /**
- * Host side of one evaluation after inference: candidates → boxes → class-aware NMS at each swept IoU →
- * original pixels → metric accumulators. One inference pass feeds every IoU of the threshold sweep.
+ * Host side of one evaluation after inference: candidates → boxes → class-aware NMS → original pixels → metric
+ * accumulators. One inference pass feeds every IoU of the threshold sweep. A processor owns one shard of that
+ * work (some IoUs under the ultralytics protocol, and/or the coco protocol), so shards run in parallel threads.
  */
 import { candidatesFromFused, candidatesFromOutput, imageRanges, type Candidates } from '../models/candidates';
 import { decodeBoxes } from '../models/decode-boxes';
@@ -8,7 +9,7 @@ import type { ModelFamily, OutputLayout } from '../models/model-family';
 import type { Letterbox } from './letterbox';
 import { unletterboxBoxes } from './letterbox';
 import { createMetricsAccumulator, type Accumulator, type AccumulatorResult, type Detections, type GroundTruth, type OperatingPoint } from './metrics-adapter';
-import { nmsClassAware } from './nms';
+import { nmsSorted, scoreOrder } from './nms';
 
 export const SWEEP_IOUS = [0.5, 0.6, 0.7] as const;
 export const SWEEP_CONFIDENCES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
@@ -18,10 +19,13 @@ export interface PostConfig {
   layout: OutputLayout;
   imgsz: number;
   conf: number;
+  /** The job's NMS IoU: its detections feed the headline metrics and the coco protocol. */
   iou: number;
   maxDet: number;
   classes?: number[];
   classNames?: string[];
+  /** This shard's share: ultralytics accumulators at these IoUs, and the coco protocol at `iou` if set. */
+  shard: { ultralyticsIous: number[]; coco: boolean };
 }
 
 export interface BatchImage {
@@ -37,53 +41,50 @@ export type BatchOutputs =
   | { kind: 'candidates'; indices: Int32Array; scores: Float32Array; boxes: Float32Array }
   | { kind: 'full'; data: Float32Array; dims: number[] };
 
-export interface SweepResult {
-  iou: number;
-  points: OperatingPoint[];
+export interface ShardResult {
+  ultralytics: { iou: number; result: AccumulatorResult; points: OperatingPoint[] }[];
+  coco?: AccumulatorResult;
 }
 
-export interface PostResult {
-  ultralytics: AccumulatorResult;
-  coco: AccumulatorResult;
-  thresholdSweep: SweepResult[];
+/** Splits the host work into parallel shards: one per swept IoU, one for the coco protocol. */
+export function planShards(iou: number): PostConfig['shard'][] {
+  const ious = [...new Set([iou, ...SWEEP_IOUS])];
+  return [...ious.map((i) => ({ ultralyticsIous: [i], coco: false })), { ultralyticsIous: [], coco: true }];
 }
 
 export class PostProcessor {
-  private readonly ious: number[];
-  private readonly accumulators = new Map<number, Accumulator>();
-  private readonly coco: Accumulator;
+  private readonly ultralytics = new Map<number, Accumulator>();
+  private readonly coco?: Accumulator;
   private readonly classFilter?: ReadonlySet<number>;
+  private readonly ious: number[];
 
   constructor(private readonly config: PostConfig) {
-    this.ious = [...new Set([config.iou, ...SWEEP_IOUS])];
     const base = { classNames: config.classNames, classes: config.classes };
-    for (const iou of this.ious) this.accumulators.set(iou, createMetricsAccumulator({ protocol: 'ultralytics', ...base }));
-    this.coco = createMetricsAccumulator({ protocol: 'coco', ...base });
+    for (const iou of config.shard.ultralyticsIous) this.ultralytics.set(iou, createMetricsAccumulator({ protocol: 'ultralytics', ...base }));
+    if (config.shard.coco) this.coco = createMetricsAccumulator({ protocol: 'coco', ...base });
     this.classFilter = config.classes ? new Set(config.classes) : undefined;
+    this.ious = [...new Set([...config.shard.ultralyticsIous, ...(config.shard.coco ? [config.iou] : [])])];
   }
 
   addBatch(images: BatchImage[], outputs: BatchOutputs): void {
     const candidates = toCandidates(outputs, this.config, images.length);
-    const boxes = decodeBoxes(candidates, this.config.family, this.config.imgsz);
-    for (const [iou, accumulator] of this.accumulators) {
-      const detections = detectionsPerImage(candidates, images, this.config, iou, this.classFilter, boxes);
-      images.forEach((image, b) => {
+    const perIou = detectionsAtIous(candidates, images, this.config, this.ious, this.classFilter);
+    images.forEach((image, b) => {
+      for (const [iou, detections] of perIou) {
         const entry = { imageId: image.imageId, width: image.width, height: image.height, gt: image.gt, dt: detections[b] };
-        accumulator.add(entry);
-        if (iou === this.config.iou) this.coco.add(entry);
-      });
-    }
+        this.ultralytics.get(iou)?.add(entry);
+        if (this.coco && iou === this.config.iou) this.coco.add(entry);
+      }
+    });
   }
 
-  finish(): PostResult {
-    const ultralytics = this.accumulators.get(this.config.iou)!.finish();
-    const coco = this.coco.finish();
-    const thresholdSweep = SWEEP_IOUS.map((iou) => {
-      const accumulator = this.accumulators.get(iou)!;
-      if (iou !== this.config.iou) accumulator.finish();
-      return { iou, points: SWEEP_CONFIDENCES.map((c) => accumulator.operatingPointAt(c)) };
-    });
-    return { ultralytics, coco, thresholdSweep };
+  finish(): ShardResult {
+    const ultralytics = [...this.ultralytics].map(([iou, accumulator]) => ({
+      iou,
+      result: accumulator.finish(),
+      points: SWEEP_CONFIDENCES.map((c) => accumulator.operatingPointAt(c)),
+    }));
+    return { ultralytics, ...(this.coco ? { coco: this.coco.finish() } : {}) };
   }
 }
 
@@ -93,25 +94,44 @@ export function toCandidates(outputs: BatchOutputs, config: Pick<PostConfig, 'la
     : candidatesFromOutput(outputs.data, outputs.dims, config.layout, config.conf, batchSize);
 }
 
-/** NMS per image at one IoU, boxes scaled back to original pixels; padding images of the batch are ignored. */
+/**
+ * NMS per image at each IoU (score order computed once per image), boxes scaled back to original pixels.
+ * Padding images of the batch (index ≥ images.length) are ignored.
+ */
+export function detectionsAtIous(
+  candidates: Candidates,
+  images: Pick<BatchImage, 'width' | 'height' | 'letterbox'>[],
+  config: Pick<PostConfig, 'family' | 'imgsz' | 'maxDet'>,
+  ious: number[],
+  classes?: ReadonlySet<number>,
+): Map<number, Detections[]> {
+  const boxes = decodeBoxes(candidates, config.family, config.imgsz);
+  const ranges = imageRanges(candidates, images.length);
+  const out = new Map<number, Detections[]>(ious.map((iou) => [iou, []]));
+  images.forEach((image, b) => {
+    const order = scoreOrder(candidates.score, ranges[b], ranges[b + 1], candidates.cls, classes);
+    for (const iou of ious) {
+      const kept = nmsSorted(boxes, candidates.cls, order, iou, config.maxDet);
+      const dt: Detections = { boxes: new Float32Array(kept.length * 4), scores: new Float32Array(kept.length), classes: new Int32Array(kept.length) };
+      for (let i = 0; i < kept.length; i++) {
+        const k = kept[i];
+        dt.boxes.set(boxes.subarray(4 * k, 4 * k + 4), 4 * i);
+        dt.scores[i] = candidates.score[k];
+        dt.classes[i] = candidates.cls[k];
+      }
+      unletterboxBoxes(dt.boxes, image.letterbox, image.width, image.height);
+      out.get(iou)!.push(dt);
+    }
+  });
+  return out;
+}
+
 export function detectionsPerImage(
   candidates: Candidates,
   images: Pick<BatchImage, 'width' | 'height' | 'letterbox'>[],
   config: Pick<PostConfig, 'family' | 'imgsz' | 'maxDet'>,
   iou: number,
   classes?: ReadonlySet<number>,
-  boxes = decodeBoxes(candidates, config.family, config.imgsz),
 ): Detections[] {
-  const ranges = imageRanges(candidates, images.length);
-  return images.map((image, b) => {
-    const kept = nmsClassAware(boxes, candidates.score, candidates.cls, ranges[b], ranges[b + 1], { iou, maxDet: config.maxDet, classes });
-    const dt: Detections = { boxes: new Float32Array(kept.length * 4), scores: new Float32Array(kept.length), classes: new Int32Array(kept.length) };
-    kept.forEach((k, i) => {
-      dt.boxes.set(boxes.subarray(4 * k, 4 * k + 4), 4 * i);
-      dt.scores[i] = candidates.score[k];
-      dt.classes[i] = candidates.cls[k];
-    });
-    unletterboxBoxes(dt.boxes, image.letterbox, image.width, image.height);
-    return dt;
-  });
+  return detectionsAtIous(candidates, images, config, [iou], classes).get(iou)!;
 }

@@ -1,12 +1,12 @@
 /** The pipeline's handle on its post-processing thread (NMS + metrics). */
 import { Worker } from 'node:worker_threads';
-import type { BatchImage, BatchOutputs, PostConfig, PostResult } from './post-processor';
+import type { BatchImage, BatchOutputs, PostConfig, ShardResult } from './post-processor';
 import { resolveThreadScript } from './thread-script';
 
 type PostReply =
   | { type: 'ready' }
   | { type: 'batch-done'; id: number; ms: number }
-  | { type: 'result'; result: PostResult }
+  | { type: 'result'; result: ShardResult }
   | { type: 'failed'; message: string };
 
 export class PostThreadClient {
@@ -42,12 +42,12 @@ export class PostThreadClient {
     return client;
   }
 
-  /** Queues a batch; buffers in `outputs` are transferred. */
-  add(images: BatchImage[], outputs: BatchOutputs): void {
+  /** Queues a batch; with `transfer`, the buffers in `outputs` move to the thread (unusable here afterwards). */
+  add(images: BatchImage[], outputs: BatchOutputs, transfer: boolean): void {
     if (this.failure) throw this.failure;
-    const transfer = outputs.kind === 'candidates' ? [outputs.indices.buffer, outputs.scores.buffer, outputs.boxes.buffer] : [outputs.data.buffer];
+    const buffers = outputs.kind === 'candidates' ? [outputs.indices.buffer, outputs.scores.buffer, outputs.boxes.buffer] : [outputs.data.buffer];
     this.inFlight++;
-    this.worker.postMessage({ type: 'batch', id: this.nextId++, images, outputs }, transfer as ArrayBuffer[]);
+    this.worker.postMessage({ type: 'batch', id: this.nextId++, images, outputs }, transfer ? (buffers as ArrayBuffer[]) : []);
   }
 
   /** Resolves once fewer than `max` batches wait in the thread (back-pressure). */
@@ -55,10 +55,10 @@ export class PostThreadClient {
     while (this.inFlight > max) await this.waitFor((m) => m.type === 'batch-done');
   }
 
-  async finish(): Promise<PostResult> {
+  async finish(): Promise<ShardResult> {
     this.worker.postMessage({ type: 'finish' });
     const reply = await this.waitFor((m) => m.type === 'result');
-    return (reply as { type: 'result'; result: PostResult }).result;
+    return (reply as { type: 'result'; result: ShardResult }).result;
   }
 
   async close(): Promise<void> {

@@ -15,8 +15,8 @@ import { cpuModel, gpuInfo } from './device-info';
 import { toSweepPoint, type EvaluationOptions, type EvaluationResult } from './evaluation-types';
 import type { OutputTensor } from './inference-protocol';
 import { openSession } from './open-session';
-import type { BatchImage, BatchOutputs, PostResult } from './post-processor';
-import { PostThreadClient } from './post-thread-client';
+import type { BatchImage, BatchOutputs } from './post-processor';
+import { PostShards, type PostResult } from './post-shards';
 
 const DEFAULT_BATCH = { CUDA: 32, CPU: 4 } as const;
 /** Batches queued at the inference thread: one running, one ready, so the GPU never waits for the host. */
@@ -45,9 +45,9 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
   // Padding the last batch keeps one input shape on CUDA (a new shape re-tunes cuDNN); on CPU it is wasted work.
   const padLastBatch = spec.fixedBatch !== null || session.provider === 'CUDA';
 
-  let post: PostThreadClient | undefined;
+  let post: PostShards | undefined;
   try {
-    post = await PostThreadClient.start({
+    post = await PostShards.start({
       family: spec.family,
       layout: spec.layout,
       imgsz: spec.imgsz,
@@ -72,7 +72,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
       wallSeconds,
       sessionLoadSeconds,
       inferenceSeconds: loop.inferenceMs / 1000,
-      postSeconds: post.busyMs / 1000,
+      postSeconds: post.busySeconds,
     });
   } finally {
     await Promise.all([session.client.close(), post?.close()]);
@@ -87,7 +87,7 @@ async function evaluateLoop(
   padLastBatch: boolean,
   fused: boolean,
   inference: Awaited<ReturnType<typeof openSession>>['client'],
-  post: PostThreadClient,
+  post: PostShards,
 ) {
   const size = spec.imgsz;
   const imageBytes = size * size * 3;

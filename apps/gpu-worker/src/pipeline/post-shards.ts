@@ -1,0 +1,61 @@
+/**
+ * The post-processing stage as parallel threads, one per shard (each swept IoU, the coco protocol): every shard
+ * sees every batch and runs its own NMS and accumulator, so none of them bounds the pipeline alone.
+ */
+import type { AccumulatorResult, OperatingPoint } from './metrics-adapter';
+import { planShards, SWEEP_IOUS, type BatchImage, type BatchOutputs, type PostConfig } from './post-processor';
+import { PostThreadClient } from './post-thread-client';
+
+export interface PostResult {
+  ultralytics: AccumulatorResult;
+  coco: AccumulatorResult;
+  thresholdSweep: { iou: number; points: OperatingPoint[] }[];
+}
+
+export class PostShards {
+  private constructor(
+    private readonly clients: PostThreadClient[],
+    private readonly iou: number,
+  ) {}
+
+  static async start(config: Omit<PostConfig, 'shard'>): Promise<PostShards> {
+    const started = await Promise.allSettled(planShards(config.iou).map((shard) => PostThreadClient.start({ ...config, shard })));
+    const clients = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(clients.map((c) => c.close()));
+      throw failed.reason;
+    }
+    return new PostShards(clients, config.iou);
+  }
+
+  /** Copies the batch to every shard but the last, which gets the buffers themselves. */
+  add(images: BatchImage[], outputs: BatchOutputs): void {
+    this.clients.forEach((client, i) => client.add(images, outputs, i === this.clients.length - 1));
+  }
+
+  async drainTo(max: number): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.drainTo(max)));
+  }
+
+  /** Seconds of the busiest shard: the stage's critical path. */
+  get busySeconds(): number {
+    return Math.max(...this.clients.map((c) => c.busyMs)) / 1000;
+  }
+
+  async finish(): Promise<PostResult> {
+    const shards = await Promise.all(this.clients.map((c) => c.finish()));
+    const byIou = new Map(shards.flatMap((s) => s.ultralytics).map((u) => [u.iou, u]));
+    const coco = shards.find((s) => s.coco)?.coco;
+    if (!coco || !byIou.has(this.iou)) throw new Error('post-processing shards returned incomplete results');
+    return {
+      ultralytics: byIou.get(this.iou)!.result,
+      coco,
+      thresholdSweep: SWEEP_IOUS.map((iou) => ({ iou, points: byIou.get(iou)!.points })),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.close()));
+  }
+}
