@@ -11,7 +11,7 @@ export interface TestApp {
   podium: PodiumApp;
   db: TestDatabase;
   /** POST a GraphQL operation; returns the parsed body ({ data, errors }). */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: any[] }>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: any }>;
   /** A graphql-ws client connected to this app (closed by close()). */
   ws(connectionParams?: Record<string, unknown>): Client;
   http(): ReturnType<typeof request>;
