@@ -158,7 +158,7 @@ describe('gridAnalysis: holes, odd runs, options', () => {
   it('refuses an empty list, a duplicate run, and runs without the metric', () => {
     expect(registryErrorOf(() => gridAnalysis([], 'map50', 'LAST')).code).toBe('INVALID_INPUT');
     expect(registryErrorOf(() => gridAnalysis([SEED_GRID[0], SEED_GRID[0]], 'map50', 'LAST')).message).toBe(`Run ${SEED_GRID[0].id} is listed twice.`);
-    expect(registryErrorOf(() => gridAnalysis(SEED_GRID, 'loss', 'LAST')).message).toBe('No run has a finite loss (LAST).');
+    expect(registryErrorOf(() => gridAnalysis(SEED_GRID, 'loss', 'LAST'))).toMatchObject({ code: 'INVALID_INPUT', message: 'No run has a finite loss (LAST).' });
   });
 
   it('orders numeric values numerically and "not set" last', () => {

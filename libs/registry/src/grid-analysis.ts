@@ -240,7 +240,7 @@ export function gridAnalysis(runs: readonly RunSnapshot[], metricKey: string, ag
     if (!selected || !Number.isFinite(selected.value)) runsWithoutMetric.push({ runId: r.id, runName: r.name });
     else valued.push({ runId: r.id, runName: r.name, value: selected.value, step: selected.step, params: Object.fromEntries(keys.map((k) => [k, r.params[k] ?? null])) });
   }
-  if (valued.length === 0) throw new RegistryError('INSUFFICIENT_DATA', `No run has a finite ${metricKey} (${aggregation}).`);
+  if (valued.length === 0) throw new RegistryError('INVALID_INPUT', `No run has a finite ${metricKey} (${aggregation}).`);
 
   let grid = valued;
   const outsideGrid: OutsideGridRun[] = [];

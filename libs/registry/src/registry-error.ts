@@ -10,8 +10,7 @@ export type RegistryErrorCode =
   | 'VERSION_CONFLICT'
   | 'ALIAS_INVALID'
   | 'INVALID_POLICY'
-  | 'INVALID_INPUT'
-  | 'INSUFFICIENT_DATA';
+  | 'INVALID_INPUT';
 
 /** The edge code each registry code maps to (HOUSE_STYLE rule 6); the api keeps the one mapping, this is its table. */
 export const EDGE_CODE_OF: Readonly<Record<RegistryErrorCode, 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'FAILED_PRECONDITION'>> = {
@@ -24,7 +23,6 @@ export const EDGE_CODE_OF: Readonly<Record<RegistryErrorCode, 'NOT_FOUND' | 'BAD
   ALIAS_INVALID: 'BAD_USER_INPUT',
   INVALID_POLICY: 'BAD_USER_INPUT',
   INVALID_INPUT: 'BAD_USER_INPUT',
-  INSUFFICIENT_DATA: 'FAILED_PRECONDITION',
 };
 
 export interface RegistryErrorDetails {
