@@ -63,9 +63,11 @@ export function domainExtensions(e: unknown): { code: string; [k: string]: unkno
   if (e instanceof AuthenticationError) return { code: 'UNAUTHENTICATED' };
   if (e instanceof AuthorizationError) return { code: 'FORBIDDEN' };
   if (isCoded(e) && LIB_CODES[e.code]) {
-    const { code, message: _m, ...rest } = e as any;
+    const { code, message: _m, details, ...rest } = e as any;
+    // Lib errors carry their structured data in `details` (some mirror it at the top level: take it once).
     const extra: Record<string, unknown> = {};
-    for (const k of Object.keys(rest)) if (k !== 'name' && k !== 'stack') extra[k] = rest[k];
+    if (details && typeof details === 'object') Object.assign(extra, details);
+    else for (const k of Object.keys(rest)) if (k !== 'name' && k !== 'stack') extra[k] = rest[k];
     return { code: LIB_CODES[code], reason: code, ...extra };
   }
   return undefined;
