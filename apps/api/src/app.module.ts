@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { AuthModule } from './auth/auth.module';
 import { ExperimentsModule } from './experiments/experiments.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RunsModule } from './runs/runs.module';
 import { SearchModule } from './runs/search/search.module';
 import type { AppConfig } from './config/app-config';
@@ -12,7 +13,7 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { WorkersModule } from './workers/workers.module';
 
 /** Feature modules are listed here (each provides its resolvers and services). */
-export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, SearchModule, ArtifactsModule, DatasetsModule, WorkersModule, RegistryModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule, DatasetsModule, WorkersModule, RegistryModule];
 
 @Module({})
 export class AppModule {

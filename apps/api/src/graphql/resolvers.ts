@@ -1,5 +1,7 @@
 // Every type-graphql resolver class, listed once (features append theirs; each is also a provider of its Nest module).
 import { HealthResolver } from '../health/health.resolver';
+import { RunMetricsResolver } from '../metrics/run-metrics.resolver';
+import { MetricsResolver } from '../metrics/metrics.resolver';
 import { RunFieldsResolver } from '../runs/run-fields.resolver';
 import { SearchRunsResolver } from '../runs/search/search-runs.resolver';
 import { ArtifactsResolver } from '../artifacts/artifacts.resolver';
@@ -11,4 +13,4 @@ import { REGISTRY_RESOLVERS } from '../registry/registry.module';
 import { ApiTokenResolver } from '../auth/api-token.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
 
-export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS, ApiTokenResolver, ViewerResolver];
+export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS, ApiTokenResolver, ViewerResolver, MetricsResolver, RunMetricsResolver];

@@ -1,0 +1,31 @@
+import { ArrayMaxSize, IsString, Length } from 'class-validator';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { MetricValueScalar } from '../metric-value.scalar';
+
+/** No class-validator decorators here on purpose: a batch is checked with plain loops in MetricsService (ingest speed). */
+@InputType()
+export class MetricInput {
+  @Field({ description: 'Any key; Ultralytics keys such as metrics/mAP50(B) are stored under canonical keys.' })
+  key: string;
+
+  @Field(() => MetricValueScalar)
+  value: number;
+
+  @Field(() => Int, { description: 'Epoch (or iteration).' })
+  step: number;
+
+  @Field(() => Float, { nullable: true, description: 'Epoch milliseconds; defaults to the time the batch arrives.' })
+  timestamp?: number | null;
+}
+
+@InputType({ description: 'Up to 1,000 points, logged atomically (all or nothing).' })
+export class LogMetricsInput {
+  @Field(() => ID, { description: 'Full id or unique short-id prefix.' })
+  @IsString()
+  @Length(1, 36)
+  runId: string;
+
+  @Field(() => [MetricInput])
+  @ArrayMaxSize(1000, { message: 'logMetrics takes at most $constraint1 points a call' })
+  metrics: MetricInput[];
+}

@@ -1,0 +1,32 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { MetricValueScalar } from '../metric-value.scalar';
+
+@ObjectType('MetricSummary', { description: 'Per-key summary maintained on write: last (highest step, then latest timestamp), min and max (NaN ignored), count (NaN included).' })
+export class MetricSummaryType {
+  @Field()
+  key: string;
+
+  @Field(() => MetricValueScalar)
+  last: number;
+
+  @Field(() => Int)
+  lastStep: number;
+
+  @Field(() => Float, { description: 'Epoch milliseconds of the last point.' })
+  lastTimestamp: number;
+
+  @Field(() => MetricValueScalar, { nullable: true, description: 'null when every point is NaN.' })
+  min: number | null;
+
+  @Field(() => Int, { nullable: true })
+  minStep: number | null;
+
+  @Field(() => MetricValueScalar, { nullable: true, description: 'null when every point is NaN.' })
+  max: number | null;
+
+  @Field(() => Int, { nullable: true })
+  maxStep: number | null;
+
+  @Field(() => Int)
+  count: number;
+}

@@ -1,0 +1,34 @@
+import { IsOptional, Min } from 'class-validator';
+import { ArgsType, Field, ID, Int } from 'type-graphql';
+
+@ArgsType()
+export class MetricHistoryArgs {
+  @Field(() => ID)
+  runId: string;
+
+  @Field({ description: 'Canonical key or Ultralytics alias.' })
+  key: string;
+
+  @Field(() => Int, { nullable: true, description: 'Page size, 1..1000 (default 100): plots want whole curves.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+@ArgsType()
+export class MetricLoggedArgs {
+  @Field(() => ID, { description: 'Full id or unique short-id prefix.' })
+  runId: string;
+
+  @Field(() => [String], { nullable: true, description: 'Only these keys (canonical or aliases); all keys when absent.' })
+  keys?: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'Replay stored points with a greater sequence first (default 0: all); pass the last sequence seen to resume.' })
+  @IsOptional()
+  @Min(0)
+  afterSequence?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Replay only points at this step or later (live points are not filtered).' })
+  fromStep?: number | null;
+}

@@ -1,0 +1,108 @@
+// The `metricLogged` stream: replay stored points after a cursor, then live, in sequence order, with no gap and no
+// duplicate across the seam.
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error';
+import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
+import { RunsService } from '../runs/runs.service';
+import { METRIC_LOGGED, type MetricLoggedEvent, pointsOf } from './metric-events';
+import { canonicalMetricKey } from './metric-keys';
+import type { MetricPointRow } from './metric-summary';
+import { MetricsRepository } from './metrics.repository';
+
+export interface MetricStreamOptions {
+  keys?: readonly string[] | null;
+  /** Replay only points with a greater sequence (default 0: the whole history). */
+  afterSequence?: number | null;
+  /** Filters the replay only (live points are never held back). */
+  fromStep?: number | null;
+}
+
+const REPLAY_PAGE = 1000;
+/** Batches buffered for one subscriber before it is cut off (it reconnects with its last sequence and loses nothing). */
+const MAX_BUFFERED_BATCHES = 10_000;
+
+/** Unbounded-until-a-cap FIFO fed by the live subscription while the replay runs. */
+class EventBuffer {
+  private items: MetricLoggedEvent[] = [];
+  private wake: (() => void) | undefined;
+  overflow = false;
+  ended = false;
+
+  push(e: MetricLoggedEvent): void {
+    if (this.items.length >= MAX_BUFFERED_BATCHES) this.overflow = true;
+    else this.items.push(e);
+    this.wake?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  async next(): Promise<MetricLoggedEvent | undefined> {
+    while (this.items.length === 0 && !this.ended && !this.overflow) await new Promise<void>((r) => (this.wake = r));
+    this.wake = undefined;
+    if (this.overflow) throw new AppError('RATE_LIMITED', 'metricLogged: subscriber too slow; resubscribe with afterSequence set to the last sequence received');
+    return this.items.shift();
+  }
+}
+
+@Injectable()
+export class MetricStreamService {
+  constructor(
+    private readonly repo: MetricsRepository,
+    private readonly runs: RunsService,
+    @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
+  ) {}
+
+  /**
+   * Subscribes to the live topic first (buffering), reads the committed head sequence, replays stored points up to it,
+   * then yields buffered and live batches, skipping sequences already yielded. A live batch that starts past the next
+   * expected sequence (its predecessor's event is late or was lost) is preceded by the missing range read from the
+   * database: a run's writes commit in sequence order, so that range is committed.
+   */
+  async *stream(runId: string, opts: MetricStreamOptions = {}): AsyncGenerator<MetricPointRow> {
+    const run = await this.runs.getRun(runId);
+    const keys = opts.keys?.length ? [...new Set(opts.keys.map(canonicalMetricKey))] : undefined;
+    const keySet = keys && new Set(keys);
+    const after = opts.afterSequence ?? 0;
+    const live = this.pubSub.subscribe(METRIC_LOGGED, run.id) as AsyncIterable<MetricLoggedEvent>;
+    const iterator = live[Symbol.asyncIterator]();
+    const buffer = new EventBuffer();
+    const pump = (async () => {
+      try {
+        for (let r = await iterator.next(); !r.done; r = await iterator.next()) buffer.push(r.value);
+      } finally {
+        buffer.end();
+      }
+    })();
+    try {
+      const head = (await this.repo.committedSequence(run.id)) ?? 0;
+      let cursor = after;
+      while (cursor < head) {
+        const page = await this.repo.pointsBetween({ runId: run.id, afterSequence: cursor, uptoSequence: head, keys, fromStep: opts.fromStep ?? undefined, limit: REPLAY_PAGE });
+        for (const p of page) yield p;
+        if (page.length < REPLAY_PAGE) break;
+        cursor = page[page.length - 1].sequence;
+      }
+      let seen = Math.max(head, after);
+      for (let e = await buffer.next(); e; e = await buffer.next()) {
+        if (e.lastSequence <= seen) continue;
+        if (e.firstSequence > seen + 1) {
+          let from = seen;
+          while (from < e.firstSequence - 1) {
+            const gap = await this.repo.pointsBetween({ runId: run.id, afterSequence: from, uptoSequence: e.firstSequence - 1, keys, limit: REPLAY_PAGE });
+            for (const p of gap) yield p;
+            if (gap.length < REPLAY_PAGE) break;
+            from = gap[gap.length - 1].sequence;
+          }
+        }
+        for (const p of pointsOf(e)) if (p.sequence > seen && (!keySet || keySet.has(p.key))) yield p;
+        seen = e.lastSequence;
+      }
+    } finally {
+      await iterator.return?.();
+      await pump.catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Role } from '../auth/roles';
+import type { GraphqlContext } from '../graphql/context';
+import { LogMetricsResultType } from './dto/log-metrics-result.type';
+import { LogMetricsInput } from './dto/log-metrics.input';
+import { MetricHistoryArgs, MetricLoggedArgs } from './dto/metric.args';
+import { MetricPointConnection } from './dto/metric-point-connection.type';
+import { MetricPointType } from './dto/metric-point.type';
+import type { MetricPointRow } from './metric-summary';
+import { currentMetricStream, deregisterMetricStream, registerMetricStream } from './metric-stream.registry';
+import { MetricStreamService } from './metric-stream.service';
+import { toLogMetricsResult, toMetricPointType } from './metrics.mapper';
+import { MetricsService } from './metrics.service';
+
+@Injectable()
+@Resolver()
+export class MetricsResolver implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly streams: MetricStreamService,
+  ) {}
+
+  onModuleInit(): void {
+    registerMetricStream(this.streams);
+  }
+
+  onModuleDestroy(): void {
+    deregisterMetricStream(this.streams);
+  }
+
+  @Authorized(Role.EDITOR)
+  @Mutation(() => LogMetricsResultType, { description: 'Logs up to 1,000 points atomically; subscribers of metricLogged receive them after commit.' })
+  async logMetrics(@Arg('input') input: LogMetricsInput, @Ctx() ctx: GraphqlContext): Promise<LogMetricsResultType> {
+    return toLogMetricsResult(input.runId, await this.metrics.logMetrics(input.runId, input.metrics, ctx.identity ?? undefined));
+  }
+
+  @Authorized(Role.VIEWER)
+  @Query(() => MetricPointConnection, { description: "One key's full history, by step (then sequence)." })
+  async metricHistory(@Args() args: MetricHistoryArgs): Promise<MetricPointConnection> {
+    const page = await this.metrics.history(args.runId, args.key, args.first, args.after);
+    return { nodes: page.nodes.map(toMetricPointType), totalCount: page.totalCount, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+  }
+
+  @Authorized(Role.VIEWER)
+  @Subscription(() => MetricPointType, {
+    subscribe: ({ args }) => currentMetricStream().stream(args.runId, args),
+    description:
+      'Points of one run in sequence (commit) order, one event per point: first the stored points after afterSequence (filtered by fromStep), then live, with no gap and no duplicate. Reconnect with the last sequence seen to resume.',
+  })
+  metricLogged(@Root() point: MetricPointRow, @Args() _args: MetricLoggedArgs): MetricPointType {
+    return toMetricPointType(point);
+  }
+}

@@ -1,0 +1,135 @@
+// Metric ingest (validate, sequence, insert, fold summaries — one transaction, publish after commit) and reads.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Identity } from '../auth/roles';
+import { badInput, failedPrecondition, notFound } from '../common/app-error';
+import { decodeCursor, encodeCursor } from '../common/pagination';
+import { Database } from '../database/database';
+import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
+import { shortIdOf } from '../runs/run.entity';
+import { RunsRepository } from '../runs/runs.repository';
+import { RunsService } from '../runs/runs.service';
+import { METRIC_LOGGED, toMetricLoggedEvent } from './metric-events';
+import { canonicalMetricKey, MAX_METRIC_KEY_LENGTH } from './metric-keys';
+import { foldSummaries, type MetricPointRow, type MetricSummaryRow } from './metric-summary';
+import { MetricsRepository } from './metrics.repository';
+
+export const MAX_POINTS_PER_BATCH = 1000;
+export const MAX_HISTORY_PAGE = 1000;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const MAX_TIMESTAMP = 8.64e15;
+
+export interface MetricPointInput {
+  key: string;
+  /** NaN and ±Infinity are legal values. */
+  value: number;
+  step: number;
+  /** Epoch milliseconds; defaults to the time of the call. */
+  timestamp?: number | null;
+}
+
+/** A stored point, as logged: canonical key and the sequence it was given. */
+export type LoggedPoint = MetricPointRow;
+
+export interface HistoryPage {
+  nodes: MetricPointRow[];
+  totalCount: number;
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+type HistoryCursor = [number, number];
+const isHistoryCursor = (v: unknown): v is HistoryCursor => Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x));
+
+/** Validates a batch with plain loops (class-validator per point would dominate ingest time); lists up to 5 problems. */
+function checkPoints(points: readonly MetricPointInput[]): void {
+  if (points.length > MAX_POINTS_PER_BATCH) throw badInput(`logMetrics takes at most ${MAX_POINTS_PER_BATCH} points a call, got ${points.length}`, { max: MAX_POINTS_PER_BATCH, got: points.length });
+  const problems: string[] = [];
+  for (let i = 0; i < points.length && problems.length < 5; i++) {
+    const p = points[i];
+    if (typeof p.key !== 'string' || p.key.length === 0 || p.key.length > MAX_METRIC_KEY_LENGTH) problems.push(`metrics[${i}].key must be 1..${MAX_METRIC_KEY_LENGTH} characters`);
+    if (typeof p.value !== 'number') problems.push(`metrics[${i}].value must be a number, "NaN", "Infinity" or "-Infinity"`);
+    if (!Number.isInteger(p.step) || p.step < INT32_MIN || p.step > INT32_MAX) problems.push(`metrics[${i}].step must be a 32-bit integer, got ${p.step}`);
+    const ts = p.timestamp;
+    if (ts !== undefined && ts !== null && (!Number.isInteger(ts) || ts < 0 || ts > MAX_TIMESTAMP)) problems.push(`metrics[${i}].timestamp must be epoch milliseconds (a non-negative integer), got ${ts}`);
+  }
+  if (problems.length) throw badInput(`Invalid metrics: ${problems.join('; ')}`, { problems });
+}
+
+@Injectable()
+export class MetricsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: MetricsRepository,
+    private readonly runsRepo: RunsRepository,
+    private readonly runs: RunsService,
+    @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
+  ) {}
+
+  /**
+   * Logs a batch atomically (all or nothing): keys made canonical, sequences handed out in batch order under the run's
+   * row lock (so commit order = sequence order), summaries folded in memory and upserted once per key, and one
+   * METRIC_LOGGED event published after commit.
+   */
+  async logMetrics(runId: string, points: readonly MetricPointInput[], _actor?: Identity): Promise<LoggedPoint[]> {
+    checkPoints(points);
+    const id = await this.resolveRunId(runId);
+    if (points.length === 0) return [];
+    const now = Date.now();
+    const logged = await this.db.write(async (tx) => {
+      const run = await this.runsRepo.lock(tx, id);
+      if (!run) throw notFound('Run', runId);
+      if (run.lifecycle === 'deleted') throw failedPrecondition(`run ${shortIdOf(run.id)} is deleted; restore it before logging`);
+      let seq = run.nextSequence;
+      const rows: MetricPointRow[] = new Array(points.length);
+      const keys = new Set<string>();
+      for (let i = 0; i < points.length; i++) {
+        const p = points[i];
+        const key = canonicalMetricKey(p.key);
+        keys.add(key);
+        rows[i] = { runId: id, key, value: p.value, step: p.step, timestamp: p.timestamp ?? now, sequence: ++seq };
+      }
+      await this.repo.insertPoints(tx, rows);
+      const existing = new Map((await this.repo.summariesFor(tx, id, [...keys])).map((s) => [s.key, s]));
+      await this.repo.upsertSummaries(tx, [...foldSummaries(existing, rows).values()]);
+      await this.repo.setNextSequence(tx, id, seq);
+      return rows;
+    });
+    void Promise.resolve(this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, logged))).catch(() => undefined);
+    return logged;
+  }
+
+  /** Summaries of each run, by key (every id gets an entry, possibly empty). */
+  async summariesByRunIds(runIds: readonly string[]): Promise<Map<string, MetricSummaryRow[]>> {
+    const out = new Map<string, MetricSummaryRow[]>(runIds.map((id) => [id, []]));
+    for (const s of await this.repo.summariesByRunIds([...new Set(runIds)].filter((id) => out.has(id) && /^[0-9a-f-]{36}$/i.test(id)))) out.get(s.runId)?.push(s);
+    return out;
+  }
+
+  /** One key's full history (alias keys accepted), by step then sequence; `first` ≤ 1000 because plots want whole curves. */
+  async history(runId: string, key: string, first?: number | null, after?: string | null): Promise<HistoryPage> {
+    const limit = first ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) throw badInput(`first must be an integer between 1 and ${MAX_HISTORY_PAGE}, got ${first}`);
+    const cursor = decodeCursor(after, isHistoryCursor);
+    const id = await this.resolveRunId(runId);
+    const canonical = canonicalMetricKey(key);
+    const [rows, summaries] = await Promise.all([
+      this.repo.history(id, canonical, cursor && { step: cursor[0], sequence: cursor[1] }, limit + 1),
+      this.repo.summariesByRunIds([id]),
+    ]);
+    const nodes = rows.slice(0, limit);
+    const last = nodes[nodes.length - 1];
+    return {
+      nodes,
+      totalCount: summaries.find((s) => s.key === canonical)?.count ?? 0,
+      endCursor: last ? encodeCursor([last.step, last.sequence]) : null,
+      hasNextPage: rows.length > limit,
+    };
+  }
+
+  /** Full uuid of a run given by id or short prefix (one indexed read; a full lowercase uuid skips it). */
+  private async resolveRunId(runId: string): Promise<string> {
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(runId)) return runId;
+    return (await this.runs.getRun(runId)).id;
+  }
+}
