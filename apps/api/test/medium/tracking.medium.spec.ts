@@ -1,0 +1,158 @@
+// Services and repositories of experiments, runs and metrics on a real database (SQLite file and PostgreSQL).
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../../src/auth/roles';
+import { dialectOf, openDataSources } from '../../src/database/data-source';
+import { Database } from '../../src/database/database';
+import { ExperimentsRepository } from '../../src/experiments/experiments.repository';
+import { ExperimentsService } from '../../src/experiments/experiments.service';
+import { createPodiumPubSub, type PodiumPubSub } from '../../src/graphql/pubsub';
+import { METRIC_LOGGED, type MetricLoggedEvent } from '../../src/metrics/metric-events';
+import { MetricsRepository } from '../../src/metrics/metrics.repository';
+import { MetricsService } from '../../src/metrics/metrics.service';
+import { RunsRepository } from '../../src/runs/runs.repository';
+import { RunsService } from '../../src/runs/runs.service';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+
+const actor = { name: 'tester', role: Role.EDITOR };
+
+describe.each(DIALECTS)('tracking services on %s', (dialect) => {
+  let tdb: TestDatabase | undefined;
+  let db: Database;
+  let pubSub: PodiumPubSub;
+  let runs: RunsService;
+  let metrics: MetricsService;
+  let metricsRepo: MetricsRepository;
+  let experimentId: string;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(dialect);
+    if (!tdb) return;
+    const { writer, reader } = await openDataSources(tdb.config);
+    db = new Database(writer, reader, dialectOf(tdb.config));
+    pubSub = createPodiumPubSub();
+    const experiments = new ExperimentsService(db, new ExperimentsRepository(db));
+    const runsRepo = new RunsRepository(db);
+    runs = new RunsService(db, runsRepo, experiments, pubSub);
+    metricsRepo = new MetricsRepository(db);
+    metrics = new MetricsService(db, metricsRepo, runsRepo, runs, pubSub);
+    experimentId = (await experiments.create({ name: 'medium' }, actor)).id;
+  });
+  afterAll(async () => {
+    await db?.close();
+    await tdb?.drop();
+  });
+
+  const pointsOf = (runId: string) => db.read.query(`SELECT sequence, key, value, is_nan, step FROM metric_points WHERE run_id = ${dialect === 'postgres' ? '$1' : '?'} ORDER BY sequence`, [runId]);
+  const summaryOf = (runId: string, key: string) =>
+    db.read.query(`SELECT * FROM metric_summaries WHERE run_id = ${dialect === 'postgres' ? '$1' : '?'} AND key = ${dialect === 'postgres' ? '$2' : '?'}`, [runId, key]).then((r: any[]) => r[0]);
+
+  it('records the actor, and keeps params immutable (same value a no-op, a different one CONFLICT, nothing half-written)', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const run = await runs.createRun({ experimentId, params: [{ key: 'imgsz', value: '416' }] }, actor);
+    expect(run.createdBy).toBe('tester');
+    await runs.logParams(run.id, [{ key: 'imgsz', value: '416' }, { key: 'lr0', value: '0.01' }]);
+    await expect(runs.logParams(run.id, [{ key: 'seed', value: '1' }, { key: 'lr0', value: '0.005' }])).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'param "lr0" already has value "0.01"; refusing "0.005" (params are immutable)',
+    });
+    await expect(runs.logParams(run.id, [{ key: 'a', value: '1' }, { key: 'a', value: '2' }])).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await runs.paramsByRunIds([run.id])).get(run.id)).toEqual([
+      { key: 'imgsz', value: '416' },
+      { key: 'lr0', value: '0.01' },
+    ]);
+  });
+
+  it('maintains summaries across batches with NaN and ±Infinity stored so they survive the database', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const run = await runs.createRun({ experimentId }, actor);
+    const logged = await metrics.logMetrics(run.id, [
+      { key: 'metrics/mAP50-95(B)', value: Number.NaN, step: 0 },
+      { key: 'metrics/mAP50-95(B)', value: 0.12, step: 1 },
+    ]);
+    expect(logged.map((p) => [p.key, p.sequence])).toEqual([
+      ['map50_95', 1],
+      ['map50_95', 2],
+    ]);
+    await metrics.logMetrics(run.id, [
+      { key: 'map50_95', value: Number.POSITIVE_INFINITY, step: 3 },
+      { key: 'map50_95', value: Number.NaN, step: 4 },
+      { key: 'map50_95', value: 0.05, step: 2 },
+    ]);
+    const [s] = (await metrics.summariesByRunIds([run.id])).get(run.id)!;
+    expect(s.last).toBeNaN();
+    expect(s).toMatchObject({ key: 'map50_95', lastStep: 4, min: 0.05, minStep: 2, max: Number.POSITIVE_INFINITY, maxStep: 3, count: 5 });
+    const raw = await summaryOf(run.id, 'map50_95');
+    expect(raw.last_value).toBeNull();
+    expect(Boolean(raw.last_is_nan)).toBe(true);
+    const rows = await pointsOf(run.id);
+    expect(rows.map((r: any) => [Number(r.sequence), r.value === null ? null : Number(r.value), Boolean(r.is_nan)])).toEqual([
+      [1, null, true],
+      [2, 0.12, false],
+      [3, Number.POSITIVE_INFINITY, false],
+      [4, null, true],
+      [5, 0.05, false],
+    ]);
+  });
+
+  it('rejects a batch atomically when the transaction fails midway: no points, no summary, no sequence spent', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const run = await runs.createRun({ experimentId }, actor);
+    await metrics.logMetrics(run.id, [{ key: 'loss', value: 1, step: 0 }]);
+    const original = metricsRepo.upsertSummaries.bind(metricsRepo);
+    metricsRepo.upsertSummaries = async () => {
+      throw new Error('disk full');
+    };
+    try {
+      await expect(metrics.logMetrics(run.id, [{ key: 'loss', value: 0.5, step: 1 }, { key: 'map50', value: 0.3, step: 1 }])).rejects.toThrow('disk full');
+    } finally {
+      metricsRepo.upsertSummaries = original;
+    }
+    expect((await pointsOf(run.id)).length).toBe(1);
+    expect(Number((await summaryOf(run.id, 'loss')).count)).toBe(1);
+    expect(await summaryOf(run.id, 'map50')).toBeUndefined();
+    expect((await runs.getRun(run.id)).nextSequence).toBe(1);
+    const next = await metrics.logMetrics(run.id, [{ key: 'loss', value: 0.4, step: 2 }]);
+    expect(next[0].sequence).toBe(2);
+  });
+
+  it('refuses oversized and malformed batches before touching the database', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const run = await runs.createRun({ experimentId }, actor);
+    await expect(metrics.logMetrics(run.id, Array.from({ length: 1001 }, (_, i) => ({ key: 'k', value: i, step: i })))).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'logMetrics takes at most 1000 points a call, got 1001',
+    });
+    await expect(metrics.logMetrics(run.id, [{ key: 'k', value: 1, step: 0.5 }, { key: 'x'.repeat(251), value: 1, step: 0 }])).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'Invalid metrics: metrics[0].step must be a 32-bit integer, got 0.5; metrics[1].key must be 1..250 characters',
+    });
+    expect((await pointsOf(run.id)).length).toBe(0);
+  });
+
+  it('serialises concurrent writers of one run: contiguous sequences, each batch contiguous, one event per batch after commit', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const run = await runs.createRun({ experimentId }, actor);
+    const events: MetricLoggedEvent[] = [];
+    const it = (pubSub.subscribe(METRIC_LOGGED, run.id) as AsyncIterable<MetricLoggedEvent>)[Symbol.asyncIterator]();
+    const pump = (async () => {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        events.push(r.value);
+        // The event is published after commit: its points are already readable.
+        const stored = await pointsOf(run.id);
+        expect(stored.length).toBeGreaterThanOrEqual(r.value.lastSequence);
+      }
+    })();
+    const batches = await Promise.all(
+      Array.from({ length: 8 }, (_, w) => metrics.logMetrics(run.id, Array.from({ length: 50 }, (_, i) => ({ key: `w${w}`, value: i, step: i })))),
+    );
+    for (const b of batches) expect(b.map((p) => p.sequence)).toEqual(Array.from({ length: 50 }, (_, i) => b[0].sequence + i));
+    expect(batches.map((b) => b[0].sequence).sort((a, b) => a - b)).toEqual([1, 51, 101, 151, 201, 251, 301, 351]);
+    expect((await pointsOf(run.id)).map((r: any) => Number(r.sequence))).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    await new Promise((r) => setTimeout(r, 200));
+    await it.return?.();
+    await pump;
+    expect(events.map((e) => e.firstSequence).sort((a, b) => a - b)).toEqual([1, 51, 101, 151, 201, 251, 301, 351]);
+    expect((await runs.getRun(run.id)).nextSequence).toBe(400);
+  });
+});
