@@ -4,21 +4,21 @@ import { parseWorkerConfig, WorkerConfigError } from './worker-config';
 describe('parseWorkerConfig', () => {
   it('applies defaults', () => {
     const config = parseWorkerConfig({});
-    expect(config).toMatchObject({ apiUrl: 'http://127.0.0.1:4000/graphql', cudaDeviceId: 0, executionProvider: 'AUTO' });
+    expect(config).toMatchObject({ apiUrl: 'http://127.0.0.1:4000', cudaDeviceId: 0, executionProvider: 'AUTO' });
     expect(config.token).toBeUndefined();
     expect(config.cacheDir).toMatch(/data\/worker-cache$/);
   });
 
   it('reads every key', () => {
     const config = parseWorkerConfig({
-      PODIUM_API_URL: 'https://podium.example/graphql',
+      PODIUM_API_URL: 'https://podium.example',
       PODIUM_WORKER_TOKEN: 'pdm_w_x',
       PODIUM_WORKER_NAME: 'gpu-7',
       PODIUM_CUDA_DEVICE_ID: '3',
       PODIUM_EXECUTION_PROVIDER: 'cuda',
       PODIUM_WORKER_CACHE_DIR: '/var/cache/podium',
     });
-    expect(config).toEqual({ apiUrl: 'https://podium.example/graphql', token: 'pdm_w_x', name: 'gpu-7', cudaDeviceId: 3, executionProvider: 'CUDA', cacheDir: '/var/cache/podium' });
+    expect(config).toEqual({ apiUrl: 'https://podium.example', token: 'pdm_w_x', name: 'gpu-7', cudaDeviceId: 3, executionProvider: 'CUDA', cacheDir: '/var/cache/podium' });
   });
 
   it('lists every bad key in one error', () => {

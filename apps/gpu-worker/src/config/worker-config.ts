@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { ExecutionProviderRequest } from '../pipeline/evaluation-types';
 
 export interface WorkerConfig {
-  /** GraphQL endpoint of the api, e.g. http://localhost:4000/graphql. */
+  /** Base URL of the api (the agent talks to `<apiUrl>/graphql`), e.g. http://localhost:4000. */
   apiUrl: string;
   token?: string;
   name: string;
@@ -25,7 +25,7 @@ const PROVIDERS: readonly ExecutionProviderRequest[] = ['AUTO', 'CUDA', 'CPU'];
 
 export function parseWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   const problems: string[] = [];
-  const apiUrl = env.PODIUM_API_URL?.trim() || 'http://127.0.0.1:4000/graphql';
+  const apiUrl = env.PODIUM_API_URL?.trim() || 'http://127.0.0.1:4000';
   try {
     const url = new URL(apiUrl);
     if (!['http:', 'https:'].includes(url.protocol)) problems.push(`PODIUM_API_URL must be http(s), got ${url.protocol}`);

@@ -2,6 +2,7 @@
  * Decode + letterbox with sharp (libvips on the libuv pool, off the main thread): the result is the model input's
  * uint8 HWC RGB bytes, ready for the fused graph; no per-pixel JavaScript.
  */
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { computeLetterbox, type Letterbox, type PadMode } from './letterbox';
 
@@ -29,14 +30,18 @@ export function configureSharp(): void {
 }
 
 export async function decodeLetterboxed(source: string | Buffer, size: number, pad: PadMode): Promise<DecodedImage> {
-  const meta = await sharp(source).metadata();
+  // One read: the header (for the letterbox geometry) and the decode both come from the same bytes.
+  const bytes = typeof source === 'string' ? await readFile(source) : source;
+  const meta = await sharp(bytes).metadata();
   if (!meta.width || !meta.height) throw new Error('no image dimensions in the header');
   const { width, height } = meta;
   const letterbox = computeLetterbox(width, height, size, pad);
-  const { data, info } = await sharp(source, { failOn: 'error' })
-    .removeAlpha()
-    .toColourspace('srgb')
-    .resize(letterbox.resizedWidth, letterbox.resizedHeight, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false })
+  let pipeline = sharp(bytes, { failOn: 'error' }).removeAlpha().toColourspace('srgb');
+  // COCO images are mostly 640 on their long side: at 640 there is nothing to resize.
+  if (letterbox.resizedWidth !== width || letterbox.resizedHeight !== height) {
+    pipeline = pipeline.resize(letterbox.resizedWidth, letterbox.resizedHeight, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false });
+  }
+  const { data, info } = await pipeline
     .extend({ top: letterbox.top, bottom: letterbox.bottom, left: letterbox.left, right: letterbox.right, background: PAD })
     .raw()
     .toBuffer({ resolveWithObject: true });

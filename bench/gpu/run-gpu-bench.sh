@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# All GPU-worker measurements in one command, for the GPU machine (after `source /tmp/device-root/activate.sh`):
+# YOLOv8n 640 and yolox_nano 416 on COCO128 (repeated past warm-up), CUDA vs CPU, batch 1 and larger batches,
+# end to end (runEvaluation) and bare (session.run loop on the same tensors), fused and unfused. JSON lines on
+# stdout, also written to $OUT/gpu-bench.jsonl when $OUT is set.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+out=${OUT:-/tmp}/gpu-bench.jsonl
+: > "$out"
+V8=assets/models/yolov8n_fp32_dynamic.onnx
+YX=assets/models/yolox_nano.onnx
+run() { timeout "${STEP_TIMEOUT:-150}" node "$@" 2>&1 | grep -E '^\{' | tee -a "$out" || echo "{\"failed\":\"$*\"}" | tee -a "$out"; }
+
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | sed 's/^/# gpu: /'
+echo "# cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+
+run dist/bench/worker-decode.js --repeat 4
+run dist/bench/worker-decode.js --repeat 4 --imgsz 416 --top-left
+
+# YOLOv8n 640 on CUDA: fused (candidates out) at several batches, then unfused (full output, host preprocessing).
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 1 --repeat 2
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 8 --repeat 10
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 16 --repeat 10
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 10
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 1 --repeat 1 --unfused
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 8 --repeat 3 --unfused
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 3 --unfused
+
+# yolox_nano 416 (batch fixed at 1) on CUDA.
+run dist/bench/worker-e2e.js --ep cuda --model $YX --imgsz 416 --repeat 8
+run dist/bench/worker-e2e.js --ep cuda --model $YX --imgsz 416 --repeat 3 --unfused
+
+# CPU EP on the same machine.
+run dist/bench/worker-e2e.js --ep cpu --model $V8 --batch 1 --repeat 1
+run dist/bench/worker-e2e.js --ep cpu --model $V8 --batch 8 --repeat 1
+run dist/bench/worker-e2e.js --ep cpu --model $V8 --batch 8 --repeat 1 --unfused
+run dist/bench/worker-e2e.js --ep cpu --model $YX --imgsz 416 --repeat 1
+run dist/bench/worker-e2e.js --ep cpu --model $YX --imgsz 416 --repeat 1 --unfused
+echo "# done"
