@@ -1,4 +1,4 @@
-// Complexity of an operation: explicit field extensions first, then lists multiply their children by `first`
+// Complexity of an operation: introspection is free, explicit field extensions come first, then lists multiply their children by `first`
 // (the default page size when absent), then one per field.
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type * as QueryComplexity from 'graphql-query-complexity';
@@ -16,7 +16,10 @@ export const paginationEstimator: ComplexityEstimator = ({ args, field, childCom
 // CommonJS one that type-graphql (and so the schema) uses; getComplexity then refuses the schema ("another realm").
 const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(__filename)('graphql-query-complexity') as typeof QueryComplexity;
 
-const ESTIMATORS = [fieldExtensionsEstimator(), paginationEstimator, simpleEstimator({ defaultComplexity: 1 })];
+/** Introspection costs nothing: Sandbox and Studio poll the (large) standard introspection query. */
+export const introspectionEstimator: ComplexityEstimator = ({ field, type }) => (field.name.startsWith('__') || type.name.startsWith('__') ? 0 : undefined);
+
+const ESTIMATORS = [introspectionEstimator, fieldExtensionsEstimator(), paginationEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
 export function operationComplexity(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null, variables?: Record<string, unknown> | null): number {
   return getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: ESTIMATORS });
