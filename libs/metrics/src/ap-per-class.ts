@@ -5,7 +5,7 @@
 import { ApWorkspace, computeAp } from './compute-ap';
 import { IOU_THRESHOLD_COUNT } from './iou-thresholds';
 import { linspace } from './linspace';
-import { interpAt } from './numpy-interp';
+import { interpAscending } from './numpy-interp';
 import { argmax, smooth } from './smooth';
 
 export const CURVE_POINTS = 1000;
@@ -86,14 +86,10 @@ export function apPerClass(classes: readonly ClassPredictions[]): ApPerClassResu
         recall[i] = tpc / denom;
         precision[i] = tpc / (i + 1);
       }
-      if (t === 0) {
-        for (let k = 0; k < CURVE_POINTS; k++) {
-          r[k] = interpAt(-px[k], negConf, recall, n, 0, recall[n - 1]);
-          p[k] = interpAt(-px[k], negConf, precision, n, 1, precision[n - 1]);
-        }
-      }
+      // np.interp(-px, -conf, …): the queries -px ascend when px is read backwards
+      if (t === 0) interpAscending(px, negConf, n, recall, r, 0, recall[n - 1], precision, p, 1, precision[n - 1], true);
       ap[ci * IOU_THRESHOLD_COUNT + t] = computeAp(recall, precision, n, ws);
-      if (t === 0) for (let k = 0; k < CURVE_POINTS; k++) pr[k] = interpAt(px[k], ws.mrec, ws.mpre, n + 3);
+      if (t === 0) interpAscending(px, ws.mrec, n + 3, ws.mpre, pr, ws.mpre[0], ws.mpre[n + 2]);
     }
   }
 

@@ -42,46 +42,54 @@ export function cocoAccumulate(categories: readonly CocoCategoryDetections[]): C
   const K = categories.length;
   const precision = new Float64Array(T * R * K * A * M).fill(-1);
   const recall = new Float64Array(T * K * A * M).fill(-1);
-  let tpSum = new Float64Array(0);
-  let prec = new Float64Array(0);
-  let rc = new Float64Array(0);
+  // Precision only needs reading at true positives: the first index where recall reaches a threshold is a true
+  // positive, and the monotone envelope there is the maximum over the later true positives (a false positive always
+  // sits below the true positive before it). So one walk per (area, maxDets) collects, for every threshold, the
+  // precision at each true positive; everything else is counting.
+  let events: Float64Array[] = [];
+  const tpCount = new Int32Array(T);
+  const fpExtra = new Int32Array(T);
 
   for (let k = 0; k < K; k++) {
     const cat = categories[k];
     const n = cat.score.length;
-    if (tpSum.length < n) {
-      tpSum = new Float64Array(n);
-      prec = new Float64Array(n);
-      rc = new Float64Array(n);
-    }
+    if (events.length === 0 || events[0].length < n) events = Array.from({ length: T }, () => new Float64Array(Math.max(n, 16)));
     for (let a = 0; a < A; a++) {
       const npig = cat.npig[a];
       if (npig === 0) continue;
       for (let m = 0; m < M; m++) {
         const maxDet = COCO_MAX_DETS[m];
-        for (let t = 0; t < T; t++) {
-          const bit = 1 << t;
-          let tp = 0;
-          let fp = 0;
-          let nd = 0;
-          for (let i = 0; i < n; i++) {
-            if (cat.rank[i] >= maxDet) continue;
-            const j = i * A + a;
-            if (cat.ig[j] & bit) continue; // neither TP nor FP; dropping it changes no reading (see README)
-            if (cat.tp[j] & bit) tp++;
-            else fp++;
-            rc[nd] = tp / npig;
-            prec[nd] = tp / (fp + tp + SPACING_1);
-            nd++;
+        tpCount.fill(0);
+        fpExtra.fill(0);
+        let fpAll = 0; // false positives at every threshold
+        for (let i = 0; i < n; i++) {
+          if (cat.rank[i] >= maxDet) continue;
+          const tpb = cat.tp[i * A + a];
+          const igb = cat.ig[i * A + a];
+          if ((tpb | igb) === 0) {
+            fpAll++;
+            continue;
           }
-          recall[recallIndex(K, t, k, a, m)] = nd > 0 ? rc[nd - 1] : 0;
-          for (let i = nd - 1; i > 0; i--) if (prec[i] > prec[i - 1]) prec[i - 1] = prec[i];
-          // searchsorted(rc, recThrs, 'left'): first index with rc >= threshold; past the end the rest stay 0
-          let pos = 0;
+          for (let t = 0; t < T; t++) {
+            const bit = 1 << t;
+            if (igb & bit) continue; // neither TP nor FP
+            if (tpb & bit) {
+              const c = ++tpCount[t];
+              events[t][c - 1] = c / (fpAll + fpExtra[t] + c + SPACING_1);
+            } else fpExtra[t]++;
+          }
+        }
+        for (let t = 0; t < T; t++) {
+          const nTp = tpCount[t];
+          const ev = events[t];
+          recall[recallIndex(K, t, k, a, m)] = nTp / npig;
+          for (let c = nTp - 1; c > 0; c--) if (ev[c] > ev[c - 1]) ev[c - 1] = ev[c];
+          // searchsorted(rc, recThrs, 'left') lands on the c-th true positive, rc = (c + 1) / npig
+          let c = 0;
           for (let r = 0; r < R; r++) {
             const thr = RECALL_THRESHOLDS[r];
-            while (pos < nd && rc[pos] < thr) pos++;
-            precision[precisionIndex(K, t, r, k, a, m)] = pos < nd ? prec[pos] : 0;
+            while (c < nTp && (c + 1) / npig < thr) c++;
+            precision[precisionIndex(K, t, r, k, a, m)] = c < nTp ? ev[c] : 0;
           }
         }
       }
@@ -115,10 +123,13 @@ function meanValid(values: number[]): number {
 export function averagePrecision(e: CocoEval, a: number, m: number, t: number | null, k: number | null = null): number {
   const K = e.categoryCount;
   const values: number[] = [];
-  const ts = t === null ? [...Array(T).keys()] : [t];
-  for (const ti of ts)
+  const t0 = t ?? 0;
+  const t1 = t === null ? T : t + 1;
+  const k0 = k ?? 0;
+  const k1 = k === null ? K : k + 1;
+  for (let ti = t0; ti < t1; ti++)
     for (let r = 0; r < R; r++)
-      for (let ki = 0; ki < K; ki++) if (k === null || ki === k) values.push(e.precision[precisionIndex(K, ti, r, ki, a, m)]);
+      for (let ki = k0; ki < k1; ki++) values.push(e.precision[precisionIndex(K, ti, r, ki, a, m)]);
   return meanValid(values);
 }
 

@@ -5,10 +5,10 @@ import { apPerClass, type ClassPredictions } from './ap-per-class';
 import { nameOf } from './class-names';
 import { averagePrecision, cocoAccumulate, summarize, type CocoCategoryDetections } from './coco-accumulate';
 import { COCO_MAX_DETS } from './coco-area-ranges';
-import { AREA_COUNT, cocoEvaluateImage } from './coco-evaluate-image';
+import { AREA_COUNT, CocoImageWorkspace, cocoEvaluateImage } from './coco-evaluate-image';
 import { ConfusionCounter } from './confusion-matrix';
 import { Column } from './growable';
-import { imageOrder } from './image-order';
+import { evaluationOrder } from './evaluation-order';
 import { normalizeDt, normalizeGt } from './normalize-input';
 import { scoreOrder } from './score-order';
 import { buildUltralyticsResult } from './ultralytics-accumulator';
@@ -27,7 +27,9 @@ export class CocoAccumulator {
   private predictions = 0;
   private readonly score = new Column(Float64Array);
   private readonly cat = new Column(Int32Array);
-  private readonly slot = new Column(Int32Array);
+  private readonly rowStart = new Column(Int32Array);
+  private readonly rowEnd = new Column(Int32Array);
+  private readonly workspace = new CocoImageWorkspace();
   private readonly rank = new Column(Uint16Array);
   private readonly tp = new Column(Uint16Array, AREA_COUNT);
   private readonly ig = new Column(Uint16Array, AREA_COUNT);
@@ -41,8 +43,8 @@ export class CocoAccumulator {
   add(image: ImageInput): void {
     const gt = normalizeGt(image, this.keep, false);
     const dt = normalizeDt(image, this.keep);
-    const s = this.ids.length;
     this.ids.push(image.imageId);
+    const firstRow = this.score.length;
     let regular = 0;
     for (let g = 0; g < gt.n; g++) if (!gt.crowd[g]) regular++;
     this.labels += regular;
@@ -51,51 +53,77 @@ export class CocoAccumulator {
     this.predictions += dt.n;
 
     const order = scoreOrder(dt.scores);
-    // group by category: ground truth in given order, detections in stable score order
-    const gtByCat = new Map<number, number[]>();
-    for (let g = 0; g < gt.n; g++) {
-      const c = gt.classes[g];
-      let list = gtByCat.get(c);
-      if (!list) gtByCat.set(c, (list = []));
-      list.push(g);
+    // categories of this image (ground truth or detections), each with its ground truths in the given order and its
+    // detections in stable score order, cut to maxDets = 100: a counting sort by category, no per-category arrays
+    const slotOf = new Map<number, number>();
+    const cats: number[] = [];
+    const slotFor = (c: number): number => {
+      let s = slotOf.get(c);
+      if (s === undefined) {
+        slotOf.set(c, (s = cats.length));
+        cats.push(c);
+      }
+      return s;
+    };
+    const gtSlot = new Int32Array(gt.n);
+    for (let g = 0; g < gt.n; g++) gtSlot[g] = slotFor(gt.classes[g]);
+    const dtSlot = new Int32Array(dt.n);
+    for (let d = 0; d < dt.n; d++) dtSlot[d] = slotFor(dt.classes[d]);
+    const S = cats.length;
+    const gtStart = new Int32Array(S + 1);
+    const dtStart = new Int32Array(S + 1);
+    for (let g = 0; g < gt.n; g++) gtStart[gtSlot[g] + 1]++;
+    for (let d = 0; d < dt.n; d++) {
+      const s = dtSlot[d];
+      this.predictionsPerCategory.set(cats[s], (this.predictionsPerCategory.get(cats[s]) ?? 0) + 1);
+      if (dtStart[s + 1] < MAX_DET) dtStart[s + 1]++;
     }
-    const dtByCat = new Map<number, number[]>();
+    for (let s = 0; s < S; s++) {
+      gtStart[s + 1] += gtStart[s];
+      dtStart[s + 1] += dtStart[s];
+    }
+    const gtIndex = new Int32Array(gt.n);
+    const dtIndex = new Int32Array(dtStart[S]);
+    const gtFill = gtStart.slice(0, S);
+    const dtFill = dtStart.slice(0, S);
+    for (let g = 0; g < gt.n; g++) gtIndex[gtFill[gtSlot[g]]++] = g;
     for (let j = 0; j < dt.n; j++) {
       const d = order[j];
-      const c = dt.classes[d];
-      this.predictionsPerCategory.set(c, (this.predictionsPerCategory.get(c) ?? 0) + 1);
-      let list = dtByCat.get(c);
-      if (!list) dtByCat.set(c, (list = []));
-      if (list.length < MAX_DET) list.push(d);
+      const s = dtSlot[d];
+      if (dtFill[s] < dtStart[s + 1]) dtIndex[dtFill[s]++] = d;
     }
     const dtArea = new Float64Array(dt.n);
     for (let d = 0; d < dt.n; d++) dtArea[d] = dt.xywh[4 * d + 2] * dt.xywh[4 * d + 3];
 
-    for (const c of new Set([...gtByCat.keys(), ...dtByCat.keys()])) {
-      const gtIndex = gtByCat.get(c) ?? [];
-      const dtIndex = dtByCat.get(c) ?? [];
+    const rows = dtStart[S];
+    const at = this.score.reserve(rows);
+    this.cat.reserve(rows);
+    this.rank.reserve(rows);
+    this.tp.reserve(rows);
+    this.ig.reserve(rows);
+    const tpValues = this.tp.values, igValues = this.ig.values;
+    for (let s = 0; s < S; s++) {
+      const c = cats[s];
       let npig = this.npig.get(c);
       if (!npig) this.npig.set(c, (npig = new Float64Array(AREA_COUNT)));
-      const D = dtIndex.length;
-      const at = this.score.reserve(D);
-      this.cat.reserve(D);
-      this.slot.reserve(D);
-      this.rank.reserve(D);
-      this.tp.reserve(D);
-      this.ig.reserve(D);
+      const D = dtStart[s + 1] - dtStart[s];
+      const first = at + dtStart[s];
       cocoEvaluateImage(
-        { gtBoxes: gt.xywh, gtCrowd: gt.crowd, gtArea: gt.area, gtIndex, nGt: gtIndex.length, dtBoxes: dt.xywh, dtArea, dtIndex, nDt: D },
-        this.tp.values.subarray(at * AREA_COUNT, (at + D) * AREA_COUNT),
-        this.ig.values.subarray(at * AREA_COUNT, (at + D) * AREA_COUNT),
-        npig,
+        {
+          gtBoxes: gt.xywh, gtCrowd: gt.crowd, gtArea: gt.area, gtIndex, gtStart: gtStart[s], nGt: gtStart[s + 1] - gtStart[s],
+          dtBoxes: dt.xywh, dtArea, dtIndex, dtStart: dtStart[s], nDt: D,
+        },
+        tpValues, igValues, npig, this.workspace, first,
       );
       for (let j = 0; j < D; j++) {
-        this.score.values[at + j] = dt.scores[dtIndex[j]];
-        this.cat.values[at + j] = c;
-        this.slot.values[at + j] = s;
-        this.rank.values[at + j] = j;
+        this.score.values[first + j] = dt.scores[dtIndex[dtStart[s] + j]];
+        this.cat.values[first + j] = c;
+        this.rank.values[first + j] = j;
       }
     }
+
+    this.rowStart.values[this.rowStart.reserve(1)] = firstRow;
+    this.rowEnd.values[this.rowEnd.reserve(1)] = this.score.length;
 
     const boxes = new Float32Array(4 * dt.n);
     const classes = new Int32Array(dt.n);
@@ -123,14 +151,13 @@ export class CocoAccumulator {
     const position = new Map<number, number>();
     ids.forEach((c, i) => position.set(c, i));
     const n = this.score.length;
-    const score = this.score.values, cat = this.cat.values, slot = this.slot.values, rank = this.rank.values;
+    const score = this.score.values, cat = this.cat.values, rank = this.rank.values;
     const tp = this.tp.values, ig = this.ig.values;
-    const order = imageOrder(this.ids);
-    const buckets: number[][] = ids.map(() => []);
-    for (let i = 0; i < n; i++) buckets[position.get(cat[i]) as number].push(i);
+    const group = new Int32Array(n);
+    for (let i = 0; i < n; i++) group[i] = position.get(cat[i]) as number;
+    const rows = evaluationOrder({ ids: this.ids, rowStart: this.rowStart.values, rowEnd: this.rowEnd.values, score, group }, ids.length);
     const dets = ids.map((c, p) => {
-      const idx = Uint32Array.from(buckets[p]);
-      idx.sort((a, b) => score[b] - score[a] || order[slot[a]] - order[slot[b]] || rank[a] - rank[b]);
+      const idx = rows[p];
       const m = idx.length;
       const out = {
         score: new Float64Array(m),

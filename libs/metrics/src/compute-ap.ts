@@ -3,7 +3,7 @@
 // down to recall 1 and inflated AP for classes that never reach full recall). The envelope is the running maximum
 // from the right; AP is the trapezoid integral of np.interp(linspace(0, 1, 101), mrec, mpre). A class found
 // perfectly scores 0.995: the last trapezoid runs from 1 at recall 0.99 to 0 at recall 1.
-import { interpAt } from './numpy-interp';
+import { interpAscending } from './numpy-interp';
 import { RECALL_THRESHOLDS } from './iou-thresholds';
 import { pairwiseSum } from './pairwise-sum';
 
@@ -45,7 +45,7 @@ export function computeAp(recall: ArrayLike<number>, precision: ArrayLike<number
 
   const x = RECALL_THRESHOLDS;
   const y = ws.y;
-  for (let i = 0; i < x.length; i++) y[i] = interpAt(x[i], mrec, mpre, m);
+  interpAscending(x, mrec, m, mpre, y, mpre[0], mpre[m - 1]);
   // np.trapezoid: sum of diff(x) * (y[1:] + y[:-1]) / 2.0, summed pairwise like numpy.
   const terms = ws.terms;
   for (let i = 0; i < terms.length; i++) terms[i] = ((x[i + 1] - x[i]) * (y[i + 1] + y[i])) / 2;

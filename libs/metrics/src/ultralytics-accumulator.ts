@@ -4,7 +4,7 @@ import { apPerClass, CURVE_CONFIDENCES, type ApPerClassResult, type ClassPredict
 import { nameOf } from './class-names';
 import { ConfusionCounter } from './confusion-matrix';
 import { Column } from './growable';
-import { imageOrder } from './image-order';
+import { evaluationOrder } from './evaluation-order';
 import { IOU_THRESHOLD_COUNT } from './iou-thresholds';
 import { matchPredictions } from './match-predictions';
 import { normalizeDt, normalizeGt } from './normalize-input';
@@ -21,8 +21,8 @@ export class UltralyticsAccumulator {
   private readonly score = new Column(Float64Array);
   private readonly cls = new Column(Int32Array);
   private readonly tp = new Column(Uint16Array);
-  private readonly slot = new Column(Int32Array);
-  private readonly rank = new Column(Int32Array);
+  private readonly rowStart = new Column(Int32Array);
+  private readonly rowEnd = new Column(Int32Array);
   readonly confusion: ConfusionCounter;
   private cache: ClassPredictions[] | null = null;
 
@@ -38,7 +38,6 @@ export class UltralyticsAccumulator {
   add(image: ImageInput): void {
     const gt = normalizeGt(image, this.keep, true);
     const dt = normalizeDt(image, this.keep);
-    const s = this.ids.length;
     this.ids.push(image.imageId);
     this.cache = null;
 
@@ -67,13 +66,11 @@ export class UltralyticsAccumulator {
     const at = this.score.reserve(n);
     this.cls.reserve(n);
     this.tp.reserve(n);
-    this.slot.reserve(n);
-    this.rank.reserve(n);
     this.score.values.set(sortedScores, at);
     this.cls.values.set(classes, at);
     this.tp.values.set(tpBits, at);
-    this.slot.values.fill(s, at, at + n);
-    for (let j = 0; j < n; j++) this.rank.values[at + j] = j;
+    this.rowStart.values[this.rowStart.reserve(1)] = at;
+    this.rowEnd.values[this.rowEnd.reserve(1)] = at + n;
   }
 
   /** Classes present in the labels, ascending, each with its predictions in evaluation order. */
@@ -83,16 +80,15 @@ export class UltralyticsAccumulator {
     const position = new Map<number, number>();
     classIds.forEach((c, i) => position.set(c, i));
     const n = this.score.length;
-    const score = this.score.values, cls = this.cls.values, slot = this.slot.values, rank = this.rank.values, tp = this.tp.values;
-    const order = imageOrder(this.ids);
-    const buckets: number[][] = classIds.map(() => []);
-    for (let i = 0; i < n; i++) {
-      const p = position.get(cls[i]);
-      if (p !== undefined) buckets[p].push(i);
-    }
+    const score = this.score.values, cls = this.cls.values, tp = this.tp.values;
+    const group = new Int32Array(n);
+    for (let i = 0; i < n; i++) group[i] = position.get(cls[i]) ?? -1;
+    const rows = evaluationOrder(
+      { ids: this.ids, rowStart: this.rowStart.values, rowEnd: this.rowEnd.values, score, group },
+      classIds.length,
+    );
     this.cache = classIds.map((classId, p) => {
-      const idx = Uint32Array.from(buckets[p]);
-      idx.sort((a, b) => score[b] - score[a] || order[slot[a]] - order[slot[b]] || rank[a] - rank[b]);
+      const idx = rows[p];
       const conf = new Float64Array(idx.length);
       const bits = new Uint16Array(idx.length);
       for (let j = 0; j < idx.length; j++) {
