@@ -1,22 +1,22 @@
 // The worker agent: registers, waits for jobs (subscription wake-up, polling fallback), claims one with a lease,
 // evaluates it with the pipeline while heartbeating, and reports the result or the failure on the job.
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { EvaluationOptions, EvaluationProgress, EvaluationResult } from '../pipeline/evaluation-types';
 import type { WorkerCapabilities } from '../pipeline/probe-capabilities';
 import { ApiClient, ApiError } from './api-client';
 import { WorkerCache } from './cache';
+import { datasetSpec, failureOf, reportedResult } from './job-mapping';
 import { CLAIM_JOB, COMPLETE, FAIL, HEARTBEAT, JOB_QUEUED, type JobClaim, REGISTER_WORKER, RELEASE } from './protocol';
 
 export interface AgentOptions {
   apiUrl: string;
-  token: string;
+  token?: string;
   name?: string;
   cacheDir: string;
   pollSeconds?: number;
   leaseSeconds?: number;
   deviceId?: number;
-  /** Overrides the job's provider request (e.g. CPU on a box whose CUDA is known broken). */
+  /** Overrides the job's provider request (e.g. CPU on a box whose CUDA is known broken); AUTO keeps the job's. */
   executionProvider?: 'AUTO' | 'CUDA' | 'CPU';
   log?: (msg: string) => void;
 }
@@ -26,7 +26,12 @@ export interface AgentDeps {
   probeCapabilities(deviceId?: number): Promise<WorkerCapabilities>;
 }
 
-type StopMode = 'cancel' | 'release';
+/** Why a running job is being stopped: cancelled by a user, released on shutdown, or lost to another attempt. */
+type StopMode = 'cancel' | 'release' | 'lost';
+
+export type JobOutcome = 'SUCCEEDED' | 'FAILED' | 'RELEASED' | 'CANCELLED' | 'LOST';
+
+export const AGENT_VERSION = '0.1.0';
 
 export class WorkerAgent {
   readonly api: ApiClient;
@@ -34,56 +39,63 @@ export class WorkerAgent {
   private workerId?: string;
   private stopping = false;
   private wake?: () => void;
+  private woken = false;
   private current?: { claim: JobClaim; abort: AbortController; mode?: StopMode };
   private loop?: Promise<void>;
   private unsubscribe?: () => void;
   private readonly log: (msg: string) => void;
+  private readonly registered: Promise<string>;
+  private resolveRegistered!: (id: string) => void;
   /** Jobs finished by this agent, for logs and tests. */
-  readonly finished: { jobId: string; outcome: 'SUCCEEDED' | 'FAILED' | 'RELEASED' | 'CANCELLED'; error?: string }[] = [];
+  readonly finished: { jobId: string; outcome: JobOutcome; error?: string }[] = [];
 
   constructor(
     private readonly opts: AgentOptions,
     private readonly deps: AgentDeps,
   ) {
-    this.api = new ApiClient(opts.apiUrl, opts.token);
+    this.api = new ApiClient(opts.apiUrl, opts.token ?? '');
     this.cache = new WorkerCache(opts.cacheDir, this.api);
     this.log = opts.log ?? ((m) => console.log(`[worker] ${m}`));
+    this.registered = new Promise((resolve) => (this.resolveRegistered = resolve));
   }
 
-  async start(): Promise<void> {
-    const caps = await this.deps.probeCapabilities(this.opts.deviceId ?? 0);
-    const name = this.opts.name ?? `${hostname()}-${process.pid}`;
-    const { registerWorker } = await this.api.request<{ registerWorker: { id: string } }>(REGISTER_WORKER, {
-      input: {
-        name,
-        executionProviders: caps.executionProviders,
-        gpuName: caps.gpuName ?? null,
-        gpuMemoryMb: caps.gpuMemoryMb ?? null,
-        cpuCores: caps.cpuCores,
-        cpuModel: caps.cpuModel,
-        version: '0.1.0',
-      },
+  /**
+   * Starts the job loop in the background; `ready()` resolves once the worker is registered. `onFatal` hears of an
+   * error no retry can fix (a refused token), after which the loop has stopped.
+   */
+  start(onFatal?: (error: Error) => void): void {
+    this.loop ??= this.main().catch((e) => {
+      this.log(`job loop stopped: ${(e as Error).message}`);
+      onFatal?.(e as Error);
     });
-    this.workerId = registerWorker.id;
-    this.log(`registered as ${name} (${registerWorker.id}); providers ${caps.executionProviders.join(', ')}${caps.cudaUnavailableReason ? ` (CUDA: ${caps.cudaUnavailableReason})` : ''}${caps.gpuName ? `; GPU ${caps.gpuName}` : ''}`);
-    this.unsubscribe = this.api.subscribe(JOB_QUEUED, () => this.wake?.());
-    this.loop = this.run();
   }
 
-  /** Stops taking jobs; a running job is released (SIGTERM) after its current batch. */
+  /** The worker's id once registered (the api may be unreachable for a while: registration retries). */
+  ready(): Promise<string> {
+    return this.registered;
+  }
+
+  get busy(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** Stops taking jobs; a running job stops after its current batch and is released (back to QUEUED). */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.current) {
-      this.current.mode = 'release';
-      this.current.abort.abort();
+      this.current.mode ??= 'release';
+      this.current.abort.abort(new Error('worker shutting down'));
     }
-    this.wake?.();
+    this.wakeUp();
     await this.loop;
     this.unsubscribe?.();
     await this.api.close();
   }
 
-  private async run(): Promise<void> {
+  private async main(): Promise<void> {
+    await this.register();
+    if (this.stopping) return;
+    this.unsubscribe = this.api.subscribe(JOB_QUEUED, () => this.wakeUp());
     const pollMs = (this.opts.pollSeconds ?? 5) * 1000;
     while (!this.stopping) {
       let claim: JobClaim | null = null;
@@ -96,15 +108,60 @@ export class WorkerAgent {
         await this.process(claim);
         continue;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.sleep(pollMs);
     }
+  }
+
+  private async register(): Promise<void> {
+    const caps = await this.deps.probeCapabilities(this.opts.deviceId ?? 0);
+    const name = this.opts.name ?? `${hostname()}-${process.pid}`;
+    const input = {
+      name,
+      executionProviders: caps.executionProviders,
+      gpuName: caps.gpuName ?? null,
+      gpuMemoryMb: caps.gpuMemoryMb ?? null,
+      cpuCores: caps.cpuCores,
+      cpuModel: caps.cpuModel?.slice(0, 256) || null,
+      version: AGENT_VERSION,
+    };
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        const { registerWorker } = await this.api.request<{ registerWorker: { id: string } }>(REGISTER_WORKER, { input });
+        this.workerId = registerWorker.id;
+        this.resolveRegistered(registerWorker.id);
+        const cuda = caps.cudaUnavailableReason ? ` (CUDA: ${caps.cudaUnavailableReason})` : '';
+        this.log(`registered as ${name} (${registerWorker.id}) at ${this.opts.apiUrl}; providers ${caps.executionProviders.join(', ')}${cuda}${caps.gpuName ? `; GPU ${caps.gpuName}` : ''}`);
+        return;
+      } catch (e) {
+        // Auth and validation errors will not fix themselves; an api still starting (or restarting) will.
+        if (e instanceof ApiError && ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT'].includes(e.code ?? '')) throw e;
+        const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+        if (attempt % 5 === 0) this.log(`cannot register at ${this.opts.apiUrl} (${(e as Error).message}); retrying`);
+        await this.sleep(waitMs);
+      }
+    }
+  }
+
+  private wakeUp(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  /** Waits `ms` or until woken; a wake-up that arrived while busy is not lost. */
+  private async sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopping) {
+      this.woken = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+    this.woken = false;
   }
 
   private async claim(): Promise<JobClaim | null> {
@@ -116,48 +173,39 @@ export class WorkerAgent {
 
   private async process(claim: JobClaim): Promise<void> {
     const { job, attempt } = claim;
+    const settings = job.settings;
     const abort = new AbortController();
-    this.current = { claim, abort };
-    this.log(`job ${job.id} attempt ${attempt}: ${claim.dataset.name} imgsz ${job.imgsz} ${job.executionProvider}`);
+    const current: NonNullable<WorkerAgent['current']> = { claim, abort };
+    this.current = current;
+    this.log(`job ${job.id} attempt ${attempt}: ${claim.dataset.name} imgsz ${settings.imgsz} ${settings.executionProvider}${job.epoch !== null ? ` epoch ${job.epoch}` : ''}`);
     let latest: EvaluationProgress = { done: 0, total: 0, imagesPerSecond: 0, etaSeconds: 0 };
-    let lastBeat = 0;
-    const beat = async () => {
-      lastBeat = Date.now();
-      try {
-        const { heartbeatEvaluationJob } = await this.api.request<{ heartbeatEvaluationJob: { cancelRequested: boolean } }>(HEARTBEAT, {
-          input: { jobId: job.id, attempt, progress: latest },
-        });
-        if (heartbeatEvaluationJob.cancelRequested && this.current?.claim === claim) {
-          this.current.mode = 'cancel';
-          abort.abort();
-        }
-      } catch (e) {
-        // A stale attempt (the lease expired and the job went to another worker): stop working on it.
-        if (e instanceof ApiError && e.code === 'CONFLICT') {
-          this.log(`job ${job.id}: lease lost (${e.message}); abandoning`);
-          if (this.current?.claim === claim) this.current.mode = 'cancel';
-          abort.abort();
-        }
-      }
+    let lastBeat = Date.now();
+    let beating: Promise<void> | undefined;
+    const beat = (): Promise<void> => {
+      // One heartbeat in flight at a time: progress callbacks and the lease timer share it.
+      beating ??= this.heartbeat(current, latest).finally(() => {
+        lastBeat = Date.now();
+        beating = undefined;
+      });
+      return beating;
     };
+    // The lease is kept by the timer even while one long batch gives no progress.
     const leaseMs = (this.opts.leaseSeconds ?? 60) * 1000;
     const timer = setInterval(() => void beat(), Math.max(1000, leaseMs / 3));
     try {
       const [modelPath, datasetDir] = await Promise.all([this.cache.model(claim), this.cache.dataset(claim)]);
-      const ds = claim.dataset;
+      if (abort.signal.aborted) throw Object.assign(new Error('stopped before the evaluation started'), { code: 'CANCELLED' });
+      const override = this.opts.executionProvider;
       const result = await this.deps.runEvaluation({
         modelPath,
-        dataset:
-          ds.format === 'YOLO'
-            ? { format: 'YOLO', imagesDir: join(datasetDir, ds.imagesDir), labelsDir: join(datasetDir, ds.labelsDir ?? 'labels'), classNames: ds.classNames }
-            : { format: 'COCO', imagesDir: join(datasetDir, ds.imagesDir), annotationsPath: join(datasetDir, ds.annotationsPath ?? 'annotations.json') },
-        imgsz: job.imgsz,
-        conf: job.conf,
-        iou: job.iou,
-        maxDet: job.maxDet,
-        classes: job.classes ?? undefined,
-        batch: job.batch ?? undefined,
-        executionProvider: this.opts.executionProvider ?? job.executionProvider,
+        dataset: datasetSpec(claim, datasetDir),
+        imgsz: settings.imgsz,
+        conf: settings.conf,
+        iou: settings.iou,
+        maxDet: settings.maxDet,
+        classes: settings.classes ?? undefined,
+        batch: settings.batch ?? undefined,
+        executionProvider: override && override !== 'AUTO' ? override : settings.executionProvider,
         deviceId: this.opts.deviceId,
         signal: abort.signal,
         onProgress: (p) => {
@@ -165,37 +213,71 @@ export class WorkerAgent {
           if (Date.now() - lastBeat > 1000) void beat();
         },
       });
-      if (abort.signal.aborted) throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
-      const { run: _run, ...reported } = result as EvaluationResult & { run?: unknown };
-      await this.api.request(COMPLETE, { input: { jobId: job.id, attempt, result: reported } });
+      // A cancel or a lost lease that arrived during the last batch wins; a shutdown does not throw work away.
+      if (current.mode === 'cancel' || current.mode === 'lost') throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
+      await beating;
+      await this.api.request(COMPLETE, { input: { jobId: job.id, attempt, result: reportedResult(result, settings.conf, settings.iou) } });
       this.finished.push({ jobId: job.id, outcome: 'SUCCEEDED' });
       this.log(`job ${job.id}: map50 ${result.map50.toFixed(4)} map50-95 ${result.map50_95.toFixed(4)} on ${result.executionProvider} (${result.imagesPerSecond.toFixed(1)} images/s)`);
     } catch (e) {
-      await this.reportFailure(claim, e, this.current?.mode);
+      clearInterval(timer);
+      await beating;
+      await this.reportFailure(claim, e, current.mode);
     } finally {
       clearInterval(timer);
       this.current = undefined;
     }
   }
 
+  private async heartbeat(current: NonNullable<WorkerAgent['current']>, progress: EvaluationProgress): Promise<void> {
+    const { job, attempt } = current.claim;
+    try {
+      const { heartbeatEvaluationJob } = await this.api.request<{ heartbeatEvaluationJob: { cancelRequested: boolean } }>(HEARTBEAT, {
+        input: { jobId: job.id, attempt, progress: sanitizeProgress(progress) },
+      });
+      if (heartbeatEvaluationJob.cancelRequested && !current.abort.signal.aborted) {
+        this.log(`job ${job.id}: cancel requested; stopping after the current batch`);
+        current.mode = 'cancel';
+        current.abort.abort(new Error('cancelled'));
+      }
+    } catch (e) {
+      // A stale attempt (the lease expired and the job was re-queued or finished elsewhere): stop working on it.
+      if (e instanceof ApiError && e.code === 'CONFLICT') {
+        this.log(`job ${job.id}: lease lost (${e.message}); abandoning`);
+        current.mode = 'lost';
+        current.abort.abort(new Error('lease lost'));
+      } else {
+        this.log(`job ${job.id}: heartbeat failed (${(e as Error).message})`);
+      }
+    }
+  }
+
   private async reportFailure(claim: JobClaim, e: unknown, mode: StopMode | undefined): Promise<void> {
     const { job, attempt } = claim;
-    const code = (e as { code?: string }).code;
-    const message = (e as Error).message ?? String(e);
+    const failure = failureOf(e, mode === 'cancel');
     try {
-      if (mode === 'release') {
+      if (mode === 'lost') {
+        this.finished.push({ jobId: job.id, outcome: 'LOST', error: failure.error });
+      } else if (mode === 'release') {
         await this.api.request(RELEASE, { input: { jobId: job.id, attempt, reason: 'worker shutting down (SIGTERM)' } });
         this.finished.push({ jobId: job.id, outcome: 'RELEASED' });
-        this.log(`job ${job.id}: released`);
+        this.log(`job ${job.id}: released (back to the queue)`);
       } else {
-        const cancelled = mode === 'cancel' || code === 'CANCELLED';
-        await this.api.request(FAIL, { input: { jobId: job.id, attempt, error: cancelled ? 'cancelled' : message, code: cancelled ? 'CANCELLED' : (code ?? 'WORKER_ERROR') } });
-        this.finished.push({ jobId: job.id, outcome: cancelled ? 'CANCELLED' : 'FAILED', error: message });
-        this.log(`job ${job.id}: ${cancelled ? 'cancelled' : `failed: ${code ?? ''} ${message}`}`);
+        await this.api.request(FAIL, { input: { jobId: job.id, attempt, error: failure.error, code: failure.code } });
+        const outcome = failure.code === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+        this.finished.push({ jobId: job.id, outcome, error: failure.error });
+        this.log(`job ${job.id}: ${outcome === 'CANCELLED' ? 'cancelled' : `failed: ${failure.code} ${failure.error}`}`);
       }
     } catch (reportError) {
       // Stale attempt or api down: the lease will expire and the api re-queues the job.
+      this.finished.push({ jobId: job.id, outcome: 'LOST', error: (reportError as Error).message });
       this.log(`job ${job.id}: could not report (${(reportError as Error).message})`);
     }
   }
+}
+
+/** The api refuses NaN/Infinity; the first progress callbacks may carry them (no rate yet). */
+function sanitizeProgress(p: EvaluationProgress): EvaluationProgress {
+  const finite = (v: number) => (Number.isFinite(v) && v >= 0 ? v : 0);
+  return { done: Math.trunc(finite(p.done)), total: Math.trunc(finite(p.total)), imagesPerSecond: finite(p.imagesPerSecond), etaSeconds: finite(p.etaSeconds) };
 }

@@ -19,18 +19,27 @@ export class ApiError extends Error {
 
 export class ApiClient {
   private ws?: Client;
+  /** The api's base URL without a trailing slash (a path prefix behind a reverse proxy is kept). */
+  readonly baseUrl: string;
 
   constructor(
-    readonly apiUrl: string,
+    apiUrl: string,
     private readonly token: string,
-  ) {}
+  ) {
+    // PODIUM_API_URL is the base URL; the GraphQL endpoint itself is accepted too.
+    this.baseUrl = apiUrl.replace(/\/+$/, '').replace(/\/graphql$/, '');
+  }
+
+  private url(path: string): string {
+    return `${this.baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
+  }
 
   private headers(): Record<string, string> {
     return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }
 
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const res = await fetch(new URL('/graphql', this.apiUrl), {
+    const res = await fetch(this.url('/graphql'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...this.headers() },
       body: JSON.stringify({ query, variables }),
@@ -51,7 +60,7 @@ export class ApiClient {
 
   /** Downloads `path` (an api route) to `target`, checking the sha256 when given; nothing is left behind on failure. */
   async download(path: string, target: string, sha256?: string): Promise<string> {
-    const res = await fetch(new URL(path, this.apiUrl), { headers: this.headers() });
+    const res = await fetch(this.url(path), { headers: this.headers() });
     if (!res.ok || !res.body) throw new ApiError(`GET ${path} failed: HTTP ${res.status} ${await res.text().catch(() => '')}`.trim(), 'DOWNLOAD_FAILED');
     const tmp = `${target}.part-${process.pid}-${Date.now()}`;
     const hash = createHash('sha256');
@@ -62,7 +71,7 @@ export class ApiClient {
       },
     });
     try {
-      await pipeline(Readable.fromWeb(res.body as any), tap, createWriteStream(tmp));
+      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), tap, createWriteStream(tmp));
       const digest = hash.digest('hex');
       if (sha256 && digest !== sha256) throw new ApiError(`GET ${path}: sha256 ${digest} does not match the expected ${sha256}`, 'DOWNLOAD_FAILED');
       await rename(tmp, target);
@@ -77,7 +86,7 @@ export class ApiClient {
   subscribe(query: string, onSignal: () => void): () => void {
     if (!this.ws) {
       this.ws = createClient({
-        url: new URL('/graphql', this.apiUrl).toString().replace(/^http/, 'ws'),
+        url: this.url('/graphql').replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
         connectionParams: this.token ? { authorization: `Bearer ${this.token}` } : {},
         retryAttempts: Number.POSITIVE_INFINITY,

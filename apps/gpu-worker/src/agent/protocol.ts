@@ -12,7 +12,7 @@ export const CLAIM_JOB = /* GraphQL */ `
       leaseExpiresAt
       modelUrl
       modelSha256
-      job { id imgsz conf iou maxDet classes batch executionProvider epoch }
+      job { id epoch settings { imgsz conf iou maxDet classes batch executionProvider } }
       dataset { name version digest format classNames archiveUrl imagesDir labelsDir annotationsPath }
     }
   }
@@ -53,14 +53,16 @@ export interface JobClaim {
   modelSha256: string;
   job: {
     id: string;
-    imgsz: number;
-    conf: number;
-    iou: number;
-    maxDet: number;
-    classes: number[] | null;
-    batch: number | null;
-    executionProvider: 'AUTO' | 'CUDA' | 'CPU';
     epoch: number | null;
+    settings: {
+      imgsz: number;
+      conf: number;
+      iou: number;
+      maxDet: number;
+      classes: number[] | null;
+      batch: number | null;
+      executionProvider: 'AUTO' | 'CUDA' | 'CPU';
+    };
   };
   dataset: {
     name: string;
