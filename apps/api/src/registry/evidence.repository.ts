@@ -4,13 +4,9 @@
 import { Injectable } from '@nestjs/common';
 import type { MetricSummary, RunSnapshot } from '@podium/registry';
 import { type EntityManager, In } from 'typeorm';
-import { MetricPointEntity } from '../metrics/metric-point.entity';
 import { MetricSummaryEntity } from '../metrics/metric-summary.entity';
 import { RunParamEntity } from '../runs/run-param.entity';
-import type { Dialect } from '../database/data-source';
 import { RunEntity } from '../runs/run.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const toDate = (ms: number | null): Date | null => (ms === null || ms === undefined ? null : new Date(ms));
 
@@ -83,23 +79,5 @@ export class EvidenceRepository {
       out.set(row.runId, m);
     }
     return out;
-  }
-
-  /** A run by full uuid or by its short id (first 8 hex); null when none, or when a short id is ambiguous. */
-  async findRunByIdOrPrefix(em: EntityManager, dialect: Dialect, idOrPrefix: string): Promise<RunEntity | null> {
-    const id = idOrPrefix.trim().toLowerCase();
-    if (UUID.test(id)) return em.findOneBy(RunEntity, { id });
-    if (!/^[0-9a-f]{8}$/.test(id)) return null;
-    const column = dialect === 'postgres' ? 'CAST(r.id AS text)' : 'r.id';
-    const rows = await em.createQueryBuilder(RunEntity, 'r').where(`${column} LIKE :prefix`, { prefix: `${id}-%` }).take(2).getMany();
-    return rows.length === 1 ? rows[0] : null;
-  }
-
-  /** One value per step of a run's metric (the last logged at that step), in step order; NaN kept as NaN. */
-  async findMetricHistory(em: EntityManager, runId: string, key: string): Promise<{ step: number; value: number }[]> {
-    const rows = await em.find(MetricPointEntity, { where: { runId, key }, order: { step: 'ASC', timestamp: 'ASC', sequence: 'ASC' } });
-    const byStep = new Map<number, number>();
-    for (const r of rows) byStep.set(r.step, r.isNan ? Number.NaN : (r.value ?? Number.NaN));
-    return [...byStep.entries()].map(([step, value]) => ({ step, value }));
   }
 }

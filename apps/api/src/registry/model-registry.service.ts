@@ -1,13 +1,11 @@
 // Registered models and their versions: creation (version numbers under a unique constraint, retried) and reads.
 import { Inject, Injectable } from '@nestjs/common';
-import type { MetricSummary } from '@podium/registry';
 import { conflict, notFound } from '../common/app-error';
 import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
 import { Database } from '../database/database';
 import { connection, type Connection } from '../graphql/connection.type';
 import type { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/registry.inputs';
 import { EvidenceRepository } from './evidence.repository';
-import type { ModelAliasEntity } from './model-alias.entity';
 import type { ModelVersionEntity } from './model-version.entity';
 import type { RegisteredModelEntity } from './registered-model.entity';
 import { isUniqueViolation, RegistryRepository } from './registry.repository';
@@ -105,17 +103,5 @@ export class ModelRegistryService {
     const rows = await this.repo.findModelsByIds(this.db.read, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? notFound('Registered model', id));
-  }
-
-  /** Alias names per version id, for field resolvers (DataLoader batch). */
-  async aliasesByVersionIds(ids: readonly string[]): Promise<string[][]> {
-    const rows: ModelAliasEntity[] = await this.repo.findAliasesByVersionIds(this.db.read, ids);
-    return ids.map((id) => rows.filter((r) => r.versionId === id).map((r) => r.alias));
-  }
-
-  /** The source runs' metric summaries, for field resolvers (DataLoader batch). */
-  async sourceRunMetrics(runIds: readonly string[]): Promise<Record<string, MetricSummary>[]> {
-    const byRun = await this.evidence.findSummaries(this.db.read, runIds);
-    return runIds.map((id) => byRun.get(id) ?? {});
   }
 }

@@ -26,7 +26,8 @@ import { ExperimentsService } from '../experiments/experiments.service';
 import { EvidenceRepository } from './evidence.repository';
 import type { ModelVersionEntity } from './model-version.entity';
 import { RegistryRepository } from './registry.repository';
-import { RunAnalysisService } from './run-analysis.service';
+import { MAX_GRID_RUNS } from './run-analysis.service';
+import { TrackedRunsLoader } from './tracked-runs.loader';
 
 export interface ReportRequest {
   name: string;
@@ -70,7 +71,7 @@ export class PromotionReportService {
     private readonly db: Database,
     private readonly repo: RegistryRepository,
     private readonly evidence: EvidenceRepository,
-    private readonly analysis: RunAnalysisService,
+    private readonly tracked: TrackedRunsLoader,
     private readonly experiments: ExperimentsService,
   ) {}
 
@@ -82,21 +83,21 @@ export class PromotionReportService {
     const version = versions.find((v) => v.version === req.version);
     if (!version) throw notFound('Model version', `${req.name}/${req.version}`);
     if (!version.sourceRunId) throw notFound('Source run of model version', `${req.name}/${req.version}`);
-    const [candidate] = await this.evidence.findRunSnapshots(em, [version.sourceRunId]);
+    const [candidate] = await this.tracked.snapshots([version.sourceRunId]);
     if (!candidate) throw notFound('Source run of model version', `${req.name}/${req.version}`);
-    const sourceRun = await this.evidence.findRunByIdOrPrefix(em, this.db.dialect, candidate.id);
-    const experiment = sourceRun ? (await this.experiments.findByIds([sourceRun.experimentId]))[0] : undefined;
+    const experimentId = (await this.tracked.experimentIdOf(candidate.id))!;
+    const experiment = (await this.experiments.findByIds([experimentId]))[0];
 
     const metric = req.metric ?? 'map50';
     const policy = (model.policy as PromotionPolicy | null) ?? null;
-    const grid = sourceRun ? await this.gridOf(sourceRun.experimentId, metric, req.aggregation ?? 'MAX') : null;
-    const history = await this.evidence.findMetricHistory(em, candidate.id, metric);
-    const histories: EpochHistory[] = history.length ? [{ runId: candidate.id, metric, values: history.map((h) => h.value) }] : [];
+    const grid = await this.gridOf(experimentId, metric, req.aggregation ?? 'MAX');
+    const values = await this.tracked.epochValues(candidate.id, metric);
+    const histories: EpochHistory[] = values.length ? [{ runId: candidate.id, metric, values }] : [];
 
     const holder = versions.find((v) => v.stage === 'PRODUCTION' && v.version !== version.version) ?? null;
     const evalIds = await this.evidence.findEvaluationRunIds(em, model.name, holder ? [version.version, holder.version] : [version.version]);
-    const candidateEvaluations = await this.evidence.findRunSnapshots(em, evalIds.get(version.version) ?? []);
-    const holderEvaluations = holder ? await this.evidence.findRunSnapshots(em, evalIds.get(holder.version) ?? []) : [];
+    const candidateEvaluations = await this.tracked.snapshots(evalIds.get(version.version) ?? []);
+    const holderEvaluations = holder ? await this.tracked.snapshots(evalIds.get(holder.version) ?? []) : [];
     const stage = req.stage ?? 'PRODUCTION';
     const aliases = await this.repo.findAliasesByModelIds(em, [model.id]);
     const snap = (v: ModelVersionEntity): ModelVersionSnapshot => ({
@@ -137,7 +138,9 @@ export class PromotionReportService {
   }
 
   private async gridOf(experimentId: string, metric: string, aggregation: Aggregation): Promise<GridAnalysis | null> {
-    const runs = await this.analysis.trainingRunsOf(experimentId);
+    const ids = await this.tracked.trainingRunIds(experimentId, MAX_GRID_RUNS);
+    if (ids === null) return null;
+    const runs = await this.tracked.snapshots(ids);
     if (runs.filter((r) => findMetricSummary(r.metrics, metric)).length < 2) return null;
     return gridAnalysis(runs, metric, aggregation);
   }

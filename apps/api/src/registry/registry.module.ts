@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { RunsModule } from '../runs/runs.module';
 import { EvidenceRepository } from './evidence.repository';
 import { ModelRegistryService } from './model-registry.service';
+import { ModelVersionFieldsService } from './model-version-fields.service';
 import { ModelVersionResolver } from './model-version.resolver';
 import { PromotionResolver } from './promotion.resolver';
 import { PromotionService } from './promotion.service';
@@ -13,13 +15,14 @@ import { RegistryRepository } from './registry.repository';
 import { RunAnalysisResolver } from './run-analysis.resolver';
 import { RunAnalysisService } from './run-analysis.service';
 import { SourceArtifactChecker } from './source-artifact.checker';
+import { TrackedRunsLoader } from './tracked-runs.loader';
 
 /** Registry resolvers, listed in graphql/resolvers.ts as well. */
 export const REGISTRY_RESOLVERS = [RegisteredModelResolver, ModelVersionResolver, PromotionResolver, RunAnalysisResolver];
 
 @Module({
-  imports: [ArtifactsModule, RunsModule, ExperimentsModule],
-  providers: [RegistryRepository, EvidenceRepository, SourceArtifactChecker, ModelRegistryService, PromotionService, RunAnalysisService, PromotionReportService, ...REGISTRY_RESOLVERS],
+  imports: [ArtifactsModule, RunsModule, MetricsModule, ExperimentsModule],
+  providers: [RegistryRepository, EvidenceRepository, SourceArtifactChecker, ModelRegistryService, PromotionService, RunAnalysisService, PromotionReportService, TrackedRunsLoader, ModelVersionFieldsService, ...REGISTRY_RESOLVERS],
   exports: [ModelRegistryService, PromotionService],
 })
 export class RegistryModule {}

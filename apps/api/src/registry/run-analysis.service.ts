@@ -3,9 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Aggregation, compareRuns, type GridAnalysis, gridAnalysis, type Goal, type RunComparison, type RunSnapshot } from '@podium/registry';
 import { badInput } from '../common/app-error';
-import { Database } from '../database/database';
-import { RunsService } from '../runs/runs.service';
-import { EvidenceRepository } from './evidence.repository';
+import { TrackedRunsLoader } from './tracked-runs.loader';
 
 /** An experiment's grid is read whole; beyond this many runs the caller must pass run ids. */
 export const MAX_GRID_RUNS = 1000;
@@ -23,11 +21,7 @@ export interface GridOptions {
 
 @Injectable()
 export class RunAnalysisService {
-  constructor(
-    private readonly db: Database,
-    private readonly runs: RunsService,
-    private readonly evidence: EvidenceRepository,
-  ) {}
+  constructor(private readonly runs: TrackedRunsLoader) {}
 
   async compareRuns(runIds: readonly string[], metrics: readonly string[]): Promise<RunComparison> {
     return compareRuns(await this.snapshotsOf(runIds), metrics);
@@ -46,24 +40,13 @@ export class RunAnalysisService {
 
   /** Runs by full or short id, in the order given (NOT_FOUND for an unknown one). */
   async snapshotsOf(runIds: readonly string[]): Promise<RunSnapshot[]> {
-    const ids: string[] = [];
-    for (const ref of runIds) ids.push((await this.runs.getRun(ref)).id);
-    const loaded = await this.evidence.findRunSnapshots(this.db.read, ids);
-    const byId = new Map(loaded.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id)!);
+    return this.runs.snapshots(await this.runs.resolveIds(runIds));
   }
 
   /** The active TRAINING runs of an experiment (its grid), oldest first. */
   async trainingRunsOf(experimentId: string): Promise<RunSnapshot[]> {
-    const ids: string[] = [];
-    let after: string | null = null;
-    do {
-      const page = await this.runs.listRuns({ experimentId, first: 100, after });
-      for (const r of page.nodes) if (r.kind === 'TRAINING') ids.push(r.id);
-      after = page.hasNextPage ? page.endCursor : null;
-      if (ids.length > MAX_GRID_RUNS) throw badInput(`experiment has more than ${MAX_GRID_RUNS} runs: pass runIds`);
-    } while (after);
-    const loaded = await this.evidence.findRunSnapshots(this.db.read, ids);
-    return loaded.sort((a, b) => (a.startTime?.getTime() ?? 0) - (b.startTime?.getTime() ?? 0) || (a.id < b.id ? -1 : 1));
+    const ids = await this.runs.trainingRunIds(experimentId, MAX_GRID_RUNS);
+    if (ids === null) throw badInput(`experiment has more than ${MAX_GRID_RUNS} training runs: pass runIds`);
+    return this.runs.snapshots(ids);
   }
 }

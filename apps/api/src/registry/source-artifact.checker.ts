@@ -2,8 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { ArtifactsService } from '../artifacts/artifacts.service';
 import { notFound } from '../common/app-error';
-import { Database } from '../database/database';
-import { EvidenceRepository } from './evidence.repository';
+import { RunsService } from '../runs/runs.service';
 
 export interface ResolvedSource {
   runId: string;
@@ -13,14 +12,13 @@ export interface ResolvedSource {
 @Injectable()
 export class SourceArtifactChecker {
   constructor(
-    private readonly db: Database,
-    private readonly evidence: EvidenceRepository,
+    private readonly runs: RunsService,
     private readonly artifacts: ArtifactsService,
   ) {}
 
   async resolve(runIdOrPrefix: string, artifactPath: string): Promise<ResolvedSource> {
-    const run = await this.evidence.findRunByIdOrPrefix(this.db.read, this.db.dialect, runIdOrPrefix);
-    if (!run || run.lifecycle !== 'active') throw notFound('Run', runIdOrPrefix);
+    const run = await this.runs.getRun(runIdOrPrefix);
+    if (run.lifecycle !== 'active') throw notFound('Run', runIdOrPrefix);
     const [stored] = await this.artifacts.listByRunIds([run.id]);
     const artifact = stored.find((a) => a.path === artifactPath);
     if (!artifact) throw notFound('Artifact', `${run.id}/${artifactPath}`);

@@ -106,10 +106,12 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     expect(put.status).toBe(201);
     await ok(`mutation { createRegisteredModel(input: { name: "${NAME}", description: "YOLOv8n person detector" }) { name } }`);
     const { createModelVersion } = await ok(
-      `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { version stage sourceRunId artifactSha256 aliases metrics { key last lastStep } } }`,
+      `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { version stage sourceRunId artifactSha256 aliases sourceRun { id name } artifact { path sha256 } metrics { key last lastStep } } }`,
       { input: { name: NAME, runId: best.slice(0, 8), artifactPath: 'weights/best.onnx' } },
     );
     expect(createModelVersion).toMatchObject({ version: 1, stage: 'NONE', sourceRunId: best, artifactSha256: put.body.sha256, aliases: [] });
+    expect(createModelVersion.sourceRun).toEqual({ id: best, name: 'yolov8n_e3_sz416_lr0.01_s42' });
+    expect(createModelVersion.artifact).toEqual({ path: 'weights/best.onnx', sha256: put.body.sha256 });
     expect(createModelVersion.metrics.find((m: any) => m.key === 'map50')).toEqual({ key: 'map50', last: 0.31, lastStep: 3 });
 
     const events = collect(t.ws(), `subscription { modelVersionChanged(name: "${NAME}") { modelName version fromStage toStage actor } }`, {}, 2);

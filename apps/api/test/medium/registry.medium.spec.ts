@@ -20,6 +20,7 @@ import { RunParamEntity } from '../../src/runs/run-param.entity';
 import { RunEntity } from '../../src/runs/run.entity';
 import { ModelStage } from '../../src/registry/dto/model-stage';
 import { ModelRegistryService } from '../../src/registry/model-registry.service';
+import { ModelVersionFieldsService } from '../../src/registry/model-version-fields.service';
 import { ModelVersionEntity } from '../../src/registry/model-version.entity';
 import { PromotionService } from '../../src/registry/promotion.service';
 import { RegistryModule } from '../../src/registry/registry.module';
@@ -199,7 +200,7 @@ describe.each(DIALECTS)('model registry on %s', (dialect) => {
     expect(moved.transitions[0]).toMatchObject({ kind: 'ALIAS', alias: 'champion', aliasPreviousVersion: 1, version: 2 });
     const model = await registry.getModel(name);
     const versions = await db.read.find(ModelVersionEntity, { where: { modelId: model.id }, order: { version: 'ASC' } });
-    expect(await registry.aliasesByVersionIds(versions.map((v) => v.id))).toEqual([[], ['champion']]);
+    expect(await ctx.get(ModelVersionFieldsService).aliasesByVersionIds(versions.map((v) => v.id))).toEqual([[], ['champion']]);
     expect((await codeOf(promotions.promote({ name, version: 1, alias: 'latest' }, EDITOR))).code).toBe('BAD_USER_INPUT');
   });
 

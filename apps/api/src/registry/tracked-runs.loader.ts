@@ -1,0 +1,75 @@
+// Runs as the registry's pure functions read them (RunSnapshot), loaded through the tracking core's services
+// (runs, params, metric summaries, history): the read path of compareRuns, gridAnalysis and promotionReport.
+import { Injectable } from '@nestjs/common';
+import type { MetricSummary, RunSnapshot } from '@podium/registry';
+import type { MetricSummaryRow } from '../metrics/metric-summary';
+import { MetricsService } from '../metrics/metrics.service';
+import type { RunEntity } from '../runs/run.entity';
+import { RunsService } from '../runs/runs.service';
+
+/** Enough for a training curve (one point per epoch); the history is read in one page. */
+const HISTORY_LIMIT = 1000;
+
+const toSummary = (s: MetricSummaryRow): MetricSummary => ({ last: s.last, lastStep: s.lastStep, min: s.min, minStep: s.minStep, max: s.max, maxStep: s.maxStep });
+
+@Injectable()
+export class TrackedRunsLoader {
+  constructor(
+    private readonly runs: RunsService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Resolves full or short ids (NOT_FOUND / ambiguous prefix errors from the tracking core), keeping the order. */
+  async resolveIds(refs: readonly string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const ref of refs) ids.push((await this.runs.getRun(ref)).id);
+    return ids;
+  }
+
+  async experimentIdOf(runId: string): Promise<string | null> {
+    return (await this.runs.findRunsByIds([runId]))[0]?.experimentId ?? null;
+  }
+
+  /** Snapshots of the runs, in the order of `ids` (unknown ids are left out). */
+  async snapshots(ids: readonly string[]): Promise<RunSnapshot[]> {
+    const rows = await this.runs.findRunsByIds(ids);
+    const runIds = rows.map((r) => r.id);
+    const [params, summaries] = await Promise.all([this.runs.paramsByRunIds(runIds), this.metrics.summariesByRunIds(runIds)]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.filter((id) => byId.has(id)).map((id) => this.toSnapshot(byId.get(id)!, params.get(id) ?? [], summaries.get(id) ?? []));
+  }
+
+  /** Active TRAINING runs of an experiment, oldest first (at most `max`, else null: the caller must narrow it). */
+  async trainingRunIds(experimentId: string, max: number): Promise<string[] | null> {
+    const found: RunEntity[] = [];
+    let after: string | null = null;
+    do {
+      const page = await this.runs.listRuns({ experimentId, first: 100, after });
+      for (const r of page.nodes) if (r.kind === 'TRAINING') found.push(r);
+      if (found.length > max) return null;
+      after = page.hasNextPage ? page.endCursor : null;
+    } while (after);
+    return found.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1)).map((r) => r.id);
+  }
+
+  /** One value per step (the last logged at that step), in step order. */
+  async epochValues(runId: string, key: string): Promise<number[]> {
+    const page = await this.metrics.history(runId, key, HISTORY_LIMIT);
+    const byStep = new Map<number, number>();
+    for (const p of page.nodes) byStep.set(p.step, p.value);
+    return [...byStep.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
+  }
+
+  private toSnapshot(r: RunEntity, params: readonly { key: string; value: string }[], summaries: readonly MetricSummaryRow[]): RunSnapshot {
+    return {
+      id: r.id,
+      name: r.name,
+      kind: r.kind as RunSnapshot['kind'],
+      status: r.status as RunSnapshot['status'],
+      params: Object.fromEntries(params.map((p) => [p.key, p.value])),
+      metrics: Object.fromEntries(summaries.map((s) => [s.key, toSummary(s)])),
+      startTime: new Date(r.startTime),
+      endTime: r.endTime === null ? null : new Date(r.endTime),
+    };
+  }
+}
