@@ -11,9 +11,11 @@ import { HealthResolver } from './health/health.resolver';
 import { RegistryModule } from './registry/registry.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { WorkersModule } from './workers/workers.module';
+import { LocalWorkerModule } from './local-worker/local-worker.module';
+import { EvaluationsModule } from './evaluations/evaluations.module';
 
 /** Feature modules are listed here (each provides its resolvers and services). */
-export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule, DatasetsModule, WorkersModule, RegistryModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule, RegistryModule, DatasetsModule, WorkersModule, LocalWorkerModule, EvaluationsModule];
 
 @Module({})
 export class AppModule {
