@@ -37,8 +37,8 @@ function str(flags: Record<string, string | true>, key: string): string | undefi
   return v;
 }
 
-/** Runs one command against `service`; `print` receives stdout lines. Exported for tests. */
-export async function runTokenCommand(argv: string[], service: ApiTokenService, print: (line: string) => void): Promise<void> {
+/** Runs one command against `service`: `print` receives results (stdout), `note` remarks for people (stderr). */
+export async function runTokenCommand(argv: string[], service: ApiTokenService, print: (line: string) => void, note: (line: string) => void = () => undefined): Promise<void> {
   const [command, ...rest] = argv;
   const flags = parseFlags(rest);
   if (command === 'create') {
@@ -49,7 +49,7 @@ export async function runTokenCommand(argv: string[], service: ApiTokenService, 
     const expires = str(flags, 'expires');
     const { token, secret } = await service.create({ name, role: role as Role, expiresAt: expires ? parseExpiry(expires) : null }, CLI_ACTOR);
     print(secret);
-    process.stderr.write(`created ${token.role} token "${token.name}" (${token.prefix}…)${token.expiresAt ? `, expires ${new Date(token.expiresAt).toISOString()}` : ''}; the secret above is not shown again\n`);
+    note(`created ${token.role} token "${token.name}" (${token.prefix}…)${token.expiresAt ? `, expires ${new Date(token.expiresAt).toISOString()}` : ''}; the secret above is not shown again`);
   } else if (command === 'list') {
     let after: string | null = null;
     print(['NAME', 'ROLE', 'STATUS', 'PREFIX', 'CREATED', 'EXPIRES', 'LAST USED'].join('\t'));
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const { writer, reader } = await openDataSources(config);
   const db = new Database(writer, reader, dialectOf(config));
   try {
-    await runTokenCommand(process.argv.slice(2), new ApiTokenService(db, new ApiTokenRepository(db)), (line) => console.log(line));
+    await runTokenCommand(process.argv.slice(2), new ApiTokenService(db, new ApiTokenRepository(db)), (line) => console.log(line), (line) => console.error(line));
   } finally {
     await db.close();
   }

@@ -32,7 +32,9 @@ export interface GraphqlHandles {
 export const EXTRA_APOLLO_PLUGINS: ((app: INestApplication, config: AppConfig) => ApolloServerPlugin<GraphqlContext>)[] = [];
 
 function headerOf(params: Record<string, unknown> | undefined, req: IncomingMessage): string | undefined {
-  const fromParams = params?.authorization ?? params?.Authorization;
+  // Clients put it at the top level ({ authorization }) or, like Apollo's headers-as-params, under `headers`.
+  const nested = params?.headers && typeof params.headers === 'object' ? (params.headers as Record<string, unknown>) : undefined;
+  const fromParams = params?.authorization ?? params?.Authorization ?? nested?.authorization ?? nested?.Authorization;
   if (typeof fromParams === 'string') return fromParams;
   const h = req.headers.authorization;
   return typeof h === 'string' ? h : undefined;

@@ -165,6 +165,19 @@ describe.each(DIALECTS)('graphql-ws with tokens on %s', (dialect) => {
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiresAt));
   });
 
+  it('reads the token from connectionParams.authorization or connectionParams.headers.Authorization', async (ctx) => {
+    if (!t) return ctx.skip();
+    const { secret } = await createToken(t, 'ws-nested', 'VIEWER');
+    for (const params of [{ authorization: `Bearer ${secret}` }, { headers: { Authorization: `Bearer ${secret}` } }]) {
+      const client = t.ws(params);
+      const data = await new Promise((resolve, reject) => {
+        client.subscribe({ query: '{ viewer { name } }' }, { next: (v) => (v.errors ? reject(new Error(JSON.stringify(v.errors))) : resolve(v.data)), error: reject, complete: () => undefined });
+      });
+      expect(data).toEqual({ viewer: { name: 'ws-nested' } });
+      await client.dispose();
+    }
+  });
+
   it('maps errors on graphql-ws like HTTP: validation errors carry a code', async (ctx) => {
     if (!t) return ctx.skip();
     const { secret } = await createToken(t, 'ws-typo', 'VIEWER');

@@ -54,10 +54,13 @@ describe.each(DIALECTS)('api tokens on %s', (dialect) => {
   it('creates from the CLI (secret printed once), lists, and revokes by name', async (ctx) => {
     if (!tdb) return ctx.skip();
     const out: string[] = [];
-    await runTokenCommand(['create', '--name', 'ci', '--role', 'editor', '--expires', '30d'], tokens, (l) => out.push(l));
+    const notes: string[] = [];
+    await runTokenCommand(['create', '--name', 'ci', '--role', 'editor', '--expires', '30d'], tokens, (l) => out.push(l), (l) => notes.push(l));
     expect(out).toHaveLength(1);
     const secret = out[0];
     expect(secret).toMatch(/^pod_[A-Za-z0-9_-]{43}$/);
+    expect(notes).toEqual([expect.stringMatching(/^created EDITOR token "ci" \(pod_.{6}…\), expires \d{4}-.*; the secret above is not shown again$/)]);
+    expect(notes[0]).not.toContain(secret);
     const who = await auth.resolve(`Bearer ${secret}`, '10.0.0.1');
     expect(who.identity).toMatchObject({ name: 'ci', role: Role.EDITOR });
     expect(who.identity!.expiresAt! - Date.now()).toBeGreaterThan(29.9 * 86_400_000);
