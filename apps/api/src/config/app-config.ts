@@ -24,6 +24,8 @@ export interface AppConfig {
   localWorker: boolean;
   /** Register the demo COCO128 dataset on first start. */
   seedDemo: boolean;
+  /** How often expired evaluation-job leases are re-queued (seconds). */
+  leaseSweepSeconds: number;
   logLevel: string;
 }
 
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mutationRateLimitPerMinute: int(env, 'PODIUM_MUTATION_RATE_LIMIT', 6000, problems, 1),
     localWorker: bool(env, 'PODIUM_LOCAL_WORKER', true, problems),
     seedDemo: bool(env, 'PODIUM_SEED_DEMO', true, problems),
+    leaseSweepSeconds: int(env, 'PODIUM_LEASE_SWEEP_SECONDS', 5, problems, 1, 3600),
     logLevel: env.LOG_LEVEL || 'info',
     ...overrides,
   };

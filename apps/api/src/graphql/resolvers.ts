@@ -12,5 +12,7 @@ import { WorkersResolver } from '../workers/workers.resolver';
 import { REGISTRY_RESOLVERS } from '../registry/registry.module';
 import { ApiTokenResolver } from '../auth/api-token.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
+import { EvaluationsResolver } from '../evaluations/evaluations.resolver';
+import { JobProtocolResolver } from '../evaluations/job-protocol.resolver';
 
-export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS, ApiTokenResolver, ViewerResolver, MetricsResolver, RunMetricsResolver];
+export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS, ApiTokenResolver, ViewerResolver, MetricsResolver, RunMetricsResolver, EvaluationsResolver, JobProtocolResolver];

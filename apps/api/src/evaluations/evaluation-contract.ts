@@ -1,0 +1,176 @@
+// The evaluation contract in one place: settings validation, the evaluation run's params and metric keys, the
+// continuous-evaluation mirror keys, and the checks on a worker's EvaluationResult. Pure functions.
+import { badInput } from '../common/app-error';
+import type { KeyValue } from '../experiments/experiment.entity';
+import { type EvaluationSettings, ExecutionProvider } from './evaluation-job-status';
+
+export interface SettingsRequest {
+  imgsz?: number | null;
+  conf?: number | null;
+  iou?: number | null;
+  maxDet?: number | null;
+  classes?: number[] | null;
+  batch?: number | null;
+  executionProvider?: ExecutionProvider | null;
+}
+
+/** Normalises and checks the settings against the dataset's class count; every problem is listed in one error. */
+export function validateSettings(req: SettingsRequest, numClasses: number): EvaluationSettings {
+  const s: EvaluationSettings = {
+    imgsz: req.imgsz ?? 640,
+    conf: req.conf ?? 0.001,
+    iou: req.iou ?? 0.7,
+    maxDet: req.maxDet ?? 300,
+    classes: req.classes?.length ? [...new Set(req.classes)].sort((a, b) => a - b) : null,
+    batch: req.batch ?? null,
+    executionProvider: req.executionProvider ?? ExecutionProvider.AUTO,
+  };
+  const problems: string[] = [];
+  if (!Number.isInteger(s.imgsz) || s.imgsz < 32 || s.imgsz > 4096 || s.imgsz % 32 !== 0) problems.push(`imgsz must be a multiple of 32 in [32, 4096], got ${s.imgsz}`);
+  if (!(s.conf >= 0 && s.conf < 1)) problems.push(`conf must be in [0, 1), got ${s.conf}`);
+  if (!(s.iou > 0 && s.iou <= 1)) problems.push(`iou must be in (0, 1], got ${s.iou}`);
+  if (!Number.isInteger(s.maxDet) || s.maxDet < 1 || s.maxDet > 3000) problems.push(`maxDet must be an integer in [1, 3000], got ${s.maxDet}`);
+  if (s.batch !== null && (!Number.isInteger(s.batch) || s.batch < 1 || s.batch > 256)) problems.push(`batch must be an integer in [1, 256], got ${s.batch}`);
+  const outside = (s.classes ?? []).filter((c) => !Number.isInteger(c) || c < 0 || c >= numClasses);
+  if (outside.length) problems.push(`classes ${outside.join(', ')} are not class ids of the dataset (0..${numClasses - 1})`);
+  if (problems.length) throw badInput(`invalid evaluation settings: ${problems.join('; ')}`, { problems });
+  return s;
+}
+
+export interface RunParamsSource {
+  jobId: string;
+  datasetName: string;
+  datasetDigest: string;
+  datasetVersion: number;
+  settings: EvaluationSettings;
+  sourceRunId: string | null;
+  artifactPath: string;
+  modelName: string | null;
+  modelVersion: number | null;
+  epoch: number | null;
+}
+
+/** Params written when the job is created; `execution_provider` and `device` follow with the result. */
+export function evaluationRunParams(p: RunParamsSource): KeyValue[] {
+  const out: KeyValue[] = [
+    { key: 'job_id', value: p.jobId },
+    { key: 'dataset', value: p.datasetName },
+    { key: 'dataset_digest', value: p.datasetDigest },
+    { key: 'dataset_version', value: String(p.datasetVersion) },
+    { key: 'imgsz', value: String(p.settings.imgsz) },
+    { key: 'conf', value: String(p.settings.conf) },
+    { key: 'iou', value: String(p.settings.iou) },
+    { key: 'max_det', value: String(p.settings.maxDet) },
+    { key: 'batch', value: p.settings.batch === null ? 'auto' : String(p.settings.batch) },
+    { key: 'artifact_path', value: p.artifactPath },
+  ];
+  // Absent (not empty) when the evaluation is full/unfiltered: the registry's gates tell the two apart by presence.
+  if (p.settings.classes) out.push({ key: 'classes', value: p.settings.classes.join(',') });
+  if (p.sourceRunId) out.push({ key: 'source_run_id', value: p.sourceRunId });
+  if (p.modelName !== null) out.push({ key: 'model_name', value: p.modelName }, { key: 'model_version', value: String(p.modelVersion) });
+  if (p.epoch !== null) out.push({ key: 'epoch', value: String(p.epoch) });
+  return out;
+}
+
+/** What a worker reports; checked before anything is written. Unknown extra fields are kept in the stored JSON. */
+export interface EvaluationResultData {
+  map50: number;
+  map50_95: number;
+  map75: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  bestConfidence: number;
+  fitness: number;
+  precisionAtConf?: number;
+  recallAtConf?: number;
+  perClass: unknown[];
+  coco: { ap: number; ap50: number; ap75: number; ar100: number; stats?: Record<string, number> };
+  thresholdSweep: { iou: number; points: { conf: number; precision: number; recall: number; f1: number }[] }[];
+  bestOperatingPoint?: { conf: number; precision: number; recall: number; f1: number; iou: number };
+  prCurve?: unknown;
+  f1Curve?: unknown;
+  executionProvider: 'CUDA' | 'CPU';
+  device: string;
+  fallbackReason?: string;
+  imagesPerSecond: number;
+  imagesEvaluated: number;
+  skippedImages: number;
+  skipped?: { file: string; reason: string }[];
+  [extra: string]: unknown;
+}
+
+const UNIT_KEYS = ['map50', 'map50_95', 'map75', 'precision', 'recall', 'f1', 'bestConfidence', 'fitness'] as const;
+
+export function validateResult(raw: Record<string, unknown>): EvaluationResultData {
+  const problems: string[] = [];
+  const unit = (v: unknown, name: string, optional = false) => {
+    if (optional && v === undefined) return;
+    // -1 is pycocotools' "no ground truth" marker; anything else must be a probability-like number.
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < -1 || v > 1) problems.push(`${name} must be a number in [0, 1], got ${JSON.stringify(v)}`);
+  };
+  for (const k of UNIT_KEYS) unit(raw[k], k);
+  unit(raw.precisionAtConf, 'precisionAtConf', true);
+  unit(raw.recallAtConf, 'recallAtConf', true);
+  const coco = raw.coco as Record<string, unknown> | undefined;
+  if (!coco || typeof coco !== 'object') problems.push('coco must be an object {ap, ap50, ap75, ar100}');
+  else for (const k of ['ap', 'ap50', 'ap75', 'ar100']) unit(coco[k], `coco.${k}`);
+  if (!Array.isArray(raw.perClass)) problems.push('perClass must be an array');
+  if (!Array.isArray(raw.thresholdSweep)) problems.push('thresholdSweep must be an array of {iou, points}');
+  if (raw.executionProvider !== 'CUDA' && raw.executionProvider !== 'CPU') problems.push(`executionProvider must be CUDA or CPU, got ${JSON.stringify(raw.executionProvider)}`);
+  if (typeof raw.device !== 'string' || !raw.device) problems.push('device must be a non-empty string');
+  for (const k of ['imagesPerSecond', 'imagesEvaluated', 'skippedImages']) {
+    const v = raw[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`${k} must be a non-negative number, got ${JSON.stringify(v)}`);
+  }
+  if (problems.length) throw badInput(`invalid evaluation result: ${problems.join('; ')}`, { problems });
+  return raw as EvaluationResultData;
+}
+
+export const resultParams = (r: EvaluationResultData): KeyValue[] => [
+  { key: 'execution_provider', value: r.executionProvider },
+  { key: 'device', value: r.device.slice(0, 500) },
+];
+
+export interface MetricValue {
+  key: string;
+  value: number;
+}
+
+/** The evaluation run's canonical metrics (Ultralytics protocol; P/R/F1 at the F1-optimal confidence). */
+export function evaluationMetrics(r: EvaluationResultData): MetricValue[] {
+  const out: MetricValue[] = [
+    { key: 'map50', value: r.map50 },
+    { key: 'map50_95', value: r.map50_95 },
+    { key: 'map75', value: r.map75 },
+    { key: 'precision', value: r.precision },
+    { key: 'recall', value: r.recall },
+    { key: 'f1', value: r.f1 },
+    { key: 'best_confidence', value: r.bestConfidence },
+    { key: 'fitness', value: r.fitness },
+  ];
+  if (r.precisionAtConf !== undefined) out.push({ key: 'precision_at_conf', value: r.precisionAtConf });
+  if (r.recallAtConf !== undefined) out.push({ key: 'recall_at_conf', value: r.recallAtConf });
+  out.push(
+    { key: 'coco_ap', value: r.coco.ap },
+    { key: 'coco_ap50', value: r.coco.ap50 },
+    { key: 'coco_ap75', value: r.coco.ap75 },
+    { key: 'coco_ar100', value: r.coco.ar100 },
+    { key: 'images_per_second', value: r.imagesPerSecond },
+    { key: 'skipped_images', value: r.skippedImages },
+  );
+  return out;
+}
+
+/** Keys a training run receives as `<dataset>/<key>` (accuracy only: throughput is the worker's, not the model's). */
+const MIRRORED = new Set(['map50', 'map50_95', 'map75', 'precision', 'recall', 'f1', 'fitness', 'coco_ap', 'coco_ap50', 'coco_ap75', 'coco_ar100']);
+
+export function mirroredMetrics(datasetName: string, metrics: MetricValue[]): MetricValue[] {
+  return metrics.filter((m) => MIRRORED.has(m.key)).map((m) => ({ key: `${datasetName}/${m.key}`, value: m.value }));
+}
+
+/** The evaluation run's name: what was evaluated, on what. */
+export function evaluationRunName(p: { modelName: string | null; modelVersion: number | null; artifactPath: string; datasetName: string; epoch: number | null }): string {
+  const what = p.modelName ? `${p.modelName}-v${p.modelVersion}` : p.artifactPath.split('/').pop()!.replace(/\.onnx$/i, '');
+  return `eval-${what}-${p.datasetName}${p.epoch !== null ? `-e${p.epoch}` : ''}`.slice(0, 256);
+}

@@ -1,0 +1,75 @@
+// SQL for evaluation_jobs: the queue (claim with SKIP LOCKED on PostgreSQL; SQLite's single writer serialises it),
+// conditional state moves keyed by (id, status, attempt), lease expiry scans and filtered pages.
+import { Injectable } from '@nestjs/common';
+import { Brackets, type EntityManager, In } from 'typeorm';
+import { Database } from '../database/database';
+import { EvaluationJobEntity } from './evaluation-job.entity';
+import { EvaluationJobStatus } from './evaluation-job-status';
+
+export interface JobFilter {
+  status?: EvaluationJobStatus | null;
+  /** Matches the evaluation run or the source (training) run. */
+  runId?: string | null;
+  modelName?: string | null;
+}
+
+@Injectable()
+export class EvaluationJobsRepository {
+  constructor(private readonly db: Database) {}
+
+  async insert(tx: EntityManager, row: EvaluationJobEntity): Promise<void> {
+    await tx.insert(EvaluationJobEntity, row as never);
+  }
+
+  findById(id: string, em: EntityManager = this.db.read): Promise<EvaluationJobEntity | null> {
+    return em.findOne(EvaluationJobEntity, { where: { id } });
+  }
+
+  findByIds(ids: readonly string[]): Promise<EvaluationJobEntity[]> {
+    return ids.length ? this.db.read.find(EvaluationJobEntity, { where: { id: In([...ids]) } }) : Promise.resolve([]);
+  }
+
+  /**
+   * The oldest QUEUED job, locked for this transaction. PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent claimers
+   * each take a different row without waiting; SQLite: the caller is inside the one serialised write transaction.
+   */
+  async lockNextQueued(tx: EntityManager): Promise<EvaluationJobEntity | null> {
+    const qb = tx
+      .createQueryBuilder(EvaluationJobEntity, 'j')
+      .where('j.status = :status', { status: EvaluationJobStatus.QUEUED })
+      .orderBy('j.createdAt', 'ASC')
+      .addOrderBy('j.id', 'ASC')
+      .limit(1);
+    if (this.db.dialect === 'postgres') qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    return qb.getOne();
+  }
+
+  /** Applies `patch` only while the job is still in `status` at `attempt`; false when another move won. */
+  async moveIf(tx: EntityManager, id: string, expect: { status: EvaluationJobStatus; attempt?: number }, patch: Partial<EvaluationJobEntity>): Promise<boolean> {
+    const where: Record<string, unknown> = { id, status: expect.status };
+    if (expect.attempt !== undefined) where.attempt = expect.attempt;
+    const res = await tx.update(EvaluationJobEntity, where, { ...patch, updatedAt: Date.now() } as never);
+    return (res.affected ?? 0) > 0;
+  }
+
+  /** RUNNING jobs whose lease ended before `now` (locked on PostgreSQL, skipping any a worker is reporting on). */
+  async lockExpired(tx: EntityManager, now: number, limit = 100): Promise<EvaluationJobEntity[]> {
+    const qb = tx
+      .createQueryBuilder(EvaluationJobEntity, 'j')
+      .where('j.status = :status', { status: EvaluationJobStatus.RUNNING })
+      .andWhere('j.leaseExpiresAt < :now', { now })
+      .orderBy('j.leaseExpiresAt', 'ASC')
+      .limit(limit);
+    if (this.db.dialect === 'postgres') qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    return qb.getMany();
+  }
+
+  async findPage(filter: JobFilter, offset: number, limit: number): Promise<{ rows: EvaluationJobEntity[]; total: number }> {
+    const qb = this.db.read.createQueryBuilder(EvaluationJobEntity, 'j');
+    if (filter.status) qb.andWhere('j.status = :status', { status: filter.status });
+    if (filter.modelName) qb.andWhere('j.modelName = :modelName', { modelName: filter.modelName });
+    if (filter.runId) qb.andWhere(new Brackets((b) => b.where('j.runId = :runId', { runId: filter.runId }).orWhere('j.sourceRunId = :runId', { runId: filter.runId })));
+    const [rows, total] = await qb.orderBy('j.createdAt', 'DESC').addOrderBy('j.id', 'DESC').skip(offset).take(limit).getManyAndCount();
+    return { rows, total };
+  }
+}

@@ -1,0 +1,66 @@
+import type { EvaluationJobEntity } from './evaluation-job.entity';
+import type { EvaluationResultData } from './evaluation-contract';
+import type { EvaluationJobType } from './dto/evaluation-job.type';
+import type { EvaluationResultType } from './dto/evaluation-result.type';
+
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+export function toResultType(raw: Record<string, unknown>): EvaluationResultType {
+  const r = raw as EvaluationResultData;
+  return {
+    map50: r.map50,
+    map50_95: r.map50_95,
+    map75: r.map75,
+    precision: r.precision,
+    recall: r.recall,
+    f1: r.f1,
+    bestConfidence: r.bestConfidence,
+    fitness: r.fitness,
+    precisionAtConf: r.precisionAtConf ?? null,
+    recallAtConf: r.recallAtConf ?? null,
+    perClass: (r.perClass ?? []) as Record<string, unknown>[],
+    coco: { ap: r.coco.ap, ap50: r.coco.ap50, ap75: r.coco.ap75, ar100: r.coco.ar100 },
+    thresholdSweep: r.thresholdSweep ?? [],
+    bestOperatingPoint: r.bestOperatingPoint ?? null,
+    executionProvider: r.executionProvider,
+    device: r.device,
+    fallbackReason: r.fallbackReason ?? null,
+    imagesPerSecond: r.imagesPerSecond,
+    imagesEvaluated: Math.round(r.imagesEvaluated),
+    skippedImages: Math.round(r.skippedImages),
+    skipped: r.skipped ?? [],
+    raw,
+  };
+}
+
+export function toJobType(e: EvaluationJobEntity): EvaluationJobType {
+  return {
+    id: e.id,
+    status: e.status,
+    runId: e.runId,
+    sourceRunId: e.sourceRunId,
+    artifactPath: e.artifactPath,
+    modelName: e.modelName,
+    modelVersion: e.modelVersion,
+    dataset: { name: e.datasetName, version: e.datasetVersion, digest: e.datasetDigest },
+    settings: e.settings,
+    epoch: e.epoch,
+    attempt: e.attempt,
+    maxAttempts: e.maxAttempts,
+    workerId: e.workerId,
+    leaseExpiresAt: date(e.leaseExpiresAt),
+    cancelRequested: e.cancelRequested,
+    progress: e.progress,
+    result: e.result ? toResultType(e.result) : null,
+    error: e.error,
+    errorCode: e.errorCode,
+    createdBy: e.createdBy,
+    createdAt: new Date(e.createdAt),
+    updatedAt: new Date(e.updatedAt),
+    startedAt: date(e.startedAt),
+    finishedAt: date(e.finishedAt),
+  };
+}
+
+/** `/artifacts/<runId>/<path>` with each path segment percent-encoded. */
+export const artifactUrl = (runId: string, path: string): string => `/artifacts/${runId}/${path.split('/').map(encodeURIComponent).join('/')}`;

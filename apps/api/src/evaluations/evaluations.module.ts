@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { ArtifactsModule } from '../artifacts/artifacts.module';
+import { DatasetsModule } from '../datasets/datasets.module';
+import { ExperimentsModule } from '../experiments/experiments.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { RegistryModule } from '../registry/registry.module';
+import { RunsModule } from '../runs/runs.module';
+import { WorkersModule } from '../workers/workers.module';
+import { ContinuousEvaluationListener } from './continuous-evaluation.listener';
+import { EvaluationJobsRepository } from './evaluation-jobs.repository';
+import { EvaluationJobsService } from './evaluation-jobs.service';
+import { EvaluationRunWriter } from './evaluation-run.writer';
+import { EvaluationsResolver } from './evaluations.resolver';
+import { JobClaimService } from './job-claim.service';
+import { JobLeaseService } from './job-lease.service';
+import { JobProtocolResolver } from './job-protocol.resolver';
+import { LeaseSweeper } from './lease-sweeper';
+import { ModelSourceLookup } from './model-source';
+
+@Module({
+  imports: [ArtifactsModule, DatasetsModule, ExperimentsModule, MetricsModule, RegistryModule, RunsModule, WorkersModule],
+  providers: [
+    EvaluationJobsRepository,
+    EvaluationJobsService,
+    EvaluationRunWriter,
+    ModelSourceLookup,
+    JobLeaseService,
+    JobClaimService,
+    ContinuousEvaluationListener,
+    LeaseSweeper,
+    EvaluationsResolver,
+    JobProtocolResolver,
+  ],
+  exports: [EvaluationJobsService, JobLeaseService],
+})
+export class EvaluationsModule {}

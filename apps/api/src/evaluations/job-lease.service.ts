@@ -1,0 +1,164 @@
+// The worker side of evaluation jobs: claim with a lease, heartbeat, complete, fail, release, and lease expiry.
+// Every report names its attempt; a report whose attempt is not the job's current RUNNING one is refused (CONFLICT),
+// so a worker that lost its lease can never overwrite the work of the one that re-claimed the job.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Identity, Role } from '../auth/roles';
+import { conflict } from '../common/app-error';
+import { Database } from '../database/database';
+import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
+import { RunStatus } from '../runs/run-kind';
+import { WorkersService } from '../workers/workers.service';
+import { validateResult } from './evaluation-contract';
+import type { EvaluationJobEntity } from './evaluation-job.entity';
+import { EvaluationJobStatus, type JobProgress } from './evaluation-job-status';
+import { EvaluationJobsRepository } from './evaluation-jobs.repository';
+import { EvaluationRunWriter } from './evaluation-run.writer';
+import { publishJobQueued, publishJobUpdated } from './job-events';
+
+const SWEEPER: Identity = { name: 'lease-sweeper', role: Role.ADMIN };
+
+function stale(job: EvaluationJobEntity | null, jobId: string, attempt: number): Error {
+  const state = job ? `it is ${job.status} at attempt ${job.attempt}` : 'it does not exist';
+  return conflict(`stale attempt: job ${jobId} attempt ${attempt} is no longer current (${state})`, { reason: 'STALE_ATTEMPT', status: job?.status ?? null, currentAttempt: job?.attempt ?? null });
+}
+
+@Injectable()
+export class JobLeaseService {
+  private readonly logger = new Logger('Evaluations');
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: EvaluationJobsRepository,
+    private readonly workers: WorkersService,
+    private readonly runWriter: EvaluationRunWriter,
+    @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
+  ) {}
+
+  /** Takes the oldest QUEUED job for `workerId` in one write transaction; null when nothing is queued. */
+  async claim(workerId: string, leaseSeconds: number): Promise<EvaluationJobEntity | null> {
+    const now = Date.now();
+    const job = await this.db.write(async (tx) => {
+      await this.workers.touch(tx, workerId, now);
+      const next = await this.repo.lockNextQueued(tx);
+      if (!next) return null;
+      const patch: Partial<EvaluationJobEntity> = {
+        status: EvaluationJobStatus.RUNNING,
+        attempt: next.attempt + 1,
+        workerId,
+        leaseSeconds,
+        leaseExpiresAt: now + leaseSeconds * 1000,
+        startedAt: next.startedAt ?? now,
+        progress: null,
+      };
+      // The row is locked (PostgreSQL) or the writer is ours alone (SQLite): the conditional move cannot lose.
+      if (!(await this.repo.moveIf(tx, next.id, { status: EvaluationJobStatus.QUEUED, attempt: next.attempt }, patch))) return null;
+      return { ...next, ...patch, updatedAt: now } as EvaluationJobEntity;
+    });
+    if (job) publishJobUpdated(this.pubSub, job);
+    return job;
+  }
+
+  async heartbeat(jobId: string, attempt: number, progress: JobProgress | null): Promise<EvaluationJobEntity> {
+    const now = Date.now();
+    const job = await this.db.write(async (tx) => {
+      const current = await this.repo.findById(jobId, tx);
+      if (!current || current.status !== EvaluationJobStatus.RUNNING || current.attempt !== attempt) throw stale(current, jobId, attempt);
+      const patch: Partial<EvaluationJobEntity> = { leaseExpiresAt: now + current.leaseSeconds * 1000, ...(progress ? { progress } : {}) };
+      if (!(await this.repo.moveIf(tx, jobId, { status: EvaluationJobStatus.RUNNING, attempt }, patch))) throw stale(current, jobId, attempt);
+      if (current.workerId) await this.workers.touch(tx, current.workerId, now);
+      return { ...current, ...patch, updatedAt: now } as EvaluationJobEntity;
+    });
+    publishJobUpdated(this.pubSub, job);
+    return job;
+  }
+
+  /** Idempotent per attempt: the same attempt completing again returns the job and writes nothing. */
+  async complete(jobId: string, attempt: number, raw: Record<string, unknown>, actor: Identity): Promise<EvaluationJobEntity> {
+    const result = validateResult(raw);
+    const now = Date.now();
+    const outcome = await this.db.write(async (tx) => {
+      const current = await this.repo.findById(jobId, tx);
+      if (current && current.status === EvaluationJobStatus.SUCCEEDED && current.attempt === attempt) return { job: current, first: false };
+      if (!current || current.status !== EvaluationJobStatus.RUNNING || current.attempt !== attempt) throw stale(current, jobId, attempt);
+      const total = Math.round(result.imagesEvaluated + result.skippedImages);
+      const patch: Partial<EvaluationJobEntity> = {
+        status: EvaluationJobStatus.SUCCEEDED,
+        result: raw,
+        finishedAt: now,
+        leaseExpiresAt: null,
+        progress: { done: total, total, imagesPerSecond: result.imagesPerSecond, etaSeconds: 0 },
+      };
+      if (!(await this.repo.moveIf(tx, jobId, { status: EvaluationJobStatus.RUNNING, attempt }, patch))) throw stale(current, jobId, attempt);
+      return { job: { ...current, ...patch, updatedAt: now } as EvaluationJobEntity, first: true };
+    });
+    // Only the completion that moved the job writes the run's metrics: exactly once, whatever the retries.
+    if (outcome.first) {
+      await this.runWriter.finish(outcome.job, result, actor);
+      publishJobUpdated(this.pubSub, outcome.job);
+    }
+    return outcome.job;
+  }
+
+  /** FAILED, or CANCELLED when the worker stopped for a cancel (code CANCELLED or a cancel was requested). */
+  async fail(jobId: string, attempt: number, error: string, code: string | null, actor: Identity): Promise<EvaluationJobEntity> {
+    const now = Date.now();
+    const outcome = await this.db.write(async (tx) => {
+      const current = await this.repo.findById(jobId, tx);
+      const final = code === 'CANCELLED' || current?.cancelRequested ? EvaluationJobStatus.CANCELLED : EvaluationJobStatus.FAILED;
+      if (current && current.status === final && current.attempt === attempt) return { job: current, first: false };
+      if (!current || current.status !== EvaluationJobStatus.RUNNING || current.attempt !== attempt) throw stale(current, jobId, attempt);
+      const patch: Partial<EvaluationJobEntity> = { status: final, error, errorCode: code ?? null, finishedAt: now, leaseExpiresAt: null };
+      if (!(await this.repo.moveIf(tx, jobId, { status: EvaluationJobStatus.RUNNING, attempt }, patch))) throw stale(current, jobId, attempt);
+      return { job: { ...current, ...patch, updatedAt: now } as EvaluationJobEntity, first: true };
+    });
+    if (outcome.first) {
+      await this.runWriter.end(outcome.job, outcome.job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED, actor);
+      publishJobUpdated(this.pubSub, outcome.job);
+    }
+    return outcome.job;
+  }
+
+  /** A worker stopping (SIGTERM) hands the job back: QUEUED again, not counted against the attempt cap. */
+  async release(jobId: string, attempt: number, reason: string, actor: Identity): Promise<EvaluationJobEntity> {
+    const now = Date.now();
+    const job = await this.db.write(async (tx) => {
+      const current = await this.repo.findById(jobId, tx);
+      if (!current || current.status !== EvaluationJobStatus.RUNNING || current.attempt !== attempt) throw stale(current, jobId, attempt);
+      const patch: Partial<EvaluationJobEntity> = current.cancelRequested
+        ? { status: EvaluationJobStatus.CANCELLED, error: `cancelled (released: ${reason})`, errorCode: 'CANCELLED', finishedAt: now, leaseExpiresAt: null }
+        : { status: EvaluationJobStatus.QUEUED, workerId: null, leaseExpiresAt: null, progress: null, error: `released: ${reason}` };
+      if (!(await this.repo.moveIf(tx, jobId, { status: EvaluationJobStatus.RUNNING, attempt }, patch))) throw stale(current, jobId, attempt);
+      return { ...current, ...patch, updatedAt: now } as EvaluationJobEntity;
+    });
+    if (job.status === EvaluationJobStatus.CANCELLED) await this.runWriter.end(job, RunStatus.KILLED, actor);
+    else publishJobQueued(this.pubSub, job.id);
+    publishJobUpdated(this.pubSub, job);
+    return job;
+  }
+
+  /**
+   * Re-queues RUNNING jobs whose lease ended before `now` (the next claim is attempt + 1); the maxAttempts-th expiry
+   * fails the job instead. Returns the jobs it moved. Called by the sweeper timer, and by tests with a chosen `now`.
+   */
+  async requeueExpiredLeases(now: number = Date.now()): Promise<EvaluationJobEntity[]> {
+    const moved = await this.db.write(async (tx) => {
+      const out: EvaluationJobEntity[] = [];
+      for (const job of await this.repo.lockExpired(tx, now)) {
+        const expiries = job.leaseExpiries + 1;
+        let patch: Partial<EvaluationJobEntity>;
+        if (job.cancelRequested) patch = { status: EvaluationJobStatus.CANCELLED, leaseExpiries: expiries, error: 'cancelled (lease expired)', errorCode: 'CANCELLED', finishedAt: now, leaseExpiresAt: null };
+        else if (expiries >= job.maxAttempts) patch = { status: EvaluationJobStatus.FAILED, leaseExpiries: expiries, error: `lease expired ${expiries} times`, errorCode: 'LEASE_EXPIRED', finishedAt: now, leaseExpiresAt: null };
+        else patch = { status: EvaluationJobStatus.QUEUED, leaseExpiries: expiries, workerId: null, leaseExpiresAt: null, progress: null, error: `lease expired (attempt ${job.attempt})` };
+        if (await this.repo.moveIf(tx, job.id, { status: EvaluationJobStatus.RUNNING, attempt: job.attempt }, patch)) out.push({ ...job, ...patch, updatedAt: now } as EvaluationJobEntity);
+      }
+      return out;
+    });
+    for (const job of moved) {
+      if (job.status === EvaluationJobStatus.QUEUED) publishJobQueued(this.pubSub, job.id);
+      else await this.runWriter.end(job, job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED, SWEEPER);
+      publishJobUpdated(this.pubSub, job);
+    }
+    if (moved.length) this.logger.log(`lease sweep: ${moved.map((j) => `${j.id.slice(0, 8)}→${j.status}`).join(', ')}`);
+    return moved;
+  }
+}

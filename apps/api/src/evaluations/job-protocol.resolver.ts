@@ -1,0 +1,63 @@
+// The worker protocol (WORKER tokens; ADMIN passes too): claim, heartbeat, complete, fail, release, wake-ups.
+import { Injectable } from '@nestjs/common';
+import { Arg, Authorized, Ctx, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { Role } from '../auth/roles';
+import { datasetArchiveUrl } from '../datasets/datasets.mapper';
+import type { GraphqlContext } from '../graphql/context';
+import { EvaluationJobType } from './dto/evaluation-job.type';
+import { JobClaimType, JobLeaseType, JobQueuedSignalType } from './dto/job-claim.type';
+import { ClaimEvaluationJobInput, CompleteEvaluationJobInput, FailEvaluationJobInput, HeartbeatEvaluationJobInput, ReleaseEvaluationJobInput } from './dto/job-protocol.input';
+import { toJobType } from './evaluations.mapper';
+import { JobClaimService } from './job-claim.service';
+import { EVALUATION_JOB_QUEUED } from './job-events';
+import { JobLeaseService } from './job-lease.service';
+
+@Injectable()
+@Resolver()
+export class JobProtocolResolver {
+  constructor(
+    private readonly claims: JobClaimService,
+    private readonly lease: JobLeaseService,
+  ) {}
+
+  @Authorized(Role.WORKER)
+  @Mutation(() => JobClaimType, { nullable: true, description: 'Leases the oldest QUEUED job to this worker; null when nothing is queued.' })
+  async claimEvaluationJob(@Arg('input') input: ClaimEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<JobClaimType | null> {
+    const c = await this.claims.claim(input.workerId, input.leaseSeconds, ctx.identity!);
+    if (!c) return null;
+    const d = c.dataset;
+    const dataset = { name: d.name, version: d.version, digest: d.digest, format: d.format, classNames: d.classNames, archiveUrl: datasetArchiveUrl(d.digest), imagesDir: d.imagesDir, labelsDir: d.labelsDir, annotationsPath: d.annotationsPath };
+    return { job: toJobType(c.job), attempt: c.job.attempt, leaseExpiresAt: new Date(c.job.leaseExpiresAt!), modelUrl: c.modelUrl, modelSha256: c.modelSha256, dataset };
+  }
+
+  @Authorized(Role.WORKER)
+  @Mutation(() => JobLeaseType, { description: 'Extends the lease and reports progress; CONFLICT "stale attempt" once the attempt is no longer current.' })
+  async heartbeatEvaluationJob(@Arg('input') input: HeartbeatEvaluationJobInput): Promise<JobLeaseType> {
+    const job = await this.lease.heartbeat(input.jobId, input.attempt, input.progress ?? null);
+    return { leaseExpiresAt: new Date(job.leaseExpiresAt!), cancelRequested: job.cancelRequested };
+  }
+
+  @Authorized(Role.WORKER)
+  @Mutation(() => EvaluationJobType, { description: 'Reports the result; writes the evaluation run. Idempotent per attempt; a stale attempt is CONFLICT.' })
+  async completeEvaluationJob(@Arg('input') input: CompleteEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
+    return toJobType(await this.lease.complete(input.jobId, input.attempt, input.result, ctx.identity!));
+  }
+
+  @Authorized(Role.WORKER)
+  @Mutation(() => EvaluationJobType, { description: 'The job failed (code CANCELLED ends it CANCELLED).' })
+  async failEvaluationJob(@Arg('input') input: FailEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
+    return toJobType(await this.lease.fail(input.jobId, input.attempt, input.error, input.code ?? null, ctx.identity!));
+  }
+
+  @Authorized(Role.WORKER)
+  @Mutation(() => EvaluationJobType, { description: 'Hands the job back (worker stopping): QUEUED again, not counted as a failure.' })
+  async releaseEvaluationJob(@Arg('input') input: ReleaseEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
+    return toJobType(await this.lease.release(input.jobId, input.attempt, input.reason, ctx.identity!));
+  }
+
+  @Authorized(Role.WORKER)
+  @Subscription(() => JobQueuedSignalType, { topics: EVALUATION_JOB_QUEUED, description: 'A job became claimable: idle workers wake and claim (they also poll).' })
+  evaluationJobQueued(@Root() signal: JobQueuedSignalType): JobQueuedSignalType {
+    return signal;
+  }
+}

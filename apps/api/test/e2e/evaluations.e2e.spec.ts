@@ -1,0 +1,285 @@
+// The worker protocol and evaluation jobs through the real api, with a fake worker that calls the GraphQL mutations.
+import { resolve } from 'node:path';
+import { create as tarCreate } from 'tar';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobLeaseService } from '../../src/evaluations/job-lease.service';
+import { DIALECTS } from '../support/databases';
+import { collect, startTestApp, type TestApp } from '../support/test-app';
+
+const COCO128 = resolve(__dirname, '../../../../assets/datasets/coco128');
+
+const JOB = 'id status attempt maxAttempts runId sourceRunId artifactPath epoch cancelRequested error errorCode workerId progress { done total imagesPerSecond etaSeconds } dataset { name version digest } settings { imgsz conf iou maxDet classes batch executionProvider } result { map50 map50_95 precision recall f1 precisionAtConf executionProvider device skippedImages coco { ap ap50 ap75 ar100 } thresholdSweep { iou points { conf f1 } } }';
+const CLAIM = `mutation($i: ClaimEvaluationJobInput!) { claimEvaluationJob(input: $i) { attempt leaseExpiresAt modelUrl modelSha256 dataset { name version digest format classNames archiveUrl imagesDir labelsDir annotationsPath } job { ${JOB} } } }`;
+const HEARTBEAT = 'mutation($i: HeartbeatEvaluationJobInput!) { heartbeatEvaluationJob(input: $i) { leaseExpiresAt cancelRequested } }';
+const COMPLETE = `mutation($i: CompleteEvaluationJobInput!) { completeEvaluationJob(input: $i) { ${JOB} } }`;
+const FAIL = `mutation($i: FailEvaluationJobInput!) { failEvaluationJob(input: $i) { ${JOB} } }`;
+const RELEASE = `mutation($i: ReleaseEvaluationJobInput!) { releaseEvaluationJob(input: $i) { ${JOB} } }`;
+const EVALUATE = `mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { ${JOB} } }`;
+const CANCEL = `mutation($i: CancelEvaluationJobInput!) { cancelEvaluationJob(input: $i) { ${JOB} } }`;
+
+/** A pipeline EvaluationResult with chosen headline numbers. */
+function fakeResult(map50: number, extra: Record<string, unknown> = {}) {
+  const points = [0.1, 0.5, 0.9].map((conf) => ({ conf, precision: 0.8, recall: 0.5, f1: 0.615 }));
+  return {
+    map50,
+    map50_95: map50 * 0.7,
+    map75: map50 * 0.75,
+    precision: 0.81,
+    recall: 0.52,
+    f1: 0.633,
+    bestConfidence: 0.31,
+    fitness: map50 * 0.1 + map50 * 0.7 * 0.9,
+    precisionAtConf: 0.008,
+    recallAtConf: 0.71,
+    perClass: [{ classId: 0, name: 'person', ap50: 0.8 }],
+    coco: { ap: map50 * 0.68, ap50: map50 * 0.98, ap75: map50 * 0.7, ar100: 0.6, stats: {} },
+    thresholdSweep: [0.5, 0.6, 0.7].map((iou) => ({ iou, points })),
+    bestOperatingPoint: { conf: 0.3, precision: 0.8, recall: 0.5, f1: 0.615, iou: 0.7 },
+    prCurve: { recall: [0, 1], precision: [1, 0] },
+    f1Curve: { conf: [0, 1], f1: [0.5, 0] },
+    executionProvider: 'CPU',
+    device: 'test cpu',
+    imagesPerSecond: 123.4,
+    imagesEvaluated: 128,
+    skippedImages: 0,
+    skipped: [],
+    ...extra,
+  };
+}
+
+describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialect) => {
+  let t: TestApp | undefined;
+  let lease: JobLeaseService;
+  let runId: string;
+  let experimentId: string;
+  let workerId: string;
+  let digest: string;
+
+  const ok = async (query: string, variables?: Record<string, unknown>) => {
+    const res = await t!.gql(query, variables);
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    return res.data;
+  };
+  const evaluate = (extra: Record<string, unknown> = {}) => ok(EVALUATE, { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco128' }, imgsz: 640, ...extra } }).then((d) => d.evaluateModel);
+  const claim = (wid = workerId, leaseSeconds = 60) => ok(CLAIM, { i: { workerId: wid, leaseSeconds } }).then((d) => d.claimEvaluationJob);
+  const drain = async () => {
+    // Leaves no QUEUED job behind for the next test: each claimed one is failed.
+    for (let c = await claim(); c; c = await claim()) await ok(FAIL, { i: { jobId: c.job.id, attempt: c.attempt, error: 'drained' } });
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    if (!t) return;
+    lease = t.podium.app.get(JobLeaseService);
+    const tarFile = join(mkdtempSync(join(tmpdir(), 'podium-ds-')), 'c.tar');
+    await tarCreate({ file: tarFile, cwd: resolve(COCO128, '..') }, ['coco128']);
+    const up = await t.http().post('/datasets/upload?name=coco128&format=YOLO&classNames=coco80').set('content-type', 'application/x-tar').send(readFileSync(tarFile));
+    expect(up.status).toBe(201);
+    digest = up.body.digest;
+    experimentId = (await ok('mutation { createExperiment(input: { name: "yolo" }) { id } }')).createExperiment.id;
+    runId = (await ok('mutation($e: ID!) { createRun(input: { experimentId: $e, name: "train", params: [{ key: "imgsz", value: "416" }], evaluationDataset: "coco128" }) { id } }', { e: experimentId })).createRun.id;
+    const put = await t.http().put(`/artifacts/${runId}/weights/best.onnx`).set('content-type', 'application/octet-stream').send(Buffer.from('not really onnx'));
+    expect(put.status).toBe(201);
+    workerId = (await ok('mutation { registerWorker(input: { name: "w1", executionProviders: ["CUDA", "CPU"], gpuName: "H100", gpuMemoryMb: 81559, cpuCores: 16 }) { id } }')).registerWorker.id;
+  });
+  afterAll(async () => t?.close());
+
+  it('queues a job with its evaluation run, leases it to a worker, and records the result as the run\'s metrics', async (ctx) => {
+    if (!t) return ctx.skip();
+    const job = await evaluate({ conf: 0.001, iou: 0.6 });
+    expect(job).toMatchObject({ status: 'QUEUED', attempt: 0, sourceRunId: runId, dataset: { name: 'coco128', version: 1, digest } });
+    expect(job.settings).toEqual({ imgsz: 640, conf: 0.001, iou: 0.6, maxDet: 300, classes: null, batch: null, executionProvider: 'AUTO' });
+    const evalRun = (await ok('query($id: ID!) { run(id: $id) { kind status experimentId parentRunId params { key value } } }', { id: job.runId })).run;
+    expect(evalRun).toMatchObject({ kind: 'EVALUATION', status: 'RUNNING', experimentId, parentRunId: runId });
+    const params = Object.fromEntries(evalRun.params.map((p: { key: string; value: string }) => [p.key, p.value]));
+    expect(params).toMatchObject({ job_id: job.id, dataset: 'coco128', dataset_digest: digest, dataset_version: '1', imgsz: '640', conf: '0.001', iou: '0.6', max_det: '300', source_run_id: runId, artifact_path: 'weights/best.onnx' });
+    expect(params.classes).toBeUndefined();
+
+    const updates = collect(t.ws(), `subscription($id: ID!) { evaluationJobUpdated(jobId: $id) { status progress { done total } result { map50 } } }`, { id: job.id }, 3);
+    await new Promise((r) => setTimeout(r, 200));
+    const c = await claim();
+    expect(c).toMatchObject({ attempt: 1, modelUrl: `/artifacts/${runId}/weights/best.onnx`, dataset: { name: 'coco128', digest, format: 'YOLO', archiveUrl: `/datasets/${digest}.tar`, imagesDir: 'images/train2017', labelsDir: 'labels/train2017' } });
+    expect(c.job).toMatchObject({ id: job.id, status: 'RUNNING', workerId });
+    expect(c.modelSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(c.dataset.classNames[0]).toBe('person');
+    const hb = await ok(HEARTBEAT, { i: { jobId: job.id, attempt: 1, progress: { done: 64, total: 128, imagesPerSecond: 100, etaSeconds: 0.64 } } });
+    expect(hb.heartbeatEvaluationJob).toMatchObject({ cancelRequested: false });
+    const done = (await ok(COMPLETE, { i: { jobId: job.id, attempt: 1, result: fakeResult(0.5) } })).completeEvaluationJob;
+    expect(done).toMatchObject({ status: 'SUCCEEDED', progress: { done: 128, total: 128 }, result: { map50: 0.5, precisionAtConf: 0.008, executionProvider: 'CPU', device: 'test cpu' } });
+    expect(done.result.thresholdSweep.map((s: { iou: number }) => s.iou)).toEqual([0.5, 0.6, 0.7]);
+    const events = await updates.done;
+    expect(events.map((e) => e.evaluationJobUpdated.status)).toEqual(['RUNNING', 'RUNNING', 'SUCCEEDED']);
+    expect(events[1].evaluationJobUpdated.progress).toEqual({ done: 64, total: 128 });
+    expect(events[2].evaluationJobUpdated.result).toEqual({ map50: 0.5 });
+
+    const finished = (await ok('query($id: ID!) { run(id: $id) { status params { key value } metrics { key last lastStep count } artifacts { path } } }', { id: job.runId })).run;
+    expect(finished.status).toBe('FINISHED');
+    const m = Object.fromEntries(finished.metrics.map((x: { key: string; last: number; lastStep: number; count: number }) => [x.key, x]));
+    expect(Object.keys(m).sort()).toEqual(['best_confidence', 'coco_ap', 'coco_ap50', 'coco_ap75', 'coco_ar100', 'f1', 'fitness', 'images_per_second', 'map50', 'map50_95', 'map75', 'precision', 'precision_at_conf', 'recall', 'recall_at_conf', 'skipped_images']);
+    expect(m.map50).toMatchObject({ last: 0.5, lastStep: 0, count: 1 });
+    expect(m.precision_at_conf.last).toBe(0.008);
+    const p = Object.fromEntries(finished.params.map((x: { key: string; value: string }) => [x.key, x.value]));
+    expect(p).toMatchObject({ execution_provider: 'CPU', device: 'test cpu' });
+    expect(finished.artifacts.map((a: { path: string }) => a.path).sort()).toEqual(['evaluation/pr_curve.json', 'evaluation/result.json']);
+
+    // Completing the same attempt again is a no-op: no second metric point.
+    const again = (await ok(COMPLETE, { i: { jobId: job.id, attempt: 1, result: fakeResult(0.9) } })).completeEvaluationJob;
+    expect(again.result.map50).toBe(0.5);
+    const after = (await ok('query($id: ID!) { run(id: $id) { metrics(keys: ["map50"]) { last count } } }', { id: job.runId })).run;
+    expect(after.metrics).toEqual([{ last: 0.5, count: 1 }]);
+  });
+
+  it('re-queues a job whose lease expired (attempt 2), refuses the stale attempt\'s reports, and finishes once', async (ctx) => {
+    if (!t) return ctx.skip();
+    const job = await evaluate();
+    const first = await claim();
+    expect(first.job.id).toBe(job.id);
+    const moved = await lease.requeueExpiredLeases(Date.now() + 61_000);
+    expect(moved.map((j) => [j.id, j.status])).toEqual([[job.id, 'QUEUED']]);
+    const second = await claim();
+    expect(second).toMatchObject({ attempt: 2, job: { id: job.id, status: 'RUNNING' } });
+
+    const staleHb = await t.gql(HEARTBEAT, { i: { jobId: job.id, attempt: 1 } });
+    expect(staleHb.errors![0].extensions.code).toBe('CONFLICT');
+    expect(staleHb.errors![0].message).toMatch(/stale attempt/);
+    const staleDone = await t.gql(COMPLETE, { i: { jobId: job.id, attempt: 1, result: fakeResult(0.1) } });
+    expect(staleDone.errors![0].extensions.code).toBe('CONFLICT');
+    const staleFail = await t.gql(FAIL, { i: { jobId: job.id, attempt: 1, error: 'killed' } });
+    expect(staleFail.errors![0].extensions.code).toBe('CONFLICT');
+
+    const done = (await ok(COMPLETE, { i: { jobId: job.id, attempt: 2, result: fakeResult(0.42) } })).completeEvaluationJob;
+    expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: 2, result: { map50: 0.42 } });
+    const late = await t.gql(COMPLETE, { i: { jobId: job.id, attempt: 1, result: fakeResult(0.1) } });
+    expect(late.errors![0].extensions.code).toBe('CONFLICT');
+    const run = (await ok('query($id: ID!) { run(id: $id) { metrics(keys: ["map50"]) { last count } } }', { id: job.runId })).run;
+    expect(run.metrics).toEqual([{ last: 0.42, count: 1 }]);
+  });
+
+  it('fails a job whose lease expired maxAttempts times', async (ctx) => {
+    if (!t) return ctx.skip();
+    const job = await evaluate();
+    let now = Date.now();
+    for (let i = 1; i <= 3; i++) {
+      const c = await claim();
+      expect(c).toMatchObject({ attempt: i, job: { id: job.id } });
+      now += 3_600_000;
+      await lease.requeueExpiredLeases(now);
+    }
+    const final = (await ok(`query($id: ID!) { evaluationJob(id: $id) { ${JOB} } }`, { id: job.id })).evaluationJob;
+    expect(final).toMatchObject({ status: 'FAILED', attempt: 3, error: 'lease expired 3 times', errorCode: 'LEASE_EXPIRED' });
+    expect(await claim()).toBeNull();
+    const run = (await ok('query($id: ID!) { run(id: $id) { status } }', { id: job.runId })).run;
+    expect(run.status).toBe('FAILED');
+  });
+
+  it('cancels a QUEUED job at once and a RUNNING one through the worker\'s heartbeat', async (ctx) => {
+    if (!t) return ctx.skip();
+    const queued = await evaluate();
+    const cancelled = (await ok(CANCEL, { i: { id: queued.id } })).cancelEvaluationJob;
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(await claim()).toBeNull();
+    expect((await ok('query($id: ID!) { run(id: $id) { status } }', { id: queued.runId })).run.status).toBe('KILLED');
+
+    const running = await evaluate();
+    const c = await claim();
+    const requested = (await ok(CANCEL, { i: { id: running.id } })).cancelEvaluationJob;
+    expect(requested).toMatchObject({ status: 'RUNNING', cancelRequested: true });
+    const hb = (await ok(HEARTBEAT, { i: { jobId: running.id, attempt: c.attempt } })).heartbeatEvaluationJob;
+    expect(hb.cancelRequested).toBe(true);
+    const ended = (await ok(FAIL, { i: { jobId: running.id, attempt: c.attempt, error: 'cancelled', code: 'CANCELLED' } })).failEvaluationJob;
+    expect(ended.status).toBe('CANCELLED');
+    expect((await ok('query($id: ID!) { run(id: $id) { status } }', { id: running.runId })).run.status).toBe('KILLED');
+    const late = await t.gql(CANCEL, { i: { id: (await evaluate().then(async (j) => { const cc = await claim(); await ok(COMPLETE, { i: { jobId: j.id, attempt: cc.attempt, result: fakeResult(0.3) } }); return j; })).id } });
+    expect(late.errors![0].extensions.code).toBe('FAILED_PRECONDITION');
+  });
+
+  it('puts a released job back in the queue without counting it as a failure', async (ctx) => {
+    if (!t) return ctx.skip();
+    const job = await evaluate();
+    const c = await claim();
+    const released = (await ok(RELEASE, { i: { jobId: job.id, attempt: c.attempt, reason: 'SIGTERM' } })).releaseEvaluationJob;
+    expect(released).toMatchObject({ status: 'QUEUED', workerId: null });
+    const again = await claim();
+    expect(again).toMatchObject({ attempt: 2, job: { id: job.id } });
+    await ok(FAIL, { i: { jobId: job.id, attempt: 2, error: 'model invalid', code: 'MODEL_INVALID' } });
+    const final = (await ok(`query($id: ID!) { evaluationJob(id: $id) { ${JOB} } }`, { id: job.id })).evaluationJob;
+    expect(final).toMatchObject({ status: 'FAILED', error: 'model invalid', errorCode: 'MODEL_INVALID' });
+  });
+
+  it('never gives one job to two claimers (20 jobs, 4 workers racing)', async (ctx) => {
+    if (!t) return ctx.skip();
+    await drain();
+    const jobs = await Promise.all(Array.from({ length: 20 }, () => evaluate()));
+    const workers = await Promise.all(
+      [1, 2, 3, 4].map((i) => ok(`mutation { registerWorker(input: { name: "racer-${i}", executionProviders: ["CPU"], cpuCores: 2 }) { id } }`).then((d) => d.registerWorker.id as string)),
+    );
+    const claimed: string[][] = workers.map(() => []);
+    await Promise.all(
+      workers.map(async (w, i) => {
+        for (let c = await claim(w); c; c = await claim(w)) claimed[i].push(c.job.id);
+      }),
+    );
+    const all = claimed.flat();
+    expect(all).toHaveLength(20);
+    expect(new Set(all).size).toBe(20);
+    expect(new Set(all)).toEqual(new Set(jobs.map((j) => j.id)));
+    await Promise.all(all.map((id) => ok(FAIL, { i: { jobId: id, attempt: 1, error: 'race test' } })));
+  });
+
+  it('validates the request and the reported result', async (ctx) => {
+    if (!t) return ctx.skip();
+    const bad = await t.gql(EVALUATE, { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco128' }, imgsz: 650, conf: 1, classes: [0, 80] } });
+    expect(bad.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors![0].message).toContain('imgsz must be a multiple of 32');
+    expect(bad.errors![0].message).toContain('conf must be in [0, 1)');
+    expect(bad.errors![0].message).toContain('classes 80 are not class ids');
+    const noArtifact = await t.gql(EVALUATE, { i: { runId, artifactPath: 'weights/nope.onnx', dataset: { name: 'coco128' } } });
+    expect(noArtifact.errors![0].extensions.code).toBe('NOT_FOUND');
+    const noDataset = await t.gql(EVALUATE, { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'missing' } } });
+    expect(noDataset.errors![0].extensions.code).toBe('NOT_FOUND');
+    const both = await t.gql(EVALUATE, { i: { runId, artifactPath: 'weights/best.onnx', modelName: 'm', version: 1, dataset: { name: 'coco128' } } });
+    expect(both.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+
+    const filtered = await evaluate({ classes: [0], batch: 8, executionProvider: 'CUDA' });
+    const params = (await ok('query($id: ID!) { run(id: $id) { params { key value } } }', { id: filtered.runId })).run.params;
+    expect(params).toEqual(expect.arrayContaining([{ key: 'classes', value: '0' }, { key: 'batch', value: '8' }]));
+    const c = await claim();
+    const wrong = await t.gql(COMPLETE, { i: { jobId: filtered.id, attempt: c.attempt, result: { ...fakeResult(0.5), map50: 7, executionProvider: 'TPU' } } });
+    expect(wrong.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(wrong.errors![0].message).toMatch(/map50 must be a number in \[0, 1\].*executionProvider must be CUDA or CPU/);
+    const still = (await ok(`query($id: ID!) { evaluationJob(id: $id) { ${JOB} } }`, { id: filtered.id })).evaluationJob;
+    expect(still.status).toBe('RUNNING');
+    await ok(FAIL, { i: { jobId: filtered.id, attempt: c.attempt, error: 'done testing' } });
+    const list = (await ok('query($r: ID!) { evaluationJobs(filter: { runId: $r, status: FAILED }, first: 100) { totalCount nodes { id status } } }', { r: runId })).evaluationJobs;
+    expect(list.nodes.every((n: { status: string }) => n.status === 'FAILED')).toBe(true);
+    expect(list.nodes.map((n: { id: string }) => n.id)).toContain(filtered.id);
+  });
+
+  it('continuous evaluation: three epoch checkpoints queue three jobs whose results a metricLogged subscriber sees at steps 1, 2, 3', async (ctx) => {
+    if (!t) return ctx.skip();
+    await drain();
+    const seen = collect(t.ws(), 'subscription($r: ID!) { metricLogged(runId: $r, keys: ["coco128/map50"]) { key value step } }', { r: runId }, 3, 30_000);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const epoch of [1, 2, 3]) {
+      const put = await t.http().put(`/artifacts/${runId}/weights/epoch${epoch}.onnx?epoch=${epoch}`).set('content-type', 'application/octet-stream').send(Buffer.from(`checkpoint ${epoch}`));
+      expect(put.status).toBe(201);
+    }
+    // Not a checkpoint: no epoch, or not ONNX.
+    await t.http().put(`/artifacts/${runId}/weights/last.onnx`).send(Buffer.from('x'));
+    await t.http().put(`/artifacts/${runId}/plots/pr.png?epoch=3`).send(Buffer.from('x'));
+    for (let i = 0; i < 3; i++) {
+      const c = await claim();
+      expect(c.job).toMatchObject({ epoch: i + 1, artifactPath: `weights/epoch${i + 1}.onnx`, settings: { imgsz: 416 } });
+      await ok(COMPLETE, { i: { jobId: c.job.id, attempt: c.attempt, result: fakeResult(0.1 * (i + 1)) } });
+    }
+    expect(await claim()).toBeNull();
+    const points = (await seen.done).map((e) => e.metricLogged);
+    expect(points.map((p) => p.step)).toEqual([1, 2, 3]);
+    expect(points.map((p) => p.value)).toEqual([0.1, 0.2, 0.30000000000000004]);
+    const training = (await ok('query($id: ID!) { run(id: $id) { metrics(keys: ["coco128/map50", "coco128/map50_95"]) { key count lastStep } } }', { id: runId })).run;
+    expect(training.metrics).toEqual(expect.arrayContaining([{ key: 'coco128/map50', count: 3, lastStep: 3 }, { key: 'coco128/map50_95', count: 3, lastStep: 3 }]));
+  });
+});
