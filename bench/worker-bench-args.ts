@@ -14,7 +14,8 @@ export interface WorkerBenchArgs {
 }
 
 export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
-  const root = resolve(__dirname, '../..');
+  // Run from the repo root (on the GPU machine dist/ is a symlink, so __dirname is elsewhere).
+  const root = process.cwd();
   const args: WorkerBenchArgs = {
     model: `${root}/assets/models/yolov8n_fp32_dynamic.onnx`,
     ep: 'AUTO',

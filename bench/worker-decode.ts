@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const window = option('--window', 64);
   const pad = argv.includes('--top-left') ? 'top-left' : 'center';
   configureSharp();
-  const data = repeatDataset(resolve(__dirname, '../../assets/datasets/coco128'), repeat);
+  const data = repeatDataset(resolve('assets/datasets/coco128'), repeat);
   const items = data.images.map((file) => ({ imageId: file, file, groundTruth: () => ({ boxes: new Float64Array(0), classes: new Int32Array(0) }) }));
   const started = performance.now();
   const decoder = new DecodeWindow(items, imgsz, pad, window);

@@ -122,15 +122,20 @@ async function evaluateLoop(
     const feedBatch = padLastBatch ? batch : images.length;
     const buffer = new Uint8Array(feedBatch * imageBytes);
     pixels.forEach((p, i) => buffer.set(p, i * imageBytes));
-    const task = inference.run(buffer, feedBatch, size).then(({ outputs, runMs }) => {
-      inferenceMs += runMs;
-      post.add(images, toBatchOutputs(outputs, fused, spec));
-      evaluated += images.length;
-      const seconds = (performance.now() - started) / 1000;
-      const rate = evaluated / Math.max(seconds, 1e-9);
-      const remaining = total - evaluated - skipped.length;
-      opts.onProgress?.({ done: evaluated + skipped.length, total, imagesPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : 0 });
-    });
+    const task = inference
+      .run(buffer, feedBatch, size)
+      .catch((error: Error) => {
+        throw new WorkerError('MODEL_INVALID', `inference failed: ${error.message}`);
+      })
+      .then(({ outputs, runMs }) => {
+        inferenceMs += runMs;
+        post.add(images, toBatchOutputs(outputs, fused, spec));
+        evaluated += images.length;
+        const seconds = (performance.now() - started) / 1000;
+        const rate = evaluated / Math.max(seconds, 1e-9);
+        const remaining = total - evaluated - skipped.length;
+        opts.onProgress?.({ done: evaluated + skipped.length, total, imagesPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : 0 });
+      });
     task.catch((error) => (failure ??= error));
     inFlight.push(task);
     if (inFlight.length >= INFERENCE_IN_FLIGHT) await inFlight.shift()!.catch(() => undefined);
@@ -138,7 +143,7 @@ async function evaluateLoop(
     await post.drainTo(POST_IN_FLIGHT);
   }
   await Promise.allSettled(inFlight);
-  if (failure) throw new WorkerError('MODEL_INVALID', `inference failed: ${(failure as Error).message}`);
+  if (failure) throw failure;
   if (opts.signal?.aborted) throw new WorkerError('CANCELLED', `evaluation cancelled after ${evaluated} of ${total} images`);
   if (evaluated === 0) throw new WorkerError('DATASET_INVALID', `none of the ${total} images could be decoded (first: ${skipped[0]?.file}: ${skipped[0]?.reason})`);
   return { started, evaluated, skipped, inferenceMs };
