@@ -24,6 +24,7 @@ import { ModelVersionFieldsService } from '../../src/registry/model-version-fiel
 import { ModelVersionEntity } from '../../src/registry/model-version.entity';
 import { PromotionService } from '../../src/registry/promotion.service';
 import { RegistryModule } from '../../src/registry/registry.module';
+import { isUniqueViolation, RegistryRepository } from '../../src/registry/registry.repository';
 import { StageTransitionEntity } from '../../src/registry/stage-transition.entity';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
 
@@ -189,6 +190,38 @@ describe.each(DIALECTS)('model registry on %s', (dialect) => {
     expect(ok.transitions[1].decision).toMatchObject({ justification: decision.justification });
     const illegal = await codeOf(promotions.promote({ name, version: 1, stage: ModelStage.PRODUCTION, decision }, ADMIN));
     expect(illegal.code).toBe('FAILED_PRECONDITION');
+  });
+
+  it('backs the transaction with constraints: one PRODUCTION per model, unique version numbers (seen as retryable)', async (c) => {
+    if (!tdb) return c.skip();
+    const name = 'constraints';
+    await modelWithVersions(name, 2);
+    const model = await registry.getModel(name);
+    await db.write((tx) => tx.update(ModelVersionEntity, { modelId: model.id, version: 1 }, { stage: 'PRODUCTION' }));
+    const second = await db.write((tx) => tx.update(ModelVersionEntity, { modelId: model.id, version: 2 }, { stage: 'PRODUCTION' })).catch((e: unknown) => e);
+    expect(isUniqueViolation(second)).toBe(true);
+    const repo = ctx.get(RegistryRepository);
+    const duplicate = await db
+      .write((tx) => repo.insertVersion(tx, { modelId: model.id, version: 2, sourceRunId: null, artifactPath: 'x', artifactSha256: null, description: null, tags: [], stage: 'NONE', stageEnteredAt: 0, createdBy: 't' }))
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(duplicate)).toBe(true);
+    expect(isUniqueViolation(new Error('UNIQUE constraint failed'))).toBe(false);
+  });
+
+  it('gates PRODUCTION on the time spent in STAGING, with the seconds observed', async (c) => {
+    if (!tdb) return c.skip();
+    const name = 'patient';
+    await modelWithVersions(name, 1);
+    await promotions.promote({ name, version: 1, stage: ModelStage.STAGING, decision }, EDITOR);
+    await promotions.setPolicy(name, { production: { minTimeInStagingSeconds: 3600 } });
+    const early = await codeOf(promotions.promote({ name, version: 1, stage: ModelStage.PRODUCTION, decision }, ADMIN));
+    expect(early.code).toBe('FAILED_PRECONDITION');
+    const [gate] = early.ext.unmetGates as any[];
+    expect(gate).toMatchObject({ name: 'MIN_TIME_IN_STAGING', passed: false, required: { threshold: 3600 } });
+    expect(gate.observed).toBeGreaterThanOrEqual(0);
+    expect(gate.observed).toBeLessThan(60);
+    await promotions.setPolicy(name, null);
+    expect((await promotions.promote({ name, version: 1, stage: ModelStage.PRODUCTION, decision }, ADMIN)).version.stage).toBe('PRODUCTION');
   });
 
   it('moves an alias, unique per model, recording the previous holder', async (c) => {
