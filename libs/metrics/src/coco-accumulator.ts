@@ -181,8 +181,8 @@ export class CocoAccumulator {
   }
 
   /** IoU 0.5, area all, maxDets 100, ignored detections dropped: the input of the P/R/F1 analysis. */
-  classPredictions(): ClassPredictions[] {
-    const { ids, dets } = this.categories();
+  classPredictions(categories = this.categories()): ClassPredictions[] {
+    const { ids, dets } = categories;
     return ids.flatMap((classId, k) => {
       const c = dets[k];
       if (c.npig[0] === 0) return [];
@@ -198,7 +198,8 @@ export class CocoAccumulator {
   }
 
   finish(): DetectionResult {
-    const { ids, dets } = this.categories();
+    const categories = this.categories();
+    const { ids, dets } = categories;
     const e = cocoAccumulate(dets);
     const stats = summarize(e);
     const last = COCO_MAX_DETS.length - 1;
@@ -209,7 +210,7 @@ export class CocoAccumulator {
       ap50: averagePrecision(e, 0, last, 0, k),
       ap75: averagePrecision(e, 0, last, 5, k),
     }));
-    const classes = this.classPredictions();
+    const classes = this.classPredictions(categories);
     const pr = apPerClass(classes);
     const base = buildUltralyticsResult(this.options, classes, pr, this.confusion, {
       images: this.ids.length,

@@ -66,6 +66,23 @@ export function cocoEvaluateImage(
 ): void {
   const G = x.nGt;
   const D = x.nDt;
+  if (G === 0 || D === 0) {
+    // nothing can match: count the regular boxes, and mark detections outside each range ignored
+    for (let a = 0; a < AREA_COUNT; a++) {
+      const [lo, hi] = COCO_AREA_RANGES[a];
+      for (let g = 0; g < G; g++) {
+        const gi = x.gtIndex[x.gtStart + g];
+        const area = x.gtArea[gi];
+        if (!(x.gtCrowd[gi] !== 0 || area < lo || area > hi)) npig[a]++;
+      }
+      for (let d = 0; d < D; d++) {
+        const area = x.dtArea[x.dtIndex[x.dtStart + d]];
+        tpOut[(out + d) * AREA_COUNT + a] = 0;
+        igOut[(out + d) * AREA_COUNT + a] = area < lo || area > hi ? (1 << IOU_THRESHOLD_COUNT) - 1 : 0;
+      }
+    }
+    return;
+  }
   ws.ensure(D, G);
   const { ious, maxIou, order, gtIg, crowd, matched, candidates } = ws;
   const lowest = Math.min(COCO_IOU_THRESHOLDS[0], 1 - 1e-10);

@@ -5,17 +5,21 @@ import { iouFloat32 } from './box-iou';
 import type { ConfusionMatrixResult } from './types';
 
 const BACKGROUND = -1;
+const KEY = 2 ** 21; // cell key = (predicted + 1) * KEY + (true + 1), class ids below 2^21
 
-/** numpy argsort()[::-1] then np.unique(keys, return_index=True): per key the highest-IoU pair; ties → later pair. */
-function keepBestPerKey(pairs: number[][], keyColumn: number): number[][] {
-  const order = pairs.map((_, i) => i).sort((i, j) => pairs[j][2] - pairs[i][2] || j - i);
-  const seen = new Map<number, number[]>();
-  for (const i of order) if (!seen.has(pairs[i][keyColumn])) seen.set(pairs[i][keyColumn], pairs[i]);
-  return [...seen.entries()].sort((x, y) => x[0] - y[0]).map(([, pair]) => pair);
+/**
+ * numpy argsort()[::-1] then np.unique(keys, return_index=True) over the pairs listed in `idx`: per key the
+ * highest-IoU pair, an IoU tie going to the later pair; returned ordered by key.
+ */
+function keepBestPerKey(idx: number[], iou: number[], key: number[]): number[] {
+  const order = idx.map((_, i) => i).sort((i, j) => iou[idx[j]] - iou[idx[i]] || j - i);
+  const best = new Map<number, number>();
+  for (const i of order) if (!best.has(key[idx[i]])) best.set(key[idx[i]], idx[i]);
+  return [...best.entries()].sort((x, y) => x[0] - y[0]).map(([, pair]) => pair);
 }
 
 export class ConfusionCounter {
-  private readonly cells = new Map<number, Map<number, number>>();
+  private readonly cells = new Map<number, number>();
   readonly seenClasses = new Set<number>();
 
   constructor(
@@ -24,9 +28,8 @@ export class ConfusionCounter {
   ) {}
 
   private bump(predicted: number, actual: number): void {
-    let row = this.cells.get(predicted);
-    if (!row) this.cells.set(predicted, (row = new Map()));
-    row.set(actual, (row.get(actual) ?? 0) + 1);
+    const k = (predicted + 1) * KEY + (actual + 1);
+    this.cells.set(k, (this.cells.get(k) ?? 0) + 1);
   }
 
   /** One image; boxes xyxy with float32 values, predictions in score order. */
@@ -37,8 +40,9 @@ export class ConfusionCounter {
     dtScores: ArrayLike<number>,
     dtClasses: ArrayLike<number>,
   ): void {
-    for (let g = 0; g < gtClasses.length; g++) this.seenClasses.add(gtClasses[g]);
-    for (let d = 0; d < dtClasses.length; d++) this.seenClasses.add(dtClasses[d]);
+    let last = Number.NaN;
+    for (let g = 0; g < gtClasses.length; g++) if (gtClasses[g] !== last) this.seenClasses.add((last = gtClasses[g]));
+    for (let d = 0; d < dtClasses.length; d++) if (dtClasses[d] !== last) this.seenClasses.add((last = dtClasses[d]));
     const kept: number[] = [];
     for (let d = 0; d < dtClasses.length; d++) if (dtScores[d] > this.conf) kept.push(d);
     if (gtClasses.length === 0) {
@@ -49,21 +53,28 @@ export class ConfusionCounter {
       for (let g = 0; g < gtClasses.length; g++) this.bump(BACKGROUND, gtClasses[g]);
       return;
     }
-    let pairs: number[][] = [];
+    // candidate pairs in numpy's row-major order (label, prediction)
+    const pg: number[] = [];
+    const pk: number[] = [];
+    const pv: number[] = [];
     for (let g = 0; g < gtClasses.length; g++)
       for (let k = 0; k < kept.length; k++) {
         const v = iouFloat32(gtBoxes, g, dtBoxes, kept[k]);
-        if (v > this.iou) pairs.push([g, k, v]);
+        if (v > this.iou) {
+          pg.push(g);
+          pk.push(k);
+          pv.push(v);
+        }
       }
-    if (pairs.length > 1) pairs = keepBestPerKey(keepBestPerKey(pairs, 1), 0);
+    let pairs = pg.map((_, i) => i);
+    if (pairs.length > 1) pairs = keepBestPerKey(keepBestPerKey(pairs, pv, pk), pv, pg);
     const labelOf = new Int32Array(kept.length).fill(-1);
     const predOf = new Int32Array(gtClasses.length).fill(-1);
-    for (const [g, k] of pairs) {
-      predOf[g] = k;
-      labelOf[k] = g;
+    for (const i of pairs) {
+      predOf[pg[i]] = pk[i];
+      labelOf[pk[i]] = pg[i];
     }
-    for (let g = 0; g < gtClasses.length; g++)
-      this.bump(predOf[g] >= 0 ? dtClasses[kept[predOf[g]]] : BACKGROUND, gtClasses[g]);
+    for (let g = 0; g < gtClasses.length; g++) this.bump(predOf[g] >= 0 ? dtClasses[kept[predOf[g]]] : BACKGROUND, gtClasses[g]);
     for (let k = 0; k < kept.length; k++) if (labelOf[k] < 0) this.bump(dtClasses[kept[k]], BACKGROUND);
   }
 
@@ -72,12 +83,13 @@ export class ConfusionCounter {
     classIds.forEach((c, i) => index.set(c, i));
     const nc = classIds.length;
     const matrix = Array.from({ length: nc + 1 }, () => new Array<number>(nc + 1).fill(0));
-    for (const [p, row] of this.cells)
-      for (const [t, n] of row) {
-        const pi = p === BACKGROUND ? nc : index.get(p);
-        const ti = t === BACKGROUND ? nc : index.get(t);
-        if (pi !== undefined && ti !== undefined) matrix[pi][ti] += n;
-      }
+    for (const [key, n] of this.cells) {
+      const p = Math.floor(key / KEY) - 1;
+      const t = (key % KEY) - 1;
+      const pi = p === BACKGROUND ? nc : index.get(p);
+      const ti = t === BACKGROUND ? nc : index.get(t);
+      if (pi !== undefined && ti !== undefined) matrix[pi][ti] += n;
+    }
     return { classIds: [...classIds], matrix, conf: this.conf, iou: this.iou };
   }
 }

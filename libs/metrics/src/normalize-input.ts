@@ -46,7 +46,7 @@ function selectAndConvert(
   const idx: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = classes[i];
-    if (!Number.isInteger(c)) fail(imageId, `${what}: class ${c} at ${i} is not an integer`);
+    if (!Number.isInteger(c) || c < 0 || c >= 2 ** 21) fail(imageId, `${what}: class ${c} at ${i} is not an integer in [0, 2^21)`);
     for (let k = 0; k < 4; k++) if (!Number.isFinite(boxes[4 * i + k])) fail(imageId, `${what}: box ${i} has a non-finite value`);
     if (keep && !keep.has(c)) continue;
     if (extraKeep && !extraKeep(i)) continue;

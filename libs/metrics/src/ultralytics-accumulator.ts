@@ -114,9 +114,16 @@ export class UltralyticsAccumulator {
   }
 }
 
+/** Plain arrays so results serialise as JSON; a loop is much cheaper than Array.from on typed arrays. */
+function toArray(a: Float64Array): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
+}
+
 function curve(x: Float64Array, rows: Float64Array[], mean?: Float64Array): CurveResult {
   const m = mean ?? meanRows(rows);
-  return { x: Array.from(x), mean: Array.from(m), perClass: rows.map((row) => Array.from(row)) };
+  return { x: toArray(x), mean: toArray(m), perClass: rows.map(toArray) };
 }
 
 /** Mean over classes per point, classes summed in order (numpy's axis-0 reduction). */
