@@ -62,7 +62,8 @@ export class ArtifactsController {
   @Get('*path')
   async get(@Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      await this.caller(req, Role.VIEWER);
+      // Workers download checkpoints with their WORKER token (the evaluation protocol's modelUrl).
+      await this.caller(req, Role.VIEWER, Role.WORKER);
       const { runId, path } = target(req);
       const { row, stream } = await this.artifacts.open(runId, path);
       res.status(200);
@@ -81,10 +82,11 @@ export class ArtifactsController {
     }
   }
 
-  private async caller(req: Request, role: Role): Promise<Identity> {
+  private async caller(req: Request, ...roles: Role[]): Promise<Identity> {
     const resolved = await this.auth.resolve(req.headers.authorization, req.socket.remoteAddress);
     if (!resolved.identity) throw new AppError('UNAUTHENTICATED', `Authentication required: ${resolved.problem ?? 'no token'}`);
-    if (!roleSatisfies(resolved.identity.role, role)) throw new AppError('FORBIDDEN', `${req.method} /artifacts requires role ${role}; token "${resolved.identity.name}" has role ${resolved.identity.role}`);
+    const identity = resolved.identity;
+    if (!roles.some((role) => roleSatisfies(identity.role, role))) throw new AppError('FORBIDDEN', `${req.method} /artifacts requires role ${roles.join(' or ')}; token "${resolved.identity.name}" has role ${resolved.identity.role}`);
     return resolved.identity;
   }
 

@@ -258,6 +258,30 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(list.nodes.map((n: { id: string }) => n.id)).toContain(filtered.id);
   });
 
+  it('admits WORKER tokens to the protocol and the downloads only, and keeps other roles out of the protocol', async (ctx) => {
+    if (!t) return ctx.skip();
+    const token = async (name: string, role: string) => `Bearer ${(await ok('mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }', { i: { name, role } })).createApiToken.secret}`;
+    const worker = { authorization: await token('gpu-box', 'WORKER') };
+    const viewer = { authorization: await token('reader', 'VIEWER') };
+    const model = await t.http().get(`/artifacts/${runId}/weights/best.onnx`).set(worker);
+    expect(model.status).toBe(200);
+    expect((await t.http().get(`/datasets/${digest}.tar`).set(worker)).status).toBe(200);
+    expect((await t.http().get(`/datasets/${digest}.tar`).set(viewer)).status).toBe(200);
+    expect((await t.http().post('/datasets/upload?name=x&format=YOLO').set(viewer).send(Buffer.from('x'))).status).toBe(403);
+    const reg = await t.gql('mutation { registerWorker(input: { name: "tokened", executionProviders: ["CPU"], cpuCores: 4 }) { id name } }', {}, worker);
+    expect(reg.errors).toBeUndefined();
+    const forbidden = await t.gql(CLAIM, { i: { workerId: reg.data.registerWorker.id } }, viewer);
+    expect(forbidden.errors![0].extensions.code).toBe('FORBIDDEN');
+    const noEval = await t.gql(EVALUATE, { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco128' } } }, worker);
+    expect(noEval.errors![0].extensions.code).toBe('FORBIDDEN');
+    await drain();
+    const queued = await evaluate();
+    const c = await t.gql(CLAIM, { i: { workerId: reg.data.registerWorker.id } }, worker);
+    expect(c.errors).toBeUndefined();
+    expect(c.data.claimEvaluationJob.job.id).toBe(queued.id);
+    await ok(FAIL, { i: { jobId: queued.id, attempt: 1, error: 'role test' } });
+  });
+
   it('continuous evaluation: three epoch checkpoints queue three jobs whose results a metricLogged subscriber sees at steps 1, 2, 3', async (ctx) => {
     if (!t) return ctx.skip();
     await drain();
