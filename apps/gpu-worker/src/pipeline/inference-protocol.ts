@@ -8,6 +8,11 @@ export interface InferenceInit {
   inputName: string;
   /** For the unfused graph: convert uint8 HWC RGB to float NCHW in the thread. */
   hostPreprocess?: { channels: 'RGB' | 'BGR'; scale: number };
+  /**
+   * For the unfused graph: reduce the full output to candidates here, once, in the fused graph's output format, so
+   * only candidates travel on (the post-processing shards would otherwise each get a copy of the full tensor).
+   */
+  hostCandidates?: { outputName: string; layout: 'channels-first' | 'anchors-first'; conf: number };
   intraOpThreads?: number;
 }
 
@@ -15,6 +20,8 @@ export interface InferenceRequest {
   id: number;
   pixels: Uint8Array;
   batch: number;
+  /** Real images in the batch; the rest is padding. */
+  images: number;
   imgsz: number;
 }
 

@@ -54,12 +54,12 @@ export class InferenceThreadClient {
   }
 
   /** Sends one batch of uint8 HWC pixels; the buffer is transferred (unusable here afterwards). */
-  run(pixels: Uint8Array, batch: number, imgsz: number): Promise<InferenceResult> {
+  run(pixels: Uint8Array, batch: number, imgsz: number, images = batch): Promise<InferenceResult> {
     if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'run', request: { id, pixels, batch, imgsz } }, [pixels.buffer as ArrayBuffer]);
+      this.worker.postMessage({ type: 'run', request: { id, pixels, batch, images, imgsz } }, [pixels.buffer as ArrayBuffer]);
     });
   }
 

@@ -1,6 +1,8 @@
 /** worker_thread entry: owns one onnxruntime session so `session.run` never blocks the pipeline's event loop. */
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { candidatesFromOutput } from '../models/candidates';
+import { FUSED_OUTPUTS } from '../models/fuse-graph';
 import type { InferenceInit, InferenceReply, InferenceRequest, OutputTensor } from './inference-protocol';
 
 let session: ort.InferenceSession | undefined;
@@ -42,6 +44,24 @@ async function run(request: InferenceRequest): Promise<void> {
     const runMs = performance.now() - started;
     const outputs: Record<string, OutputTensor> = {};
     const transfer: ArrayBuffer[] = [];
+    const host = init!.hostCandidates;
+    if (host) {
+      const full = results[host.outputName];
+      const c = candidatesFromOutput(full.data as Float32Array, full.dims, host.layout, host.conf, request.images);
+      // The fused graph's format: NonZero's column order over the score tensor of this layout.
+      const indices = new Int32Array(c.count * 3);
+      for (let k = 0; k < c.count; k++) {
+        indices[3 * k] = c.image[k];
+        indices[3 * k + 1] = host.layout === 'channels-first' ? c.cls[k] : c.anchor[k];
+        indices[3 * k + 2] = host.layout === 'channels-first' ? c.anchor[k] : c.cls[k];
+      }
+      outputs[FUSED_OUTPUTS.indices] = { data: indices, dims: [c.count, 3] };
+      outputs[FUSED_OUTPUTS.scores] = { data: c.score, dims: [c.count] };
+      outputs[FUSED_OUTPUTS.boxes] = { data: c.raw, dims: [c.count, 4] };
+      transfer.push(indices.buffer, c.score.buffer as ArrayBuffer, c.raw.buffer as ArrayBuffer);
+      reply({ type: 'result', id: request.id, outputs, runMs }, transfer);
+      return;
+    }
     for (const [name, tensor] of Object.entries(results)) {
       // Copy out of ORT's buffer so it can be transferred (an external buffer cannot be detached).
       const data = (tensor.data as Float32Array | Int32Array).slice();

@@ -39,6 +39,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
     deviceId: opts.deviceId ?? 0,
     inputName: fused ? FUSED_INPUT : spec.inputName,
     hostPreprocess: fused ? undefined : { channels: spec.preprocess.channels, scale: spec.preprocess.scale },
+    hostCandidates: fused ? undefined : { outputName: spec.outputName, layout: spec.layout, conf: opts.conf },
   });
   const sessionLoadSeconds = (performance.now() - loadStarted) / 1000;
   const batch = spec.fixedBatch ?? Math.max(1, opts.batch ?? DEFAULT_BATCH[session.provider]);
@@ -57,7 +58,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
       classes: opts.classes,
       classNames: dataset.classNames ?? spec.classNames,
     });
-    const loop = await evaluateLoop(opts, spec, dataset, batch, padLastBatch, fused, session.client, post);
+    const loop = await evaluateLoop(opts, spec, dataset, batch, padLastBatch, session.client, post);
     const postResult = await post.finish();
     const wallSeconds = (performance.now() - loop.started) / 1000;
     return assemble(postResult, {
@@ -85,7 +86,6 @@ async function evaluateLoop(
   dataset: Dataset,
   batch: number,
   padLastBatch: boolean,
-  fused: boolean,
   inference: Awaited<ReturnType<typeof openSession>>['client'],
   post: PostShards,
 ) {
@@ -123,13 +123,13 @@ async function evaluateLoop(
     const buffer = new Uint8Array(feedBatch * imageBytes);
     pixels.forEach((p, i) => buffer.set(p, i * imageBytes));
     const task = inference
-      .run(buffer, feedBatch, size)
+      .run(buffer, feedBatch, size, images.length)
       .catch((error: Error) => {
         throw new WorkerError('MODEL_INVALID', `inference failed: ${error.message}`);
       })
       .then(({ outputs, runMs }) => {
         inferenceMs += runMs;
-        post.add(images, toBatchOutputs(outputs, fused, spec));
+        post.add(images, toBatchOutputs(outputs));
         evaluated += images.length;
         const seconds = (performance.now() - started) / 1000;
         const rate = evaluated / Math.max(seconds, 1e-9);
@@ -149,17 +149,14 @@ async function evaluateLoop(
   return { started, evaluated, skipped, inferenceMs };
 }
 
-function toBatchOutputs(outputs: Record<string, OutputTensor>, fused: boolean, spec: ModelSpec): BatchOutputs {
-  if (fused) {
-    return {
-      kind: 'candidates',
-      indices: outputs[FUSED_OUTPUTS.indices].data as Int32Array,
-      scores: outputs[FUSED_OUTPUTS.scores].data as Float32Array,
-      boxes: outputs[FUSED_OUTPUTS.boxes].data as Float32Array,
-    };
-  }
-  const out = outputs[spec.outputName];
-  return { kind: 'full', data: out.data as Float32Array, dims: out.dims };
+/** Both paths deliver candidates: the fused graph computes them, the inference thread extracts them otherwise. */
+function toBatchOutputs(outputs: Record<string, OutputTensor>): BatchOutputs {
+  return {
+    kind: 'candidates',
+    indices: outputs[FUSED_OUTPUTS.indices].data as Int32Array,
+    scores: outputs[FUSED_OUTPUTS.scores].data as Float32Array,
+    boxes: outputs[FUSED_OUTPUTS.boxes].data as Float32Array,
+  };
 }
 
 function assemble(
