@@ -1,7 +1,7 @@
 // The `metricLogged` stream: replay stored points after a cursor, then live, in sequence order, with no gap and no
 // duplicate across the seam.
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError } from '../common/app-error';
+import { AppError, badInput } from '../common/app-error';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import { RunsService } from '../runs/runs.service';
 import { METRIC_LOGGED, type MetricLoggedEvent, pointsOf } from './metric-events';
@@ -62,6 +62,7 @@ export class MetricStreamService {
    * database: a run's writes commit in sequence order, so that range is committed.
    */
   async *stream(runId: string, opts: MetricStreamOptions = {}): AsyncGenerator<MetricPointRow> {
+    if (opts.afterSequence != null && (!Number.isInteger(opts.afterSequence) || opts.afterSequence < 0)) throw badInput(`afterSequence must be a non-negative integer, got ${opts.afterSequence}`);
     const run = await this.runs.getRun(runId);
     const keys = opts.keys?.length ? [...new Set(opts.keys.map(canonicalMetricKey))] : undefined;
     const keySet = keys && new Set(keys);

@@ -48,7 +48,8 @@ export class MetricsResolver implements OnModuleInit, OnModuleDestroy {
     description:
       'Points of one run in sequence (commit) order, one event per point: first the stored points after afterSequence (filtered by fromStep), then live, with no gap and no duplicate. Reconnect with the last sequence seen to resume.',
   })
-  metricLogged(@Root() point: MetricPointRow, @Args() _args: MetricLoggedArgs): MetricPointType {
+  // No per-event validation: the subscribe function checks the args once (validate would run for every point).
+  metricLogged(@Root() point: MetricPointRow, @Args({ validate: false }) _args: MetricLoggedArgs): MetricPointType {
     return toMetricPointType(point);
   }
 }

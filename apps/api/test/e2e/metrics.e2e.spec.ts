@@ -184,5 +184,7 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
     if (!t) return ctx.skip();
     const sub = collect(t.ws(), SUB, { runId: '00000000-0000-4000-8000-000000000000' }, 1, 5000);
     await expect(sub.done).rejects.toThrow(/NOT_FOUND/);
+    const negative = collect(t.ws(), SUB, { runId: '00000000-0000-4000-8000-000000000000', after: -1 }, 1, 5000);
+    await expect(negative.done).rejects.toThrow(/afterSequence must be a non-negative integer, got -1/);
   });
 });

@@ -1,4 +1,3 @@
-import { IsOptional, Min } from 'class-validator';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 
 @ArgsType()
@@ -25,8 +24,6 @@ export class MetricLoggedArgs {
   keys?: string[] | null;
 
   @Field(() => Int, { nullable: true, description: 'Replay stored points with a greater sequence first (default 0: all); pass the last sequence seen to resume.' })
-  @IsOptional()
-  @Min(0)
   afterSequence?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Replay only points at this step or later (live points are not filtered).' })

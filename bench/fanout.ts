@@ -1,0 +1,137 @@
+// Benchmark: 1,000 graphql-ws subscribers of `metricLogged` on one run: publish → receive latency (p50/p99) and
+// messages/s delivered. The api runs in its own process; the subscribers share this one. Prints figures; asserts nothing.
+// Run: npm run build && node dist/bench/fanout.js [subscribers=1000] [rounds=50]
+import { createClient, type Client } from 'graphql-ws';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+
+const SUBSCRIBERS = Number(process.argv[2] ?? 1000);
+const ROUNDS = Number(process.argv[3] ?? 50);
+const BURST_BATCHES = 20;
+const BURST_POINTS = 10;
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function startApi(): Promise<{ url: string; proc: ChildProcess; dataDir: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'podium-fanout-'));
+  // PODIUM_BENCH_NODE_ARGS (e.g. "--cpu-prof") profiles the api process.
+  const nodeArgs = (process.env.PODIUM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../apps/api/src/main.js')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PODIUM_DATA_DIR: dataDir, PODIUM_AUTH: 'local', PODIUM_LOCAL_WORKER: 'false', PODIUM_SEED_DEMO: 'false', PODIUM_MUTATION_RATE_LIMIT: '100000000', LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  proc.stdout!.on('data', (d) => (log += d));
+  proc.stderr!.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}/graphql`;
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error(`api exited: ${log}`);
+    try {
+      if ((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ serverInfo { database } }"}' })).ok) return { url, proc, dataDir };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`api did not start: ${log}`);
+}
+
+async function gql(url: string, query: string, variables: unknown): Promise<any> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await r.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const LOG = 'mutation($input: LogMetricsInput!) { logMetrics(input: $input) { lastSequence } }';
+const SUB = 'subscription($runId: ID!, $after: Int) { metricLogged(runId: $runId, afterSequence: $after) { sequence step value } }';
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+async function main(): Promise<void> {
+  const api = await startApi();
+  try {
+    const exp = await gql(api.url, 'mutation { createExperiment(input: { name: "fanout" }) { id } }', {});
+    const runId = (await gql(api.url, 'mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: exp.createExperiment.id })).createRun.id;
+    const sentAt = new Map<number, number>();
+    const latencies: number[] = [];
+    const counts = new Int32Array(SUBSCRIBERS);
+    let received = 0;
+    let measuring = false;
+    let lastReceiveAt = 0;
+    const clients: Client[] = [];
+    let subscriberErrors = 0;
+    const waiters: { n: number; resolve: () => void }[] = [];
+    const onMessage = (i: number, seq: number) => {
+      const now = performance.now();
+      counts[i]++;
+      received++;
+      lastReceiveAt = now;
+      const t = sentAt.get(seq);
+      if (measuring && t !== undefined) latencies.push(now - t);
+      for (const w of waiters) if (received >= w.n) w.resolve();
+    };
+    const until = (n: number) => new Promise<void>((r) => (received >= n ? r() : waiters.push({ n, resolve: r })));
+    const wsUrl = api.url.replace('http', 'ws');
+    for (let i = 0; i < SUBSCRIBERS; i++) {
+      const c = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+      clients.push(c);
+      c.subscribe<{ metricLogged: { sequence: number } }>({ query: SUB, variables: { runId, after: 0 } }, { next: (v) => onMessage(i, v.data!.metricLogged.sequence), error: () => subscriberErrors++, complete: () => undefined });
+    }
+    // Every subscriber is live once it has received a warm-up point.
+    let seq = (await gql(api.url, LOG, { input: { runId, metrics: [{ key: 'warm', value: 0, step: 0 }] } })).logMetrics.lastSequence;
+    await until(SUBSCRIBERS);
+    console.log(`fanout: ${SUBSCRIBERS} graphql-ws subscribers (one connection each) on one run`);
+
+    // Latency: one point per logMetrics, spaced so deliveries do not queue behind each other.
+    measuring = true;
+    for (let r = 0; r < ROUNDS; r++) {
+      sentAt.set(seq + 1, performance.now());
+      seq = (await gql(api.url, LOG, { input: { runId, metrics: [{ key: 'map50', value: r / ROUNDS, step: r }] } })).logMetrics.lastSequence;
+      await until(SUBSCRIBERS * (r + 2));
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    measuring = false;
+    latencies.sort((a, b) => a - b);
+    console.log(`latency logMetrics sent → point received (includes the HTTP call and the commit): p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms over ${latencies.length} deliveries`);
+
+    // Throughput: a burst of batches; messages/s until the last subscriber has the last point.
+    const before = received;
+    const expected = SUBSCRIBERS * BURST_BATCHES * BURST_POINTS;
+    const t0 = performance.now();
+    for (let b = 0; b < BURST_BATCHES; b++) {
+      await gql(api.url, LOG, { input: { runId, metrics: Array.from({ length: BURST_POINTS }, (_, i) => ({ key: 'loss', value: i, step: b * BURST_POINTS + i })) } });
+    }
+    await until(before + expected);
+    const seconds = (lastReceiveAt - t0) / 1000;
+    console.log(`throughput: ${expected.toLocaleString('en-US')} messages (${BURST_BATCHES} batches × ${BURST_POINTS} points × ${SUBSCRIBERS} subscribers) in ${seconds.toFixed(2)} s = ${Math.round(expected / seconds).toLocaleString('en-US')} messages/s`);
+    const min = Math.min(...counts);
+    const max = Math.max(...counts);
+    console.log(`per-subscriber messages: min ${min}, max ${max} (expected ${1 + ROUNDS + BURST_BATCHES * BURST_POINTS} each)`);
+    if (subscriberErrors) console.log(`subscriber errors: ${subscriberErrors}`);
+    await Promise.all(clients.map((c) => c.dispose()));
+  } finally {
+    const exited = new Promise((r) => api.proc.once('exit', r));
+    api.proc.kill('SIGTERM');
+    await exited;
+    rmSync(api.dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,218 @@
+// Benchmark: metric points per second through `logMetrics` over HTTP (1,000-point batches, 4 concurrent writers), on
+// SQLite and PostgreSQL, beside a bare insert loop on the same machine. Prints figures; asserts nothing.
+// Run: npm run build && node dist/bench/ingest.js [batchesPerWriter=50] [writers=4]
+// PostgreSQL: PODIUM_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres); skipped when unreachable.
+import Database from 'better-sqlite3';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+
+const BATCHES = Number(process.argv[2] ?? 50);
+const WRITERS = Number(process.argv[3] ?? 4);
+const BATCH_SIZE = 1000;
+const KEYS = ['metrics/mAP50(B)', 'metrics/mAP50-95(B)', 'metrics/precision(B)', 'metrics/recall(B)', 'train/box_loss', 'train/cls_loss', 'train/dfl_loss', 'val/box_loss', 'val/cls_loss', 'lr/pg0'];
+const PG_URL = process.env.PODIUM_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function batch(writer: number, b: number): { key: string; value: number; step: number }[] {
+  const out = [];
+  for (let i = 0; i < BATCH_SIZE; i++) {
+    const step = b * (BATCH_SIZE / KEYS.length) + Math.floor(i / KEYS.length);
+    out.push({ key: KEYS[i % KEYS.length], value: Math.sin(step + writer) * 0.5 + 0.5, step });
+  }
+  return out;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** Starts the built api (dist/apps/api/src/main.js) in its own process, so clients and server do not share a thread. */
+async function startApi(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; dataDir: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'podium-bench-'));
+  const proc = spawn(process.execPath, [resolve(__dirname, '../apps/api/src/main.js')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PODIUM_DATA_DIR: dataDir, PODIUM_AUTH: 'local', PODIUM_LOCAL_WORKER: 'false', PODIUM_SEED_DEMO: 'false', PODIUM_MUTATION_RATE_LIMIT: '100000000', LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  proc.stdout!.on('data', (d) => (log += d));
+  proc.stderr!.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}/graphql`;
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error(`api exited: ${log}`);
+    try {
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ serverInfo { database } }"}' });
+      if (r.ok) return { url, proc, dataDir };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`api did not start: ${log}`);
+}
+
+async function stopApi(api: { proc: ChildProcess; dataDir: string }): Promise<void> {
+  const exited = new Promise((r) => api.proc.once('exit', r));
+  api.proc.kill('SIGTERM');
+  await exited;
+  rmSync(api.dataDir, { recursive: true, force: true });
+}
+
+async function gql(url: string, query: string, variables: unknown): Promise<any> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await r.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const LOG = 'mutation($input: LogMetricsInput!) { logMetrics(input: $input) { count lastSequence } }';
+
+/** Points/s through logMetrics. `sameRun`: all writers log to one run (serialised by its row lock). */
+async function throughLogMetrics(url: string, sameRun: boolean): Promise<number> {
+  const exp = await gql(url, 'mutation($n: String!) { createExperiment(input: { name: $n }) { id } }', { n: `ingest-${Date.now()}-${sameRun}` });
+  const runIds: string[] = [];
+  for (let w = 0; w < (sameRun ? 1 : WRITERS); w++) runIds.push((await gql(url, 'mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: exp.createExperiment.id })).createRun.id);
+  // Bodies are built before the clock starts: the figure is the server's, not JSON.stringify's.
+  const bodies = Array.from({ length: WRITERS }, (_, w) => Array.from({ length: BATCHES }, (_, b) => JSON.stringify({ query: LOG, variables: { input: { runId: runIds[sameRun ? 0 : w], metrics: batch(w, b) } } })));
+  await gql(url, LOG, { input: { runId: runIds[0], metrics: batch(99, 9999) } }); // warm-up
+  const t0 = performance.now();
+  await Promise.all(
+    bodies.map(async (list) => {
+      for (const body of list) {
+        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const j = (await r.json()) as { errors?: unknown };
+        if (j.errors) throw new Error(JSON.stringify(j.errors));
+      }
+    }),
+  );
+  return (WRITERS * BATCHES * BATCH_SIZE) / ((performance.now() - t0) / 1000);
+}
+
+/** better-sqlite3, same pragmas and table, a prepared insert; one transaction per 1,000-point batch (and one for all). */
+function bareSqlite(): { perBatch: number; oneTx: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'podium-bare-'));
+  const db = new Database(join(dir, 'bare.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE metric_points (run_id varchar(36) NOT NULL, sequence integer NOT NULL, key varchar(250) NOT NULL, value double precision, is_nan boolean NOT NULL DEFAULT 0, step integer NOT NULL, timestamp integer NOT NULL, PRIMARY KEY (run_id, sequence)) WITHOUT ROWID`);
+  db.exec(`CREATE INDEX idx ON metric_points (run_id, key, step, sequence)`);
+  const insert = db.prepare('INSERT INTO metric_points VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const run = (runId: string, points: ReturnType<typeof batch>, seq0: number) => {
+    const now = Date.now();
+    for (let i = 0; i < points.length; i++) insert.run(runId, seq0 + i, points[i].key, points[i].value, 0, points[i].step, now);
+  };
+  const runIds = Array.from({ length: WRITERS }, (_, w) => `00000000-0000-4000-8000-00000000000${w}`);
+  const batches = Array.from({ length: WRITERS }, (_, w) => Array.from({ length: BATCHES }, (_, b) => batch(w, b)));
+  const perBatchTx = db.transaction(run);
+  let t0 = performance.now();
+  for (let b = 0; b < BATCHES; b++) for (let w = 0; w < WRITERS; w++) perBatchTx(runIds[w], batches[w][b], b * BATCH_SIZE + 1);
+  const perBatch = (WRITERS * BATCHES * BATCH_SIZE) / ((performance.now() - t0) / 1000);
+  db.exec('DELETE FROM metric_points');
+  t0 = performance.now();
+  db.transaction(() => {
+    for (let b = 0; b < BATCHES; b++) for (let w = 0; w < WRITERS; w++) run(runIds[w], batches[w][b], b * BATCH_SIZE + 1);
+  })();
+  const oneTx = (WRITERS * BATCHES * BATCH_SIZE) / ((performance.now() - t0) / 1000);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { perBatch, oneTx };
+}
+
+/** pg, a multi-row INSERT of 1,000 rows per statement (autocommit), one connection per writer. */
+async function barePostgres(url: string): Promise<number> {
+  const setup = new Client({ connectionString: url });
+  await setup.connect();
+  await setup.query(`CREATE TABLE metric_points (run_id uuid NOT NULL, sequence integer NOT NULL, key varchar(250) NOT NULL, value double precision, is_nan boolean NOT NULL DEFAULT false, step integer NOT NULL, timestamp bigint NOT NULL, PRIMARY KEY (run_id, sequence))`);
+  await setup.query(`CREATE INDEX idx ON metric_points (run_id, key, step, sequence)`);
+  await setup.end();
+  const clients = await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      return c;
+    }),
+  );
+  const values = Array.from({ length: BATCH_SIZE }, (_, i) => `($${i * 7 + 1}, $${i * 7 + 2}, $${i * 7 + 3}, $${i * 7 + 4}, $${i * 7 + 5}, $${i * 7 + 6}, $${i * 7 + 7})`).join(', ');
+  const sql = `INSERT INTO metric_points VALUES ${values}`;
+  const t0 = performance.now();
+  await Promise.all(
+    clients.map(async (c, w) => {
+      const runId = `00000000-0000-4000-8000-00000000000${w}`;
+      for (let b = 0; b < BATCHES; b++) {
+        const now = Date.now();
+        const params: unknown[] = [];
+        batch(w, b).forEach((p, i) => params.push(runId, b * BATCH_SIZE + i + 1, p.key, p.value, false, p.step, now));
+        await c.query(sql, params);
+      }
+    }),
+  );
+  const rate = (WRITERS * BATCHES * BATCH_SIZE) / ((performance.now() - t0) / 1000);
+  await Promise.all(clients.map((c) => c.end()));
+  return rate;
+}
+
+async function withPostgresDatabase<T>(work: (url: string) => Promise<T>): Promise<T | undefined> {
+  const admin = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch {
+    return undefined;
+  }
+  const name = `podium_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  try {
+    return await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const total = WRITERS * BATCHES * BATCH_SIZE;
+  console.log(`ingest: ${WRITERS} writers × ${BATCHES} batches × ${BATCH_SIZE} points = ${fmt(total)} points per case (node ${process.version})`);
+
+  const sqliteApi = await startApi({});
+  const sqliteRuns = await throughLogMetrics(sqliteApi.url, false);
+  const sqliteOne = await throughLogMetrics(sqliteApi.url, true);
+  await stopApi(sqliteApi);
+  const bare = bareSqlite();
+  console.log(`SQLite  logMetrics, ${WRITERS} runs: ${fmt(sqliteRuns)} points/s; all writers on one run: ${fmt(sqliteOne)} points/s`);
+  console.log(`SQLite  bare better-sqlite3 prepared insert: ${fmt(bare.perBatch)} points/s (a transaction per 1,000), ${fmt(bare.oneTx)} points/s (one transaction)`);
+  console.log(`SQLite  ratio logMetrics / bare: ${(sqliteRuns / bare.perBatch).toFixed(2)} (per-batch transactions), ${(sqliteRuns / bare.oneTx).toFixed(2)} (one transaction)`);
+
+  const pg = await withPostgresDatabase(async (url) => {
+    const api = await startApi({ DATABASE_URL: url });
+    try {
+      return { runs: await throughLogMetrics(api.url, false), one: await throughLogMetrics(api.url, true) };
+    } finally {
+      await stopApi(api);
+    }
+  });
+  const pgBare = await withPostgresDatabase(barePostgres);
+  if (!pg || pgBare === undefined) {
+    console.log('PostgreSQL: unreachable, skipped');
+    return;
+  }
+  console.log(`Postgres logMetrics, ${WRITERS} runs: ${fmt(pg.runs)} points/s; all writers on one run: ${fmt(pg.one)} points/s`);
+  console.log(`Postgres bare pg multi-row insert (1,000 rows a statement, ${WRITERS} connections): ${fmt(pgBare)} points/s`);
+  console.log(`Postgres ratio logMetrics / bare: ${(pg.runs / pgBare).toFixed(2)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
