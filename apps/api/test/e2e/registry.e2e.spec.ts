@@ -116,6 +116,14 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
 
     const events = collect(t.ws(), `subscription { modelVersionChanged(name: "${NAME}") { modelName version fromStage toStage actor } }`, {}, 2);
     await new Promise((r) => setTimeout(r, 300));
+    // Another model's changes must not reach this subscription.
+    await ok(`mutation { createRegisteredModel(input: { name: "other-model" }) { name } }`);
+    await ok(`mutation { createModelVersion(input: { name: "other-model", runId: "${best}", artifactPath: "weights/best.onnx" }) { version } }`);
+    await ok(`mutation { promoteModelVersion(input: { name: "other-model", version: 1, stage: STAGING, decision: { justification: "x" } }) { modelVersion { stage } } }`);
+    const { registeredModels } = await ok(`{ registeredModels(first: 1) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }`);
+    expect(registeredModels).toMatchObject({ totalCount: 2, nodes: [{ name: 'other-model' }], pageInfo: { hasNextPage: true } });
+    const next = await ok(`query($a: String) { registeredModels(first: 1, after: $a) { nodes { name } pageInfo { hasNextPage } } }`, { a: registeredModels.pageInfo.endCursor });
+    expect(next.registeredModels).toEqual({ nodes: [{ name: NAME }], pageInfo: { hasNextPage: false } });
 
     const promote = `mutation($input: PromoteModelVersionInput!) { promoteModelVersion(input: $input) {
       modelVersion { version stage } transitions { seq version fromStage toStage actor decision { justification risks report { locale markdown } } gates } } }`;
