@@ -198,6 +198,25 @@ describe('ultralytics protocol, hand-computed', () => {
   });
 });
 
+describe('exact IoU ties between two labels (later label wins, in both peers)', () => {
+  // P (0.9) has IoU 9/11 with L0 and with L1; P2 (0.8) is L0 exactly (IoU 2/3 with L1).
+  const images = [
+    image(1, { boxes: [box(0, 0, 100, 100), box(20, 0, 120, 100)], classes: [0, 0] }, {
+      boxes: [box(10, 0, 110, 100), box(0, 0, 100, 100)],
+      scores: [0.9, 0.8],
+      classes: [0, 0],
+    }),
+  ];
+
+  it('ultralytics: P takes L1, so P2 keeps L0: 0.995 up to IoU 0.80, then FP-before-TP (0.2475)', () => {
+    expect(evaluate('ultralytics', images).result.map50_95).toBeCloseTo((7 * 0.995 + 3 * 0.2475) / 10, 12);
+  });
+
+  it('coco: P takes L1, so P2 matches L0 at every threshold: 1 up to 0.80, then 51 recall points at 0.5', () => {
+    expect(evaluate('coco', images).result.map50_95).toBeCloseTo((7 + (3 * 51 * 0.5) / 101) / 10, 9);
+  });
+});
+
 describe('coco protocol, hand-computed', () => {
   it('evaluates only the 100 highest-scoring detections per image and category', () => {
     const dtBoxes: number[][] = [];
