@@ -170,3 +170,29 @@ describe.each(DIALECTS)('datasets on %s', (dialect) => {
     expect(res.status).toBe(404);
   });
 });
+
+describe.each(DIALECTS)('the demo dataset on %s', (dialect) => {
+  it('registers coco128 at first start when seedDemo is on, once', async (ctx) => {
+    const t = await startTestApp(dialect, { seedDemo: true });
+    if (!t) return ctx.skip();
+    try {
+      const res = await t.gql('{ datasets(first: 10) { totalCount nodes { name version format digest counts { images labelled backgrounds orphans boxes } } } }');
+      expect(res.data.datasets.totalCount).toBe(1);
+      expect(res.data.datasets.nodes[0]).toEqual({
+        name: 'coco128',
+        version: 1,
+        format: 'YOLO',
+        digest: expectedDigest(COCO128),
+        counts: { images: 128, labelled: 126, backgrounds: 2, orphans: 2, boxes: 929 },
+      });
+      // A second start on the same database leaves it alone.
+      const { createPodiumApp } = await import('../../src/app.factory');
+      const again = await createPodiumApp({ ...t.podium.config, port: 0 }, { logger: ['error'] });
+      await again.close();
+      const after = await t.gql('{ datasets(first: 10) { totalCount } }');
+      expect(after.data.datasets.totalCount).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+});

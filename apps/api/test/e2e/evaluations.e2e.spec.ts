@@ -282,6 +282,26 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     await ok(FAIL, { i: { jobId: queued.id, attempt: 1, error: 'role test' } });
   });
 
+  it('evaluates a registered model version (modelName + version) and wakes workers subscribed to evaluationJobQueued', async (ctx) => {
+    if (!t) return ctx.skip();
+    await drain();
+    await ok('mutation { createRegisteredModel(input: { name: "person-detector" }) { name } }');
+    await ok(`mutation { createModelVersion(input: { name: "person-detector", runId: "${runId}", artifactPath: "weights/best.onnx" }) { version } }`);
+    const wake = collect(t.ws(), 'subscription { evaluationJobQueued { jobId } }', {}, 1);
+    await new Promise((r) => setTimeout(r, 200));
+    const job = (await ok(EVALUATE, { i: { modelName: 'person-detector', version: 1, dataset: { name: 'coco128' } } })).evaluateModel;
+    expect((await wake.done)[0].evaluationJobQueued.jobId).toBe(job.id);
+    expect(job).toMatchObject({ sourceRunId: runId, artifactPath: 'weights/best.onnx' });
+    const c = await claim();
+    expect(c.modelUrl).toBe(`/artifacts/${runId}/weights/best.onnx`);
+    await ok(COMPLETE, { i: { jobId: job.id, attempt: c.attempt, result: fakeResult(0.61) } });
+    const run = (await ok('query($id: ID!) { run(id: $id) { kind status parentRunId params { key value } metrics(keys: ["map50"]) { last } } }', { id: job.runId })).run;
+    expect(run).toMatchObject({ kind: 'EVALUATION', status: 'FINISHED', parentRunId: runId, metrics: [{ last: 0.61 }] });
+    expect(run.params).toEqual(expect.arrayContaining([{ key: 'model_name', value: 'person-detector' }, { key: 'model_version', value: '1' }]));
+    const unknown = await t.gql(EVALUATE, { i: { modelName: 'person-detector', version: 9, dataset: { name: 'coco128' } } });
+    expect(unknown.errors![0].extensions.code).toBe('NOT_FOUND');
+  });
+
   it('continuous evaluation: three epoch checkpoints queue three jobs whose results a metricLogged subscriber sees at steps 1, 2, 3', async (ctx) => {
     if (!t) return ctx.skip();
     await drain();
