@@ -3,7 +3,7 @@
 // depend only on the data, never on the order images were added.
 import { CocoAccumulator } from './coco-accumulator';
 import { MetricsError } from './metrics-error';
-import { operatingPoint } from './operating-point';
+import { OperatingPointTable } from './operating-point';
 import type { AccumulatorOptions, DetectionResult, ImageId, ImageInput, MetricsAccumulator, OperatingPoint } from './types';
 import { UltralyticsAccumulator } from './ultralytics-accumulator';
 
@@ -13,6 +13,7 @@ export function createAccumulator(options: AccumulatorOptions): MetricsAccumulat
   const impl = options.protocol === 'coco' ? new CocoAccumulator(options) : new UltralyticsAccumulator(options);
   const seen = new Set<ImageId>();
   let result: DetectionResult | null = null;
+  let table: OperatingPointTable | null = null; // rebuilt after an add()
 
   const add = (image: ImageInput): void => {
     if (result) throw new MetricsError('ALREADY_FINISHED', 'add() after finish(): create a new accumulator');
@@ -20,6 +21,7 @@ export function createAccumulator(options: AccumulatorOptions): MetricsAccumulat
       throw new MetricsError('INVALID_INPUT', `image ${String(image.imageId)} was already added`, { imageId: image.imageId });
     impl.add(image);
     seen.add(image.imageId);
+    table = null;
   };
 
   return {
@@ -33,7 +35,8 @@ export function createAccumulator(options: AccumulatorOptions): MetricsAccumulat
     },
     operatingPointAt(confidence: number): OperatingPoint {
       if (!Number.isFinite(confidence)) throw new MetricsError('INVALID_INPUT', `confidence must be a finite number, got ${confidence}`);
-      return operatingPoint(impl.classPredictions(), confidence);
+      table ??= new OperatingPointTable(impl.classPredictions());
+      return table.at(confidence);
     },
   };
 }

@@ -247,3 +247,16 @@ describe('coco protocol, hand-computed', () => {
     expect(s.ar1).toBe(0.5);
   });
 });
+
+describe('operating points', () => {
+  it('counts the predictions scoring at least the confidence, and follows later add() calls', () => {
+    const acc = createAccumulator({ protocol: 'ultralytics' });
+    acc.addBatch(scene());
+    // scores of classes 0 and 1: 0.91 TP, 0.88 TP, 0.77 TP, 0.55 FP (background), 0.42 FP, 0.33 FP, 0.12 FP
+    expect(acc.operatingPointAt(0.7)).toMatchObject({ tp: 3, fp: 0, fn: 1 });
+    expect(acc.operatingPointAt(0.5)).toMatchObject({ tp: 3, fp: 1, fn: 1 });
+    expect(acc.operatingPointAt(0.0)).toMatchObject({ tp: 3, fp: 4, fn: 1 });
+    acc.add(image('d', { boxes: [box(0, 0, 10, 10)], classes: [1] }, { boxes: [box(0, 0, 10, 10)], scores: [0.6], classes: [1] }));
+    expect(acc.operatingPointAt(0.5)).toMatchObject({ tp: 4, fp: 1, fn: 1 });
+  });
+});
