@@ -76,7 +76,7 @@ export class DatasetsService {
     }
   }
 
-  /** Validates, digests and stores a folder; re-registering identical content under the same name+version is a no-op. */
+  /** Validates, digests and stores a folder; identical content under the same name (and version, or the latest) is a no-op. */
   async registerFolder(root: string, spec: RegisterDatasetSpec, actor: string): Promise<DatasetEntity> {
     const classNames = resolveClassNames(spec.classNames);
     const files = listDatasetFiles(root);
@@ -87,6 +87,11 @@ export class DatasetsService {
     const sizeBytes = existsSync(tarPath) ? statSync(tarPath).size : await writeNormalisedTar(root, files, tarPath);
     try {
       return await this.db.write(async (tx) => {
+        if (spec.version == null) {
+          // Re-sending the latest version's content again is not a new version.
+          const latest = await this.repo.findByName(spec.name, null, tx);
+          if (latest && latest.digest === digest && latest.format === spec.format) return latest;
+        }
         const version = spec.version ?? (await this.repo.nextVersion(tx, spec.name));
         const existing = await this.repo.findOne(tx, spec.name, version);
         if (existing) {

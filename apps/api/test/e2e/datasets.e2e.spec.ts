@@ -94,6 +94,8 @@ describe.each(DIALECTS)('datasets on %s', (dialect) => {
     if (!t) return ctx.skip();
     const again = await upload(await tarOf(resolve(COCO128, '..'), ['coco128']), 'name=coco128&format=YOLO&version=1&classNames=coco80');
     expect(again.status).toBe(201);
+    const unversioned = await upload(await tarOf(COCO128, ['.']), 'name=coco128&format=YOLO&classNames=coco80');
+    expect(unversioned.body).toMatchObject({ version: 1, id: again.body.id });
     const other = await upload(await tarOf(coco8Val(), ['.']), 'name=coco128&format=YOLO&version=1&classNames=coco80');
     expect(other.status).toBe(409);
     expect(other.body.error.message).toMatch(/already exists with different content/);
