@@ -300,6 +300,16 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(run.params).toEqual(expect.arrayContaining([{ key: 'model_name', value: 'person-detector' }, { key: 'model_version', value: '1' }]));
     const unknown = await t.gql(EVALUATE, { i: { modelName: 'person-detector', version: 9, dataset: { name: 'coco128' } } });
     expect(unknown.errors![0].extensions.code).toBe('NOT_FOUND');
+
+    // A version whose source run was deleted is evaluated in the experiment "evaluations".
+    const other = (await ok('mutation($e: ID!) { createRun(input: { experimentId: $e, name: "gone" }) { id } }', { e: experimentId })).createRun.id;
+    expect((await t.http().put(`/artifacts/${other}/best.onnx`).send(Buffer.from('m'))).status).toBe(201);
+    await ok(`mutation { createModelVersion(input: { name: "person-detector", runId: "${other}", artifactPath: "best.onnx" }) { version } }`);
+    await ok('mutation($id: ID!) { deleteRun(id: $id) { id } }', { id: other });
+    const orphan = (await ok(EVALUATE, { i: { modelName: 'person-detector', version: 2, dataset: { name: 'coco128' } } })).evaluateModel;
+    const orphanRun = (await ok('query($id: ID!) { run(id: $id) { parentRunId experiment { name } } }', { id: orphan.runId })).run;
+    expect(orphanRun).toEqual({ parentRunId: other, experiment: { name: 'evaluations' } });
+    await drain();
   });
 
   it('continuous evaluation: three epoch checkpoints queue three jobs whose results a metricLogged subscriber sees at steps 1, 2, 3', async (ctx) => {
