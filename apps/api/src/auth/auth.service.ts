@@ -1,5 +1,7 @@
 // Who is calling: resolves an Authorization header (HTTP) or connectionParams (graphql-ws) into an Identity.
 import { Inject, Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import type { AppConfig } from '../config/app-config';
 import { isLoopbackHost } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
@@ -15,6 +17,12 @@ export interface Resolved {
 }
 
 export const LOCAL_ADMIN: Identity = { name: 'local', role: Role.ADMIN };
+
+/** What a request says about where it comes from: browsers always send Origin, and Host names what they resolved. */
+export interface RequestOrigin {
+  host?: string;
+  origin?: string;
+}
 
 /** last_used_at is informative: written at most once a minute per token, so reads do not turn into writes. */
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -34,15 +42,27 @@ export class AuthService {
    * Resolves a bearer header; `remoteAddress` decides the loopback local admin of PODIUM_AUTH=local. A header that is
    * present is always verified, on loopback too. Nothing is cached: a revoked or expired token fails on its next use.
    */
-  async resolve(authorization: string | undefined, remoteAddress: string | undefined): Promise<Resolved> {
+  async resolve(authorization: string | undefined, remoteAddress: string | undefined, from?: RequestOrigin): Promise<Resolved> {
     if (this.config.authMode === 'disabled') return { identity: LOCAL_ADMIN };
     if (!authorization) {
-      if (this.config.authMode === 'local' && remoteAddress && isLoopbackAddress(remoteAddress)) return { identity: LOCAL_ADMIN };
+      if (this.config.authMode === 'local' && remoteAddress && isLoopbackAddress(remoteAddress)) {
+        const refused = from && this.browserProblem(from);
+        return refused ? { identity: null, problem: refused } : { identity: LOCAL_ADMIN };
+      }
       return { identity: null, problem: 'no Authorization header (expected "Bearer pod_…")' };
     }
     const parsed = parseBearer(authorization);
     if ('problem' in parsed) return { identity: null, problem: parsed.problem };
     return this.verifySecret(parsed.secret);
+  }
+
+  /**
+   * resolve() for a whole request (HTTP, or the upgrade request of a graphql-ws connection): the tokenless local admin
+   * is also refused to web pages of other sites (Origin) and to DNS-rebound names (Host), which the browser would
+   * otherwise let reach a loopback port with the user's machine as the source address.
+   */
+  resolveRequest(req: IncomingMessage, authorization: string | undefined = headerValue(req.headers.authorization)): Promise<Resolved> {
+    return this.resolve(authorization, req.socket.remoteAddress, { host: headerValue(req.headers.host), origin: headerValue(req.headers.origin) });
   }
 
   async verifySecret(secret: string, now = Date.now()): Promise<Resolved> {
@@ -60,6 +80,27 @@ export class AuthService {
     return this.connections.track(identity, conn);
   }
 
+  private browserProblem(from: RequestOrigin): string | undefined {
+    if (from.host !== undefined && !isLoopbackHostHeader(from.host)) {
+      return `Host "${from.host}" is not a loopback name, so the tokenless local admin is refused (DNS rebinding guard): open http://localhost:${this.config.port}/graphql or send a token`;
+    }
+    const origin = from.origin;
+    // Non-browser clients send no Origin; pages of other sites (and sandboxed ones, Origin "null") are refused.
+    if (origin !== undefined && !this.trustedOrigin(origin)) {
+      return `Origin "${origin}" may not act as the tokenless local admin (allowed: loopback pages and PODIUM_CORS_ORIGINS); send a token`;
+    }
+    return undefined;
+  }
+
+  private trustedOrigin(origin: string): boolean {
+    if (this.config.corsOrigins.includes(origin) || this.config.corsOrigins.includes('*')) return true;
+    try {
+      return isLoopbackHostHeader(new URL(origin).host);
+    } catch {
+      return false;
+    }
+  }
+
   private touch(id: string, now: number): void {
     const last = this.lastTouched.get(id);
     if (last !== undefined && now - last < LAST_USED_GRANULARITY_MS) return;
@@ -67,6 +108,17 @@ export class AuthService {
     // Not awaited: the caller's request must not wait behind queued SQLite writes for a bookkeeping column.
     this.db.write((tx) => this.tokens.touchLastUsed(tx, id, now)).catch(() => undefined);
   }
+}
+
+function headerValue(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h[0] : h;
+}
+
+/** `localhost:4000`, `127.0.0.1:4000`, `[::1]:4000` (port optional). */
+export function isLoopbackHostHeader(host: string): boolean {
+  const name = (host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '')).toLowerCase();
+  // A name like "127.0.0.1.attacker.example" starts like a loopback address: only real IPs and localhost count.
+  return name === 'localhost' || (isIP(name) !== 0 && isLoopbackAddress(name));
 }
 
 export function isLoopbackAddress(address: string): boolean {

@@ -62,7 +62,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
       schema,
       onConnect: async (ctx) => {
         const authorization = headerOf(ctx.connectionParams, ctx.extra.request);
-        const resolved = await auth.resolve(authorization, ctx.extra.request.socket.remoteAddress);
+        const resolved = await auth.resolveRequest(ctx.extra.request, authorization);
         ctx.extra.authorization = authorization;
         // A connection without an identity is refused at once (close 4401), with the reason.
         if (!resolved.identity) {
@@ -76,7 +76,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
       onClose: (ctx) => ctx.extra.untrack?.(),
       // Each operation re-resolves the token (revoked or expired tokens stop at once) and passes the abuse limits.
       onSubscribe: async (ctx, _id, payload) => {
-        const resolved = await auth.resolve(ctx.extra.authorization, ctx.extra.request.socket.remoteAddress);
+        const resolved = await auth.resolveRequest(ctx.extra.request, ctx.extra.authorization);
         if (!resolved.identity) return [new AuthenticationError(`Authentication required: ${resolved.problem ?? 'no token'}`)];
         let document;
         try {
@@ -147,7 +147,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
     graphqlBodyErrors(config.bodyLimitBytes),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const resolved = await auth.resolve(req.headers.authorization, req.socket.remoteAddress);
+        const resolved = await auth.resolveRequest(req);
         return newContext(resolved.identity, resolved.problem);
       },
     }),

@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
 import request from 'supertest';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiTokenEntity } from '../../src/auth/api-token.entity';
 import { ApiTokenService } from '../../src/auth/api-token.service';
@@ -164,6 +166,40 @@ describe.each(DIALECTS)('loopback local mode (PODIUM_AUTH=local, the default on 
     expect(await t.gql(VIEWER)).toEqual({ data: { viewer: { name: 'local', role: 'ADMIN', expiresAt: null } } });
     const created = await t.gql(CREATE, { input: { name: 'made-locally', role: 'VIEWER' } });
     expect(created.data.createApiToken.token.createdBy).toBe('local');
+  });
+
+  it('refuses the tokenless local admin to pages of other sites (Origin) and to DNS-rebound names (Host)', async (ctx) => {
+    if (!t) return ctx.skip();
+    const port = new URL(t.podium.url).port;
+    const rebound = await t.gql(VIEWER, {}, { host: `attacker.example:${port}` });
+    expect(rebound.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(rebound.errors?.[0].message).toContain(`Host "attacker.example:${port}" is not a loopback name`);
+    const crossSite = await t.gql(VIEWER, {}, { origin: 'https://attacker.example' });
+    expect(crossSite.errors?.[0]).toMatchObject({
+      message: 'Authentication required: Origin "https://attacker.example" may not act as the tokenless local admin (allowed: loopback pages and PODIUM_CORS_ORIGINS); send a token',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    for (const origin of [`http://localhost:${port}`, `http://127.0.0.1:${port}`, 'https://studio.apollographql.com']) {
+      expect((await t.gql(VIEWER, {}, { origin, host: `localhost:${port}` })).data?.viewer.name).toBe('local');
+    }
+    const { secret } = await createToken(t, 'from-a-page', 'VIEWER');
+    expect((await t.gql(VIEWER, {}, { origin: 'https://attacker.example', ...bearer(secret) })).data?.viewer.name).toBe('from-a-page');
+  });
+
+  it('refuses a tokenless graphql-ws connection from another site\'s page', async (ctx) => {
+    if (!t) return ctx.skip();
+    class CrossSiteWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { origin: 'https://attacker.example' });
+      }
+    }
+    const client = createClient({ url: t.podium.url.replace('http', 'ws') + '/graphql', webSocketImpl: CrossSiteWebSocket, retryAttempts: 0, lazy: true });
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
+      client.subscribe({ query: '{ viewer { name } }' }, { next: () => undefined, error: (e) => resolve(e as any), complete: () => undefined });
+    });
+    await client.dispose();
+    expect(closed.code).toBe(4401);
+    expect(closed.reason).toMatch(/^Unauthenticated: Origin "https:\/\/attacker.example" may not act as the tokenless local admin/);
   });
 
   it('still verifies a token that is sent: a bad one is UNAUTHENTICATED, a good one is who it says', async (ctx) => {
