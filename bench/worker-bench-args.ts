@@ -11,6 +11,7 @@ export interface WorkerBenchArgs {
   dataset: string;
   bare: boolean;
   deviceId: number;
+  cpuThreads?: number;
 }
 
 export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
@@ -38,6 +39,7 @@ export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
     else if (flag === '--dataset') args.dataset = resolve(value());
     else if (flag === '--no-bare') args.bare = false;
     else if (flag === '--device-id') args.deviceId = Number(value());
+    else if (flag === '--cpu-threads') args.cpuThreads = Number(value());
     else throw new Error(`unknown option ${flag}`);
   }
   return args;

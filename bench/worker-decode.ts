@@ -2,9 +2,10 @@
  * sharp decode + letterbox throughput over COCO128 (repeated), with the pipeline's own decode window.
  *   node dist/bench/worker-decode.js [--imgsz 640] [--repeat N] [--window N]
  */
-import '../apps/gpu-worker/src/thread-pool-size';
 import { cpus } from 'node:os';
+import sharp from 'sharp';
 import { resolve } from 'node:path';
+import { relaunchWithThreadPool } from '../apps/gpu-worker/src/thread-pool-size';
 import { configureSharp } from '../apps/gpu-worker/src/pipeline/decode-image';
 import { DecodeWindow } from '../apps/gpu-worker/src/pipeline/decode-window';
 import { repeatDataset } from './worker-dataset';
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   const window = option('--window', 64);
   const pad = argv.includes('--top-left') ? 'top-left' : 'center';
   configureSharp();
+  // Experiment: libvips threads per image (the pipeline uses 1 and gets its parallelism from the libuv pool).
+  if (argv.includes('--vips-threads')) sharp.concurrency(option('--vips-threads', 1));
   const data = repeatDataset(resolve('assets/datasets/coco128'), repeat);
   const items = data.images.map((file) => ({ imageId: file, file, groundTruth: () => ({ boxes: new Float64Array(0), classes: new Int32Array(0) }) }));
   const started = performance.now();
@@ -28,10 +31,13 @@ async function main(): Promise<void> {
     else n++;
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ bench: 'worker-decode', imgsz, pad, images: n, skipped, window, uvThreads: Number(process.env.UV_THREADPOOL_SIZE), cores: cpus().length, imagesPerSecond: Math.round((n / seconds) * 10) / 10 }));
+  console.log(JSON.stringify({ bench: 'worker-decode', imgsz, pad, images: n, skipped, window, vipsThreads: sharp.concurrency(), uvThreads: Number(process.env.UV_THREADPOOL_SIZE), cores: cpus().length, imagesPerSecond: Math.round((n / seconds) * 10) / 10 }));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// The libuv pool size must be in the environment at start (see thread-pool-size.ts).
+if (!relaunchWithThreadPool()) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

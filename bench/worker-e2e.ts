@@ -3,11 +3,11 @@
  * loop over the same preprocessed tensors, same graph, provider and batch. Prints JSON lines.
  *   node dist/bench/worker-e2e.js [--model m.onnx] [--ep cpu|cuda] [--batch N] [--repeat N] [--fused|--unfused]
  */
-import '../apps/gpu-worker/src/thread-pool-size';
 import { readFileSync, realpathSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { canFuse, fuseGraph, FUSED_INPUT } from '../apps/gpu-worker/src/models/fuse-graph';
 import { decodeModel, inspectModel } from '../apps/gpu-worker/src/models/inspect-model';
+import { relaunchWithThreadPool } from '../apps/gpu-worker/src/thread-pool-size';
 import { configureSharp, decodeLetterboxed } from '../apps/gpu-worker/src/pipeline/decode-image';
 import { runEvaluation } from '../apps/gpu-worker/src/pipeline/run-evaluation';
 import { parseWorkerBenchArgs } from './worker-bench-args';
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     executionProvider: args.ep,
     deviceId: args.deviceId,
     fuse: args.fused,
+    cpuThreads: args.cpuThreads,
     onProgress: (p) => marks.push({ t: performance.now(), done: p.done }),
   });
   const steady = marks.length > 3 ? (marks.at(-1)!.done - marks[1].done) / ((marks.at(-1)!.t - marks[1].t) / 1000) : result.imagesPerSecond;
@@ -131,7 +132,10 @@ function round(v: number, digits = 1): number {
   return Math.round(v * f) / f;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// The libuv pool size must be in the environment at start (see thread-pool-size.ts).
+if (!relaunchWithThreadPool()) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -9,12 +9,24 @@ out=${OUT:-/tmp}/gpu-bench.jsonl
 : > "$out"
 V8=assets/models/yolov8n_fp32_dynamic.onnx
 YX=assets/models/yolox_nano.onnx
-run() { timeout "${STEP_TIMEOUT:-150}" node "$@" 2>&1 | grep -E '^\{' | tee -a "$out" || echo "{\"failed\":\"$*\"}" | tee -a "$out"; }
+# One measurement: its JSON line, or on failure the command and the tail of its output (so one run explains itself).
+run() {
+  local log
+  log=$(timeout "${STEP_TIMEOUT:-150}" node "$@" 2>&1)
+  if grep -qE '^\{' <<<"$log"; then grep -E '^\{' <<<"$log" | tee -a "$out"
+  else echo "# FAILED: $*"; tail -n 15 <<<"$log" | sed 's/^/#   /'; echo "{\"failed\":\"$*\"}" >> "$out"; fi
+}
+[ -n "${ONLY:-}" ] && { run "$@"; exit; }
 
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | sed 's/^/# gpu: /'
 echo "# cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 
+# Decode + letterbox: the libuv pool at Node's default 4 threads, then at one per core (the benches relaunch
+# themselves with UV_THREADPOOL_SIZE set), and two variants.
+UV_THREADPOOL_SIZE=4 run dist/bench/worker-decode.js --repeat 4
 run dist/bench/worker-decode.js --repeat 4
+run dist/bench/worker-decode.js --repeat 4 --vips-threads 2
+UV_THREADPOOL_SIZE=32 run dist/bench/worker-decode.js --repeat 4
 run dist/bench/worker-decode.js --repeat 4 --imgsz 416 --top-left
 
 # YOLOv8n 640 on CUDA: fused (candidates out) at several batches, then unfused (full output, host preprocessing).
@@ -34,7 +46,9 @@ run dist/bench/worker-e2e.js --ep cuda --model $YX --imgsz 416 --repeat 3 --unfu
 # CPU EP on the same machine.
 run dist/bench/worker-e2e.js --ep cpu --model $V8 --batch 1 --repeat 1
 run dist/bench/worker-e2e.js --ep cpu --model $V8 --batch 8 --repeat 1
+run dist/bench/worker-e2e.js --ep cpu --model $V8 --batch 8 --repeat 1 --cpu-threads 12
 run dist/bench/worker-e2e.js --ep cpu --model $V8 --batch 8 --repeat 1 --unfused
 run dist/bench/worker-e2e.js --ep cpu --model $YX --imgsz 416 --repeat 1
+run dist/bench/worker-e2e.js --ep cpu --model $YX --imgsz 416 --repeat 1 --cpu-threads 12
 run dist/bench/worker-e2e.js --ep cpu --model $YX --imgsz 416 --repeat 1 --unfused
 echo "# done"

@@ -1,10 +1,10 @@
 // Entry point of the GPU worker: a Nest application context (no HTTP server) that runs until SIGTERM/SIGINT, then
 // lets the current batch finish, closes its sessions and exits 0.
-import './thread-pool-size';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker-config';
+import { relaunchWithThreadPool } from './thread-pool-size';
 import { PipelineService } from './pipeline/pipeline.service';
 import { WorkerModule } from './worker.module';
 
@@ -31,7 +31,9 @@ async function bootstrap(): Promise<void> {
   setInterval(() => undefined, 1 << 30);
 }
 
-bootstrap().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (!relaunchWithThreadPool()) {
+  bootstrap().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -25,6 +25,8 @@ export interface EvaluationOptions {
   family?: 'auto' | 'yolov8' | 'yolov5' | 'yolox';
   /** Fuse pre/post-processing into the graph; defaults to true when the graph is recognised. */
   fuse?: boolean;
+  /** CPU EP only: ORT intra-op threads (default: all cores). Fewer leave room for decoding and NMS threads. */
+  cpuThreads?: number;
   signal?: AbortSignal;
   onProgress?: (p: EvaluationProgress) => void;
 }

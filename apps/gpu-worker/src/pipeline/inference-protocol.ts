@@ -13,7 +13,8 @@ export interface InferenceInit {
    * only candidates travel on (the post-processing shards would otherwise each get a copy of the full tensor).
    */
   hostCandidates?: { outputName: string; layout: 'channels-first' | 'anchors-first'; conf: number };
-  intraOpThreads?: number;
+  /** ORT intra-op threads when the provider is CPU. */
+  cpuThreads?: number;
 }
 
 export interface InferenceRequest {

@@ -25,7 +25,7 @@ async function start(options: InferenceInit): Promise<void> {
     session = await ort.InferenceSession.create(options.modelBytes, {
       executionProviders,
       graphOptimizationLevel: 'all',
-      ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+      ...(options.provider === 'CPU' && options.cpuThreads ? { intraOpNumThreads: options.cpuThreads } : {}),
     });
     reply({ type: 'ready' });
   } catch (error) {

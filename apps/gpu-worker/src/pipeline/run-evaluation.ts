@@ -40,6 +40,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
     inputName: fused ? FUSED_INPUT : spec.inputName,
     hostPreprocess: fused ? undefined : { channels: spec.preprocess.channels, scale: spec.preprocess.scale },
     hostCandidates: fused ? undefined : { outputName: spec.outputName, layout: spec.layout, conf: opts.conf },
+    cpuThreads: opts.cpuThreads,
   });
   const sessionLoadSeconds = (performance.now() - loadStarted) / 1000;
   const batch = spec.fixedBatch ?? Math.max(1, opts.batch ?? DEFAULT_BATCH[session.provider]);
