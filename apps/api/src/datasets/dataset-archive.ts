@@ -23,11 +23,17 @@ function archiveKind(file: string): 'zip' | 'tar' {
   return head[0] === 0x50 && head[1] === 0x4b ? 'zip' : 'tar';
 }
 
-/** Extracts a tar (optionally gzipped) or zip into `dest`, refusing links, devices and paths that leave `dest`. */
-export async function extractArchive(file: string, dest: string): Promise<void> {
+const tooBig = (max: number) => badInput(`archive refused: its files add up to more than ${max} bytes`);
+
+/**
+ * Extracts a tar (optionally gzipped) or zip into `dest`, refusing links, devices, paths that leave `dest`, and
+ * content over `maxBytes` once extracted (a small compressed upload must not fill the disk).
+ */
+export async function extractArchive(file: string, dest: string, maxBytes: number): Promise<void> {
   mkdirSync(dest, { recursive: true });
-  if (archiveKind(file) === 'zip') return extractZip(file, dest);
+  if (archiveKind(file) === 'zip') return extractZip(file, dest, maxBytes);
   const refused: string[] = [];
+  let total = 0;
   try {
     await tarList({
       file,
@@ -35,16 +41,19 @@ export async function extractArchive(file: string, dest: string): Promise<void> 
       onReadEntry: (entry) => {
         if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'Directory' && entry.type !== 'ContiguousFile') refused.push(`${entry.path} (${entry.type})`);
         else if (unsafePath(entry.path)) refused.push(`${entry.path} (path leaves the archive)`);
+        total += entry.size ?? 0;
       },
     });
   } catch (e) {
     throw badInput(`not a readable tar or zip archive: ${(e as Error).message}`);
   }
   if (refused.length) throw badInput(`archive refused: only plain files and folders are accepted: ${refused.slice(0, 5).join(', ')}`);
+  if (total > maxBytes) throw tooBig(maxBytes);
   await tarExtract({ file, cwd: dest, strict: true, preservePaths: false, noChmod: true });
 }
 
-function extractZip(file: string, dest: string): Promise<void> {
+function extractZip(file: string, dest: string, maxBytes: number): Promise<void> {
+  let total = 0;
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) => {
       if (err || !zip) return reject(badInput(`not a readable zip archive: ${err?.message ?? 'unknown error'}`));
@@ -59,6 +68,9 @@ function extractZip(file: string, dest: string): Promise<void> {
         const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
         if (unsafePath(name)) return fail(badInput(`archive refused: ${name} (path leaves the archive)`));
         if (mode === 0o120000) return fail(badInput(`archive refused: ${name} is a symbolic link; only plain files are accepted`));
+        // yauzl checks each entry's real size against the declared one (validateEntrySizes).
+        total += entry.uncompressedSize;
+        if (total > maxBytes) return fail(tooBig(maxBytes));
         const target = join(dest, name);
         if (name.endsWith('/')) {
           mkdirSync(target, { recursive: true });

@@ -31,6 +31,9 @@ export interface RegisterDatasetSpec {
   classNames?: string[] | null;
 }
 
+/** Extracted content may be this many times the upload limit (images barely compress; labels and json do). */
+const EXTRACTED_SIZE_FACTOR = 4;
+
 @Injectable()
 export class DatasetsService {
   constructor(
@@ -69,7 +72,7 @@ export class DatasetsService {
       await pipeline(body, meter, createWriteStream(archive));
       if (received === 0) throw badInput('empty body: send a tar or zip archive of the dataset');
       const extracted = join(work, 'files');
-      await extractArchive(archive, extracted);
+      await extractArchive(archive, extracted, EXTRACTED_SIZE_FACTOR * limit);
       return await this.registerFolder(datasetRoot(extracted), spec, actor);
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -198,3 +198,29 @@ describe.each(DIALECTS)('the demo dataset on %s', (dialect) => {
     }
   });
 });
+
+describe.each(DIALECTS)('dataset upload limits on %s', (dialect) => {
+  it('refuses an archive whose content would extract past the limit (tar.gz and zip bombs)', async (ctx) => {
+    const t = await startTestApp(dialect, { artifactMaxBytes: 100_000 });
+    if (!t) return ctx.skip();
+    try {
+      const root = mkdtempSync(join(tmpdir(), 'podium-bomb-'));
+      writeFileSync(join(root, 'padding.txt'), Buffer.alloc(1_000_000, 0x20));
+      const gz = join(mkdtempSync(join(tmpdir(), 'podium-bomb-')), 'b.tar.gz');
+      await tarCreate({ file: gz, cwd: root, gzip: true }, ['.']);
+      expect(statSync(gz).size).toBeLessThan(100_000);
+      const res = await t.http().post('/datasets/upload?name=bomb&format=YOLO&classNames=coco80').send(readFileSync(gz));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe('archive refused: its files add up to more than 400000 bytes');
+      const zip = join(root, '..', 'b.zip');
+      execFileSync('zip', ['-qr', zip, '.'], { cwd: root });
+      const res2 = await t.http().post('/datasets/upload?name=bomb&format=YOLO&classNames=coco80').send(readFileSync(zip));
+      expect(res2.status).toBe(400);
+      expect(res2.body.error.message).toBe('archive refused: its files add up to more than 400000 bytes');
+      const big = await t.http().post('/datasets/upload?name=big&format=YOLO').send(Buffer.alloc(150_000, 1));
+      expect(big.status).toBe(413);
+    } finally {
+      await t.close();
+    }
+  });
+});
