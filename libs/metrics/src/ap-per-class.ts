@@ -52,7 +52,8 @@ class CurveBuffers {
   }
 }
 
-export function apPerClass(classes: readonly ClassPredictions[]): ApPerClassResult {
+/** `thresholds`: how many IoU thresholds to compute AP for (1 when only the IoU-0.5 curves are wanted). */
+export function apPerClass(classes: readonly ClassPredictions[], thresholds = IOU_THRESHOLD_COUNT): ApPerClassResult {
   const nc = classes.length;
   const ap = new Float64Array(nc * IOU_THRESHOLD_COUNT);
   const pCurve: Float64Array[] = [];
@@ -78,7 +79,7 @@ export function apPerClass(classes: readonly ClassPredictions[]): ApPerClassResu
     const denom = nLabels + EPS;
     for (let i = 0; i < n; i++) negConf[i] = -conf[i];
 
-    for (let t = 0; t < IOU_THRESHOLD_COUNT; t++) {
+    for (let t = 0; t < thresholds; t++) {
       const bit = 1 << t;
       let tpc = 0;
       for (let i = 0; i < n; i++) {

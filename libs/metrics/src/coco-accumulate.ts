@@ -12,6 +12,7 @@ const R = RECALL_THRESHOLDS.length;
 const A = AREA_COUNT;
 const M = COCO_MAX_DETS.length;
 const SPACING_1 = 2.220446049250313e-16; // np.spacing(1)
+const ALL = (1 << T) - 1;
 
 export interface CocoCategoryDetections {
   /** Scores in evaluation order (stable: score desc, image order, rank within the image). */
@@ -26,15 +27,17 @@ export interface CocoCategoryDetections {
 }
 
 export interface CocoEval {
-  /** [T][R][K][A][M] row-major, -1 where a category has no ground truth in that area. */
+  /** Precision at each recall threshold, laid out [K][A][M][T][R] (see precisionIndex); -1 where a category has no
+   * ground truth in that area. */
   readonly precision: Float64Array;
   /** [T][K][A][M] row-major. */
   readonly recall: Float64Array;
   readonly categoryCount: number;
 }
 
-export const precisionIndex = (K: number, t: number, r: number, k: number, a: number, m: number): number =>
-  (((t * R + r) * K + k) * A + a) * M + m;
+/** Index of pycocotools' precision[t, r, k, a, m] in CocoEval.precision (stored so each curve is contiguous). */
+export const precisionIndex = (_K: number, t: number, r: number, k: number, a: number, m: number): number =>
+  (((k * A + a) * M + m) * T + t) * R + r;
 export const recallIndex = (K: number, t: number, k: number, a: number, m: number): number =>
   ((t * K + k) * A + a) * M + m;
 
@@ -70,6 +73,7 @@ export function cocoAccumulate(categories: readonly CocoCategoryDetections[]): C
             fpAll++;
             continue;
           }
+          if (igb === ALL && tpb === 0) continue; // ignored at every threshold
           for (let t = 0; t < T; t++) {
             const bit = 1 << t;
             if (igb & bit) continue; // neither TP nor FP
@@ -86,10 +90,11 @@ export function cocoAccumulate(categories: readonly CocoCategoryDetections[]): C
           for (let c = nTp - 1; c > 0; c--) if (ev[c] > ev[c - 1]) ev[c - 1] = ev[c];
           // searchsorted(rc, recThrs, 'left') lands on the c-th true positive, rc = (c + 1) / npig
           let c = 0;
+          const base = precisionIndex(K, t, 0, k, a, m);
           for (let r = 0; r < R; r++) {
             const thr = RECALL_THRESHOLDS[r];
             while (c < nTp && (c + 1) / npig < thr) c++;
-            precision[precisionIndex(K, t, r, k, a, m)] = c < nTp ? ev[c] : 0;
+            precision[base + r] = c < nTp ? ev[c] : 0;
           }
         }
       }
@@ -113,31 +118,42 @@ export interface CocoStats {
   readonly arLarge: number;
 }
 
-/** Mean of the entries > -1 in iteration order, -1 when there are none (summarize's rule). */
-function meanValid(values: number[]): number {
-  const valid = values.filter((v) => v > -1);
-  return valid.length === 0 ? -1 : pairwiseSum(valid) / valid.length;
+let scratch = new Float64Array(0);
+
+/** Mean of the entries > -1 of values[0 .. n), in order; -1 when there are none (summarize's rule). */
+function meanValid(values: Float64Array, n: number): number {
+  let valid = 0;
+  for (let i = 0; i < n; i++) if (values[i] > -1) values[valid++] = values[i];
+  return valid === 0 ? -1 : pairwiseSum(values, 0, valid) / valid;
+}
+
+function buffer(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(n);
+  return scratch;
 }
 
 /** summarize() for AP: t = null for the mean over all thresholds; k = null for all categories. */
 export function averagePrecision(e: CocoEval, a: number, m: number, t: number | null, k: number | null = null): number {
   const K = e.categoryCount;
-  const values: number[] = [];
   const t0 = t ?? 0;
   const t1 = t === null ? T : t + 1;
   const k0 = k ?? 0;
   const k1 = k === null ? K : k + 1;
+  const values = buffer((t1 - t0) * R * (k1 - k0));
+  let n = 0;
+  // numpy's order for s[s > -1] of precision[t, r, k]: thresholds, then recall points, then categories
   for (let ti = t0; ti < t1; ti++)
     for (let r = 0; r < R; r++)
-      for (let ki = k0; ki < k1; ki++) values.push(e.precision[precisionIndex(K, ti, r, ki, a, m)]);
-  return meanValid(values);
+      for (let ki = k0; ki < k1; ki++) values[n++] = e.precision[precisionIndex(K, ti, r, ki, a, m)];
+  return meanValid(values, n);
 }
 
 export function averageRecall(e: CocoEval, a: number, m: number): number {
   const K = e.categoryCount;
-  const values: number[] = [];
-  for (let t = 0; t < T; t++) for (let k = 0; k < K; k++) values.push(e.recall[recallIndex(K, t, k, a, m)]);
-  return meanValid(values);
+  const values = buffer(T * K);
+  let n = 0;
+  for (let t = 0; t < T; t++) for (let k = 0; k < K; k++) values[n++] = e.recall[recallIndex(K, t, k, a, m)];
+  return meanValid(values, n);
 }
 
 /** The 12 standard bbox numbers, in COCOeval.stats order. */

@@ -211,7 +211,7 @@ export class CocoAccumulator {
       ap75: averagePrecision(e, 0, last, 5, k),
     }));
     const classes = this.classPredictions(categories);
-    const pr = apPerClass(classes);
+    const pr = apPerClass(classes, 1); // AP comes from accumulate(); only the IoU-0.5 curves are needed here
     const base = buildUltralyticsResult(this.options, classes, pr, this.confusion, {
       images: this.ids.length,
       backgrounds: this.backgrounds,

@@ -18,7 +18,7 @@ export class UltralyticsAccumulator {
   private readonly labelsPerClass = new Map<number, number>();
   private backgrounds = 0;
   private labels = 0;
-  private readonly score = new Column(Float64Array);
+  private readonly score = new Column(Float32Array); // float32 scores, as Ultralytics holds them
   private readonly cls = new Column(Int32Array);
   private readonly tp = new Column(Uint16Array);
   private readonly rowStart = new Column(Int32Array);
