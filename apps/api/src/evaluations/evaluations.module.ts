@@ -14,6 +14,7 @@ import { EvaluationsResolver } from './evaluations.resolver';
 import { JobClaimService } from './job-claim.service';
 import { JobLeaseService } from './job-lease.service';
 import { JobProtocolResolver } from './job-protocol.resolver';
+import { JobUpdateStream } from './job-update-stream';
 import { LeaseSweeper } from './lease-sweeper';
 import { ModelSourceLookup } from './model-source';
 
@@ -28,6 +29,7 @@ import { ModelSourceLookup } from './model-source';
     JobClaimService,
     ContinuousEvaluationListener,
     LeaseSweeper,
+    JobUpdateStream,
     EvaluationsResolver,
     JobProtocolResolver,
   ],

@@ -9,7 +9,7 @@ import { EvaluationJobsArgs } from './dto/evaluation-jobs.args';
 import { EvaluationJobType } from './dto/evaluation-job.type';
 import { EvaluationJobsService } from './evaluation-jobs.service';
 import { toJobType } from './evaluations.mapper';
-import { EVALUATION_JOB_UPDATED } from './job-events';
+import { currentJobUpdateStream } from './job-update-stream';
 
 export const EvaluationJobConnection = ConnectionType(EvaluationJobType, 'EvaluationJobConnection');
 
@@ -46,9 +46,8 @@ export class EvaluationsResolver {
 
   @Authorized(Role.VIEWER)
   @Subscription(() => EvaluationJobType, {
-    topics: EVALUATION_JOB_UPDATED,
-    topicId: ({ args }) => args.jobId,
-    description: 'One job as it changes (after commit): claimed, progress (images done/total, images/s, ETA), re-queued, and its final status and result.',
+    subscribe: ({ args }) => currentJobUpdateStream().stream(args.jobId),
+    description: 'One job: first as it is now, then each change after commit (claimed, progress: images done/total, images/s, ETA; re-queued), ending with its final status and result.',
   })
   evaluationJobUpdated(@Root() job: EvaluationJobType, @Arg('jobId', () => ID) _jobId: string): EvaluationJobType {
     return job;

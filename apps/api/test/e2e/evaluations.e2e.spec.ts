@@ -98,7 +98,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(params).toMatchObject({ job_id: job.id, dataset: 'coco128', dataset_digest: digest, dataset_version: '1', imgsz: '640', conf: '0.001', iou: '0.6', max_det: '300', source_run_id: runId, artifact_path: 'weights/best.onnx' });
     expect(params.classes).toBeUndefined();
 
-    const updates = collect(t.ws(), `subscription($id: ID!) { evaluationJobUpdated(jobId: $id) { status progress { done total } result { map50 } } }`, { id: job.id }, 3);
+    const updates = collect(t.ws(), `subscription($id: ID!) { evaluationJobUpdated(jobId: $id) { status progress { done total } result { map50 } } }`, { id: job.id }, 5);
     await new Promise((r) => setTimeout(r, 200));
     const c = await claim();
     expect(c).toMatchObject({ attempt: 1, modelUrl: `/artifacts/${runId}/weights/best.onnx`, dataset: { name: 'coco128', digest, format: 'YOLO', archiveUrl: `/datasets/${digest}.tar`, imagesDir: 'images/train2017', labelsDir: 'labels/train2017' } });
@@ -110,10 +110,14 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const done = (await ok(COMPLETE, { i: { jobId: job.id, attempt: 1, result: fakeResult(0.5) } })).completeEvaluationJob;
     expect(done).toMatchObject({ status: 'SUCCEEDED', progress: { done: 128, total: 128 }, result: { map50: 0.5, precisionAtConf: 0.008, executionProvider: 'CPU', device: 'test cpu' } });
     expect(done.result.thresholdSweep.map((s: { iou: number }) => s.iou)).toEqual([0.5, 0.6, 0.7]);
+    // The current state first, then each change; the stream completes after the final status (4 of the 5 asked).
     const events = await updates.done;
-    expect(events.map((e) => e.evaluationJobUpdated.status)).toEqual(['RUNNING', 'RUNNING', 'SUCCEEDED']);
-    expect(events[1].evaluationJobUpdated.progress).toEqual({ done: 64, total: 128 });
-    expect(events[2].evaluationJobUpdated.result).toEqual({ map50: 0.5 });
+    expect(events.map((e) => e.evaluationJobUpdated.status)).toEqual(['QUEUED', 'RUNNING', 'RUNNING', 'SUCCEEDED']);
+    expect(events[2].evaluationJobUpdated.progress).toEqual({ done: 64, total: 128 });
+    expect(events[3].evaluationJobUpdated.result).toEqual({ map50: 0.5 });
+    const late = await collect(t.ws(), `subscription($id: ID!) { evaluationJobUpdated(jobId: $id) { status result { map50 } } }`, { id: job.id }, 2).done;
+    expect(late).toEqual([{ evaluationJobUpdated: { status: 'SUCCEEDED', result: { map50: 0.5 } } }]);
+    await expect(collect(t.ws(), 'subscription { evaluationJobUpdated(jobId: "00000000-0000-4000-8000-000000000000") { status } }', {}, 1).done).rejects.toThrow(/not found/);
 
     const finished = (await ok('query($id: ID!) { run(id: $id) { status params { key value } metrics { key last lastStep count } artifacts { path } } }', { id: job.runId })).run;
     expect(finished.status).toBe('FINISHED');

@@ -1,0 +1,68 @@
+// The `evaluationJobUpdated` stream: the job as it is now, then each change after commit, ending after the final
+// status — so a client that subscribes late (or after the job finished) still sees the current state and the result.
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { notFound } from '../common/app-error';
+import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
+import { FINAL_STATUSES } from './evaluation-job-status';
+import { EvaluationJobsRepository } from './evaluation-jobs.repository';
+import type { EvaluationJobType } from './dto/evaluation-job.type';
+import { toJobType } from './evaluations.mapper';
+import { EVALUATION_JOB_UPDATED } from './job-events';
+
+const isFinal = (job: EvaluationJobType) => FINAL_STATUSES.has(job.status);
+const timeOf = (d: Date | string) => new Date(d).getTime();
+
+@Injectable()
+export class JobUpdateStream implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    private readonly repo: EvaluationJobsRepository,
+    @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
+  ) {}
+
+  onModuleInit(): void {
+    live.push(this);
+  }
+
+  onModuleDestroy(): void {
+    const i = live.lastIndexOf(this);
+    if (i >= 0) live.splice(i, 1);
+  }
+
+  async *stream(jobId: string): AsyncGenerator<EvaluationJobType> {
+    const events = (this.pubSub.subscribe(EVALUATION_JOB_UPDATED, jobId) as AsyncIterable<EvaluationJobType>)[Symbol.asyncIterator]();
+    // The first next() attaches the listener: from here on no change is missed while the current state is read.
+    let pending = events.next();
+    try {
+      const current = /^[0-9a-f-]{36}$/i.test(jobId) ? await this.repo.findById(jobId) : null;
+      if (!current) throw notFound('Evaluation job', jobId);
+      const job = toJobType(current);
+      yield job;
+      if (isFinal(job)) return;
+      let seen = timeOf(job.updatedAt);
+      for (;;) {
+        const next = await pending;
+        if (next.done) return;
+        const job = next.value;
+        // An event published before the read above is older than what was already sent: skip it.
+        if (timeOf(job.updatedAt) >= seen) {
+          seen = timeOf(job.updatedAt);
+          yield job;
+          if (isFinal(job)) return;
+        }
+        pending = events.next();
+      }
+    } finally {
+      await events.return?.();
+    }
+  }
+}
+
+// type-graphql calls `@Subscription({ subscribe })` without the resolver instance (as metric-stream.registry.ts
+// explains): the running app's stream registers here; the newest live one serves.
+const live: JobUpdateStream[] = [];
+
+export function currentJobUpdateStream(): JobUpdateStream {
+  const s = live[live.length - 1];
+  if (!s) throw new Error('evaluationJobUpdated: no running JobUpdateStream');
+  return s;
+}
