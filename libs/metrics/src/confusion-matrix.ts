@@ -20,12 +20,28 @@ function keepBestPerKey(idx: number[], iou: number[], key: number[]): number[] {
 
 export class ConfusionCounter {
   private readonly cells = new Map<number, number>();
-  readonly seenClasses = new Set<number>();
+  private seen = new Uint8Array(128); // seen[classId] = 1 once a label or prediction of it was added
 
   constructor(
     readonly conf: number,
     readonly iou: number,
   ) {}
+
+  private see(classId: number): void {
+    if (classId >= this.seen.length) {
+      const next = new Uint8Array(Math.max(classId + 1, this.seen.length * 2));
+      next.set(this.seen);
+      this.seen = next;
+    }
+    this.seen[classId] = 1;
+  }
+
+  /** Class ids of every label and prediction added so far, ascending. */
+  get seenClasses(): number[] {
+    const out: number[] = [];
+    for (let c = 0; c < this.seen.length; c++) if (this.seen[c]) out.push(c);
+    return out;
+  }
 
   private bump(predicted: number, actual: number): void {
     const k = (predicted + 1) * KEY + (actual + 1);
@@ -40,9 +56,8 @@ export class ConfusionCounter {
     dtScores: ArrayLike<number>,
     dtClasses: ArrayLike<number>,
   ): void {
-    let last = Number.NaN;
-    for (let g = 0; g < gtClasses.length; g++) if (gtClasses[g] !== last) this.seenClasses.add((last = gtClasses[g]));
-    for (let d = 0; d < dtClasses.length; d++) if (dtClasses[d] !== last) this.seenClasses.add((last = dtClasses[d]));
+    for (let g = 0; g < gtClasses.length; g++) this.see(gtClasses[g]);
+    for (let d = 0; d < dtClasses.length; d++) this.see(dtClasses[d]);
     const kept: number[] = [];
     for (let d = 0; d < dtClasses.length; d++) if (dtScores[d] > this.conf) kept.push(d);
     if (gtClasses.length === 0) {

@@ -47,7 +47,10 @@ export function scoreOrder(scores: ArrayLike<number>, n = scores.length): Uint32
   }
   let tmp = new Uint32Array(n);
   const count = new Uint32Array(256);
-  for (let pass = 0; pass < 8; pass++) {
+  // float32 scores (Ultralytics) leave the low word all zero: skip its four passes outright
+  let loBits = 0;
+  for (let i = 0; i < n && loBits === 0; i++) loBits |= ~lo[i];
+  for (let pass = loBits === 0 ? 4 : 0; pass < 8; pass++) {
     const words = pass < 4 ? lo : hi;
     const shift = (pass & 3) * 8;
     count.fill(0);
