@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/database/database';
 import { MetricSummaryEntity } from '../../src/metrics/metric-summary.entity';
+import { SearchRunsRepository } from '../../src/runs/search/search-runs.repository';
 import { DIALECTS } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -96,26 +97,67 @@ describe.each(DIALECTS)('searchRuns on %s', (dialect) => {
     expect(await names('max(metrics.map50) < 0.25')).toEqual(['sz320_lr0.005_s1']);
   });
 
-  it('pages with an opaque cursor: pages concatenate to the full order; totalCount counts every match', async (ctx) => {
-    if (!t) return ctx.skip();
-    const order = ['max(metrics.map50) DESC', 'attributes.start_time'];
+  it.each([
+    [['max(metrics.map50) DESC', 'attributes.start_time'], 3],
+    [['metrics.map50 ASC'], 2],
+    [['params.lr0 DESC', 'metrics.map50'], 3],
+  ])('pages %j by %i with an opaque cursor: pages concatenate to the full order (across NaN and missing)', async (order, size) => {
+    if (!t) return;
     const all = await names(null, order);
+    expect(all).toHaveLength(8);
     const seen: string[] = [];
     let after: string | null = null;
-    let pages = 0;
-    for (;;) {
-      const page = await search(null, order, 3, after);
+    for (let pages = 1; ; pages++) {
+      const page = await search(null, order, size, after);
       expect(page.totalCount).toBe(8);
       seen.push(...page.nodes.map((n: { name: string }) => n.name));
-      pages++;
       if (!page.pageInfo.hasNextPage) break;
+      expect(pages).toBeLessThan(8);
       after = page.pageInfo.endCursor;
     }
-    expect(pages).toBe(3);
     expect(seen).toEqual(all);
-    const first = await search(null, order, 3);
-    const misuse = await t.gql(SEARCH, { e: [experimentId], f: "params.imgsz = '416'", o: order, first: 3, after: first.pageInfo.endCursor });
+  });
+
+  it('gives the same pages when the summary window is too small and the exact query takes over', async (ctx) => {
+    if (!t) return ctx.skip();
+    const repo = t.podium.app.get(SearchRunsRepository);
+    const cases: [string | null, string[]][] = [
+      [null, ['metrics.map50 DESC']],
+      ["params.imgsz = '320'", ['max(metrics.map50) DESC']],
+      ["params.seed = '1' or tags.best = 'yes'", ['metrics.map50 ASC', 'params.lr0']],
+      ['metrics.map50 < 0.28', ['min(metrics.map50) DESC']],
+    ];
+    const pages = async (filter: string | null, order: string[]) => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page = await search(filter, order, 2, after);
+        seen.push(...page.nodes.map((n: { name: string }) => n.name));
+        if (!page.pageInfo.hasNextPage) return seen;
+        after = page.pageInfo.endCursor;
+      }
+    };
+    const expected = await Promise.all(cases.map(([f, o]) => names(f, o)));
+    repo.minWindow = 1;
+    repo.windowFactor = 1;
+    try {
+      for (const [i, [f, o]] of cases.entries()) {
+        expect(await names(f, o)).toEqual(expected[i]);
+        expect(await pages(f, o)).toEqual(expected[i]);
+      }
+    } finally {
+      repo.minWindow = 2000;
+      repo.windowFactor = 4;
+    }
+    expect(expected[1]).toEqual(['sz320_lr0.01_s42', 'sz320_lr0.01_s1', 'sz320_lr0.005_s42', 'sz320_lr0.005_s1']);
+  });
+
+  it('refuses a cursor from another search', async (ctx) => {
+    if (!t) return ctx.skip();
+    const first = await search(null, ['metrics.map50 DESC'], 3);
+    const misuse = await t.gql(SEARCH, { e: [experimentId], f: "params.imgsz = '416'", o: ['metrics.map50 DESC'], first: 3, after: first.pageInfo.endCursor });
     expect(misuse.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(misuse.errors?.[0].message).toMatch(/cursor belongs to a search with other/);
   });
 
   it('makes LIKE case-sensitive and ILIKE case-insensitive on both databases', async (ctx) => {

@@ -12,13 +12,13 @@ function where(filter: string, dialect: 'sqlite' | 'postgres') {
 }
 
 describe('compileFilter', () => {
-  it('turns a metric term into an indexed lookup on the summaries, with the canonical key', () => {
+  it('turns a metric term into a primary-key probe of the summaries, with the canonical key', () => {
     expect(where('max(metrics.`metrics/mAP50(B)`) > 0.3', 'postgres')).toEqual({
-      sql: 'r.id IN (SELECT ms.run_id FROM metric_summaries ms WHERE ms.key = $1 AND ms.max_value > $2)',
+      sql: 'EXISTS (SELECT 1 FROM metric_summaries ms WHERE ms.run_id = r.id AND ms.key = $1 AND ms.max_value > $2)',
       params: ['map50', 0.3],
     });
     expect(where('metrics.loss != 1', 'sqlite')).toEqual({
-      sql: 'r.id IN (SELECT ms.run_id FROM metric_summaries ms WHERE ms.key = ? AND ms.last_value <> ?)',
+      sql: 'EXISTS (SELECT 1 FROM metric_summaries ms WHERE ms.run_id = r.id AND ms.key = ? AND ms.last_value <> ?)',
       params: ['loss', 1],
     });
   });
@@ -26,8 +26,8 @@ describe('compileFilter', () => {
   it('keeps OR and parentheses, numbering PostgreSQL placeholders in order', () => {
     expect(where("(params.imgsz = '416' OR tags.best IN ('yes', 'y')) AND attributes.status = 'FINISHED'", 'postgres')).toEqual({
       sql:
-        '((r.id IN (SELECT kv.run_id FROM run_params kv WHERE kv.key = $1 AND kv.value = $2) OR ' +
-        'r.id IN (SELECT kv.run_id FROM run_tags kv WHERE kv.key = $3 AND kv.value IN ($4, $5))) AND r.status = $6)',
+        '((EXISTS (SELECT 1 FROM run_params kv WHERE kv.run_id = r.id AND kv.key = $1 AND kv.value = $2) OR ' +
+        'EXISTS (SELECT 1 FROM run_tags kv WHERE kv.run_id = r.id AND kv.key = $3 AND kv.value IN ($4, $5))) AND r.status = $6)',
       params: ['imgsz', '416', 'best', 'yes', 'y', 'FINISHED'],
     });
   });
@@ -46,20 +46,61 @@ describe('compileFilter', () => {
 });
 
 describe('compileSearch', () => {
-  it('orders by rank (value, NaN, missing) then value, then MLflow tie-breakers, and pages', () => {
-    const q = compileSearch(
-      { experimentIds: ['e1'], filter: parseFilter('metrics.map50 > 0.3'), orderBy: parseOrderBy(['max(metrics.map50) DESC', 'params.lr0']), limit: 10, offset: 20 },
+  const metricOrdered = () =>
+    compileSearch(
+      { experimentIds: ['e1'], filter: parseFilter('metrics.map50 > 0.3'), orderBy: parseOrderBy(['max(metrics.`metrics/mAP50(B)`) DESC', 'params.lr0']) },
       { dialect: 'postgres', metricKey: alias },
     );
-    expect(q.sql).toBe(
-      'SELECT r.id AS id FROM runs r ' +
-        'LEFT JOIN metric_summaries o0 ON o0.run_id = r.id AND o0.key = $1 ' +
-        'LEFT JOIN run_params o1 ON o1.run_id = r.id AND o1.key = $2 ' +
-        "WHERE r.experiment_id IN ($3) AND r.lifecycle = 'active' AND r.id IN (SELECT ms.run_id FROM metric_summaries ms WHERE ms.key = $4 AND ms.last_value > $5) " +
-        'ORDER BY CASE WHEN o0.run_id IS NULL THEN 2 WHEN o0.max_value IS NULL THEN 1 ELSE 0 END ASC, o0.max_value DESC, ' +
-        'CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END ASC, o1.value ASC, r.start_time DESC, r.id ASC LIMIT $6 OFFSET $7',
+
+  it('reads a metric order from a window of the summary index, probing each run', () => {
+    const [values] = metricOrdered();
+    expect(values.direction).toBe('DESC');
+    const w = values.windowed!(10, 20, 2000);
+    expect(w.sql).toBe(
+      'SELECT r.id AS id, s0.max_value AS v FROM (SELECT run_id, max_value FROM metric_summaries WHERE key = $1 AND max_value IS NOT NULL ORDER BY max_value DESC LIMIT $2) s0 ' +
+        'CROSS JOIN runs r LEFT JOIN run_params o1 ON o1.run_id = r.id AND o1.key = $3 ' +
+        "WHERE r.id = s0.run_id AND r.experiment_id IN ($4) AND r.lifecycle = 'active' " +
+        'AND EXISTS (SELECT 1 FROM metric_summaries ms WHERE ms.run_id = r.id AND ms.key = $5 AND ms.last_value > $6) ' +
+        'ORDER BY s0.max_value DESC, CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END ASC, o1.value ASC, r.start_time DESC, r.id ASC LIMIT $7 OFFSET $8',
     );
-    expect(q.params).toEqual(['map50', 'lr0', 'e1', 'map50', 0.3, 10, 20]);
+    expect(w.params).toEqual(['map50', 2000, 'lr0', 'e1', 'map50', 0.3, 10, 20]);
+    expect(values.boundary!(2000)).toEqual({
+      sql: 'SELECT max_value AS v FROM metric_summaries WHERE key = $1 AND max_value IS NOT NULL ORDER BY max_value DESC LIMIT 1 OFFSET $2',
+      params: ['map50', 1999],
+    });
+  });
+
+  it('falls back to a filter-driven query that reads each term once (set form)', () => {
+    const [values] = metricOrdered();
+    expect(values.exact(10, 0)).toEqual({
+      sql:
+        'SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = $1 LEFT JOIN run_params o1 ON o1.run_id = r.id AND o1.key = $2 ' +
+        "WHERE s0.max_value IS NOT NULL AND r.experiment_id IN ($3) AND r.lifecycle = 'active' " +
+        'AND r.id IN (SELECT ms.run_id FROM metric_summaries ms WHERE ms.key = $4 AND ms.last_value > $5) ' +
+        'ORDER BY s0.max_value DESC, CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END ASC, o1.value ASC, r.start_time DESC, r.id ASC LIMIT $6 OFFSET $7',
+      params: ['map50', 'lr0', 'e1', 'map50', 0.3, 10, 0],
+    });
+  });
+
+  it('puts NaN, then runs without the metric, after the values (in both directions)', () => {
+    const [, nan, missing] = metricOrdered();
+    expect(nan.windowed).toBeUndefined();
+    expect(nan.exact(5, 0).sql).toContain('WHERE s0.max_value IS NULL AND');
+    expect(nan.exact(5, 0).sql).toContain('ORDER BY CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END ASC, o1.value ASC, r.start_time DESC, r.id ASC');
+    const m = missing.exact(5, 0);
+    expect(m.sql).toContain('NOT EXISTS (SELECT 1 FROM metric_summaries s0 WHERE s0.run_id = r.id AND s0.key = $3)');
+    expect(m.params).toEqual(['lr0', 'e1', 'map50', 'map50', 0.3, 5, 0]);
+  });
+
+  it('sorts by an attribute in one segment, ranking NULL last only where the column may be NULL', () => {
+    const [only, ...none] = compileSearch({ experimentIds: ['e1'], filter: undefined, orderBy: parseOrderBy(['attributes.start_time DESC', 'attributes.end_time']) }, { dialect: 'sqlite' });
+    expect(none).toEqual([]);
+    expect(only.exact(20, 0)).toEqual({
+      sql:
+        "SELECT r.id AS id FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle = 'active' " +
+        'ORDER BY r.start_time DESC, CASE WHEN r.end_time IS NULL THEN 1 ELSE 0 END ASC, r.end_time ASC, r.start_time DESC, r.id ASC LIMIT ? OFFSET ?',
+      params: ['e1', 20, 0],
+    });
   });
 
   it('counts without joins or paging', () => {

@@ -1,5 +1,8 @@
-// Compiles a parsed filter and order-by into one parameterised SQL query per dialect, against `runs r` and
-// uncorrelated lookups into metric_summaries / run_params / run_tags (each computed once, then probed by run id).
+// Compiles a parsed filter and order-by into parameterised SQL per dialect, against `runs r` with correlated lookups
+// into metric_summaries / run_params / run_tags (primary-key probes). When the first order term is a metric, the page
+// is read by walking that metric's summary index in order (stopping after one page) instead of sorting every run:
+// the result is split into segments (runs with a value, runs whose value is NaN, runs without the metric), each in
+// its own query, so NaN and missing values sort last in both directions without defeating the index.
 import type { Dialect } from '../../database/data-source';
 import type { Attribute, Comparison, FilterNode, FilterValue, MetricAggregation, OrderTerm, Target } from './filter-ast';
 import { toGlobPattern, toLikePattern } from './like-pattern';
@@ -11,6 +14,12 @@ export interface CompiledQuery {
 
 export interface CompileOptions {
   dialect: Dialect;
+  /**
+   * How a metric/param/tag term reads its table: `probe` = correlated EXISTS (a primary-key lookup per run, best
+   * when few runs are examined), `set` = uncorrelated `r.id IN (SELECT …)` (computed once, best when the filter is
+   * selective and drives the query). Default probe.
+   */
+  form?: 'probe' | 'set';
   /** Maps a metric key as written to the stored canonical key (`metrics/mAP50(B)` → `map50`). */
   metricKey?: (key: string) => string;
 }
@@ -19,8 +28,6 @@ export interface SearchQuery {
   experimentIds: readonly string[];
   filter?: FilterNode;
   orderBy: readonly OrderTerm[];
-  limit: number;
-  offset: number;
 }
 
 /** Collects bound values and hands out the dialect's placeholder for each. */
@@ -75,6 +82,12 @@ function scalar(v: FilterValue): string | number {
   return v.value;
 }
 
+function lookup(table: string, condition: string, alias: string, opts: CompileOptions): string {
+  return opts.form === 'set'
+    ? `r.id IN (SELECT ${alias}.run_id FROM ${table} ${alias} WHERE ${condition})`
+    : `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.run_id = r.id AND ${condition})`;
+}
+
 function comparison(c: Comparison, p: SqlParams, opts: CompileOptions): string {
   const t = c.target;
   switch (t.kind) {
@@ -82,13 +95,13 @@ function comparison(c: Comparison, p: SqlParams, opts: CompileOptions): string {
       // NaN is stored as NULL in the value columns, so it never satisfies a comparison.
       const key = p.add(opts.metricKey ? opts.metricKey(t.key) : t.key);
       const op = c.operator === '!=' ? '<>' : c.operator;
-      return `r.id IN (SELECT ms.run_id FROM metric_summaries ms WHERE ms.key = ${key} AND ms.${AGGREGATE_COLUMN[t.aggregation]} ${op} ${p.add(scalar(c.value))})`;
+      return lookup('metric_summaries', `ms.key = ${key} AND ms.${AGGREGATE_COLUMN[t.aggregation]} ${op} ${p.add(scalar(c.value))}`, 'ms', opts);
     }
     case 'param':
     case 'tag': {
       const table = t.kind === 'param' ? 'run_params' : 'run_tags';
       const key = p.add(t.key);
-      return `r.id IN (SELECT kv.run_id FROM ${table} kv WHERE kv.key = ${key} AND ${stringPredicate('kv.value', c, p, opts.dialect)})`;
+      return lookup(table, `kv.key = ${key} AND ${stringPredicate('kv.value', c, p, opts.dialect)}`, 'kv', opts);
     }
     case 'attribute':
       return stringPredicate(attributeColumn(t.name, opts.dialect), c, p, opts.dialect);
@@ -102,66 +115,129 @@ export function compileFilter(node: FilterNode, p: SqlParams, opts: CompileOptio
   return `(${node.children.map((c) => compileFilter(c, p, opts)).join(joiner)})`;
 }
 
-interface CompiledOrder {
-  joins: string[];
-  orderBy: string[];
-}
+const NOT_NULL_ATTRIBUTES = new Set<Attribute>(['status', 'name', 'start_time', 'run_id', 'kind']);
 
-/**
- * ORDER BY for the terms: each term sorts by a rank first (0 = a value, 1 = NaN, 2 = the run lacks the metric),
- * so NaN comes after every number and runs without the metric after NaN, in both directions; then by the value.
- * MLflow's tie-breakers follow: start_time DESC, then id (which makes pages stable).
- */
-function compileOrder(terms: readonly OrderTerm[], p: SqlParams, opts: CompileOptions): CompiledOrder {
+/** ORDER BY items (and the joins they need) for terms after the one a segment is driven by. */
+function orderItems(terms: readonly OrderTerm[], firstAlias: number, p: SqlParams, opts: CompileOptions): { joins: string[]; items: string[] } {
   const joins: string[] = [];
-  const orderBy: string[] = [];
+  const items: string[] = [];
   terms.forEach((term, i) => {
     const t: Target = term.target;
-    const alias = `o${i}`;
+    const alias = `o${firstAlias + i}`;
     if (t.kind === 'metric') {
       const key = p.add(opts.metricKey ? opts.metricKey(t.key) : t.key);
       joins.push(`LEFT JOIN metric_summaries ${alias} ON ${alias}.run_id = r.id AND ${alias}.key = ${key}`);
       const col = `${alias}.${AGGREGATE_COLUMN[t.aggregation]}`;
-      orderBy.push(`CASE WHEN ${alias}.run_id IS NULL THEN 2 WHEN ${col} IS NULL THEN 1 ELSE 0 END ASC`, `${col} ${term.direction}`);
+      // Rank first: 0 = a value, 1 = NaN (stored as NULL), 2 = the run lacks the metric; in both directions.
+      items.push(`CASE WHEN ${alias}.run_id IS NULL THEN 2 WHEN ${col} IS NULL THEN 1 ELSE 0 END ASC`, `${col} ${term.direction}`);
     } else if (t.kind === 'param' || t.kind === 'tag') {
       const key = p.add(t.key);
       joins.push(`LEFT JOIN ${t.kind === 'param' ? 'run_params' : 'run_tags'} ${alias} ON ${alias}.run_id = r.id AND ${alias}.key = ${key}`);
-      orderBy.push(`CASE WHEN ${alias}.value IS NULL THEN 1 ELSE 0 END ASC`, `${alias}.value ${term.direction}`);
+      items.push(`CASE WHEN ${alias}.value IS NULL THEN 1 ELSE 0 END ASC`, `${alias}.value ${term.direction}`);
     } else {
       const col = t.name === 'run_id' ? 'r.id' : attributeColumn(t.name, opts.dialect);
-      orderBy.push(`CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END ASC`, `${col} ${term.direction}`);
+      // A bare column lets the database walk an index (runs by experiment and start_time) instead of sorting.
+      if (!NOT_NULL_ATTRIBUTES.has(t.name)) items.push(`CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END ASC`);
+      items.push(`${col} ${term.direction}`);
     }
   });
-  orderBy.push('r.start_time DESC', 'r.id ASC');
-  return { joins, orderBy };
+  // MLflow's tie-breakers; the id makes the order total, so pages neither repeat nor skip a run.
+  items.push('r.start_time DESC', 'r.id ASC');
+  return { joins, items };
 }
 
-function whereClause(q: Pick<SearchQuery, 'experimentIds' | 'filter'>, p: SqlParams, opts: CompileOptions): string {
-  const experiments = q.experimentIds.map((id) => p.add(id)).join(', ');
-  const parts = [`r.experiment_id IN (${experiments})`, `r.lifecycle = 'active'`];
-  if (q.filter) parts.push(compileFilter(q.filter, p, opts));
-  return parts.join(' AND ');
+function baseWhere(experimentIds: readonly string[], p: SqlParams): string {
+  return `r.experiment_id IN (${experimentIds.map((id) => p.add(id)).join(', ')}) AND r.lifecycle = 'active'`;
 }
 
-/** The page of run ids, in order. */
-export function compileSearch(q: SearchQuery, opts: CompileOptions): CompiledQuery {
-  const p = new SqlParams(opts.dialect);
-  // Join placeholders come first in the text, so they are bound first (PostgreSQL numbers them; SQLite counts them).
-  const order = compileOrder(q.orderBy, p, opts);
-  const where = whereClause(q, p, opts);
-  const sql = [
-    'SELECT r.id AS id FROM runs r',
-    ...order.joins,
-    `WHERE ${where}`,
-    `ORDER BY ${order.orderBy.join(', ')}`,
-    `LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`,
-  ].join(' ');
-  return { sql, params: p.values };
+type Page = (limit: number, offset: number) => CompiledQuery;
+
+/**
+ * One segment of the result, in order. `exact` reads a slice of it. A segment driven by a metric's summary index
+ * also has `windowed`: the same slice, computed only among the `window` best index entries (bounded work however
+ * selective the filter is), returning each run's value as `v`; `boundary(window)` gives the value of the last entry
+ * of the window. The windowed slice is the exact one when it is full and its last value lies strictly beyond the
+ * boundary (or the window holds the whole index); otherwise the caller falls back to `exact`.
+ */
+export interface SearchSegment {
+  exact: Page;
+  windowed?: (limit: number, offset: number, window: number) => CompiledQuery;
+  boundary?: (window: number) => CompiledQuery;
+  direction?: 'ASC' | 'DESC';
+}
+
+function paged(build: (p: SqlParams) => string, opts: CompileOptions): Page {
+  return (limit, offset) => {
+    const p = new SqlParams(opts.dialect);
+    const sql = build(p);
+    return { sql: `${sql} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, params: p.values };
+  };
+}
+
+function runsSegment(q: SearchQuery, terms: readonly OrderTerm[], firstAlias: number, extra: (p: SqlParams) => string[], opts: CompileOptions): Page {
+  return paged((p) => {
+    const order = orderItems(terms, firstAlias, p, opts);
+    const where = [baseWhere(q.experimentIds, p), ...extra(p), ...(q.filter ? [compileFilter(q.filter, p, opts)] : [])];
+    return ['SELECT r.id AS id FROM runs r', ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${order.items.join(', ')}`].join(' ');
+  }, opts);
+}
+
+/**
+ * The segments of a search, in order. Placeholders are added in the order they appear in the text (PostgreSQL
+ * numbers them, SQLite counts them).
+ */
+export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegment[] {
+  const [first, ...rest] = q.orderBy;
+  // Filter-driven plans read the filter's matches once (set form); index-driven ones probe run by run.
+  const setOpts: CompileOptions = { ...opts, form: 'set' };
+  const probeOpts: CompileOptions = { ...opts, form: 'probe' };
+  if (!first || first.target.kind !== 'metric') {
+    return [{ exact: runsSegment(q, q.orderBy, 0, () => [], probeOpts) }];
+  }
+  const metric = first.target;
+  const key = opts.metricKey ? opts.metricKey(metric.key) : metric.key;
+  const column = AGGREGATE_COLUMN[metric.aggregation];
+  const col = `s0.${column}`;
+  const values: SearchSegment = {
+    direction: first.direction,
+    // CROSS JOIN keeps SQLite from reordering: the window of summary entries drives, runs are probed.
+    windowed: (limit, offset, window) => {
+      const p = new SqlParams(opts.dialect);
+      const inner = `(SELECT run_id, ${column} FROM metric_summaries WHERE key = ${p.add(key)} AND ${column} IS NOT NULL ORDER BY ${column} ${first.direction} LIMIT ${p.add(window)}) s0`;
+      const order = orderItems(rest, 1, p, probeOpts);
+      const where = ['r.id = s0.run_id', baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
+      const sql = [`SELECT r.id AS id, ${col} AS v FROM ${inner} CROSS JOIN runs r`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`].join(' ');
+      return { sql: `${sql} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, params: p.values };
+    },
+    boundary: (window) => {
+      const p = new SqlParams(opts.dialect);
+      const sql = `SELECT ${column} AS v FROM metric_summaries WHERE key = ${p.add(key)} AND ${column} IS NOT NULL ORDER BY ${column} ${first.direction} LIMIT 1 OFFSET ${p.add(window - 1)}`;
+      return { sql, params: p.values };
+    },
+    exact: paged((p) => {
+      const keyParam = p.add(key);
+      const order = orderItems(rest, 1, p, setOpts);
+      const where = [`${col} IS NOT NULL`, baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, setOpts)] : [])];
+      return [`SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`].join(' ');
+    }, opts),
+  };
+  const nan: SearchSegment = {
+    exact: paged((p) => {
+      const keyParam = p.add(key);
+      const order = orderItems(rest, 1, p, probeOpts);
+      const where = [`${col} IS NULL`, baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
+      return [`SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${order.items.join(', ')}`].join(' ');
+    }, opts),
+  };
+  const missing: SearchSegment = {
+    exact: runsSegment(q, rest, 1, (p) => [`NOT EXISTS (SELECT 1 FROM metric_summaries s0 WHERE s0.run_id = r.id AND s0.key = ${p.add(key)})`], probeOpts),
+  };
+  return [values, nan, missing];
 }
 
 /** How many runs match (the connection's totalCount). */
 export function compileCount(q: Pick<SearchQuery, 'experimentIds' | 'filter'>, opts: CompileOptions): CompiledQuery {
   const p = new SqlParams(opts.dialect);
-  const where = whereClause(q, p, opts);
-  return { sql: `SELECT count(*) AS n FROM runs r WHERE ${where}`, params: p.values };
+  const where = [baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, opts)] : [])];
+  return { sql: `SELECT count(*) AS n FROM runs r WHERE ${where.join(' AND ')}`, params: p.values };
 }

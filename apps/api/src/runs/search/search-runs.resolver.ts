@@ -13,9 +13,12 @@ export class SearchRunsResolver {
   constructor(private readonly search: SearchRunsService) {}
 
   @Authorized(Role.VIEWER)
-  @Query(() => RunConnection, { description: 'Runs of the experiments that match the filter, in the requested order (compiled to SQL).' })
+  @Query(() => RunConnection, {
+    description: 'Runs of the experiments that match the filter, in the requested order (compiled to SQL). totalCount is computed only when selected.',
+  })
   async searchRuns(@Args() args: SearchRunsArgs): Promise<RunConnection> {
     const page = await this.search.searchRuns(args);
-    return { ...page, nodes: page.nodes.map(toRunType) };
+    // The page keeps its lazy totalCount getter (a Promise GraphQL awaits), hence the cast to the connection shape.
+    return page.map(toRunType) as unknown as RunConnection;
   }
 }

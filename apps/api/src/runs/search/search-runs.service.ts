@@ -1,9 +1,9 @@
-// searchRuns: parses the filter and order, pages through the compiled SQL with an opaque offset cursor.
+// searchRuns: parses the filter and order, pages through the compiled SQL with an opaque cursor.
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { badInput } from '../../common/app-error';
 import { decodeCursor, encodeCursor, pageSize } from '../../common/pagination';
-import { type Connection, connection } from '../../graphql/connection.type';
+import type { PageInfo } from '../../graphql/connection.type';
 import type { RunEntity } from '../run.entity';
 import { parseFilter, parseOrderBy } from './filter-parser';
 import { SearchRunsRepository } from './search-runs.repository';
@@ -16,8 +16,33 @@ export interface SearchRunsArgs {
   after?: string | null;
 }
 
-/** The cursor: the offset of the next run, and a digest of the search so a cursor is not reused for another one. */
+/**
+ * A page of runs. `totalCount` is a lazy getter: counting every match costs as much as the matches are many, so it
+ * runs only when a client selects the field (GraphQL reads the property then, and awaits the promise).
+ */
+export class SearchRunsPage<T> {
+  private count?: Promise<number>;
+
+  constructor(
+    readonly nodes: T[],
+    readonly pageInfo: PageInfo,
+    private readonly countMatches: () => Promise<number>,
+  ) {}
+
+  get totalCount(): Promise<number> {
+    this.count ??= this.countMatches();
+    return this.count;
+  }
+
+  /** The same page with its nodes mapped (e.g. entity → GraphQL type), still counting lazily. */
+  map<U>(fn: (node: T) => U): SearchRunsPage<U> {
+    return new SearchRunsPage(this.nodes.map(fn), this.pageInfo, () => this.totalCount);
+  }
+}
+
+/** The cursor: where the next page starts (segment, offset) and a digest of the search it belongs to. */
 interface SearchCursor {
+  s: number;
   o: number;
   q: string;
 }
@@ -26,8 +51,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_EXPERIMENTS = 100;
 const MAX_ORDER_TERMS = 10;
 
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const isCursor = (v: unknown): v is SearchCursor =>
-  typeof v === 'object' && v !== null && Number.isInteger((v as SearchCursor).o) && (v as SearchCursor).o >= 0 && typeof (v as SearchCursor).q === 'string';
+  typeof v === 'object' && v !== null && isIndex((v as SearchCursor).s) && isIndex((v as SearchCursor).o) && typeof (v as SearchCursor).q === 'string';
 
 function digest(args: SearchRunsArgs): string {
   return createHash('sha256')
@@ -40,7 +66,7 @@ function digest(args: SearchRunsArgs): string {
 export class SearchRunsService {
   constructor(private readonly repo: SearchRunsRepository) {}
 
-  async searchRuns(args: SearchRunsArgs): Promise<Connection<RunEntity>> {
+  async searchRuns(args: SearchRunsArgs): Promise<SearchRunsPage<RunEntity>> {
     if (args.experimentIds.length === 0 || args.experimentIds.length > MAX_EXPERIMENTS) {
       throw badInput(`experimentIds must list between 1 and ${MAX_EXPERIMENTS} experiments`);
     }
@@ -53,16 +79,14 @@ export class SearchRunsService {
     const q = digest(args);
     const cursor = decodeCursor(args.after, isCursor);
     if (cursor && cursor.q !== q) throw badInput('after: this cursor belongs to a search with other experimentIds, filter or orderBy');
-    const offset = cursor?.o ?? 0;
 
-    // One extra id tells whether there is a next page without a second query.
-    const [ids, total] = await Promise.all([
-      this.repo.findRunIdsPage({ experimentIds: args.experimentIds, filter, orderBy, limit: limit + 1, offset }),
-      this.repo.countRuns({ experimentIds: args.experimentIds, filter }),
-    ]);
-    const hasNextPage = ids.length > limit;
-    const runs = await this.repo.findRunsByIds(ids.slice(0, limit));
-    const endCursor = runs.length ? encodeCursor({ o: offset + runs.length, q } satisfies SearchCursor) : null;
-    return connection(runs, total, endCursor, hasNextPage);
+    const query = { experimentIds: args.experimentIds, filter, orderBy };
+    // One extra id tells whether there is a next page.
+    const ids = await this.repo.findRunIdsPage(query, { segment: cursor?.s ?? 0, offset: cursor?.o ?? 0 }, limit + 1);
+    const page = ids.slice(0, limit);
+    const runs = await this.repo.findRunsByIds(page.map((p) => p.id));
+    const last = page.at(-1);
+    const endCursor = last ? encodeCursor({ s: last.next.segment, o: last.next.offset, q } satisfies SearchCursor) : null;
+    return new SearchRunsPage(runs, { endCursor, hasNextPage: ids.length > limit }, () => this.repo.countRuns(query));
   }
 }
