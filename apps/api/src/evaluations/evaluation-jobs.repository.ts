@@ -33,13 +33,16 @@ export class EvaluationJobsRepository {
    * The oldest QUEUED job, locked for this transaction. PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent claimers
    * each take a different row without waiting; SQLite: the caller is inside the one serialised write transaction.
    */
-  async lockNextQueued(tx: EntityManager): Promise<EvaluationJobEntity | null> {
+  async lockNextQueued(tx: EntityManager, opts: { canRunCuda: boolean }): Promise<EvaluationJobEntity | null> {
     const qb = tx
       .createQueryBuilder(EvaluationJobEntity, 'j')
       .where('j.status = :status', { status: EvaluationJobStatus.QUEUED })
       .orderBy('j.createdAt', 'ASC')
       .addOrderBy('j.id', 'ASC')
       .limit(1);
+    // A job that asks for CUDA is left to workers that can load it. `settings` is written by JSON.stringify only, so
+    // the requested provider appears exactly as matched here.
+    if (!opts.canRunCuda) qb.andWhere('j.settings NOT LIKE :cuda', { cuda: '%"executionProvider":"CUDA"%' });
     if (this.db.dialect === 'postgres') qb.setLock('pessimistic_write').setOnLocked('skip_locked');
     return qb.getOne();
   }

@@ -34,12 +34,12 @@ export class JobLeaseService {
     @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
   ) {}
 
-  /** Takes the oldest QUEUED job for `workerId` in one write transaction; null when nothing is queued. */
+  /** Takes the oldest QUEUED job `workerId` can run (CUDA jobs need a CUDA worker), in one write transaction; null when none. */
   async claim(workerId: string, leaseSeconds: number): Promise<EvaluationJobEntity | null> {
     const now = Date.now();
     const job = await this.db.write(async (tx) => {
-      await this.workers.touch(tx, workerId, now);
-      const next = await this.repo.lockNextQueued(tx);
+      const worker = await this.workers.touch(tx, workerId, now);
+      const next = await this.repo.lockNextQueued(tx, { canRunCuda: worker.executionProviders.includes('CUDA') });
       if (!next) return null;
       const patch: Partial<EvaluationJobEntity> = {
         status: EvaluationJobStatus.RUNNING,

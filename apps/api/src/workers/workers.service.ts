@@ -46,11 +46,12 @@ export class WorkersService {
     }
   }
 
-  /** Inside a protocol transaction: the worker must exist; its heartbeat time moves to `at`. */
-  async touch(tx: EntityManager, workerId: string, at: number): Promise<void> {
+  /** Inside a protocol transaction: the worker must exist; its heartbeat time moves to `at`. Returns the worker. */
+  async touch(tx: EntityManager, workerId: string, at: number): Promise<WorkerEntity> {
     const [worker] = await this.repo.findByIds([workerId], tx);
     if (!worker) throw notFound('Worker', workerId);
     await this.repo.touch(tx, workerId, at);
+    return worker;
   }
 
   async byIds(ids: readonly string[]): Promise<(WorkerEntity | null)[]> {

@@ -233,6 +233,21 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     await Promise.all(all.map((id) => ok(FAIL, { i: { jobId: id, attempt: 1, error: 'race test' } })));
   });
 
+  it('leaves a job that asks for CUDA to a worker that can load CUDA', async (ctx) => {
+    if (!t) return ctx.skip();
+    await drain();
+    const cpuOnly = (await ok('mutation { registerWorker(input: { name: "cpu-only", executionProviders: ["CPU"], cpuCores: 2 }) { id } }')).registerWorker.id;
+    const cuda = await evaluate({ executionProvider: 'CUDA' });
+    const auto = await evaluate({ executionProvider: 'AUTO' });
+    const byCpu = await claim(cpuOnly);
+    expect(byCpu.job.id).toBe(auto.id);
+    expect(await claim(cpuOnly)).toBeNull();
+    const byGpu = await claim(workerId);
+    expect(byGpu.job).toMatchObject({ id: cuda.id, settings: { executionProvider: 'CUDA' } });
+    await ok(FAIL, { i: { jobId: auto.id, attempt: 1, error: 'x' } });
+    await ok(FAIL, { i: { jobId: cuda.id, attempt: 1, error: 'x' } });
+  });
+
   it('validates the request and the reported result', async (ctx) => {
     if (!t) return ctx.skip();
     const bad = await t.gql(EVALUATE, { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco128' }, imgsz: 650, conf: 1, classes: [0, 80] } });
