@@ -65,6 +65,19 @@ describe('image sizes from headers', () => {
     expect(() => readImageSize(txt)).toThrow(expect.objectContaining({ code: 'UNREADABLE_IMAGE' }));
   });
 
+  it('finds the frame header of a JPEG behind more than 64 KiB of metadata', () => {
+    const segment = (marker: number, payload: number) => {
+      const b = Buffer.alloc(4 + payload);
+      b.writeUInt16BE(0xff00 | marker, 0);
+      b.writeUInt16BE(payload + 2, 2);
+      return b;
+    };
+    const sof = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0x23, 0x04, 0x56, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    const file = join(mkdtempSync(join(tmpdir(), 'metrics-')), 'big-exif.jpg');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xd8]), segment(0xe1, 65000), segment(0xe2, 9000), sof, Buffer.from([0xff, 0xd9])]));
+    expect(readImageSize(file)).toEqual({ width: 0x456, height: 0x123 });
+  });
+
   it('swaps the sides of a JPEG whose EXIF orientation is 6', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metrics-'));
     const file = join(dir, 'r.jpg');

@@ -8,7 +8,7 @@ export interface ImageSize {
   readonly height: number;
 }
 
-const HEAD_BYTES = 256 * 1024;
+const HEAD_BYTES = 64 * 1024; // SOF usually sits within the first few KiB; EXIF blocks can push it further
 
 function readHead(file: string, bytes: number): Buffer {
   const fd = openSync(file, 'r');
