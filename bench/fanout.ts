@@ -36,6 +36,9 @@ async function startApi(): Promise<{ url: string; proc: ChildProcess; dataDir: s
   let log = '';
   proc.stdout!.on('data', (d) => (log += d));
   proc.stderr!.on('data', (d) => (log += d));
+  proc.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`api exited (${code ?? signal}): ${log.slice(-2000)}`);
+  });
   const url = `http://127.0.0.1:${port}/graphql`;
   for (let i = 0; i < 300; i++) {
     if (proc.exitCode !== null) throw new Error(`api exited: ${log}`);
@@ -57,78 +60,103 @@ async function gql(url: string, query: string, variables: unknown): Promise<any>
 }
 
 const LOG = 'mutation($input: LogMetricsInput!) { logMetrics(input: $input) { lastSequence } }';
-const SUB = 'subscription($runId: ID!, $after: Int) { metricLogged(runId: $runId, afterSequence: $after) { sequence step value } }';
+const SUBS = {
+  point: 'subscription($runId: ID!, $after: Int) { metricLogged(runId: $runId, afterSequence: $after) { sequence step value } }',
+  batch: 'subscription($runId: ID!, $after: Int) { metricBatchLogged(runId: $runId, afterSequence: $after) { lastSequence points { sequence step value } } }',
+};
+type Mode = keyof typeof SUBS;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 async function main(): Promise<void> {
   const api = await startApi();
   try {
-    const exp = await gql(api.url, 'mutation { createExperiment(input: { name: "fanout" }) { id } }', {});
-    const runId = (await gql(api.url, 'mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: exp.createExperiment.id })).createRun.id;
-    const sentAt = new Map<number, number>();
-    const latencies: number[] = [];
-    const counts = new Int32Array(SUBSCRIBERS);
-    let received = 0;
-    let measuring = false;
-    let lastReceiveAt = 0;
-    const clients: Client[] = [];
-    let subscriberErrors = 0;
-    const waiters: { n: number; resolve: () => void }[] = [];
-    const onMessage = (i: number, seq: number) => {
-      const now = performance.now();
-      counts[i]++;
-      received++;
-      lastReceiveAt = now;
-      const t = sentAt.get(seq);
-      if (measuring && t !== undefined) latencies.push(now - t);
-      for (const w of waiters) if (received >= w.n) w.resolve();
-    };
-    const until = (n: number) => new Promise<void>((r) => (received >= n ? r() : waiters.push({ n, resolve: r })));
-    const wsUrl = api.url.replace('http', 'ws');
-    for (let i = 0; i < SUBSCRIBERS; i++) {
-      const c = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
-      clients.push(c);
-      c.subscribe<{ metricLogged: { sequence: number } }>({ query: SUB, variables: { runId, after: 0 } }, { next: (v) => onMessage(i, v.data!.metricLogged.sequence), error: () => subscriberErrors++, complete: () => undefined });
-    }
-    // Every subscriber is live once it has received a warm-up point.
-    let seq = (await gql(api.url, LOG, { input: { runId, metrics: [{ key: 'warm', value: 0, step: 0 }] } })).logMetrics.lastSequence;
-    await until(SUBSCRIBERS);
-    console.log(`fanout: ${SUBSCRIBERS} graphql-ws subscribers (one connection each) on one run`);
-
-    // Latency: one point per logMetrics, spaced so deliveries do not queue behind each other.
-    measuring = true;
-    for (let r = 0; r < ROUNDS; r++) {
-      sentAt.set(seq + 1, performance.now());
-      seq = (await gql(api.url, LOG, { input: { runId, metrics: [{ key: 'map50', value: r / ROUNDS, step: r }] } })).logMetrics.lastSequence;
-      await until(SUBSCRIBERS * (r + 2));
-      await new Promise((res) => setTimeout(res, 20));
-    }
-    measuring = false;
-    latencies.sort((a, b) => a - b);
-    console.log(`latency logMetrics sent → point received (includes the HTTP call and the commit): p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms over ${latencies.length} deliveries`);
-
-    // Throughput: a burst of batches; messages/s until the last subscriber has the last point.
-    const before = received;
-    const expected = SUBSCRIBERS * BURST_BATCHES * BURST_POINTS;
-    const t0 = performance.now();
-    for (let b = 0; b < BURST_BATCHES; b++) {
-      await gql(api.url, LOG, { input: { runId, metrics: Array.from({ length: BURST_POINTS }, (_, i) => ({ key: 'loss', value: i, step: b * BURST_POINTS + i })) } });
-    }
-    await until(before + expected);
-    const seconds = (lastReceiveAt - t0) / 1000;
-    console.log(`throughput: ${expected.toLocaleString('en-US')} messages (${BURST_BATCHES} batches × ${BURST_POINTS} points × ${SUBSCRIBERS} subscribers) in ${seconds.toFixed(2)} s = ${Math.round(expected / seconds).toLocaleString('en-US')} messages/s`);
-    const min = Math.min(...counts);
-    const max = Math.max(...counts);
-    console.log(`per-subscriber messages: min ${min}, max ${max} (expected ${1 + ROUNDS + BURST_BATCHES * BURST_POINTS} each)`);
-    if (subscriberErrors) console.log(`subscriber errors: ${subscriberErrors}`);
-    await Promise.all(clients.map((c) => c.dispose()));
+    for (const mode of ['point', 'batch'] as Mode[]) await runCase(api.url, mode);
   } finally {
     const exited = new Promise((r) => api.proc.once('exit', r));
     api.proc.kill('SIGTERM');
     await exited;
     rmSync(api.dataDir, { recursive: true, force: true });
   }
+}
+
+/** `point`: metricLogged (one message per point); `batch`: metricBatchLogged (one message per committed batch). */
+async function runCase(url: string, mode: Mode): Promise<void> {
+  const exp = await gql(url, 'mutation($n: String!) { createExperiment(input: { name: $n }) { id } }', { n: `fanout-${mode}` });
+  const runId = (await gql(url, 'mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: exp.createExperiment.id })).createRun.id;
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  const counts = new Int32Array(SUBSCRIBERS);
+  let received = 0;
+  let measuring = false;
+  let lastReceiveAt = 0;
+  const clients: Client[] = [];
+  let subscriberErrors = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  /** Counts points (not messages) so both modes wait for the same thing. */
+  const onMessage = (i: number, seqs: number[]) => {
+    const now = performance.now();
+    counts[i] += seqs.length;
+    received += seqs.length;
+    messages++;
+    lastReceiveAt = now;
+    for (const seq of seqs) {
+      const t = sentAt.get(seq);
+      if (measuring && t !== undefined) latencies.push(now - t);
+    }
+    for (const w of waiters) if (received >= w.n) w.resolve();
+  };
+  let messages = 0;
+  const until = (n: number) => new Promise<void>((r) => (received >= n ? r() : waiters.push({ n, resolve: r })));
+  const wsUrl = url.replace('http', 'ws');
+  for (let i = 0; i < SUBSCRIBERS; i++) {
+    const c = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+    clients.push(c);
+    c.subscribe<any>(
+      { query: SUBS[mode], variables: { runId, after: 0 } },
+      {
+        next: (v) => onMessage(i, mode === 'point' ? [v.data.metricLogged.sequence] : v.data.metricBatchLogged.points.map((p: { sequence: number }) => p.sequence)),
+        error: () => subscriberErrors++,
+        complete: () => undefined,
+      },
+    );
+  }
+  // Every subscriber is live once it has received a warm-up point.
+  let seq = (await gql(url, LOG, { input: { runId, metrics: [{ key: 'warm', value: 0, step: 0 }] } })).logMetrics.lastSequence;
+  await until(SUBSCRIBERS);
+  console.log(`fanout (${mode === 'point' ? 'metricLogged, one message per point' : 'metricBatchLogged, one message per batch'}): ${SUBSCRIBERS} graphql-ws subscribers (one connection each) on one run`);
+
+  // Latency: one point per logMetrics, spaced so deliveries do not queue behind each other.
+  measuring = true;
+  for (let r = 0; r < ROUNDS; r++) {
+    sentAt.set(seq + 1, performance.now());
+    seq = (await gql(url, LOG, { input: { runId, metrics: [{ key: 'map50', value: r / ROUNDS, step: r }] } })).logMetrics.lastSequence;
+    await until(SUBSCRIBERS * (r + 2));
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  measuring = false;
+  latencies.sort((a, b) => a - b);
+  console.log(`latency logMetrics sent → point received (includes the HTTP call and the commit): p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms over ${latencies.length} deliveries`);
+
+  // Throughput: a burst of batches; messages/s until the last subscriber has the last point.
+  const before = received;
+  const messagesBefore = messages;
+  const expected = SUBSCRIBERS * BURST_BATCHES * BURST_POINTS;
+  const t0 = performance.now();
+  for (let b = 0; b < BURST_BATCHES; b++) {
+    await gql(url, LOG, { input: { runId, metrics: Array.from({ length: BURST_POINTS }, (_, i) => ({ key: 'loss', value: i, step: b * BURST_POINTS + i })) } });
+  }
+  await until(before + expected);
+  const seconds = (lastReceiveAt - t0) / 1000;
+  const sent = messages - messagesBefore;
+  console.log(
+    `throughput: ${expected.toLocaleString('en-US')} points (${BURST_BATCHES} batches × ${BURST_POINTS} points × ${SUBSCRIBERS} subscribers) in ${sent.toLocaleString('en-US')} messages, ${seconds.toFixed(2)} s: ${Math.round(sent / seconds).toLocaleString('en-US')} messages/s, ${Math.round(expected / seconds).toLocaleString('en-US')} points/s delivered`,
+  );
+  const min = Math.min(...counts);
+  const max = Math.max(...counts);
+  console.log(`per-subscriber messages: min ${min}, max ${max} (expected ${1 + ROUNDS + BURST_BATCHES * BURST_POINTS} each)`);
+  if (subscriberErrors) console.log(`subscriber errors: ${subscriberErrors}`);
+  await Promise.all(clients.map((c) => c.dispose()));
 }
 
 main().catch((e) => {

@@ -62,6 +62,11 @@ export class MetricStreamService {
    * database: a run's writes commit in sequence order, so that range is committed.
    */
   async *stream(runId: string, opts: MetricStreamOptions = {}): AsyncGenerator<MetricPointRow> {
+    for await (const batch of this.batches(runId, opts)) yield* batch;
+  }
+
+  /** The same stream, one array per stored page or committed batch (fewer messages for many subscribers). */
+  async *batches(runId: string, opts: MetricStreamOptions = {}): AsyncGenerator<MetricPointRow[]> {
     if (opts.afterSequence != null && (!Number.isInteger(opts.afterSequence) || opts.afterSequence < 0)) throw badInput(`afterSequence must be a non-negative integer, got ${opts.afterSequence}`);
     const run = await this.runs.getRun(runId);
     const keys = opts.keys?.length ? [...new Set(opts.keys.map(canonicalMetricKey))] : undefined;
@@ -82,7 +87,7 @@ export class MetricStreamService {
       let cursor = after;
       while (cursor < head) {
         const page = await this.repo.pointsBetween({ runId: run.id, afterSequence: cursor, uptoSequence: head, keys, fromStep: opts.fromStep ?? undefined, limit: REPLAY_PAGE });
-        for (const p of page) yield p;
+        if (page.length) yield page;
         if (page.length < REPLAY_PAGE) break;
         cursor = page[page.length - 1].sequence;
       }
@@ -93,12 +98,13 @@ export class MetricStreamService {
           let from = seen;
           while (from < e.firstSequence - 1) {
             const gap = await this.repo.pointsBetween({ runId: run.id, afterSequence: from, uptoSequence: e.firstSequence - 1, keys, limit: REPLAY_PAGE });
-            for (const p of gap) yield p;
+            if (gap.length) yield gap;
             if (gap.length < REPLAY_PAGE) break;
             from = gap[gap.length - 1].sequence;
           }
         }
-        for (const p of pointsOf(e)) if (p.sequence > seen && (!keySet || keySet.has(p.key))) yield p;
+        const fresh = pointsOf(e).filter((p) => p.sequence > seen && (!keySet || keySet.has(p.key)));
+        if (fresh.length) yield fresh;
         seen = e.lastSequence;
       }
     } finally {

@@ -180,6 +180,29 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
     expect(byKeyStep.get('w0/loss@7')).toBe(0.7);
   });
 
+  it('metricBatchLogged delivers the replay as one page and each committed batch as one event, with the same cursor', async (ctx) => {
+    if (!t) return ctx.skip();
+    const runId = await newRun('batches');
+    await log(runId, epochMetrics(0, 1, true));
+    await log(runId, epochMetrics(1, 1, true));
+    const sub = collect<{ metricBatchLogged: { lastSequence: number; points: Point[] } }>(
+      t.ws(),
+      `subscription($runId: ID!, $after: Int) { metricBatchLogged(runId: $runId, afterSequence: $after) { lastSequence points { key step sequence } } }`,
+      { runId, after: 3 },
+      3,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    await log(runId, epochMetrics(2, 1, true));
+    await log(runId, [{ key: 'fitness', value: 0.5, step: 2 }]);
+    const batches = (await sub.done).map((e) => e.metricBatchLogged);
+    expect(batches.map((b) => [b.points[0].sequence, b.lastSequence, b.points.length])).toEqual([
+      [4, 10, 7],
+      [11, 15, 5],
+      [16, 16, 1],
+    ]);
+    expect(batches[2].points[0]).toEqual({ key: 'fitness', step: 2, sequence: 16 });
+  });
+
   it('refuses a subscription to an unknown run with NOT_FOUND', async (ctx) => {
     if (!t) return ctx.skip();
     const sub = collect(t.ws(), SUB, { runId: '00000000-0000-4000-8000-000000000000' }, 1, 5000);

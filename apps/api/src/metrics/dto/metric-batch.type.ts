@@ -1,0 +1,14 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { MetricPointType } from './metric-point.type';
+
+@ObjectType('MetricBatch', { description: 'Points of one committed batch (or one page of the replay), in sequence order.' })
+export class MetricBatchType {
+  @Field(() => ID)
+  runId: string;
+
+  @Field(() => Int, { description: 'Sequence of the last point here: resume with afterSequence set to it.' })
+  lastSequence: number;
+
+  @Field(() => [MetricPointType])
+  points: MetricPointType[];
+}
