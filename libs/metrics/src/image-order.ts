@@ -8,11 +8,3 @@ export function compareImageIds(a: ImageId, b: ImageId): number {
   if (typeof b === 'number') return 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-/** order[slot] = position of the slot's image in sorted id order. */
-export function imageOrder(ids: readonly ImageId[]): Int32Array {
-  const slots = ids.map((_, i) => i).sort((x, y) => compareImageIds(ids[x], ids[y]));
-  const order = new Int32Array(ids.length);
-  slots.forEach((slot, pos) => (order[slot] = pos));
-  return order;
-}
