@@ -67,6 +67,20 @@ export class EvaluationJobsRepository {
     return qb.getMany();
   }
 
+  /** Id, run and status of jobs that reached a final status in [since, before) (repair candidates; no result blobs). */
+  findFinishedBetween(since: number, before: number, limit = 500): Promise<Pick<EvaluationJobEntity, 'id' | 'runId' | 'status'>[]> {
+    return this.db.read
+      .createQueryBuilder(EvaluationJobEntity, 'j')
+      .select(['j.id', 'j.runId', 'j.status'])
+      .where('j.status IN (:...final)', { final: [EvaluationJobStatus.SUCCEEDED, EvaluationJobStatus.FAILED, EvaluationJobStatus.CANCELLED] })
+      .andWhere('j.finishedAt < :before', { before })
+      .andWhere('j.finishedAt >= :since', { since })
+      .andWhere('j.runId IS NOT NULL')
+      .orderBy('j.finishedAt', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
   async findPage(filter: JobFilter, offset: number, limit: number): Promise<{ rows: EvaluationJobEntity[]; total: number }> {
     const qb = this.db.read.createQueryBuilder(EvaluationJobEntity, 'j');
     if (filter.status) qb.andWhere('j.status = :status', { status: filter.status });

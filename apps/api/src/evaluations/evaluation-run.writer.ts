@@ -43,9 +43,11 @@ export class EvaluationRunWriter {
   }
 
   /**
-   * Called once per job, by the one completion that moved it to SUCCEEDED (a conditional update keyed by attempt), so
-   * the metrics are written exactly once. The tracking services own their transactions, so these writes follow the
-   * job's commit rather than share it; each step is logged if it fails and the others still run.
+   * Called by the one completion that moved the job to SUCCEEDED (a conditional update keyed by attempt). The tracking
+   * services own their transactions, so these writes follow the job's commit rather than share it. Each step is
+   * idempotent (params are immutable, a metric batch is skipped when its step is already logged, artifacts are
+   * replaced, the status move comes last), so the lease sweeper can finish a run that a crash left RUNNING without
+   * duplicating a metric step. A failed step is logged and the others still run.
    */
   async finish(job: EvaluationJobEntity, result: EvaluationResultData, actor: Identity): Promise<void> {
     if (!job.runId) return;
@@ -53,21 +55,45 @@ export class EvaluationRunWriter {
     const step = job.epoch ?? 0;
     const values = evaluationMetrics(result);
     await this.step('params', () => this.runs.logParams(runId, resultParams(result)));
-    await this.step('metrics', () => this.metrics.logMetrics(runId, values.map((m) => ({ ...m, step })), actor));
+    await this.step('metrics', async () => {
+      if (!(await this.hasPointAt(runId, 'map50', step))) await this.metrics.logMetrics(runId, values.map((m) => ({ ...m, step })), actor);
+    });
     if (job.mirrorRunId) {
       const mirrorId = job.mirrorRunId;
-      await this.step('mirror', () => this.metrics.logMetrics(mirrorId, mirroredMetrics(job.datasetName, values).map((m) => ({ ...m, step })), actor));
+      const mirrored = mirroredMetrics(job.datasetName, values);
+      await this.step('mirror', async () => {
+        if (!(await this.hasPointAt(mirrorId, mirrored[0].key, step))) await this.metrics.logMetrics(mirrorId, mirrored.map((m) => ({ ...m, step })), actor);
+      });
     }
     const { prCurve, f1Curve, ...rest } = result;
     await this.step('result.json', () => this.putJson(runId, 'evaluation/result.json', rest, actor));
     await this.step('pr_curve.json', () => this.putJson(runId, 'evaluation/pr_curve.json', { prCurve: prCurve ?? null, f1Curve: f1Curve ?? null }, actor));
-    await this.step('status', () => this.runs.updateRun({ id: runId, status: RunStatus.FINISHED }, actor));
+    await this.step('status', async () => {
+      const [run] = await this.runs.findRunsByIds([runId]);
+      if (run?.status === RunStatus.RUNNING) await this.runs.updateRun({ id: runId, status: RunStatus.FINISHED }, actor);
+    });
   }
 
   async end(job: EvaluationJobEntity, status: RunStatus.FAILED | RunStatus.KILLED, actor: Identity): Promise<void> {
     if (!job.runId) return;
     const runId = job.runId;
     await this.step('status', () => this.runs.updateRun({ id: runId, status }, actor));
+  }
+
+  /** The evaluation run's status for each job's run (finished jobs whose run is still RUNNING need repair). */
+  async openRunIds(runIds: string[]): Promise<Set<string>> {
+    const runs = await this.runs.findRunsByIds(runIds);
+    return new Set(runs.filter((r) => r.status === RunStatus.RUNNING).map((r) => r.id));
+  }
+
+  /** One batch holds every key, so its first key at `step` tells whether the batch was logged. */
+  private async hasPointAt(runId: string, key: string, step: number): Promise<boolean> {
+    for (let after: string | null = null; ; ) {
+      const page = await this.metrics.history(runId, key, 1000, after);
+      if (page.nodes.some((p) => p.step === step)) return true;
+      if (!page.hasNextPage) return false;
+      after = page.endCursor;
+    }
   }
 
   private async putJson(runId: string, path: string, value: unknown, actor: Identity): Promise<void> {

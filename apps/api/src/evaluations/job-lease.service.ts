@@ -137,6 +137,23 @@ export class JobLeaseService {
   }
 
   /**
+   * Finishes the evaluation runs of jobs that ended between `since` and `now - graceMs` but whose run is still RUNNING
+   * (the api stopped between the job's commit and the run's writes). The writes are idempotent per step.
+   */
+  async repairOpenRuns(now: number = Date.now(), graceMs = 60_000, since = now - 24 * 3600_000): Promise<string[]> {
+    const ended = await this.repo.findFinishedBetween(since, now - graceMs);
+    const open = await this.runWriter.openRunIds(ended.map((j) => j.runId!));
+    const repaired: string[] = [];
+    for (const job of await this.repo.findByIds(ended.filter((j) => open.has(j.runId!)).map((j) => j.id))) {
+      if (job.status === EvaluationJobStatus.SUCCEEDED && job.result) await this.runWriter.finish(job, validateResult(job.result), SWEEPER);
+      else await this.runWriter.end(job, job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED, SWEEPER);
+      repaired.push(job.id);
+    }
+    if (repaired.length) this.logger.warn(`finished ${repaired.length} evaluation run(s) left RUNNING: ${repaired.map((id) => id.slice(0, 8)).join(', ')}`);
+    return repaired;
+  }
+
+  /**
    * Re-queues RUNNING jobs whose lease ended before `now` (the next claim is attempt + 1); the maxAttempts-th expiry
    * fails the job instead. Returns the jobs it moved. Called by the sweeper timer, and by tests with a chosen `now`.
    */

@@ -1,4 +1,5 @@
-// Re-queues expired leases every `leaseSweepSeconds` (a worker that died stops heartbeating; its job goes back).
+// Every `leaseSweepSeconds`: re-queues expired leases (a worker that died stops heartbeating; its job goes back) and
+// finishes evaluation runs that an api restart left RUNNING after their job ended.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
@@ -9,6 +10,7 @@ export class LeaseSweeper implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger('Evaluations');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
+  private lastRepair = 0;
 
   constructor(
     private readonly lease: JobLeaseService,
@@ -17,7 +19,15 @@ export class LeaseSweeper implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.running = this.lease.requeueExpiredLeases().catch((e: Error) => this.logger.error(`lease sweep failed: ${e.message}`, e.stack));
+      this.running = this.lease
+        .requeueExpiredLeases()
+        .then(() => {
+          // Runs left open are rare (an api restart mid-completion): look for them once a minute.
+          if (Date.now() - this.lastRepair < 60_000) return;
+          this.lastRepair = Date.now();
+          return this.lease.repairOpenRuns();
+        })
+        .catch((e: Error) => this.logger.error(`lease sweep failed: ${e.message}`, e.stack));
     }, this.config.leaseSweepSeconds * 1000);
     this.timer.unref();
   }

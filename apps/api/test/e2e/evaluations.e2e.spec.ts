@@ -4,7 +4,9 @@ import { create as tarCreate } from 'tar';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EvaluationJobsService } from '../../src/evaluations/evaluation-jobs.service';
+import { EvaluationRunWriter } from '../../src/evaluations/evaluation-run.writer';
 import { JobLeaseService } from '../../src/evaluations/job-lease.service';
 import { DIALECTS } from '../support/databases';
 import { collect, startTestApp, type TestApp } from '../support/test-app';
@@ -354,5 +356,28 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(points.map((p) => p.value)).toEqual([0.1, 0.2, 0.30000000000000004]);
     const training = (await ok('query($id: ID!) { run(id: $id) { metrics(keys: ["coco128/map50", "coco128/map50_95"]) { key count lastStep } } }', { id: runId })).run;
     expect(training.metrics).toEqual(expect.arrayContaining([{ key: 'coco128/map50', count: 3, lastStep: 3 }, { key: 'coco128/map50_95', count: 3, lastStep: 3 }]));
+  });
+  it('finishes an evaluation run that a restart left RUNNING after its job succeeded, without a duplicate metric step', async (ctx) => {
+    if (!t) return ctx.skip();
+    await drain();
+    const writer = t.podium.app.get(EvaluationRunWriter);
+    const lost = vi.spyOn(writer, 'finish').mockResolvedValueOnce(undefined); // the api "stops" after the job's commit
+    expect((await t.http().put(`/artifacts/${runId}/weights/epoch9.onnx?epoch=9`).send(Buffer.from('9'))).status).toBe(201);
+    const c = await claim();
+    expect(c.job.epoch).toBe(9);
+    await ok(COMPLETE, { i: { jobId: c.job.id, attempt: c.attempt, result: fakeResult(0.77) } });
+    lost.mockRestore();
+    const before = (await ok('query($id: ID!) { run(id: $id) { status metrics { key } } }', { id: c.job.runId })).run;
+    expect(before).toEqual({ status: 'RUNNING', metrics: [] });
+
+    expect(await lease.repairOpenRuns(Date.now())).toEqual([]); // within the grace period: a completion may be writing
+    expect(await lease.repairOpenRuns(Date.now() + 120_000)).toEqual([c.job.id]);
+    expect(await lease.repairOpenRuns(Date.now() + 120_000)).toEqual([]);
+    const job = await t.podium.app.get(EvaluationJobsService).require(c.job.id);
+    await writer.finish(job, fakeResult(0.77) as never, { name: 'again', role: 'ADMIN' as never });
+    const evalRun = (await ok('query($id: ID!) { run(id: $id) { status metrics(keys: ["map50"]) { last lastStep count } } }', { id: c.job.runId })).run;
+    expect(evalRun).toEqual({ status: 'FINISHED', metrics: [{ last: 0.77, lastStep: 9, count: 1 }] });
+    const history = (await ok('query($r: ID!) { metricHistory(runId: $r, key: "coco128/map50", first: 100) { nodes { step value } } }', { r: runId })).metricHistory.nodes;
+    expect(history.filter((p: { step: number }) => p.step === 9)).toEqual([{ step: 9, value: 0.77 }]);
   });
 });
