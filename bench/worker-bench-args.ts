@@ -12,6 +12,7 @@ export interface WorkerBenchArgs {
   bare: boolean;
   deviceId: number;
   cpuThreads?: number;
+  decodeThreads?: number;
 }
 
 export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
@@ -40,6 +41,7 @@ export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
     else if (flag === '--no-bare') args.bare = false;
     else if (flag === '--device-id') args.deviceId = Number(value());
     else if (flag === '--cpu-threads') args.cpuThreads = Number(value());
+    else if (flag === '--decode-threads') args.decodeThreads = Number(value());
     else throw new Error(`unknown option ${flag}`);
   }
   return args;

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { resolve } from 'node:path';
 import { relaunchWithThreadPool } from '../apps/gpu-worker/src/thread-pool-size';
 import { configureSharp } from '../apps/gpu-worker/src/pipeline/decode-image';
+import { DecodePool } from '../apps/gpu-worker/src/pipeline/decode-pool';
 import { DecodeWindow } from '../apps/gpu-worker/src/pipeline/decode-window';
 import { repeatDataset } from './worker-dataset';
 
@@ -22,8 +23,11 @@ async function main(): Promise<void> {
   if (argv.includes('--vips-threads')) sharp.concurrency(option('--vips-threads', 1));
   const data = repeatDataset(resolve('assets/datasets/coco128'), repeat);
   const items = data.images.map((file) => ({ imageId: file, file, groundTruth: () => ({ boxes: new Float64Array(0), classes: new Int32Array(0) }) }));
+  // --decode-threads 0: on this thread; N: the pipeline's pool of N decode threads.
+  const threads = option('--decode-threads', 0);
+  const pool = threads > 0 ? new DecodePool(threads) : undefined;
   const started = performance.now();
-  const decoder = new DecodeWindow(items, imgsz, pad, window);
+  const decoder = new DecodeWindow(items, imgsz, pad, window, pool ? (f, s, p) => pool.decode(f, s, p) : undefined);
   let n = 0;
   let skipped = 0;
   for (let d = await decoder.next(); d; d = await decoder.next()) {
@@ -31,7 +35,8 @@ async function main(): Promise<void> {
     else n++;
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ bench: 'worker-decode', imgsz, pad, images: n, skipped, window, vipsThreads: sharp.concurrency(), uvThreads: Number(process.env.UV_THREADPOOL_SIZE), cores: cpus().length, imagesPerSecond: Math.round((n / seconds) * 10) / 10 }));
+  await pool?.close();
+  console.log(JSON.stringify({ bench: 'worker-decode', imgsz, pad, images: n, skipped, window, decodeThreads: threads, vipsThreads: sharp.concurrency(), uvThreads: Number(process.env.UV_THREADPOOL_SIZE), cores: cpus().length, imagesPerSecond: Math.round((n / seconds) * 10) / 10 }));
 }
 
 // The libuv pool size must be in the environment at start (see thread-pool-size.ts).

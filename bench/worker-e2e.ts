@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     deviceId: args.deviceId,
     fuse: args.fused,
     cpuThreads: args.cpuThreads,
+    decodeThreads: args.decodeThreads,
     onProgress: (p) => marks.push({ t: performance.now(), done: p.done }),
   });
   const steady = marks.length > 3 ? (marks.at(-1)!.done - marks[1].done) / ((marks.at(-1)!.t - marks[1].t) / 1000) : result.imagesPerSecond;

@@ -5,8 +5,8 @@
 # stdout, also written to $OUT/gpu-bench.jsonl when $OUT is set.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-out=${OUT:-/tmp}/gpu-bench.jsonl
-: > "$out"
+out=${OUT:-/tmp}/${OUT_FILE:-gpu-bench.jsonl}
+[ -n "${ONLY:-}" ] || : > "$out"
 V8=assets/models/yolov8n_fp32_dynamic.onnx
 YX=assets/models/yolox_nano.onnx
 # One measurement: its JSON line, or on failure the command and the tail of its output (so one run explains itself).

@@ -11,7 +11,7 @@ export interface DecodedImage {
   readonly height: number;
   readonly letterbox: Letterbox;
   /** size × size × 3 bytes, RGB. */
-  readonly pixels: Buffer;
+  readonly pixels: Uint8Array;
 }
 
 const PAD = { r: 114, g: 114, b: 114 };

@@ -8,6 +8,8 @@ import type { PadMode } from './letterbox';
 
 export type Decoded = { item: DatasetItem; image: DecodedImage } | { item: DatasetItem; skipped: string };
 
+export type DecodeFn = (file: string, size: number, pad: PadMode) => Promise<DecodedImage>;
+
 export class DecodeWindow {
   private readonly started: (Promise<Decoded> | undefined)[] = [];
   private consumed = 0;
@@ -17,6 +19,8 @@ export class DecodeWindow {
     private readonly size: number,
     private readonly pad: PadMode,
     private readonly window: number,
+    /** In-process by default; the pipeline passes its DecodePool. */
+    private readonly decodeFn: DecodeFn = decodeLetterboxed,
   ) {}
 
   /** The next image in order, or null at the end. */
@@ -32,7 +36,7 @@ export class DecodeWindow {
 
   private async decode(item: DatasetItem): Promise<Decoded> {
     try {
-      return { item, image: await decodeLetterboxed(item.file, this.size, this.pad) };
+      return { item, image: await this.decodeFn(item.file, this.size, this.pad) };
     } catch (error) {
       return { item, skipped: (error as Error).message };
     }

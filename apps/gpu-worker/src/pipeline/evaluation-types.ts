@@ -27,6 +27,8 @@ export interface EvaluationOptions {
   fuse?: boolean;
   /** CPU EP only: ORT intra-op threads (default: all cores). Fewer leave room for decoding and NMS threads. */
   cpuThreads?: number;
+  /** Decode threads (default: a quarter of the cores, 1 to 6). */
+  decodeThreads?: number;
   signal?: AbortSignal;
   onProgress?: (p: EvaluationProgress) => void;
 }

@@ -10,8 +10,9 @@ import { decodeModel, inspectModel } from '../models/inspect-model';
 import type { ModelSpec } from '../models/model-family';
 import { readDataset, type Dataset } from './dataset-reader';
 import { configureSharp } from './decode-image';
+import { DecodePool } from './decode-pool';
 import { DecodeWindow } from './decode-window';
-import { cpuModel, gpuInfo } from './device-info';
+import { cpuCores, cpuModel, gpuInfo } from './device-info';
 import { toSweepPoint, type EvaluationOptions, type EvaluationResult } from './evaluation-types';
 import type { OutputTensor } from './inference-protocol';
 import { openSession } from './open-session';
@@ -40,7 +41,8 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
     inputName: fused ? FUSED_INPUT : spec.inputName,
     hostPreprocess: fused ? undefined : { channels: spec.preprocess.channels, scale: spec.preprocess.scale },
     hostCandidates: fused ? undefined : { outputName: spec.outputName, layout: spec.layout, conf: opts.conf },
-    cpuThreads: opts.cpuThreads,
+    // On a many-core CPU, ORT's threads straggle when decoding and NMS threads preempt them: leave those some cores.
+    cpuThreads: opts.cpuThreads ?? (cpuCores() >= 8 ? cpuCores() - 4 : undefined),
   });
   const sessionLoadSeconds = (performance.now() - loadStarted) / 1000;
   const batch = spec.fixedBatch ?? Math.max(1, opts.batch ?? DEFAULT_BATCH[session.provider]);
@@ -48,7 +50,9 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
   const padLastBatch = spec.fixedBatch !== null || session.provider === 'CUDA';
 
   let post: PostShards | undefined;
+  let decodePool: DecodePool | undefined;
   try {
+    decodePool = new DecodePool(opts.decodeThreads ?? Math.min(6, Math.max(1, Math.round(cpuCores() / 4))));
     post = await PostShards.start({
       family: spec.family,
       layout: spec.layout,
@@ -59,7 +63,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
       classes: opts.classes,
       classNames: dataset.classNames ?? spec.classNames,
     });
-    const loop = await evaluateLoop(opts, spec, dataset, batch, padLastBatch, session.client, post);
+    const loop = await evaluateLoop(opts, spec, dataset, batch, padLastBatch, session.client, post, decodePool);
     const postResult = await post.finish();
     const wallSeconds = (performance.now() - loop.started) / 1000;
     return assemble(postResult, {
@@ -77,7 +81,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
       postSeconds: post.busySeconds,
     });
   } finally {
-    await Promise.all([session.client.close(), post?.close()]);
+    await Promise.all([session.client.close(), post?.close(), decodePool?.close()]);
   }
 }
 
@@ -89,11 +93,12 @@ async function evaluateLoop(
   padLastBatch: boolean,
   inference: Awaited<ReturnType<typeof openSession>>['client'],
   post: PostShards,
+  decodePool: DecodePool,
 ) {
   const size = spec.imgsz;
   const imageBytes = size * size * 3;
   const total = dataset.items.length;
-  const decoder = new DecodeWindow(dataset.items, size, spec.preprocess.pad, Math.max(16, 2 * batch));
+  const decoder = new DecodeWindow(dataset.items, size, spec.preprocess.pad, Math.max(16, 2 * batch), (f, s, p) => decodePool.decode(f, s, p));
   const skipped: { file: string; reason: string }[] = [];
   const inFlight: Promise<void>[] = [];
   const started = performance.now();
@@ -104,7 +109,7 @@ async function evaluateLoop(
   for (let end = false; !end; ) {
     if (opts.signal?.aborted) break;
     const images: BatchImage[] = [];
-    const pixels: Buffer[] = [];
+    const pixels: Uint8Array[] = [];
     while (images.length < batch) {
       const next = await decoder.next();
       if (!next) {
