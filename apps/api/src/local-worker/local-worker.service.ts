@@ -71,6 +71,11 @@ export class LocalWorkerService implements OnApplicationBootstrap, BeforeApplica
     });
   }
 
+  /** The running child's pid (undefined before listen or when the worker is off). */
+  get workerPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.stop();
   }

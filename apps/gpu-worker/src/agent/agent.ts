@@ -95,7 +95,7 @@ export class WorkerAgent {
   private async main(): Promise<void> {
     await this.register();
     if (this.stopping) return;
-    this.unsubscribe = this.api.subscribe(JOB_QUEUED, () => this.wakeUp());
+    this.unsubscribe = this.api.subscribe(JOB_QUEUED, () => this.wakeUp(), (e) => this.log(`job wake-up subscription dropped (${describe(e)}); re-subscribing, polling every ${this.opts.pollSeconds ?? 5} s meanwhile`));
     const pollMs = (this.opts.pollSeconds ?? 5) * 1000;
     while (!this.stopping) {
       let claim: JobClaim | null = null;
@@ -274,6 +274,12 @@ export class WorkerAgent {
       this.log(`job ${job.id}: could not report (${(reportError as Error).message})`);
     }
   }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  const close = e as { code?: number; reason?: string };
+  return close?.code ? `closed ${close.code} ${close.reason ?? ''}`.trim() : JSON.stringify(e);
 }
 
 /** The api refuses NaN/Infinity; the first progress callbacks may carry them (no rate yet). */

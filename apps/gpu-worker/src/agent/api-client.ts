@@ -82,21 +82,52 @@ export class ApiClient {
     }
   }
 
-  /** Calls `onSignal` for every event of a subscription; reconnects by itself (the agent also polls). */
-  subscribe(query: string, onSignal: () => void): () => void {
+  /**
+   * Calls `onSignal` for every event of a subscription, re-subscribing with a backoff when the socket drops (the agent
+   * also polls, so a gap only delays a wake-up). graphql-ws's own retries are off: a subscription ended while the
+   * client waits to reconnect leaves a rejected promise nobody handles, which kills the process on Node ≥ 15.
+   */
+  subscribe(query: string, onSignal: () => void, onError: (e: unknown) => void = () => undefined): () => void {
     if (!this.ws) {
       this.ws = createClient({
         url: this.url('/graphql').replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
         connectionParams: this.token ? { authorization: `Bearer ${this.token}` } : {},
-        retryAttempts: Number.POSITIVE_INFINITY,
-        shouldRetry: () => true,
-        retryWait: async (retries) => new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(retries, 6)))),
-        lazy: false,
+        retryAttempts: 0,
+        lazy: true,
       });
       this.ws.on('error', () => undefined);
     }
-    return this.ws.subscribe({ query }, { next: () => onSignal(), error: () => undefined, complete: () => undefined });
+    const client = this.ws;
+    let stopped = false;
+    let failures = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let unsubscribe = () => undefined as void;
+    const open = () => {
+      if (stopped) return;
+      const again = (e?: unknown) => {
+        if (stopped) return;
+        if (e !== undefined && failures++ % 10 === 0) onError(e);
+        timer = setTimeout(open, Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
+      };
+      unsubscribe = client.subscribe(
+        { query },
+        {
+          next: () => {
+            failures = 0;
+            onSignal();
+          },
+          error: again,
+          complete: () => again(),
+        },
+      );
+    };
+    open();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      unsubscribe();
+    };
   }
 
   async close(): Promise<void> {
