@@ -88,7 +88,7 @@ describe('compileSearch', () => {
     expect(nan.exact(5, 0).sql).toContain('WHERE s0.max_value IS NULL AND');
     expect(nan.exact(5, 0).sql).toContain('ORDER BY CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END ASC, o1.value ASC, r.start_time DESC, r.id ASC');
     const m = missing.exact(5, 0);
-    expect(m.sql).toContain('NOT EXISTS (SELECT 1 FROM metric_summaries s0 WHERE s0.run_id = r.id AND s0.key = $3)');
+    expect(m.sql).toContain('NOT EXISTS (SELECT 1 FROM metric_summaries s0 WHERE s0.run_id = r.id AND s0.key = $3) AND r.id IN (SELECT ms.run_id FROM metric_summaries ms');
     expect(m.params).toEqual(['lr0', 'e1', 'map50', 'map50', 0.3, 5, 0]);
   });
 

@@ -230,7 +230,8 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
     }, opts),
   };
   const missing: SearchSegment = {
-    exact: runsSegment(q, rest, 1, (p) => [`NOT EXISTS (SELECT 1 FROM metric_summaries s0 WHERE s0.run_id = r.id AND s0.key = ${p.add(key)})`], probeOpts),
+    // Every run of the experiments is a candidate here, so the filter is read once (set form), not probed per run.
+    exact: runsSegment(q, rest, 1, (p) => [`NOT EXISTS (SELECT 1 FROM metric_summaries s0 WHERE s0.run_id = r.id AND s0.key = ${p.add(key)})`], setOpts),
   };
   return [values, nan, missing];
 }
@@ -238,6 +239,7 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
 /** How many runs match (the connection's totalCount). */
 export function compileCount(q: Pick<SearchQuery, 'experimentIds' | 'filter'>, opts: CompileOptions): CompiledQuery {
   const p = new SqlParams(opts.dialect);
-  const where = [baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, opts)] : [])];
+  // Every match is visited, so each filter term is read once (set form) rather than probed per run.
+  const where = [baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, { ...opts, form: 'set' })] : [])];
   return { sql: `SELECT count(*) AS n FROM runs r WHERE ${where.join(' AND ')}`, params: p.values };
 }

@@ -1,6 +1,7 @@
 // SQLite migrations, in order (features append theirs; generated files are committed and never edited after landing).
 import { TrackingCore1795683300000 } from './1795683300000-TrackingCore';
 import { Artifacts1795690000000 } from './1795690000000-Artifacts';
+import { SearchIndexes1795690100000 } from './1795690100000-SearchIndexes';
 import { ApiTokens1795683400000 } from './1795683400000-ApiTokens';
 import { Registry1795686600000 } from './1795686600000-Registry';
 import { DatasetsEvaluations1795685000000 } from './1795685000000-DatasetsEvaluations';
@@ -8,6 +9,7 @@ import { DatasetsEvaluations1795685000000 } from './1795685000000-DatasetsEvalua
 export const SQLITE_MIGRATIONS: Function[] = [
   TrackingCore1795683300000,
   Artifacts1795690000000,
+  SearchIndexes1795690100000,
   ApiTokens1795683400000,
   Registry1795686600000,
   DatasetsEvaluations1795685000000,
