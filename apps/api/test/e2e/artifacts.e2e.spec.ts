@@ -75,6 +75,21 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     expect(readFileSync(service.localPath(runId, 'weights/epoch3.onnx')).equals(MODEL)).toBe(true);
   });
 
+  it('lists them on Run.artifacts with a working downloadUrl', async (ctx) => {
+    if (!t) return ctx.skip();
+    await t.http().put(`/artifacts/${runId}/reports/val%20report.html`).set('content-type', 'text/html').send('<h1>val</h1>');
+    const res = await t.gql(`query($id: ID!) { run(id: $id) { artifacts { path size sha256 epoch contentType createdBy downloadUrl } } }`, { id: runId });
+    expect(res.errors).toBeUndefined();
+    const listed = res.data.run.artifacts;
+    expect(listed.map((a: { path: string }) => a.path)).toEqual(expect.arrayContaining(['weights/epoch3.onnx', 'reports/val report.html']));
+    expect(listed.find((a: { path: string }) => a.path === 'weights/epoch3.onnx')).toMatchObject({ size: MODEL.length, sha256: MODEL_SHA, epoch: 3, createdBy: 'local' });
+    const report = listed.find((a: { path: string }) => a.path === 'reports/val report.html');
+    expect(report).toMatchObject({ contentType: 'text/html', epoch: null, downloadUrl: `/artifacts/${runId}/reports/val%20report.html` });
+    const download = await t.http().get(report.downloadUrl);
+    expect(download.status).toBe(200);
+    expect(download.text).toBe('<h1>val</h1>');
+  });
+
   it('replaces an artifact re-uploaded at the same path (new sha, one row)', async (ctx) => {
     if (!t) return ctx.skip();
     await t.http().put(`/artifacts/${runId}/notes.txt`).set('content-type', 'text/plain').send('first');
