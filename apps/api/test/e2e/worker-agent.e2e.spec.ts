@@ -44,9 +44,9 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
   };
 
   /** An agent with the real pipeline; `slow` adds a pause per progress event so a job stays RUNNING for a while. */
-  const startAgent = (name: string, opts: { slowMs?: number } = {}) => {
+  const startAgent = (name: string, opts: { slowMs?: number; executionProvider?: 'CUDA' | 'CPU' } = {}) => {
     const agent = new WorkerAgent(
-      { apiUrl: t!.podium.url, token: workerSecret, name, cacheDir: mkdtempSync(join(tmpdir(), 'podium-cache-')), pollSeconds: 0.5, leaseSeconds: 10, log: () => undefined },
+      { executionProvider: opts.executionProvider, apiUrl: t!.podium.url, token: workerSecret, name, cacheDir: mkdtempSync(join(tmpdir(), 'podium-cache-')), pollSeconds: 0.5, leaseSeconds: 10, log: process.env.PODIUM_TEST_AGENT_LOG ? (m) => console.log(`[${name}] ${m}`) : () => undefined },
       {
         probeCapabilities,
         runEvaluation: (o: EvaluationOptions) =>
@@ -157,7 +157,7 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     expect(await settled(agent, 1)).toEqual([{ jobId, outcome: 'SUCCEEDED' }]);
   }, 120_000);
 
-  it('reports a corrupt model (MODEL_INVALID) and an unavailable CUDA on the job, and keeps taking jobs', async (ctx) => {
+  it('reports a corrupt model (MODEL_INVALID) on the job and keeps taking jobs; CUDA where it cannot load fails with the reason', async (ctx) => {
     if (!t) return ctx.skip();
     const runId = await newRun('failures');
     await upload(runId, 'broken.onnx', Buffer.from('this is not an ONNX protobuf'.repeat(10)));
@@ -170,20 +170,29 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
 
     const b = await final(broken);
     expect(b).toMatchObject({ status: 'FAILED', errorCode: 'MODEL_INVALID' });
-    expect(b.error.length).toBeGreaterThan(0);
-    const c = await final(cuda);
-    if (caps.executionProviders.includes('CUDA')) expect(c.status).toBe('SUCCEEDED');
-    else {
-      expect(c).toMatchObject({ status: 'FAILED', errorCode: 'PROVIDER_UNAVAILABLE' });
-      expect(c.error).toMatch(/CUDA/);
-    }
-    const g = await final(good);
-    expect(g.status).toBe('SUCCEEDED');
-    expect((await settled(agent, 3)).map((f) => f.jobId)).toEqual([broken, cuda, good]);
+    expect(b.error).toMatch(new RegExp(`^/artifacts/${runId}/broken.onnx is not a valid ONNX model`));
+    expect((await final(good)).status).toBe('SUCCEEDED');
     // The evaluation run of the failed job is FAILED, not left RUNNING.
     let status = 'RUNNING';
     for (const until = Date.now() + 10_000; status === 'RUNNING' && Date.now() < until; await sleep(100)) status = (await gql(`query($id: ID!) { run(id: $id) { status } }`, { id: b.runId })).run.status;
     expect(status).toBe('FAILED');
+    if (caps.executionProviders.includes('CUDA')) {
+      expect((await final(cuda)).status).toBe('SUCCEEDED');
+      return;
+    }
+    // A job that asks for CUDA waits for a worker that registered CUDA: this CPU-only agent left it alone.
+    expect(await settled(agent, 2)).toEqual([expect.objectContaining({ jobId: broken, outcome: 'FAILED' }), { jobId: good, outcome: 'SUCCEEDED' }]);
+    expect(await job(cuda)).toMatchObject({ status: 'QUEUED', attempt: 0 });
+    await gql('mutation($i: CancelEvaluationJobInput!) { cancelEvaluationJob(input: $i) { status } }', { i: { id: cuda } });
+    await agent.stop();
+
+    // A worker forced to CUDA (PODIUM_EXECUTION_PROVIDER=CUDA) where the provider does not load fails the job, saying why.
+    const forced = startAgent('agent-cuda', { executionProvider: 'CUDA' });
+    const failing = await evaluate({ runId, artifactPath: 'good.onnx' });
+    const f = await final(failing);
+    expect(f).toMatchObject({ status: 'FAILED', errorCode: 'PROVIDER_UNAVAILABLE' });
+    expect(f.error).toMatch(/CUDA/);
+    expect(await settled(forced, 1)).toEqual([expect.objectContaining({ jobId: failing, outcome: 'FAILED' })]);
   }, 180_000);
 
   it('on stop, finishes the batch and releases the job (QUEUED again); another worker then completes it once', async (ctx) => {

@@ -192,8 +192,11 @@ export class WorkerAgent {
     // The lease is kept by the timer even while one long batch gives no progress.
     const leaseMs = (this.opts.leaseSeconds ?? 60) * 1000;
     const timer = setInterval(() => void beat(), Math.max(1000, leaseMs / 3));
+    const names: Record<string, string> = {};
     try {
       const [modelPath, datasetDir] = await Promise.all([this.cache.model(claim), this.cache.dataset(claim)]);
+      names[modelPath] = claim.modelUrl;
+      names[datasetDir] = `dataset ${claim.dataset.name}`;
       if (abort.signal.aborted) throw Object.assign(new Error('stopped before the evaluation started'), { code: 'CANCELLED' });
       const override = this.opts.executionProvider;
       const result = await this.deps.runEvaluation({
@@ -222,7 +225,7 @@ export class WorkerAgent {
     } catch (e) {
       clearInterval(timer);
       await beating;
-      await this.reportFailure(claim, e, current.mode);
+      await this.reportFailure(claim, e, current.mode, names);
     } finally {
       clearInterval(timer);
       this.current = undefined;
@@ -252,9 +255,9 @@ export class WorkerAgent {
     }
   }
 
-  private async reportFailure(claim: JobClaim, e: unknown, mode: StopMode | undefined): Promise<void> {
+  private async reportFailure(claim: JobClaim, e: unknown, mode: StopMode | undefined, names: Record<string, string>): Promise<void> {
     const { job, attempt } = claim;
-    const failure = failureOf(e, mode === 'cancel');
+    const failure = failureOf(e, mode === 'cancel', names);
     try {
       if (mode === 'lost') {
         this.finished.push({ jobId: job.id, outcome: 'LOST', error: failure.error });

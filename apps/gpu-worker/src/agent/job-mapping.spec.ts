@@ -63,6 +63,11 @@ describe('failureOf', () => {
     expect(failureOf(new WorkerError('MODEL_INVALID', 'not an ONNX model: protobuf parse error'), false)).toEqual({ code: 'MODEL_INVALID', error: 'not an ONNX model: protobuf parse error' });
   });
 
+  it('names the artifact rather than the cache file', () => {
+    const e = new WorkerError('MODEL_INVALID', '/cache/models/ab12.onnx is not a valid ONNX model: invalid wire type 6');
+    expect(failureOf(e, false, { '/cache/models/ab12.onnx': '/artifacts/r1/broken.onnx' }).error).toBe('/artifacts/r1/broken.onnx is not a valid ONNX model: invalid wire type 6');
+  });
+
   it('reports a cancel as CANCELLED and anything else as WORKER_ERROR, with a bounded message', () => {
     expect(failureOf(new Error('boom'), true)).toEqual({ code: 'CANCELLED', error: 'cancelled' });
     const long = failureOf(new Error('x'.repeat(20_000)), false);

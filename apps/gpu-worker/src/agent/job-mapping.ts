@@ -47,11 +47,16 @@ function sweepPointAt(result: EvaluationResult, conf: number, iou?: number): Swe
   return undefined;
 }
 
-/** The job's error and code: a WorkerError's code, CANCELLED for a cancel, WORKER_ERROR for anything unexpected. */
-export function failureOf(e: unknown, cancelled: boolean): { error: string; code: string } {
+/**
+ * The job's error and code: a WorkerError's code, CANCELLED for a cancel, WORKER_ERROR for anything unexpected.
+ * `names` maps this worker's cache paths to what the user knows (the model's api path): a message should name the
+ * artifact, not a file on some worker.
+ */
+export function failureOf(e: unknown, cancelled: boolean, names: Record<string, string> = {}): { error: string; code: string } {
   if (cancelled) return { error: 'cancelled', code: 'CANCELLED' };
   const code = (e as { code?: unknown })?.code;
-  const message = e instanceof Error ? e.message : String(e);
+  let message = e instanceof Error ? e.message : String(e);
+  for (const [local, shown] of Object.entries(names)) message = message.split(local).join(shown);
   return {
     error: (message || 'unknown error').slice(0, MAX_ERROR_LENGTH),
     code: typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'WORKER_ERROR',
