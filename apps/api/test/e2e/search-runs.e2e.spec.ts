@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../src/database/database';
-import { MetricSummaryEntity } from '../../src/metrics/metric-summary.entity';
 import { SearchRunsRepository } from '../../src/runs/search/search-runs.repository';
 import { DIALECTS } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -45,22 +43,29 @@ describe.each(DIALECTS)('searchRuns on %s', (dialect) => {
     experimentId = (await gql(create, { i: { name: 'yolov8n-coco128-person' } })).createExperiment.id;
     const otherId = (await gql(create, { i: { name: 'other' } })).createExperiment.id;
     const createRun = `mutation($i: CreateRunInput!) { createRun(input: $i) { id } }`;
-    const summaries: MetricSummaryEntity[] = [];
+    const log = (runId: string, metrics: { key: string; value: number | string; step: number }[]) =>
+      gql(`mutation($i: LogMetricsInput!) { logMetrics(input: $i) { __typename } }`, { i: { runId, metrics } });
     for (const g of GRID) {
       const params = [{ key: 'imgsz', value: g.imgsz }, { key: 'lr0', value: g.lr0 }, { key: 'seed', value: g.seed }];
       const tags = g.best ? [{ key: 'best', value: 'yes' }] : [];
       const id = (await gql(createRun, { i: { experimentId, name: nameOf(g), kind: 'TRAINING', status: 'RUNNING', params, tags } })).createRun.id;
+      // Logged as Ultralytics does; stored under the canonical key map50. min = max − 0.02, max at step 5, last at step 10.
+      if (g.last !== undefined) {
+        await log(id, [
+          { key: 'metrics/mAP50(B)', value: g.max! - 0.02, step: 0 },
+          { key: 'metrics/mAP50(B)', value: g.max!, step: 5 },
+          { key: 'metrics/mAP50(B)', value: Number.isNaN(g.last) ? 'NaN' : g.last, step: 10 },
+        ]);
+      }
+      await log(id, [{ key: 'loss', value: 1, step: 0 }]);
       if (g.status !== 'RUNNING') await gql(`mutation($i: UpdateRunInput!) { updateRun(input: $i) { id } }`, { i: { id, status: g.status } });
-      if (g.last !== undefined) summaries.push(summary(id, 'map50', g.last, g.max!));
-      summaries.push(summary(id, 'loss', 1, 1));
     }
     // Runs that must never show up: another experiment's, and a soft-deleted one.
     const foreign = (await gql(createRun, { i: { experimentId: otherId, name: 'foreign', kind: 'TRAINING', status: 'RUNNING' } })).createRun.id;
-    summaries.push(summary(foreign, 'map50', 0.9, 0.9));
+    await log(foreign, [{ key: 'map50', value: 0.9, step: 0 }]);
     const deleted = (await gql(createRun, { i: { experimentId, name: 'deleted', kind: 'TRAINING', status: 'RUNNING', params: [{ key: 'imgsz', value: '416' }] } })).createRun.id;
-    summaries.push(summary(deleted, 'map50', 0.95, 0.95));
+    await log(deleted, [{ key: 'map50', value: 0.95, step: 0 }]);
     await gql(`mutation($id: ID!) { deleteRun(id: $id) { id } }`, { id: deleted });
-    await t.podium.app.get(Database).write((tx) => tx.insert(MetricSummaryEntity, summaries));
   });
   afterAll(async () => t?.close());
 
@@ -178,11 +183,3 @@ describe.each(DIALECTS)('searchRuns on %s', (dialect) => {
     expect(order.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', position: 14, input: 'orderBy[0]' });
   });
 });
-
-function summary(runId: string, key: string, last: number, max: number): MetricSummaryEntity {
-  return Object.assign(new MetricSummaryEntity(), {
-    runId, key,
-    lastValue: Number.isNaN(last) ? null : last, lastIsNan: Number.isNaN(last), lastStep: 10, lastTimestamp: Date.now(), lastSequence: 10,
-    minValue: Math.min(Number.isNaN(last) ? max : last, max) - 0.01, minStep: 0, maxValue: max, maxStep: 5, count: 11,
-  });
-}
