@@ -3,7 +3,7 @@
 // Run: npm run build && node dist/bench/fanout.js [subscribers=1000] [rounds=50]
 import { createClient, type Client } from 'graphql-ws';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,6 +52,16 @@ async function startApi(): Promise<{ url: string; proc: ChildProcess; dataDir: s
   throw new Error(`api did not start: ${log}`);
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux; clock ticks of 10 ms); undefined elsewhere. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 async function gql(url: string, query: string, variables: unknown): Promise<any> {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   const body = (await r.json()) as { data?: any; errors?: unknown[] };
@@ -71,7 +81,7 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 async function main(): Promise<void> {
   const api = await startApi();
   try {
-    for (const mode of ['point', 'batch'] as Mode[]) await runCase(api.url, mode);
+    for (const mode of ['point', 'batch'] as Mode[]) await runCase(api.url, api.proc.pid!, mode);
   } finally {
     const exited = new Promise((r) => api.proc.once('exit', r));
     api.proc.kill('SIGTERM');
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
 }
 
 /** `point`: metricLogged (one message per point); `batch`: metricBatchLogged (one message per committed batch). */
-async function runCase(url: string, mode: Mode): Promise<void> {
+async function runCase(url: string, pid: number, mode: Mode): Promise<void> {
   const exp = await gql(url, 'mutation($n: String!) { createExperiment(input: { name: $n }) { id } }', { n: `fanout-${mode}` });
   const runId = (await gql(url, 'mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: exp.createExperiment.id })).createRun.id;
   const sentAt = new Map<number, number>();
@@ -136,12 +146,14 @@ async function runCase(url: string, mode: Mode): Promise<void> {
   }
   measuring = false;
   latencies.sort((a, b) => a - b);
+  console.log(`node ${process.version}, api NODE_ENV=${process.env.NODE_ENV ?? 'unset'}`);
   console.log(`latency logMetrics sent → point received (includes the HTTP call and the commit): p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms over ${latencies.length} deliveries`);
 
   // Throughput: a burst of batches; messages/s until the last subscriber has the last point.
   const before = received;
   const messagesBefore = messages;
   const expected = SUBSCRIBERS * BURST_BATCHES * BURST_POINTS;
+  const cpu0 = cpuSecondsOf(pid);
   const t0 = performance.now();
   for (let b = 0; b < BURST_BATCHES; b++) {
     await gql(url, LOG, { input: { runId, metrics: Array.from({ length: BURST_POINTS }, (_, i) => ({ key: 'loss', value: i, step: b * BURST_POINTS + i })) } });
@@ -149,8 +161,10 @@ async function runCase(url: string, mode: Mode): Promise<void> {
   await until(before + expected);
   const seconds = (lastReceiveAt - t0) / 1000;
   const sent = messages - messagesBefore;
+  const cpu1 = cpuSecondsOf(pid);
+  const apiCpu = cpu0 === undefined || cpu1 === undefined ? 'unknown' : `${(cpu1 - cpu0).toFixed(2)} s (${Math.round(sent / (cpu1 - cpu0)).toLocaleString('en-US')} messages per api CPU-second)`;
   console.log(
-    `throughput: ${expected.toLocaleString('en-US')} points (${BURST_BATCHES} batches × ${BURST_POINTS} points × ${SUBSCRIBERS} subscribers) in ${sent.toLocaleString('en-US')} messages, ${seconds.toFixed(2)} s: ${Math.round(sent / seconds).toLocaleString('en-US')} messages/s, ${Math.round(expected / seconds).toLocaleString('en-US')} points/s delivered`,
+    `throughput: ${expected.toLocaleString('en-US')} points (${BURST_BATCHES} batches × ${BURST_POINTS} points × ${SUBSCRIBERS} subscribers) in ${sent.toLocaleString('en-US')} messages, ${seconds.toFixed(2)} s: ${Math.round(sent / seconds).toLocaleString('en-US')} messages/s, ${Math.round(expected / seconds).toLocaleString('en-US')} points/s delivered; api CPU ${apiCpu}`,
   );
   const min = Math.min(...counts);
   const max = Math.max(...counts);

@@ -4,7 +4,7 @@
 // PostgreSQL: PODIUM_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres); skipped when unreachable.
 import Database from 'better-sqlite3';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,7 +39,9 @@ async function freePort(): Promise<number> {
 async function startApi(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; dataDir: string }> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'podium-bench-'));
-  const proc = spawn(process.execPath, [resolve(__dirname, '../apps/api/src/main.js')], {
+  // PODIUM_BENCH_NODE_ARGS (e.g. "--cpu-prof") profiles the api process.
+  const nodeArgs = (process.env.PODIUM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../apps/api/src/main.js')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PODIUM_DATA_DIR: dataDir, PODIUM_AUTH: 'local', PODIUM_LOCAL_WORKER: 'false', PODIUM_SEED_DEMO: 'false', PODIUM_MUTATION_RATE_LIMIT: '100000000', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -67,6 +69,28 @@ async function stopApi(api: { proc: ChildProcess; dataDir: string }): Promise<vo
   rmSync(api.dataDir, { recursive: true, force: true });
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux; clock ticks of 10 ms); undefined elsewhere. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+const ownCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+interface Rate {
+  /** points per wall-clock second */
+  wall: number;
+  /** points per CPU second of the process doing the work (fairer on a loaded machine); NaN when unknown */
+  cpu: number;
+}
+
 async function gql(url: string, query: string, variables: unknown): Promise<any> {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   const body = (await r.json()) as { data?: any; errors?: unknown[] };
@@ -77,13 +101,14 @@ async function gql(url: string, query: string, variables: unknown): Promise<any>
 const LOG = 'mutation($input: LogMetricsInput!) { logMetrics(input: $input) { count lastSequence } }';
 
 /** Points/s through logMetrics. `sameRun`: all writers log to one run (serialised by its row lock). */
-async function throughLogMetrics(url: string, sameRun: boolean): Promise<number> {
+async function throughLogMetrics(url: string, pid: number, sameRun: boolean): Promise<Rate> {
   const exp = await gql(url, 'mutation($n: String!) { createExperiment(input: { name: $n }) { id } }', { n: `ingest-${Date.now()}-${sameRun}` });
   const runIds: string[] = [];
   for (let w = 0; w < (sameRun ? 1 : WRITERS); w++) runIds.push((await gql(url, 'mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: exp.createExperiment.id })).createRun.id);
   // Bodies are built before the clock starts: the figure is the server's, not JSON.stringify's.
   const bodies = Array.from({ length: WRITERS }, (_, w) => Array.from({ length: BATCHES }, (_, b) => JSON.stringify({ query: LOG, variables: { input: { runId: runIds[sameRun ? 0 : w], metrics: batch(w, b) } } })));
   await gql(url, LOG, { input: { runId: runIds[0], metrics: batch(99, 9999) } }); // warm-up
+  const cpu0 = cpuSecondsOf(pid);
   const t0 = performance.now();
   await Promise.all(
     bodies.map(async (list) => {
@@ -94,11 +119,14 @@ async function throughLogMetrics(url: string, sameRun: boolean): Promise<number>
       }
     }),
   );
-  return (WRITERS * BATCHES * BATCH_SIZE) / ((performance.now() - t0) / 1000);
+  const points = WRITERS * BATCHES * BATCH_SIZE;
+  const wall = points / ((performance.now() - t0) / 1000);
+  const cpu1 = cpuSecondsOf(pid);
+  return { wall, cpu: cpu0 === undefined || cpu1 === undefined ? Number.NaN : points / (cpu1 - cpu0) };
 }
 
 /** better-sqlite3, same pragmas and table, a prepared insert; one transaction per 1,000-point batch (and one for all). */
-function bareSqlite(): { perBatch: number; oneTx: number } {
+function bareSqlite(): { perBatch: Rate; oneTx: Rate } {
   const dir = mkdtempSync(join(tmpdir(), 'podium-bare-'));
   const db = new Database(join(dir, 'bare.sqlite'));
   db.pragma('journal_mode = WAL');
@@ -113,15 +141,22 @@ function bareSqlite(): { perBatch: number; oneTx: number } {
   const runIds = Array.from({ length: WRITERS }, (_, w) => `00000000-0000-4000-8000-00000000000${w}`);
   const batches = Array.from({ length: WRITERS }, (_, w) => Array.from({ length: BATCHES }, (_, b) => batch(w, b)));
   const perBatchTx = db.transaction(run);
-  let t0 = performance.now();
-  for (let b = 0; b < BATCHES; b++) for (let w = 0; w < WRITERS; w++) perBatchTx(runIds[w], batches[w][b], b * BATCH_SIZE + 1);
-  const perBatch = (WRITERS * BATCHES * BATCH_SIZE) / ((performance.now() - t0) / 1000);
+  const points = WRITERS * BATCHES * BATCH_SIZE;
+  const measure = (work: () => void): Rate => {
+    const c0 = ownCpuSeconds();
+    const t0 = performance.now();
+    work();
+    return { wall: points / ((performance.now() - t0) / 1000), cpu: points / (ownCpuSeconds() - c0) };
+  };
+  const perBatch = measure(() => {
+    for (let b = 0; b < BATCHES; b++) for (let w = 0; w < WRITERS; w++) perBatchTx(runIds[w], batches[w][b], b * BATCH_SIZE + 1);
+  });
   db.exec('DELETE FROM metric_points');
-  t0 = performance.now();
-  db.transaction(() => {
-    for (let b = 0; b < BATCHES; b++) for (let w = 0; w < WRITERS; w++) run(runIds[w], batches[w][b], b * BATCH_SIZE + 1);
-  })();
-  const oneTx = (WRITERS * BATCHES * BATCH_SIZE) / ((performance.now() - t0) / 1000);
+  const oneTx = measure(() =>
+    db.transaction(() => {
+      for (let b = 0; b < BATCHES; b++) for (let w = 0; w < WRITERS; w++) run(runIds[w], batches[w][b], b * BATCH_SIZE + 1);
+    })(),
+  );
   db.close();
   rmSync(dir, { recursive: true, force: true });
   return { perBatch, oneTx };
@@ -182,22 +217,28 @@ async function withPostgresDatabase<T>(work: (url: string) => Promise<T>): Promi
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
+  const sqliteOnly = process.env.PODIUM_BENCH_SQLITE_ONLY === '1';
   const total = WRITERS * BATCHES * BATCH_SIZE;
-  console.log(`ingest: ${WRITERS} writers × ${BATCHES} batches × ${BATCH_SIZE} points = ${fmt(total)} points per case (node ${process.version})`);
+  console.log(`ingest: ${WRITERS} writers × ${BATCHES} batches × ${BATCH_SIZE} points = ${fmt(total)} points per case (node ${process.version}, api NODE_ENV=${process.env.NODE_ENV ?? 'unset'})`);
 
   const sqliteApi = await startApi({});
-  const sqliteRuns = await throughLogMetrics(sqliteApi.url, false);
-  const sqliteOne = await throughLogMetrics(sqliteApi.url, true);
+  const sqliteRuns = await throughLogMetrics(sqliteApi.url, sqliteApi.proc.pid!, false);
+  const sqliteOne = await throughLogMetrics(sqliteApi.url, sqliteApi.proc.pid!, true);
   await stopApi(sqliteApi);
   const bare = bareSqlite();
-  console.log(`SQLite  logMetrics, ${WRITERS} runs: ${fmt(sqliteRuns)} points/s; all writers on one run: ${fmt(sqliteOne)} points/s`);
-  console.log(`SQLite  bare better-sqlite3 prepared insert: ${fmt(bare.perBatch)} points/s (a transaction per 1,000), ${fmt(bare.oneTx)} points/s (one transaction)`);
-  console.log(`SQLite  ratio logMetrics / bare: ${(sqliteRuns / bare.perBatch).toFixed(2)} (per-batch transactions), ${(sqliteRuns / bare.oneTx).toFixed(2)} (one transaction)`);
+  const r = (x: Rate) => `${fmt(x.wall)} points/s wall, ${fmt(x.cpu)} points per CPU-second`;
+  console.log(`SQLite  logMetrics, ${WRITERS} runs: ${r(sqliteRuns)}; all writers on one run: ${r(sqliteOne)}`);
+  console.log(`SQLite  bare better-sqlite3 prepared insert, a transaction per 1,000: ${r(bare.perBatch)}; one transaction: ${r(bare.oneTx)}`);
+  console.log(
+    `SQLite  ratio logMetrics / bare (wall; CPU): ${(sqliteRuns.wall / bare.perBatch.wall).toFixed(2)}; ${(sqliteRuns.cpu / bare.perBatch.cpu).toFixed(2)} against per-batch transactions, ` +
+      `${(sqliteRuns.wall / bare.oneTx.wall).toFixed(2)}; ${(sqliteRuns.cpu / bare.oneTx.cpu).toFixed(2)} against one transaction`,
+  );
 
+  if (sqliteOnly) return;
   const pg = await withPostgresDatabase(async (url) => {
     const api = await startApi({ DATABASE_URL: url });
     try {
-      return { runs: await throughLogMetrics(api.url, false), one: await throughLogMetrics(api.url, true) };
+      return { runs: await throughLogMetrics(api.url, api.proc.pid!, false), one: await throughLogMetrics(api.url, api.proc.pid!, true) };
     } finally {
       await stopApi(api);
     }
@@ -207,9 +248,9 @@ async function main(): Promise<void> {
     console.log('PostgreSQL: unreachable, skipped');
     return;
   }
-  console.log(`Postgres logMetrics, ${WRITERS} runs: ${fmt(pg.runs)} points/s; all writers on one run: ${fmt(pg.one)} points/s`);
+  console.log(`Postgres logMetrics, ${WRITERS} runs: ${fmt(pg.runs.wall)} points/s (api process: ${fmt(pg.runs.cpu)} points per CPU-second); all writers on one run: ${fmt(pg.one.wall)} points/s`);
   console.log(`Postgres bare pg multi-row insert (1,000 rows a statement, ${WRITERS} connections): ${fmt(pgBare)} points/s`);
-  console.log(`Postgres ratio logMetrics / bare: ${(pg.runs / pgBare).toFixed(2)}`);
+  console.log(`Postgres ratio logMetrics / bare (wall): ${(pg.runs.wall / pgBare).toFixed(2)}`);
 }
 
 main().catch((e) => {
