@@ -11,6 +11,7 @@ import { ExperimentEntity } from '../../src/experiments/experiment.entity';
 import { PUB_SUB, type PodiumPubSub } from '../../src/graphql/pubsub';
 import { RunKind, RunStatus } from '../../src/runs/run-kind';
 import { RunEntity } from '../../src/runs/run.entity';
+import { bearer, bootstrapSecret, createToken } from '../support/auth-helpers';
 import { DIALECTS } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -190,3 +191,54 @@ function rawRequest(base: string, method: string, path: string, body: Buffer, op
     req.end();
   });
 }
+
+describe.each(DIALECTS)('artifact routes with tokens on %s', (dialect) => {
+  let t: TestApp | undefined;
+  let admin: Record<string, string>;
+  let runId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { authMode: 'token' });
+    if (!t) return;
+    admin = bearer(bootstrapSecret(t));
+    const gql = async (query: string, variables: Record<string, unknown>) => {
+      const res = await t!.gql(query, variables, admin);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data;
+    };
+    const experimentId = (await gql(`mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }`, { i: { name: 'tokens' } })).createExperiment.id;
+    const createRun = `mutation($i: CreateRunInput!) { createRun(input: $i) { id } }`;
+    runId = (await gql(createRun, { i: { experimentId, name: 'r', kind: 'TRAINING', status: 'RUNNING' } })).createRun.id;
+  });
+  afterAll(async () => t?.close());
+
+  it('asks EDITOR to upload and VIEWER to download, and records who uploaded', async (ctx) => {
+    if (!t) return ctx.skip();
+    const viewer = bearer((await createToken(t, 'viewer-1', 'VIEWER')).secret);
+    const editor = bearer((await createToken(t, 'trainer-1', 'EDITOR')).secret);
+    const anonymous = await t.http().put(`/artifacts/${runId}/a.txt`).send('x');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
+    const forged = await t.http().get(`/artifacts/${runId}/a.txt`).set(bearer('pod_not_a_token'));
+    expect(forged.status).toBe(401);
+    const readOnly = await t.http().put(`/artifacts/${runId}/a.txt`).set(viewer).send('x');
+    expect(readOnly.status).toBe(403);
+    expect(readOnly.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/requires role EDITOR/) });
+    const stored = await t.http().put(`/artifacts/${runId}/a.txt`).set(editor).send('x');
+    expect(stored.status).toBe(201);
+    const read = await t.http().get(`/artifacts/${runId}/a.txt`).set(viewer);
+    expect(read.status).toBe(200);
+    expect(read.text).toBe('x');
+    const listed = await t.gql(`query($id: ID!) { run(id: $id) { artifacts { path createdBy } } }`, { id: runId }, viewer);
+    expect(listed.data.run.artifacts).toEqual([{ path: 'a.txt', createdBy: 'trainer-1' }]);
+  });
+
+  it('refuses uploads to a soft-deleted run with 404', async (ctx) => {
+    if (!t) return ctx.skip();
+    const res = await t.gql(`mutation($id: ID!) { deleteRun(id: $id) { id } }`, { id: runId }, admin);
+    expect(res.errors).toBeUndefined();
+    const put = await t.http().put(`/artifacts/${runId}/late.txt`).set(admin).send('x');
+    expect(put.status).toBe(404);
+    expect(put.body.error.message).toBe(`Run "${runId}" not found`);
+  });
+});
