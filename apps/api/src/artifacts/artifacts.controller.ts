@@ -83,7 +83,7 @@ export class ArtifactsController {
   }
 
   private async caller(req: Request, ...roles: Role[]): Promise<Identity> {
-    const resolved = await this.auth.resolve(req.headers.authorization, req.socket.remoteAddress);
+    const resolved = await this.auth.resolveRequest(req);
     if (!resolved.identity) throw new AppError('UNAUTHENTICATED', `Authentication required: ${resolved.problem ?? 'no token'}`);
     const identity = resolved.identity;
     if (!roles.some((role) => roleSatisfies(identity.role, role))) throw new AppError('FORBIDDEN', `${req.method} /artifacts requires role ${roles.join(' or ')}; token "${resolved.identity.name}" has role ${resolved.identity.role}`);
