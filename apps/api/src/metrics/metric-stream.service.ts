@@ -18,6 +18,35 @@ export interface MetricStreamOptions {
 }
 
 const REPLAY_PAGE = 1000;
+
+async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
+}
+
+/**
+ * An async generator whose return() takes effect at once. A plain generator waiting for the next live event (an await,
+ * not a yield) only sees return() when that event arrives, so an unsubscribed stream of a quiet run would keep its
+ * listener forever; `stopped` resolves on return() and ends the wait.
+ */
+function closable<T>(make: (stopped: Promise<void>) => AsyncGenerator<T>): AsyncIterableIterator<T> {
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const gen = make(stopped);
+  return {
+    next: () => gen.next(),
+    return: (value?: unknown) => {
+      stop();
+      return gen.return(value as T);
+    },
+    throw: (e?: unknown) => {
+      stop();
+      return gen.throw(e);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
 /** Batches buffered for one subscriber before it is cut off (it reconnects with its last sequence and loses nothing). */
 const MAX_BUFFERED_BATCHES = 10_000;
 
@@ -61,12 +90,16 @@ export class MetricStreamService {
    * expected sequence (its predecessor's event is late or was lost) is preceded by the missing range read from the
    * database: a run's writes commit in sequence order, so that range is committed.
    */
-  async *stream(runId: string, opts: MetricStreamOptions = {}): AsyncGenerator<MetricPointRow> {
-    for await (const batch of this.batches(runId, opts)) yield* batch;
+  stream(runId: string, opts: MetricStreamOptions = {}): AsyncIterableIterator<MetricPointRow> {
+    return closable((stopped) => flatten(this.generate(runId, opts, stopped)));
   }
 
   /** The same stream, one array per stored page or committed batch (fewer messages for many subscribers). */
-  async *batches(runId: string, opts: MetricStreamOptions = {}): AsyncGenerator<MetricPointRow[]> {
+  batches(runId: string, opts: MetricStreamOptions = {}): AsyncIterableIterator<MetricPointRow[]> {
+    return closable((stopped) => this.generate(runId, opts, stopped));
+  }
+
+  private async *generate(runId: string, opts: MetricStreamOptions, stopped: Promise<void>): AsyncGenerator<MetricPointRow[]> {
     if (opts.afterSequence != null && (!Number.isInteger(opts.afterSequence) || opts.afterSequence < 0)) throw badInput(`afterSequence must be a non-negative integer, got ${opts.afterSequence}`);
     const run = await this.runs.getRun(runId);
     const keys = opts.keys?.length ? [...new Set(opts.keys.map(canonicalMetricKey))] : undefined;
@@ -75,6 +108,7 @@ export class MetricStreamService {
     const live = this.pubSub.subscribe(METRIC_LOGGED, run.id) as AsyncIterable<MetricLoggedEvent>;
     const iterator = live[Symbol.asyncIterator]();
     const buffer = new EventBuffer();
+    void stopped.then(() => buffer.end());
     const pump = (async () => {
       try {
         for (let r = await iterator.next(); !r.done; r = await iterator.next()) buffer.push(r.value);

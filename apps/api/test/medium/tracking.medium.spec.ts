@@ -8,6 +8,7 @@ import { ExperimentsRepository } from '../../src/experiments/experiments.reposit
 import { ExperimentsService } from '../../src/experiments/experiments.service';
 import { createPodiumPubSub, type PodiumPubSub } from '../../src/graphql/pubsub';
 import { METRIC_LOGGED, type MetricLoggedEvent } from '../../src/metrics/metric-events';
+import { MetricStreamService } from '../../src/metrics/metric-stream.service';
 import { MetricsRepository } from '../../src/metrics/metrics.repository';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { RunsRepository } from '../../src/runs/runs.repository';
@@ -128,6 +129,23 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
       message: 'Invalid metrics: metrics[0].step must be a 32-bit integer, got 0.5; metrics[1].key must be 1..250 characters',
     });
     expect((await pointsOf(run.id)).length).toBe(0);
+  });
+
+  it('a metric stream of a quiet run ends at once when the subscriber leaves (no listener left waiting for an event)', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const streams = new MetricStreamService(metricsRepo, runs, pubSub);
+    const run = await runs.createRun({ experimentId }, actor);
+    await metrics.logMetrics(run.id, [{ key: 'loss', value: 1, step: 0 }]);
+    const it = streams.stream(run.id);
+    expect((await it.next()).value).toMatchObject({ key: 'loss', sequence: 1 });
+    const pending = it.next();
+    await new Promise((r) => setTimeout(r, 50));
+    const closed = await Promise.race([it.return(undefined).then(() => 'closed'), new Promise((r) => setTimeout(() => r('still waiting'), 2000))]);
+    expect(closed).toBe('closed');
+    expect(await pending).toEqual({ done: true, value: undefined });
+    // Points logged afterwards reach nobody and break nothing.
+    await metrics.logMetrics(run.id, [{ key: 'loss', value: 0.5, step: 1 }]);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
   });
 
   it('serialises concurrent writers of one run: contiguous sequences, each batch contiguous, one event per batch after commit', async (ctx) => {
