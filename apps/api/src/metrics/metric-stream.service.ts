@@ -47,6 +47,13 @@ function closable<T>(make: (stopped: Promise<void>) => AsyncGenerator<T>): Async
     },
   };
 }
+/**
+ * After this long without an event the stream asks the database whether it missed any (a Redis subscription becomes
+ * active a moment after it is requested, and a bus may drop messages): a cheap primary-key read per idle subscriber.
+ */
+export const IDLE_RECHECK_MS = 2000;
+const TIMEOUT = Symbol('timeout');
+
 /** Batches buffered for one subscriber before it is cut off (it reconnects with its last sequence and loses nothing). */
 const MAX_BUFFERED_BATCHES = 10_000;
 
@@ -68,9 +75,18 @@ class EventBuffer {
     this.wake?.();
   }
 
-  async next(): Promise<MetricLoggedEvent | undefined> {
-    while (this.items.length === 0 && !this.ended && !this.overflow) await new Promise<void>((r) => (this.wake = r));
-    this.wake = undefined;
+  /** The next event, undefined once ended, or TIMEOUT after `timeoutMs` without one. */
+  async next(timeoutMs: number): Promise<MetricLoggedEvent | undefined | typeof TIMEOUT> {
+    if (this.items.length === 0 && !this.ended && !this.overflow) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await new Promise<boolean>((r) => {
+        this.wake = () => r(false);
+        timer = setTimeout(() => r(true), timeoutMs);
+      });
+      clearTimeout(timer);
+      this.wake = undefined;
+      if (timedOut && this.items.length === 0 && !this.ended && !this.overflow) return TIMEOUT;
+    }
     if (this.overflow) throw new AppError('RATE_LIMITED', 'metricLogged: subscriber too slow; resubscribe with afterSequence set to the last sequence received');
     return this.items.shift();
   }
@@ -126,24 +142,39 @@ export class MetricStreamService {
         cursor = page[page.length - 1].sequence;
       }
       let seen = Math.max(head, after);
-      for (let e = await buffer.next(); e; e = await buffer.next()) {
-        if (e.lastSequence <= seen) continue;
-        if (e.firstSequence > seen + 1) {
-          let from = seen;
-          while (from < e.firstSequence - 1) {
-            const gap = await this.repo.pointsBetween({ runId: run.id, afterSequence: from, uptoSequence: e.firstSequence - 1, keys, limit: REPLAY_PAGE });
-            if (gap.length) yield gap;
-            if (gap.length < REPLAY_PAGE) break;
-            from = gap[gap.length - 1].sequence;
+      while (true) {
+        const e = await buffer.next(IDLE_RECHECK_MS);
+        if (e === undefined) break;
+        if (e === TIMEOUT) {
+          const committed = (await this.repo.committedSequence(run.id)) ?? 0;
+          if (committed > seen) {
+            yield* this.range(run.id, seen, committed, keys);
+            seen = committed;
           }
+          continue;
         }
+        if (e.lastSequence <= seen) continue;
+        if (e.firstSequence > seen + 1) yield* this.range(run.id, seen, e.firstSequence - 1, keys);
         const fresh = pointsOf(e).filter((p) => p.sequence > seen && (!keySet || keySet.has(p.key)));
         if (fresh.length) yield fresh;
         seen = e.lastSequence;
       }
     } finally {
+      // The pump ends when the bus iterator settles its pending next(); not awaited, so a bus that never settles
+      // cannot hold the subscriber's return().
+      void pump.catch(() => undefined);
       await iterator.return?.();
-      await pump.catch(() => undefined);
+    }
+  }
+
+  /** Stored points with after < sequence ≤ upto (keys filter only), in pages. */
+  private async *range(runId: string, after: number, upto: number, keys: string[] | undefined): AsyncGenerator<MetricPointRow[]> {
+    let from = after;
+    while (from < upto) {
+      const page = await this.repo.pointsBetween({ runId, afterSequence: from, uptoSequence: upto, keys, limit: REPLAY_PAGE });
+      if (page.length) yield page;
+      if (page.length < REPLAY_PAGE) break;
+      from = page[page.length - 1].sequence;
     }
   }
 }

@@ -8,7 +8,7 @@ import { ExperimentsRepository } from '../../src/experiments/experiments.reposit
 import { ExperimentsService } from '../../src/experiments/experiments.service';
 import { createPodiumPubSub, type PodiumPubSub } from '../../src/graphql/pubsub';
 import { METRIC_LOGGED, type MetricLoggedEvent } from '../../src/metrics/metric-events';
-import { MetricStreamService } from '../../src/metrics/metric-stream.service';
+import { IDLE_RECHECK_MS, MetricStreamService } from '../../src/metrics/metric-stream.service';
 import { MetricsRepository } from '../../src/metrics/metrics.repository';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { RunsRepository } from '../../src/runs/runs.repository';
@@ -146,6 +146,30 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     // Points logged afterwards reach nobody and break nothing.
     await metrics.logMetrics(run.id, [{ key: 'loss', value: 0.5, step: 1 }]);
     expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('a metric stream whose bus lost the events still delivers the committed points, in order, after an idle recheck', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    // A bus that never delivers (a Redis subscription not active yet, or a dropped message).
+    const deaf = {
+      publish: () => undefined,
+      subscribe: () => ({ [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<unknown>>(() => undefined), return: async () => ({ done: true, value: undefined }) }) }),
+      close: async () => undefined,
+    } as unknown as PodiumPubSub;
+    const streams = new MetricStreamService(metricsRepo, runs, deaf);
+    const run = await runs.createRun({ experimentId }, actor);
+    const it = streams.batches(run.id, { keys: ['map50'] });
+    const first = it.next();
+    await new Promise((r) => setTimeout(r, 100));
+    await metrics.logMetrics(run.id, [{ key: 'metrics/mAP50(B)', value: 0.1, step: 0 }, { key: 'loss', value: 2, step: 0 }, { key: 'map50', value: 0.2, step: 1 }]);
+    const started = Date.now();
+    const batch = (await first).value!;
+    expect(Date.now() - started).toBeLessThan(IDLE_RECHECK_MS + 1500);
+    expect(batch.map((p) => [p.key, p.sequence])).toEqual([
+      ['map50', 1],
+      ['map50', 3],
+    ]);
+    await it.return(undefined);
   });
 
   it('serialises concurrent writers of one run: contiguous sequences, each batch contiguous, one event per batch after commit', async (ctx) => {
