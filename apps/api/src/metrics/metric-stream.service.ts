@@ -28,7 +28,12 @@ async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
  * not a yield) only sees return() when that event arrives, so an unsubscribed stream of a quiet run would keep its
  * listener forever; `stopped` resolves on return() and ends the wait.
  */
-function closable<T>(make: (stopped: Promise<void>) => AsyncGenerator<T>): AsyncIterableIterator<T> {
+/** An async iterator whose return() is always there (ends the stream at once). */
+export interface MetricStream<T> extends AsyncIterableIterator<T> {
+  return(value?: unknown): Promise<IteratorResult<T>>;
+}
+
+function closable<T>(make: (stopped: Promise<void>) => AsyncGenerator<T>): MetricStream<T> {
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const gen = make(stopped);
@@ -106,12 +111,12 @@ export class MetricStreamService {
    * expected sequence (its predecessor's event is late or was lost) is preceded by the missing range read from the
    * database: a run's writes commit in sequence order, so that range is committed.
    */
-  stream(runId: string, opts: MetricStreamOptions = {}): AsyncIterableIterator<MetricPointRow> {
+  stream(runId: string, opts: MetricStreamOptions = {}): MetricStream<MetricPointRow> {
     return closable((stopped) => flatten(this.generate(runId, opts, stopped)));
   }
 
   /** The same stream, one array per stored page or committed batch (fewer messages for many subscribers). */
-  batches(runId: string, opts: MetricStreamOptions = {}): AsyncIterableIterator<MetricPointRow[]> {
+  batches(runId: string, opts: MetricStreamOptions = {}): MetricStream<MetricPointRow[]> {
     return closable((stopped) => this.generate(runId, opts, stopped));
   }
 

@@ -9,6 +9,7 @@ import { ExperimentsService } from '../../src/experiments/experiments.service';
 import { createPodiumPubSub, type PodiumPubSub } from '../../src/graphql/pubsub';
 import { METRIC_LOGGED, type MetricLoggedEvent } from '../../src/metrics/metric-events';
 import { IDLE_RECHECK_MS, MetricStreamService } from '../../src/metrics/metric-stream.service';
+import type { MetricPointRow } from '../../src/metrics/metric-summary';
 import { MetricsRepository } from '../../src/metrics/metrics.repository';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { RunsRepository } from '../../src/runs/runs.repository';
@@ -163,7 +164,7 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     await new Promise((r) => setTimeout(r, 100));
     await metrics.logMetrics(run.id, [{ key: 'metrics/mAP50(B)', value: 0.1, step: 0 }, { key: 'loss', value: 2, step: 0 }, { key: 'map50', value: 0.2, step: 1 }]);
     const started = Date.now();
-    const batch = (await first).value!;
+    const batch = (await first).value as MetricPointRow[];
     expect(Date.now() - started).toBeLessThan(IDLE_RECHECK_MS + 1500);
     expect(batch.map((p) => [p.key, p.sequence])).toEqual([
       ['map50', 1],
