@@ -19,7 +19,7 @@ run() {
 [ -n "${ONLY:-}" ] && { run "$@"; exit; }
 
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | sed 's/^/# gpu: /'
-echo "# cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+echo "# cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); cgroup cpu.max: $(cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo n/a)"
 
 # Decode + letterbox: the libuv pool at Node's default 4 threads, then at one per core (the benches relaunch
 # themselves with UV_THREADPOOL_SIZE set), and two variants.
