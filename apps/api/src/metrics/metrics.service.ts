@@ -24,7 +24,7 @@ export interface MetricPointInput {
   /** NaN and ±Infinity are legal values. */
   value: number;
   step: number;
-  /** Epoch milliseconds; defaults to the time of the call. */
+  /** Epoch milliseconds (fractions rounded); defaults to the time of the call. */
   timestamp?: number | null;
 }
 
@@ -51,7 +51,7 @@ function checkPoints(points: readonly MetricPointInput[]): void {
     if (typeof p.value !== 'number') problems.push(`metrics[${i}].value must be a number, "NaN", "Infinity" or "-Infinity"`);
     if (!Number.isInteger(p.step) || p.step < INT32_MIN || p.step > INT32_MAX) problems.push(`metrics[${i}].step must be a 32-bit integer, got ${p.step}`);
     const ts = p.timestamp;
-    if (ts !== undefined && ts !== null && (!Number.isInteger(ts) || ts < 0 || ts > MAX_TIMESTAMP)) problems.push(`metrics[${i}].timestamp must be epoch milliseconds (a non-negative integer), got ${ts}`);
+    if (ts !== undefined && ts !== null && (!Number.isFinite(ts) || ts < 0 || ts > MAX_TIMESTAMP)) problems.push(`metrics[${i}].timestamp must be epoch milliseconds (a non-negative number), got ${ts}`);
   }
   if (problems.length) throw badInput(`Invalid metrics: ${problems.join('; ')}`, { problems });
 }
@@ -87,7 +87,8 @@ export class MetricsService {
         const p = points[i];
         const key = canonicalMetricKey(p.key);
         keys.add(key);
-        rows[i] = { runId: id, key, value: p.value, step: p.step, timestamp: p.timestamp ?? now, sequence: ++seq };
+        // Fractional milliseconds (Python's time.time() * 1000) are rounded: the column holds whole milliseconds.
+        rows[i] = { runId: id, key, value: p.value, step: p.step, timestamp: p.timestamp == null ? now : Math.round(p.timestamp), sequence: ++seq };
       }
       await this.repo.insertPoints(tx, rows);
       const existing = new Map((await this.repo.summariesFor(tx, id, [...keys])).map((s) => [s.key, s]));

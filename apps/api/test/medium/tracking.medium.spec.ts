@@ -129,7 +129,12 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
       code: 'BAD_USER_INPUT',
       message: 'Invalid metrics: metrics[0].step must be a 32-bit integer, got 0.5; metrics[1].key must be 1..250 characters',
     });
+    await expect(metrics.logMetrics(run.id, [{ key: 'k', value: 1, step: 0, timestamp: -5 }])).rejects.toMatchObject({
+      message: 'Invalid metrics: metrics[0].timestamp must be epoch milliseconds (a non-negative number), got -5',
+    });
     expect((await pointsOf(run.id)).length).toBe(0);
+    const [p] = await metrics.logMetrics(run.id, [{ key: 'k', value: 1, step: 0, timestamp: 1_795_683_300_123.6 }]);
+    expect(p.timestamp).toBe(1_795_683_300_124);
   });
 
   it('a metric stream of a quiet run ends at once when the subscriber leaves (no listener left waiting for an event)', async (ctx) => {
