@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iouXyxy, nmsClassAware } from './nms';
+import { iouXyxy, nmsClassAware, scoreOrder } from './nms';
 
 const boxes = new Float32Array([
   0, 0, 10, 10, // 0
@@ -35,5 +35,14 @@ describe('nmsClassAware', () => {
     const scores = new Float32Array([0.1, 0.5, 0.5, 0.5, 0.5]);
     const classes = new Int32Array([0, 1, 2, 3, 4]);
     expect(Array.from(nmsClassAware(boxes, scores, classes, 1, 5, { iou: 0.7, maxDet: 300 }))).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('scoreOrder', () => {
+  it('sorts by descending score, ties in input order, and cuts at maxNms', () => {
+    const scores = new Float32Array([0.2, 0.9, 0.2, 0.5, 0.9, 0.001]);
+    expect(Array.from(scoreOrder(scores, 0, 6))).toEqual([1, 4, 3, 0, 2, 5]);
+    expect(Array.from(scoreOrder(scores, 2, 6))).toEqual([4, 3, 2, 5]);
+    expect(Array.from(scoreOrder(scores, 0, 6, undefined, undefined, 2))).toEqual([1, 4]);
   });
 });
