@@ -1,4 +1,5 @@
 /** The pipeline's public contract: what the agent passes in and gets back. */
+import type { CurveResult, PerClassResult } from '@podium/metrics';
 import type { DatasetSpec } from './dataset-reader';
 import type { OperatingPoint } from './metrics-adapter';
 
@@ -49,13 +50,14 @@ export interface EvaluationResult {
   f1: number;
   bestConfidence: number;
   fitness: number;
-  perClass: unknown[];
+  perClass: PerClassResult[];
   /** pycocotools-style numbers, computed on the same YOLO-paired ground truth (crowd flags only with COCO input). */
   coco: { ap: number; ap50: number; ap75: number; ar100: number; stats: Record<string, number> };
   thresholdSweep: { iou: number; points: SweepPoint[] }[];
   bestOperatingPoint: SweepPoint & { iou: number };
-  prCurve: unknown;
-  f1Curve: unknown;
+  /** Precision (envelope, IoU 0.5) against recall, per class and mean: the PR-curve artifact's content. */
+  prCurve: CurveResult;
+  f1Curve: CurveResult;
   executionProvider: 'CUDA' | 'CPU';
   device: string;
   fallbackReason?: string;

@@ -58,7 +58,7 @@ describe('runEvaluation on the CPU EP', () => {
     expect(coco8.map50_95).toBeLessThan(coco8.map50);
     expect(coco8.coco.ap).toBeGreaterThan(0.3);
     expect(coco8.coco.stats.ar100).toBe(coco8.coco.ar100);
-    const person = (coco8.perClass as { name: string; nLabels: number }[]).find((c) => c.name === 'person');
+    const person = coco8.perClass.find((c) => c.name === 'person');
     expect(person?.nLabels).toBe(10);
     expect(coco8.thresholdSweep.map((s) => s.iou)).toEqual([0.5, 0.6, 0.7]);
     for (const sweep of coco8.thresholdSweep) expect(sweep.points.map((p) => p.conf)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
@@ -83,11 +83,18 @@ describe('runEvaluation on the CPU EP', () => {
   ] as const)('finds the bus and the people on bus.jpg with %s', async (_name, modelPath, imgsz) => {
     const result = await runEvaluation({ ...BASE, modelPath, imgsz, dataset: busDataset() });
     // YOLOX carries no class names: COCO-80 index 0 is person, 5 is bus.
-    const perClass = result.perClass as { classId: number; ap50: number; nLabels: number }[];
+    const perClass = result.perClass;
     expect(perClass.find((c) => c.classId === 5)?.ap50).toBeGreaterThan(0.9);
     expect(perClass.find((c) => c.classId === 0)?.nLabels).toBe(4);
     expect(perClass.find((c) => c.classId === 0)?.ap50).toBeGreaterThan(0.6);
     expect(result.map50).toBeGreaterThan(0.7);
+  }, 120_000);
+
+  it('evaluates only the classes asked for', async () => {
+    const persons = await runEvaluation({ ...BASE, modelPath: V8, dataset: COCO8_VAL, classes: [0] });
+    expect(persons.perClass.map((c) => c.name)).toEqual(['person']);
+    expect(persons.perClass[0].nLabels).toBe(10);
+    expect(persons.map50).toBeCloseTo(persons.perClass[0].ap50, 12);
   }, 120_000);
 
   it('skips and counts a corrupt image', async () => {
