@@ -13,6 +13,8 @@ export interface WorkerBenchArgs {
   deviceId: number;
   cpuThreads?: number;
   decodeThreads?: number;
+  /** Evaluate twice with a shared decoded-pixel cache and report the second run (continuous evaluation). */
+  cached: boolean;
 }
 
 export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
@@ -26,6 +28,7 @@ export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
     dataset: `${root}/assets/datasets/coco128`,
     bare: true,
     deviceId: 0,
+    cached: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -42,6 +45,7 @@ export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
     else if (flag === '--device-id') args.deviceId = Number(value());
     else if (flag === '--cpu-threads') args.cpuThreads = Number(value());
     else if (flag === '--decode-threads') args.decodeThreads = Number(value());
+    else if (flag === '--cached') args.cached = true;
     else throw new Error(`unknown option ${flag}`);
   }
   return args;

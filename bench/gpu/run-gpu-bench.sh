@@ -35,6 +35,8 @@ run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 8 --repeat 10
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 16 --repeat 10
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 10
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10
+# Continuous evaluation: the second evaluation of the same files, decoded pixels cached by the first.
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10 --cached
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 1 --repeat 1 --unfused
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 8 --repeat 3 --unfused
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 3 --unfused

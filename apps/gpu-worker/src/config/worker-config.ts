@@ -11,6 +11,8 @@ export interface WorkerConfig {
   cudaDeviceId: number;
   executionProvider: ExecutionProviderRequest;
   cacheDir: string;
+  /** Letterboxed pixels kept in memory between evaluations of the same dataset (0 = off). */
+  decodeCacheMb: number;
 }
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
@@ -37,6 +39,9 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   if (!Number.isInteger(cudaDeviceId) || cudaDeviceId < 0) problems.push(`PODIUM_CUDA_DEVICE_ID must be a non-negative integer, got ${deviceText}`);
   const provider = (env.PODIUM_EXECUTION_PROVIDER?.trim() || 'AUTO').toUpperCase() as ExecutionProviderRequest;
   if (!PROVIDERS.includes(provider)) problems.push(`PODIUM_EXECUTION_PROVIDER must be one of ${PROVIDERS.join(', ')}, got ${env.PODIUM_EXECUTION_PROVIDER}`);
+  const cacheText = env.PODIUM_WORKER_DECODE_CACHE_MB?.trim() || '1024';
+  const decodeCacheMb = Number(cacheText);
+  if (!Number.isFinite(decodeCacheMb) || decodeCacheMb < 0) problems.push(`PODIUM_WORKER_DECODE_CACHE_MB must be a non-negative number, got ${cacheText}`);
   if (problems.length) throw new WorkerConfigError(problems);
   return {
     apiUrl,
@@ -45,5 +50,6 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     cudaDeviceId,
     executionProvider: provider,
     cacheDir: resolve(env.PODIUM_WORKER_CACHE_DIR?.trim() || 'data/worker-cache'),
+    decodeCacheMb,
   };
 }

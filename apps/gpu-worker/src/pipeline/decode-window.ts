@@ -4,6 +4,7 @@
  */
 import { decodeLetterboxed, type DecodedImage } from './decode-image';
 import type { DatasetItem } from './dataset-reader';
+import { DecodedCache } from './decoded-cache';
 import type { PadMode } from './letterbox';
 
 export type Decoded = { item: DatasetItem; image: DecodedImage } | { item: DatasetItem; skipped: string };
@@ -21,6 +22,7 @@ export class DecodeWindow {
     private readonly window: number,
     /** In-process by default; the pipeline passes its DecodePool. */
     private readonly decodeFn: DecodeFn = decodeLetterboxed,
+    private readonly cache?: DecodedCache,
   ) {}
 
   /** The next image in order, or null at the end. */
@@ -36,7 +38,12 @@ export class DecodeWindow {
 
   private async decode(item: DatasetItem): Promise<Decoded> {
     try {
-      return { item, image: await this.decodeFn(item.file, this.size, this.pad) };
+      const key = this.cache && DecodedCache.key(item.file, this.size, this.pad);
+      const cached = this.cache?.get(key);
+      if (cached) return { item, image: cached };
+      const image = await this.decodeFn(item.file, this.size, this.pad);
+      this.cache?.set(key, image);
+      return { item, image };
     } catch (error) {
       return { item, skipped: (error as Error).message };
     }

@@ -1,6 +1,7 @@
 /** The pipeline's public contract: what the agent passes in and gets back. */
 import type { CurveResult, PerClassResult } from '@podium/metrics';
 import type { DatasetSpec } from './dataset-reader';
+import type { DecodedCache } from './decoded-cache';
 import type { OperatingPoint } from './metrics-adapter';
 
 export type ExecutionProviderRequest = 'AUTO' | 'CUDA' | 'CPU';
@@ -30,6 +31,11 @@ export interface EvaluationOptions {
   cpuThreads?: number;
   /** Decode threads (default: a quarter of the cores, 1 to 6). */
   decodeThreads?: number;
+  /**
+   * Keep letterboxed pixels for the next evaluation of the same files (continuous evaluation): the cache to use,
+   * or `null` for none. Default: none; PipelineService passes one process-wide cache.
+   */
+  decodedCache?: DecodedCache | null;
   signal?: AbortSignal;
   onProgress?: (p: EvaluationProgress) => void;
 }

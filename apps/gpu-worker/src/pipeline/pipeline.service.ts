@@ -4,6 +4,7 @@
  */
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config';
+import { DecodedCache } from './decoded-cache';
 import type { EvaluationOptions, EvaluationResult } from './evaluation-types';
 import { probeCapabilities, type WorkerCapabilities } from './probe-capabilities';
 import { runEvaluation } from './run-evaluation';
@@ -11,14 +12,23 @@ import { runEvaluation } from './run-evaluation';
 @Injectable()
 export class PipelineService implements OnApplicationShutdown {
   private readonly running = new Map<AbortController, Promise<unknown>>();
+  /** One per process: every epoch's evaluation on the same dataset decodes it once. */
+  private readonly decodedCache: DecodedCache | null;
 
-  constructor(@Inject(WORKER_CONFIG) private readonly config: WorkerConfig) {}
+  constructor(@Inject(WORKER_CONFIG) private readonly config: WorkerConfig) {
+    this.decodedCache = config.decodeCacheMb > 0 ? new DecodedCache(config.decodeCacheMb * 1024 * 1024) : null;
+  }
 
   runEvaluation(opts: EvaluationOptions): Promise<EvaluationResult> {
     const abort = new AbortController();
     opts.signal?.addEventListener('abort', () => abort.abort(opts.signal?.reason), { once: true });
     if (opts.signal?.aborted) abort.abort(opts.signal.reason);
-    const run = runEvaluation({ ...opts, deviceId: opts.deviceId ?? this.config.cudaDeviceId, signal: abort.signal });
+    const run = runEvaluation({
+      ...opts,
+      deviceId: opts.deviceId ?? this.config.cudaDeviceId,
+      decodedCache: opts.decodedCache === undefined ? this.decodedCache : opts.decodedCache,
+      signal: abort.signal,
+    });
     this.running.set(abort, run.catch(() => undefined));
     return run.finally(() => this.running.delete(abort));
   }

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkerError } from '../errors/worker-error';
 import type { EvaluationOptions, EvaluationResult } from './evaluation-types';
+import { DecodedCache } from './decoded-cache';
 import { probeCapabilities } from './probe-capabilities';
 import { runEvaluation } from './run-evaluation';
 
@@ -88,6 +89,16 @@ describe('runEvaluation on the CPU EP', () => {
     expect(perClass.find((c) => c.classId === 0)?.nLabels).toBe(4);
     expect(perClass.find((c) => c.classId === 0)?.ap50).toBeGreaterThan(0.6);
     expect(result.map50).toBeGreaterThan(0.7);
+  }, 120_000);
+
+  it('decodes a dataset once across evaluations that share a cache, with the same metrics', async () => {
+    const cache = new DecodedCache(64 * 1024 * 1024);
+    const first = await runEvaluation({ ...BASE, modelPath: V8, dataset: COCO8_VAL, batch: 2, decodedCache: cache });
+    expect([cache.hits, cache.misses]).toEqual([0, 4]);
+    const second = await runEvaluation({ ...BASE, modelPath: V8, dataset: COCO8_VAL, batch: 2, decodedCache: cache });
+    expect([cache.hits, cache.misses]).toEqual([4, 4]);
+    expect(second.map50_95).toBe(first.map50_95);
+    expect(second.map50_95).toBe(coco8.map50_95);
   }, 120_000);
 
   it('evaluates only the classes asked for', async () => {
