@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { create as tarCreate, list as tarList } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPodiumApp } from '../../src/app.factory';
 import { DIALECTS } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -188,7 +189,6 @@ describe.each(DIALECTS)('the demo dataset on %s', (dialect) => {
         counts: { images: 128, labelled: 126, backgrounds: 2, orphans: 2, boxes: 929 },
       });
       // A second start on the same database leaves it alone.
-      const { createPodiumApp } = await import('../../src/app.factory');
       const again = await createPodiumApp({ ...t.podium.config, port: 0 }, { logger: ['error'] });
       await again.close();
       const after = await t.gql('{ datasets(first: 10) { totalCount } }');
