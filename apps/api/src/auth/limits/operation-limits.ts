@@ -31,19 +31,25 @@ export class OperationLimits {
     const maxDepth = this.config.maxQueryDepth;
     if (depth > maxDepth) throw new LimitError('QUERY_TOO_DEEP', `Query depth ${depth} exceeds the limit of ${maxDepth} (PODIUM_MAX_QUERY_DEPTH)`, { depth, maxDepth });
 
-    let complexity: number;
-    try {
-      complexity = operationComplexity(op.schema, op.document, op.operationName, op.variables);
-    } catch (e) {
-      // getComplexity refuses documents with too many nodes; that is the same verdict.
-      throw new LimitError('QUERY_TOO_COMPLEX', `Query complexity could not be bounded: ${(e as Error).message}`, { maxComplexity: this.config.maxQueryComplexity });
+    const operation = getOperationAST(op.document, op.operationName ?? undefined);
+    // Mutations are bounded by the rate limit; scoring them would coerce their (large: 1,000 metric points) input
+    // variables a second time on the ingest hot path.
+    let complexity = 0;
+    if (operation?.operation !== 'mutation') {
+      try {
+        complexity = operationComplexity(op.schema, op.document, op.operationName, op.variables);
+      } catch (e) {
+        // Bad variable values are the caller's input error: execution reports them as BAD_USER_INPUT.
+        if (/^Variable "\$/.test((e as Error).message)) complexity = 0;
+        // getComplexity refuses documents with too many nodes; that is the same verdict.
+        else throw new LimitError('QUERY_TOO_COMPLEX', `Query complexity could not be bounded: ${(e as Error).message}`, { maxComplexity: this.config.maxQueryComplexity });
+      }
     }
     const maxComplexity = this.config.maxQueryComplexity;
     if (complexity > maxComplexity) {
       throw new LimitError('QUERY_TOO_COMPLEX', `Query complexity ${complexity} exceeds the limit of ${maxComplexity} (PODIUM_MAX_QUERY_COMPLEXITY); ask for smaller pages (first) or fewer nested lists`, { complexity, maxComplexity });
     }
 
-    const operation = getOperationAST(op.document, op.operationName ?? undefined);
     // Unauthenticated mutations are refused by the auth checker; they cannot drain anyone's bucket.
     if (operation?.operation !== 'mutation' || !op.identity) return;
     const key = op.identity.tokenId ?? op.identity.name;
