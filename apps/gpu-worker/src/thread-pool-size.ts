@@ -15,10 +15,15 @@ export function wantedThreadPoolSize(): number {
  * forwarded, exit code passed through) and returns true; the caller then does nothing else.
  */
 export function relaunchWithThreadPool(): boolean {
-  if (process.env[THREAD_POOL_ENV]) return false;
+  if (process.env[THREAD_POOL_ENV]) {
+    // The relaunched child: if the parent dies without forwarding a signal (SIGKILL), shut down as on SIGTERM
+    // rather than live on as an orphan holding a job.
+    if (process.connected) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    return false;
+  }
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     env: { ...process.env, [THREAD_POOL_ENV]: String(wantedThreadPoolSize()) },
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
