@@ -61,6 +61,8 @@ export interface EvaluationResult {
   coco: { ap: number; ap50: number; ap75: number; ar100: number; stats: Record<string, number> };
   thresholdSweep: { iou: number; points: SweepPoint[] }[];
   bestOperatingPoint: SweepPoint & { iou: number };
+  /** P/R/F1 at the job's own conf and NMS IoU (exact, from the accumulator). */
+  operatingPointAtConf: SweepPoint;
   /** Precision (envelope, IoU 0.5) against recall, per class and mean: the PR-curve artifact's content. */
   prCurve: CurveResult;
   f1Curve: CurveResult;

@@ -42,7 +42,8 @@ export type BatchOutputs =
   | { kind: 'full'; data: Float32Array; dims: number[] };
 
 export interface ShardResult {
-  ultralytics: { iou: number; result: AccumulatorResult; points: OperatingPoint[] }[];
+  /** `atConf`: P/R/F1 at the job's own conf (e.g. 0.001: the low precision users see in the raw detections). */
+  ultralytics: { iou: number; result: AccumulatorResult; points: OperatingPoint[]; atConf: OperatingPoint }[];
   coco?: AccumulatorResult;
 }
 
@@ -83,6 +84,7 @@ export class PostProcessor {
       iou,
       result: accumulator.finish(),
       points: SWEEP_CONFIDENCES.map((c) => accumulator.operatingPointAt(c)),
+      atConf: accumulator.operatingPointAt(this.config.conf),
     }));
     return { ultralytics, ...(this.coco ? { coco: this.coco.finish() } : {}) };
   }

@@ -10,6 +10,8 @@ export interface PostResult {
   ultralytics: AccumulatorResult;
   coco: AccumulatorResult;
   thresholdSweep: { iou: number; points: OperatingPoint[] }[];
+  /** At the job's conf and NMS IoU. */
+  atConf: OperatingPoint;
 }
 
 export class PostShards {
@@ -52,6 +54,7 @@ export class PostShards {
       ultralytics: byIou.get(this.iou)!.result,
       coco,
       thresholdSweep: SWEEP_IOUS.map((iou) => ({ iou, points: byIou.get(iou)!.points })),
+      atConf: byIou.get(this.iou)!.atConf,
     };
   }
 

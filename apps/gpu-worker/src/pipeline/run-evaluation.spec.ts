@@ -69,6 +69,10 @@ describe('runEvaluation on the CPU EP', () => {
     const recalls = coco8.thresholdSweep[2].points.map((p) => p.recall);
     recalls.slice(1).forEach((r, i) => expect(r).toBeLessThanOrEqual(recalls[i] + 1e-12));
     expect(progress.at(-1)).toBe(4);
+    // At the job's own conf (0.001 here) nearly every candidate counts: recall is at least the sweep's, precision low.
+    expect(coco8.operatingPointAtConf.conf).toBeCloseTo(0.001, 9);
+    expect(coco8.operatingPointAtConf.recall).toBeGreaterThanOrEqual(coco8.thresholdSweep[2].points[0].recall - 1e-12);
+    expect(coco8.operatingPointAtConf.precision).toBeLessThan(coco8.thresholdSweep[2].points[0].precision);
   });
 
   it('runs the unfused graph to the same metrics', async () => {

@@ -201,6 +201,7 @@ function assemble(
     coco: { ap: stats.ap ?? post.coco.map50_95, ap50: stats.ap50 ?? post.coco.map50, ap75: stats.ap75 ?? post.coco.map75, ar100: stats.ar100, stats },
     thresholdSweep,
     bestOperatingPoint,
+    operatingPointAtConf: toSweepPoint(post.atConf),
     prCurve: u.prCurve,
     f1Curve: u.f1Curve,
     executionProvider: ctx.provider,
