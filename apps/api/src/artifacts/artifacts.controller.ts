@@ -3,7 +3,7 @@
 import { Controller, Get, Logger, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthService } from '../auth/auth.service';
-import { type Identity, Role, roleSatisfies } from '../auth/roles';
+import { type Identity, Role } from '../auth/roles';
 import { AppError, badInput, httpStatusOf } from '../common/app-error';
 import { artifactPathFromUrl } from './artifact-path';
 import { ArtifactsService } from './artifacts.service';
@@ -82,12 +82,8 @@ export class ArtifactsController {
     }
   }
 
-  private async caller(req: Request, ...roles: Role[]): Promise<Identity> {
-    const resolved = await this.auth.resolveRequest(req);
-    if (!resolved.identity) throw new AppError('UNAUTHENTICATED', `Authentication required: ${resolved.problem ?? 'no token'}`);
-    const identity = resolved.identity;
-    if (!roles.some((role) => roleSatisfies(identity.role, role))) throw new AppError('FORBIDDEN', `${req.method} /artifacts requires role ${roles.join(' or ')}; token "${resolved.identity.name}" has role ${resolved.identity.role}`);
-    return resolved.identity;
+  private caller(req: Request, ...roles: Role[]): Promise<Identity> {
+    return this.auth.requireRequest(req, roles, '/artifacts');
   }
 
   private fail(req: Request, res: Response, e: unknown): void {

@@ -8,7 +8,8 @@ import { APP_CONFIG } from '../core/core.module';
 import { Database } from '../database/database';
 import { ApiTokenRepository } from './api-token.repository';
 import { type ClosableConnection, ConnectionRegistry } from './connection-registry';
-import { type Identity, Role } from './roles';
+import { AppError } from '../common/app-error';
+import { type Identity, Role, roleSatisfies } from './roles';
 import { hashesEqual, hashTokenSecret, parseBearer } from './token-secret';
 
 export interface Resolved {
@@ -63,6 +64,17 @@ export class AuthService {
    */
   resolveRequest(req: IncomingMessage, authorization: string | undefined = headerValue(req.headers.authorization)): Promise<Resolved> {
     return this.resolve(authorization, req.socket.remoteAddress, { host: headerValue(req.headers.host), origin: headerValue(req.headers.origin) });
+  }
+
+  /** For REST routes: the caller of `req`, who must hold one of `roles`; else UNAUTHENTICATED / FORBIDDEN naming `what`. */
+  async requireRequest(req: IncomingMessage & { method?: string }, roles: Role[], what: string): Promise<Identity> {
+    const resolved = await this.resolveRequest(req);
+    const identity = resolved.identity;
+    if (!identity) throw new AppError('UNAUTHENTICATED', `Authentication required: ${resolved.problem ?? 'no token'}`);
+    if (!roles.some((role) => roleSatisfies(identity.role, role))) {
+      throw new AppError('FORBIDDEN', `${req.method ?? ''} ${what} requires role ${roles.join(' or ')}; token "${identity.name}" has role ${identity.role}`.trim());
+    }
+    return identity;
   }
 
   async verifySecret(secret: string, now = Date.now()): Promise<Resolved> {

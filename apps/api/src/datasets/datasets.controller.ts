@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { AuthService } from '../auth/auth.service';
-import { type Identity, Role, roleSatisfies } from '../auth/roles';
+import { type Identity, Role } from '../auth/roles';
 import { AppError, badInput, httpStatusOf } from '../common/app-error';
 import { DatasetFormat } from './dataset-format';
 import { toDatasetType } from './datasets.mapper';
@@ -53,12 +53,8 @@ export class DatasetsController {
     });
   }
 
-  private async caller(req: Request, roles: Role[]): Promise<Identity> {
-    const resolved = await this.auth.resolve(req.headers.authorization, req.socket.remoteAddress);
-    if (!resolved.identity) throw new AppError('UNAUTHENTICATED', `Authentication required: ${resolved.problem ?? 'no token'}`);
-    const identity = resolved.identity;
-    if (!roles.some((r) => roleSatisfies(identity.role, r))) throw new AppError('FORBIDDEN', `requires role ${roles.join(' or ')}; token "${identity.name}" has role ${identity.role}`);
-    return identity;
+  private caller(req: Request, roles: Role[]): Promise<Identity> {
+    return this.auth.requireRequest(req, roles, '/datasets');
   }
 
   private async respond(res: Response, work: () => Promise<void>): Promise<void> {
