@@ -122,8 +122,8 @@ export class CocoAccumulator {
       }
     }
 
-    this.rowStart.values[this.rowStart.reserve(1)] = firstRow;
-    this.rowEnd.values[this.rowEnd.reserve(1)] = this.score.length;
+    this.rowStart.push(firstRow);
+    this.rowEnd.push(this.score.length);
 
     const boxes = new Float32Array(4 * dt.n);
     const classes = new Int32Array(dt.n);

@@ -28,7 +28,17 @@ export class Column<T extends TypedArray> {
     return start;
   }
 
-  /** The backing array; valid until the next reserve(). */
+  /**
+   * Appends one row of width 1 and returns its index. Use this rather than `values[reserve(1)] = v`: JavaScript
+   * evaluates `values` before `reserve`, so when reserve() grows the column the write lands in the discarded array.
+   */
+  push(value: number): number {
+    const at = this.reserve(1);
+    this.data[at * this.width] = value;
+    return at;
+  }
+
+  /** The backing array; valid until the next reserve() or push(): read it after reserving, never before. */
   get values(): T {
     return this.data;
   }

@@ -69,8 +69,8 @@ export class UltralyticsAccumulator {
     this.score.values.set(sortedScores, at);
     this.cls.values.set(classes, at);
     this.tp.values.set(tpBits, at);
-    this.rowStart.values[this.rowStart.reserve(1)] = at;
-    this.rowEnd.values[this.rowEnd.reserve(1)] = at + n;
+    this.rowStart.push(at);
+    this.rowEnd.push(at + n);
   }
 
   /** Classes present in the labels, ascending, each with its predictions in evaluation order. */
