@@ -1,6 +1,7 @@
 /** worker_thread entry: owns one onnxruntime session so `session.run` never blocks the pipeline's event loop. */
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { quietOrtLog } from './ort-log';
 import { candidatesFromOutput } from '../models/candidates';
 import { FUSED_OUTPUTS } from '../models/fuse-graph';
 import type { InferenceInit, InferenceReply, InferenceRequest, OutputTensor } from './inference-protocol';
@@ -18,6 +19,7 @@ port.on('message', (message: { type: 'init'; init: InferenceInit } | { type: 'ru
 });
 
 async function start(options: InferenceInit): Promise<void> {
+  quietOrtLog();
   init = options;
   const executionProviders: ort.InferenceSession.ExecutionProviderConfig[] =
     options.provider === 'CUDA' ? [{ name: 'cuda', deviceId: options.deviceId }] : ['cpu'];

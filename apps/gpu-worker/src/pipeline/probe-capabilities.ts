@@ -1,6 +1,7 @@
 /** What this machine can run, measured by loading a one-node model on each provider (the agent registers this). */
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
+import { quietOrtLog } from './ort-log';
 import { cpuCores, cpuModel, gpuInfo } from './device-info';
 
 export interface WorkerCapabilities {
@@ -14,6 +15,7 @@ export interface WorkerCapabilities {
 }
 
 export async function probeCapabilities(deviceId = 0): Promise<WorkerCapabilities> {
+  quietOrtLog();
   const providers: ('CUDA' | 'CPU')[] = [];
   let cudaUnavailableReason: string | undefined;
   try {
