@@ -2,6 +2,8 @@
 // failures reported on the job while the agent keeps working, release on shutdown, cancel, continuous evaluation.
 // The pipeline's worker_thread scripts come from dist/: run `npm run build` first (npm test does).
 import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { create as createTar } from 'tar';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,39 @@ async function yoloTar(src: string, split: string): Promise<Buffer> {
   return buffer(createTar({ cwd: dir, portable: true }, ['images', 'labels']));
 }
 
+/** An HTTP hop to the api that can hold every request: a worker whose network froze (its lease then expires). */
+async function pausableProxy(target: string) {
+  let paused = false;
+  const held: (() => void)[] = [];
+  const server = createServer((req, res) => {
+    const forward = () => {
+      const up = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    };
+    if (paused) held.push(forward);
+    else forward();
+  });
+  // HTTP only: graphql-ws upgrades are refused (the agent then relies on polling, as with a proxy that drops them).
+  server.on('upgrade', (_req, socket) => socket.destroy());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    pause: () => void (paused = true),
+    resume: () => {
+      paused = false;
+      held.splice(0).forEach((f) => f());
+    },
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
 describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) => {
   let t: TestApp | undefined;
   let workerSecret: string;
@@ -44,9 +79,9 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
   };
 
   /** An agent with the real pipeline; `slow` adds a pause per progress event so a job stays RUNNING for a while. */
-  const startAgent = (name: string, opts: { slowMs?: number; executionProvider?: 'CUDA' | 'CPU' } = {}) => {
+  const startAgent = (name: string, opts: { slowMs?: number; executionProvider?: 'CUDA' | 'CPU'; apiUrl?: string } = {}) => {
     const agent = new WorkerAgent(
-      { executionProvider: opts.executionProvider, apiUrl: t!.podium.url, token: workerSecret, name, cacheDir: mkdtempSync(join(tmpdir(), 'podium-cache-')), pollSeconds: 0.5, leaseSeconds: 10, log: process.env.PODIUM_TEST_AGENT_LOG ? (m) => console.log(`[${name}] ${m}`) : () => undefined },
+      { executionProvider: opts.executionProvider, apiUrl: opts.apiUrl ?? t!.podium.url, token: workerSecret, name, cacheDir: mkdtempSync(join(tmpdir(), 'podium-cache-')), pollSeconds: 0.5, leaseSeconds: 10, log: process.env.PODIUM_TEST_AGENT_LOG ? (m) => console.log(`[${name}] ${m}`) : () => undefined },
       {
         probeCapabilities,
         runEvaluation: (o: EvaluationOptions) =>
@@ -98,7 +133,7 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
   };
 
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    t = await startTestApp(dialect, { leaseSweepSeconds: 1 });
     if (!t) return;
     workerSecret = (await createToken(t, 'test-worker', 'WORKER')).secret;
     // Uploaded as archives (the route every deployment has; importDataset is for the embedded SQLite default only).
@@ -215,6 +250,34 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     // One evaluation run, one point per metric key: the released attempt wrote nothing.
     const history = (await gql(`query($r: ID!) { metricHistory(runId: $r, key: "map50") { totalCount } }`, { r: done.runId })).metricHistory;
     expect(history.totalCount).toBe(1);
+  }, 240_000);
+
+  it('a worker that loses its lease: the job is re-queued, another worker completes it, the stale reports are refused', async (ctx) => {
+    if (!t) return ctx.skip();
+    const runId = await newRun('lease');
+    await upload(runId, 'm.onnx', YOLOX);
+    const jobId = await evaluate({ runId, artifactPath: 'm.onnx', dataset: { name: 'coco128' } });
+    const proxy = await pausableProxy(t.podium.url);
+    try {
+      const frozen = startAgent('agent-frozen', { apiUrl: proxy.url, slowMs: 30 });
+      await waitFor(jobId, (j) => j.status === 'RUNNING' && (j.progress?.done ?? 0) > 0);
+      proxy.pause();
+      // No heartbeat gets through: after the 10 s lease the sweeper re-queues the job and a healthy worker takes it.
+      const healthy = startAgent('agent-healthy');
+      const done = await final(jobId);
+      expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: 2, result: { imagesEvaluated: 128 } });
+      expect(await settled(healthy, 1)).toEqual([{ jobId, outcome: 'SUCCEEDED' }]);
+      proxy.resume();
+      // The frozen worker's late heartbeat or report carries attempt 1: refused, and it gives the job up.
+      expect(await settled(frozen, 1)).toEqual([expect.objectContaining({ jobId, outcome: 'LOST' })]);
+      expect(await job(jobId)).toMatchObject({ status: 'SUCCEEDED', attempt: 2 });
+      const history = (await gql(`query($r: ID!) { metricHistory(runId: $r, key: "map50") { totalCount } }`, { r: done.runId })).metricHistory;
+      expect(history.totalCount).toBe(1);
+    } finally {
+      proxy.resume();
+      await Promise.all(agents.splice(0).map((a) => a.stop()));
+      proxy.close();
+    }
   }, 240_000);
 
   it('honours a cancel: the running job stops and ends CANCELLED', async (ctx) => {

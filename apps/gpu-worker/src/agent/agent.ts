@@ -179,7 +179,8 @@ export class WorkerAgent {
     this.current = current;
     this.log(`job ${job.id} attempt ${attempt}: ${claim.dataset.name} imgsz ${settings.imgsz} ${settings.executionProvider}${job.epoch !== null ? ` epoch ${job.epoch}` : ''}`);
     let latest: EvaluationProgress = { done: 0, total: 0, imagesPerSecond: 0, etaSeconds: 0 };
-    let lastBeat = Date.now();
+    // 0: the first progress (after the first batch) is reported at once, so watchers see the total early.
+    let lastBeat = 0;
     let beating: Promise<void> | undefined;
     const beat = (): Promise<void> => {
       // One heartbeat in flight at a time: progress callbacks and the lease timer share it.

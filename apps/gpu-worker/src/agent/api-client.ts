@@ -130,8 +130,13 @@ export class ApiClient {
     };
   }
 
+  /** Bounded: a socket stuck connecting (an api that never answers the upgrade) must not hold a shutdown. */
   async close(): Promise<void> {
-    await this.ws?.dispose();
+    const ws = this.ws;
     this.ws = undefined;
+    if (!ws) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.resolve(ws.dispose()).catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, 2000)))]);
+    clearTimeout(timer);
   }
 }
