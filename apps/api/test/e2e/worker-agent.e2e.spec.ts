@@ -182,6 +182,10 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     expect(metric('map50')).toBeCloseTo(done.result.map50, 6);
     expect(metric('map50_95')).toBeGreaterThan(0);
     expect(run.params).toContainEqual({ key: 'execution_provider', value: 'CPU' });
+    // P/R at the job's own conf (0.001): every candidate kept, so precision is far below the F1-optimal point's.
+    expect(done.result.precisionAtConf).toBeGreaterThan(0);
+    expect(done.result.precisionAtConf).toBeLessThan(done.result.precision);
+    expect(metric('precision_at_conf')).toBeCloseTo(done.result.precisionAtConf, 6);
 
     // The subscriber saw the job claimed, its progress, and the final result.
     await sleep(300);
