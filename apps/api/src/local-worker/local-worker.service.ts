@@ -76,7 +76,12 @@ export class LocalWorkerService implements OnApplicationBootstrap, BeforeApplica
     return this.worker?.pid;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Stops the child (SIGTERM: it finishes its batch and releases its job); called while GraphQL still runs. */
+  async stop(): Promise<void> {
     await this.worker?.stop();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 }

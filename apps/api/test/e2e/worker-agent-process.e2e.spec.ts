@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { create as createTar } from 'tar';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_WORKER_TOKEN_FILE } from '../../src/local-worker/local-worker-token';
 import { findWorkerMain, LocalWorkerService } from '../../src/local-worker/local-worker.service';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -83,4 +83,18 @@ describe('the embedded local worker (child process from dist/)', () => {
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: 2, result: { imagesEvaluated: 128 } });
     expect(service.workerPid).not.toBe(pid);
   }, 240_000);
+
+  it('closing the api stops the worker while GraphQL still answers, so its running job is released', async () => {
+    const id = await evaluate();
+    await waitFor(id, (j) => j.status === 'RUNNING' && (j.progress?.done ?? 0) > 0);
+    const out = vi.spyOn(process.stdout, 'write');
+    try {
+      await t!.podium.close();
+      const lines = out.mock.calls.map((c) => String(c[0]));
+      expect(lines.some((l) => l.includes(`job ${id}: released`))).toBe(true);
+      expect(lines.some((l) => l.includes('could not report'))).toBe(false);
+    } finally {
+      out.mockRestore();
+    }
+  }, 120_000);
 });
