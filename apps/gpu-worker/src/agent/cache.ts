@@ -36,8 +36,13 @@ export class WorkerCache {
         // The archive is the api's normalised tar: plain files only, relative paths.
         await extract({ file: archive, cwd: work, strict: true, filter: (p, entry) => !p.includes('..') && (entry as any).type !== 'SymbolicLink' });
         await writeFile(join(work, '.complete'), claim.dataset.digest);
-        await rm(dir, { recursive: true, force: true });
-        await rename(work, dir);
+        // Another worker process sharing this cache may have finished the same digest first: keep its copy.
+        if (!existsSync(join(dir, '.complete'))) {
+          await rm(dir, { recursive: true, force: true });
+          await rename(work, dir).catch((e: unknown) => {
+            if (!existsSync(join(dir, '.complete'))) throw e;
+          });
+        }
       } finally {
         await rm(archive, { force: true });
         await rm(work, { recursive: true, force: true });
