@@ -34,12 +34,17 @@ export class JobLeaseService {
     @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
   ) {}
 
-  /** Takes the oldest QUEUED job `workerId` can run (CUDA jobs need a CUDA worker), in one write transaction; null when none. */
+  /**
+   * Takes the oldest QUEUED job `workerId` can run, in one write transaction; null when none. A job that asks for CUDA
+   * waits for a CUDA worker while one is alive (seen in the last 2 minutes); when none is, any worker takes it and
+   * fails it with the provider's reason (PROVIDER_UNAVAILABLE) rather than leaving it queued forever.
+   */
   async claim(workerId: string, leaseSeconds: number): Promise<EvaluationJobEntity | null> {
     const now = Date.now();
     const job = await this.db.write(async (tx) => {
       const worker = await this.workers.touch(tx, workerId, now);
-      const next = await this.repo.lockNextQueued(tx, { canRunCuda: worker.executionProviders.includes('CUDA') });
+      const canRunCuda = worker.executionProviders.includes('CUDA') || !(await this.workers.anyLiveWithProvider(tx, 'CUDA', now));
+      const next = await this.repo.lockNextQueued(tx, { canRunCuda });
       if (!next) return null;
       const patch: Partial<EvaluationJobEntity> = {
         status: EvaluationJobStatus.RUNNING,

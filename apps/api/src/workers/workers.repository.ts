@@ -24,6 +24,12 @@ export class WorkersRepository {
     await tx.update(WorkerEntity, { id }, { lastHeartbeatAt: at });
   }
 
+  /** Whether any worker seen since `since` (epoch ms) registered `provider` (workers are few: read them, no JSON SQL). */
+  async anyLiveWithProvider(tx: EntityManager, provider: string, since: number): Promise<boolean> {
+    const rows = await tx.createQueryBuilder(WorkerEntity, 'w').where('w.last_heartbeat_at >= :since', { since }).getMany();
+    return rows.some((w) => w.executionProviders.includes(provider));
+  }
+
   async findPage(offset: number, limit: number): Promise<{ rows: WorkerEntity[]; total: number }> {
     const [rows, total] = await this.db.read.findAndCount(WorkerEntity, { order: { name: 'ASC' }, skip: offset, take: limit });
     return { rows, total };

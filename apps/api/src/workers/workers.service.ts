@@ -54,6 +54,11 @@ export class WorkersService {
     return worker;
   }
 
+  /** Whether a worker that can run `provider` has been seen within `withinMs` of `now`. */
+  anyLiveWithProvider(tx: EntityManager, provider: string, now: number, withinMs = 120_000): Promise<boolean> {
+    return this.repo.anyLiveWithProvider(tx, provider, now - withinMs);
+  }
+
   async byIds(ids: readonly string[]): Promise<(WorkerEntity | null)[]> {
     const rows = await this.repo.findByIds(ids);
     const byId = new Map(rows.map((r) => [r.id, r]));

@@ -219,10 +219,16 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
       expect((await final(cuda)).status).toBe('SUCCEEDED');
       return;
     }
-    // A job that asks for CUDA waits for a worker that registered CUDA: this CPU-only agent left it alone.
-    expect(await settled(agent, 2)).toEqual([expect.objectContaining({ jobId: broken, outcome: 'FAILED' }), { jobId: good, outcome: 'SUCCEEDED' }]);
-    expect(await job(cuda)).toMatchObject({ status: 'QUEUED', attempt: 0 });
-    await gql('mutation($i: CancelEvaluationJobInput!) { cancelEvaluationJob(input: $i) { status } }', { i: { id: cuda } });
+    // No live worker registered CUDA, so this CPU-only agent takes the job that asks for CUDA and fails it, saying why
+    // (with a CUDA worker alive the job would wait for it: evaluations.e2e).
+    const c = await final(cuda);
+    expect(c).toMatchObject({ status: 'FAILED', errorCode: 'PROVIDER_UNAVAILABLE' });
+    expect(c.error).toMatch(/CUDA/);
+    expect(await settled(agent, 3)).toEqual([
+      expect.objectContaining({ jobId: broken, outcome: 'FAILED' }),
+      expect.objectContaining({ jobId: cuda, outcome: 'FAILED' }),
+      { jobId: good, outcome: 'SUCCEEDED' },
+    ]);
     await agent.stop();
 
     // A worker forced to CUDA (PODIUM_EXECUTION_PROVIDER=CUDA) where the provider does not load fails the job, saying why.
