@@ -34,8 +34,6 @@ export interface PromotionPolicy {
   readonly aliases?: Readonly<Record<string, TargetPolicy>>;
 }
 
-export const EMPTY_POLICY: PromotionPolicy = {};
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkKeys(where: string, value: Record<string, unknown>, allowed: readonly string[], problems: string[]): void {

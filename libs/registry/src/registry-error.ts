@@ -48,5 +48,3 @@ export class RegistryError extends Error {
     this.unmetGates = details.unmetGates ?? [];
   }
 }
-
-export const isRegistryError = (e: unknown): e is RegistryError => e instanceof RegistryError;

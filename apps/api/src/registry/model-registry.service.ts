@@ -5,7 +5,6 @@ import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../commo
 import { Database } from '../database/database';
 import { connection, type Connection } from '../graphql/connection.type';
 import type { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/registry.inputs';
-import { EvidenceRepository } from './evidence.repository';
 import type { ModelVersionEntity } from './model-version.entity';
 import type { RegisteredModelEntity } from './registered-model.entity';
 import { isUniqueViolation, RegistryRepository } from './registry.repository';
@@ -21,7 +20,6 @@ export class ModelRegistryService {
   constructor(
     private readonly db: Database,
     private readonly repo: RegistryRepository,
-    private readonly evidence: EvidenceRepository,
     @Inject(SourceArtifactChecker) private readonly artifacts: SourceArtifactChecker,
   ) {}
 
@@ -96,12 +94,5 @@ export class ModelRegistryService {
     const { rows, total } = await this.repo.findVersionPage(this.db.read, modelId, afterVersion, limit + 1);
     const page = rows.slice(0, limit);
     return connection(page, total, page.length ? encodeCursor(page[page.length - 1].version) : null, rows.length > limit);
-  }
-
-  /** Models by id, for field resolvers (DataLoader batch). */
-  async modelsByIds(ids: readonly string[]): Promise<(RegisteredModelEntity | Error)[]> {
-    const rows = await this.repo.findModelsByIds(this.db.read, ids);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? notFound('Registered model', id));
   }
 }

@@ -76,10 +76,6 @@ export class RegistryRepository {
     return em.find(ModelVersionEntity, { where: { modelId: In([...modelIds]) }, order: { version: 'ASC' } });
   }
 
-  findVersionsByIds(em: EntityManager, ids: readonly string[]): Promise<ModelVersionEntity[]> {
-    return ids.length === 0 ? Promise.resolve([]) : em.findBy(ModelVersionEntity, { id: In([...ids]) });
-  }
-
   async findVersionPage(em: EntityManager, modelId: string, afterVersion: number | undefined, limit: number): Promise<{ rows: ModelVersionEntity[]; total: number }> {
     const where = afterVersion === undefined ? { modelId } : { modelId, version: MoreThan(afterVersion) };
     const [rows, total] = await Promise.all([
