@@ -31,6 +31,22 @@ describe('readDataset', () => {
     expect(Array.from(gt.classes)).toEqual([3]);
   });
 
+  it('reads label rows as Ultralytics does: a polygon row as its bounding box, duplicate rows once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podium-ds-'));
+    mkdirSync(join(dir, 'images'));
+    mkdirSync(join(dir, 'labels'));
+    writeFileSync(join(dir, 'images/s.jpg'), '');
+    writeFileSync(join(dir, 'labels/s.txt'), '2 0.25 0.25 0.75 0.25 0.75 0.5 0.25 0.5\n');
+    writeFileSync(join(dir, 'images/d.jpg'), '');
+    writeFileSync(join(dir, 'labels/d.txt'), '1 0.5 0.5 0.5 0.5\n1 0.5 0.5 0.5 0.5\n');
+    const items = readDataset({ format: 'YOLO', imagesDir: join(dir, 'images'), labelsDir: join(dir, 'labels') }).items;
+    const gt = (id: string) => items.find((i) => i.imageId === id)!.groundTruth(400, 200);
+    expect(Array.from(gt('s').boxes)).toEqual([100, 50, 300, 100]);
+    expect(Array.from(gt('s').classes)).toEqual([2]);
+    expect(Array.from(gt('d').boxes)).toEqual([100, 50, 300, 150]);
+    expect(Array.from(gt('d').classes)).toEqual([1]);
+  });
+
   it('names the file and line of a malformed label row', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podium-ds-'));
     mkdirSync(join(dir, 'images'));

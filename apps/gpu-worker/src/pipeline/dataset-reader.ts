@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { MetricsError, parseYoloLabels } from '@podium/metrics';
 import { WorkerError } from '../errors/worker-error';
 import type { GroundTruth } from './metrics-adapter';
 
@@ -49,7 +50,7 @@ function readYolo(spec: Extract<DatasetSpec, { format: 'YOLO' }>): Dataset {
   const items = files.map((file): DatasetItem => {
     const stem = basename(file, extname(file));
     const labelPath = join(spec.labelsDir, `${stem}.txt`);
-    const rows = existsSync(labelPath) ? parseYoloLabels(labelPath) : { classes: new Int32Array(0), xywh: new Float64Array(0) };
+    const rows = existsSync(labelPath) ? readLabels(labelPath) : { classes: new Int32Array(0), xywh: new Float64Array(0) };
     for (const c of rows.classes) maxClass = Math.max(maxClass, c);
     return {
       imageId: stem,
@@ -71,22 +72,20 @@ function readYolo(spec: Extract<DatasetSpec, { format: 'YOLO' }>): Dataset {
   return { items, classNames: names, numClasses: names ? names.length : maxClass + 1, numClassesIsLowerBound: !names };
 }
 
-export function parseYoloLabels(path: string): { classes: Int32Array; xywh: Float64Array } {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
-  const classes: number[] = [];
-  const xywh: number[] = [];
-  lines.forEach((line, i) => {
-    const text = line.trim();
-    if (!text) return;
-    const parts = text.split(/\s+/).map(Number);
-    // Segment rows (cls x1 y1 x2 y2 …) have an odd count above 5; boxes are the 5-column rows.
-    if (parts.length !== 5 || parts.some((v) => !Number.isFinite(v)) || !Number.isInteger(parts[0]) || parts[0] < 0) {
-      throw new WorkerError('DATASET_INVALID', `${path}:${i + 1}: malformed label row "${text}" (expected: class xc yc w h)`);
-    }
-    classes.push(parts[0]);
-    xywh.push(parts[1], parts[2], parts[3], parts[4]);
-  });
-  return { classes: Int32Array.from(classes), xywh: Float64Array.from(xywh) };
+/**
+ * One label file, read as Ultralytics reads it (@podium/metrics: float32 values, polygon rows as their bounding box,
+ * duplicate rows dropped); a row it cannot read fails the dataset, named by file and line.
+ */
+function readLabels(path: string): { classes: Int32Array; xywh: Float64Array } {
+  try {
+    const rows = parseYoloLabels(readFileSync(path, 'utf8'), path);
+    return { classes: rows.classes, xywh: rows.xywhn };
+  } catch (error) {
+    if (!(error instanceof MetricsError) || error.details.line === undefined) throw error;
+    const at = `${path}:${error.details.line}: `;
+    const why = error.message.startsWith(at) ? error.message.slice(at.length) : error.message;
+    throw new WorkerError('DATASET_INVALID', `${at}malformed label row (${why})`);
+  }
 }
 
 interface CocoJson {
