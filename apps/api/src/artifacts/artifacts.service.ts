@@ -2,6 +2,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { badInput, notFound } from '../common/app-error';
+import { isUuid } from '../common/uuid';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
 import { Database } from '../database/database';
@@ -21,8 +22,6 @@ export interface PutArtifactOptions {
   /** The request's Content-Length, when known: refused at once when over the limit. */
   declaredSize?: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class ArtifactsService {
@@ -76,14 +75,14 @@ export class ArtifactsService {
   /** The stored row and a stream of its bytes. */
   async open(runId: string, path: string): Promise<{ row: ArtifactRow; stream: Readable }> {
     validateArtifactPath(path);
-    const row = UUID.test(runId) ? await this.repo.findOne(runId, path) : null;
+    const row = isUuid(runId) ? await this.repo.findOne(runId, path) : null;
     if (!row) throw notFound('Artifact', `${runId}/${path}`);
     return { row, stream: this.store.read(runId, path) };
   }
 
   /** Each run's artifacts ordered by path, aligned with `runIds` (for DataLoaders). */
   async listByRunIds(runIds: readonly string[]): Promise<ArtifactRow[][]> {
-    const rows = await this.repo.findByRunIds(runIds.filter((id) => UUID.test(id)));
+    const rows = await this.repo.findByRunIds(runIds.filter(isUuid));
     const byRun = new Map<string, ArtifactRow[]>();
     for (const row of rows) byRun.set(row.runId, [...(byRun.get(row.runId) ?? []), row]);
     return runIds.map((id) => byRun.get(id) ?? []);
@@ -101,7 +100,7 @@ export class ArtifactsService {
   }
 
   private async requireRun(runId: string): Promise<void> {
-    if (!UUID.test(runId) || !(await this.repo.isActiveRun(runId))) throw notFound('Run', runId);
+    if (!isUuid(runId) || !(await this.repo.isActiveRun(runId))) throw notFound('Run', runId);
   }
 
   private async announce(row: ArtifactRow): Promise<void> {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/roles';
 import { badInput, conflict, notFound } from '../common/app-error';
 import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import { type ExperimentEntity, type KeyValue } from './experiment.entity';
 import { ExperimentsRepository, isUniqueViolation } from './experiments.repository';
@@ -27,9 +28,6 @@ export interface ExperimentPage {
   endCursor: string | null;
   hasNextPage: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string): boolean => UUID.test(s);
 
 function uniqueTags(tags: KeyValue[] | null | undefined): KeyValue[] {
   const seen = new Map<string, string>();

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Identity } from '../auth/roles';
 import { badInput, failedPrecondition, notFound } from '../common/app-error';
 import { decodeCursor, encodeCursor } from '../common/pagination';
+import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import { shortIdOf } from '../runs/run.entity';
@@ -103,7 +104,7 @@ export class MetricsService {
   /** Summaries of each run, by key (every id gets an entry, possibly empty). */
   async summariesByRunIds(runIds: readonly string[]): Promise<Map<string, MetricSummaryRow[]>> {
     const out = new Map<string, MetricSummaryRow[]>(runIds.map((id) => [id, []]));
-    for (const s of await this.repo.summariesByRunIds([...new Set(runIds)].filter((id) => out.has(id) && /^[0-9a-f-]{36}$/i.test(id)))) out.get(s.runId)?.push(s);
+    for (const s of await this.repo.summariesByRunIds([...out.keys()].filter(isUuid))) out.get(s.runId)?.push(s);
     return out;
   }
 
@@ -128,9 +129,9 @@ export class MetricsService {
     };
   }
 
-  /** Full uuid of a run given by id or short prefix (one indexed read; a full lowercase uuid skips it). */
+  /** Full uuid of a run given by id or short prefix (one indexed read; a full uuid skips it). */
   private async resolveRunId(runId: string): Promise<string> {
-    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(runId)) return runId;
+    if (isUuid(runId)) return runId.toLowerCase();
     return (await this.runs.getRun(runId)).id;
   }
 }

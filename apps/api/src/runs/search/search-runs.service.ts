@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { badInput } from '../../common/app-error';
 import { decodeCursor, encodeCursor, pageSize } from '../../common/pagination';
+import { isUuid } from '../../common/uuid';
 import type { PageInfo } from '../../graphql/connection.type';
 import type { RunEntity } from '../run.entity';
 import { parseFilter, parseOrderBy } from './filter-parser';
@@ -47,7 +48,6 @@ interface SearchCursor {
   q: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_EXPERIMENTS = 100;
 const MAX_ORDER_TERMS = 10;
 
@@ -70,7 +70,7 @@ export class SearchRunsService {
     if (args.experimentIds.length === 0 || args.experimentIds.length > MAX_EXPERIMENTS) {
       throw badInput(`experimentIds must list between 1 and ${MAX_EXPERIMENTS} experiments`);
     }
-    const badId = args.experimentIds.find((id) => !UUID.test(id));
+    const badId = args.experimentIds.find((id) => !isUuid(id));
     if (badId !== undefined) throw badInput(`experimentIds: "${badId}" is not an experiment id`);
     if ((args.orderBy?.length ?? 0) > MAX_ORDER_TERMS) throw badInput(`orderBy takes at most ${MAX_ORDER_TERMS} terms`);
     const filter = parseFilter(args.filter);
