@@ -143,9 +143,12 @@ export class RegistryRepository {
     return em.find(StageTransitionEntity, { where: { modelId, kind: 'STAGE', at: LessThanOrEqual(atMs) }, order: { seq: 'ASC' } });
   }
 
-  /** The latest transition of a version that carries a decision. */
-  async findLastDecision(em: EntityManager, modelId: string, version: number): Promise<StageTransitionEntity | null> {
-    const rows = await em.find(StageTransitionEntity, { where: { modelId, version }, order: { seq: 'DESC' }, take: 20 });
-    return rows.find((r) => r.decision !== null) ?? null;
+  /** The latest transition of a version that carries a decision, however many transitions without one came since. */
+  findLastDecision(em: EntityManager, modelId: string, version: number): Promise<StageTransitionEntity | null> {
+    return em
+      .createQueryBuilder(StageTransitionEntity, 't')
+      .where('t.model_id = :modelId AND t.version = :version AND t.decision IS NOT NULL', { modelId, version })
+      .orderBy('t.seq', 'DESC')
+      .getOne();
   }
 }

@@ -22,6 +22,7 @@ import { ModelStage } from '../../src/registry/dto/model-stage';
 import { ModelRegistryService } from '../../src/registry/model-registry.service';
 import { ModelVersionFieldsService } from '../../src/registry/model-version-fields.service';
 import { ModelVersionEntity } from '../../src/registry/model-version.entity';
+import { PromotionReportService } from '../../src/registry/promotion-report.service';
 import { PromotionService } from '../../src/registry/promotion.service';
 import { RegistryModule } from '../../src/registry/registry.module';
 import { isUniqueViolation, RegistryRepository } from '../../src/registry/registry.repository';
@@ -235,6 +236,16 @@ describe.each(DIALECTS)('model registry on %s', (dialect) => {
     const versions = await db.read.find(ModelVersionEntity, { where: { modelId: model.id }, order: { version: 'ASC' } });
     expect(await ctx.get(ModelVersionFieldsService).aliasesByVersionIds(versions.map((v) => v.id))).toEqual([[], ['champion']]);
     expect((await codeOf(promotions.promote({ name, version: 1, alias: 'latest' }, EDITOR))).code).toBe('BAD_USER_INPUT');
+  });
+
+  it('reports the version’s last decision even when many transitions without one came after it', async (c) => {
+    if (!tdb) return c.skip();
+    const name = 'decided';
+    await modelWithVersions(name, 1);
+    await promotions.promote({ name, version: 1, stage: ModelStage.STAGING, decision: { justification: 'Staged for the soak test.' } }, EDITOR);
+    for (let i = 0; i < 25; i++) await promotions.promote({ name, version: 1, alias: `a${i}` }, EDITOR);
+    const report = await ctx.get(PromotionReportService).report({ name, version: 1, locale: 'en' });
+    expect(report.markdown).toContain('Staged for the soak test.');
   });
 
   it('gates PRODUCTION on an evaluation of this version: the floor without a holder, the holder’s value with one', async (c) => {
