@@ -218,13 +218,16 @@ export class RunsService {
 
   private async setLifecycle(id: string, lifecycle: RunEntity['lifecycle']): Promise<RunEntity> {
     const target = await this.getRun(id);
+    let changed = false;
     const run = await this.db.write(async (tx) => {
       const run = await this.repo.lock(tx, target.id);
       if (!run) throw notFound('Run', id);
-      if (run.lifecycle !== lifecycle) await this.repo.update(tx, run.id, { lifecycle });
+      // Decided on the locked row, not on `target`: two concurrent deletes must announce one DELETED, not two.
+      changed = run.lifecycle !== lifecycle;
+      if (changed) await this.repo.update(tx, run.id, { lifecycle });
       return { ...run, lifecycle } as RunEntity;
     });
-    if (target.lifecycle !== lifecycle) this.publish(lifecycle === 'deleted' ? 'DELETED' : 'RESTORED', run);
+    if (changed) this.publish(lifecycle === 'deleted' ? 'DELETED' : 'RESTORED', run);
     return run;
   }
 

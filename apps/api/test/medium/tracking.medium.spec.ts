@@ -13,6 +13,7 @@ import type { MetricPointRow } from '../../src/metrics/metric-summary';
 import { MetricsRepository } from '../../src/metrics/metrics.repository';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { RunsRepository } from '../../src/runs/runs.repository';
+import { RUN_UPDATED, type RunChange, type RunUpdatedEvent } from '../../src/runs/run-events';
 import { RunsService } from '../../src/runs/runs.service';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
 
@@ -63,6 +64,26 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
       { key: 'imgsz', value: '416' },
       { key: 'lr0', value: '0.01' },
     ]);
+  });
+
+  it('announces a soft delete once when several deletes race (and the restore once)', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const run = await runs.createRun({ experimentId }, actor);
+    const it = (pubSub.subscribe(RUN_UPDATED, experimentId) as AsyncIterable<RunUpdatedEvent>)[Symbol.asyncIterator]();
+    const changes: RunChange[] = [];
+    const pump = (async () => {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        if (r.value.run.id !== run.id) continue;
+        changes.push(r.value.change);
+        if (r.value.change === 'RESTORED') break;
+      }
+    })();
+    const deleted = await Promise.all([runs.deleteRun(run.id), runs.deleteRun(run.id), runs.deleteRun(run.id)]);
+    expect(deleted.map((r) => r.lifecycle)).toEqual(['deleted', 'deleted', 'deleted']);
+    await Promise.all([runs.restoreRun(run.id), runs.restoreRun(run.id)]);
+    await pump;
+    await it.return?.();
+    expect(changes).toEqual(['DELETED', 'RESTORED']);
   });
 
   it('maintains summaries across batches with NaN and ±Infinity stored so they survive the database', async (ctx) => {
