@@ -27,13 +27,14 @@ const POST_IN_FLIGHT = 4;
 export async function runEvaluation(opts: EvaluationOptions): Promise<EvaluationResult> {
   validateOptions(opts);
   configureSharp();
-  const model = decodeModel(readModelFile(opts.modelPath), opts.modelPath);
+  const modelFile = readModelFile(opts.modelPath);
+  const model = decodeModel(modelFile, opts.modelPath);
   const spec = inspectModel(model, { imgsz: opts.imgsz, family: opts.family ?? 'auto' });
   const dataset = readDataset(opts.dataset);
   checkClasses(spec, dataset, opts.classes);
 
   const fused = opts.fuse !== false && canFuse(model);
-  const modelBytes = fused ? fuseGraph(model, spec, { candidatesAbove: opts.conf }) : readModelFile(opts.modelPath);
+  const modelBytes = fused ? fuseGraph(model, spec, { candidatesAbove: opts.conf }) : modelFile;
   const loadStarted = performance.now();
   const session = await openSession(opts.executionProvider, {
     modelBytes,
