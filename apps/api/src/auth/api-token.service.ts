@@ -10,6 +10,7 @@ import { type Connection, connection } from '../graphql/connection.type';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApiTokenRepository } from './api-token.repository';
 import { ConnectionRegistry } from './connection-registry';
+import { TOKEN_NAME_PATTERN, TOKEN_NAME_RULE } from './dto/create-api-token.input';
 import { type Identity, Role } from './roles';
 import { displayPrefix, generateTokenSecret, hashTokenSecret } from './token-secret';
 
@@ -38,7 +39,9 @@ export class ApiTokenService {
     @Optional() private readonly connections?: ConnectionRegistry,
   ) {}
 
+  /** Checks the name itself: the token CLI calls this without createApiToken's input validation. */
   async create(cmd: CreateTokenCommand, actor: Identity | null, now = Date.now()): Promise<CreatedToken> {
+    if (!TOKEN_NAME_PATTERN.test(cmd.name)) throw badInput(`${TOKEN_NAME_RULE}, at most 128 characters; got "${cmd.name.slice(0, 140)}"`, { field: 'name' });
     const expiresAt = cmd.expiresAt ? cmd.expiresAt.getTime() : null;
     if (expiresAt !== null && !(expiresAt > now)) throw badInput(`expiresAt must be in the future, got ${cmd.expiresAt!.toISOString()}`, { field: 'expiresAt' });
     const secret = generateTokenSecret();

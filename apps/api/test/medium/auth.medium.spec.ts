@@ -84,6 +84,17 @@ describe.each(DIALECTS)('api tokens on %s', (dialect) => {
     await expect(runTokenCommand(['rotate'], tokens, () => undefined)).rejects.toThrow(/^usage:/);
   });
 
+  it('refuses from the CLI the token names that createApiToken refuses', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    for (const name of ['has space', '-dash-first', 'x'.repeat(129)]) {
+      await expect(runTokenCommand(['create', '--name', name, '--role', 'VIEWER'], tokens, () => undefined)).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/^name may contain letters, digits and \. _ @ - \(starting with a letter or digit\), at most 128 characters; got "/),
+      });
+    }
+    expect(await db.read.countBy(ApiTokenEntity, { role: Role.VIEWER, createdBy: 'cli' })).toBe(0);
+  });
+
   it('lets exactly one of two concurrent creates of the same name win', async (ctx) => {
     if (!tdb) return ctx.skip();
     const results = await Promise.allSettled([tokens.create({ name: 'race', role: Role.VIEWER }, null), tokens.create({ name: 'race', role: Role.ADMIN }, null)]);
