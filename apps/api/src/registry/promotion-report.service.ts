@@ -10,7 +10,6 @@ import {
   type GridAnalysis,
   gridAnalysis,
   type ModelStage,
-  type ModelVersionSnapshot,
   type OperatingPoint,
   type PromotionDecision,
   type PromotionPolicy,
@@ -24,7 +23,7 @@ import { notFound } from '../common/app-error';
 import { Database } from '../database/database';
 import { ExperimentsService } from '../experiments/experiments.service';
 import { EvidenceRepository } from './evidence.repository';
-import type { ModelVersionEntity } from './model-version.entity';
+import { toVersionSnapshot } from './registry.mapper';
 import { RegistryRepository } from './registry.repository';
 import { MAX_GRID_RUNS } from './run-analysis.service';
 import { TrackedRunsLoader } from './tracked-runs.loader';
@@ -100,17 +99,10 @@ export class PromotionReportService {
     const holderEvaluations = holder ? await this.tracked.snapshots(evalIds.get(holder.version) ?? []) : [];
     const stage = req.stage ?? 'PRODUCTION';
     const aliases = await this.repo.findAliasesByModelIds(em, [model.id]);
-    const snap = (v: ModelVersionEntity): ModelVersionSnapshot => ({
-      version: v.version,
-      stage: v.stage as ModelStage,
-      aliases: aliases.filter((a) => a.versionId === v.id).map((a) => a.alias),
-      stageEnteredAt: new Date(v.stageEnteredAt),
-      sourceRunId: v.sourceRunId,
-    });
     const gates = policy
       ? evaluateGates(
           policy,
-          { modelName: model.name, candidate: snap(version), target: { kind: 'STAGE', stage }, productionHolder: holder ? snap(holder) : null, candidateEvaluations, holderEvaluations },
+          { modelName: model.name, candidate: toVersionSnapshot(version, aliases), target: { kind: 'STAGE', stage }, productionHolder: holder ? toVersionSnapshot(holder, aliases) : null, candidateEvaluations, holderEvaluations },
           new Date(),
         )
       : null;

@@ -29,7 +29,7 @@ import { PromotionReportService } from './promotion-report.service';
 import type { ModelVersionEntity } from './model-version.entity';
 import type { RegisteredModelEntity } from './registered-model.entity';
 import { publishModelVersionChanged } from './registry-events';
-import { toChangedPayload } from './registry.mapper';
+import { toChangedPayload, toVersionSnapshot } from './registry.mapper';
 import { RegistryRepository } from './registry.repository';
 import type { StageTransitionEntity } from './stage-transition.entity';
 
@@ -99,14 +99,8 @@ export class PromotionService {
     const holder = versions.find((v) => v.stage === 'PRODUCTION');
     const involved = [candidate, holder].filter((v): v is ModelVersionEntity => v !== undefined);
     const metrics = await this.evidence.findSummaries(tx, involved.map((v) => v.sourceRunId).filter((id): id is string => id !== null));
-    const toSnapshot = (v: ModelVersionEntity): ModelVersionSnapshot => ({
-      version: v.version,
-      stage: v.stage as LibModelStage,
-      aliases: aliases.filter((a) => a.versionId === v.id).map((a) => a.alias),
-      stageEnteredAt: new Date(v.stageEnteredAt),
-      sourceRunId: v.sourceRunId,
-      sourceRunMetrics: involved.includes(v) && v.sourceRunId ? (metrics.get(v.sourceRunId) ?? {}) : undefined,
-    });
+    const toSnapshot = (v: ModelVersionEntity): ModelVersionSnapshot =>
+      toVersionSnapshot(v, aliases, involved.includes(v) && v.sourceRunId ? (metrics.get(v.sourceRunId) ?? {}) : undefined);
     const target = input.alias ? { kind: 'ALIAS' as const, alias: input.alias } : { kind: 'STAGE' as const, stage: (input.stage ?? 'NONE') as LibModelStage };
     let candidateEvaluations: RunSnapshot[] = [];
     let holderEvaluations: RunSnapshot[] = [];

@@ -1,10 +1,11 @@
 // Entity rows → GraphQL types (drops internals, turns epoch ms into dates, non-finite metric values into null).
-import type { MetricSummary, ModelVersionChangedEvent, PromotionDecision } from '@podium/registry';
+import type { ModelStage as LibModelStage, MetricSummary, ModelVersionChangedEvent, ModelVersionSnapshot, PromotionDecision } from '@podium/registry';
 import type { ModelStage } from './dto/model-stage';
 import type { TransitionKind } from './dto/model-stage';
 import type { ModelVersionChangeType, ModelVersionTransitionType, PromotionDecisionType } from './dto/model-version-transition.type';
 import type { ModelVersionMetricType, ModelVersionType } from './dto/model-version.type';
 import type { RegisteredModelType } from './dto/registered-model.type';
+import type { ModelAliasEntity } from './model-alias.entity';
 import type { ModelVersionEntity } from './model-version.entity';
 import type { RegisteredModelEntity } from './registered-model.entity';
 import type { StageTransitionEntity } from './stage-transition.entity';
@@ -37,6 +38,22 @@ export function toModelVersionType(e: ModelVersionEntity, modelName: string): Mo
     tags: e.tags ?? [],
     createdBy: e.createdBy,
     createdAt: e.createdAt,
+  };
+}
+
+/** A version as the registry rules read it; `sourceRunMetrics` where the plan copies them into its metrics snapshot. */
+export function toVersionSnapshot(
+  v: ModelVersionEntity,
+  aliases: readonly ModelAliasEntity[],
+  sourceRunMetrics?: Readonly<Record<string, MetricSummary>>,
+): ModelVersionSnapshot {
+  return {
+    version: v.version,
+    stage: v.stage as LibModelStage,
+    aliases: aliases.filter((a) => a.versionId === v.id).map((a) => a.alias),
+    stageEnteredAt: new Date(v.stageEnteredAt),
+    sourceRunId: v.sourceRunId,
+    sourceRunMetrics,
   };
 }
 
