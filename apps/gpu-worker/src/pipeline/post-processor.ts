@@ -3,7 +3,7 @@
  * accumulators. One inference pass feeds every IoU of the threshold sweep. A processor owns one shard of that
  * work (some IoUs under the ultralytics protocol, and/or the coco protocol), so shards run in parallel threads.
  */
-import { candidatesFromFused, candidatesFromOutput, imageRanges, type Candidates } from '../models/candidates';
+import { candidatesFromFused, imageRanges, type Candidates } from '../models/candidates';
 import { decodeBoxes } from '../models/decode-boxes';
 import type { ModelFamily, OutputLayout } from '../models/model-family';
 import type { Letterbox } from './letterbox';
@@ -36,10 +36,15 @@ export interface BatchImage {
   gt: GroundTruth;
 }
 
-/** The fused graph's three outputs, or the model's full output tensor. */
-export type BatchOutputs =
-  | { kind: 'candidates'; indices: Int32Array; scores: Float32Array; boxes: Float32Array }
-  | { kind: 'full'; data: Float32Array; dims: number[] };
+/**
+ * One batch's candidates in the fused graph's output format (the inference thread reduces an unfused graph's full
+ * output to the same format, so only candidates reach the shards).
+ */
+export interface BatchOutputs {
+  indices: Int32Array;
+  scores: Float32Array;
+  boxes: Float32Array;
+}
 
 export interface ShardResult {
   /** `atConf`: P/R/F1 at the job's own conf (e.g. 0.001: the low precision users see in the raw detections). */
@@ -68,7 +73,7 @@ export class PostProcessor {
   }
 
   addBatch(images: BatchImage[], outputs: BatchOutputs): void {
-    const candidates = toCandidates(outputs, this.config, images.length);
+    const candidates = candidatesFromFused(outputs.indices, outputs.scores, outputs.boxes, this.config.layout);
     const perIou = detectionsAtIous(candidates, images, this.config, this.ious, this.classFilter);
     images.forEach((image, b) => {
       for (const [iou, detections] of perIou) {
@@ -88,12 +93,6 @@ export class PostProcessor {
     }));
     return { ultralytics, ...(this.coco ? { coco: this.coco.finish() } : {}) };
   }
-}
-
-export function toCandidates(outputs: BatchOutputs, config: Pick<PostConfig, 'layout' | 'conf'>, batchSize: number): Candidates {
-  return outputs.kind === 'candidates'
-    ? candidatesFromFused(outputs.indices, outputs.scores, outputs.boxes, config.layout)
-    : candidatesFromOutput(outputs.data, outputs.dims, config.layout, config.conf, batchSize);
 }
 
 /**

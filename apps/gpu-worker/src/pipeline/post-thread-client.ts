@@ -45,7 +45,7 @@ export class PostThreadClient {
   /** Queues a batch; with `transfer`, the buffers in `outputs` move to the thread (unusable here afterwards). */
   add(images: BatchImage[], outputs: BatchOutputs, transfer: boolean): void {
     if (this.failure) throw this.failure;
-    const buffers = outputs.kind === 'candidates' ? [outputs.indices.buffer, outputs.scores.buffer, outputs.boxes.buffer] : [outputs.data.buffer];
+    const buffers = [outputs.indices.buffer, outputs.scores.buffer, outputs.boxes.buffer];
     this.inFlight++;
     this.worker.postMessage({ type: 'batch', id: this.nextId++, images, outputs }, transfer ? (buffers as ArrayBuffer[]) : []);
   }

@@ -159,7 +159,6 @@ async function evaluateLoop(
 /** Both paths deliver candidates: the fused graph computes them, the inference thread extracts them otherwise. */
 function toBatchOutputs(outputs: Record<string, OutputTensor>): BatchOutputs {
   return {
-    kind: 'candidates',
     indices: outputs[FUSED_OUTPUTS.indices].data as Int32Array,
     scores: outputs[FUSED_OUTPUTS.scores].data as Float32Array,
     boxes: outputs[FUSED_OUTPUTS.boxes].data as Float32Array,
