@@ -22,6 +22,7 @@ import { type GraphqlContext, newContext } from './context';
 import { formatError } from './format-error';
 import { PUB_SUB, type PodiumPubSub } from './pubsub';
 import { buildPodiumSchema } from './schema';
+import { sharedExecutionSubscribe } from './shared-subscribe';
 
 export interface GraphqlHandles {
   schema: GraphQLSchema;
@@ -94,6 +95,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
         }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: newContext(resolved.identity, resolved.problem) };
       },
+      subscribe: sharedExecutionSubscribe,
       // The same error mapping as HTTP (format-error.ts), so ws clients see extensions.code too.
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatWsErrors(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => formatWsErrors(errors),

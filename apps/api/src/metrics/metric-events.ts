@@ -30,6 +30,17 @@ export function toMetricLoggedEvent(runId: string, points: readonly MetricPointR
   };
 }
 
+const decoded = new WeakMap<MetricLoggedEvent, MetricPointRow[]>();
+
+/**
+ * The event's points as rows, decoded once per event: every subscriber of a run gets the same row objects, so the
+ * ws layer executes each subscriber operation once per point (graphql/shared-subscribe.ts), not once per subscriber.
+ */
 export function pointsOf(event: MetricLoggedEvent): MetricPointRow[] {
-  return event.points.map((p) => ({ runId: event.runId, key: p.key, value: decodeMetricValue(p.value) ?? Number.NaN, step: p.step, timestamp: p.timestamp, sequence: p.sequence }));
+  let rows = decoded.get(event);
+  if (!rows) {
+    rows = event.points.map((p) => ({ runId: event.runId, key: p.key, value: decodeMetricValue(p.value) ?? Number.NaN, step: p.step, timestamp: p.timestamp, sequence: p.sequence }));
+    decoded.set(event, rows);
+  }
+  return rows;
 }

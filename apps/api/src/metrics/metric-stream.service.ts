@@ -160,8 +160,10 @@ export class MetricStreamService {
         }
         if (e.lastSequence <= seen) continue;
         if (e.firstSequence > seen + 1) yield* this.range(run.id, seen, e.firstSequence - 1, keys);
-        const fresh = pointsOf(e).filter((p) => p.sequence > seen && (!keySet || keySet.has(p.key)));
-        if (fresh.length) yield fresh;
+        const all = pointsOf(e);
+        const fresh = all.filter((p) => p.sequence > seen && (!keySet || keySet.has(p.key)));
+        // The event's own array when nothing was filtered out: subscribers then share one execution per batch.
+        if (fresh.length) yield fresh.length === all.length ? all : fresh;
         seen = e.lastSequence;
       }
     } finally {
