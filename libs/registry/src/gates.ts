@@ -30,7 +30,7 @@ export function targetPolicyFor(policy: PromotionPolicy | null | undefined, targ
 
 /** `classes` absent, blank or an empty list means the evaluation ran on every class (full, unfiltered). */
 const UNFILTERED_CLASSES = new Set(['', '[]', 'null', 'none', 'all']);
-const isUnfiltered = (classes: string | undefined): boolean => classes === undefined || UNFILTERED_CLASSES.has(classes.trim().toLowerCase());
+export const isUnfilteredClasses = (classes: string | undefined): boolean => classes === undefined || UNFILTERED_CLASSES.has(classes.trim().toLowerCase());
 
 /** Settings are compared as numbers when both parse ("0.70" = "0.7"), else as strings; both absent counts as equal. */
 function sameSetting(a: string | null, b: string | null): boolean {
@@ -46,7 +46,7 @@ const fmt = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPreci
 const recency = (run: RunSnapshot): number => (run.endTime ?? run.startTime)?.getTime() ?? 0;
 
 /** Most recent first; ties broken by id so the choice never depends on load order. */
-const byRecency = (a: RunSnapshot, b: RunSnapshot): number => recency(b) - recency(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export const byRecency = (a: RunSnapshot, b: RunSnapshot): number => recency(b) - recency(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 function settingsOf(run: RunSnapshot): Record<SettingKey, string | null> {
   const out = {} as Record<SettingKey, string | null>;
@@ -71,7 +71,7 @@ function qualify(
   if (run.params.model_name !== modelName) reasons.push(`evaluates model "${run.params.model_name ?? '∅'}", not "${modelName}"`);
   if (run.params.model_version !== String(version)) reasons.push(`evaluates version ${run.params.model_version ?? '∅'}, not ${version}`);
   if (run.params.dataset !== requirement.dataset) reasons.push(`dataset is "${run.params.dataset ?? '∅'}", not "${requirement.dataset}"`);
-  if (!isUnfiltered(run.params.classes)) reasons.push(`filtered to classes ${run.params.classes} (a full, unfiltered evaluation is required)`);
+  if (!isUnfilteredClasses(run.params.classes)) reasons.push(`filtered to classes ${run.params.classes} (a full, unfiltered evaluation is required)`);
   const summary = findMetricSummary(run.metrics, requirement.metric);
   if (!summary) reasons.push(`has no ${requirement.metric} metric`);
   else if (!Number.isFinite(summary.last)) reasons.push(`${requirement.metric} is ${summary.last}`);

@@ -4,11 +4,13 @@
 import { Injectable } from '@nestjs/common';
 import {
   type Aggregation,
+  byRecency,
   type EpochHistory,
   evaluateGates,
   findMetricSummary,
   type GridAnalysis,
   gridAnalysis,
+  isUnfilteredClasses,
   type ModelStage,
   type OperatingPoint,
   type PromotionDecision,
@@ -42,7 +44,6 @@ export interface ReportRequest {
 
 const KEY_PARAMS = ['imgsz', 'lr0', 'epochs', 'batch', 'seed', 'model', 'data', 'optimizer'];
 const METRIC_KEYS = ['map50', 'map50_95', 'precision', 'recall'];
-const recency = (r: RunSnapshot): number => (r.endTime ?? r.startTime)?.getTime() ?? 0;
 
 function last(run: RunSnapshot, key: string): number | null {
   const s = findMetricSummary(run.metrics, key);
@@ -137,10 +138,10 @@ export class PromotionReportService {
     return gridAnalysis(runs, metric, aggregation);
   }
 
-  /** The most recent finished evaluation, preferring the dataset the PRODUCTION gate reads. */
+  /** The most recent finished evaluation, preferring one the PRODUCTION gate would read (its dataset, unfiltered). */
   private chooseEvaluation(runs: readonly RunSnapshot[], dataset: string | undefined): ReportEvaluation | null {
-    const finished = runs.filter((r) => r.status === 'FINISHED').sort((a, b) => recency(b) - recency(a));
-    const preferred = dataset ? finished.filter((r) => r.params.dataset === dataset && r.params.classes === undefined) : [];
+    const finished = runs.filter((r) => r.status === 'FINISHED').sort(byRecency);
+    const preferred = dataset ? finished.filter((r) => r.params.dataset === dataset && isUnfilteredClasses(r.params.classes)) : [];
     for (const run of [...preferred, ...finished]) {
       const e = reportEvaluationOf(run);
       if (e) return e;

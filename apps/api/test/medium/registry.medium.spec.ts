@@ -248,6 +248,18 @@ describe.each(DIALECTS)('model registry on %s', (dialect) => {
     expect(report.markdown).toContain('Staged for the soak test.');
   });
 
+  it('reports the evaluation the PRODUCTION gate would read (its dataset, unfiltered as the gate counts it) over a newer one', async (c) => {
+    if (!tdb) return c.skip();
+    const name = 'reported';
+    await modelWithVersions(name, 1);
+    await promotions.setPolicy(name, { production: { requireEvaluation: { dataset: 'coco128', metric: 'map50', compareWithProduction: false, settingsMustMatch: [] } } });
+    const gated = await evaluationRun(name, 1, 0.4, { classes: 'all' });
+    await new Promise((r) => setTimeout(r, 5));
+    await evaluationRun(name, 1, 0.5, { dataset: 'voc' });
+    const report = await ctx.get(PromotionReportService).report({ name, version: 1, locale: 'en' });
+    expect(report.sections.candidate.evaluation).toMatchObject({ runId: gated, dataset: 'coco128' });
+  });
+
   it('gates PRODUCTION on an evaluation of this version: the floor without a holder, the holder’s value with one', async (c) => {
     if (!tdb) return c.skip();
     const name = 'gated';
