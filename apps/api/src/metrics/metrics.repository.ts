@@ -97,9 +97,10 @@ export class MetricsRepository {
     return sql;
   }
 
-  async summariesFor(tx: EntityManager, runId: string, keys: readonly string[]): Promise<MetricSummaryRow[]> {
+  /** These keys' summaries of one run, read in `m` (the ingest transaction, or the reader). */
+  async summariesFor(m: EntityManager, runId: string, keys: readonly string[]): Promise<MetricSummaryRow[]> {
     if (keys.length === 0) return [];
-    const rows = await tx.query(
+    const rows = await m.query(
       `SELECT ${SUMMARY_COLUMNS} FROM metric_summaries WHERE run_id = ${this.ph(1)} AND key IN (${keys.map((_, i) => this.ph(i + 2)).join(',')})`,
       [runId, ...keys],
     );

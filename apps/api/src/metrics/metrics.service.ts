@@ -115,15 +115,16 @@ export class MetricsService {
     const cursor = decodeCursor(after, isHistoryCursor);
     const id = await this.resolveRunId(runId);
     const canonical = canonicalMetricKey(key);
-    const [rows, summaries] = await Promise.all([
+    const [rows, [summary]] = await Promise.all([
       this.repo.history(id, canonical, cursor && { step: cursor[0], sequence: cursor[1] }, limit + 1),
-      this.repo.summariesByRunIds([id]),
+      // The key's own summary row holds its count (not every key's summary of the run).
+      this.repo.summariesFor(this.db.read, id, [canonical]),
     ]);
     const nodes = rows.slice(0, limit);
     const last = nodes[nodes.length - 1];
     return {
       nodes,
-      totalCount: summaries.find((s) => s.key === canonical)?.count ?? 0,
+      totalCount: summary?.count ?? 0,
       endCursor: last ? encodeCursor([last.step, last.sequence]) : null,
       hasNextPage: rows.length > limit,
     };
