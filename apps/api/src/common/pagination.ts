@@ -28,3 +28,23 @@ export function decodeCursor<T>(cursor: string | undefined | null, check: (v: un
 }
 
 export const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+export interface Page<T> {
+  nodes: T[];
+  totalCount: number;
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** A page of a list paged by offset (the cursor is the offset where the next page starts); `load` reads the rows. */
+export async function offsetPage<T>(
+  first: number | undefined | null,
+  after: string | undefined | null,
+  load: (offset: number, limit: number) => Promise<{ rows: T[]; total: number }>,
+): Promise<Page<T>> {
+  const limit = pageSize(first);
+  const offset = decodeCursor(after, isNonNegativeInt) ?? 0;
+  const { rows, total } = await load(offset, limit);
+  const end = offset + rows.length;
+  return { nodes: rows, totalCount: total, endCursor: rows.length ? encodeCursor(end) : null, hasNextPage: end < total };
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth/roles';
+import { connection } from '../graphql/connection.type';
 import type { GraphqlContext } from '../graphql/context';
 import { CreateExperimentInput } from './dto/create-experiment.input';
 import { ExperimentConnection } from './dto/experiment-connection.type';
@@ -25,7 +26,7 @@ export class ExperimentsResolver {
   @Query(() => ExperimentConnection, { description: 'Experiments, newest first.' })
   async experiments(@Args() args: ExperimentsArgs): Promise<ExperimentConnection> {
     const page = await this.service.list(args);
-    return { nodes: page.nodes.map(toExperimentType), totalCount: page.totalCount, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+    return connection(page.nodes.map(toExperimentType), page.totalCount, page.endCursor, page.hasNextPage);
   }
 
   @Authorized(Role.EDITOR)

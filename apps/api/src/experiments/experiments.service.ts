@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/roles';
 import { badInput, conflict, notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { offsetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import { type ExperimentEntity, type KeyValue } from './experiment.entity';
@@ -20,13 +20,6 @@ export interface UpdateExperimentData {
   name?: string | null;
   description?: string | null;
   tags?: KeyValue[] | null;
-}
-
-export interface ExperimentPage {
-  nodes: ExperimentEntity[];
-  totalCount: number;
-  endCursor: string | null;
-  hasNextPage: boolean;
 }
 
 function uniqueTags(tags: KeyValue[] | null | undefined): KeyValue[] {
@@ -82,12 +75,8 @@ export class ExperimentsService {
     return this.repo.findByIds(ids.filter(isUuid));
   }
 
-  async list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<ExperimentPage> {
-    const limit = pageSize(args.first);
-    const offset = decodeCursor(args.after, isNonNegativeInt) ?? 0;
-    const { rows, total } = await this.repo.page(offset, limit, args.includeDeleted ?? false);
-    const end = offset + rows.length;
-    return { nodes: rows, totalCount: total, endCursor: rows.length ? encodeCursor(end) : null, hasNextPage: end < total };
+  list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<Page<ExperimentEntity>> {
+    return offsetPage(args.first, args.after, (offset, limit) => this.repo.page(offset, limit, args.includeDeleted ?? false));
   }
 
   async update(input: UpdateExperimentData, _actor: Identity): Promise<ExperimentEntity> {

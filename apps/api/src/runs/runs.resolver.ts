@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Role } from '../auth/roles';
+import { connection } from '../graphql/connection.type';
 import type { GraphqlContext } from '../graphql/context';
 import { CreateRunInput } from './dto/create-run.input';
 import { LogParamsInput, SetRunTagsInput } from './dto/log-params.input';
@@ -27,7 +28,7 @@ export class RunsResolver {
   @Query(() => RunConnection, { description: "An experiment's runs, newest first (searchRuns filters and sorts)." })
   async runs(@Args() args: RunsArgs): Promise<RunConnection> {
     const page = await this.service.listRuns(args);
-    return { nodes: page.nodes.map(toRunType), totalCount: page.totalCount, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+    return connection(page.nodes.map(toRunType), page.totalCount, page.endCursor, page.hasNextPage);
   }
 
   @Authorized(Role.EDITOR)

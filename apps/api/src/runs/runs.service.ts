@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/roles';
 import { AppError, badInput, conflict, failedPrecondition, notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { offsetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import type { KeyValue } from '../experiments/experiment.entity';
@@ -26,13 +26,6 @@ export interface CreateRunData {
   tags?: KeyValue[] | null;
   parentRunId?: string | null;
   evaluationDataset?: string | null;
-}
-
-export interface RunPage {
-  nodes: RunEntity[];
-  totalCount: number;
-  endCursor: string | null;
-  hasNextPage: boolean;
 }
 
 /** A lowercase, hyphenated uuid prefix for a short id or full id given with or without hyphens; undefined if not hex. */
@@ -125,12 +118,8 @@ export class RunsService {
     return this.repo.findByIds([...new Set(ids.filter(isUuid).map((i) => i.toLowerCase()))]);
   }
 
-  async listRuns(args: { experimentId: string; first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<RunPage> {
-    const limit = pageSize(args.first);
-    const offset = decodeCursor(args.after, isNonNegativeInt) ?? 0;
-    const { rows, total } = await this.repo.page(args.experimentId, offset, limit, args.includeDeleted ?? false);
-    const end = offset + rows.length;
-    return { nodes: rows, totalCount: total, endCursor: rows.length ? encodeCursor(end) : null, hasNextPage: end < total };
+  listRuns(args: { experimentId: string; first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<Page<RunEntity>> {
+    return offsetPage(args.first, args.after, (offset, limit) => this.repo.page(args.experimentId, offset, limit, args.includeDeleted ?? false));
   }
 
   /** Renames and/or moves the status (QUEUED → RUNNING → FINISHED | FAILED | KILLED); an illegal move is FAILED_PRECONDITION. */
