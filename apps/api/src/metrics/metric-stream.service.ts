@@ -23,16 +23,16 @@ async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
   for await (const batch of batches) yield* batch;
 }
 
-/**
- * An async generator whose return() takes effect at once. A plain generator waiting for the next live event (an await,
- * not a yield) only sees return() when that event arrives, so an unsubscribed stream of a quiet run would keep its
- * listener forever; `stopped` resolves on return() and ends the wait.
- */
 /** An async iterator whose return() is always there (ends the stream at once). */
 export interface MetricStream<T> extends AsyncIterableIterator<T> {
   return(value?: unknown): Promise<IteratorResult<T>>;
 }
 
+/**
+ * An async generator whose return() takes effect at once. A plain generator waiting for the next live event (an await,
+ * not a yield) only sees return() when that event arrives, so an unsubscribed stream of a quiet run would keep its
+ * listener forever; `stopped` resolves on return() and ends the wait.
+ */
 function closable<T>(make: (stopped: Promise<void>) => AsyncGenerator<T>): MetricStream<T> {
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -52,6 +52,7 @@ function closable<T>(make: (stopped: Promise<void>) => AsyncGenerator<T>): Metri
     },
   };
 }
+
 /**
  * After this long without an event the stream asks the database whether it missed any (a Redis subscription becomes
  * active a moment after it is requested, and a bus may drop messages): a cheap primary-key read per idle subscriber.
@@ -139,13 +140,7 @@ export class MetricStreamService {
     })();
     try {
       const head = (await this.repo.committedSequence(run.id)) ?? 0;
-      let cursor = after;
-      while (cursor < head) {
-        const page = await this.repo.pointsBetween({ runId: run.id, afterSequence: cursor, uptoSequence: head, keys, fromStep: opts.fromStep ?? undefined, limit: REPLAY_PAGE });
-        if (page.length) yield page;
-        if (page.length < REPLAY_PAGE) break;
-        cursor = page[page.length - 1].sequence;
-      }
+      yield* this.range(run.id, after, head, keys, opts.fromStep ?? undefined);
       let seen = Math.max(head, after);
       while (true) {
         const e = await buffer.next(IDLE_RECHECK_MS);
@@ -174,11 +169,11 @@ export class MetricStreamService {
     }
   }
 
-  /** Stored points with after < sequence ≤ upto (keys filter only), in pages. */
-  private async *range(runId: string, after: number, upto: number, keys: string[] | undefined): AsyncGenerator<MetricPointRow[]> {
+  /** Stored points with after < sequence ≤ upto (filtered by keys, and by fromStep on the replay only), in pages. */
+  private async *range(runId: string, after: number, upto: number, keys: string[] | undefined, fromStep?: number): AsyncGenerator<MetricPointRow[]> {
     let from = after;
     while (from < upto) {
-      const page = await this.repo.pointsBetween({ runId, afterSequence: from, uptoSequence: upto, keys, limit: REPLAY_PAGE });
+      const page = await this.repo.pointsBetween({ runId, afterSequence: from, uptoSequence: upto, keys, fromStep, limit: REPLAY_PAGE });
       if (page.length) yield page;
       if (page.length < REPLAY_PAGE) break;
       from = page[page.length - 1].sequence;
