@@ -2,6 +2,7 @@
 // decision) in the seed's shape — objective and constraints, candidate, comparison per parameter, observations,
 // risks and mitigations, decision and next steps — as Markdown and as the same content in structured fields.
 import type { GateReport } from './gate-types';
+import { targetPolicyFor } from './gates';
 import type { GridAnalysis, ParamChange } from './grid-analysis';
 import { findMetricSummary } from './metric-value';
 import type { PromotionPolicy } from './policy';
@@ -162,7 +163,7 @@ function objectiveSection(c: Ctx) {
 
 function constraintsSection(c: Ctx) {
   const items = [...(c.input.constraints ?? [])];
-  const target = c.stage === 'PRODUCTION' ? c.input.policy?.production : c.stage === 'STAGING' ? c.input.policy?.staging : undefined;
+  const target = targetPolicyFor(c.input.policy, { kind: 'STAGE', stage: c.stage });
   const req = target?.requireEvaluation;
   if (req) items.push(c.w.policyEvaluation(req.dataset, req.metric, req.compareWithProduction, req.floor === undefined ? null : c.n(req.floor), req.settingsMustMatch.join(', ')));
   if (target?.minTimeInStagingSeconds !== undefined) items.push(c.w.policyMinStaging(formatNumber(target.minTimeInStagingSeconds / 3600, c.locale, 1)));

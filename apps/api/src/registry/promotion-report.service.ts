@@ -20,6 +20,7 @@ import {
   type ReportEvaluation,
   type ReportLocale,
   type RunSnapshot,
+  targetPolicyFor,
 } from '@podium/registry';
 import { notFound } from '../common/app-error';
 import { Database } from '../database/database';
@@ -99,15 +100,16 @@ export class PromotionReportService {
     const candidateEvaluations = await this.tracked.snapshots(evalIds.get(version.version) ?? []);
     const holderEvaluations = holder ? await this.tracked.snapshots(evalIds.get(holder.version) ?? []) : [];
     const stage = req.stage ?? 'PRODUCTION';
+    const target = { kind: 'STAGE', stage } as const;
     const aliases = await this.repo.findAliasesByModelIds(em, [model.id]);
     const gates = policy
       ? evaluateGates(
           policy,
-          { modelName: model.name, candidate: toVersionSnapshot(version, aliases), target: { kind: 'STAGE', stage }, productionHolder: holder ? toVersionSnapshot(holder, aliases) : null, candidateEvaluations, holderEvaluations },
+          { modelName: model.name, candidate: toVersionSnapshot(version, aliases), target, productionHolder: holder ? toVersionSnapshot(holder, aliases) : null, candidateEvaluations, holderEvaluations },
           new Date(),
         )
       : null;
-    const evaluation = this.chooseEvaluation(candidateEvaluations, policy?.production?.requireEvaluation?.dataset);
+    const evaluation = this.chooseEvaluation(candidateEvaluations, targetPolicyFor(policy, target)?.requireEvaluation?.dataset);
     const decision = req.decision !== undefined ? req.decision : await this.lastDecision(model.id, version.version);
 
     return promotionReport(
@@ -138,7 +140,7 @@ export class PromotionReportService {
     return gridAnalysis(runs, metric, aggregation);
   }
 
-  /** The most recent finished evaluation, preferring one the PRODUCTION gate would read (its dataset, unfiltered). */
+  /** The most recent finished evaluation, preferring one the target's gate would read (its dataset, unfiltered). */
   private chooseEvaluation(runs: readonly RunSnapshot[], dataset: string | undefined): ReportEvaluation | null {
     const finished = runs.filter((r) => r.status === 'FINISHED').sort(byRecency);
     const preferred = dataset ? finished.filter((r) => r.params.dataset === dataset && isUnfilteredClasses(r.params.classes)) : [];

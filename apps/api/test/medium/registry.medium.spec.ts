@@ -248,7 +248,7 @@ describe.each(DIALECTS)('model registry on %s', (dialect) => {
     expect(report.markdown).toContain('Staged for the soak test.');
   });
 
-  it('reports the evaluation the PRODUCTION gate would read (its dataset, unfiltered as the gate counts it) over a newer one', async (c) => {
+  it('reports the evaluation the target stage’s gate would read (its dataset, unfiltered as the gate counts it) over a newer one', async (c) => {
     if (!tdb) return c.skip();
     const name = 'reported';
     await modelWithVersions(name, 1);
@@ -258,6 +258,10 @@ describe.each(DIALECTS)('model registry on %s', (dialect) => {
     await evaluationRun(name, 1, 0.5, { dataset: 'voc' });
     const report = await ctx.get(PromotionReportService).report({ name, version: 1, locale: 'en' });
     expect(report.sections.candidate.evaluation).toMatchObject({ runId: gated, dataset: 'coco128' });
+    // A STAGING report reads the staging gate's dataset, not production's.
+    await promotions.setPolicy(name, { staging: { requireEvaluation: { dataset: 'coco128', metric: 'map50', compareWithProduction: false, settingsMustMatch: [] } } });
+    const staging = await ctx.get(PromotionReportService).report({ name, version: 1, locale: 'en', stage: 'STAGING' });
+    expect(staging.sections.candidate.evaluation).toMatchObject({ runId: gated, dataset: 'coco128' });
   });
 
   it('gates PRODUCTION on an evaluation of this version: the floor without a holder, the holder’s value with one', async (c) => {
