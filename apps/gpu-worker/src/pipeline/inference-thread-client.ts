@@ -67,7 +67,10 @@ export class InferenceThreadClient {
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ type: 'close' });
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    // Bounded wait for the session's release; the timer must not outlive it (it would hold a CLI open for 5 s).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 }

@@ -1,5 +1,6 @@
 // The whole pipeline on the CPU EP with real models and images. Its worker_thread scripts come from dist/:
 // run `npm run build` first (the root `npm test` and CI build before testing).
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -121,6 +122,15 @@ describe('runEvaluation on the CPU EP', () => {
     expect(result.imagesEvaluated).toBe(2);
     expect(result.skippedImages).toBe(1);
     expect(result.skipped[0].file).toMatch(/000000000001\.jpg$/);
+  }, 120_000);
+
+  it('leaves nothing behind that holds the process once it returns (a CLI exits at once)', () => {
+    const built = resolve(__dirname, '../../../../dist/apps/gpu-worker/src/pipeline/run-evaluation.js');
+    const options = { ...BASE, modelPath: YOLOX, imgsz: 416, dataset: busDataset() };
+    const script = `require(${JSON.stringify(built)}).runEvaluation(${JSON.stringify(options)}).then(() => console.log(Date.now()))`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.status).toBe(0);
+    expect(Date.now() - Number(child.stdout.trim())).toBeLessThan(3_000);
   }, 120_000);
 
   it('fails an invalid ONNX file with MODEL_INVALID', async () => {
