@@ -1,7 +1,6 @@
 // Token lifecycle: create (the secret is returned once), list, revoke (closing open sockets), bootstrap admin.
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { badInput, conflict, notFound } from '../common/app-error';
 import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
@@ -12,7 +11,7 @@ import { ApiTokenRepository } from './api-token.repository';
 import { ConnectionRegistry } from './connection-registry';
 import { TOKEN_NAME_PATTERN, TOKEN_NAME_RULE } from './dto/create-api-token.input';
 import { type Identity, Role } from './roles';
-import { displayPrefix, generateTokenSecret, hashTokenSecret } from './token-secret';
+import { displayPrefix, generateTokenSecret, hashTokenSecret, writeSecretFile } from './token-secret';
 
 export interface CreateTokenCommand {
   name: string;
@@ -44,22 +43,9 @@ export class ApiTokenService {
     if (!TOKEN_NAME_PATTERN.test(cmd.name)) throw badInput(`${TOKEN_NAME_RULE}, at most 128 characters; got "${cmd.name.slice(0, 140)}"`, { field: 'name' });
     const expiresAt = cmd.expiresAt ? cmd.expiresAt.getTime() : null;
     if (expiresAt !== null && !(expiresAt > now)) throw badInput(`expiresAt must be in the future, got ${cmd.expiresAt!.toISOString()}`, { field: 'expiresAt' });
-    const secret = generateTokenSecret();
-    const row = Object.assign(new ApiTokenEntity(), {
-      id: randomUUID(),
-      name: cmd.name,
-      role: cmd.role,
-      tokenHash: hashTokenSecret(secret),
-      prefix: displayPrefix(secret),
-      createdBy: actor?.name ?? null,
-      createdAt: now,
-      expiresAt,
-      revokedAt: null,
-      revokedBy: null,
-      lastUsedAt: null,
-    });
-    await this.insertUnique(row);
-    return { token: row, secret };
+    const { token, secret } = newToken(cmd.name, cmd.role, actor?.name ?? null, now, expiresAt);
+    await this.insertUnique(token);
+    return { token, secret };
   }
 
   async list(first: number | null | undefined, after: string | null | undefined, includeRevoked: boolean): Promise<Connection<ApiTokenEntity>> {
@@ -90,29 +76,14 @@ export class ApiTokenService {
    * (mode 0600). Returns the file's path, or null when tokens already exist (or another replica won the race).
    */
   async bootstrapAdmin(dataDir: string, now = Date.now()): Promise<string | null> {
-    const secret = generateTokenSecret();
+    const { token, secret } = newToken(BOOTSTRAP_TOKEN_NAME, Role.ADMIN, 'bootstrap', now, null);
     const path = join(dataDir, BOOTSTRAP_TOKEN_FILE);
-    const row = Object.assign(new ApiTokenEntity(), {
-      id: randomUUID(),
-      name: BOOTSTRAP_TOKEN_NAME,
-      role: Role.ADMIN,
-      tokenHash: hashTokenSecret(secret),
-      prefix: displayPrefix(secret),
-      createdBy: 'bootstrap',
-      createdAt: now,
-      expiresAt: null,
-      revokedAt: null,
-      revokedBy: null,
-      lastUsedAt: null,
-    });
     try {
       return await this.db.write(async (tx) => {
         if ((await this.tokens.countAll(tx)) > 0) return null;
-        await this.tokens.insert(tx, row);
+        await this.tokens.insert(tx, token);
         // Written inside the transaction: if the file cannot be written, no token exists that nobody knows.
-        mkdirSync(dataDir, { recursive: true });
-        writeFileSync(path, secret + '\n', { mode: 0o600 });
-        chmodSync(path, 0o600);
+        writeSecretFile(path, secret);
         return path;
       });
     } catch (e) {
@@ -134,6 +105,25 @@ export class ApiTokenService {
       throw e;
     }
   }
+}
+
+/** A new active token row and its secret (only the secret's hash is stored). */
+function newToken(name: string, role: Role, createdBy: string | null, now: number, expiresAt: number | null): CreatedToken {
+  const secret = generateTokenSecret();
+  const token = Object.assign(new ApiTokenEntity(), {
+    id: randomUUID(),
+    name,
+    role,
+    tokenHash: hashTokenSecret(secret),
+    prefix: displayPrefix(secret),
+    createdBy,
+    createdAt: now,
+    expiresAt,
+    revokedAt: null,
+    revokedBy: null,
+    lastUsedAt: null,
+  });
+  return { token, secret };
 }
 
 function isUniqueViolation(e: unknown): boolean {

@@ -1,5 +1,7 @@
 // Opaque bearer secrets: `pod_` + 32 random bytes (base64url). Only their sha256 is stored; the prefix is for display.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export const TOKEN_PREFIX = 'pod_';
 const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;
@@ -34,4 +36,12 @@ export function parseBearer(header: string): BearerParse {
   const secret = match[1];
   if (!SECRET_PATTERN.test(secret)) return { problem: 'malformed token (expected "pod_" followed by 43 base64url characters)' };
   return { secret };
+}
+
+/** Writes a secret for this host's own use (bootstrap admin, local worker): owner-only, also when the file existed. */
+export function writeSecretFile(path: string, secret: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, secret + '\n', { mode: 0o600 });
+  // writeFileSync's mode applies only to a file it creates.
+  chmodSync(path, 0o600);
 }

@@ -1,12 +1,13 @@
 // The embedded worker's WORKER token: reused while its secret (kept in <dataDir>/local-worker-token, mode 0600) is
 // still valid, else the old one is revoked and a new one created. Secrets are stored hashed, so the file is the only
 // way to reuse one across restarts.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../common/app-error';
 import type { ApiTokenService } from '../auth/api-token.service';
 import type { AuthService } from '../auth/auth.service';
 import { Role } from '../auth/roles';
+import { writeSecretFile } from '../auth/token-secret';
 
 export const LOCAL_WORKER_NAME = 'local-worker';
 export const LOCAL_WORKER_TOKEN_FILE = 'local-worker-token';
@@ -26,8 +27,6 @@ export async function localWorkerToken(dataDir: string, tokens: ApiTokenService,
     if (!(e instanceof AppError && e.code === 'NOT_FOUND')) throw e;
   }
   const { secret } = await tokens.create({ name: LOCAL_WORKER_NAME, role: Role.WORKER }, SYSTEM_ACTOR);
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(path, secret + '\n', { mode: 0o600 });
-  chmodSync(path, 0o600);
+  writeSecretFile(path, secret);
   return { secret, created: true };
 }
