@@ -5,6 +5,7 @@ import type { Identity } from '../auth/roles';
 import type { DatasetEntity } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
 import type { EvaluationJobEntity } from './evaluation-job.entity';
+import { artifactUrl } from './evaluations.mapper';
 import { JobLeaseService } from './job-lease.service';
 
 export interface JobClaim {
@@ -31,7 +32,7 @@ export class JobClaimService {
       const model = artifacts.find((a) => a.path === job.artifactPath);
       const dataset = await this.datasets.get(job.datasetName, job.datasetVersion);
       if (model && dataset && dataset.digest === job.datasetDigest) {
-        return { job, modelUrl: `/artifacts/${job.sourceRunId}/${job.artifactPath.split('/').map(encodeURIComponent).join('/')}`, modelSha256: model.sha256, dataset };
+        return { job, modelUrl: artifactUrl(job.sourceRunId!, job.artifactPath), modelSha256: model.sha256, dataset };
       }
       const missing = !model ? `model artifact ${job.sourceRunId}/${job.artifactPath} no longer exists` : `dataset ${job.datasetName} v${job.datasetVersion} no longer exists`;
       await this.lease.fail(job.id, job.attempt, missing, 'INPUT_MISSING', actor);
