@@ -8,7 +8,6 @@ import { Database } from '../database/database';
 import type { DatasetEntity } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
-import { RunStatus } from '../runs/run-kind';
 import { type SettingsRequest, validateSettings } from './evaluation-contract';
 import { EvaluationJobEntity } from './evaluation-job.entity';
 import { EvaluationJobStatus, type EvaluationSettings } from './evaluation-job-status';
@@ -109,7 +108,7 @@ export class EvaluationJobsService {
     try {
       await this.db.write((tx) => this.repo.insert(tx, job));
     } catch (e) {
-      await this.runWriter.end({ ...job }, RunStatus.FAILED, actor);
+      await this.runWriter.end(job, actor);
       throw e;
     }
     publishJobQueued(this.pubSub, job.id);
@@ -129,7 +128,7 @@ export class EvaluationJobsService {
       const moved = await this.db.write((tx) => this.repo.moveIf(tx, id, { status: job.status, attempt: job.attempt }, patch));
       if (!moved) continue; // a worker claimed or reported meanwhile: decide again on the new state
       const updated = { ...job, ...patch, updatedAt: now } as EvaluationJobEntity;
-      if (updated.status === EvaluationJobStatus.CANCELLED) await this.runWriter.end(updated, RunStatus.KILLED, actor);
+      if (updated.status === EvaluationJobStatus.CANCELLED) await this.runWriter.end(updated, actor);
       publishJobUpdated(this.pubSub, updated);
       return updated;
     }

@@ -12,6 +12,7 @@ import type { RunEntity } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
 import { type EvaluationResultData, evaluationMetrics, evaluationRunName, evaluationRunParams, mirroredMetrics, resultParams, type RunParamsSource } from './evaluation-contract';
 import type { EvaluationJobEntity } from './evaluation-job.entity';
+import { EvaluationJobStatus } from './evaluation-job-status';
 
 /** Experiment of evaluation runs whose source run is gone (deleted) or unknown. */
 export const EVALUATIONS_EXPERIMENT = 'evaluations';
@@ -74,9 +75,11 @@ export class EvaluationRunWriter {
     });
   }
 
-  async end(job: EvaluationJobEntity, status: RunStatus.FAILED | RunStatus.KILLED, actor: Identity): Promise<void> {
+  /** A job that ends without a result: its run is KILLED when the job was CANCELLED, else FAILED. */
+  async end(job: EvaluationJobEntity, actor: Identity): Promise<void> {
     if (!job.runId) return;
     const runId = job.runId;
+    const status = job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED;
     await this.step('status', () => this.runs.updateRun({ id: runId, status }, actor));
   }
 

@@ -6,7 +6,6 @@ import { type Identity, Role } from '../auth/roles';
 import { conflict } from '../common/app-error';
 import { Database } from '../database/database';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
-import { RunStatus } from '../runs/run-kind';
 import { WorkersService } from '../workers/workers.service';
 import { validateResult } from './evaluation-contract';
 import type { EvaluationJobEntity } from './evaluation-job.entity';
@@ -117,7 +116,7 @@ export class JobLeaseService {
       return { job: { ...current, ...patch, updatedAt: now } as EvaluationJobEntity, first: true };
     });
     if (outcome.first) {
-      await this.runWriter.end(outcome.job, outcome.job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED, actor);
+      await this.runWriter.end(outcome.job, actor);
       publishJobUpdated(this.pubSub, outcome.job);
     }
     return outcome.job;
@@ -135,7 +134,7 @@ export class JobLeaseService {
       if (!(await this.repo.moveIf(tx, jobId, { status: EvaluationJobStatus.RUNNING, attempt }, patch))) throw stale(current, jobId, attempt);
       return { ...current, ...patch, updatedAt: now } as EvaluationJobEntity;
     });
-    if (job.status === EvaluationJobStatus.CANCELLED) await this.runWriter.end(job, RunStatus.KILLED, actor);
+    if (job.status === EvaluationJobStatus.CANCELLED) await this.runWriter.end(job, actor);
     else publishJobQueued(this.pubSub, job.id);
     publishJobUpdated(this.pubSub, job);
     return job;
@@ -151,7 +150,7 @@ export class JobLeaseService {
     const repaired: string[] = [];
     for (const job of await this.repo.findByIds(ended.filter((j) => open.has(j.runId!)).map((j) => j.id))) {
       if (job.status === EvaluationJobStatus.SUCCEEDED && job.result) await this.runWriter.finish(job, validateResult(job.result), SWEEPER);
-      else await this.runWriter.end(job, job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED, SWEEPER);
+      else await this.runWriter.end(job, SWEEPER);
       repaired.push(job.id);
     }
     if (repaired.length) this.logger.warn(`finished ${repaired.length} evaluation run(s) left RUNNING: ${repaired.map((id) => id.slice(0, 8)).join(', ')}`);
@@ -177,7 +176,7 @@ export class JobLeaseService {
     });
     for (const job of moved) {
       if (job.status === EvaluationJobStatus.QUEUED) publishJobQueued(this.pubSub, job.id);
-      else await this.runWriter.end(job, job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED, SWEEPER);
+      else await this.runWriter.end(job, SWEEPER);
       publishJobUpdated(this.pubSub, job);
     }
     if (moved.length) this.logger.log(`lease sweep: ${moved.map((j) => `${j.id.slice(0, 8)}→${j.status}`).join(', ')}`);
