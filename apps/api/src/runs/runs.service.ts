@@ -124,13 +124,15 @@ export class RunsService {
 
   /** Renames and/or moves the status (QUEUED → RUNNING → FINISHED | FAILED | KILLED); an illegal move is FAILED_PRECONDITION. */
   async updateRun(input: { id: string; status?: RunStatus | null; name?: string | null }, _actor: Identity): Promise<RunEntity> {
+    const name = input.name?.trim();
+    if (input.name != null && !name) throw badInput('name must not be blank');
     const target = await this.getRun(input.id);
     let change: RunChange | undefined;
     const run = await this.db.write(async (tx) => {
       const run = await this.lockActive(tx, target.id);
       const patch: Partial<RunEntity> = {};
-      if (input.name != null && input.name.trim() && input.name.trim() !== run.name) {
-        patch.name = input.name.trim();
+      if (name && name !== run.name) {
+        patch.name = name;
         change = 'UPDATED';
       }
       if (input.status != null) {

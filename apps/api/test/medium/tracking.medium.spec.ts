@@ -14,6 +14,7 @@ import { MetricsRepository } from '../../src/metrics/metrics.repository';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { RunsRepository } from '../../src/runs/runs.repository';
 import { RUN_UPDATED, type RunChange, type RunUpdatedEvent } from '../../src/runs/run-events';
+import { RunStatus } from '../../src/runs/run-kind';
 import { RunsService } from '../../src/runs/runs.service';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
 
@@ -64,6 +65,14 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
       { key: 'imgsz', value: '416' },
       { key: 'lr0', value: '0.01' },
     ]);
+  });
+
+  it('refuses a blank run name on update (BAD_USER_INPUT, nothing changed) and trims a real one', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const run = await runs.createRun({ experimentId, name: 'keep' }, actor);
+    await expect(runs.updateRun({ id: run.id, name: '   ', status: RunStatus.FINISHED }, actor)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: 'name must not be blank' });
+    expect(await runs.getRun(run.id)).toMatchObject({ name: 'keep', status: RunStatus.RUNNING });
+    expect(await runs.updateRun({ id: run.id, name: '  renamed ' }, actor)).toMatchObject({ name: 'renamed' });
   });
 
   it('announces a soft delete once when several deletes race (and the restore once)', async (ctx) => {
