@@ -19,10 +19,14 @@ export class TrackedRunsLoader {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Resolves full or short ids (NOT_FOUND / ambiguous prefix errors from the tracking core), keeping the order. */
+  /**
+   * Resolves full or short ids (NOT_FOUND / ambiguous prefix errors from the tracking core), keeping the order. Full
+   * ids are looked up in one query; only short ids and unknown ones go through getRun, one at a time.
+   */
   async resolveIds(refs: readonly string[]): Promise<string[]> {
+    const known = new Set((await this.runs.findRunsByIds(refs)).map((r) => r.id));
     const ids: string[] = [];
-    for (const ref of refs) ids.push((await this.runs.getRun(ref)).id);
+    for (const ref of refs) ids.push(known.has(ref.toLowerCase()) ? ref.toLowerCase() : (await this.runs.getRun(ref)).id);
     return ids;
   }
 
