@@ -10,7 +10,7 @@ import { RunEntity } from '../runs/run.entity';
 
 const toDate = (ms: number | null): Date | null => (ms === null || ms === undefined ? null : new Date(ms));
 
-export function summaryOf(row: MetricSummaryEntity): MetricSummary {
+function summaryOf(row: MetricSummaryEntity): MetricSummary {
   return {
     last: row.lastIsNan ? Number.NaN : (row.lastValue ?? Number.NaN),
     lastStep: row.lastStep,

@@ -11,7 +11,7 @@ import { isUniqueViolation, RegistryRepository } from './registry.repository';
 import { SourceArtifactChecker } from './source-artifact.checker';
 
 /** Attempts at `max(version) + 1` before giving up; the model row lock makes a second attempt rare. */
-export const VERSION_NUMBER_ATTEMPTS = 8;
+const VERSION_NUMBER_ATTEMPTS = 8;
 
 const isName = (v: unknown): v is string => typeof v === 'string';
 

@@ -40,9 +40,6 @@ export interface PromotionOutcome {
   plan: PromotionPlan;
 }
 
-/** A report to store with the decision, computed before the transaction (it reads many runs). */
-export type DecisionReport = { locale: string; markdown: string } | null;
-
 @Injectable()
 export class PromotionService {
   constructor(
@@ -82,8 +79,8 @@ export class PromotionService {
     return outcome;
   }
 
-  /** The report to store with the decision (useReport), written before the transaction from the same tracked data. */
-  private async reportFor(input: PromoteModelVersionInput): Promise<DecisionReport> {
+  /** The report to store with the decision (useReport), written before the transaction: it reads many runs. */
+  private async reportFor(input: PromoteModelVersionInput): Promise<PromotionDecision['report']> {
     const d = input.decision;
     if (!d?.useReport) return null;
     const locale = (d.reportLocale ?? 'en') as ReportLocale;
