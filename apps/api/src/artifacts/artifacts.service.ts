@@ -40,10 +40,12 @@ export class ArtifactsService {
    * Streams `body` into the store and records it; replaces an artifact stored at the same path. Nothing is left
    * behind when it fails (oversize, client gone, database error): the temp file is removed and no row is written.
    */
-  async put(runId: string, path: string, body: Readable, opts: PutArtifactOptions): Promise<ArtifactRow> {
+  async put(givenRunId: string, path: string, body: Readable, opts: PutArtifactOptions): Promise<ArtifactRow> {
     validateArtifactPath(path);
     const epoch = opts.epoch ?? null;
     if (epoch !== null && (!Number.isInteger(epoch) || epoch < 0)) throw badInput(`epoch must be a non-negative integer, got ${epoch}`);
+    // One spelling of the id for the lookup, the row, the directory and the event (an upper-case uuid names the same run).
+    const runId = givenRunId.toLowerCase();
     await this.requireRun(runId);
     const max = this.config.artifactMaxBytes;
     if (opts.declaredSize !== undefined && opts.declaredSize > max) throw payloadTooLarge(max);
@@ -75,16 +77,16 @@ export class ArtifactsService {
   /** The stored row and a stream of its bytes. */
   async open(runId: string, path: string): Promise<{ row: ArtifactRow; stream: Readable }> {
     validateArtifactPath(path);
-    const row = isUuid(runId) ? await this.repo.findOne(runId, path) : null;
+    const row = isUuid(runId) ? await this.repo.findOne(runId.toLowerCase(), path) : null;
     if (!row) throw notFound('Artifact', `${runId}/${path}`);
-    return { row, stream: this.store.read(runId, path) };
+    return { row, stream: this.store.read(row.runId, path) };
   }
 
   /** Each run's artifacts ordered by path, aligned with `runIds` (for DataLoaders). */
   async listByRunIds(runIds: readonly string[]): Promise<ArtifactRow[][]> {
     const rows = await this.repo.findByRunIds(runIds.filter(isUuid));
-    const byRun = new Map<string, ArtifactRow[]>();
-    for (const row of rows) byRun.set(row.runId, [...(byRun.get(row.runId) ?? []), row]);
+    const byRun = new Map<string, ArtifactRow[]>(runIds.map((id) => [id, []]));
+    for (const row of rows) byRun.get(row.runId)?.push(row);
     return runIds.map((id) => byRun.get(id) ?? []);
   }
 

@@ -91,6 +91,21 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     expect(download.text).toBe('<h1>val</h1>');
   });
 
+  it('stores an upload addressed by the upper-case run id under the run itself (row, file and download)', async (ctx) => {
+    if (!t) return ctx.skip();
+    const put = await t.http().put(`/artifacts/${runId.toUpperCase()}/notes/upper.txt`).send('upper');
+    expect(put.status).toBe(201);
+    expect(put.body.runId).toBe(runId);
+    expect(await rows('notes/upper.txt')).toHaveLength(1);
+    const res = await t.gql(`query($id: ID!) { run(id: $id) { artifacts { path } } }`, { id: runId });
+    expect(res.data.run.artifacts.map((a: { path: string }) => a.path)).toContain('notes/upper.txt');
+    for (const id of [runId, runId.toUpperCase()]) {
+      const download = await t.http().get(`/artifacts/${id}/notes/upper.txt`);
+      expect(download.status).toBe(200);
+      expect(download.text).toBe('upper');
+    }
+  });
+
   it('replaces an artifact re-uploaded at the same path (new sha, one row)', async (ctx) => {
     if (!t) return ctx.skip();
     await t.http().put(`/artifacts/${runId}/notes.txt`).set('content-type', 'text/plain').send('first');
