@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsOptional, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { GridAggregation, GridGoal, ReportLocale } from './run-analysis.type';
 
@@ -7,10 +7,12 @@ export class CompareRunsArgs {
   @Field(() => [ID], { description: 'Full or short run ids (at most 100).' })
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @Length(1, 64, { each: true })
   runIds: string[];
 
   @Field(() => [String], { description: 'Metric keys to summarise (canonical or Ultralytics names).' })
   @ArrayMaxSize(50)
+  @MaxLength(250, { each: true })
   metrics: string[];
 }
 
@@ -19,10 +21,12 @@ export class GridAnalysisArgs {
   @Field(() => [ID], { nullable: true, description: 'The runs of the grid; or give experimentId.' })
   @IsOptional()
   @ArrayMaxSize(1000)
+  @Length(1, 64, { each: true })
   runIds?: string[] | null;
 
   @Field(() => ID, { nullable: true, description: 'All TRAINING runs of this experiment.' })
   @IsOptional()
+  @Length(1, 64)
   experimentId?: string | null;
 
   @Field()
@@ -37,10 +41,14 @@ export class GridAnalysisArgs {
 
   @Field(() => [String], { nullable: true, description: 'Params that only repeat a configuration (default: seed-like names).' })
   @IsOptional()
+  @ArrayMaxSize(100)
+  @MaxLength(250, { each: true })
   repeatParams?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Params to leave out of the analysis.' })
   @IsOptional()
+  @ArrayMaxSize(100)
+  @MaxLength(250, { each: true })
   ignoreParams?: string[] | null;
 }
 
@@ -58,6 +66,7 @@ export class PromotionReportArgs {
 
   @Field(() => String, { nullable: true, description: 'Grid metric (default map50).' })
   @IsOptional()
+  @Length(1, 250)
   metric?: string | null;
 
   @Field(() => GridAggregation, { nullable: true, description: 'Grid aggregation (default MAX: each run’s best epoch).' })
