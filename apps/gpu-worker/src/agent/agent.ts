@@ -1,6 +1,7 @@
 // The worker agent: registers, waits for jobs (subscription wake-up, polling fallback), claims one with a lease,
 // evaluates it with the pipeline while heartbeating, and reports the result or the failure on the job.
 import { hostname } from 'node:os';
+import { WorkerError } from '../errors/worker-error';
 import type { EvaluationOptions, EvaluationProgress, EvaluationResult } from '../pipeline/evaluation-types';
 import type { WorkerCapabilities } from '../pipeline/probe-capabilities';
 import { ApiClient, ApiError } from './api-client';
@@ -198,7 +199,7 @@ export class WorkerAgent {
       const [modelPath, datasetDir] = await Promise.all([this.cache.model(claim), this.cache.dataset(claim)]);
       names[modelPath] = claim.modelUrl;
       names[datasetDir] = `dataset ${claim.dataset.name}`;
-      if (abort.signal.aborted) throw Object.assign(new Error('stopped before the evaluation started'), { code: 'CANCELLED' });
+      if (abort.signal.aborted) throw new WorkerError('CANCELLED', 'stopped before the evaluation started');
       const override = this.opts.executionProvider;
       const result = await this.deps.runEvaluation({
         modelPath,
@@ -218,7 +219,7 @@ export class WorkerAgent {
         },
       });
       // A cancel or a lost lease that arrived during the last batch wins; a shutdown does not throw work away.
-      if (current.mode === 'cancel' || current.mode === 'lost') throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
+      if (current.mode === 'cancel' || current.mode === 'lost') throw new WorkerError('CANCELLED', 'cancelled');
       await beating;
       await this.api.request(COMPLETE, { input: { jobId: job.id, attempt, result: reportedResult(result, settings.conf, settings.iou) } });
       this.finished.push({ jobId: job.id, outcome: 'SUCCEEDED' });

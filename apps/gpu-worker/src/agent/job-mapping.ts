@@ -1,5 +1,6 @@
 // Pure translations between the job protocol and the pipeline: the dataset paths, the reported result, the failure.
 import { join, normalize, sep } from 'node:path';
+import { WorkerError } from '../errors/worker-error';
 import type { DatasetSpec } from '../pipeline/dataset-reader';
 import type { EvaluationResult, SweepPoint } from '../pipeline/evaluation-types';
 import type { JobClaim } from './protocol';
@@ -12,7 +13,7 @@ export function datasetSpec(claim: JobClaim, datasetDir: string): DatasetSpec {
   const ds = claim.dataset;
   const inside = (rel: string | null, fallback: string) => {
     const p = normalize(join(datasetDir, rel ?? fallback));
-    if (p !== normalize(datasetDir) && !p.startsWith(normalize(datasetDir) + sep)) throw Object.assign(new Error(`dataset path ${rel} leaves the archive`), { code: 'DATASET_INVALID' });
+    if (p !== normalize(datasetDir) && !p.startsWith(normalize(datasetDir) + sep)) throw new WorkerError('DATASET_INVALID', `dataset path ${rel} leaves the archive`);
     return p;
   };
   return ds.format === 'YOLO'

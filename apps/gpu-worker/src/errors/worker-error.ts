@@ -15,7 +15,3 @@ export class WorkerError extends Error {
     this.name = 'WorkerError';
   }
 }
-
-export function isWorkerError(error: unknown): error is WorkerError {
-  return error instanceof WorkerError;
-}
