@@ -3,13 +3,12 @@
 // Run: npm run build && node dist/bench/ingest.js [batchesPerWriter=50] [writers=4]
 // PostgreSQL: PODIUM_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres); skipped when unreachable.
 import Database from 'better-sqlite3';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { cpuSecondsOf, gql, startApi, stopApi } from './api-process';
 
 const BATCHES = Number(process.argv[2] ?? 50);
 const WRITERS = Number(process.argv[3] ?? 4);
@@ -26,59 +25,6 @@ function batch(writer: number, b: number): { key: string; value: number; step: n
   return out;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
-
-/** Starts the built api (dist/apps/api/src/main.js) in its own process, so clients and server do not share a thread. */
-async function startApi(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; dataDir: string }> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'podium-bench-'));
-  // PODIUM_BENCH_NODE_ARGS (e.g. "--cpu-prof") profiles the api process.
-  const nodeArgs = (process.env.PODIUM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../apps/api/src/main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PODIUM_DATA_DIR: dataDir, PODIUM_AUTH: 'local', PODIUM_LOCAL_WORKER: 'false', PODIUM_SEED_DEMO: 'false', PODIUM_MUTATION_RATE_LIMIT: '100000000', LOG_LEVEL: 'error', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  proc.stdout!.on('data', (d) => (log += d));
-  proc.stderr!.on('data', (d) => (log += d));
-  const url = `http://127.0.0.1:${port}/graphql`;
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`api exited: ${log}`);
-    try {
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ serverInfo { database } }"}' });
-      if (r.ok) return { url, proc, dataDir };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`api did not start: ${log}`);
-}
-
-async function stopApi(api: { proc: ChildProcess; dataDir: string }): Promise<void> {
-  const exited = new Promise((r) => api.proc.once('exit', r));
-  api.proc.kill('SIGTERM');
-  await exited;
-  rmSync(api.dataDir, { recursive: true, force: true });
-}
-
-/** CPU seconds (user + system) a process has used, from /proc (Linux; clock ticks of 10 ms); undefined elsewhere. */
-function cpuSecondsOf(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
 const ownCpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -89,13 +35,6 @@ interface Rate {
   wall: number;
   /** points per CPU second of the process doing the work (fairer on a loaded machine); NaN when unknown */
   cpu: number;
-}
-
-async function gql(url: string, query: string, variables: unknown): Promise<any> {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const body = (await r.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
 }
 
 const LOG = 'mutation($input: LogMetricsInput!) { logMetrics(input: $input) { count lastSequence } }';

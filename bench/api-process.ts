@@ -1,0 +1,77 @@
+// What the benchmarks share: the built api started in its own process (so clients and server do not share a thread),
+// its CPU time, and a GraphQL POST.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface ApiProcess {
+  url: string;
+  proc: ChildProcess;
+  dataDir: string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** Starts dist/apps/api/src/main.js on a free port with a fresh data directory; `env` adds to (or overrides) the bench settings. */
+export async function startApi(env: Record<string, string> = {}): Promise<ApiProcess> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'podium-bench-'));
+  // PODIUM_BENCH_NODE_ARGS (e.g. "--cpu-prof") profiles the api process.
+  const nodeArgs = (process.env.PODIUM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../apps/api/src/main.js')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PODIUM_DATA_DIR: dataDir, PODIUM_AUTH: 'local', PODIUM_LOCAL_WORKER: 'false', PODIUM_SEED_DEMO: 'false', PODIUM_MUTATION_RATE_LIMIT: '100000000', LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  proc.stdout!.on('data', (d) => (log += d));
+  proc.stderr!.on('data', (d) => (log += d));
+  proc.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`api exited (${code ?? signal}): ${log.slice(-2000)}`);
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error(`api exited: ${log}`);
+    try {
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ serverInfo { database } }"}' });
+      if (r.ok) return { url, proc, dataDir };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`api did not start: ${log}`);
+}
+
+export async function stopApi(api: ApiProcess): Promise<void> {
+  const exited = new Promise((r) => api.proc.once('exit', r));
+  api.proc.kill('SIGTERM');
+  await exited;
+  rmSync(api.dataDir, { recursive: true, force: true });
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux; clock ticks of 10 ms); undefined elsewhere. */
+export function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** POSTs one operation; GraphQL errors throw. */
+export async function gql(url: string, query: string, variables: unknown): Promise<any> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await r.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
