@@ -126,10 +126,9 @@ function validateRequest(request: PromotionRequest): PromotionTarget {
 }
 
 function requireDecision(target: PromotionTarget, decision: PromotionDecision | null | undefined, version: number): PromotionDecision | null {
-  const needed = target.kind === 'STAGE' && DECISION_STAGES.includes(target.stage);
   const justification = decision?.justification?.trim() ?? '';
-  if (needed && justification === '') {
-    throw new RegistryError('DECISION_REQUIRED', `Moving version ${version} to ${(target as { stage: ModelStage }).stage} needs a decision with a non-empty justification.`);
+  if (target.kind === 'STAGE' && DECISION_STAGES.includes(target.stage) && justification === '') {
+    throw new RegistryError('DECISION_REQUIRED', `Moving version ${version} to ${target.stage} needs a decision with a non-empty justification.`);
   }
   if (!decision) return null;
   const clean = (s: string | null | undefined): string | null => (s === undefined || s === null || s.trim() === '' ? null : s.trim());
