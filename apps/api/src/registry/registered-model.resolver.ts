@@ -4,8 +4,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolv
 import { Role } from '../auth/roles';
 import type { Connection } from '../graphql/connection.type';
 import type { GraphqlContext } from '../graphql/context';
-import { ModelVersionConnection, type ModelVersionType } from './dto/model-version.type';
-import { ModelVersionType as ModelVersionObject } from './dto/model-version.type';
+import { ModelVersionConnection, ModelVersionType } from './dto/model-version.type';
 import { RegisteredModelConnection, RegisteredModelType } from './dto/registered-model.type';
 import { PageArgs } from './dto/registry.args';
 import { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/registry.inputs';
@@ -37,14 +36,14 @@ export class RegisteredModelResolver {
   }
 
   @Authorized(Role.EDITOR)
-  @Mutation(() => ModelVersionObject, { description: 'Registers a run’s artifact as the next version (1, 2, …) of a model, in stage NONE.' })
+  @Mutation(() => ModelVersionType, { description: 'Registers a run’s artifact as the next version (1, 2, …) of a model, in stage NONE.' })
   async createModelVersion(@Arg('input') input: CreateModelVersionInput, @Ctx() ctx: GraphqlContext): Promise<ModelVersionType> {
     const { model, version } = await this.registry.createVersion(input, ctx.identity!.name);
     return toModelVersionType(version, model.name);
   }
 
   @Authorized(Role.VIEWER)
-  @Query(() => ModelVersionObject, { description: 'One version of a registered model (NOT_FOUND when absent).' })
+  @Query(() => ModelVersionType, { description: 'One version of a registered model (NOT_FOUND when absent).' })
   async modelVersion(@Arg('name') name: string, @Arg('version', () => Int) version: number): Promise<ModelVersionType> {
     const found = await this.registry.getVersion(name, version);
     return toModelVersionType(found.version, found.model.name);
