@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { badInput, conflict, notFound } from '../common/app-error';
 import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import { type Connection, connection } from '../graphql/connection.type';
 import { ApiTokenEntity } from './api-token.entity';
@@ -60,7 +61,8 @@ export class ApiTokenService {
   async revoke(by: { id?: string | null; name?: string | null }, actor: Identity | null, now = Date.now()): Promise<ApiTokenEntity> {
     if (!by.id === !by.name) throw badInput('revokeApiToken takes exactly one of id or name');
     const row = await this.db.write(async (tx) => {
-      const found = by.id ? await this.tokens.findById(tx, by.id) : await this.tokens.findActiveByName(tx, by.name!);
+      // The CLI passes --id unchecked, and PostgreSQL refuses a malformed uuid with a driver error.
+      const found = by.id ? (isUuid(by.id) ? await this.tokens.findById(tx, by.id) : null) : await this.tokens.findActiveByName(tx, by.name!);
       if (!found) throw notFound('api token', (by.id ?? by.name)!);
       if (found.revokedAt !== null) return found;
       await this.tokens.markRevoked(tx, found.id, now, actor?.name ?? 'unknown');

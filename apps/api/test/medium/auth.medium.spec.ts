@@ -95,6 +95,11 @@ describe.each(DIALECTS)('api tokens on %s', (dialect) => {
     expect(await db.read.countBy(ApiTokenEntity, { role: Role.VIEWER, createdBy: 'cli' })).toBe(0);
   });
 
+  it('revokes from the CLI by an id that is not a uuid: NOT_FOUND on both databases', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    await expect(runTokenCommand(['revoke', '--id', 'not-a-uuid'], tokens, () => undefined)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'api token "not-a-uuid" not found' });
+  });
+
   it('lets exactly one of two concurrent creates of the same name win', async (ctx) => {
     if (!tdb) return ctx.skip();
     const results = await Promise.allSettled([tokens.create({ name: 'race', role: Role.VIEWER }, null), tokens.create({ name: 'race', role: Role.ADMIN }, null)]);
