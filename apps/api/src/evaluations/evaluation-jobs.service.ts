@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/roles';
 import { failedPrecondition, notFound } from '../common/app-error';
 import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import type { DatasetEntity } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
@@ -136,13 +137,13 @@ export class EvaluationJobsService {
   }
 
   async require(id: string): Promise<EvaluationJobEntity> {
-    const job = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.findById(id) : null;
+    const job = await this.get(id);
     if (!job) throw notFound('Evaluation job', id);
     return job;
   }
 
   async get(id: string): Promise<EvaluationJobEntity | null> {
-    return /^[0-9a-f-]{36}$/i.test(id) ? this.repo.findById(id) : null;
+    return isUuid(id) ? this.repo.findById(id) : null;
   }
 
   async list(filter: JobFilter, first?: number | null, after?: string | null): Promise<{ rows: EvaluationJobEntity[]; total: number; endCursor: string | null; hasNextPage: boolean }> {

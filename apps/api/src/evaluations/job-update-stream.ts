@@ -2,6 +2,7 @@
 // status — so a client that subscribes late (or after the job finished) still sees the current state and the result.
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { notFound } from '../common/app-error';
+import { isUuid } from '../common/uuid';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import { FINAL_STATUSES } from './evaluation-job-status';
 import { EvaluationJobsRepository } from './evaluation-jobs.repository';
@@ -33,7 +34,7 @@ export class JobUpdateStream implements OnModuleInit, OnModuleDestroy {
     // The first next() attaches the listener: from here on no change is missed while the current state is read.
     let pending = events.next();
     try {
-      const current = /^[0-9a-f-]{36}$/i.test(jobId) ? await this.repo.findById(jobId) : null;
+      const current = isUuid(jobId) ? await this.repo.findById(jobId) : null;
       if (!current) throw notFound('Evaluation job', jobId);
       const job = toJobType(current);
       yield job;
