@@ -6,5 +6,4 @@ export const COCO_AREA_RANGES: readonly (readonly [number, number])[] = [
   [32 ** 2, 96 ** 2], // medium
   [96 ** 2, 1e5 ** 2], // large
 ];
-export const COCO_AREA_LABELS = ['all', 'small', 'medium', 'large'] as const;
 export const COCO_MAX_DETS: readonly number[] = [1, 10, 100];

@@ -31,10 +31,6 @@ export class UltralyticsAccumulator {
     this.confusion = new ConfusionCounter(options.confusionConf ?? 0.25, options.confusionIou ?? 0.45);
   }
 
-  get imageIds(): readonly ImageId[] {
-    return this.ids;
-  }
-
   add(image: ImageInput): void {
     const gt = normalizeGt(image, this.keep, true);
     const dt = normalizeDt(image, this.keep);
