@@ -37,10 +37,6 @@ export class PipelineService implements OnApplicationShutdown {
     return probeCapabilities(deviceId);
   }
 
-  get activeEvaluations(): number {
-    return this.running.size;
-  }
-
   async onApplicationShutdown(): Promise<void> {
     for (const abort of this.running.keys()) abort.abort(new Error('worker shutting down'));
     await Promise.all(this.running.values());
