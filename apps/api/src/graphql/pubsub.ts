@@ -1,5 +1,6 @@
 // The events bus: in-memory by default, Redis when REDIS_URL is set so several api replicas share subscriptions.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Logger } from '@nestjs/common';
 import { createPubSub } from '@graphql-yoga/subscription';
 import Redis from 'ioredis';
 import type { PubSub } from 'type-graphql';
@@ -15,8 +16,27 @@ export function createPodiumPubSub(redisUrl?: string): PodiumPubSub {
     const ps = createPubSub();
     return Object.assign(ps, { close: async () => undefined }) as unknown as PodiumPubSub;
   }
+  const logger = new Logger('PubSub');
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  // Without a listener ioredis prints every failed reconnect as an "Unhandled error event"; say each new problem once.
+  let lastProblem = '';
+  for (const client of [publishClient, subscribeClient]) {
+    client.on('error', (e: Error) => {
+      if (e.message !== lastProblem) logger.warn(`Redis: ${e.message}`);
+      lastProblem = e.message;
+    });
+    client.on('ready', () => (lastProblem = ''));
+  }
+  // The event target drops the promise of PUBLISH, so a refused one (Redis unreachable past maxRetriesPerRequest) was
+  // an unhandled rejection, which ends the process. Events are published after commit and subscribers re-read the
+  // database (metric streams recheck when idle): a lost event is logged, never fatal.
+  const publish = publishClient.publish.bind(publishClient) as (channel: string, message: string) => Promise<number>;
+  (publishClient as unknown as { publish: typeof publish }).publish = (channel, message) => {
+    const sent = publish(channel, message);
+    sent.catch((e: Error) => logger.warn(`event on ${channel} not published: ${e.message}`));
+    return sent;
+  };
   const ps = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
   return Object.assign(ps, {
     close: async () => {
