@@ -7,8 +7,7 @@ import { type EntityManager, In } from 'typeorm';
 import { MetricSummaryEntity } from '../metrics/metric-summary.entity';
 import { RunParamEntity } from '../runs/run-param.entity';
 import { RunEntity } from '../runs/run.entity';
-
-const toDate = (ms: number | null): Date | null => (ms === null || ms === undefined ? null : new Date(ms));
+import { toRunSnapshot } from './registry.mapper';
 
 function summaryOf(row: MetricSummaryEntity): MetricSummary {
   return {
@@ -56,16 +55,7 @@ export class EvidenceRepository {
       m[p.key] = p.value;
       paramsOf.set(p.runId, m);
     }
-    return runs.map((r) => ({
-      id: r.id,
-      name: r.name,
-      kind: r.kind as RunSnapshot['kind'],
-      status: r.status as RunSnapshot['status'],
-      params: paramsOf.get(r.id) ?? {},
-      metrics: summaries.get(r.id) ?? {},
-      startTime: toDate(r.startTime),
-      endTime: toDate(r.endTime),
-    }));
+    return runs.map((r) => toRunSnapshot(r, paramsOf.get(r.id) ?? {}, summaries.get(r.id) ?? {}));
   }
 
   /** Metric summaries per run id (runs without metrics map to {}). */

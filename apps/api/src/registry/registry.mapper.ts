@@ -1,5 +1,6 @@
 // Entity rows → GraphQL types (drops internals, turns epoch ms into dates, non-finite metric values into null).
-import type { ModelStage as LibModelStage, MetricSummary, ModelVersionChangedEvent, ModelVersionSnapshot, PromotionDecision } from '@podium/registry';
+import type { ModelStage as LibModelStage, MetricSummary, ModelVersionChangedEvent, ModelVersionSnapshot, PromotionDecision, RunSnapshot } from '@podium/registry';
+import type { RunEntity } from '../runs/run.entity';
 import type { ModelStage } from './dto/model-stage';
 import type { TransitionKind } from './dto/model-stage';
 import type { ModelVersionChangeType, ModelVersionTransitionType, PromotionDecisionType } from './dto/model-version-transition.type';
@@ -54,6 +55,20 @@ export function toVersionSnapshot(
     stageEnteredAt: new Date(v.stageEnteredAt),
     sourceRunId: v.sourceRunId,
     sourceRunMetrics,
+  };
+}
+
+/** A run as the registry rules read it, with its params and metric summaries by key. */
+export function toRunSnapshot(r: RunEntity, params: Readonly<Record<string, string>>, metrics: Readonly<Record<string, MetricSummary>>): RunSnapshot {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind as RunSnapshot['kind'],
+    status: r.status as RunSnapshot['status'],
+    params,
+    metrics,
+    startTime: new Date(r.startTime),
+    endTime: r.endTime === null ? null : new Date(r.endTime),
   };
 }
 

@@ -6,6 +6,7 @@ import type { MetricSummaryRow } from '../metrics/metric-summary';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RunEntity } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
+import { toRunSnapshot } from './registry.mapper';
 
 /** Enough for a training curve (one point per epoch); the history is read in one page. */
 const HISTORY_LIMIT = 1000;
@@ -40,7 +41,15 @@ export class TrackedRunsLoader {
     const runIds = rows.map((r) => r.id);
     const [params, summaries] = await Promise.all([this.runs.paramsByRunIds(runIds), this.metrics.summariesByRunIds(runIds)]);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.filter((id) => byId.has(id)).map((id) => this.toSnapshot(byId.get(id)!, params.get(id) ?? [], summaries.get(id) ?? []));
+    return ids
+      .filter((id) => byId.has(id))
+      .map((id) =>
+        toRunSnapshot(
+          byId.get(id)!,
+          Object.fromEntries((params.get(id) ?? []).map((p) => [p.key, p.value])),
+          Object.fromEntries((summaries.get(id) ?? []).map((s) => [s.key, toSummary(s)])),
+        ),
+      );
   }
 
   /** Active TRAINING runs of an experiment, oldest first (at most `max`, else null: the caller must narrow it). */
@@ -62,18 +71,5 @@ export class TrackedRunsLoader {
     const byStep = new Map<number, number>();
     for (const p of page.nodes) byStep.set(p.step, p.value);
     return [...byStep.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
-  }
-
-  private toSnapshot(r: RunEntity, params: readonly { key: string; value: string }[], summaries: readonly MetricSummaryRow[]): RunSnapshot {
-    return {
-      id: r.id,
-      name: r.name,
-      kind: r.kind as RunSnapshot['kind'],
-      status: r.status as RunSnapshot['status'],
-      params: Object.fromEntries(params.map((p) => [p.key, p.value])),
-      metrics: Object.fromEntries(summaries.map((s) => [s.key, toSummary(s)])),
-      startTime: new Date(r.startTime),
-      endTime: r.endTime === null ? null : new Date(r.endTime),
-    };
   }
 }
