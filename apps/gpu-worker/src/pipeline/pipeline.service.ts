@@ -12,6 +12,7 @@ import { runEvaluation } from './run-evaluation';
 @Injectable()
 export class PipelineService implements OnApplicationShutdown {
   private readonly running = new Map<AbortController, Promise<unknown>>();
+  private readonly probes = new Map<number, Promise<WorkerCapabilities>>();
   /** One per process: every epoch's evaluation on the same dataset decodes it once. */
   private readonly decodedCache: DecodedCache | null;
 
@@ -33,8 +34,11 @@ export class PipelineService implements OnApplicationShutdown {
     return run.finally(() => this.running.delete(abort));
   }
 
+  /** Probed once per device: the boot log and the agent's registration both ask, and a CUDA probe costs a context. */
   probeCapabilities(deviceId = this.config.cudaDeviceId): Promise<WorkerCapabilities> {
-    return probeCapabilities(deviceId);
+    let probe = this.probes.get(deviceId);
+    if (!probe) this.probes.set(deviceId, (probe = probeCapabilities(deviceId)));
+    return probe;
   }
 
   async onApplicationShutdown(): Promise<void> {
