@@ -7,6 +7,7 @@ import type { PubSub } from 'type-graphql';
 
 export const PUB_SUB = Symbol('PUB_SUB');
 
+/** `publish` returns nothing and never throws: a bus that fails logs it (see the Redis publish below). */
 export interface PodiumPubSub extends PubSub {
   close(): Promise<void>;
 }

@@ -97,7 +97,7 @@ export class MetricsService {
       await this.repo.setNextSequence(tx, id, seq);
       return rows;
     });
-    void Promise.resolve(this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, logged))).catch(() => undefined);
+    this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, logged));
     return logged;
   }
 

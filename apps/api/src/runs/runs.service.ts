@@ -224,7 +224,7 @@ export class RunsService {
 
   private publish(change: RunChange, run: RunEntity): void {
     const event: RunUpdatedEvent = { change, run: toRunRecord(run) };
-    void Promise.resolve(this.pubSub.publish(RUN_UPDATED, run.experimentId, event)).catch(() => undefined);
+    this.pubSub.publish(RUN_UPDATED, run.experimentId, event);
   }
 }
 
