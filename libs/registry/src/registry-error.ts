@@ -36,8 +36,6 @@ export interface RegistryErrorDetails {
 }
 
 export class RegistryError extends Error {
-  readonly unmetGates: readonly GateResult[];
-
   constructor(
     readonly code: RegistryErrorCode,
     message: string,
@@ -45,6 +43,5 @@ export class RegistryError extends Error {
   ) {
     super(message);
     this.name = 'RegistryError';
-    this.unmetGates = details.unmetGates ?? [];
   }
 }

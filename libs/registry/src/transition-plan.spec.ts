@@ -205,7 +205,7 @@ describe('planPromotion: gates', () => {
   it('refuses PRODUCTION without an evaluation with GATE_UNMET listing the unmet gate', () => {
     const e = registryErrorOf(() => planPromotion(snap([version(1, 'STAGING')], { policy }), req({ stage: 'PRODUCTION', decision }), AT));
     expect(e.code).toBe('GATE_UNMET');
-    expect(e.unmetGates.map((g) => g.name)).toEqual(['EVALUATION']);
+    expect(e.details.unmetGates?.map((g) => g.name)).toEqual(['EVALUATION']);
     expect(e.message).toBe(
       'Version 1 does not meet the gates for PRODUCTION: Version 1 needs a finished, unfiltered evaluation on coco128 with map50: no evaluation run was found.',
     );
@@ -218,7 +218,7 @@ describe('planPromotion: gates', () => {
       holderEvaluations: [evaluation(1, 0.45)],
     });
     const e = registryErrorOf(() => planPromotion(s, req({ version: 2, stage: 'PRODUCTION', decision }), AT));
-    expect(e.unmetGates.map((g) => [g.name, g.observed, g.required.threshold])).toEqual([
+    expect(e.details.unmetGates?.map((g) => [g.name, g.observed, g.required.threshold])).toEqual([
       ['EVALUATION', 0.4, 0.45],
       ['MIN_TIME_IN_STAGING', 1800, 3600],
     ]);
@@ -246,7 +246,7 @@ describe('planPromotion: gates', () => {
     const aliasPolicy: PromotionPolicy = { aliases: { champion: { requireEvaluation: { dataset: 'coco128', metric: 'map50', floor: 0.3, compareWithProduction: false, settingsMustMatch: [] } } } };
     const e = registryErrorOf(() => planPromotion(snap([version(1, 'STAGING')], { policy: aliasPolicy, candidateEvaluations: [evaluation(1, 0.2)] }), req({ alias: 'champion' }), AT));
     expect(e.code).toBe('GATE_UNMET');
-    expect(e.unmetGates[0].required).toMatchObject({ source: 'FLOOR', threshold: 0.3 });
+    expect(e.details.unmetGates?.[0].required).toMatchObject({ source: 'FLOOR', threshold: 0.3 });
     const plan = planPromotion(snap([version(1, 'STAGING')], { policy: aliasPolicy, candidateEvaluations: [evaluation(1, 0.35)] }), req({ alias: 'champion' }), AT);
     expect(plan.aliasUpdates).toHaveLength(1);
   });
