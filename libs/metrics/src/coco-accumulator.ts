@@ -9,7 +9,7 @@ import { AREA_COUNT, CocoImageWorkspace, cocoEvaluateImage } from './coco-evalua
 import { ConfusionCounter } from './confusion-matrix';
 import { Column } from './growable';
 import { evaluationOrder } from './evaluation-order';
-import { normalizeDt, normalizeGt } from './normalize-input';
+import { detectionsInOrder, normalizeDt, normalizeGt } from './normalize-input';
 import { scoreOrder } from './score-order';
 import { buildUltralyticsResult } from './ultralytics-accumulator';
 import type { AccumulatorOptions, DetectionResult, ImageId, ImageInput, PerCategoryResult, PerClassResult } from './types';
@@ -125,15 +125,7 @@ export class CocoAccumulator {
     this.rowStart.push(firstRow);
     this.rowEnd.push(this.score.length);
 
-    const boxes = new Float32Array(4 * dt.n);
-    const classes = new Int32Array(dt.n);
-    const scores = new Float64Array(dt.n);
-    for (let j = 0; j < dt.n; j++) {
-      const i = order[j];
-      boxes.set(dt.xyxy32.subarray(4 * i, 4 * i + 4), 4 * j);
-      classes[j] = dt.classes[i];
-      scores[j] = dt.scores[i];
-    }
+    const { boxes, classes, scores } = detectionsInOrder(dt, order);
     const regularIdx: number[] = [];
     for (let g = 0; g < gt.n; g++) if (!gt.crowd[g]) regularIdx.push(g);
     const gtBoxes = new Float32Array(4 * regularIdx.length);

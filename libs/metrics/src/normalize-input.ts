@@ -105,3 +105,20 @@ export function normalizeDt(image: ImageInput, keep: ReadonlySet<number> | null)
   for (let j = 0; j < sel.idx.length; j++) scores[j] = dt.scores[sel.idx[j]];
   return { n: sel.idx.length, classes: sel.classes, xyxy32: sel.xyxy32, xywh: sel.xywh, scores };
 }
+
+/** The detections rearranged into `order` (positions in score order): xyxy float32 boxes, classes and `scores`. */
+export function detectionsInOrder(
+  dt: NormalizedDt,
+  order: ArrayLike<number>,
+  scores: ArrayLike<number> = dt.scores,
+): { boxes: Float32Array; classes: Int32Array; scores: Float64Array } {
+  const n = order.length;
+  const out = { boxes: new Float32Array(4 * n), classes: new Int32Array(n), scores: new Float64Array(n) };
+  for (let j = 0; j < n; j++) {
+    const i = order[j];
+    out.boxes.set(dt.xyxy32.subarray(4 * i, 4 * i + 4), 4 * j);
+    out.classes[j] = dt.classes[i];
+    out.scores[j] = scores[i];
+  }
+  return out;
+}

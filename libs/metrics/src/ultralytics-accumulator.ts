@@ -7,7 +7,7 @@ import { Column } from './growable';
 import { evaluationOrder } from './evaluation-order';
 import { IOU_THRESHOLD_COUNT } from './iou-thresholds';
 import { matchPredictions } from './match-predictions';
-import { normalizeDt, normalizeGt } from './normalize-input';
+import { detectionsInOrder, normalizeDt, normalizeGt } from './normalize-input';
 import { npMean, pairwiseSum } from './pairwise-sum';
 import { scoreOrder } from './score-order';
 import type { AccumulatorOptions, CurveResult, DetectionResult, ImageId, ImageInput, PerClassResult } from './types';
@@ -45,16 +45,7 @@ export class UltralyticsAccumulator {
     // Ultralytics' conf and boxes are float32 tensors; NMS hands predictions over in score order.
     const scores32 = new Float64Array(n);
     for (let i = 0; i < n; i++) scores32[i] = Math.fround(dt.scores[i]);
-    const order = scoreOrder(scores32);
-    const boxes = new Float32Array(4 * n);
-    const classes = new Int32Array(n);
-    const sortedScores = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      const i = order[j];
-      boxes.set(dt.xyxy32.subarray(4 * i, 4 * i + 4), 4 * j);
-      classes[j] = dt.classes[i];
-      sortedScores[j] = scores32[i];
-    }
+    const { boxes, classes, scores: sortedScores } = detectionsInOrder(dt, scoreOrder(scores32), scores32);
     const tpBits = new Uint16Array(n);
     matchPredictions({ gtBoxes: gt.xyxy32, gtClasses: gt.classes, dtBoxes: boxes, dtClasses: classes }, tpBits);
     this.confusion.add(gt.xyxy32, gt.classes, boxes, sortedScores, classes);
