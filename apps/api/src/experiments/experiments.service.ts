@@ -67,8 +67,10 @@ export class ExperimentsService {
   /** `experiment(id | name)`: exactly one of the two. */
   async getByRef(ref: { id?: string | null; name?: string | null }): Promise<ExperimentEntity> {
     if ((ref.id == null) === (ref.name == null)) throw badInput('experiment: give exactly one of id and name');
-    if (ref.id != null && !isUuid(ref.id)) throw notFound('Experiment', ref.id);
-    return this.get((ref.id ?? ref.name) as string);
+    // A name is looked up as a name even when it reads like a uuid (get() would take it for an id).
+    const found = ref.id != null ? (isUuid(ref.id) ? (await this.repo.findByIds([ref.id]))[0] : undefined) : await this.repo.findByName(ref.name!);
+    if (!found) throw notFound('Experiment', (ref.id ?? ref.name)!);
+    return found;
   }
 
   findByIds(ids: readonly string[]): Promise<ExperimentEntity[]> {

@@ -1,5 +1,6 @@
 // Services and repositories of experiments, runs and metrics on a real database (SQLite file and PostgreSQL).
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/auth/roles';
 import { dialectOf, openDataSources } from '../../src/database/data-source';
@@ -24,6 +25,7 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
   let tdb: TestDatabase | undefined;
   let db: Database;
   let pubSub: PodiumPubSub;
+  let experiments: ExperimentsService;
   let runs: RunsService;
   let metrics: MetricsService;
   let metricsRepo: MetricsRepository;
@@ -35,7 +37,7 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     const { writer, reader } = await openDataSources(tdb.config);
     db = new Database(writer, reader, dialectOf(tdb.config));
     pubSub = createPodiumPubSub();
-    const experiments = new ExperimentsService(db, new ExperimentsRepository(db));
+    experiments = new ExperimentsService(db, new ExperimentsRepository(db));
     const runsRepo = new RunsRepository(db);
     runs = new RunsService(db, runsRepo, experiments, pubSub);
     metricsRepo = new MetricsRepository(db);
@@ -65,6 +67,16 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
       { key: 'imgsz', value: '416' },
       { key: 'lr0', value: '0.01' },
     ]);
+  });
+
+  it('finds an experiment by a name that reads like a uuid, and by id', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const name = randomUUID();
+    const created = await experiments.create({ name }, actor);
+    expect(created.id).not.toBe(name);
+    expect(await experiments.getByRef({ name })).toMatchObject({ id: created.id, name });
+    expect(await experiments.getByRef({ id: created.id })).toMatchObject({ id: created.id, name });
+    await expect(experiments.getByRef({ id: name })).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Experiment "${name}" not found` });
   });
 
   it('refuses a blank run name on update (BAD_USER_INPUT, nothing changed) and trims a real one', async (ctx) => {
