@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import type { Connection } from '../graphql/connection.type';
+import { type Connection, connection } from '../graphql/connection.type';
 import type { GraphqlContext } from '../graphql/context';
 import { toApiToken } from './api-token.mapper';
 import { ApiTokenService } from './api-token.service';
@@ -27,7 +27,7 @@ export class ApiTokenResolver {
   @Query(() => ApiTokenConnection, { description: 'Api tokens in creation order (active ones unless includeRevoked).' })
   async apiTokens(@Args() { first, after, includeRevoked }: ApiTokensArgs): Promise<Connection<ApiToken>> {
     const page = await this.tokens.list(first, after, includeRevoked);
-    return { ...page, nodes: page.nodes.map((r) => toApiToken(r)) };
+    return connection(page.nodes.map((r) => toApiToken(r)), page.totalCount, page.endCursor, page.hasNextPage);
   }
 
   @Authorized(Role.ADMIN)

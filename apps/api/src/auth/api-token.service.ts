@@ -3,10 +3,9 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { badInput, conflict, notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { offsetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
-import { type Connection, connection } from '../graphql/connection.type';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApiTokenRepository } from './api-token.repository';
 import { ConnectionRegistry } from './connection-registry';
@@ -49,12 +48,8 @@ export class ApiTokenService {
     return { token, secret };
   }
 
-  async list(first: number | null | undefined, after: string | null | undefined, includeRevoked: boolean): Promise<Connection<ApiTokenEntity>> {
-    const limit = pageSize(first);
-    const offset = decodeCursor(after, isNonNegativeInt) ?? 0;
-    const { rows, total } = await this.tokens.list(offset, limit, includeRevoked);
-    const end = offset + rows.length;
-    return connection(rows, total, rows.length ? encodeCursor(end) : (after ?? null), end < total);
+  list(first: number | null | undefined, after: string | null | undefined, includeRevoked: boolean): Promise<Page<ApiTokenEntity>> {
+    return offsetPage(first, after, (offset, limit) => this.tokens.list(offset, limit, includeRevoked));
   }
 
   /** Revokes by id or by name (among active tokens); open graphql-ws connections of the token close after commit. */

@@ -58,7 +58,7 @@ export async function runTokenCommand(argv: string[], service: ApiTokenService, 
       for (const t of page.nodes.map((r) => toApiToken(r))) {
         print([t.name, t.role, t.status, t.prefix, t.createdAt.toISOString(), t.expiresAt?.toISOString() ?? '-', t.lastUsedAt?.toISOString() ?? '-'].join('\t'));
       }
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      after = page.hasNextPage ? page.endCursor : null;
     } while (after);
   } else if (command === 'revoke') {
     const token = await service.revoke({ id: str(flags, 'id'), name: str(flags, 'name') }, CLI_ACTOR);

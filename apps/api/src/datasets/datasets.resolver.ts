@@ -20,7 +20,7 @@ export class DatasetsResolver {
   @Query(() => DatasetConnection, { description: 'Registered datasets, by name then newest version first.' })
   async datasets(@Args() { first, after }: DatasetsArgs) {
     const page = await this.service.list(first, after);
-    return connection(page.rows.map(toDatasetType), page.total, page.endCursor, page.hasNextPage);
+    return connection(page.nodes.map(toDatasetType), page.totalCount, page.endCursor, page.hasNextPage);
   }
 
   @Authorized(Role.VIEWER)

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, badInput, conflict, failedPrecondition, notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { offsetPage, type Page } from '../common/pagination';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
 import { dialectOf } from '../database/data-source';
@@ -144,12 +144,8 @@ export class DatasetsService {
     return { dataset, path };
   }
 
-  async list(first?: number | null, after?: string | null): Promise<{ rows: DatasetEntity[]; total: number; endCursor: string | null; hasNextPage: boolean }> {
-    const limit = pageSize(first);
-    const offset = decodeCursor(after, isNonNegativeInt) ?? 0;
-    const { rows, total } = await this.repo.findPage(offset, limit);
-    const end = offset + rows.length;
-    return { rows, total, endCursor: rows.length ? encodeCursor(end) : null, hasNextPage: end < total };
+  list(first?: number | null, after?: string | null): Promise<Page<DatasetEntity>> {
+    return offsetPage(first, after, (offset, limit) => this.repo.findPage(offset, limit));
   }
 }
 

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/roles';
 import { failedPrecondition, notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { offsetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import type { DatasetEntity } from '../datasets/dataset.entity';
@@ -146,11 +146,7 @@ export class EvaluationJobsService {
     return isUuid(id) ? this.repo.findById(id) : null;
   }
 
-  async list(filter: JobFilter, first?: number | null, after?: string | null): Promise<{ rows: EvaluationJobEntity[]; total: number; endCursor: string | null; hasNextPage: boolean }> {
-    const limit = pageSize(first);
-    const offset = decodeCursor(after, isNonNegativeInt) ?? 0;
-    const { rows, total } = await this.repo.findPage(filter, offset, limit);
-    const end = offset + rows.length;
-    return { rows, total, endCursor: rows.length ? encodeCursor(end) : null, hasNextPage: end < total };
+  list(filter: JobFilter, first?: number | null, after?: string | null): Promise<Page<EvaluationJobEntity>> {
+    return offsetPage(first, after, (offset, limit) => this.repo.findPage(filter, offset, limit));
   }
 }

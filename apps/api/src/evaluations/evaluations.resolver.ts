@@ -41,7 +41,7 @@ export class EvaluationsResolver {
   @Query(() => EvaluationJobConnection, { description: 'Newest first.' })
   async evaluationJobs(@Args() { filter, first, after }: EvaluationJobsArgs) {
     const page = await this.jobs.list(filter ?? {}, first, after);
-    return connection(page.rows.map(toJobType), page.total, page.endCursor, page.hasNextPage);
+    return connection(page.nodes.map(toJobType), page.totalCount, page.endCursor, page.hasNextPage);
   }
 
   @Authorized(Role.VIEWER)

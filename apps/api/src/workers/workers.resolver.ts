@@ -34,6 +34,6 @@ export class WorkersResolver {
   @Query(() => WorkerConnection, { description: 'Registered workers, by name.' })
   async workers(@Args() { first, after }: WorkersArgs) {
     const page = await this.service.list(first, after);
-    return connection(page.rows.map(toWorkerType), page.total, page.endCursor, page.hasNextPage);
+    return connection(page.nodes.map(toWorkerType), page.totalCount, page.endCursor, page.hasNextPage);
   }
 }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { offsetPage, type Page } from '../common/pagination';
 import { Database } from '../database/database';
 import type { RegisterWorkerInput } from './dto/register-worker.input';
 import { WorkerEntity } from './worker.entity';
@@ -65,11 +65,7 @@ export class WorkersService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  async list(first?: number | null, after?: string | null): Promise<{ rows: WorkerEntity[]; total: number; endCursor: string | null; hasNextPage: boolean }> {
-    const limit = pageSize(first);
-    const offset = decodeCursor(after, isNonNegativeInt) ?? 0;
-    const { rows, total } = await this.repo.findPage(offset, limit);
-    const end = offset + rows.length;
-    return { rows, total, endCursor: rows.length ? encodeCursor(end) : null, hasNextPage: end < total };
+  list(first?: number | null, after?: string | null): Promise<Page<WorkerEntity>> {
+    return offsetPage(first, after, (offset, limit) => this.repo.findPage(offset, limit));
   }
 }

@@ -118,7 +118,7 @@ describe.each(DIALECTS)('api tokens on %s', (dialect) => {
     do {
       const page = await tokens.list(2, after, true);
       names.push(...page.nodes.map((n) => n.name));
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      after = page.hasNextPage ? page.endCursor : null;
       pages++;
     } while (after);
     const total = (await tokens.list(100, null, true)).totalCount;
