@@ -112,6 +112,18 @@ describe('gridAnalysis: holes, odd runs, options', () => {
     expect(g.runs).toHaveLength(8);
   });
 
+  it('keeps a random search whole instead of setting every run aside (each run alone at its lr0 and momentum)', () => {
+    const runs = [r('1', { lr0: '0.1', momentum: '0.9' }, 0.3), r('2', { lr0: '0.01', momentum: '0.8' }, 0.31), r('3', { lr0: '0.001', momentum: '0.7' }, 0.29), r('4', { lr0: '0.0001', momentum: '0.6' }, 0.28)];
+    const g = gridAnalysis(runs, 'map50', 'LAST');
+    expect(g.outsideGrid).toEqual([]);
+    expect(g.runs.map((x) => x.runId)).toEqual(['1', '2', '3', '4']);
+    expect(g.gridParams.map((p) => [p.key, p.values.length])).toEqual([
+      ['lr0', 4],
+      ['momentum', 4],
+    ]);
+    expect(g.best.runId).toBe('2');
+  });
+
   it('lists holes of a grid with missing runs', () => {
     const g = gridAnalysis(SEED_GRID.filter((_, i) => i !== 3 && i !== 8), 'map50', 'LAST');
     expect(g.holes).toEqual([{ imgsz: '320', lr0: '0.005', seed: '1' }]);

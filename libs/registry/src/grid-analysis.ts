@@ -7,7 +7,9 @@
 //   of the other varying parameters while the remaining runs span ≥ 3 such combinations — keeping v would declare
 //   ≥ 2 holes to explain one point. Its runs (a baseline at imgsz 640, a run without a `seed` param, …) are reported
 //   in `outsideGrid` and left out of every mean; the test repeats until no value is off-grid. A 2 × 2 with one
-//   missing cell stays a 2 × 2 with a hole (the odd value has only 2 other combinations).
+//   missing cell stays a 2 × 2 with a hole (the odd value has only 2 other combinations). When every remaining run
+//   would be set aside (a random search: each run alone at its own values) there is no grid to measure against, so
+//   none is.
 // - Holes: combinations of the grid values of the varying parameters with no run.
 // - Per value of a parameter: mean, sample std (n − 1) and n of the metric over the grid runs holding it (a marginal
 //   mean over the other parameters). Changes between consecutive values (numeric order when every value is a number):
@@ -246,7 +248,7 @@ export function gridAnalysis(runs: readonly RunSnapshot[], metricKey: string, ag
   const outsideGrid: OutsideGridRun[] = [];
   for (;;) {
     const off = offGridRuns(grid, keys);
-    if (off.size === 0) break;
+    if (off.size === 0 || off.size === grid.length) break;
     for (const r of grid) if (off.has(r.runId)) outsideGrid.push({ runId: r.runId, runName: r.runName, value: r.value, reasons: off.get(r.runId) as OffGridReason[] });
     grid = grid.filter((r) => !off.has(r.runId));
   }
