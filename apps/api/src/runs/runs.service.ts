@@ -1,6 +1,7 @@
 // Runs: create (with params and tags), read by id or short prefix, status lifecycle, params (immutable), tags, soft delete.
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type { Identity } from '../auth/roles';
 import { AppError, badInput, conflict, failedPrecondition, notFound } from '../common/app-error';
 import { offsetPage, type Page } from '../common/pagination';
@@ -138,7 +139,7 @@ export class RunsService {
       if (input.status != null) {
         const move = planStatusMove(run.status, input.status, Date.now());
         if (move.kind === 'illegal') {
-          throw new AppError('FAILED_PRECONDITION', `run ${shortIdOf(run.id)} cannot move from ${run.status} to ${input.status}` + (move.allowed.length ? ` (allowed: ${move.allowed.join(', ')})` : ` (${run.status} is final)`), {
+          throw failedPrecondition(`run ${shortIdOf(run.id)} cannot move from ${run.status} to ${input.status}` + (move.allowed.length ? ` (allowed: ${move.allowed.join(', ')})` : ` (${run.status} is final)`), {
             reason: 'ILLEGAL_TRANSITION',
             from: run.status,
             to: input.status,
@@ -200,7 +201,7 @@ export class RunsService {
     return groupByRun(ids, await this.repo.tagsByRunIds(ids.filter(isUuid)));
   }
 
-  private async lockActive(tx: Parameters<Parameters<Database['write']>[0]>[0], id: string): Promise<RunEntity> {
+  private async lockActive(tx: EntityManager, id: string): Promise<RunEntity> {
     const run = await this.repo.lock(tx, id);
     if (!run) throw notFound('Run', id);
     if (run.lifecycle === 'deleted') throw failedPrecondition(`run ${shortIdOf(run.id)} is deleted; restore it first`);
