@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEED_GRID } from '../test/seed-grid';
 import { registryErrorOf } from '../test/fixtures';
-import { gridAnalysis, orderParamValues } from './grid-analysis';
+import { gridAnalysis, MAX_LISTED_HOLES, orderParamValues } from './grid-analysis';
 import type { RunSnapshot } from './snapshots';
 
 const byKey = (g: ReturnType<typeof gridAnalysis>, key: string) => {
@@ -122,6 +122,14 @@ describe('gridAnalysis: holes, odd runs, options', () => {
       ['momentum', 4],
     ]);
     expect(g.best.runId).toBe('2');
+  });
+
+  it('lists at most MAX_LISTED_HOLES holes of a sparse sweep (100 runs over 3 params: a million combinations)', () => {
+    const runs = Array.from({ length: 100 }, (_, i) => r(`s${i}`, { lr0: String((i + 1) / 1000), momentum: String(0.5 + i / 1000), wd: String(i / 7) }, 0.3 + i / 1000));
+    const g = gridAnalysis(runs, 'map50', 'LAST');
+    expect(g.runs).toHaveLength(100);
+    expect(g.holes).toHaveLength(MAX_LISTED_HOLES);
+    expect(g.holes[0]).toEqual({ lr0: '0.001', momentum: '0.5', wd: '0.14285714285714285' });
   });
 
   it('lists holes of a grid with missing runs', () => {

@@ -10,7 +10,8 @@
 //   missing cell stays a 2 × 2 with a hole (the odd value has only 2 other combinations). When every remaining run
 //   would be set aside (a random search: each run alone at its own values) there is no grid to measure against, so
 //   none is.
-// - Holes: combinations of the grid values of the varying parameters with no run.
+// - Holes: combinations of the grid values of the varying parameters with no run, the first MAX_LISTED_HOLES of them
+//   (a sparse sweep of 100 runs over 3 parameters has a million).
 // - Per value of a parameter: mean, sample std (n − 1) and n of the metric over the grid runs holding it (a marginal
 //   mean over the other parameters). Changes between consecutive values (numeric order when every value is a number):
 //   difference = mean_to − mean_from, relativeChange = difference / mean_from (416 vs 320, 0.30 vs 0.27 → +0.111).
@@ -185,10 +186,29 @@ function offGridRuns(runs: readonly GridRunValue[], keys: readonly string[]): Ma
   return out;
 }
 
-function cartesian(axes: readonly { key: string; values: readonly (string | null)[] }[]): Record<string, string | null>[] {
-  let combos: Record<string, string | null>[] = [{}];
-  for (const axis of axes) combos = combos.flatMap((c) => axis.values.map((v) => ({ ...c, [axis.key]: v })));
-  return combos;
+/** At most this many holes are listed; the walk stops there, so its cost is bounded by this plus the run count. */
+export const MAX_LISTED_HOLES = 100;
+
+/** Combinations of the axes' values with no run, in axis order (the last axis varies fastest), up to MAX_LISTED_HOLES. */
+function holesOf(axes: readonly { key: string; values: readonly (string | null)[] }[], present: ReadonlySet<string>): Record<string, string | null>[] {
+  const keys = axes.map((a) => a.key);
+  const idx = axes.map(() => 0);
+  const holes: Record<string, string | null>[] = [];
+  for (;;) {
+    const combo = Object.fromEntries(axes.map((a, i) => [a.key, a.values[idx[i]]]));
+    if (!present.has(comboKey(combo, keys))) {
+      holes.push(combo);
+      if (holes.length === MAX_LISTED_HOLES) return holes;
+    }
+    // Next combination, like an odometer; past the last one every digit has wrapped and the walk is over.
+    let i = axes.length - 1;
+    for (; i >= 0; i--) {
+      idx[i] += 1;
+      if (idx[i] < axes[i].values.length) break;
+      idx[i] = 0;
+    }
+    if (i < 0) return holes;
+  }
 }
 
 function noiseFloor(runs: readonly GridRunValue[], repeatParams: readonly string[], factorKeys: readonly string[]): NoiseFloor {
@@ -256,8 +276,7 @@ export function gridAnalysis(runs: readonly RunSnapshot[], metricKey: string, ag
   const varying = varyingKeys(grid, keys);
   const gridParams = varying.map((key) => ({ key, values: orderParamValues(grid.map((r) => r.params[key] ?? null)) }));
   const constantParams = Object.fromEntries(keys.filter((k) => !varying.includes(k)).map((k) => [k, grid[0].params[k] ?? null]));
-  const present = new Set(grid.map((r) => comboKey(r.params, varying)));
-  const holes = cartesian(gridParams).filter((c) => !present.has(comboKey(c, varying)));
+  const holes = holesOf(gridParams, new Set(grid.map((r) => comboKey(r.params, varying))));
 
   const repeatParams = varying.filter((k) => (options.repeatParams ? options.repeatParams.includes(k) : isSeedLikeParam(k)));
   const noise = noiseFloor(grid, repeatParams, varying.filter((k) => !repeatParams.includes(k)));
