@@ -6,6 +6,7 @@ import { badInput, conflict, notFound } from '../common/app-error';
 import { offsetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
+import { isUniqueViolation } from '../database/unique-violation';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApiTokenRepository } from './api-token.repository';
 import { ConnectionRegistry } from './connection-registry';
@@ -121,10 +122,4 @@ function newToken(name: string, role: Role, createdBy: string | null, now: numbe
     lastUsedAt: null,
   });
   return { token, secret };
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
-  const code = err?.driverError?.code ?? err?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err?.message ?? '');
 }

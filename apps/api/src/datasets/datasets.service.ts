@@ -13,6 +13,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
 import { dialectOf } from '../database/data-source';
 import { Database } from '../database/database';
+import { isUniqueViolation } from '../database/unique-violation';
 import { COCO80_CLASS_NAMES, COCO80_PRESET } from './coco80';
 import { datasetRoot, extractArchive, writeNormalisedTar } from './dataset-archive';
 import { datasetDigest } from './dataset-digest';
@@ -155,9 +156,4 @@ function resolveClassNames(names: string[] | null | undefined): string[] | undef
   const blank = names.findIndex((n) => !n.trim());
   if (blank >= 0) throw badInput(`classNames[${blank}] is empty`);
   return names;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || /UNIQUE constraint failed/.test(err?.message ?? '');
 }

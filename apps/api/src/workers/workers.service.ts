@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { notFound } from '../common/app-error';
 import { offsetPage, type Page } from '../common/pagination';
 import { Database } from '../database/database';
+import { isUniqueViolation } from '../database/unique-violation';
 import type { RegisterWorkerInput } from './dto/register-worker.input';
 import { WorkerEntity } from './worker.entity';
 import { WorkersRepository } from './workers.repository';
@@ -41,7 +42,7 @@ export class WorkersService {
       return await attempt();
     } catch (e) {
       // Two first registrations of one name raced on PostgreSQL: the second now finds the row and updates it.
-      if ((e as { code?: string }).code === '23505') return attempt();
+      if (isUniqueViolation(e)) return attempt();
       throw e;
     }
   }
