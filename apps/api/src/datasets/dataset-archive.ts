@@ -1,5 +1,5 @@
 // Dataset archives: safe extraction of an uploaded tar/zip, and the normalised tar the api serves to workers.
-import { createWriteStream, mkdirSync, openSync, readdirSync, readSync, closeSync, renameSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, readdirSync, readSync, closeSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { create as tarCreate, extract as tarExtract, list as tarList } from 'tar';
@@ -101,7 +101,12 @@ export function datasetRoot(dir: string): string {
 export async function writeNormalisedTar(root: string, files: DatasetFile[], dest: string): Promise<number> {
   mkdirSync(dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
-  await tarCreate({ file: tmp, cwd: root, portable: true, noMtime: true, noDirRecurse: true }, files.map((f) => f.path));
-  renameSync(tmp, dest);
+  try {
+    await tarCreate({ file: tmp, cwd: root, portable: true, noMtime: true, noDirRecurse: true }, files.map((f) => f.path));
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   return statSync(dest).size;
 }
