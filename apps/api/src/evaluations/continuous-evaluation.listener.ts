@@ -6,7 +6,7 @@ import { ArtifactsService } from '../artifacts/artifacts.service';
 import { Role } from '../auth/roles';
 import { DatasetsService } from '../datasets/datasets.service';
 import { RunsService } from '../runs/runs.service';
-import { validateSettings } from './evaluation-contract';
+import { isValidImgsz, validateSettings } from './evaluation-contract';
 import { EvaluationJobsService } from './evaluation-jobs.service';
 
 @Injectable()
@@ -35,7 +35,7 @@ export class ContinuousEvaluationListener implements OnModuleInit {
     }
     const params = (await this.runs.paramsByRunIds([run.id])).get(run.id) ?? [];
     const imgsz = Number(params.find((p) => p.key === 'imgsz')?.value);
-    const settings = validateSettings({ imgsz: Number.isInteger(imgsz) && imgsz >= 32 && imgsz <= 4096 && imgsz % 32 === 0 ? imgsz : 640 }, dataset.classNames.length);
+    const settings = validateSettings({ imgsz: isValidImgsz(imgsz) ? imgsz : 640 }, dataset.classNames.length);
     const actor = { name: row.createdBy ?? 'system', role: Role.EDITOR };
     const job = await this.jobs.enqueue({ source: { sourceRun: run, artifactPath: row.path, modelName: null, modelVersion: null }, dataset, settings, epoch: row.epoch, mirrorRunId: run.id }, actor);
     this.logger.log(`continuous evaluation: queued job ${job.id} for ${run.id}/${row.path} (epoch ${row.epoch}) on ${dataset.name}`);

@@ -14,6 +14,9 @@ export interface SettingsRequest {
   executionProvider?: ExecutionProvider | null;
 }
 
+/** An input size the pipeline's letterbox accepts: a multiple of 32 in [32, 4096]. */
+export const isValidImgsz = (imgsz: number): boolean => Number.isInteger(imgsz) && imgsz >= 32 && imgsz <= 4096 && imgsz % 32 === 0;
+
 /** Normalises and checks the settings against the dataset's class count; every problem is listed in one error. */
 export function validateSettings(req: SettingsRequest, numClasses: number): EvaluationSettings {
   const s: EvaluationSettings = {
@@ -26,7 +29,7 @@ export function validateSettings(req: SettingsRequest, numClasses: number): Eval
     executionProvider: req.executionProvider ?? ExecutionProvider.AUTO,
   };
   const problems: string[] = [];
-  if (!Number.isInteger(s.imgsz) || s.imgsz < 32 || s.imgsz > 4096 || s.imgsz % 32 !== 0) problems.push(`imgsz must be a multiple of 32 in [32, 4096], got ${s.imgsz}`);
+  if (!isValidImgsz(s.imgsz)) problems.push(`imgsz must be a multiple of 32 in [32, 4096], got ${s.imgsz}`);
   if (!(s.conf >= 0 && s.conf < 1)) problems.push(`conf must be in [0, 1), got ${s.conf}`);
   if (!(s.iou > 0 && s.iou <= 1)) problems.push(`iou must be in (0, 1], got ${s.iou}`);
   if (!Number.isInteger(s.maxDet) || s.maxDet < 1 || s.maxDet > 3000) problems.push(`maxDet must be an integer in [1, 3000], got ${s.maxDet}`);
