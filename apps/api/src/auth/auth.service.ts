@@ -1,5 +1,5 @@
 // Who is calling: resolves an Authorization header (HTTP) or connectionParams (graphql-ws) into an Identity.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { AppConfig } from '../config/app-config';
@@ -30,6 +30,7 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger('Auth');
   private readonly lastTouched = new Map<string, number>();
 
   constructor(
@@ -118,7 +119,7 @@ export class AuthService {
     if (last !== undefined && now - last < LAST_USED_GRANULARITY_MS) return;
     this.lastTouched.set(id, now);
     // Not awaited: the caller's request must not wait behind queued SQLite writes for a bookkeeping column.
-    this.db.write((tx) => this.tokens.touchLastUsed(tx, id, now)).catch(() => undefined);
+    this.db.write((tx) => this.tokens.touchLastUsed(tx, id, now)).catch((e: Error) => this.logger.warn(`could not record the last use of token ${id}: ${e.message}`));
   }
 }
 
