@@ -75,7 +75,11 @@ export class MetricsService {
   async logMetrics(runId: string, points: readonly MetricPointInput[], _actor?: Identity): Promise<LoggedPoint[]> {
     checkPoints(points);
     const id = await this.resolveRunId(runId);
-    if (points.length === 0) return [];
+    if (points.length === 0) {
+      // Nothing to write, but an unknown run is still NOT_FOUND (as it is by short id and for a non-empty batch).
+      await this.runs.getRun(id);
+      return [];
+    }
     const now = Date.now();
     const logged = await this.db.write(async (tx) => {
       const run = await this.runsRepo.lock(tx, id);

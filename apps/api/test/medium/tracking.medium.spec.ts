@@ -177,6 +177,9 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     expect((await pointsOf(run.id)).length).toBe(0);
     const [p] = await metrics.logMetrics(run.id, [{ key: 'k', value: 1, step: 0, timestamp: 1_795_683_300_123.6 }]);
     expect(p.timestamp).toBe(1_795_683_300_124);
+    expect(await metrics.logMetrics(run.id, [])).toEqual([]);
+    const unknown = randomUUID();
+    await expect(metrics.logMetrics(unknown, [])).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Run "${unknown}" not found` });
   });
 
   it('a metric stream of a quiet run ends at once when the subscriber leaves (no listener left waiting for an event)', async (ctx) => {
