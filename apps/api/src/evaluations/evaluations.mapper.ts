@@ -1,7 +1,10 @@
+import { datasetArchiveUrl } from '../datasets/datasets.mapper';
 import type { EvaluationJobEntity } from './evaluation-job.entity';
 import type { EvaluationResultData } from './evaluation-contract';
 import type { EvaluationJobType } from './dto/evaluation-job.type';
 import type { EvaluationResultType } from './dto/evaluation-result.type';
+import type { JobClaimType } from './dto/job-claim.type';
+import type { JobClaim } from './job-claim.service';
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 
@@ -59,6 +62,18 @@ export function toJobType(e: EvaluationJobEntity): EvaluationJobType {
     updatedAt: new Date(e.updatedAt),
     startedAt: date(e.startedAt),
     finishedAt: date(e.finishedAt),
+  };
+}
+
+export function toJobClaimType(c: JobClaim): JobClaimType {
+  const d = c.dataset;
+  return {
+    job: toJobType(c.job),
+    attempt: c.job.attempt,
+    leaseExpiresAt: new Date(c.job.leaseExpiresAt!),
+    modelUrl: c.modelUrl,
+    modelSha256: c.modelSha256,
+    dataset: { name: d.name, version: d.version, digest: d.digest, format: d.format, classNames: d.classNames, archiveUrl: datasetArchiveUrl(d.digest), imagesDir: d.imagesDir, labelsDir: d.labelsDir, annotationsPath: d.annotationsPath },
   };
 }
 

@@ -2,12 +2,11 @@
 import { Injectable } from '@nestjs/common';
 import { Arg, Authorized, Ctx, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { Role } from '../auth/roles';
-import { datasetArchiveUrl } from '../datasets/datasets.mapper';
 import type { GraphqlContext } from '../graphql/context';
 import { EvaluationJobType } from './dto/evaluation-job.type';
 import { JobClaimType, JobLeaseType, JobQueuedSignalType } from './dto/job-claim.type';
 import { ClaimEvaluationJobInput, CompleteEvaluationJobInput, FailEvaluationJobInput, HeartbeatEvaluationJobInput, ReleaseEvaluationJobInput } from './dto/job-protocol.input';
-import { toJobType } from './evaluations.mapper';
+import { toJobClaimType, toJobType } from './evaluations.mapper';
 import { JobClaimService } from './job-claim.service';
 import { EVALUATION_JOB_QUEUED } from './job-events';
 import { JobLeaseService } from './job-lease.service';
@@ -23,11 +22,8 @@ export class JobProtocolResolver {
   @Authorized(Role.WORKER)
   @Mutation(() => JobClaimType, { nullable: true, description: 'Leases the oldest QUEUED job to this worker; null when nothing is queued.' })
   async claimEvaluationJob(@Arg('input') input: ClaimEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<JobClaimType | null> {
-    const c = await this.claims.claim(input.workerId, input.leaseSeconds, ctx.identity!);
-    if (!c) return null;
-    const d = c.dataset;
-    const dataset = { name: d.name, version: d.version, digest: d.digest, format: d.format, classNames: d.classNames, archiveUrl: datasetArchiveUrl(d.digest), imagesDir: d.imagesDir, labelsDir: d.labelsDir, annotationsPath: d.annotationsPath };
-    return { job: toJobType(c.job), attempt: c.job.attempt, leaseExpiresAt: new Date(c.job.leaseExpiresAt!), modelUrl: c.modelUrl, modelSha256: c.modelSha256, dataset };
+    const claim = await this.claims.claim(input.workerId, input.leaseSeconds, ctx.identity!);
+    return claim ? toJobClaimType(claim) : null;
   }
 
   @Authorized(Role.WORKER)
