@@ -18,7 +18,11 @@ export function relaunchWithThreadPool(): boolean {
   if (process.env[THREAD_POOL_ENV]) {
     // The relaunched child: if the parent dies without forwarding a signal (SIGKILL), shut down as on SIGTERM
     // rather than live on as an orphan holding a job.
-    if (process.connected) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    // The channel is only there to notice that: unref it, or it holds a child whose work is done (a bench) forever.
+    if (process.connected) {
+      process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+      process.channel?.unref();
+    }
     return false;
   }
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
