@@ -12,6 +12,7 @@ import { configureSharp, decodeLetterboxed } from '../apps/gpu-worker/src/pipeli
 import { DecodedCache } from '../apps/gpu-worker/src/pipeline/decoded-cache';
 import type { EvaluationOptions } from '../apps/gpu-worker/src/pipeline/evaluation-types';
 import { runEvaluation } from '../apps/gpu-worker/src/pipeline/run-evaluation';
+import { toNchwFloat } from '../apps/gpu-worker/src/pipeline/to-nchw';
 import { parseWorkerBenchArgs } from './worker-bench-args';
 import { repeatDataset } from './worker-dataset';
 
@@ -89,13 +90,13 @@ async function bareLoop(
   fused: boolean,
 ): Promise<number> {
   const size = spec.imgsz;
-  const unique = [...new Set(images.map((f) => readlinkTarget(f)))];
+  const unique = [...new Set(images.map((f) => realpathSync(f)))];
   const decoded = await Promise.all(unique.map((f) => decodeLetterboxed(f, size, spec.preprocess.pad)));
   const tensors: ort.Tensor[] = [];
   for (let i = 0; i + batch <= decoded.length; i += batch) {
     const pixels = new Uint8Array(batch * size * size * 3);
     decoded.slice(i, i + batch).forEach((d, k) => pixels.set(d.pixels, k * size * size * 3));
-    tensors.push(fused ? new ort.Tensor('uint8', pixels, [batch, size, size, 3]) : new ort.Tensor('float32', toNchw(pixels, batch, size, spec.preprocess), [batch, 3, size, size]));
+    tensors.push(fused ? new ort.Tensor('uint8', pixels, [batch, size, size, 3]) : new ort.Tensor('float32', toNchwFloat(pixels, batch, size, spec.preprocess), [batch, 3, size, size]));
   }
   const bytes = fused && canFuse(model) ? fuseGraph(model, spec, { candidatesAbove: 0.001 }) : readFileSync(modelPath);
   const session = await ort.InferenceSession.create(bytes, {
@@ -118,19 +119,6 @@ async function bareLoop(
   const seconds = (performance.now() - started) / 1000;
   await session.release();
   return n / seconds;
-}
-
-function toNchw(pixels: Uint8Array, batch: number, size: number, pre: { channels: 'RGB' | 'BGR'; scale: number }): Float32Array {
-  const plane = size * size;
-  const out = new Float32Array(batch * 3 * plane);
-  const order = pre.channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];
-  const scale = Math.fround(pre.scale);
-  for (let b = 0; b < batch; b++) for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) out[(b * 3 + c) * plane + p] = pixels[(b * plane + p) * 3 + order[c]] * scale;
-  return out;
-}
-
-function readlinkTarget(file: string): string {
-  return realpathSync(file);
 }
 
 function fixedSize(model: ReturnType<typeof decodeModel>): number | undefined {

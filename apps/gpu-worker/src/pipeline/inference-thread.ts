@@ -5,6 +5,7 @@ import { quietOrtLog } from './ort-log';
 import { candidatesFromOutput } from '../models/candidates';
 import { FUSED_OUTPUTS } from '../models/fuse-graph';
 import type { InferenceInit, InferenceReply, InferenceRequest, OutputTensor } from './inference-protocol';
+import { toNchwFloat } from './to-nchw';
 
 let session: ort.InferenceSession | undefined;
 let init: InferenceInit | undefined;
@@ -74,25 +75,6 @@ async function run(request: InferenceRequest): Promise<void> {
   } catch (error) {
     reply({ type: 'run-failed', id: request.id, message: (error as Error).message });
   }
-}
-
-/** Only for graphs the rewrite did not fuse: the per-pixel loop runs here, never on the pipeline's thread. */
-function toNchwFloat(pixels: Uint8Array, batch: number, imgsz: number, pre: { channels: 'RGB' | 'BGR'; scale: number }): Float32Array {
-  const plane = imgsz * imgsz;
-  const out = new Float32Array(batch * 3 * plane);
-  const order = pre.channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];
-  // float32(pixel) × float32(scale), rounded once: the same value the fused graph's Cast → Mul computes.
-  const scale = Math.fround(pre.scale);
-  for (let b = 0; b < batch; b++) {
-    const src = b * plane * 3;
-    const dst = b * plane * 3;
-    for (let c = 0; c < 3; c++) {
-      const from = order[c];
-      const o = dst + c * plane;
-      for (let p = 0; p < plane; p++) out[o + p] = pixels[src + 3 * p + from] * scale;
-    }
-  }
-  return out;
 }
 
 async function close(): Promise<void> {
