@@ -279,6 +279,13 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(list.nodes.map((n: { id: string }) => n.id)).toContain(filtered.id);
   });
 
+  it('refuses a filter runId that is not a uuid with BAD_USER_INPUT on both databases', async (ctx) => {
+    if (!t) return ctx.skip();
+    const res = await t.gql('{ evaluationJobs(filter: { runId: "not-a-uuid" }) { totalCount } }');
+    expect(res.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(res.errors![0].message).toMatch(/runId must be a UUID/);
+  });
+
   it('admits WORKER tokens to the protocol and the downloads only, and keeps other roles out of the protocol', async (ctx) => {
     if (!t) return ctx.skip();
     const token = async (name: string, role: string) => `Bearer ${(await ok('mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }', { i: { name, role } })).createApiToken.secret}`;

@@ -1,4 +1,4 @@
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { EvaluationJobStatus } from '../evaluation-job-status';
 
@@ -21,6 +21,8 @@ export class EvaluationJobFilter {
 @ArgsType()
 export class EvaluationJobsArgs {
   @Field(() => EvaluationJobFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   filter?: EvaluationJobFilter;
 
   @Field(() => Int, { nullable: true })
