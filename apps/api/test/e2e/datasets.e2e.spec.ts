@@ -108,6 +108,14 @@ describe.each(DIALECTS)('datasets on %s', (dialect) => {
     expect(latest.data).toEqual({ dataset: { version: 2 }, first: { version: 1, counts: { images: 128 } } });
   });
 
+  it('refuses an upload version past the importDataset bound (PostgreSQL would overflow its integer column)', async (ctx) => {
+    if (!t) return ctx.skip();
+    const res = await upload(await tarOf(coco8Val(), ['.']), 'name=huge-version&format=YOLO&version=99999999999&classNames=coco80');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'BAD_USER_INPUT', message: 'version must be an integer in [1, 1000000], got "99999999999"' });
+    expect((await t.gql('{ dataset(name: "huge-version") { version } }')).data).toEqual({ dataset: null });
+  });
+
   it('refuses a dataset with a malformed label row, naming the file and line', async (ctx) => {
     if (!t) return ctx.skip();
     const root = coco8Val();

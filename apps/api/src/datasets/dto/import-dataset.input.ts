@@ -3,6 +3,7 @@ import { Field, InputType, Int } from 'type-graphql';
 import { DatasetFormat } from '../dataset-format';
 
 export const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const MAX_DATASET_VERSION = 1_000_000;
 
 @InputType({ description: 'Registers a server-side folder as a dataset (ADMIN, embedded default only).' })
 export class ImportDatasetInput {
@@ -22,7 +23,7 @@ export class ImportDatasetInput {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(1_000_000)
+  @Max(MAX_DATASET_VERSION)
   version?: number;
 
   @Field(() => [String], { nullable: true, description: 'YOLO class names in index order; ["coco80"] for the 80 COCO names. COCO takes them from its categories.' })
