@@ -218,6 +218,8 @@ export class WorkerAgent {
           if (Date.now() - lastBeat > 1000) void beat();
         },
       });
+      // No heartbeat after this point: one racing the completion would be refused and read as a lost lease.
+      clearInterval(timer);
       // A cancel or a lost lease that arrived during the last batch wins; a shutdown does not throw work away.
       if (current.mode === 'cancel' || current.mode === 'lost') throw new WorkerError('CANCELLED', 'cancelled');
       await beating;
