@@ -45,6 +45,8 @@ export class WorkerAgent {
   private loop?: Promise<void>;
   private unsubscribe?: () => void;
   private readonly log: (msg: string) => void;
+  private readonly pollMs: number;
+  private readonly leaseSeconds: number;
   private readonly registered: Promise<string>;
   private resolveRegistered!: (id: string) => void;
   /** Jobs finished by this agent, for logs and tests. */
@@ -54,6 +56,8 @@ export class WorkerAgent {
     private readonly opts: AgentOptions,
     private readonly deps: AgentDeps,
   ) {
+    this.pollMs = (opts.pollSeconds ?? 5) * 1000;
+    this.leaseSeconds = opts.leaseSeconds ?? 60;
     this.api = new ApiClient(opts.apiUrl, opts.token ?? '');
     this.cache = new WorkerCache(opts.cacheDir, this.api);
     this.log = opts.log ?? ((m) => console.log(`[worker] ${m}`));
@@ -96,8 +100,7 @@ export class WorkerAgent {
   private async main(): Promise<void> {
     await this.register();
     if (this.stopping) return;
-    this.unsubscribe = this.api.subscribe(JOB_QUEUED, () => this.wakeUp(), (e) => this.log(`job wake-up subscription dropped (${describe(e)}); re-subscribing, polling every ${this.opts.pollSeconds ?? 5} s meanwhile`));
-    const pollMs = (this.opts.pollSeconds ?? 5) * 1000;
+    this.unsubscribe = this.api.subscribe(JOB_QUEUED, () => this.wakeUp(), (e) => this.log(`job wake-up subscription dropped (${describe(e)}); re-subscribing, polling every ${this.pollMs / 1000} s meanwhile`));
     while (!this.stopping) {
       let claim: JobClaim | null = null;
       try {
@@ -109,7 +112,7 @@ export class WorkerAgent {
         await this.process(claim);
         continue;
       }
-      await this.sleep(pollMs);
+      await this.sleep(this.pollMs);
     }
   }
 
@@ -167,7 +170,7 @@ export class WorkerAgent {
 
   private async claim(): Promise<JobClaim | null> {
     const { claimEvaluationJob } = await this.api.request<{ claimEvaluationJob: JobClaim | null }>(CLAIM_JOB, {
-      input: { workerId: this.workerId, leaseSeconds: this.opts.leaseSeconds ?? 60 },
+      input: { workerId: this.workerId, leaseSeconds: this.leaseSeconds },
     });
     return claimEvaluationJob;
   }
@@ -192,7 +195,7 @@ export class WorkerAgent {
       return beating;
     };
     // The lease is kept by the timer even while one long batch gives no progress.
-    const leaseMs = (this.opts.leaseSeconds ?? 60) * 1000;
+    const leaseMs = this.leaseSeconds * 1000;
     const timer = setInterval(() => void beat(), Math.max(1000, leaseMs / 3));
     const names: Record<string, string> = {};
     try {
