@@ -67,6 +67,20 @@ describe('readDataset', () => {
     expect(gts.reduce((n, g) => n + Array.from(g.iscrowd!).filter((c) => c === 1).length, 0)).toBe(10);
   });
 
+  it('refuses a COCO file_name that climbs out of the images directory as DATASET_INVALID', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podium-ds-'));
+    mkdirSync(join(dir, 'images'));
+    const annotations = join(dir, 'instances.json');
+    writeFileSync(annotations, JSON.stringify({ images: [{ id: 1, file_name: '../../secret.jpg', width: 4, height: 4 }], annotations: [], categories: [{ id: 1, name: 'a' }] }));
+    try {
+      readDataset({ format: 'COCO', imagesDir: join(dir, 'images'), annotationsPath: annotations });
+      throw new Error('expected a WorkerError');
+    } catch (error) {
+      expect((error as WorkerError).code).toBe('DATASET_INVALID');
+      expect((error as Error).message).toMatch(/file_name \.\.\/\.\.\/secret\.jpg leaves the images directory/);
+    }
+  });
+
   it('refuses a missing images directory as DATASET_INVALID', () => {
     try {
       readDataset({ format: 'YOLO', imagesDir: '/nonexistent/images', labelsDir: '/nonexistent/labels' });

@@ -5,7 +5,7 @@
  * YOLO boxes are turned into pixels once the image is decoded and its size known.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import { MetricsError, parseYoloLabels } from '@podium/metrics';
 import { WorkerError } from '../errors/worker-error';
 import type { GroundTruth } from './metrics-adapter';
@@ -88,6 +88,14 @@ function readLabels(path: string): { classes: Int32Array; xywh: Float64Array } {
   }
 }
 
+/** An image's path from its `file_name`; one that climbs out of the images folder is refused, as archive paths are. */
+function insideImagesDir(spec: Extract<DatasetSpec, { format: 'COCO' }>, fileName: string): string {
+  const root = resolve(spec.imagesDir);
+  const file = resolve(root, String(fileName));
+  if (!file.startsWith(root + sep)) throw new WorkerError('DATASET_INVALID', `${spec.annotationsPath}: image file_name ${fileName} leaves the images directory`);
+  return file;
+}
+
 interface CocoJson {
   images: { id: number; file_name: string; width: number; height: number }[];
   annotations: { image_id: number; category_id: number; bbox: [number, number, number, number]; iscrowd?: number; area?: number }[];
@@ -125,7 +133,7 @@ function readCoco(spec: Extract<DatasetSpec, { format: 'COCO' }>): Dataset {
         iscrowd: Uint8Array.from(anns, (a) => (a.iscrowd ? 1 : 0)),
         areas: Float64Array.from(anns, (a) => a.area ?? a.bbox[2] * a.bbox[3]),
       };
-      return { imageId: String(image.id), file: join(spec.imagesDir, image.file_name), groundTruth: () => gt };
+      return { imageId: String(image.id), file: insideImagesDir(spec, image.file_name), groundTruth: () => gt };
     });
   if (items.length === 0) throw new WorkerError('DATASET_INVALID', `${spec.annotationsPath} lists no images`);
   return { items, classNames: categories.map((c) => c.name), numClasses: categories.length, numClassesIsLowerBound: false };
