@@ -1,23 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth/roles';
 import { ConnectionType, connection } from '../graphql/connection.type';
 import type { GraphqlContext } from '../graphql/context';
 import { RegisterWorkerInput } from './dto/register-worker.input';
 import { WorkerType } from './dto/worker.type';
+import { WorkersArgs } from './dto/workers.args';
 import { toWorkerType } from './workers.mapper';
 import { WorkersService } from './workers.service';
 
 export const WorkerConnection = ConnectionType(WorkerType, 'WorkerConnection');
-
-@ArgsType()
-class WorkersArgs {
-  @Field(() => Int, { nullable: true })
-  first?: number;
-
-  @Field(() => String, { nullable: true })
-  after?: string;
-}
 
 @Injectable()
 @Resolver(() => WorkerType)

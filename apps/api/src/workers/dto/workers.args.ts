@@ -1,0 +1,10 @@
+import { ArgsType, Field, Int } from 'type-graphql';
+
+@ArgsType()
+export class WorkersArgs {
+  @Field(() => Int, { nullable: true })
+  first?: number;
+
+  @Field(() => String, { nullable: true })
+  after?: string;
+}
