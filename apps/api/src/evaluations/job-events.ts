@@ -9,9 +9,9 @@ export const EVALUATION_JOB_UPDATED = 'EVALUATION_JOB_UPDATED';
 export const EVALUATION_JOB_QUEUED = 'EVALUATION_JOB_QUEUED';
 
 export function publishJobUpdated(pubSub: PodiumPubSub, job: EvaluationJobEntity): void {
-  void Promise.resolve(pubSub.publish(EVALUATION_JOB_UPDATED, job.id, toJobType(job))).catch(() => undefined);
+  pubSub.publish(EVALUATION_JOB_UPDATED, job.id, toJobType(job));
 }
 
 export function publishJobQueued(pubSub: PodiumPubSub, jobId: string): void {
-  void Promise.resolve(pubSub.publish(EVALUATION_JOB_QUEUED, { jobId })).catch(() => undefined);
+  pubSub.publish(EVALUATION_JOB_QUEUED, { jobId });
 }
