@@ -98,6 +98,9 @@ class EventBuffer {
   }
 }
 
+/** Bounds the key filter (it becomes an IN list in the replay queries). */
+export const MAX_STREAM_KEYS = 100;
+
 @Injectable()
 export class MetricStreamService {
   constructor(
@@ -123,6 +126,7 @@ export class MetricStreamService {
 
   private async *generate(runId: string, opts: MetricStreamOptions, stopped: Promise<void>): AsyncGenerator<MetricPointRow[]> {
     if (opts.afterSequence != null && (!Number.isInteger(opts.afterSequence) || opts.afterSequence < 0)) throw badInput(`afterSequence must be a non-negative integer, got ${opts.afterSequence}`);
+    if (opts.keys && opts.keys.length > MAX_STREAM_KEYS) throw badInput(`keys: at most ${MAX_STREAM_KEYS} metric keys a subscription, got ${opts.keys.length}`);
     const run = await this.runs.getRun(runId);
     const keys = opts.keys?.length ? [...new Set(opts.keys.map(canonicalMetricKey))] : undefined;
     const keySet = keys && new Set(keys);

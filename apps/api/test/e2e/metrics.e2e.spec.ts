@@ -209,5 +209,8 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
     await expect(sub.done).rejects.toThrow(/NOT_FOUND/);
     const negative = collect(t.ws(), SUB, { runId: '00000000-0000-4000-8000-000000000000', after: -1 }, 1, 5000);
     await expect(negative.done).rejects.toThrow(/afterSequence must be a non-negative integer, got -1/);
+    const keys = Array.from({ length: 101 }, (_, i) => `k${i}`);
+    const tooMany = collect(t.ws(), SUB, { runId: '00000000-0000-4000-8000-000000000000', keys }, 1, 5000);
+    await expect(tooMany.done).rejects.toThrow(/at most 100 metric keys a subscription, got 101/);
   });
 });
