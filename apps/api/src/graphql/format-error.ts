@@ -2,6 +2,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { ArgumentValidationError, AuthenticationError, AuthorizationError } from 'type-graphql';
+import { EDGE_CODE_OF } from '@podium/registry';
 import { AppError } from '../common/app-error';
 
 type Logger = { error: (msg: string, stack?: string) => void };
@@ -23,19 +24,11 @@ const PASS_THROUGH = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** Maps codes used by the libs (RegistryError, MetricsError, …) onto the api's codes. */
+/** Maps codes used by the libs and features onto the api's codes: the registry's own table, plus the rest. */
 const LIB_CODES: Record<string, string> = {
-  MODEL_NOT_FOUND: 'NOT_FOUND',
-  VERSION_NOT_FOUND: 'NOT_FOUND',
+  ...EDGE_CODE_OF,
   RUN_NOT_FOUND: 'NOT_FOUND',
-  ILLEGAL_TRANSITION: 'FAILED_PRECONDITION',
-  GATE_UNMET: 'FAILED_PRECONDITION',
-  DECISION_REQUIRED: 'BAD_USER_INPUT',
-  VERSION_CONFLICT: 'CONFLICT',
   PARAM_CONFLICT: 'CONFLICT',
-  ALIAS_INVALID: 'BAD_USER_INPUT',
-  INVALID_POLICY: 'BAD_USER_INPUT',
-  INVALID_INPUT: 'BAD_USER_INPUT',
   INVALID_FILTER: 'BAD_USER_INPUT',
   INVALID_LABEL: 'BAD_USER_INPUT',
 };
