@@ -4,12 +4,6 @@ import { type EntityManager, In } from 'typeorm';
 import { Database } from '../database/database';
 import { ExperimentEntity } from './experiment.entity';
 
-/** Whether `e` is a unique-constraint violation on either database. */
-export function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: string; driverError?: { code?: string } })?.driverError?.code ?? (e as { code?: string })?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
 @Injectable()
 export class ExperimentsRepository {
   constructor(private readonly db: Database) {}

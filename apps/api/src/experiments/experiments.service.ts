@@ -7,7 +7,8 @@ import { offsetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import { type ExperimentEntity, type KeyValue } from './experiment.entity';
-import { ExperimentsRepository, isUniqueViolation } from './experiments.repository';
+import { isUniqueViolation } from '../database/unique-violation';
+import { ExperimentsRepository } from './experiments.repository';
 
 export interface CreateExperimentData {
   name: string;

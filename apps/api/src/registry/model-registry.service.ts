@@ -7,7 +7,8 @@ import { connection, type Connection } from '../graphql/connection.type';
 import type { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/registry.inputs';
 import type { ModelVersionEntity } from './model-version.entity';
 import type { RegisteredModelEntity } from './registered-model.entity';
-import { isUniqueViolation, RegistryRepository } from './registry.repository';
+import { isUniqueViolation } from '../database/unique-violation';
+import { RegistryRepository } from './registry.repository';
 import { SourceArtifactChecker } from './source-artifact.checker';
 
 /** Attempts at `max(version) + 1` before giving up; the model row lock makes a second attempt rare. */

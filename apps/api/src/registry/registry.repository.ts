@@ -1,20 +1,12 @@
 // All SQL of the registry tables: models, versions, aliases and the transition history.
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, In, LessThanOrEqual, MoreThan, QueryFailedError } from 'typeorm';
+import { type EntityManager, In, LessThanOrEqual, MoreThan } from 'typeorm';
 import type { Dialect } from '../database/data-source';
 import { ModelAliasEntity } from './model-alias.entity';
 import { ModelVersionEntity } from './model-version.entity';
 import { RegisteredModelEntity } from './registered-model.entity';
 import { StageTransitionEntity } from './stage-transition.entity';
-
-/** True for a unique-constraint violation on either driver (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_*UNIQUE/PRIMARYKEY). */
-export function isUniqueViolation(e: unknown): boolean {
-  if (!(e instanceof QueryFailedError)) return false;
-  const driver = (e as QueryFailedError & { driverError?: { code?: string } }).driverError;
-  const code = driver?.code ?? '';
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(e.message);
-}
 
 export type NewTransition = Omit<StageTransitionEntity, 'id' | 'modelId' | 'seq'>;
 

@@ -25,7 +25,8 @@ import { ModelVersionEntity } from '../../src/registry/model-version.entity';
 import { PromotionReportService } from '../../src/registry/promotion-report.service';
 import { PromotionService } from '../../src/registry/promotion.service';
 import { RegistryModule } from '../../src/registry/registry.module';
-import { isUniqueViolation, RegistryRepository } from '../../src/registry/registry.repository';
+import { isUniqueViolation } from '../../src/database/unique-violation';
+import { RegistryRepository } from '../../src/registry/registry.repository';
 import { StageTransitionEntity } from '../../src/registry/stage-transition.entity';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
 
