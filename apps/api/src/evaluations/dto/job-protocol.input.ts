@@ -39,8 +39,9 @@ export class JobProgressInput {
   etaSeconds: number;
 }
 
-@InputType()
-export class HeartbeatEvaluationJobInput {
+/** Every report names the job and the attempt it holds: a report from any other attempt is refused (stale). */
+@InputType('JobAttemptInput')
+abstract class JobAttemptInput {
   @Field(() => ID)
   @IsUUID()
   jobId: string;
@@ -49,7 +50,10 @@ export class HeartbeatEvaluationJobInput {
   @IsInt()
   @Min(1)
   attempt: number;
+}
 
+@InputType()
+export class HeartbeatEvaluationJobInput extends JobAttemptInput {
   @Field(() => JobProgressInput, { nullable: true })
   @IsOptional()
   @ValidateNested()
@@ -57,31 +61,13 @@ export class HeartbeatEvaluationJobInput {
 }
 
 @InputType()
-export class CompleteEvaluationJobInput {
-  @Field(() => ID)
-  @IsUUID()
-  jobId: string;
-
-  @Field(() => Int)
-  @IsInt()
-  @Min(1)
-  attempt: number;
-
+export class CompleteEvaluationJobInput extends JobAttemptInput {
   @Field(() => GraphQLJSONObject, { description: "The pipeline's EvaluationResult." })
   result: Record<string, unknown>;
 }
 
 @InputType()
-export class FailEvaluationJobInput {
-  @Field(() => ID)
-  @IsUUID()
-  jobId: string;
-
-  @Field(() => Int)
-  @IsInt()
-  @Min(1)
-  attempt: number;
-
+export class FailEvaluationJobInput extends JobAttemptInput {
   @Field()
   @Length(1, 10_000)
   error: string;
@@ -93,16 +79,7 @@ export class FailEvaluationJobInput {
 }
 
 @InputType()
-export class ReleaseEvaluationJobInput {
-  @Field(() => ID)
-  @IsUUID()
-  jobId: string;
-
-  @Field(() => Int)
-  @IsInt()
-  @Min(1)
-  attempt: number;
-
+export class ReleaseEvaluationJobInput extends JobAttemptInput {
   @Field()
   @Length(1, 1000)
   reason: string;
