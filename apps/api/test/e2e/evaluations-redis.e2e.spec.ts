@@ -1,28 +1,14 @@
 // Evaluation-job events through the Redis event bus (several api replicas): a worker talks to one replica, a watcher
 // and an idle worker are subscribed on the other; the job crosses a JSON hop (dates become strings).
-import Redis from 'ioredis';
 import { mkdirSync, mkdtempSync, readFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { create as tarCreate } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_URL, redisAvailable } from '../support/redis';
 import { collect, startTestApp, type TestApp } from '../support/test-app';
 
-const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const COCO8 = resolve(__dirname, '../../../../assets/datasets/coco8');
-
-async function redisAvailable(): Promise<boolean> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null });
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    if (process.env.CI) throw new Error(`Redis required in CI but not reachable at ${REDIS_URL}`);
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
 
 describe('evaluation jobs over Redis (two api replicas on one SQLite file)', () => {
   let api: TestApp | undefined;

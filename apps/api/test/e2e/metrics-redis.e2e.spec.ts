@@ -1,23 +1,9 @@
 // metricLogged through the Redis event bus (REDIS_URL: several api replicas share subscriptions): events cross a JSON
 // hop, so NaN/±Infinity and ordering must survive it. Skipped when no Redis answers, unless CI requires it.
-import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_URL, redisAvailable } from '../support/redis';
 import { collect, startTestApp, type TestApp } from '../support/test-app';
 
-const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAvailable(): Promise<boolean> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null });
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    if (process.env.CI) throw new Error(`Redis required in CI but not reachable at ${REDIS_URL}`);
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
 
 describe('metricLogged over Redis (two api replicas on one SQLite file)', () => {
   let writer: TestApp | undefined;
