@@ -14,7 +14,7 @@ export interface DecodedImage {
   readonly pixels: Uint8Array;
 }
 
-const PAD = { r: 114, g: 114, b: 114 };
+const PAD = 114;
 
 let configured = false;
 
@@ -41,12 +41,35 @@ export async function decodeLetterboxed(source: string | Buffer, size: number, p
   if (letterbox.resizedWidth !== width || letterbox.resizedHeight !== height) {
     pipeline = pipeline.resize(letterbox.resizedWidth, letterbox.resizedHeight, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false });
   }
-  const { data, info } = await pipeline
-    .extend({ top: letterbox.top, bottom: letterbox.bottom, left: letterbox.left, right: letterbox.right, background: PAD })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  if (info.width !== size || info.height !== size || info.channels !== 3) {
-    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${size}×${size}×3`);
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  if (info.width !== letterbox.resizedWidth || info.height !== letterbox.resizedHeight || info.channels !== 3 || data.length !== info.width * info.height * 3) {
+    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${letterbox.resizedWidth}×${letterbox.resizedHeight}×3`);
   }
-  return { width, height, letterbox, pixels: data };
+  return { width, height, letterbox, pixels: padInto(data, letterbox, size) };
+}
+
+/**
+ * The resized image's rows copied into a size × size canvas of pad grey: a memcpy per row (one in all when rows are
+ * full width) into a buffer of its own, so a decode thread can transfer it without another copy. libvips' `extend`
+ * did the same work at about a third of the decode's cost.
+ */
+function padInto(image: Buffer, box: Letterbox, size: number): Uint8Array {
+  const out = Buffer.allocUnsafeSlow(size * size * 3);
+  const rowBytes = box.resizedWidth * 3;
+  const stride = size * 3;
+  const first = box.top * stride;
+  const last = (box.top + box.resizedHeight) * stride;
+  out.fill(PAD, 0, first);
+  out.fill(PAD, last);
+  if (box.left === 0 && box.right === 0) {
+    image.copy(out, first, 0, rowBytes * box.resizedHeight);
+  } else {
+    const leftBytes = box.left * 3;
+    for (let y = 0, src = 0, dst = first; y < box.resizedHeight; y++, src += rowBytes, dst += stride) {
+      out.fill(PAD, dst, dst + leftBytes);
+      image.copy(out, dst + leftBytes, src, src + rowBytes);
+      out.fill(PAD, dst + leftBytes + rowBytes, dst + stride);
+    }
+  }
+  return out;
 }

@@ -13,9 +13,9 @@ configureSharp();
 port.on('message', (message: { id: number; file: string; size: number; pad: PadMode }) => {
   decodeLetterboxed(message.file, message.size, message.pad).then(
     (image) => {
-      // sharp's buffer cannot be detached: copy it here, off the pipeline's thread, and transfer the copy.
-      const pixels = new Uint8Array(image.pixels);
-      port.postMessage({ id: message.id, ok: true, width: image.width, height: image.height, letterbox: image.letterbox, pixels }, [pixels.buffer]);
+      // The padded pixels own their ArrayBuffer (not sharp's): transferred, not copied.
+      const { pixels } = image;
+      port.postMessage({ id: message.id, ok: true, width: image.width, height: image.height, letterbox: image.letterbox, pixels }, [pixels.buffer as ArrayBuffer]);
     },
     (error: Error) => port.postMessage({ id: message.id, ok: false, message: error.message }),
   );
