@@ -7,15 +7,18 @@ import { computeLetterbox, type PadMode } from './letterbox';
 
 const IMAGES = resolve(__dirname, '../../../../assets/images');
 
-/** The reference: the same resize, then libvips' own `extend` with the pad grey (what the pipeline did before). */
+/**
+ * The reference: full decode (no shrink-on-load, alpha dropped before any resize, as cv2.imread + cv2.resize see
+ * the image), resize of those pixels, then libvips' own `extend` with the pad grey.
+ */
 async function viaExtend(bytes: Buffer, size: number, pad: PadMode): Promise<Buffer> {
-  const meta = await sharp(bytes).metadata();
-  const box = computeLetterbox(meta.width!, meta.height!, size, pad);
-  let pipeline = sharp(bytes).removeAlpha().toColourspace('srgb');
-  if (box.resizedWidth !== meta.width || box.resizedHeight !== meta.height) {
-    pipeline = pipeline.resize(box.resizedWidth, box.resizedHeight, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false });
-  }
-  return pipeline.extend({ top: box.top, bottom: box.bottom, left: box.left, right: box.right, background: { r: 114, g: 114, b: 114 } }).raw().toBuffer();
+  const { data, info } = await sharp(bytes).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const box = computeLetterbox(info.width, info.height, size, pad);
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+    .resize(box.resizedWidth, box.resizedHeight, { fit: 'fill', kernel: 'linear' })
+    .extend({ top: box.top, bottom: box.bottom, left: box.left, right: box.right, background: { r: 114, g: 114, b: 114 } })
+    .raw()
+    .toBuffer();
 }
 
 async function synthetic(width: number, height: number, channels: 3 | 4 = 3, format: 'jpeg' | 'png' = 'jpeg'): Promise<Buffer> {

@@ -30,22 +30,30 @@ export function configureSharp(): void {
 }
 
 export async function decodeLetterboxed(source: string | Buffer, size: number, pad: PadMode): Promise<DecodedImage> {
-  // One read: the header (for the letterbox geometry) and the decode both come from the same bytes.
   const bytes = typeof source === 'string' ? await readFile(source) : source;
-  const meta = await sharp(bytes).metadata();
-  if (!meta.width || !meta.height) throw new Error('no image dimensions in the header');
-  const { width, height } = meta;
+  // Decode first, then resize the decoded pixels only when the letterbox needs it: COCO images are mostly 640 on
+  // their long side, so at 640 most need none, and a header-only metadata pass would cost more than it saves.
+  // (Shrink-on-load is off, so resizing the decoded pixels gives the same bytes as resizing in the decode.)
+  const decoded = await sharp(bytes, { failOn: 'error' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = decoded.info;
+  checkRgb(decoded, width, height);
   const letterbox = computeLetterbox(width, height, size, pad);
-  let pipeline = sharp(bytes, { failOn: 'error' }).removeAlpha().toColourspace('srgb');
-  // COCO images are mostly 640 on their long side: at 640 there is nothing to resize.
+  let pixels = decoded.data;
   if (letterbox.resizedWidth !== width || letterbox.resizedHeight !== height) {
-    pipeline = pipeline.resize(letterbox.resizedWidth, letterbox.resizedHeight, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false });
+    const resized = await sharp(pixels, { raw: { width, height, channels: 3 } })
+      .resize(letterbox.resizedWidth, letterbox.resizedHeight, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    checkRgb(resized, letterbox.resizedWidth, letterbox.resizedHeight);
+    pixels = resized.data;
   }
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  if (info.width !== letterbox.resizedWidth || info.height !== letterbox.resizedHeight || info.channels !== 3 || data.length !== info.width * info.height * 3) {
-    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${letterbox.resizedWidth}×${letterbox.resizedHeight}×3`);
+  return { width, height, letterbox, pixels: padInto(pixels, letterbox, size) };
+}
+
+function checkRgb({ data, info }: { data: Buffer; info: sharp.OutputInfo }, width: number, height: number): void {
+  if (info.width !== width || info.height !== height || info.channels !== 3 || data.length !== width * height * 3) {
+    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels} (${data.length} bytes), expected ${width}×${height}×3 bytes of 8 bits`);
   }
-  return { width, height, letterbox, pixels: padInto(data, letterbox, size) };
 }
 
 /**
