@@ -19,24 +19,30 @@ run() {
 [ -n "${ONLY:-}" ] && { run "$@"; exit; }
 
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | sed 's/^/# gpu: /'
-echo "# cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); cgroup cpu.max: $(cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo n/a)"
+echo "# cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); cgroup cpu.max: $(cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo n/a); THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo n/a)"
+
+# The headline first (the device time may run out): YOLOv8n 640 fused on CUDA at the best batches, end to end
+# vs bare, then the same evaluation again with the decoded pixels cached (continuous evaluation's steady state).
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 10
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10 --cached
+
+# Does decoding scale with cores here, and is a limit inside the process (threads plateau, processes do not) or
+# the machine's (both plateau)?
+run dist/bench/worker-decode-scaling.js --seconds 2
 
 # Decode + letterbox: the libuv pool at Node's default 4 threads, then at one per core (the benches relaunch
 # themselves with UV_THREADPOOL_SIZE set), and two variants.
-UV_THREADPOOL_SIZE=4 run dist/bench/worker-decode.js --repeat 4
-run dist/bench/worker-decode.js --repeat 4
-run dist/bench/worker-decode.js --repeat 4 --vips-threads 2
-UV_THREADPOOL_SIZE=32 run dist/bench/worker-decode.js --repeat 4
-run dist/bench/worker-decode.js --repeat 4 --imgsz 416 --top-left
+UV_THREADPOOL_SIZE=4 run dist/bench/worker-decode.js --repeat 16
+run dist/bench/worker-decode.js --repeat 16
+run dist/bench/worker-decode.js --repeat 16 --decode-threads 4
+UV_THREADPOOL_SIZE=32 run dist/bench/worker-decode.js --repeat 16 --decode-threads 8
+run dist/bench/worker-decode.js --repeat 16 --imgsz 416 --top-left
 
-# YOLOv8n 640 on CUDA: fused (candidates out) at several batches, then unfused (full output, host preprocessing).
+# YOLOv8n 640 on CUDA: fused (candidates out) at the other batches, then unfused (full output, host preprocessing).
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 1 --repeat 2
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 8 --repeat 10
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 16 --repeat 10
-run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 10
-run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10
-# Continuous evaluation: the second evaluation of the same files, decoded pixels cached by the first.
-run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10 --cached
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 1 --repeat 1 --unfused
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 8 --repeat 3 --unfused
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 3 --unfused
