@@ -155,6 +155,18 @@ export class MetricsRepository {
     return rows.map(pointFrom);
   }
 
+  /**
+   * The key's point count in the run (0 when it has none), or undefined when the run does not exist: one primary-key
+   * read of the run joined to the key's summary row, so telling an unknown run from an empty key costs no extra read.
+   */
+  async keyCount(runId: string, key: string): Promise<number | undefined> {
+    const rows = await this.db.read.query(
+      `SELECT s.count FROM runs r LEFT JOIN metric_summaries s ON s.run_id = r.id AND s.key = ${this.ph(1)} WHERE r.id = ${this.ph(2)}`,
+      [key, runId],
+    );
+    return rows.length ? Number(rows[0].count ?? 0) : undefined;
+  }
+
   /** One key's history by (step, sequence), after the keyset cursor. */
   async history(runId: string, key: string, after: { step: number; sequence: number } | undefined, limit: number): Promise<MetricPointRow[]> {
     const params: unknown[] = [runId, key];

@@ -112,23 +112,28 @@ export class MetricsService {
     return out;
   }
 
-  /** One key's full history (alias keys accepted), by step then sequence; `first` ≤ 1000 because plots want whole curves. */
+  /**
+   * One key's full history (alias keys accepted), by step then sequence; `first` ≤ 1000 because plots want whole curves.
+   * An unknown run is NOT_FOUND (a run without points for the key is an empty page).
+   */
   async history(runId: string, key: string, first?: number | null, after?: string | null): Promise<HistoryPage> {
     const limit = first ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) throw badInput(`first must be an integer between 1 and ${MAX_HISTORY_PAGE}, got ${first}`);
     const cursor = decodeCursor(after, isHistoryCursor);
     const id = await this.resolveRunId(runId);
     const canonical = canonicalMetricKey(key);
-    const [rows, [summary]] = await Promise.all([
+    const [rows, count] = await Promise.all([
       this.repo.history(id, canonical, cursor && { step: cursor[0], sequence: cursor[1] }, limit + 1),
-      // The key's own summary row holds its count (not every key's summary of the run).
-      this.repo.summariesFor(this.db.read, id, [canonical]),
+      // The key's own summary row holds its count; read through the run's row, so a full id that names no run is told
+      // apart in the same read (a short id was resolved above).
+      this.repo.keyCount(id, canonical),
     ]);
+    if (count === undefined) throw notFound('Run', runId);
     const nodes = rows.slice(0, limit);
     const last = nodes[nodes.length - 1];
     return {
       nodes,
-      totalCount: summary?.count ?? 0,
+      totalCount: count,
       endCursor: last ? encodeCursor([last.step, last.sequence]) : null,
       hasNextPage: rows.length > limit,
     };

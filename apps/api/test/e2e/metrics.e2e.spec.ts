@@ -203,10 +203,37 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
     expect(batches[2].points[0]).toEqual({ key: 'fitness', step: 2, sequence: 16 });
   });
 
+  it('metricHistory of an unknown run is NOT_FOUND naming the id; a known run without points for the key is an empty page', async (ctx) => {
+    if (!t) return ctx.skip();
+    const HISTORY = `query($id: ID!, $key: String!) { metricHistory(runId: $id, key: $key) { totalCount nodes { step } pageInfo { hasNextPage endCursor } } }`;
+    for (const id of ['00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-00000000000A', '0000000a']) {
+      const res = await t.gql(HISTORY, { id, key: 'map50' });
+      expect(res.data).toBeNull();
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors[0]).toMatchObject({ message: `Run "${id}" not found`, path: ['metricHistory'], extensions: { code: 'NOT_FOUND' } });
+    }
+    const runId = await newRun('history-empty');
+    const empty = { totalCount: 0, nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    expect(await t.gql(HISTORY, { id: runId, key: 'map50' })).toEqual({ data: { metricHistory: empty } });
+    await log(runId, [{ key: 'train/box_loss', value: 1.2, step: 0 }]);
+    expect(await t.gql(HISTORY, { id: runId, key: 'metrics/mAP50(B)' })).toEqual({ data: { metricHistory: empty } });
+    // Deleted runs keep their history readable, like the other run queries.
+    await t.gql(`mutation($id: ID!) { deleteRun(id: $id) { id } }`, { id: runId });
+    const deleted = await t.gql(HISTORY, { id: runId.toUpperCase(), key: 'train/box_loss' });
+    expect(deleted).toEqual({ data: { metricHistory: { totalCount: 1, nodes: [{ step: 0 }], pageInfo: { hasNextPage: false, endCursor: expect.any(String) } } } });
+  });
+
   it('refuses a subscription to an unknown run with NOT_FOUND', async (ctx) => {
     if (!t) return ctx.skip();
     const sub = collect(t.ws(), SUB, { runId: '00000000-0000-4000-8000-000000000000' }, 1, 5000);
     await expect(sub.done).rejects.toThrow(/NOT_FOUND/);
+    await expect(sub.done).rejects.toThrow('Run \\"00000000-0000-4000-8000-000000000000\\" not found');
+    const BATCH = `subscription($runId: ID!) { metricBatchLogged(runId: $runId) { lastSequence } }`;
+    for (const runId of ['00000000-0000-4000-8000-00000000000b', 'ffffffff']) {
+      const batches = collect(t.ws(), BATCH, { runId }, 1, 5000);
+      await expect(batches.done).rejects.toThrow(/"code":"NOT_FOUND"/);
+      await expect(batches.done).rejects.toThrow(`Run \\"${runId}\\" not found`);
+    }
     const negative = collect(t.ws(), SUB, { runId: '00000000-0000-4000-8000-000000000000', after: -1 }, 1, 5000);
     await expect(negative.done).rejects.toThrow(/afterSequence must be a non-negative integer, got -1/);
     const keys = Array.from({ length: 101 }, (_, i) => `k${i}`);
