@@ -2,14 +2,20 @@
  * Letterboxed pixels kept between evaluations. Continuous evaluation re-reads the same dataset for every epoch's
  * checkpoint, and host-side decoding is what bounds the pipeline on a GPU machine (bench/README.md); COCO128 at
  * 640 is 157 MB. Keyed by path, size and mtime (a changed file misses), evicted least recently used past a byte cap.
+ *
+ * Plain LRU fails a dataset larger than the cap: read in the same order every pass, each image evicts one the
+ * pass will want next, and nothing ever hits. So an evaluation starts a pass, and an entry used in the current pass
+ * is never evicted for another one of the same pass: past the cap new images are simply not kept, and the next
+ * pass hits the part that is (a dataset of twice the cap: half of it).
  */
 import { statSync } from 'node:fs';
 import type { DecodedImage } from './decode-image';
 import type { PadMode } from './letterbox';
 
 export class DecodedCache {
-  private readonly entries = new Map<string, DecodedImage>();
+  private readonly entries = new Map<string, { image: DecodedImage; pass: number }>();
   private bytes = 0;
+  private pass = 0;
   hits = 0;
   misses = 0;
 
@@ -24,6 +30,11 @@ export class DecodedCache {
     }
   }
 
+  /** An evaluation begins: what it reads from now on is protected from eviction by its own later reads. */
+  startPass(): void {
+    this.pass++;
+  }
+
   get(key: string | undefined): DecodedImage | undefined {
     const hit = key === undefined ? undefined : this.entries.get(key);
     if (!hit) {
@@ -32,20 +43,24 @@ export class DecodedCache {
     }
     // Re-insert: Map order is the recency order.
     this.entries.delete(key!);
-    this.entries.set(key!, hit);
+    this.entries.set(key!, { image: hit.image, pass: this.pass });
     this.hits++;
-    return hit;
+    return hit.image;
   }
 
   set(key: string | undefined, image: DecodedImage): void {
-    if (key === undefined || image.pixels.byteLength > this.maxBytes || this.entries.has(key)) return;
-    this.entries.set(key, image);
-    this.bytes += image.pixels.byteLength;
+    const size = image.pixels.byteLength;
+    if (key === undefined || size > this.maxBytes || this.entries.has(key)) return;
+    // Least recent first, skipping what this pass has used; when only those are left, the image is not kept.
     for (const [oldest, value] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
+      if (this.bytes + size <= this.maxBytes) break;
+      if (value.pass === this.pass) continue;
       this.entries.delete(oldest);
-      this.bytes -= value.pixels.byteLength;
+      this.bytes -= value.image.pixels.byteLength;
     }
+    if (this.bytes + size > this.maxBytes) return;
+    this.entries.set(key, { image, pass: this.pass });
+    this.bytes += size;
   }
 
   get sizeBytes(): number {

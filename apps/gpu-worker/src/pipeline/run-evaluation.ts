@@ -99,6 +99,7 @@ async function evaluateLoop(
   const size = spec.imgsz;
   const imageBytes = size * size * 3;
   const total = dataset.items.length;
+  opts.decodedCache?.startPass();
   const decoder = new DecodeWindow(dataset.items, size, spec.preprocess.pad, Math.max(16, 2 * batch), (f, s, p) => decodePool.decode(f, s, p), opts.decodedCache ?? undefined);
   const skipped: { file: string; reason: string }[] = [];
   const inFlight: Promise<void>[] = [];
