@@ -13,6 +13,18 @@ export class ExperimentsRepository {
     return m.findBy(ExperimentEntity, { id: In([...ids]) });
   }
 
+  /**
+   * The experiment row, share-locked for the rest of the transaction on PostgreSQL (SELECT … FOR SHARE): a soft
+   * delete or restore (an UPDATE) waits until this transaction ends, and a read that waited on one in flight sees its
+   * result. FOR KEY SHARE would not do: it does not conflict with an UPDATE that leaves the key alone. SQLite write
+   * transactions are serialised already.
+   */
+  lockShared(tx: EntityManager, id: string): Promise<ExperimentEntity | null> {
+    const qb = tx.createQueryBuilder(ExperimentEntity, 'e').where('e.id = :id', { id });
+    if (this.db.dialect === 'postgres') qb.setLock('pessimistic_read');
+    return qb.getOne();
+  }
+
   findByName(name: string, m: EntityManager = this.db.read): Promise<ExperimentEntity | null> {
     return m.findOneBy(ExperimentEntity, { name });
   }

@@ -1,6 +1,7 @@
 // Experiments: create, read, rename/describe/tag, soft delete and restore.
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type { Identity } from '../auth/roles';
 import { badInput, conflict, notFound } from '../common/app-error';
 import { offsetPage, type Page } from '../common/pagination';
@@ -76,6 +77,14 @@ export class ExperimentsService {
 
   findByIds(ids: readonly string[]): Promise<ExperimentEntity[]> {
     return this.repo.findByIds(ids.filter(isUuid));
+  }
+
+  /**
+   * Inside a write transaction: the experiment (undefined when unknown), held so that it cannot be deleted or restored
+   * before the transaction ends (createRun checks its lifecycle on it).
+   */
+  async hold(tx: EntityManager, id: string): Promise<ExperimentEntity | undefined> {
+    return isUuid(id) ? ((await this.repo.lockShared(tx, id)) ?? undefined) : undefined;
   }
 
   list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<Page<ExperimentEntity>> {

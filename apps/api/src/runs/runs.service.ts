@@ -71,7 +71,9 @@ export class RunsService {
     const params = dedupeParams(input.params ?? []);
     const id = randomUUID();
     const run = await this.db.write(async (tx) => {
-      const exp = isUuid(input.experimentId) ? (await this.experiments.findByIds([input.experimentId]))[0] : undefined;
+      // Read and held in this transaction (not on the reader): a concurrent deleteExperiment waits for this run's
+      // commit, or commits first and the run is refused.
+      const exp = await this.experiments.hold(tx, input.experimentId);
       if (!exp) throw notFound('Experiment', input.experimentId);
       if (exp.lifecycle === 'deleted') throw failedPrecondition(`experiment "${exp.name}" is deleted; restore it before adding runs`);
       if (input.parentRunId && !(await this.repo.findByIds([input.parentRunId], tx)).length) throw notFound('Run', input.parentRunId);
