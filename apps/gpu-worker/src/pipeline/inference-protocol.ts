@@ -34,5 +34,6 @@ export interface OutputTensor {
 export type InferenceReply =
   | { type: 'ready' }
   | { type: 'init-failed'; message: string }
-  | { type: 'result'; id: number; outputs: Record<string, OutputTensor>; runMs: number }
+  /** `pixels`: the request's input buffer handed back (transferred) for the next batch once the run is over. */
+  | { type: 'result'; id: number; outputs: Record<string, OutputTensor>; runMs: number; pixels: Uint8Array }
   | { type: 'run-failed'; id: number; message: string };

@@ -6,6 +6,8 @@ import { resolveThreadScript } from './thread-script';
 export interface InferenceResult {
   outputs: Record<string, OutputTensor>;
   runMs: number;
+  /** The batch's input buffer, back from the thread: free to refill. */
+  pixels: Uint8Array;
 }
 
 export class InferenceThreadClient {
@@ -18,7 +20,7 @@ export class InferenceThreadClient {
       if (message.type !== 'result' && message.type !== 'run-failed') return;
       const entry = this.pending.get(message.id);
       this.pending.delete(message.id);
-      if (message.type === 'result') entry?.resolve({ outputs: message.outputs, runMs: message.runMs });
+      if (message.type === 'result') entry?.resolve({ outputs: message.outputs, runMs: message.runMs, pixels: message.pixels });
       else entry?.reject(new Error(message.message));
     });
     const fail = (error: Error) => {
@@ -53,7 +55,7 @@ export class InferenceThreadClient {
     return new InferenceThreadClient(worker);
   }
 
-  /** Sends one batch of uint8 HWC pixels; the buffer is transferred (unusable here afterwards). */
+  /** Sends one batch of uint8 HWC pixels; the buffer is transferred, and comes back with the result. */
   run(pixels: Uint8Array, batch: number, imgsz: number, images = batch): Promise<InferenceResult> {
     if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;

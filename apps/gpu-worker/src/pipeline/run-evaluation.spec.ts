@@ -83,6 +83,13 @@ describe('runEvaluation on the CPU EP', () => {
     expect(unfused.map50_95).toBeCloseTo(coco8.map50_95, 4);
   }, 120_000);
 
+  it('gives the same metrics one image per batch (input buffers handed back and refilled)', async () => {
+    const single = await runEvaluation({ ...BASE, modelPath: V8, dataset: COCO8_VAL, batch: 1 });
+    expect(single.imagesEvaluated).toBe(4);
+    expect(single.map50).toBeCloseTo(coco8.map50, 5);
+    expect(single.map50_95).toBeCloseTo(coco8.map50_95, 5);
+  }, 120_000);
+
   it.each([
     ['YOLOv8n', V8, 640],
     ['YOLOX-nano', YOLOX, 416],

@@ -107,6 +107,12 @@ async function evaluateLoop(
   let evaluated = 0;
   let inferenceMs = 0;
   let failure: unknown;
+  // Input buffers come back from the inference thread with each result and are refilled (see inference-thread.ts).
+  const freeBuffers: Uint8Array[] = [];
+  const batchBuffer = (bytes: number) => {
+    const reused = freeBuffers.pop();
+    return reused?.byteLength === bytes ? reused : new Uint8Array(bytes);
+  };
 
   for (let end = false; !end; ) {
     if (opts.signal?.aborted) break;
@@ -128,14 +134,16 @@ async function evaluateLoop(
     }
     if (images.length === 0) break;
     const feedBatch = padLastBatch ? batch : images.length;
-    const buffer = new Uint8Array(feedBatch * imageBytes);
+    // A refilled buffer holds an earlier batch past `images.length`: padding images are ignored downstream.
+    const buffer = batchBuffer(feedBatch * imageBytes);
     pixels.forEach((p, i) => buffer.set(p, i * imageBytes));
     const task = inference
       .run(buffer, feedBatch, size, images.length)
       .catch((error: Error) => {
         throw new WorkerError('MODEL_INVALID', `inference failed: ${error.message}`);
       })
-      .then(({ outputs, runMs }) => {
+      .then(({ outputs, runMs, pixels: returned }) => {
+        freeBuffers.push(returned);
         inferenceMs += runMs;
         post.add(images, toBatchOutputs(outputs));
         evaluated += images.length;
