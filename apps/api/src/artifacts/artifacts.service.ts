@@ -10,7 +10,7 @@ import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import type { ArtifactRow } from './artifact.entity';
 import { ARTIFACT_UPLOADED, type ArtifactListener, uploadedEvent } from './artifact-events';
 import { validateArtifactPath } from './artifact-path';
-import { ArtifactStore, payloadTooLarge } from './artifact-store';
+import { ArtifactStore, type PlacedFile, payloadTooLarge } from './artifact-store';
 import { ArtifactsRepository } from './artifacts.repository';
 
 export interface PutArtifactOptions {
@@ -27,6 +27,7 @@ export interface PutArtifactOptions {
 export class ArtifactsService {
   private readonly logger = new Logger('Artifacts');
   private readonly listeners = new Set<ArtifactListener>();
+  private readonly pathTurns = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'artifactMaxBytes'>,
@@ -38,7 +39,8 @@ export class ArtifactsService {
 
   /**
    * Streams `body` into the store and records it; replaces an artifact stored at the same path. Nothing is left
-   * behind when it fails (oversize, client gone, database error): the temp file is removed and no row is written.
+   * behind when it fails (oversize, client gone, database error, a failed commit): the temp file is removed, no row
+   * is written, and an artifact it was to replace keeps its bytes and its row.
    */
   async put(givenRunId: string, path: string, body: Readable, opts: PutArtifactOptions): Promise<ArtifactRow> {
     validateArtifactPath(path);
@@ -60,16 +62,24 @@ export class ArtifactsService {
       createdBy: opts.actor,
       createdAt: Date.now(),
     };
-    try {
-      // The rename is the last step of the transaction: if it fails the row rolls back.
-      await this.db.write(async (tx) => {
-        await this.repo.upsert(tx, row);
-        await this.store.commit(file, runId, path);
-      });
-    } catch (e) {
-      await this.store.discard(file.tempPath);
-      throw e;
-    }
+    await this.onePathAtATime(`${runId}/${path}`, async () => {
+      let placed = null as PlacedFile | null;
+      try {
+        // The move into place is the last step of the transaction: if it fails the row rolls back. If the commit
+        // fails after it, the replaced file, kept aside, goes back under the row that still describes it.
+        await this.db.write(async (tx) => {
+          await this.repo.upsert(tx, row);
+          placed = await this.store.place(file, runId, path);
+        });
+      } catch (e) {
+        const cleanup = placed ? this.store.undo(placed) : this.store.discard(file.tempPath);
+        // The upload's own error is the one to answer with; a failed cleanup is logged.
+        await cleanup.catch((err: Error) => this.logger.error(`cleanup after a failed upload of ${runId}/${path}: ${err.message}`, err.stack));
+        throw e;
+      }
+      // Committed: a replaced file that cannot be dropped is disk space, not a failed upload.
+      await this.store.settle(placed!).catch((err: Error) => this.logger.error(`dropping the replaced file of ${runId}/${path}: ${err.message}`, err.stack));
+    });
     await this.announce(row);
     return row;
   }
@@ -99,6 +109,23 @@ export class ArtifactsService {
   onArtifactStored(listener: ArtifactListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Uploads to one path of a run take turns from the move into place until the replaced file is dropped or put back:
+   * the row lock (or SQLite's one writer) orders the moves, but a failed commit puts the old file back after the
+   * transaction has ended, and a second upload must not move in between. (Across api replicas sharing a store,
+   * `undo` leaves a file that another upload has placed since.)
+   */
+  private async onePathAtATime(key: string, work: () => Promise<void>): Promise<void> {
+    const turn = (this.pathTurns.get(key) ?? Promise.resolve()).then(work);
+    const done = turn.catch(() => undefined);
+    this.pathTurns.set(key, done);
+    try {
+      await turn;
+    } finally {
+      if (this.pathTurns.get(key) === done) this.pathTurns.delete(key);
+    }
   }
 
   private async requireRun(runId: string): Promise<void> {
