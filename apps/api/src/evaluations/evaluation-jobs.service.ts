@@ -109,7 +109,7 @@ export class EvaluationJobsService {
     try {
       await this.db.write((tx) => this.repo.insert(tx, job));
     } catch (e) {
-      await this.runWriter.end(job, actor);
+      await this.runWriter.end(job);
       throw e;
     }
     publishJobQueued(this.pubSub, job.id);
@@ -126,10 +126,14 @@ export class EvaluationJobsService {
       if (job.status !== EvaluationJobStatus.QUEUED && job.status !== EvaluationJobStatus.RUNNING) throw failedPrecondition(`job ${id} is already ${job.status}`, { status: job.status });
       const patch: Partial<EvaluationJobEntity> =
         job.status === EvaluationJobStatus.QUEUED ? { status: EvaluationJobStatus.CANCELLED, finishedAt: now, error: `cancelled by ${actor.name}`, errorCode: 'CANCELLED' } : { cancelRequested: true };
-      const moved = await this.db.write((tx) => this.repo.moveIf(tx, id, { status: job.status, attempt: job.attempt }, patch));
-      if (!moved) continue; // a worker claimed or reported meanwhile: decide again on the new state
       const updated = { ...job, ...patch, updatedAt: now } as EvaluationJobEntity;
-      if (updated.status === EvaluationJobStatus.CANCELLED) await this.runWriter.end(updated, actor);
+      const moved = await this.db.write(async (tx) => {
+        if (!(await this.repo.moveIf(tx, id, { status: job.status, attempt: job.attempt }, patch))) return undefined;
+        // A queued job ends here, and its run (KILLED) with it in this transaction.
+        return updated.status === EvaluationJobStatus.CANCELLED ? await this.runWriter.endIn(tx, updated) : () => undefined;
+      });
+      if (!moved) continue; // a worker claimed or reported meanwhile: decide again on the new state
+      moved();
       publishJobUpdated(this.pubSub, updated);
       return updated;
     }

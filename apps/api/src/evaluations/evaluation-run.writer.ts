@@ -1,10 +1,13 @@
 // Writes the evaluation run of a job through the tracking services (runs, metrics, artifacts): created RUNNING with
 // the settings as params when the job is queued; finished with the result's metrics (and the continuous-evaluation
-// mirror on the training run) when the job succeeds; FAILED or KILLED otherwise.
+// mirror on the training run) in the transaction that moves the job to SUCCEEDED; FAILED or KILLED in the one that
+// ends it otherwise.
 import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
+import type { EntityManager } from 'typeorm';
 import { ArtifactsService } from '../artifacts/artifacts.service';
 import type { Identity } from '../auth/roles';
+import { Database } from '../database/database';
 import { ExperimentsService } from '../experiments/experiments.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { RunKind, RunStatus } from '../runs/run-kind';
@@ -17,11 +20,20 @@ import { EvaluationJobStatus } from './evaluation-job-status';
 /** Experiment of evaluation runs whose source run is gone (deleted) or unknown. */
 export const EVALUATIONS_EXPERIMENT = 'evaluations';
 
+/** The files finish writes (pr_curve.json last): a SUCCEEDED job's run without them needs repair. */
+const RESULT_FILES = ['evaluation/result.json', 'evaluation/pr_curve.json'];
+
+/** Publishes what a transaction wrote; called once it has committed. */
+export type AfterCommit = () => void;
+
+const nothing: AfterCommit = () => undefined;
+
 @Injectable()
 export class EvaluationRunWriter {
   private readonly logger = new Logger('Evaluations');
 
   constructor(
+    private readonly db: Database,
     private readonly runs: RunsService,
     private readonly metrics: MetricsService,
     private readonly experiments: ExperimentsService,
@@ -44,59 +56,82 @@ export class EvaluationRunWriter {
   }
 
   /**
-   * Called by the one completion that moved the job to SUCCEEDED (a conditional update keyed by attempt). The tracking
-   * services own their transactions, so these writes follow the job's commit rather than share it. Each step is
-   * idempotent (params are immutable, a metric batch is skipped when its step is already logged, artifacts are
-   * replaced, the status move comes last), so the lease sweeper can finish a run that a crash left RUNNING without
-   * duplicating a metric step. A failed step is logged and the others still run.
+   * Records a SUCCEEDED job's result on its evaluation run inside `tx`, the transaction that moves the job: the
+   * result params, the metrics at step = epoch, their mirror on the training run (while it is active), and the move
+   * to FINISHED all commit with the job's SUCCEEDED, or nothing does (a deleted evaluation run refuses them, so the
+   * completion fails and the job stays reportable). Each write is idempotent (params are immutable, a metric batch is
+   * skipped when its step is logged, only an open run is ended), so repair may run it again. Returns the events.
    */
-  async finish(job: EvaluationJobEntity, result: EvaluationResultData, actor: Identity): Promise<void> {
-    if (!job.runId) return;
+  async finishIn(tx: EntityManager, job: EvaluationJobEntity, result: EvaluationResultData): Promise<AfterCommit> {
+    if (!job.runId) return nothing;
     const runId = job.runId;
     const step = job.epoch ?? 0;
     const values = evaluationMetrics(result);
-    await this.step('params', () => this.runs.logParams(runId, resultParams(result)));
-    await this.step('metrics', async () => {
-      if (!(await this.hasPointAt(runId, 'map50', step))) await this.metrics.logMetrics(runId, values.map((m) => ({ ...m, step })), actor);
-    });
+    const events: AfterCommit[] = [];
+    await this.runs.logParamsIn(tx, runId, resultParams(result));
+    if (!(await this.metrics.hasPointAt(tx, runId, 'map50', step))) events.push((await this.metrics.logMetricsIn(tx, runId, values.map((m) => ({ ...m, step })))).publish);
     if (job.mirrorRunId) {
       const mirrorId = job.mirrorRunId;
       const mirrored = mirroredMetrics(job.datasetName, values);
-      await this.step('mirror', async () => {
-        if (!(await this.hasPointAt(mirrorId, mirrored[0].key, step))) await this.metrics.logMetrics(mirrorId, mirrored.map((m) => ({ ...m, step })), actor);
-      });
+      // The training run is another owner's: a deleted or vanished one simply gets no mirror.
+      if ((await this.runs.holdActive(tx, mirrorId)) && !(await this.metrics.hasPointAt(tx, mirrorId, mirrored[0].key, step))) {
+        events.push((await this.metrics.logMetricsIn(tx, mirrorId, mirrored.map((m) => ({ ...m, step })))).publish);
+      }
     }
-    const { prCurve, f1Curve, ...rest } = result;
-    await this.step('result.json', () => this.putJson(runId, 'evaluation/result.json', rest, actor));
-    await this.step('pr_curve.json', () => this.putJson(runId, 'evaluation/pr_curve.json', { prCurve: prCurve ?? null, f1Curve: f1Curve ?? null }, actor));
-    await this.step('status', async () => {
-      const [run] = await this.runs.findRunsByIds([runId]);
-      if (run?.status === RunStatus.RUNNING) await this.runs.updateRun({ id: runId, status: RunStatus.FINISHED }, actor);
-    });
+    const ended = await this.runs.endIfOpen(tx, runId, RunStatus.FINISHED);
+    if (ended) events.push(ended);
+    return () => events.forEach((publish) => publish());
   }
 
-  /** A job that ends without a result: its run is KILLED when the job was CANCELLED, else FAILED. */
-  async end(job: EvaluationJobEntity, actor: Identity): Promise<void> {
+  /**
+   * The result files of a SUCCEEDED job (result.json, then pr_curve.json), written after its commit: files are not
+   * transactional. Replaced when written again; a failure is logged, and repairOpenRuns writes what is missing.
+   */
+  async writeResultFiles(job: EvaluationJobEntity, result: EvaluationResultData, actor: Identity): Promise<void> {
     if (!job.runId) return;
     const runId = job.runId;
-    const status = job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED;
-    await this.step('status', () => this.runs.updateRun({ id: runId, status }, actor));
+    const { prCurve, f1Curve, ...rest } = result;
+    await this.step('result.json', () => this.putJson(runId, RESULT_FILES[0], rest, actor));
+    await this.step('pr_curve.json', () => this.putJson(runId, RESULT_FILES[1], { prCurve: prCurve ?? null, f1Curve: f1Curve ?? null }, actor));
   }
 
-  /** The evaluation run's status for each job's run (finished jobs whose run is still RUNNING need repair). */
-  async openRunIds(runIds: string[]): Promise<Set<string>> {
-    const runs = await this.runs.findRunsByIds(runIds);
-    return new Set(runs.filter((r) => r.status === RunStatus.RUNNING).map((r) => r.id));
+  /** finishIn in its own transaction, then the files (repair; a test re-running a finish). */
+  async finish(job: EvaluationJobEntity, result: EvaluationResultData, actor: Identity): Promise<void> {
+    const publish = await this.db.write((tx) => this.finishIn(tx, job, result));
+    publish();
+    await this.writeResultFiles(job, result, actor);
   }
 
-  /** One batch holds every key, so its first key at `step` tells whether the batch was logged. */
-  private async hasPointAt(runId: string, key: string, step: number): Promise<boolean> {
-    for (let after: string | null = null; ; ) {
-      const page = await this.metrics.history(runId, key, 1000, after);
-      if (page.nodes.some((p) => p.step === step)) return true;
-      if (!page.hasNextPage) return false;
-      after = page.endCursor;
-    }
+  /**
+   * Ends the evaluation run of a job that ended without a result, inside `tx`, the transaction that ends the job: KILLED
+   * when the job was CANCELLED, else FAILED. Never refuses (a job must always be able to end): a run that is gone,
+   * deleted or already ended is left as it is. Returns the event.
+   */
+  async endIn(tx: EntityManager, job: EvaluationJobEntity): Promise<AfterCommit> {
+    if (!job.runId) return nothing;
+    return (await this.runs.endIfOpen(tx, job.runId, job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED)) ?? nothing;
+  }
+
+  /** endIn in its own transaction (a job whose insert failed; repair). */
+  async end(job: EvaluationJobEntity): Promise<void> {
+    await this.step('status', async () => (await this.db.write((tx) => this.endIn(tx, job)))());
+  }
+
+  /**
+   * The runs among these ended jobs' that need repair: an active run left RUNNING (by a version that wrote the job and
+   * its run in two transactions), or a SUCCEEDED job's run without its result files (the api stopped before them).
+   */
+  async runsToRepair(jobs: readonly Pick<EvaluationJobEntity, 'runId' | 'status'>[]): Promise<Set<string>> {
+    const runs = await this.runs.findRunsByIds(jobs.map((j) => j.runId!));
+    const active = new Map(runs.filter((r) => r.lifecycle === 'active').map((r) => [r.id, r]));
+    const out = new Set([...active.values()].filter((r) => r.status === RunStatus.RUNNING).map((r) => r.id));
+    const succeeded = jobs.filter((j) => j.status === EvaluationJobStatus.SUCCEEDED && active.has(j.runId!) && !out.has(j.runId!)).map((j) => j.runId!);
+    const files = await this.artifacts.listByRunIds(succeeded);
+    succeeded.forEach((runId, i) => {
+      const paths = new Set(files[i].map((a) => a.path));
+      if (!RESULT_FILES.every((p) => paths.has(p))) out.add(runId);
+    });
+    return out;
   }
 
   private async putJson(runId: string, path: string, value: unknown, actor: Identity): Promise<void> {

@@ -167,6 +167,12 @@ export class MetricsRepository {
     return rows.length ? Number(rows[0].count ?? 0) : undefined;
   }
 
+  /** Whether the run has a point of `key` at `step` (a probe of the (run, key, step) index), read in `m`. */
+  async hasPointAt(m: EntityManager, runId: string, key: string, step: number): Promise<boolean> {
+    const rows = await m.query(`SELECT 1 AS hit FROM metric_points WHERE run_id = ${this.ph(1)} AND key = ${this.ph(2)} AND step = ${this.ph(3)} LIMIT 1`, [runId, key, step]);
+    return rows.length > 0;
+  }
+
   /** One key's history by (step, sequence), after the keyset cursor. */
   async history(runId: string, key: string, after: { step: number; sequence: number } | undefined, limit: number): Promise<MetricPointRow[]> {
     const params: unknown[] = [runId, key];

@@ -1,5 +1,6 @@
 // Metric ingest (validate, sequence, insert, fold summaries — one transaction, publish after commit) and reads.
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Identity } from '../auth/roles';
 import { badInput, failedPrecondition, notFound } from '../common/app-error';
 import { decodeCursor, encodeCursor } from '../common/pagination';
@@ -81,28 +82,51 @@ export class MetricsService {
       return [];
     }
     const now = Date.now();
-    const logged = await this.db.write(async (tx) => {
-      const run = await this.runsRepo.lock(tx, id);
-      if (!run) throw notFound('Run', runId);
-      if (run.lifecycle === 'deleted') throw failedPrecondition(`run ${shortIdOf(run.id)} is deleted; restore it before logging`);
-      let seq = run.nextSequence;
-      const rows: MetricPointRow[] = new Array(points.length);
-      const keys = new Set<string>();
-      for (let i = 0; i < points.length; i++) {
-        const p = points[i];
-        const key = canonicalMetricKey(p.key);
-        keys.add(key);
-        // Fractional milliseconds (Python's time.time() * 1000) are rounded: the column holds whole milliseconds.
-        rows[i] = { runId: id, key, value: p.value, step: p.step, timestamp: p.timestamp == null ? now : Math.round(p.timestamp), sequence: ++seq };
-      }
-      await this.repo.insertPoints(tx, rows);
-      const existing = new Map((await this.repo.summariesFor(tx, id, [...keys])).map((s) => [s.key, s]));
-      await this.repo.upsertSummaries(tx, [...foldSummaries(existing, rows).values()]);
-      await this.repo.setNextSequence(tx, id, seq);
-      return rows;
-    });
+    const logged = await this.db.write((tx) => this.insertBatch(tx, id, runId, points, now));
     this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, logged));
     return logged;
+  }
+
+  /**
+   * logMetrics inside the caller's write transaction (`runId` a full id), for a batch that must commit with the
+   * caller's other writes or not at all. The caller calls `publish` once the transaction has committed.
+   */
+  async logMetricsIn(tx: EntityManager, runId: string, points: readonly MetricPointInput[]): Promise<{ logged: LoggedPoint[]; publish: () => void }> {
+    checkPoints(points);
+    const id = runId.toLowerCase();
+    const logged = points.length ? await this.insertBatch(tx, id, runId, points, Date.now()) : [];
+    return {
+      logged,
+      publish: () => {
+        if (logged.length) this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, logged));
+      },
+    };
+  }
+
+  /** Whether the run has a point of `key` at `step` (one index probe), read in `m` (a write transaction, or the reader). */
+  hasPointAt(m: EntityManager, runId: string, key: string, step: number): Promise<boolean> {
+    return this.repo.hasPointAt(m, runId, canonicalMetricKey(key), step);
+  }
+
+  private async insertBatch(tx: EntityManager, id: string, givenId: string, points: readonly MetricPointInput[], now: number): Promise<LoggedPoint[]> {
+    const run = await this.runsRepo.lock(tx, id);
+    if (!run) throw notFound('Run', givenId);
+    if (run.lifecycle === 'deleted') throw failedPrecondition(`run ${shortIdOf(run.id)} is deleted; restore it before logging`);
+    let seq = run.nextSequence;
+    const rows: MetricPointRow[] = new Array(points.length);
+    const keys = new Set<string>();
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i];
+      const key = canonicalMetricKey(p.key);
+      keys.add(key);
+      // Fractional milliseconds (Python's time.time() * 1000) are rounded: the column holds whole milliseconds.
+      rows[i] = { runId: id, key, value: p.value, step: p.step, timestamp: p.timestamp == null ? now : Math.round(p.timestamp), sequence: ++seq };
+    }
+    await this.repo.insertPoints(tx, rows);
+    const existing = new Map((await this.repo.summariesFor(tx, id, [...keys])).map((s) => [s.key, s]));
+    await this.repo.upsertSummaries(tx, [...foldSummaries(existing, rows).values()]);
+    await this.repo.setNextSequence(tx, id, seq);
+    return rows;
   }
 
   /** Summaries of each run, by key (every id gets an entry, possibly empty). */

@@ -173,16 +173,38 @@ export class RunsService {
   async logParams(runId: string, params: readonly KeyValue[]): Promise<RunEntity> {
     const wanted = dedupeParams(params);
     const target = await this.getRun(runId);
-    return this.db.write(async (tx) => {
-      const run = await this.lockActive(tx, target.id);
-      const existing = new Map((await this.repo.findParams(tx, run.id, wanted.map((p) => p.key))).map((p) => [p.key, p.value]));
-      for (const p of wanted) {
-        const prev = existing.get(p.key);
-        if (prev !== undefined && prev !== p.value) throw paramConflict(p.key, prev, p.value);
-      }
-      await this.repo.insertParams(tx, wanted.filter((p) => !existing.has(p.key)).map((p) => ({ runId: run.id, ...p })));
-      return run;
-    });
+    return this.db.write((tx) => this.writeParams(tx, target.id, wanted));
+  }
+
+  /** logParams inside the caller's write transaction (`runId` a full id): commits with the caller's other writes. */
+  logParamsIn(tx: EntityManager, runId: string, params: readonly KeyValue[]): Promise<RunEntity> {
+    return this.writeParams(tx, runId.toLowerCase(), dedupeParams(params));
+  }
+
+  /**
+   * Inside the caller's write transaction: the run when it exists and is not deleted, else undefined; locked until the
+   * transaction ends (PostgreSQL), so it cannot be deleted meanwhile.
+   */
+  async holdActive(tx: EntityManager, runId: string): Promise<RunEntity | undefined> {
+    const run = await this.repo.lock(tx, runId.toLowerCase());
+    return run && run.lifecycle === 'active' ? run : undefined;
+  }
+
+  /**
+   * Inside the caller's write transaction: ends the run with `status` when it is still open (QUEUED or RUNNING) and
+   * not deleted; a run that is gone, deleted or already ended is left as it is (undefined). Returns the event's
+   * publish, for the caller to call after commit. For a system owner ending its own run (an evaluation job), which
+   * must not fail on what a user did to the run meanwhile; updateRun is the checked move for everyone else.
+   */
+  async endIfOpen(tx: EntityManager, runId: string, status: RunStatus.FINISHED | RunStatus.FAILED | RunStatus.KILLED): Promise<(() => void) | undefined> {
+    const run = await this.holdActive(tx, runId);
+    if (!run) return undefined;
+    const move = planStatusMove(run.status, status, Date.now());
+    if (move.kind !== 'move') return undefined;
+    const patch: Partial<RunEntity> = { status, endTime: move.endTime };
+    await this.repo.update(tx, run.id, patch);
+    const ended = { ...run, ...patch } as RunEntity;
+    return () => this.publish('STATUS_CHANGED', ended);
   }
 
   /** Sets or overwrites tags (the last value for a key in one call wins). */
@@ -201,6 +223,17 @@ export class RunsService {
 
   async tagsByRunIds(ids: readonly string[]): Promise<Map<string, KeyValue[]>> {
     return groupByRun(ids, await this.repo.tagsByRunIds(ids.filter(isUuid)));
+  }
+
+  private async writeParams(tx: EntityManager, id: string, wanted: readonly KeyValue[]): Promise<RunEntity> {
+    const run = await this.lockActive(tx, id);
+    const existing = new Map((await this.repo.findParams(tx, run.id, wanted.map((p) => p.key))).map((p) => [p.key, p.value]));
+    for (const p of wanted) {
+      const prev = existing.get(p.key);
+      if (prev !== undefined && prev !== p.value) throw paramConflict(p.key, prev, p.value);
+    }
+    await this.repo.insertParams(tx, wanted.filter((p) => !existing.has(p.key)).map((p) => ({ runId: run.id, ...p })));
+    return run;
   }
 
   private async lockActive(tx: EntityManager, id: string): Promise<RunEntity> {

@@ -4,10 +4,18 @@ import { create as tarCreate } from 'tar';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../../src/database/database';
+import { EvaluationJobStatus } from '../../src/evaluations/evaluation-job-status';
+import { EvaluationJobsRepository } from '../../src/evaluations/evaluation-jobs.repository';
 import { EvaluationJobsService } from '../../src/evaluations/evaluation-jobs.service';
 import { EvaluationRunWriter } from '../../src/evaluations/evaluation-run.writer';
 import { JobLeaseService } from '../../src/evaluations/job-lease.service';
+import { PUB_SUB, type PodiumPubSub } from '../../src/graphql/pubsub';
+import { METRIC_LOGGED, type MetricLoggedEvent } from '../../src/metrics/metric-events';
+import { MetricsService } from '../../src/metrics/metrics.service';
+import { RunsService } from '../../src/runs/runs.service';
 import { DIALECTS } from '../support/databases';
 import { collect, startTestApp, type TestApp } from '../support/test-app';
 
@@ -364,27 +372,175 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const training = (await ok('query($id: ID!) { run(id: $id) { metrics(keys: ["coco128/map50", "coco128/map50_95"]) { key count lastStep } } }', { id: runId })).run;
     expect(training.metrics).toEqual(expect.arrayContaining([{ key: 'coco128/map50', count: 3, lastStep: 3 }, { key: 'coco128/map50_95', count: 3, lastStep: 3 }]));
   });
-  it('finishes an evaluation run that a restart left RUNNING after its job succeeded, without a duplicate metric step', async (ctx) => {
+  const RUN_STATE = 'query($id: ID!) { run(id: $id) { status deleted params { key } metrics(keys: ["map50", "map50_95"]) { key last lastStep count } artifacts { path } } }';
+  const JOB_STATE = 'query($id: ID!) { evaluationJob(id: $id) { status attempt result { map50 } } }';
+  const runState = async (id: string) => (await ok(RUN_STATE, { id })).run;
+  const jobState = async (id: string) => (await ok(JOB_STATE, { id })).evaluationJob;
+
+  it('commits the job\'s SUCCEEDED with its evaluation run\'s FINISHED and metrics: the first event of the completion already finds both', async (ctx) => {
     if (!t) return ctx.skip();
     await drain();
-    const writer = t.podium.app.get(EvaluationRunWriter);
-    const lost = vi.spyOn(writer, 'finish').mockResolvedValueOnce(undefined); // the api "stops" after the job's commit
+    const job = await evaluate();
+    const c = await claim();
+    expect(c.job.id).toBe(job.id);
+    // The earliest a reader can learn of the completion: its first event (the evaluation run's metrics). What the
+    // database holds at that moment, read at once on the reader, must be the whole outcome, not half of it.
+    const bus = t.podium.app.get<PodiumPubSub>(PUB_SUB, { strict: false });
+    const events = bus.subscribe(METRIC_LOGGED, job.runId) as AsyncIterable<MetricLoggedEvent>;
+    const seen = (async () => {
+      for await (const e of events) {
+        const [j, [run], summaries] = await Promise.all([
+          t!.podium.app.get(EvaluationJobsService).require(job.id),
+          t!.podium.app.get(RunsService).findRunsByIds([job.runId]),
+          t!.podium.app.get(MetricsService).summariesByRunIds([job.runId]),
+        ]);
+        return { points: e.lastSequence - e.firstSequence + 1, job: j.status, run: run.status, map50: summaries.get(job.runId)!.find((s) => s.key === 'map50')?.last };
+      }
+    })();
+    const done = (await ok(COMPLETE, { i: { jobId: job.id, attempt: c.attempt, result: fakeResult(0.55) } })).completeEvaluationJob;
+    // The mutation's response and a read right after it: the job and its run, both final, with the canonical metrics.
+    const [afterJob, afterRun] = await Promise.all([jobState(job.id), runState(job.runId)]);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: 1 });
+    expect(afterJob).toEqual({ status: 'SUCCEEDED', attempt: 1, result: { map50: 0.55 } });
+    expect(afterRun).toMatchObject({
+      status: 'FINISHED',
+      metrics: [
+        { key: 'map50', last: 0.55, lastStep: 0, count: 1 },
+        { key: 'map50_95', lastStep: 0, count: 1 },
+      ],
+    });
+    expect(afterRun.params.map((p: { key: string }) => p.key)).toEqual(expect.arrayContaining(['execution_provider', 'device']));
+    expect(afterRun.artifacts.map((a: { path: string }) => a.path).sort()).toEqual(['evaluation/pr_curve.json', 'evaluation/result.json']);
+    expect(await seen).toEqual({ points: 16, job: 'SUCCEEDED', run: 'FINISHED', map50: 0.55 });
+  });
+
+  it('on PostgreSQL no reader sees a job ended before its run: while the run\'s row is held, the report (or cancel) waits with the job unchanged', async (ctx) => {
+    if (!t || dialect !== 'postgres') return ctx.skip();
+    await drain();
+    const holder = new Client({ connectionString: t.db.config.databaseUrl });
+    await holder.connect();
+    const waitingOnLock = async () => {
+      for (let i = 0; i < 500; i++) {
+        const { rows } = await holder.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (rows[0].n > 0) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error('the report never waited for the run row');
+    };
+    try {
+      for (const [report, final, runFinal] of [
+        [(id: string, attempt: number) => ok(COMPLETE, { i: { jobId: id, attempt, result: fakeResult(0.4) } }), 'SUCCEEDED', 'FINISHED'],
+        [(id: string, attempt: number) => ok(FAIL, { i: { jobId: id, attempt, error: 'out of memory', code: 'OOM' } }), 'FAILED', 'FAILED'],
+      ] as const) {
+        const job = await evaluate();
+        const c = await claim();
+        await holder.query('BEGIN');
+        await holder.query('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [job.runId]);
+        const pending = report(job.id, c.attempt);
+        await waitingOnLock();
+        expect(await jobState(job.id)).toMatchObject({ status: 'RUNNING', attempt: c.attempt });
+        expect((await runState(job.runId)).status).toBe('RUNNING');
+        await holder.query('COMMIT');
+        await pending;
+        expect(await jobState(job.id)).toMatchObject({ status: final });
+        expect((await runState(job.runId)).status).toBe(runFinal);
+      }
+      // Cancelling a queued job ends its run (KILLED) in the same transaction.
+      const queued = await evaluate();
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [queued.runId]);
+      const cancelling = ok(CANCEL, { i: { id: queued.id } });
+      await waitingOnLock();
+      expect(await jobState(queued.id)).toMatchObject({ status: 'QUEUED' });
+      await holder.query('COMMIT');
+      expect((await cancelling).cancelEvaluationJob.status).toBe('CANCELLED');
+      expect((await runState(queued.runId)).status).toBe('KILLED');
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
+  });
+
+  it('a report whose run writes fail rolls the job back too: it stays RUNNING at its attempt, nothing is half written, and it can be reported again', async (ctx) => {
+    if (!t) return ctx.skip();
+    await drain();
+    // A deleted evaluation run refuses the result: the completion fails as a whole.
+    const job = await evaluate();
+    const c = await claim();
+    await ok('mutation($id: ID!) { deleteRun(id: $id) { id } }', { id: job.runId });
+    const refused = await t.gql(COMPLETE, { i: { jobId: job.id, attempt: c.attempt, result: fakeResult(0.66) } });
+    expect(refused.errors![0]).toMatchObject({ extensions: { code: 'FAILED_PRECONDITION' } });
+    expect(refused.errors![0].message).toMatch(/^run [0-9a-f]{8} is deleted; restore it first$/);
+    expect(await jobState(job.id)).toEqual({ status: 'RUNNING', attempt: c.attempt, result: null });
+    const untouched = await runState(job.runId);
+    expect(untouched).toMatchObject({ status: 'RUNNING', deleted: true, metrics: [], artifacts: [] });
+    expect(untouched.params.map((p: { key: string }) => p.key)).not.toContain('device');
+    await ok('mutation($id: ID!) { restoreRun(id: $id) { id } }', { id: job.runId });
+    const done = (await ok(COMPLETE, { i: { jobId: job.id, attempt: c.attempt, result: fakeResult(0.66) } })).completeEvaluationJob;
+    expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: c.attempt, result: { map50: 0.66 } });
+    expect(await runState(job.runId)).toMatchObject({ status: 'FINISHED', metrics: [{ key: 'map50', last: 0.66, count: 1 }, { key: 'map50_95', count: 1 }] });
+
+    // A param that contradicts the result (params are immutable): CONFLICT, the job stays RUNNING, its worker fails it.
+    const other = await evaluate();
+    const oc = await claim();
+    await ok('mutation($id: ID!) { logParams(input: { runId: $id, params: [{ key: "device", value: "another gpu" }] }) { id } }', { id: other.runId });
+    const conflicting = await t.gql(COMPLETE, { i: { jobId: other.id, attempt: oc.attempt, result: fakeResult(0.7) } });
+    expect(conflicting.errors![0]).toMatchObject({ message: 'param "device" already has value "another gpu"; refusing "test cpu" (params are immutable)', extensions: { code: 'CONFLICT' } });
+    expect(await jobState(other.id)).toEqual({ status: 'RUNNING', attempt: oc.attempt, result: null });
+    expect(await runState(other.runId)).toMatchObject({ status: 'RUNNING', metrics: [] });
+    const failed = (await ok(FAIL, { i: { jobId: other.id, attempt: oc.attempt, error: 'result refused' } })).failEvaluationJob;
+    expect(failed.status).toBe('FAILED');
+    expect((await runState(other.runId)).status).toBe('FAILED');
+  });
+
+  it('a job whose evaluation run was deleted still ends (FAILED, the run left as it is), and a deleted training run just gets no mirror', async (ctx) => {
+    if (!t) return ctx.skip();
+    await drain();
+    const job = await evaluate();
+    const c = await claim();
+    await ok('mutation($id: ID!) { deleteRun(id: $id) { id } }', { id: job.runId });
+    const failed = (await ok(FAIL, { i: { jobId: job.id, attempt: c.attempt, error: 'run deleted' } })).failEvaluationJob;
+    expect(failed.status).toBe('FAILED');
+    expect(await runState(job.runId)).toMatchObject({ status: 'RUNNING', deleted: true });
+
+    const training = (await ok('mutation($e: ID!) { createRun(input: { experimentId: $e, name: "short-lived", evaluationDataset: "coco128" }) { id } }', { e: experimentId })).createRun.id;
+    expect((await t.http().put(`/artifacts/${training}/weights/epoch4.onnx?epoch=4`).send(Buffer.from('4'))).status).toBe(201);
+    const mc = await claim();
+    expect(mc.job).toMatchObject({ epoch: 4, sourceRunId: training });
+    await ok('mutation($id: ID!) { deleteRun(id: $id) { id } }', { id: training });
+    const done = (await ok(COMPLETE, { i: { jobId: mc.job.id, attempt: mc.attempt, result: fakeResult(0.2) } })).completeEvaluationJob;
+    expect(done.status).toBe('SUCCEEDED');
+    expect(await runState(mc.job.runId)).toMatchObject({ status: 'FINISHED', metrics: [{ key: 'map50', last: 0.2, lastStep: 4 }, { key: 'map50_95' }] });
+    const mirror = (await ok('query($id: ID!) { run(id: $id) { metrics { key } } }', { id: training })).run;
+    expect(mirror.metrics).toEqual([]);
+  });
+
+  it('repairs what older versions or a crash left: a run still RUNNING after its job succeeded, a finished run without its files; no duplicate metric step', async (ctx) => {
+    if (!t) return ctx.skip();
+    await drain();
     expect((await t.http().put(`/artifacts/${runId}/weights/epoch9.onnx?epoch=9`).send(Buffer.from('9'))).status).toBe(201);
     const c = await claim();
     expect(c.job.epoch).toBe(9);
-    await ok(COMPLETE, { i: { jobId: c.job.id, attempt: c.attempt, result: fakeResult(0.77) } });
-    lost.mockRestore();
-    const before = (await ok('query($id: ID!) { run(id: $id) { status metrics { key } } }', { id: c.job.runId })).run;
-    expect(before).toEqual({ status: 'RUNNING', metrics: [] });
+    // The state a version that committed the job and its run separately left when it stopped in between.
+    await t.podium.app.get(Database).write((tx) =>
+      t!.podium.app.get(EvaluationJobsRepository).moveIf(tx, c.job.id, { status: EvaluationJobStatus.RUNNING, attempt: c.attempt }, { status: EvaluationJobStatus.SUCCEEDED, result: fakeResult(0.77), finishedAt: Date.now(), leaseExpiresAt: null }),
+    );
+    expect(await runState(c.job.runId)).toMatchObject({ status: 'RUNNING', metrics: [], artifacts: [] });
+    // A completion that stopped after its commit, before the files.
+    const filesLost = await evaluate();
+    const fc = await claim();
+    await ok(COMPLETE, { i: { jobId: filesLost.id, attempt: fc.attempt, result: fakeResult(0.33) } });
+    await t.podium.app.get(Database).write((tx) => tx.query(`DELETE FROM artifacts WHERE run_id = ${dialect === 'postgres' ? '$1' : '?'}`, [filesLost.runId]));
 
     expect(await lease.repairOpenRuns(Date.now())).toEqual([]); // within the grace period: a completion may be writing
-    expect(await lease.repairOpenRuns(Date.now() + 120_000)).toEqual([c.job.id]);
+    expect((await lease.repairOpenRuns(Date.now() + 120_000)).sort()).toEqual([c.job.id, filesLost.id].sort());
     expect(await lease.repairOpenRuns(Date.now() + 120_000)).toEqual([]);
     const job = await t.podium.app.get(EvaluationJobsService).require(c.job.id);
-    await writer.finish(job, fakeResult(0.77) as never, { name: 'again', role: 'ADMIN' as never });
-    const evalRun = (await ok('query($id: ID!) { run(id: $id) { status metrics(keys: ["map50"]) { last lastStep count } } }', { id: c.job.runId })).run;
-    expect(evalRun).toEqual({ status: 'FINISHED', metrics: [{ last: 0.77, lastStep: 9, count: 1 }] });
+    await t.podium.app.get(EvaluationRunWriter).finish(job, fakeResult(0.77) as never, { name: 'again', role: 'ADMIN' as never });
+    const evalRun = (await ok('query($id: ID!) { run(id: $id) { status metrics(keys: ["map50"]) { last lastStep count } artifacts { path } } }', { id: c.job.runId })).run;
+    expect(evalRun).toEqual({ status: 'FINISHED', metrics: [{ last: 0.77, lastStep: 9, count: 1 }], artifacts: [{ path: 'evaluation/pr_curve.json' }, { path: 'evaluation/result.json' }] });
     const history = (await ok('query($r: ID!) { metricHistory(runId: $r, key: "coco128/map50", first: 100) { nodes { step value } } }', { r: runId })).metricHistory.nodes;
     expect(history.filter((p: { step: number }) => p.step === 9)).toEqual([{ step: 9, value: 0.77 }]);
+    expect(await runState(filesLost.runId)).toMatchObject({ status: 'FINISHED', metrics: [{ key: 'map50', count: 1 }, { key: 'map50_95', count: 1 }], artifacts: [{ path: 'evaluation/pr_curve.json' }, { path: 'evaluation/result.json' }] });
   });
 });
