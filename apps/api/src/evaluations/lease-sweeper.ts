@@ -1,5 +1,6 @@
 // Every `leaseSweepSeconds`: re-queues expired leases (a worker that died stops heartbeating; its job goes back) and
-// finishes evaluation runs that an api restart left RUNNING after their job ended.
+// repairs what a crash can leave behind: the result files (result.json, pr_curve.json) of a SUCCEEDED job, written
+// after the job and its evaluation run committed together, and runs still RUNNING from before that single commit.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
