@@ -27,6 +27,7 @@ async function child(imgsz: number, seconds: number, inFlight: number): Promise<
     .map((f) => readFileSync(join(imagesDir, f)));
   // Warm-up: one pass (thread start, JIT, allocator arenas).
   await Promise.all(bytes.map((b) => decodeLetterboxed(b, imgsz, 'center')));
+  const switchesBefore = contextSwitches();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -42,10 +43,28 @@ async function child(imgsz: number, seconds: number, inFlight: number): Promise<
   );
   const wall = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  console.log(JSON.stringify({ images: done, imagesPerSecond: done / wall, cpuMsPerImage: (cpu.user + cpu.system) / 1000 / done }));
+  const switches = contextSwitches() - switchesBefore;
+  console.log(JSON.stringify({ images: done, imagesPerSecond: done / wall, cpuMsPerImage: (cpu.user + cpu.system) / 1000 / done, switchesPerImage: switches / done }));
 }
 
-function runChild(imgsz: number, seconds: number, uvThreads: number): Promise<{ imagesPerSecond: number; cpuMsPerImage: number }> {
+/**
+ * Context switches of all this process's threads (Linux): libvips hands each image's strips between the calling
+ * thread and its worker, about a hundred sleeps and wake-ups an image, which a virtual machine pays for dearly.
+ */
+function contextSwitches(): number {
+  try {
+    let total = 0;
+    for (const task of readdirSync('/proc/self/task')) {
+      const status = readFileSync(`/proc/self/task/${task}/status`, 'utf8');
+      for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)/gm)) total += Number(m[1]);
+    }
+    return total;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function runChild(imgsz: number, seconds: number, uvThreads: number): Promise<{ imagesPerSecond: number; cpuMsPerImage: number; switchesPerImage: number }> {
   return new Promise((resolvePromise, reject) => {
     const proc = spawn(process.execPath, [__filename, '--child', '--imgsz', String(imgsz), '--seconds', String(seconds), '--in-flight', String(uvThreads + 4)], {
       env: { ...process.env, UV_THREADPOOL_SIZE: String(uvThreads) },
@@ -83,6 +102,7 @@ async function main(): Promise<void> {
         n,
         threadsImagesPerSecond: round(threads.imagesPerSecond),
         threadsCpuMsPerImage: round(threads.cpuMsPerImage),
+        threadsSwitchesPerImage: Math.round(threads.switchesPerImage),
         processesImagesPerSecond: round(summed),
         processesCpuMsPerImage: round(processes.reduce((s, p) => s + p.cpuMsPerImage, 0) / n),
       }),
