@@ -1,16 +1,20 @@
 // The artifact store on local disk (`<dataDir>/artifacts/<runId>/<path>`): uploads stream into a temp file in the
 // store while being hashed and measured, and are renamed into place only on success; a file they replace is kept
-// aside until the row's transaction has ended (HOUSE_STYLE rule 13: no abstract store before there are two).
+// aside, with a journal naming where it belongs, until the row's transaction has ended (HOUSE_STYLE rule 13: no
+// abstract store before there are two). What a crash leaves in the temp folder is swept by `sweepIncoming` and
+// `resolveAside`, driven by ArtifactsService, which knows the rows.
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream, type Stats } from 'node:fs';
-import { lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, conflict } from '../common/app-error';
+import { isUuid } from '../common/uuid';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
+import { validateArtifactPath } from './artifact-path';
 
 export interface ReceivedFile {
   tempPath: string;
@@ -23,12 +27,44 @@ export interface PlacedFile {
   target: string;
   /** The replaced file, moved aside; null when the path was free. */
   previous: string | null;
+  /** The journal of `previous` (where it belongs), written before the move; null when the path was free. */
+  journal: string | null;
   /** The placed file's identity (a rename keeps it): tells whether another upload has replaced it since. */
   dev: number;
   ino: number;
 }
 
 const TEMP_DIR = '.incoming';
+
+/**
+ * Temp entries younger than this are left to the upload that owns them: other api replicas may share the store,
+ * and an upload keeps its `.part` file's mtime fresh while bytes arrive.
+ */
+export const INCOMING_GRACE_MS = 10 * 60_000;
+
+/** A replaced file moved aside by `place` whose transaction never ended (the process stopped): where it belongs. */
+export interface AsideFile {
+  runId: string;
+  path: string;
+  /** The replaced file, `.incoming/<id>.old`. */
+  previous: string;
+  /** Its journal, `.incoming/<id>.json`. */
+  journal: string;
+}
+
+/** What `sweepIncoming` did on disk, and the replaced files left for `resolveAside`. */
+export interface IncomingSweep {
+  /** Stale `.part` files (uploads cut off by a crash) removed. */
+  partsRemoved: number;
+  /** Stale journals whose replaced file was already gone (the process stopped inside `settle` or `undo`), removed. */
+  journalsCleared: number;
+  /** Entries within the grace period, left alone. */
+  fresh: number;
+  /** Stale journals with their replaced file: the caller decides, per file, through `resolveAside`. */
+  aside: AsideFile[];
+  /** Entries that could not be handled (an unreadable journal beside its replaced file, an unexpected error). */
+  failed: { entry: string; error: Error }[];
+}
 
 export const payloadTooLarge = (maxBytes: number): AppError =>
   new AppError('PAYLOAD_TOO_LARGE', `The artifact is larger than the limit of ${maxBytes} bytes (PODIUM_ARTIFACT_MAX_BYTES)`, { maxBytes });
@@ -75,11 +111,14 @@ export class ArtifactStore {
   /**
    * Moves a received file into place (rename is atomic within the store's filesystem). A file already there is moved
    * aside first, not overwritten: the caller's transaction can still fail, and then `undo` puts it back; once the
-   * transaction has committed `settle` drops it. On failure here the replaced file is back and the temp file remains.
+   * transaction has committed `settle` drops it. A journal beside it says where it belongs, for the sweep after a
+   * crash (one small write, and only when replacing). On failure here the replaced file is back and the temp file
+   * remains.
    */
   async place(file: ReceivedFile, runId: string, path: string): Promise<PlacedFile> {
     const target = this.localPath(runId, path);
     let previous: string | null = null;
+    let journal: string | null = null;
     try {
       await mkdir(dirname(target), { recursive: true });
       const existing = await lstatOrNull(target);
@@ -87,13 +126,19 @@ export class ArtifactStore {
       if (existing?.isDirectory()) throw pathClash(path);
       const { dev, ino } = await stat(file.tempPath);
       if (existing) {
-        previous = this.tempName('old');
-        await rename(target, previous);
+        // The journal first: a crash after the move must leave the replaced file's destination on disk.
+        const id = randomUUID();
+        journal = join(this.root, TEMP_DIR, `${id}.json`);
+        await writeFile(journal, JSON.stringify({ runId, path }), { flag: 'wx' });
+        const aside = join(this.root, TEMP_DIR, `${id}.old`);
+        await rename(target, aside);
+        previous = aside;
       }
       await rename(file.tempPath, target);
-      return { target, previous, dev, ino };
+      return { target, previous, journal, dev, ino };
     } catch (e) {
       if (previous) await rename(previous, target);
+      if (journal) await rm(journal, { force: true });
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'ENOTEMPTY') throw pathClash(path);
       throw e;
@@ -103,6 +148,7 @@ export class ArtifactStore {
   /** The row of a placed file has committed: the file it replaced goes. */
   async settle(placed: PlacedFile): Promise<void> {
     if (placed.previous) await rm(placed.previous, { force: true });
+    if (placed.journal) await rm(placed.journal, { force: true });
   }
 
   /**
@@ -117,6 +163,78 @@ export class ArtifactStore {
     } else if (placed.previous) {
       await rm(placed.previous, { force: true });
     }
+    if (placed.journal) await rm(placed.journal, { force: true });
+  }
+
+  /**
+   * One pass over the temp folder after a crash, touching only entries older than `graceMs` (by mtime: an upload
+   * writing its `.part` file, or a journal written just before its move, is younger): removes `.part` files and
+   * journals whose replaced file is gone; returns the replaced files still aside. Never throws: failures are listed.
+   */
+  async sweepIncoming(graceMs: number = INCOMING_GRACE_MS, now: number = Date.now()): Promise<IncomingSweep> {
+    const sweep: IncomingSweep = { partsRemoved: 0, journalsCleared: 0, fresh: 0, aside: [], failed: [] };
+    const dir = join(this.root, TEMP_DIR);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') sweep.failed.push({ entry: dir, error: e as Error });
+      return sweep;
+    }
+    for (const name of names) {
+      const kind = name.endsWith('.part') ? 'part' : name.endsWith('.json') ? 'journal' : null;
+      // `.old` files are reached through their journals; anything else is not ours.
+      if (!kind) continue;
+      const entry = join(dir, name);
+      try {
+        const info = await lstatOrNull(entry);
+        if (!info) continue;
+        if (now - info.mtimeMs < graceMs) {
+          sweep.fresh++;
+        } else if (kind === 'part') {
+          await rm(entry, { force: true });
+          sweep.partsRemoved++;
+        } else {
+          const previous = entry.slice(0, -'.json'.length) + '.old';
+          if (!(await lstatOrNull(previous))) {
+            await rm(entry, { force: true });
+            sweep.journalsCleared++;
+          } else {
+            sweep.aside.push({ ...parseJournal(await readFile(entry, 'utf8'), name), previous, journal: entry });
+          }
+        }
+      } catch (e) {
+        sweep.failed.push({ entry, error: e as Error });
+      }
+    }
+    return sweep;
+  }
+
+  /**
+   * Settles a replaced file left aside by a crash, given the sha256 of the row now stored at its path (null: no row).
+   * The row still describing the replaced bytes (the replacing transaction did not commit), or no row at all, puts
+   * them back over the uncommitted file; otherwise the row describes the file in place and the replaced one goes.
+   * The caller keeps uploads to the same path out meanwhile.
+   */
+  async resolveAside(aside: AsideFile, rowSha256: string | null): Promise<'restored' | 'dropped' | 'gone'> {
+    let outcome: 'restored' | 'dropped' | 'gone';
+    const previousSha256 = await sha256OfFile(aside.previous).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null; // settled meanwhile (another replica's sweep)
+      throw e;
+    });
+    if (previousSha256 === null) {
+      outcome = 'gone';
+    } else if (rowSha256 === null || rowSha256 === previousSha256) {
+      const target = this.localPath(aside.runId, aside.path);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(aside.previous, target);
+      outcome = 'restored';
+    } else {
+      await rm(aside.previous, { force: true });
+      outcome = 'dropped';
+    }
+    await rm(aside.journal, { force: true });
+    return outcome;
   }
 
   async discard(tempPath: string): Promise<void> {
@@ -127,13 +245,31 @@ export class ArtifactStore {
     return createReadStream(this.localPath(runId, path));
   }
 
-  private tempName(suffix: 'part' | 'old'): string {
+  private tempName(suffix: 'part'): string {
     return join(this.root, TEMP_DIR, `${randomUUID()}.${suffix}`);
   }
 }
 
 const pathClash = (path: string): AppError =>
   conflict(`Artifact path "${path}" clashes with an existing artifact (a file and a directory of the same name)`, { path });
+
+function parseJournal(text: string, name: string): { runId: string; path: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  const { runId, path } = (parsed ?? {}) as { runId?: unknown; path?: unknown };
+  if (typeof runId !== 'string' || !isUuid(runId) || typeof path !== 'string') throw new Error(`journal ${name} is unreadable; its .old file is left in place`);
+  return { runId, path: validateArtifactPath(path) };
+}
+
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
 
 async function lstatOrNull(path: string): Promise<Stats | null> {
   try {

@@ -1,5 +1,6 @@
-// Stores, serves and lists the files attached to runs; announces each stored file after commit.
-import { Inject, Injectable, Logger } from '@nestjs/common';
+// Stores, serves and lists the files attached to runs; announces each stored file after commit; repairs what a
+// crash left in the store's temp folder.
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { badInput, notFound } from '../common/app-error';
 import { isUuid } from '../common/uuid';
@@ -10,7 +11,7 @@ import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import type { ArtifactRow } from './artifact.entity';
 import { ARTIFACT_UPLOADED, type ArtifactListener, uploadedEvent } from './artifact-events';
 import { validateArtifactPath } from './artifact-path';
-import { ArtifactStore, type PlacedFile, payloadTooLarge } from './artifact-store';
+import { ArtifactStore, INCOMING_GRACE_MS, type PlacedFile, payloadTooLarge } from './artifact-store';
 import { ArtifactsRepository } from './artifacts.repository';
 
 export interface PutArtifactOptions {
@@ -23,11 +24,27 @@ export interface PutArtifactOptions {
   declaredSize?: number;
 }
 
+/** What one sweep of the store's temp folder did (counts). */
+export interface IncomingRecovery {
+  partsRemoved: number;
+  /** Replaced files put back over a replacement that did not commit. */
+  restored: number;
+  /** Replaced files dropped: the replacement had committed. */
+  dropped: number;
+  /** Journals whose replaced file was already settled. */
+  journalsCleared: number;
+  /** Entries within the grace period, left alone. */
+  fresh: number;
+  failed: number;
+}
+
 @Injectable()
-export class ArtifactsService {
+export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Artifacts');
   private readonly listeners = new Set<ArtifactListener>();
   private readonly pathTurns = new Map<string, Promise<void>>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'artifactMaxBytes'>,
@@ -103,6 +120,59 @@ export class ArtifactsService {
   /** The file on disk (evaluation jobs read checkpoints through it). */
   localPath(runId: string, path: string): string {
     return this.store.localPath(runId, validateArtifactPath(path));
+  }
+
+  /**
+   * Before the api listens (app.init), so no download serves bytes that a crash left under the wrong row; then again
+   * every grace period, since entries younger than it are skipped: those of a crash just before this restart, or of
+   * a replica sharing the store that died.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.recoverIncoming();
+    this.sweepTimer = setInterval(() => {
+      this.sweeping = this.recoverIncoming();
+    }, INCOMING_GRACE_MS);
+    this.sweepTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
+  }
+
+  /**
+   * Sweeps the store's temp folder (ArtifactStore.sweepIncoming) and settles each replaced file left aside against
+   * the row now stored at its path, taking that path's turn so that no upload to it moves in between. Never throws:
+   * a failed entry is logged and the rest go on.
+   */
+  async recoverIncoming(graceMs: number = INCOMING_GRACE_MS): Promise<IncomingRecovery> {
+    const sweep = await this.store.sweepIncoming(graceMs);
+    const done: IncomingRecovery = { partsRemoved: sweep.partsRemoved, restored: 0, dropped: 0, journalsCleared: sweep.journalsCleared, fresh: sweep.fresh, failed: sweep.failed.length };
+    for (const { entry, error } of sweep.failed) this.logger.warn(`temp folder sweep: ${entry}: ${error.message}`);
+    for (const aside of sweep.aside) {
+      const key = `${aside.runId}/${aside.path}`;
+      try {
+        await this.onePathAtATime(key, async () => {
+          const row = await this.repo.findOne(aside.runId, aside.path);
+          const outcome = await this.store.resolveAside(aside, row?.sha256 ?? null);
+          if (outcome === 'restored') {
+            done.restored++;
+            this.logger.warn(`restored ${key}: its replacement was placed but never committed (the api stopped in between); the artifact's bytes match its row again`);
+          } else if (outcome === 'dropped') done.dropped++;
+          else done.journalsCleared++;
+        });
+      } catch (e) {
+        done.failed++;
+        this.logger.warn(`temp folder sweep: the file replaced at ${key} (${aside.previous}): ${(e as Error).message}`);
+      }
+    }
+    if (done.partsRemoved + done.restored + done.dropped + done.journalsCleared + done.failed > 0) {
+      this.logger.log(
+        `temp folder swept: interrupted uploads removed ${done.partsRemoved}, replaced files restored ${done.restored}, dropped ${done.dropped}, ` +
+          `journals cleared ${done.journalsCleared}, failed ${done.failed}, recent entries left alone ${done.fresh}`,
+      );
+    }
+    return done;
   }
 
   /** Calls `listener` after each artifact is committed; returns the unsubscribe function. */
