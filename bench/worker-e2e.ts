@@ -9,6 +9,7 @@ import { canFuse, fuseGraph, FUSED_INPUT } from '../apps/gpu-worker/src/models/f
 import { decodeModel, inspectModel } from '../apps/gpu-worker/src/models/inspect-model';
 import { relaunchWithThreadPool } from '../apps/gpu-worker/src/thread-pool-size';
 import { configureSharp, decodeLetterboxed } from '../apps/gpu-worker/src/pipeline/decode-image';
+import { sessionOptions } from '../apps/gpu-worker/src/pipeline/session-options';
 import { DecodedCache } from '../apps/gpu-worker/src/pipeline/decoded-cache';
 import type { EvaluationOptions } from '../apps/gpu-worker/src/pipeline/evaluation-types';
 import { runEvaluation } from '../apps/gpu-worker/src/pipeline/run-evaluation';
@@ -99,10 +100,8 @@ async function bareLoop(
     tensors.push(fused ? new ort.Tensor('uint8', pixels, [batch, size, size, 3]) : new ort.Tensor('float32', toNchwFloat(pixels, batch, size, spec.preprocess), [batch, 3, size, size]));
   }
   const bytes = fused && canFuse(model) ? fuseGraph(model, spec, { candidatesAbove: 0.001 }) : readFileSync(modelPath);
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: provider === 'CUDA' ? [{ name: 'cuda', deviceId }] : ['cpu'],
-    graphOptimizationLevel: 'all',
-  });
+  // The pipeline's own session options for this provider (one ORT host thread, no spinning, on CUDA).
+  const session = await ort.InferenceSession.create(bytes, sessionOptions(provider, { deviceId }));
   const inputName = fused ? FUSED_INPUT : spec.inputName;
   for (let w = 0; w < 3; w++) await session.run({ [inputName]: tensors[w % tensors.length] });
   const rounds = Math.max(1, Math.round(images.length / unique.length));

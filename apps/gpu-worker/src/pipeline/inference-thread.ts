@@ -5,6 +5,7 @@ import { quietOrtLog } from './ort-log';
 import { candidatesFromOutput } from '../models/candidates';
 import { FUSED_OUTPUTS } from '../models/fuse-graph';
 import type { InferenceInit, InferenceReply, InferenceRequest, OutputTensor } from './inference-protocol';
+import { sessionOptions } from './session-options';
 import { toNchwFloat } from './to-nchw';
 
 let session: ort.InferenceSession | undefined;
@@ -22,14 +23,8 @@ port.on('message', (message: { type: 'init'; init: InferenceInit } | { type: 'ru
 async function start(options: InferenceInit): Promise<void> {
   quietOrtLog();
   init = options;
-  const executionProviders: ort.InferenceSession.ExecutionProviderConfig[] =
-    options.provider === 'CUDA' ? [{ name: 'cuda', deviceId: options.deviceId }] : ['cpu'];
   try {
-    session = await ort.InferenceSession.create(options.modelBytes, {
-      executionProviders,
-      graphOptimizationLevel: 'all',
-      ...(options.provider === 'CPU' && options.cpuThreads ? { intraOpNumThreads: options.cpuThreads } : {}),
-    });
+    session = await ort.InferenceSession.create(options.modelBytes, sessionOptions(options.provider, options));
     reply({ type: 'ready' });
   } catch (error) {
     reply({ type: 'init-failed', message: (error as Error).message });
