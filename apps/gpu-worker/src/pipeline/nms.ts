@@ -36,27 +36,102 @@ export function scoreOrder(scores: Float32Array, start: number, end: number, cla
   return order;
 }
 
-/** Greedy class-aware NMS over candidates already in score order; returns kept indices, highest score first. */
-export function nmsSorted(boxes: Float32Array, classes: Int32Array, order: Int32Array, iou: number, maxDet: number): Int32Array {
+/**
+ * One image's candidates in score order, laid out for NMS once and shared by every IoU of the sweep: class, corners
+ * side by side (float32, as the model gave them) and areas (float64: the values the pairwise formula would compute).
+ * Positions index these arrays; position 0 is the highest score.
+ */
+export interface NmsInput {
+  readonly cls: Int32Array;
+  /** 4 per position: x1, y1, x2, y2. */
+  readonly corners: Float32Array;
+  readonly area: Float64Array;
+  /** At least the largest class present. */
+  readonly maxClass: number;
+}
+
+/** Lays `order`'s candidates out as an NmsInput (its positions are `order`'s). */
+export function prepareNms(boxes: Float32Array, classes: Int32Array, order: Int32Array): NmsInput {
+  const n = order.length;
+  const cls = new Int32Array(n);
+  const corners = new Float32Array(4 * n);
+  const area = new Float64Array(n);
   let maxClass = 0;
-  for (let o = 0; o < order.length; o++) if (classes[order[o]] > maxClass) maxClass = classes[order[o]];
-  // Kept boxes per class as linked lists (head by class, next by kept slot): IoU tests stay within a class.
-  const head = new Int32Array(maxClass + 1).fill(-1);
-  const kept = new Int32Array(Math.min(order.length, maxDet));
-  const next = new Int32Array(kept.length);
+  for (let p = 0; p < n; p++) maxClass = Math.max(maxClass, writePosition(boxes, classes, order[p], p, cls, corners, area));
+  return { cls, corners, area, maxClass };
+}
+
+/** Copies candidate `k` to position `p`; returns its class. */
+export function writePosition(boxes: Float32Array, classes: Int32Array, k: number, p: number, cls: Int32Array, corners: Float32Array, area: Float64Array): number {
+  const x1 = boxes[4 * k], y1 = boxes[4 * k + 1], x2 = boxes[4 * k + 2], y2 = boxes[4 * k + 3];
+  corners[4 * p] = x1;
+  corners[4 * p + 1] = y1;
+  corners[4 * p + 2] = x2;
+  corners[4 * p + 3] = y2;
+  // float32 corners, float64 product: what iouXyxy computes for each pair.
+  area[p] = (x2 - x1) * (y2 - y1);
+  cls[p] = classes[k];
+  return classes[k];
+}
+
+// Kept boxes, per class in contiguous runs (a candidate is tested against its own class only, in order in memory);
+// reused from call to call on this thread.
+let keptCorners = new Float32Array(0);
+let keptArea = new Float64Array(0);
+let keptCount = new Int32Array(0);
+
+/**
+ * Greedy class-aware NMS over prepared candidates; returns the kept positions, highest score first. A box is dropped
+ * when its IoU with a kept box of its class is above `iou` (the same arithmetic as `iouXyxy`).
+ */
+export function nmsPrepared(input: NmsInput, iou: number, maxDet: number): Int32Array {
+  const { cls, corners, area } = input;
+  const n = cls.length;
+  const cap = Math.min(n, maxDet);
+  const classes = input.maxClass + 1;
+  if (keptCorners.length < classes * cap * 4) {
+    keptCorners = new Float32Array(classes * cap * 4);
+    keptArea = new Float64Array(classes * cap);
+  }
+  if (keptCount.length < classes) keptCount = new Int32Array(classes);
+  keptCount.fill(0, 0, classes);
+  const kept = new Int32Array(cap);
   let nKept = 0;
-  for (let o = 0; o < order.length && nKept < kept.length; o++) {
-    const k = order[o];
-    const c = classes[k];
-    let slot = head[c];
-    while (slot !== -1 && iouXyxy(boxes, k, kept[slot]) <= iou) slot = next[slot];
-    if (slot !== -1) continue;
-    kept[nKept] = k;
-    next[nKept] = head[c];
-    head[c] = nKept;
-    nKept++;
+  for (let p = 0; p < n && nKept < cap; p++) {
+    const c = cls[p];
+    const ax1 = corners[4 * p], ay1 = corners[4 * p + 1], ax2 = corners[4 * p + 2], ay2 = corners[4 * p + 3];
+    const a = area[p];
+    const base = c * cap;
+    const count = keptCount[c];
+    let suppressed = false;
+    for (let q = base; q < base + count; q++) {
+      const iw = Math.min(ax2, keptCorners[4 * q + 2]) - Math.max(ax1, keptCorners[4 * q]);
+      if (iw <= 0) continue;
+      const ih = Math.min(ay2, keptCorners[4 * q + 3]) - Math.max(ay1, keptCorners[4 * q + 1]);
+      if (ih <= 0) continue;
+      const inter = iw * ih;
+      const union = a + keptArea[q] - inter;
+      if (union > 0 && inter / union > iou) {
+        suppressed = true;
+        break;
+      }
+    }
+    if (suppressed) continue;
+    const q = base + count;
+    keptCorners[4 * q] = ax1;
+    keptCorners[4 * q + 1] = ay1;
+    keptCorners[4 * q + 2] = ax2;
+    keptCorners[4 * q + 3] = ay2;
+    keptArea[q] = a;
+    keptCount[c] = count + 1;
+    kept[nKept++] = p;
   }
   return kept.subarray(0, nKept);
+}
+
+/** Greedy class-aware NMS over candidates already in score order; returns kept indices, highest score first. */
+export function nmsSorted(boxes: Float32Array, classes: Int32Array, order: Int32Array, iou: number, maxDet: number): Int32Array {
+  return nmsPrepared(prepareNms(boxes, classes, order), iou, maxDet).map((p) => order[p]);
 }
 
 export function nmsClassAware(boxes: Float32Array, scores: Float32Array, classes: Int32Array, start: number, end: number, options: NmsOptions): Int32Array {

@@ -1,9 +1,10 @@
 /**
  * The post-processing stage as parallel threads, one per shard (each swept IoU, the coco protocol): every shard
- * sees every batch and runs its own NMS and accumulator, so none of them bounds the pipeline alone.
+ * sees every batch and runs its own NMS and accumulator, so none of them bounds the pipeline alone. What every shard
+ * would repeat (box decoding, the score sort, the NMS layout) is done once per batch here, before the batch fans out.
  */
 import type { AccumulatorResult, OperatingPoint } from './metrics-adapter';
-import { planShards, SWEEP_IOUS, type BatchImage, type BatchOutputs, type PostConfig } from './post-processor';
+import { planShards, prepareBatch, SWEEP_IOUS, type BatchImage, type BatchOutputs, type PostConfig } from './post-processor';
 import { PostThreadClient } from './post-thread-client';
 
 export interface PostResult {
@@ -15,10 +16,16 @@ export interface PostResult {
 }
 
 export class PostShards {
+  private readonly classFilter?: ReadonlySet<number>;
+  /** Milliseconds spent preparing batches on this thread. */
+  prepareMs = 0;
+
   private constructor(
     private readonly clients: PostThreadClient[],
-    private readonly iou: number,
-  ) {}
+    private readonly config: Omit<PostConfig, 'shard'>,
+  ) {
+    this.classFilter = config.classes ? new Set(config.classes) : undefined;
+  }
 
   static async start(config: Omit<PostConfig, 'shard'>): Promise<PostShards> {
     const started = await Promise.allSettled(planShards(config.iou).map((shard) => PostThreadClient.start({ ...config, shard })));
@@ -28,12 +35,15 @@ export class PostShards {
       await Promise.all(clients.map((c) => c.close()));
       throw failed.reason;
     }
-    return new PostShards(clients, config.iou);
+    return new PostShards(clients, config);
   }
 
-  /** Copies the batch to every shard but the last, which gets the buffers themselves. */
+  /** Prepares the batch once, then copies it to every shard but the last, which gets the buffers themselves. */
   add(images: BatchImage[], outputs: BatchOutputs): void {
-    this.clients.forEach((client, i) => client.add(images, outputs, i === this.clients.length - 1));
+    const started = performance.now();
+    const prepared = prepareBatch(outputs, images.length, this.config, this.classFilter);
+    this.prepareMs += performance.now() - started;
+    this.clients.forEach((client, i) => client.add(images, prepared, i === this.clients.length - 1));
   }
 
   async drainTo(max: number): Promise<void> {
@@ -49,12 +59,12 @@ export class PostShards {
     const shards = await Promise.all(this.clients.map((c) => c.finish()));
     const byIou = new Map(shards.flatMap((s) => s.ultralytics).map((u) => [u.iou, u]));
     const coco = shards.find((s) => s.coco)?.coco;
-    if (!coco || !byIou.has(this.iou)) throw new Error('post-processing shards returned incomplete results');
+    if (!coco || !byIou.has(this.config.iou)) throw new Error('post-processing shards returned incomplete results');
     return {
-      ultralytics: byIou.get(this.iou)!.result,
+      ultralytics: byIou.get(this.config.iou)!.result,
       coco,
       thresholdSweep: SWEEP_IOUS.map((iou) => ({ iou, points: byIou.get(iou)!.points })),
-      atConf: byIou.get(this.iou)!.atConf,
+      atConf: byIou.get(this.config.iou)!.atConf,
     };
   }
 

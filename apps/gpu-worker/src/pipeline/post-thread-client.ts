@@ -1,6 +1,6 @@
 /** The pipeline's handle on its post-processing thread (NMS + metrics). */
 import { Worker } from 'node:worker_threads';
-import type { BatchImage, BatchOutputs, PostConfig, ShardResult } from './post-processor';
+import type { BatchImage, PostConfig, PreparedBatch, ShardResult } from './post-processor';
 import { resolveThreadScript } from './thread-script';
 
 type PostReply =
@@ -42,12 +42,12 @@ export class PostThreadClient {
     return client;
   }
 
-  /** Queues a batch; with `transfer`, the buffers in `outputs` move to the thread (unusable here afterwards). */
-  add(images: BatchImage[], outputs: BatchOutputs, transfer: boolean): void {
+  /** Queues a prepared batch; with `transfer`, its buffers move to the thread (unusable here afterwards). */
+  add(images: BatchImage[], batch: PreparedBatch, transfer: boolean): void {
     if (this.failure) throw this.failure;
-    const buffers = [outputs.indices.buffer, outputs.scores.buffer, outputs.boxes.buffer];
+    const buffers = [batch.starts.buffer, batch.cls.buffer, batch.corners.buffer, batch.area.buffer, batch.score.buffer];
     this.inFlight++;
-    this.worker.postMessage({ type: 'batch', id: this.nextId++, images, outputs }, transfer ? (buffers as ArrayBuffer[]) : []);
+    this.worker.postMessage({ type: 'batch', id: this.nextId++, images, batch }, transfer ? (buffers as ArrayBuffer[]) : []);
   }
 
   /** Resolves once fewer than `max` batches wait in the thread (back-pressure). */

@@ -1,10 +1,10 @@
 /** worker_thread entry: NMS at every swept IoU and the metric accumulators, off the pipeline's event loop. */
 import { parentPort } from 'node:worker_threads';
-import { PostProcessor, type BatchImage, type BatchOutputs, type PostConfig } from './post-processor';
+import { PostProcessor, type BatchImage, type PostConfig, type PreparedBatch } from './post-processor';
 
 type PostMessage =
   | { type: 'init'; config: PostConfig }
-  | { type: 'batch'; id: number; images: BatchImage[]; outputs: BatchOutputs }
+  | { type: 'batch'; id: number; images: BatchImage[]; batch: PreparedBatch }
   | { type: 'finish' };
 
 const port = parentPort!;
@@ -17,7 +17,7 @@ port.on('message', (message: PostMessage) => {
       port.postMessage({ type: 'ready' });
     } else if (message.type === 'batch') {
       const started = performance.now();
-      processor!.addBatch(message.images, message.outputs);
+      processor!.addPrepared(message.images, message.batch);
       port.postMessage({ type: 'batch-done', id: message.id, ms: performance.now() - started });
     } else {
       port.postMessage({ type: 'result', result: processor!.finish() });

@@ -1,0 +1,109 @@
+/**
+ * The host's share of an evaluation after inference: NMS at each swept IoU and both metric protocols, in the
+ * pipeline's post-processing threads (PostShards). The model runs once over COCO128 on the CPU provider and its
+ * candidates are kept; they are then replayed through fresh PostShards `--rounds` times, measuring wall time and the
+ * process's CPU time (all threads). On a GPU machine whose CPU time bounds the pipeline, CPU ms per image is the
+ * figure that matters. JSON line on stdout.
+ *   node dist/bench/worker-post.js [--model m.onnx] [--imgsz 640] [--batch 8] [--rounds 5] [--repeat 10]
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fuseGraph, FUSED_INPUT, FUSED_OUTPUTS } from '../apps/gpu-worker/src/models/fuse-graph';
+import { decodeModel, inspectModel } from '../apps/gpu-worker/src/models/inspect-model';
+import { readDataset } from '../apps/gpu-worker/src/pipeline/dataset-reader';
+import { configureSharp, decodeLetterboxed } from '../apps/gpu-worker/src/pipeline/decode-image';
+import { openSession } from '../apps/gpu-worker/src/pipeline/open-session';
+import { PostProcessor, planShards, type BatchImage, type BatchOutputs } from '../apps/gpu-worker/src/pipeline/post-processor';
+import { PostShards } from '../apps/gpu-worker/src/pipeline/post-shards';
+import { yoloFolders } from './worker-dataset';
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+
+async function main(): Promise<void> {
+  const modelPath = option('--model', 'assets/models/yolov8n_fp32_dynamic.onnx');
+  const imgsz = Number(option('--imgsz', '640'));
+  const batch = Number(option('--batch', '8'));
+  const rounds = Number(option('--rounds', '5'));
+  // Each round replays the set this many times (image ids made distinct), past the shards' start and finish.
+  const repeat = Number(option('--repeat', '10'));
+  configureSharp();
+  const model = decodeModel(readFileSync(modelPath), modelPath);
+  const spec = inspectModel(model, { imgsz, family: 'auto' });
+  const dataset = readDataset({ format: 'YOLO', ...yoloFolders(resolve('assets/datasets/coco128')) });
+
+  // One inference pass, candidates kept (copies: PostShards.add hands the buffers to its last shard).
+  const session = await openSession('CPU', { modelBytes: fuseGraph(model, spec, { candidatesAbove: 0.001 }), deviceId: 0, inputName: FUSED_INPUT });
+  const recorded: { images: BatchImage[]; outputs: BatchOutputs }[] = [];
+  const imageBytes = imgsz * imgsz * 3;
+  for (let start = 0; start < dataset.items.length; start += batch) {
+    const items = dataset.items.slice(start, start + batch);
+    const decoded = await Promise.all(items.map((item) => decodeLetterboxed(item.file, imgsz, spec.preprocess.pad)));
+    const pixels = new Uint8Array(items.length * imageBytes);
+    decoded.forEach((d, i) => pixels.set(d.pixels, i * imageBytes));
+    const { outputs } = await session.client.run(pixels, items.length, imgsz);
+    recorded.push({
+      images: items.map((item, i) => ({ imageId: item.imageId, width: decoded[i].width, height: decoded[i].height, letterbox: decoded[i].letterbox, gt: item.groundTruth(decoded[i].width, decoded[i].height) })),
+      outputs: { indices: outputs[FUSED_OUTPUTS.indices].data as Int32Array, scores: outputs[FUSED_OUTPUTS.scores].data as Float32Array, boxes: outputs[FUSED_OUTPUTS.boxes].data as Float32Array },
+    });
+  }
+  await session.client.close();
+  const candidates = recorded.reduce((n, r) => n + r.outputs.scores.length, 0);
+
+  if (argv.includes('--inline')) return inline(recorded, repeat);
+  const config = { family: spec.family, layout: spec.layout, imgsz, conf: 0.001, iou: 0.7, maxDet: 300, classNames: dataset.classNames ?? spec.classNames };
+  const samples: { wall: number; cpu: number; map50: number }[] = [];
+  for (let round = 0; round < rounds + 1; round++) {
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const post = await PostShards.start(config);
+    for (let copy = 0; copy < repeat; copy++) {
+      for (const r of recorded) {
+        const images = r.images.map((image) => ({ ...image, imageId: `${image.imageId}#${copy}` }));
+        post.add(images, { indices: r.outputs.indices.slice(), scores: r.outputs.scores.slice(), boxes: r.outputs.boxes.slice() });
+        await post.drainTo(4);
+      }
+    }
+    const result = await post.finish();
+    await post.close();
+    const cpu = process.cpuUsage(cpuBefore);
+    // Round 0 warms the JIT up and is left out.
+    if (round > 0) samples.push({ wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1000, map50: result.ultralytics.map50 });
+  }
+  const n = dataset.items.length * repeat;
+  const best = samples.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+  console.log(
+    JSON.stringify({
+      bench: 'worker-post',
+      model: modelPath.split('/').pop(),
+      imgsz,
+      images: n,
+      candidatesPerImage: Math.round(candidates / dataset.items.length),
+      rounds,
+      cpuMsPerImage: Math.round((best.cpu / n) * 100) / 100,
+      wallImagesPerSecond: Math.round(n / best.wall),
+      map50: Math.round(best.map50 * 10000) / 10000,
+    }),
+  );
+}
+
+/** Experiment: one PostProcessor with every IoU and coco on this thread (for --cpu-prof). */
+async function inline(recorded: { images: BatchImage[]; outputs: BatchOutputs }[], repeat: number): Promise<void> {
+  const shard = { ultralyticsIous: planShards(0.7).flatMap((s) => s.ultralyticsIous), coco: true };
+  const spec = { family: 'yolov8' as const, layout: 'channels-first' as const, imgsz: 640, conf: 0.001, iou: 0.7, maxDet: 300, shard };
+  for (let round = 0; round < 2; round++) {
+    const post = new PostProcessor(spec);
+    const started = process.cpuUsage();
+    for (let copy = 0; copy < repeat; copy++) for (const r of recorded) post.addBatch(r.images.map((i) => ({ ...i, imageId: `${i.imageId}#${copy}` })), r.outputs);
+    const add = process.cpuUsage(started);
+    post.finish();
+    const all = process.cpuUsage(started);
+    const n = recorded.reduce((k, r) => k + r.images.length, 0) * repeat;
+    console.log(JSON.stringify({ inline: true, addMsPerImage: (add.user + add.system) / 1000 / n, finishMs: (all.user + all.system - add.user - add.system) / 1000 }));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
