@@ -28,8 +28,9 @@ run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 10
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10 --cached
 
 # Does decoding scale with cores here, and is a limit inside the process (threads plateau, processes do not) or
-# the machine's (both plateau)?
+# the machine's (both plateau)? And the host's other share: NMS + metrics CPU per image.
 run dist/bench/worker-decode-scaling.js --seconds 2
+run dist/bench/worker-post.js --rounds 2 --repeat 10
 
 # Decode + letterbox: the libuv pool at Node's default 4 threads, then at one per core (the benches relaunch
 # themselves with UV_THREADPOOL_SIZE set), and two variants.
