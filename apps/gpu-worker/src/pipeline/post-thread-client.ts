@@ -1,4 +1,8 @@
-/** The pipeline's handle on its post-processing thread (NMS + metrics). */
+/**
+ * The pipeline's handle on a post-processing thread (NMS + metrics). Threads outlive an evaluation: one that finished
+ * cleanly goes back to an idle pool (unreferenced, so it never holds the process open) and the next evaluation
+ * re-initialises it, its JIT already warm; one that failed, or was closed mid-evaluation, is terminated.
+ */
 import { Worker } from 'node:worker_threads';
 import type { BatchImage, PostConfig, PreparedBatch, ShardResult } from './post-processor';
 import { resolveThreadScript } from './thread-script';
@@ -9,36 +13,82 @@ type PostReply =
   | { type: 'result'; result: ShardResult }
   | { type: 'failed'; message: string };
 
+const MAX_IDLE = 4;
+/** Idle threads, each with the listener that drops it from here if it dies while idle. */
+const idle: { worker: Worker; drop: () => void }[] = [];
+let created = 0;
+
+/** Threads started so far and idle now (tests, benches). */
+export function postThreadPoolStats(): { created: number; idle: number } {
+  return { created, idle: idle.length };
+}
+
+function takeWorker(): Worker {
+  const entry = idle.pop();
+  if (entry) {
+    entry.worker.off('error', entry.drop).off('exit', entry.drop);
+    entry.worker.ref();
+    return entry.worker;
+  }
+  created++;
+  return new Worker(resolveThreadScript('post-thread', __dirname));
+}
+
+function giveBack(worker: Worker): void {
+  if (idle.length >= MAX_IDLE) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  const entry = {
+    worker,
+    drop: () => {
+      const at = idle.indexOf(entry);
+      if (at >= 0) idle.splice(at, 1);
+    },
+  };
+  worker.on('error', entry.drop).on('exit', entry.drop);
+  idle.push(entry);
+}
+
 export class PostThreadClient {
   private nextId = 0;
   private failure?: Error;
+  private finished = false;
   private waiters: { until: (m: PostReply) => boolean; resolve: (m: PostReply) => void; reject: (e: Error) => void }[] = [];
   /** Milliseconds spent in NMS + metrics, summed over batches. */
   busyMs = 0;
   inFlight = 0;
 
+  private readonly onMessage = (message: PostReply) => {
+    if (message.type === 'batch-done') {
+      this.busyMs += message.ms;
+      this.inFlight--;
+    }
+    if (message.type === 'failed') return this.fail(new Error(`post-processing failed: ${message.message}`));
+    for (const waiter of [...this.waiters]) {
+      if (waiter.until(message)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    }
+  };
+  private readonly onError = (error: Error) => this.fail(error);
+  private readonly onExit = (code: number) => this.fail(new Error(`post-processing thread exited with code ${code}`));
+
   private constructor(private readonly worker: Worker) {
-    worker.on('message', (message: PostReply) => {
-      if (message.type === 'batch-done') {
-        this.busyMs += message.ms;
-        this.inFlight--;
-      }
-      if (message.type === 'failed') return this.fail(new Error(`post-processing failed: ${message.message}`));
-      for (const waiter of [...this.waiters]) {
-        if (waiter.until(message)) {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          waiter.resolve(message);
-        }
-      }
-    });
-    worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`post-processing thread exited with code ${code}`)));
+    worker.on('message', this.onMessage).on('error', this.onError).on('exit', this.onExit);
   }
 
   static async start(config: PostConfig): Promise<PostThreadClient> {
-    const client = new PostThreadClient(new Worker(resolveThreadScript('post-thread', __dirname)));
+    const client = new PostThreadClient(takeWorker());
     client.worker.postMessage({ type: 'init', config });
-    await client.waitFor((m) => m.type === 'ready');
+    try {
+      await client.waitFor((m) => m.type === 'ready');
+    } catch (error) {
+      await client.worker.terminate();
+      throw error;
+    }
     return client;
   }
 
@@ -58,12 +108,20 @@ export class PostThreadClient {
   async finish(): Promise<ShardResult> {
     this.worker.postMessage({ type: 'finish' });
     const reply = await this.waitFor((m) => m.type === 'result');
+    this.finished = true;
     return (reply as { type: 'result'; result: ShardResult }).result;
   }
 
+  /** Back to the pool after a clean finish (nothing left in flight); terminated otherwise. */
   async close(): Promise<void> {
+    const reusable = this.finished && !this.failure && this.inFlight === 0;
     this.failure ??= new Error('post-processing thread closed');
-    await this.worker.terminate();
+    if (reusable) {
+      this.worker.off('message', this.onMessage).off('error', this.onError).off('exit', this.onExit);
+      giveBack(this.worker);
+    } else {
+      await this.worker.terminate();
+    }
   }
 
   private waitFor(until: (m: PostReply) => boolean): Promise<PostReply> {

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkerError } from '../errors/worker-error';
 import type { EvaluationOptions, EvaluationResult } from './evaluation-types';
 import { DecodedCache } from './decoded-cache';
+import { postThreadPoolStats } from './post-thread-client';
 import { probeCapabilities } from './probe-capabilities';
 import { runEvaluation } from './run-evaluation';
 
@@ -81,6 +82,16 @@ describe('runEvaluation on the CPU EP', () => {
     expect(unfused.run.fused).toBe(false);
     expect(unfused.map50).toBeCloseTo(coco8.map50, 4);
     expect(unfused.map50_95).toBeCloseTo(coco8.map50_95, 4);
+  }, 120_000);
+
+  it('reuses its decode and post-processing threads from one evaluation to the next, with the same metrics', async () => {
+    const before = postThreadPoolStats();
+    const again = await runEvaluation({ ...BASE, modelPath: V8, dataset: COCO8_VAL, batch: 2 });
+    const after = postThreadPoolStats();
+    expect(after.created).toBe(before.created);
+    expect(after.idle).toBe(before.idle);
+    expect(again.map50).toBe(coco8.map50);
+    expect(again.thresholdSweep).toEqual(coco8.thresholdSweep);
   }, 120_000);
 
   it('gives the same metrics one image per batch (input buffers handed back and refilled)', async () => {

@@ -51,9 +51,9 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
   const padLastBatch = spec.fixedBatch !== null || session.provider === 'CUDA';
 
   let post: PostShards | undefined;
-  let decodePool: DecodePool | undefined;
   try {
-    decodePool = new DecodePool(opts.decodeThreads ?? Math.min(6, Math.max(1, Math.round(cpuCores() / 4))));
+    // Shared by the process's evaluations: threads start once (see decode-pool.ts).
+    const decodePool = DecodePool.shared(opts.decodeThreads ?? Math.min(6, Math.max(1, Math.round(cpuCores() / 4))));
     post = await PostShards.start({
       family: spec.family,
       layout: spec.layout,
@@ -82,7 +82,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
       postSeconds: post.busySeconds,
     });
   } finally {
-    await Promise.all([session.client.close(), post?.close(), decodePool?.close()]);
+    await Promise.all([session.client.close(), post?.close()]);
   }
 }
 
