@@ -48,7 +48,9 @@ async function main(): Promise<void> {
     await runEvaluation(options);
     marks.length = 0;
   }
+  const cpuBefore = process.cpuUsage();
   const result = await runEvaluation(options);
+  const cpu = process.cpuUsage(cpuBefore);
   const steady = marks.length > 3 ? (marks.at(-1)!.done - marks[1].done) / ((marks.at(-1)!.t - marks[1].t) / 1000) : result.imagesPerSecond;
   const line: Record<string, unknown> = {
     bench: 'worker-e2e',
@@ -66,6 +68,8 @@ async function main(): Promise<void> {
     inferenceSeconds: round(result.run.inferenceSeconds, 3),
     postSeconds: round(result.run.postSeconds, 3),
     wallSeconds: round(result.run.wallSeconds, 3),
+    // Every thread of the process over the whole evaluation (session load included): × images/s, the cores it kept busy.
+    e2eCpuMsPerImage: round((cpu.user + cpu.system) / 1000 / result.imagesEvaluated, 2),
     sessionLoadSeconds: round(result.run.sessionLoadSeconds, 3),
     map50: round(result.map50, 4),
     map50_95: round(result.map50_95, 4),
