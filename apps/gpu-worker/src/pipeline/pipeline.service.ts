@@ -2,15 +2,18 @@
  * The pipeline as a Nest provider: what the agent injects to evaluate jobs and describe the machine. On shutdown
  * it aborts running evaluations, which stop after their current batch and close their sessions.
  */
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config';
+import { DecodePool } from './decode-pool';
 import { DecodedCache } from './decoded-cache';
 import type { EvaluationOptions, EvaluationResult } from './evaluation-types';
 import { probeCapabilities, type WorkerCapabilities } from './probe-capabilities';
-import { runEvaluation } from './run-evaluation';
+import { planShards } from './post-processor';
+import { prewarmPostThreads } from './post-thread-client';
+import { defaultDecodeThreads, runEvaluation } from './run-evaluation';
 
 @Injectable()
-export class PipelineService implements OnApplicationShutdown {
+export class PipelineService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly running = new Map<AbortController, Promise<unknown>>();
   private readonly probes = new Map<number, Promise<WorkerCapabilities>>();
   /** One per process: every epoch's evaluation on the same dataset decodes it once. */
@@ -18,6 +21,12 @@ export class PipelineService implements OnApplicationShutdown {
 
   constructor(@Inject(WORKER_CONFIG) private readonly config: WorkerConfig) {
     this.decodedCache = config.decodeCacheMb > 0 ? new DecodedCache(config.decodeCacheMb * 1024 * 1024) : null;
+  }
+
+  /** The decode and post-processing threads start with the worker, not with its first job (they are reused). */
+  onApplicationBootstrap(): void {
+    DecodePool.shared(defaultDecodeThreads());
+    prewarmPostThreads(planShards(0.7).length);
   }
 
   runEvaluation(opts: EvaluationOptions): Promise<EvaluationResult> {

@@ -23,6 +23,14 @@ export function postThreadPoolStats(): { created: number; idle: number } {
   return { created, idle: idle.length };
 }
 
+/** Starts idle threads up to `count` ahead of the first evaluation (a worker at boot): their modules load meanwhile. */
+export function prewarmPostThreads(count: number): void {
+  while (idle.length < Math.min(count, MAX_IDLE)) {
+    created++;
+    giveBack(new Worker(resolveThreadScript('post-thread', __dirname)));
+  }
+}
+
 function takeWorker(): Worker {
   const entry = idle.pop();
   if (entry) {

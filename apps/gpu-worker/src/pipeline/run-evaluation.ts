@@ -24,6 +24,11 @@ const DEFAULT_BATCH = { CUDA: 32, CPU: 4 } as const;
 const INFERENCE_IN_FLIGHT = 2;
 const POST_IN_FLIGHT = 4;
 
+/** Decode threads when the job does not say: they only drive sharp, whose work runs on the libuv pool. */
+export function defaultDecodeThreads(): number {
+  return Math.min(6, Math.max(1, Math.round(cpuCores() / 4)));
+}
+
 export async function runEvaluation(opts: EvaluationOptions): Promise<EvaluationResult> {
   validateOptions(opts);
   configureSharp();
@@ -53,7 +58,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
   let post: PostShards | undefined;
   try {
     // Shared by the process's evaluations: threads start once (see decode-pool.ts).
-    const decodePool = DecodePool.shared(opts.decodeThreads ?? Math.min(6, Math.max(1, Math.round(cpuCores() / 4))));
+    const decodePool = DecodePool.shared(opts.decodeThreads ?? defaultDecodeThreads());
     post = await PostShards.start({
       family: spec.family,
       layout: spec.layout,
