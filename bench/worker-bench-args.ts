@@ -15,6 +15,11 @@ export interface WorkerBenchArgs {
   decodeThreads?: number;
   /** Evaluate twice with a shared decoded-pixel cache and report the second run (continuous evaluation). */
   cached: boolean;
+  /**
+   * Evaluate the dataset once (one copy, no cache) before the measured evaluation, as a running worker has done
+   * before its next job: its decode and post-processing threads are then started and their JIT warm.
+   */
+  warmup: boolean;
 }
 
 export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
@@ -29,6 +34,7 @@ export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
     bare: true,
     deviceId: 0,
     cached: false,
+    warmup: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -46,6 +52,7 @@ export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
     else if (flag === '--cpu-threads') args.cpuThreads = Number(value());
     else if (flag === '--decode-threads') args.decodeThreads = Number(value());
     else if (flag === '--cached') args.cached = true;
+    else if (flag === '--warmup') args.warmup = true;
     else throw new Error(`unknown option ${flag}`);
   }
   return args;

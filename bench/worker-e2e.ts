@@ -42,6 +42,10 @@ async function main(): Promise<void> {
     decodeThreads: args.decodeThreads,
     onProgress: (p) => marks.push({ t: performance.now(), done: p.done }),
   };
+  if (args.warmup) {
+    const once = repeatDataset(args.dataset, 1);
+    await runEvaluation({ ...options, dataset: { format: 'YOLO', imagesDir: once.imagesDir, labelsDir: once.labelsDir }, onProgress: undefined });
+  }
   if (args.cached) {
     // First pass fills the cache (as epoch 1 would); the figures are those of the second pass.
     options.decodedCache = new DecodedCache(8 * 1024 ** 3);
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
     batch: result.run.batch,
     fused: result.run.fused,
     cached: args.cached,
+    warmup: args.warmup,
     images: result.imagesEvaluated,
     e2eImagesPerSecond: round(result.imagesPerSecond),
     e2eSteadyImagesPerSecond: round(steady),

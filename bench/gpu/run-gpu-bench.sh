@@ -22,9 +22,12 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,dri
 echo "# cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); cgroup cpu.max: $(cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo n/a); THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo n/a)"
 
 # The headline first (the device time may run out): YOLOv8n 640 fused on CUDA at the best batches, end to end
-# vs bare, then the same evaluation again with the decoded pixels cached (continuous evaluation's steady state).
+# vs bare: a fresh process, then one that has evaluated COCO128 once before (--warmup: threads started, JIT warm,
+# as a running worker's next job), then the same evaluation again with the decoded pixels cached (continuous
+# evaluation's steady state).
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10
-run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 10
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10 --warmup
+run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 32 --repeat 10 --warmup
 run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10 --cached
 
 # Does decoding scale with cores here, and is a limit inside the process (threads plateau, processes do not) or
