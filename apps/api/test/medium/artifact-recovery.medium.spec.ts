@@ -13,11 +13,9 @@ import { ArtifactsRepository } from '../../src/artifacts/artifacts.repository';
 import { ArtifactsService } from '../../src/artifacts/artifacts.service';
 import { dialectOf, openDataSources } from '../../src/database/data-source';
 import { Database } from '../../src/database/database';
-import { ExperimentEntity } from '../../src/experiments/experiment.entity';
 import { createPodiumPubSub } from '../../src/graphql/pubsub';
-import { RunKind, RunStatus } from '../../src/runs/run-kind';
-import { RunEntity } from '../../src/runs/run.entity';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { seedTrainingRun } from '../support/seed';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const MAX_BYTES = 1024 * 1024;
@@ -38,15 +36,7 @@ describe.each(DIALECTS)('artifact temp folder recovery on %s', (dialect) => {
     db = new Database(writer, reader, dialectOf(tdb.config));
     store = new ArtifactStore(tdb.config);
     artifacts = service();
-    const experimentId = randomUUID();
-    runId = randomUUID();
-    await db.write(async (tx) => {
-      await tx.insert(ExperimentEntity, { id: experimentId, name: 'recovery', description: null, tags: [], lifecycle: 'active', createdBy: 'tester' });
-      await tx.insert(RunEntity, {
-        id: runId, experimentId, name: 'r', kind: RunKind.TRAINING, status: RunStatus.RUNNING, startTime: Date.now(), endTime: null,
-        parentRunId: null, createdBy: 'tester', lifecycle: 'active', nextSequence: 0, evaluationDataset: null,
-      });
-    });
+    ({ runId } = await seedTrainingRun(db, 'recovery'));
   });
   afterAll(async () => {
     await db?.close();

@@ -1,7 +1,7 @@
 // ArtifactsService on a real database (SQLite file and PostgreSQL) and a real store directory: a replacement whose
 // commit fails leaves the previous artifact (bytes and row) as it was, and no temp file behind.
 import 'reflect-metadata';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,11 +12,9 @@ import { ArtifactsRepository } from '../../src/artifacts/artifacts.repository';
 import { ArtifactsService } from '../../src/artifacts/artifacts.service';
 import { dialectOf, openDataSources } from '../../src/database/data-source';
 import { Database } from '../../src/database/database';
-import { ExperimentEntity } from '../../src/experiments/experiment.entity';
 import { createPodiumPubSub } from '../../src/graphql/pubsub';
-import { RunKind, RunStatus } from '../../src/runs/run-kind';
-import { RunEntity } from '../../src/runs/run.entity';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { seedTrainingRun } from '../support/seed';
 
 /** Uploads with this content type write a row that the database refuses at COMMIT (after the file has moved). */
 const DOOMED = 'application/x-doomed-at-commit';
@@ -52,16 +50,10 @@ describe.each(DIALECTS)('artifact replacement on %s', (dialect) => {
     db = new Database(writer, reader, dialectOf(tdb.config));
     store = new ArtifactStore(tdb.config);
     artifacts = new ArtifactsService({ artifactMaxBytes: 1024 * 1024 }, db, new ArtifactsRepository(db), store, createPodiumPubSub());
-    const experimentId = randomUUID();
-    runId = randomUUID();
     await db.write(async (tx) => {
       for (const sql of DOOM_AT_COMMIT[dialect]) await tx.query(sql);
-      await tx.insert(ExperimentEntity, { id: experimentId, name: 'artifacts', description: null, tags: [], lifecycle: 'active', createdBy: 'tester' });
-      await tx.insert(RunEntity, {
-        id: runId, experimentId, name: 'r', kind: RunKind.TRAINING, status: RunStatus.RUNNING, startTime: Date.now(), endTime: null,
-        parentRunId: null, createdBy: 'tester', lifecycle: 'active', nextSequence: 0, evaluationDataset: null,
-      });
     });
+    ({ runId } = await seedTrainingRun(db, 'artifacts'));
   });
   afterAll(async () => {
     await db?.close();
