@@ -1,7 +1,8 @@
 /**
- * The post-processing stage as parallel threads, one per shard (each swept IoU, the coco protocol): every shard
- * sees every batch and runs its own NMS and accumulator, so none of them bounds the pipeline alone. What every shard
- * would repeat (box decoding, the score sort, the NMS layout) is done once per batch here, before the batch fans out.
+ * The post-processing stage as parallel threads, one per shard (`planShards`: the other swept IoUs; the job's IoU
+ * with the coco protocol): every shard sees every batch and runs its own NMS and accumulators, so neither bounds the
+ * pipeline alone. What each shard would repeat (box decoding, the score sort, the NMS layout) is done once per batch
+ * here, before the batch fans out.
  */
 import type { AccumulatorResult, OperatingPoint } from './metrics-adapter';
 import { planShards, prepareBatch, SWEEP_IOUS, type BatchImage, type BatchOutputs, type PostConfig } from './post-processor';
@@ -17,8 +18,6 @@ export interface PostResult {
 
 export class PostShards {
   private readonly classFilter?: ReadonlySet<number>;
-  /** Milliseconds spent preparing batches on this thread. */
-  prepareMs = 0;
 
   private constructor(
     private readonly clients: PostThreadClient[],
@@ -40,9 +39,7 @@ export class PostShards {
 
   /** Prepares the batch once, then copies it to every shard but the last, which gets the buffers themselves. */
   add(images: BatchImage[], outputs: BatchOutputs): void {
-    const started = performance.now();
     const prepared = prepareBatch(outputs, images.length, this.config, this.classFilter);
-    this.prepareMs += performance.now() - started;
     this.clients.forEach((client, i) => client.add(images, prepared, i === this.clients.length - 1));
   }
 
