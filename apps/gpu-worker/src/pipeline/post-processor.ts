@@ -70,7 +70,7 @@ export interface ShardResult {
  * Splits the host work into two parallel shards: the other swept IoUs, and the job's IoU with the coco protocol
  * (both read its detections). Measured (bench/worker-post.ts, 5,120 images, 2 cores): one thread per IoU plus one
  * for coco cost 1.92 ms of CPU an image, these two 1.48 ms, one thread 1.4 ms but then one thread bounds the stage;
- * each shard also pays its own start and JIT warm-up per evaluation.
+ * each thread also pays its own start and JIT warm-up, once per worker process (threads are reused).
  */
 export function planShards(iou: number): PostConfig['shard'][] {
   const others = [...new Set(SWEEP_IOUS)].filter((i) => i !== iou);
