@@ -11,10 +11,9 @@ import { ArtifactEntity } from '../../src/artifacts/artifact.entity';
 import { ArtifactStore, INCOMING_GRACE_MS } from '../../src/artifacts/artifact-store';
 import { ArtifactsRepository } from '../../src/artifacts/artifacts.repository';
 import { ArtifactsService } from '../../src/artifacts/artifacts.service';
-import { dialectOf, openDataSources } from '../../src/database/data-source';
-import { Database } from '../../src/database/database';
+import type { Database } from '../../src/database/database';
 import { createPodiumPubSub } from '../../src/graphql/pubsub';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { createTestDatabase, DIALECTS, type TestDatabase, openDatabase } from '../support/databases';
 import { seedTrainingRun } from '../support/seed';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -32,8 +31,7 @@ describe.each(DIALECTS)('artifact temp folder recovery on %s', (dialect) => {
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
-    const { writer, reader } = await openDataSources(tdb.config);
-    db = new Database(writer, reader, dialectOf(tdb.config));
+    db = await openDatabase(tdb.config);
     store = new ArtifactStore(tdb.config);
     artifacts = service();
     ({ runId } = await seedTrainingRun(db, 'recovery'));

@@ -10,10 +10,9 @@ import { ArtifactEntity } from '../../src/artifacts/artifact.entity';
 import { ArtifactStore } from '../../src/artifacts/artifact-store';
 import { ArtifactsRepository } from '../../src/artifacts/artifacts.repository';
 import { ArtifactsService } from '../../src/artifacts/artifacts.service';
-import { dialectOf, openDataSources } from '../../src/database/data-source';
-import { Database } from '../../src/database/database';
+import type { Database } from '../../src/database/database';
 import { createPodiumPubSub } from '../../src/graphql/pubsub';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { createTestDatabase, DIALECTS, type TestDatabase, openDatabase } from '../support/databases';
 import { seedTrainingRun } from '../support/seed';
 
 /** Uploads with this content type write a row that the database refuses at COMMIT (after the file has moved). */
@@ -46,8 +45,7 @@ describe.each(DIALECTS)('artifact replacement on %s', (dialect) => {
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
-    const { writer, reader } = await openDataSources(tdb.config);
-    db = new Database(writer, reader, dialectOf(tdb.config));
+    db = await openDatabase(tdb.config);
     store = new ArtifactStore(tdb.config);
     artifacts = new ArtifactsService({ artifactMaxBytes: 1024 * 1024 }, db, new ArtifactsRepository(db), store, createPodiumPubSub());
     await db.write(async (tx) => {

@@ -12,9 +12,8 @@ import { ConnectionRegistry } from '../../src/auth/connection-registry';
 import { Role } from '../../src/auth/roles';
 import { runTokenCommand } from '../../src/cli/token';
 import { loadConfig } from '../../src/config/app-config';
-import { dialectOf, openDataSources } from '../../src/database/data-source';
-import { Database } from '../../src/database/database';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import type { Database } from '../../src/database/database';
+import { createTestDatabase, DIALECTS, type TestDatabase, openDatabase } from '../support/databases';
 
 describe.each(DIALECTS)('api tokens on %s', (dialect) => {
   let tdb: TestDatabase | undefined;
@@ -27,8 +26,7 @@ describe.each(DIALECTS)('api tokens on %s', (dialect) => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
     const config = loadConfig({}, { ...tdb.config, authMode: 'token' });
-    const { writer, reader } = await openDataSources(config);
-    db = new Database(writer, reader, dialectOf(config));
+    db = await openDatabase(config);
     repo = new ApiTokenRepository(db);
     registry = new ConnectionRegistry(repo);
     tokens = new ApiTokenService(db, repo, registry);

@@ -3,14 +3,13 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/auth/roles';
-import { dialectOf, openDataSources } from '../../src/database/data-source';
-import { Database } from '../../src/database/database';
+import type { Database } from '../../src/database/database';
 import { ExperimentsRepository } from '../../src/experiments/experiments.repository';
 import { ExperimentsService } from '../../src/experiments/experiments.service';
 import { createPodiumPubSub } from '../../src/graphql/pubsub';
 import { RunsRepository } from '../../src/runs/runs.repository';
 import { RunsService } from '../../src/runs/runs.service';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { createTestDatabase, DIALECTS, type TestDatabase, openDatabase } from '../support/databases';
 
 const actor = { name: 'tester', role: Role.EDITOR };
 const ROUNDS = 50;
@@ -45,8 +44,7 @@ describe.each(DIALECTS)('createRun against deleteExperiment on %s', (dialect) =>
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
-    const { writer, reader } = await openDataSources(tdb.config);
-    db = new Database(writer, reader, dialectOf(tdb.config));
+    db = await openDatabase(tdb.config);
     experiments = new ExperimentsService(db, new ExperimentsRepository(db));
     runs = new RunsService(db, new RunsRepository(db), experiments, createPodiumPubSub());
     await db.write(async (tx) => {

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectOf, openDataSources } from '../../src/database/data-source';
-import { Database } from '../../src/database/database';
+import type { Database } from '../../src/database/database';
 import { ExperimentEntity } from '../../src/experiments/experiment.entity';
 import { MetricPointEntity } from '../../src/metrics/metric-point.entity';
 import { RunKind, RunStatus } from '../../src/runs/run-kind';
 import { RunEntity } from '../../src/runs/run.entity';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { createTestDatabase, DIALECTS, type TestDatabase, openDatabase } from '../support/databases';
 
 describe.each(DIALECTS)('tracking tables on %s', (dialect) => {
   let tdb: TestDatabase | undefined;
@@ -15,8 +14,7 @@ describe.each(DIALECTS)('tracking tables on %s', (dialect) => {
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
-    const { writer, reader } = await openDataSources(tdb.config);
-    db = new Database(writer, reader, dialectOf(tdb.config));
+    db = await openDatabase(tdb.config);
   });
   afterAll(async () => {
     await db?.close();

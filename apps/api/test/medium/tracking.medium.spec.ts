@@ -3,8 +3,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/auth/roles';
-import { dialectOf, openDataSources } from '../../src/database/data-source';
-import { Database } from '../../src/database/database';
+import type { Database } from '../../src/database/database';
 import { ExperimentsRepository } from '../../src/experiments/experiments.repository';
 import { ExperimentsService } from '../../src/experiments/experiments.service';
 import { createPodiumPubSub, type PodiumPubSub } from '../../src/graphql/pubsub';
@@ -17,7 +16,7 @@ import { RunsRepository } from '../../src/runs/runs.repository';
 import { RUN_UPDATED, type RunChange, type RunUpdatedEvent } from '../../src/runs/run-events';
 import { RunStatus } from '../../src/runs/run-kind';
 import { RunsService } from '../../src/runs/runs.service';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { createTestDatabase, DIALECTS, type TestDatabase, openDatabase } from '../support/databases';
 
 const actor = { name: 'tester', role: Role.EDITOR };
 
@@ -34,8 +33,7 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
-    const { writer, reader } = await openDataSources(tdb.config);
-    db = new Database(writer, reader, dialectOf(tdb.config));
+    db = await openDatabase(tdb.config);
     pubSub = createPodiumPubSub();
     experiments = new ExperimentsService(db, new ExperimentsRepository(db));
     const runsRepo = new RunsRepository(db);

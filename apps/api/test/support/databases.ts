@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { AppConfig } from '../../src/config/app-config';
+import { dialectOf, openDataSources } from '../../src/database/data-source';
+import { Database } from '../../src/database/database';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -70,4 +72,10 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The app's Database (writer and reader through the migrations) over a suite's test database config. */
+export async function openDatabase(config: TestDatabase['config']): Promise<Database> {
+  const { writer, reader } = await openDataSources(config);
+  return new Database(writer, reader, dialectOf(config));
 }
