@@ -33,7 +33,7 @@ export async function decodeLetterboxed(source: string | Buffer, size: number, p
   const bytes = typeof source === 'string' ? await readFile(source) : source;
   // Decode first, then resize the decoded pixels only when the letterbox needs it: COCO images are mostly 640 on
   // their long side, so at 640 most need none, and a header-only metadata pass would cost more than it saves.
-  // (Shrink-on-load is off, so resizing the decoded pixels gives the same bytes as resizing in the decode.)
+  // Resizing full-resolution pixels is also what cv2 does: no JPEG shrink-on-load.
   const decoded = await sharp(bytes, { failOn: 'error' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const { width, height } = decoded.info;
   checkRgb(decoded, width, height);
@@ -41,7 +41,7 @@ export async function decodeLetterboxed(source: string | Buffer, size: number, p
   let pixels = decoded.data;
   if (letterbox.resizedWidth !== width || letterbox.resizedHeight !== height) {
     const resized = await sharp(pixels, { raw: { width, height, channels: 3 } })
-      .resize(letterbox.resizedWidth, letterbox.resizedHeight, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false })
+      .resize(letterbox.resizedWidth, letterbox.resizedHeight, { fit: 'fill', kernel: 'linear' })
       .raw()
       .toBuffer({ resolveWithObject: true });
     checkRgb(resized, letterbox.resizedWidth, letterbox.resizedHeight);
