@@ -21,7 +21,7 @@ export default tseslint.config(
     files: ['libs/**/*.ts'],
     ignores: ['libs/**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: frameworks, message: 'libs/ are plain TypeScript: no framework imports (HOUSE_STYLE rule 1).' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: frameworks, message: 'libs/ are plain TypeScript: no framework imports (CONTRIBUTING.md rule 1).' }] }],
     },
   },
 );

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs what the worker benchmarks need on the GPU machine (node, onnxruntime-node + its CUDA provider, sharp,
-# onnx-proto and their dependencies, dist/) with ../shared/device/pack.sh, from a staging folder that holds only
+# onnx-proto and their dependencies, dist/) with the device kit's pack.sh ($DEVICE_KIT, see docs/stack.md), from a staging folder that holds only
 # those packages: a few parts instead of the whole node_modules. Run after `npm run build`.
 #   bash bench/gpu/pack-slim.sh   →   .device/stage/.device/p1 … pN
 # WITH_API=1 also packs the api's runtime packages (the closure of package.json's dependencies), so that

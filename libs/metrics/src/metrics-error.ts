@@ -1,4 +1,4 @@
-// Typed errors of the metrics library; callers map `code` once at their edge (HOUSE_STYLE rule 6).
+// Typed errors of the metrics library; callers map `code` once at their edge (CONTRIBUTING.md rule 6).
 
 export type MetricsErrorCode =
   | 'INVALID_INPUT' // an accumulator input of the wrong shape (lengths, non-finite values)

@@ -4,7 +4,7 @@ import type { MetricSummary } from './snapshots';
 export const AGGREGATIONS = ['LAST', 'MAX', 'MIN'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-/** Canonical keys (HOUSE_STYLE rule 14) and the Ultralytics names accepted for them. */
+/** Canonical keys (CONTRIBUTING.md rule 14) and the Ultralytics names accepted for them. */
 const ALIASES_OF: Readonly<Record<string, readonly string[]>> = {
   map50: ['metrics/mAP50(B)'],
   map50_95: ['metrics/mAP50-95(B)'],

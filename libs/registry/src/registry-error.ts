@@ -12,7 +12,7 @@ export type RegistryErrorCode =
   | 'INVALID_POLICY'
   | 'INVALID_INPUT';
 
-/** The edge code each registry code maps to (HOUSE_STYLE rule 6); the api keeps the one mapping, this is its table. */
+/** The edge code each registry code maps to (CONTRIBUTING.md rule 6); the api keeps the one mapping, this is its table. */
 export const EDGE_CODE_OF: Readonly<Record<RegistryErrorCode, 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'FAILED_PRECONDITION'>> = {
   MODEL_NOT_FOUND: 'NOT_FOUND',
   VERSION_NOT_FOUND: 'NOT_FOUND',

@@ -1,6 +1,6 @@
 // The artifact store on local disk (`<dataDir>/artifacts/<runId>/<path>`): uploads stream into a temp file in the
 // store while being hashed and measured, and are renamed into place only on success; a file they replace is kept
-// aside, with a journal naming where it belongs, until the row's transaction has ended (HOUSE_STYLE rule 13: no
+// aside, with a journal naming where it belongs, until the row's transaction has ended (CONTRIBUTING.md rule 13: no
 // abstract store before there are two). What a crash leaves in the temp folder is swept by `sweepIncoming` and
 // `resolveAside`, driven by ArtifactsService, which knows the rows.
 import { Inject, Injectable } from '@nestjs/common';

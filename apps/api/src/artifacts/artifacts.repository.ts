@@ -1,4 +1,4 @@
-// All SQL of the artifacts feature (HOUSE_STYLE rule 4).
+// All SQL of the artifacts feature (CONTRIBUTING.md rule 4).
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
 import { Database } from '../database/database';

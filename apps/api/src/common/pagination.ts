@@ -1,4 +1,4 @@
-// Bounded cursor pagination shared by every list (HOUSE_STYLE rule 8).
+// Bounded cursor pagination shared by every list (CONTRIBUTING.md rule 8).
 import { badInput } from './app-error';
 
 export const MAX_PAGE_SIZE = 100;

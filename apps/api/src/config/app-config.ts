@@ -1,4 +1,4 @@
-// The api's configuration: parsed and validated once at boot; process.env is read nowhere else (HOUSE_STYLE rule 9).
+// The api's configuration: parsed and validated once at boot; process.env is read nowhere else (CONTRIBUTING.md rule 9).
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 

@@ -1,4 +1,4 @@
-// The one list shape (HOUSE_STYLE rule 8): { nodes, pageInfo { endCursor, hasNextPage }, totalCount }.
+// The one list shape (CONTRIBUTING.md rule 8): { nodes, pageInfo { endCursor, hasNextPage }, totalCount }.
 import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType()

@@ -15,7 +15,7 @@ export function newContext(identity: Identity | null, authProblem?: string): Gra
   return { identity, authProblem, loaders: new Map() };
 }
 
-/** The request-scoped loader registered under `name` (HOUSE_STYLE rule 4: field resolvers batch through DataLoader). */
+/** The request-scoped loader registered under `name` (CONTRIBUTING.md rule 4: field resolvers batch through DataLoader). */
 export function loader<K, V>(ctx: GraphqlContext, name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
   let l = ctx.loaders.get(name);
   if (!l) {

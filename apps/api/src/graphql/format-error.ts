@@ -1,4 +1,4 @@
-// The one mapping from domain errors to GraphQL `extensions.code` (HOUSE_STYLE rule 6).
+// The one mapping from domain errors to GraphQL `extensions.code` (CONTRIBUTING.md rule 6).
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { ArgumentValidationError, AuthenticationError, AuthorizationError } from 'type-graphql';

@@ -1,4 +1,4 @@
-// Typed event topic of metric ingest (HOUSE_STYLE rule 7): one event per committed batch, published after commit.
+// Typed event topic of metric ingest (CONTRIBUTING.md rule 7): one event per committed batch, published after commit.
 import { decodeMetricValue, encodeMetricValue } from './metric-value.scalar';
 import type { MetricPointRow } from './metric-summary';
 

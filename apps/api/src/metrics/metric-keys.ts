@@ -1,4 +1,4 @@
-// The one place where Ultralytics metric keys map to Podium's canonical keys (HOUSE_STYLE rule 14).
+// The one place where Ultralytics metric keys map to Podium's canonical keys (CONTRIBUTING.md rule 14).
 // Ultralytics logs `metrics/mAP50(B)`; its MLflow callback strips parentheses (`metrics/mAP50B`). Both land on `map50`.
 
 const ALIASES: Record<string, string> = {

@@ -1,4 +1,4 @@
-// Typed event topics of runs (HOUSE_STYLE rule 7): published after commit, filtered by the experiment id.
+// Typed event topics of runs (CONTRIBUTING.md rule 7): published after commit, filtered by the experiment id.
 import type { RunRecord } from './runs.mapper';
 
 export const RUN_UPDATED = 'RUN_UPDATED';

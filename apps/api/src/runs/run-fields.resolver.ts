@@ -1,4 +1,4 @@
-// Run's related fields, batched per request through DataLoaders (HOUSE_STYLE rule 4).
+// Run's related fields, batched per request through DataLoaders (CONTRIBUTING.md rule 4).
 import { Injectable } from '@nestjs/common';
 import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/roles';

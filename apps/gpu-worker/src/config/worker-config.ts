@@ -1,4 +1,4 @@
-// The worker's configuration: parsed and validated once at boot; process.env is read nowhere else (HOUSE_STYLE rule 9).
+// The worker's configuration: parsed and validated once at boot; process.env is read nowhere else (CONTRIBUTING.md rule 9).
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ExecutionProviderRequest } from '../pipeline/evaluation-types';

@@ -32,7 +32,7 @@ export function layoutOf(family: ModelFamily): OutputLayout {
 }
 
 export function preprocessOf(family: ModelFamily): Preprocess {
-  // ../shared/data/README.md: Ultralytics RGB 0–1 centred; YOLOX BGR 0–255 top-left.
+  // assets/README.md: Ultralytics RGB 0–1 centred; YOLOX BGR 0–255 top-left.
   if (family === 'yolox') return { channels: 'BGR', scale: 1, pad: 'top-left' };
   return { channels: 'RGB', scale: 1 / 255, pad: 'center' };
 }
