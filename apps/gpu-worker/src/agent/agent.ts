@@ -36,13 +36,12 @@ export const AGENT_VERSION = '0.2.0';
 /** The process exit status of a worker an ADMIN removed: supervisors should not restart it (it would be refused). */
 export const REMOVED_EXIT_CODE = 3;
 
-
 export class WorkerAgent {
   readonly api: ApiClient;
   private readonly cache: WorkerCache;
   private workerId?: string;
   private stopping = false;
-  private drainingSince?: number;
+  private isDraining = false;
   private removedBecause?: string;
   private wake?: () => void;
   private woken = false;
@@ -100,7 +99,7 @@ export class WorkerAgent {
 
   /** True while an ADMIN drains this worker (seen on its last claim or registration). */
   get draining(): boolean {
-    return this.drainingSince !== undefined;
+    return this.isDraining;
   }
 
   /** The api's message once an ADMIN removed this worker; the loop has stopped then. */
@@ -135,8 +134,8 @@ export class WorkerAgent {
       let claim: JobClaim | null = null;
       try {
         claim = await this.claim();
-        if (this.drainingSince !== undefined) {
-          this.drainingSince = undefined;
+        if (this.isDraining) {
+          this.isDraining = false;
           this.log('resumed by an admin: taking jobs again');
         }
       } catch (e) {
@@ -187,8 +186,8 @@ export class WorkerAgent {
 
   /** An ADMIN drains this worker: the running job (if any) finishes; claims are refused until it is resumed. */
   private drain(message: string): void {
-    if (this.drainingSince !== undefined) return;
-    this.drainingSince = Date.now();
+    if (this.isDraining) return;
+    this.isDraining = true;
     this.log(`drained by an admin (${message}); taking no new jobs until an ADMIN resumes this worker (resumeWorker)`);
   }
 
