@@ -1,13 +1,9 @@
-// Job statuses, requested settings and progress of an evaluation job.
+// Job statuses (defined with the lifecycle, registered for GraphQL here), requested settings and progress of a job.
 import { registerEnumType } from 'type-graphql';
+import { EvaluationJobStatus } from './job-lifecycle';
 
-export enum EvaluationJobStatus {
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  CANCELLED = 'CANCELLED',
-}
+export { EvaluationJobStatus, FINAL_STATUSES, type JobProgress } from './job-lifecycle';
+
 registerEnumType(EvaluationJobStatus, { name: 'EvaluationJobStatus', description: 'QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED (an expired lease puts RUNNING back to QUEUED).' });
 
 export enum ExecutionProvider {
@@ -17,8 +13,6 @@ export enum ExecutionProvider {
 }
 registerEnumType(ExecutionProvider, { name: 'ExecutionProvider', description: 'AUTO tries CUDA and falls back to CPU; CUDA fails the job when it cannot load.' });
 
-export const FINAL_STATUSES: ReadonlySet<EvaluationJobStatus> = new Set([EvaluationJobStatus.SUCCEEDED, EvaluationJobStatus.FAILED, EvaluationJobStatus.CANCELLED]);
-
 export interface EvaluationSettings {
   imgsz: number;
   conf: number;
@@ -27,11 +21,4 @@ export interface EvaluationSettings {
   classes: number[] | null;
   batch: number | null;
   executionProvider: ExecutionProvider;
-}
-
-export interface JobProgress {
-  done: number;
-  total: number;
-  imagesPerSecond: number;
-  etaSeconds: number;
 }

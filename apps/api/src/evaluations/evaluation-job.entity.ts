@@ -59,8 +59,13 @@ export class EvaluationJobEntity {
   @Column({ name: 'lease_expiries', type: 'integer' })
   leaseExpiries: number;
 
+  /** The worker holding the current attempt (kept on a finished job: who finished it). */
   @Column({ name: 'worker_id', type: 'uuid', nullable: true })
   workerId: string | null;
+
+  /** The api token that claimed the current attempt: only it (with workerId) may report (job-lifecycle.ts). */
+  @Column({ name: 'claim_token_id', type: 'uuid', nullable: true })
+  claimTokenId: string | null;
 
   @Column({ name: 'lease_seconds', type: 'integer' })
   leaseSeconds: number;

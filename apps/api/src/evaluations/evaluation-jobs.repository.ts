@@ -29,6 +29,24 @@ export class EvaluationJobsRepository {
     return ids.length ? this.db.read.find(EvaluationJobEntity, { where: { id: In([...ids]) } }) : Promise.resolve([]);
   }
 
+  /** One job, locked for this transaction on PostgreSQL (SQLite: the caller is inside the one serialised writer). */
+  lockById(tx: EntityManager, id: string): Promise<EvaluationJobEntity | null> {
+    const qb = tx.createQueryBuilder(EvaluationJobEntity, 'j').where('j.id = :id', { id });
+    if (this.db.dialect === 'postgres') qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  /** The RUNNING jobs a worker holds, locked for this transaction (a removed worker's are handed back). */
+  lockRunningByWorker(tx: EntityManager, workerId: string): Promise<EvaluationJobEntity[]> {
+    const qb = tx
+      .createQueryBuilder(EvaluationJobEntity, 'j')
+      .where('j.status = :status', { status: EvaluationJobStatus.RUNNING })
+      .andWhere('j.workerId = :workerId', { workerId })
+      .orderBy('j.id', 'ASC');
+    if (this.db.dialect === 'postgres') qb.setLock('pessimistic_write');
+    return qb.getMany();
+  }
+
   /**
    * The oldest QUEUED job, locked for this transaction. PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent claimers
    * each take a different row without waiting; SQLite: the caller is inside the one serialised write transaction.
@@ -47,11 +65,9 @@ export class EvaluationJobsRepository {
     return qb.getOne();
   }
 
-  /** Applies `patch` only while the job is still in `status` at `attempt`; false when another move won. */
-  async moveIf(tx: EntityManager, id: string, expect: { status: EvaluationJobStatus; attempt?: number }, patch: Partial<EvaluationJobEntity>): Promise<boolean> {
-    const where: Record<string, unknown> = { id, status: expect.status };
-    if (expect.attempt !== undefined) where.attempt = expect.attempt;
-    const res = await tx.update(EvaluationJobEntity, where, { ...patch, updatedAt: Date.now() } as never);
+  /** Applies `patch` only while the job is still in `status` at `attempt` (a plan's compare-and-set); false when another move won. */
+  async moveIf(tx: EntityManager, id: string, expect: { status: EvaluationJobStatus; attempt: number }, patch: Partial<EvaluationJobEntity>): Promise<boolean> {
+    const res = await tx.update(EvaluationJobEntity, { id, status: expect.status, attempt: expect.attempt }, { updatedAt: Date.now(), ...patch } as never);
     return (res.affected ?? 0) > 0;
   }
 

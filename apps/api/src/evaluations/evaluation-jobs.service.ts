@@ -1,20 +1,21 @@
 // The user side of evaluation jobs: queue one (validated, with its evaluation run), cancel, read and list.
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/roles';
-import { failedPrecondition, notFound } from '../common/app-error';
+import { conflict, notFound } from '../common/app-error';
 import { offsetPage, type Page } from '../common/pagination';
+import { refusalError } from '../common/refusal';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import type { DatasetEntity } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
-import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import { type SettingsRequest, validateSettings } from './evaluation-contract';
 import { EvaluationJobEntity } from './evaluation-job.entity';
 import { EvaluationJobStatus, type EvaluationSettings } from './evaluation-job-status';
 import { EvaluationJobsRepository, type JobFilter } from './evaluation-jobs.repository';
 import { EvaluationRunWriter } from './evaluation-run.writer';
-import { publishJobQueued, publishJobUpdated } from './job-events';
+import { planCancel } from './job-lifecycle';
+import { JobTransitions } from './job-transitions';
 import { type ModelRequest, type ModelSource, ModelSourceLookup } from './model-source';
 
 export const MAX_ATTEMPTS = 3;
@@ -40,7 +41,7 @@ export class EvaluationJobsService {
     private readonly datasets: DatasetsService,
     private readonly sources: ModelSourceLookup,
     private readonly runWriter: EvaluationRunWriter,
-    @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
+    private readonly transitions: JobTransitions,
   ) {}
 
   async evaluateModel(req: EvaluateModelRequest, actor: Identity): Promise<EvaluationJobEntity> {
@@ -93,6 +94,7 @@ export class EvaluationJobsService {
       maxAttempts: MAX_ATTEMPTS,
       leaseExpiries: 0,
       workerId: null,
+      claimTokenId: null,
       leaseSeconds: 60,
       leaseExpiresAt: null,
       cancelRequested: false,
@@ -112,32 +114,27 @@ export class EvaluationJobsService {
       await this.runWriter.end(job);
       throw e;
     }
-    publishJobQueued(this.pubSub, job.id);
-    publishJobUpdated(this.pubSub, job);
+    this.transitions.announceQueued(job);
     return job;
   }
 
-  /** QUEUED → CANCELLED at once; RUNNING → cancel requested (the worker sees it on its next heartbeat). */
+  /** QUEUED → CANCELLED at once (its run KILLED in the same transaction); RUNNING → cancel requested (the worker sees it on its next heartbeat). */
   async cancel(id: string, actor: Identity): Promise<EvaluationJobEntity> {
-    for (let tries = 0; tries < 5; tries++) {
-      const job = await this.require(id);
-      const now = Date.now();
-      if (job.status === EvaluationJobStatus.CANCELLED || (job.status === EvaluationJobStatus.RUNNING && job.cancelRequested)) return job;
-      if (job.status !== EvaluationJobStatus.QUEUED && job.status !== EvaluationJobStatus.RUNNING) throw failedPrecondition(`job ${id} is already ${job.status}`, { status: job.status });
-      const patch: Partial<EvaluationJobEntity> =
-        job.status === EvaluationJobStatus.QUEUED ? { status: EvaluationJobStatus.CANCELLED, finishedAt: now, error: `cancelled by ${actor.name}`, errorCode: 'CANCELLED' } : { cancelRequested: true };
-      const updated = { ...job, ...patch, updatedAt: now } as EvaluationJobEntity;
-      const moved = await this.db.write(async (tx) => {
-        if (!(await this.repo.moveIf(tx, id, { status: job.status, attempt: job.attempt }, patch))) return undefined;
-        // A queued job ends here, and its run (KILLED) with it in this transaction.
-        return updated.status === EvaluationJobStatus.CANCELLED ? await this.runWriter.endIn(tx, updated) : () => undefined;
-      });
-      if (!moved) continue; // a worker claimed or reported meanwhile: decide again on the new state
-      moved();
-      publishJobUpdated(this.pubSub, updated);
-      return updated;
-    }
-    throw failedPrecondition(`job ${id} kept changing; retry the cancel`);
+    if (!isUuid(id)) throw notFound('Evaluation job', id);
+    const at = Date.now();
+    const outcome = await this.db.write(async (tx) => {
+      const job = await this.repo.lockById(tx, id);
+      if (!job) throw notFound('Evaluation job', id);
+      const plan = planCancel(job, { by: actor.name }, at);
+      if (plan.kind === 'REFUSED') throw refusalError(plan.refusal);
+      if (plan.kind === 'UNCHANGED') return { job: plan.job, applied: null };
+      const applied = await this.transitions.persist(tx, plan);
+      // Locked (PostgreSQL) or the one writer (SQLite): the compare-and-set holds; this is a last guard.
+      if (!applied) throw conflict(`job ${id} changed while it was being cancelled; retry the cancel`);
+      return { job: applied.job, applied };
+    });
+    if (outcome.applied) await this.transitions.publish([outcome.applied], actor);
+    return outcome.job;
   }
 
   async require(id: string): Promise<EvaluationJobEntity> {

@@ -3,7 +3,7 @@ import type { EvaluationJobEntity } from './evaluation-job.entity';
 import type { EvaluationResultData } from './evaluation-contract';
 import type { EvaluationJobType } from './dto/evaluation-job.type';
 import type { EvaluationResultType } from './dto/evaluation-result.type';
-import type { JobClaimType } from './dto/job-claim.type';
+import type { JobClaimType, JobLeaseType } from './dto/job-claim.type';
 import type { JobClaim } from './job-claim.service';
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
@@ -79,3 +79,7 @@ export function toJobClaimType(c: JobClaim): JobClaimType {
 
 /** `/artifacts/<runId>/<path>` with each path segment percent-encoded. */
 export const artifactUrl = (runId: string, path: string): string => `/artifacts/${runId}/${path.split('/').map(encodeURIComponent).join('/')}`;
+
+export function toJobLeaseType(job: EvaluationJobEntity): JobLeaseType {
+  return { leaseExpiresAt: new Date(job.leaseExpiresAt!), cancelRequested: job.cancelRequested };
+}

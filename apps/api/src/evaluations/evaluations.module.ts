@@ -14,9 +14,12 @@ import { EvaluationsResolver } from './evaluations.resolver';
 import { JobClaimService } from './job-claim.service';
 import { JobLeaseService } from './job-lease.service';
 import { JobProtocolResolver } from './job-protocol.resolver';
+import { JobTransitions } from './job-transitions';
 import { JobUpdateStream } from './job-update-stream';
 import { LeaseSweeper } from './lease-sweeper';
 import { ModelSourceLookup } from './model-source';
+import { WorkerAdminResolver } from './worker-admin.resolver';
+import { WorkerAdminService } from './worker-admin.service';
 
 @Module({
   imports: [ArtifactsModule, DatasetsModule, ExperimentsModule, MetricsModule, RegistryModule, RunsModule, WorkersModule],
@@ -25,13 +28,16 @@ import { ModelSourceLookup } from './model-source';
     EvaluationJobsService,
     EvaluationRunWriter,
     ModelSourceLookup,
+    JobTransitions,
     JobLeaseService,
     JobClaimService,
+    WorkerAdminService,
     ContinuousEvaluationListener,
     LeaseSweeper,
     JobUpdateStream,
     EvaluationsResolver,
     JobProtocolResolver,
+    WorkerAdminResolver,
   ],
   exports: [EvaluationJobsService, JobLeaseService],
 })

@@ -23,10 +23,10 @@ export class JobClaimService {
     private readonly datasets: DatasetsService,
   ) {}
 
-  /** Claims the next job; one whose model or dataset has disappeared since it was queued fails, and the next is tried. */
+  /** Claims the next job for `workerId` (the caller's); one whose model or dataset has disappeared since it was queued fails, and the next is tried. */
   async claim(workerId: string, leaseSeconds: number, actor: Identity): Promise<JobClaim | null> {
     for (;;) {
-      const job = await this.lease.claim(workerId, leaseSeconds);
+      const job = await this.lease.claim({ workerId, leaseSeconds }, actor);
       if (!job) return null;
       const [artifacts] = job.sourceRunId ? await this.artifacts.listByRunIds([job.sourceRunId]) : [[]];
       const model = artifacts.find((a) => a.path === job.artifactPath);
@@ -35,7 +35,7 @@ export class JobClaimService {
         return { job, modelUrl: artifactUrl(job.sourceRunId!, job.artifactPath), modelSha256: model.sha256, dataset };
       }
       const missing = !model ? `model artifact ${job.sourceRunId}/${job.artifactPath} no longer exists` : `dataset ${job.datasetName} v${job.datasetVersion} no longer exists`;
-      await this.lease.fail(job.id, job.attempt, missing, 'INPUT_MISSING', actor);
+      await this.lease.fail({ jobId: job.id, attempt: job.attempt, workerId }, missing, 'INPUT_MISSING', actor);
     }
   }
 }

@@ -1,25 +1,31 @@
-// The worker side of evaluation jobs: claim with a lease, heartbeat, complete, fail, release, and lease expiry.
-// Every report names its attempt; a report whose attempt is not the job's current RUNNING one is refused (CONFLICT),
-// so a worker that lost its lease can never overwrite the work of the one that re-claimed the job.
-import { Inject, Injectable, Logger } from '@nestjs/common';
+// The worker side of evaluation jobs: claim with a lease, heartbeat, complete, fail, release, lease expiry and the
+// hand-back of a removed worker's jobs. Each is lock → plan (job-lifecycle.ts: the stale-attempt and claimant rules)
+// → persist → publish after commit (job-transitions.ts); the worker itself is admitted first (workers/worker-rules.ts).
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { type Identity, Role } from '../auth/roles';
-import { conflict } from '../common/app-error';
+import { refusalError } from '../common/refusal';
 import { Database } from '../database/database';
-import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
+import type { WorkerEntity } from '../workers/worker.entity';
 import { WorkersService } from '../workers/workers.service';
-import { validateResult } from './evaluation-contract';
+import { type EvaluationResultData, validateResult } from './evaluation-contract';
 import type { EvaluationJobEntity } from './evaluation-job.entity';
-import { EvaluationJobStatus, type JobProgress } from './evaluation-job-status';
+import { EvaluationJobStatus } from './evaluation-job-status';
 import { EvaluationJobsRepository } from './evaluation-jobs.repository';
-import { type AfterCommit, EvaluationRunWriter } from './evaluation-run.writer';
-import { publishJobQueued, publishJobUpdated } from './job-events';
+import { EvaluationRunWriter } from './evaluation-run.writer';
+import { type Claimant, type JobPlan, type JobProgress, planClaim, planComplete, planFail, planHeartbeat, planLeaseExpiry, planRelease, planWorkerRemoval, staleAttempt } from './job-lifecycle';
+import { type AppliedMove, JobTransitions } from './job-transitions';
 
 const SWEEPER: Identity = { name: 'lease-sweeper', role: Role.ADMIN };
 
-function stale(job: EvaluationJobEntity | null, jobId: string, attempt: number): Error {
-  const state = job ? `it is ${job.status} at attempt ${job.attempt}` : 'it does not exist';
-  return conflict(`stale attempt: job ${jobId} attempt ${attempt} is no longer current (${state})`, { reason: 'STALE_ATTEMPT', status: job?.status ?? null, currentAttempt: job?.attempt ?? null });
+/** What every report carries: the job, the attempt it holds, and the worker sending it. */
+export interface ReportRef {
+  jobId: string;
+  attempt: number;
+  workerId: string;
 }
+
+type Job = EvaluationJobEntity;
 
 @Injectable()
 export class JobLeaseService {
@@ -29,121 +35,83 @@ export class JobLeaseService {
     private readonly db: Database,
     private readonly repo: EvaluationJobsRepository,
     private readonly workers: WorkersService,
+    private readonly transitions: JobTransitions,
     private readonly runWriter: EvaluationRunWriter,
-    @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
   ) {}
 
   /**
-   * Takes the oldest QUEUED job `workerId` can run, in one write transaction; null when none. A job that asks for CUDA
-   * waits for a CUDA worker while one is alive (seen in the last 2 minutes); when none is, any worker takes it and
-   * fails it with the provider's reason (PROVIDER_UNAVAILABLE) rather than leaving it queued forever.
+   * Takes the oldest QUEUED job `workerId` can run, in one write transaction; null when none. The worker must be the
+   * caller's and ACTIVE. A job that asks for CUDA waits for a CUDA worker while an ACTIVE one is alive (seen in the
+   * last 2 minutes); when none is, any worker takes it and fails it with the provider's reason (PROVIDER_UNAVAILABLE)
+   * rather than leaving it queued forever. The claim records the worker and the caller's api token.
    */
-  async claim(workerId: string, leaseSeconds: number): Promise<EvaluationJobEntity | null> {
-    const now = Date.now();
-    const job = await this.db.write(async (tx) => {
-      const worker = await this.workers.touch(tx, workerId, now);
-      const canRunCuda = worker.executionProviders.includes('CUDA') || !(await this.workers.anyLiveWithProvider(tx, 'CUDA', now));
+  async claim(req: { workerId: string; leaseSeconds: number }, caller: Identity): Promise<Job | null> {
+    const at = Date.now();
+    const applied = await this.db.write(async (tx) => {
+      const worker = await this.workers.admitClaim(tx, req.workerId, caller, at);
+      const canRunCuda = worker.executionProviders.includes('CUDA') || !(await this.workers.anyLiveWithProvider(tx, 'CUDA', at));
       const next = await this.repo.lockNextQueued(tx, { canRunCuda });
       if (!next) return null;
-      const patch: Partial<EvaluationJobEntity> = {
-        status: EvaluationJobStatus.RUNNING,
-        attempt: next.attempt + 1,
-        workerId,
-        leaseSeconds,
-        leaseExpiresAt: now + leaseSeconds * 1000,
-        startedAt: next.startedAt ?? now,
-        progress: null,
-      };
-      // The row is locked (PostgreSQL) or the writer is ours alone (SQLite): the conditional move cannot lose.
-      if (!(await this.repo.moveIf(tx, next.id, { status: EvaluationJobStatus.QUEUED, attempt: next.attempt }, patch))) return null;
-      return { ...next, ...patch, updatedAt: now } as EvaluationJobEntity;
+      const plan = planClaim(next, { claimant: claimantOf(req.workerId, caller), leaseSeconds: req.leaseSeconds }, at);
+      // The row is locked (PostgreSQL) or the writer is ours alone (SQLite): the compare-and-set cannot lose.
+      return plan.kind === 'MOVE' ? this.transitions.persist(tx, plan) : null;
     });
-    if (job) publishJobUpdated(this.pubSub, job);
-    return job;
+    if (!applied) return null;
+    await this.transitions.publish([applied], caller);
+    return applied.job;
   }
 
-  async heartbeat(jobId: string, attempt: number, progress: JobProgress | null): Promise<EvaluationJobEntity> {
-    const now = Date.now();
-    const job = await this.db.write(async (tx) => {
-      const current = await this.repo.findById(jobId, tx);
-      if (!current || current.status !== EvaluationJobStatus.RUNNING || current.attempt !== attempt) throw stale(current, jobId, attempt);
-      const patch: Partial<EvaluationJobEntity> = { leaseExpiresAt: now + current.leaseSeconds * 1000, ...(progress ? { progress } : {}) };
-      if (!(await this.repo.moveIf(tx, jobId, { status: EvaluationJobStatus.RUNNING, attempt }, patch))) throw stale(current, jobId, attempt);
-      if (current.workerId) await this.workers.touch(tx, current.workerId, now);
-      return { ...current, ...patch, updatedAt: now } as EvaluationJobEntity;
-    });
-    publishJobUpdated(this.pubSub, job);
-    return job;
+  heartbeat(ref: ReportRef, progress: JobProgress | null, caller: Identity): Promise<Job> {
+    return this.report(ref, caller, (job, claimant, at) => planHeartbeat(job, { ...ref, claimant, progress }, at));
   }
 
-  /** Idempotent per attempt: the same attempt completing again returns the job and writes nothing. */
-  async complete(jobId: string, attempt: number, raw: Record<string, unknown>, actor: Identity): Promise<EvaluationJobEntity> {
-    const result = validateResult(raw);
-    const now = Date.now();
-    const outcome = await this.db.write(async (tx) => {
-      const current = await this.repo.findById(jobId, tx);
-      if (current && current.status === EvaluationJobStatus.SUCCEEDED && current.attempt === attempt) return { job: current, publish: undefined };
-      if (!current || current.status !== EvaluationJobStatus.RUNNING || current.attempt !== attempt) throw stale(current, jobId, attempt);
-      const total = Math.round(result.imagesEvaluated + result.skippedImages);
-      const patch: Partial<EvaluationJobEntity> = {
-        status: EvaluationJobStatus.SUCCEEDED,
-        result: raw,
-        finishedAt: now,
-        leaseExpiresAt: null,
-        progress: { done: total, total, imagesPerSecond: result.imagesPerSecond, etaSeconds: 0 },
-      };
-      if (!(await this.repo.moveIf(tx, jobId, { status: EvaluationJobStatus.RUNNING, attempt }, patch))) throw stale(current, jobId, attempt);
-      const job = { ...current, ...patch, updatedAt: now } as EvaluationJobEntity;
-      // The run's result and FINISHED commit with the job's SUCCEEDED or not at all (then the job stays reportable):
-      // no reader sees one without the other, and a crash cannot split them. Exactly once, whatever the retries.
-      return { job, publish: await this.runWriter.finishIn(tx, job, result) };
-    });
-    if (outcome.publish) {
-      outcome.publish();
-      await this.runWriter.writeResultFiles(outcome.job, result, actor);
-      publishJobUpdated(this.pubSub, outcome.job);
-    }
-    return outcome.job;
+  /** Idempotent per attempt: the claimant completing the same attempt again gets the job back; nothing is written. */
+  complete(ref: ReportRef, raw: Record<string, unknown>, caller: Identity): Promise<Job> {
+    const result: EvaluationResultData = validateResult(raw);
+    return this.report(ref, caller, (job, claimant, at) => planComplete(job, { ...ref, claimant, raw, result }, at));
   }
 
   /** FAILED, or CANCELLED when the worker stopped for a cancel (code CANCELLED or a cancel was requested). */
-  async fail(jobId: string, attempt: number, error: string, code: string | null, _actor: Identity): Promise<EvaluationJobEntity> {
-    const now = Date.now();
-    const outcome = await this.db.write(async (tx) => {
-      const current = await this.repo.findById(jobId, tx);
-      const final = code === 'CANCELLED' || current?.cancelRequested ? EvaluationJobStatus.CANCELLED : EvaluationJobStatus.FAILED;
-      if (current && current.status === final && current.attempt === attempt) return { job: current, publish: undefined };
-      if (!current || current.status !== EvaluationJobStatus.RUNNING || current.attempt !== attempt) throw stale(current, jobId, attempt);
-      const patch: Partial<EvaluationJobEntity> = { status: final, error, errorCode: code ?? null, finishedAt: now, leaseExpiresAt: null };
-      if (!(await this.repo.moveIf(tx, jobId, { status: EvaluationJobStatus.RUNNING, attempt }, patch))) throw stale(current, jobId, attempt);
-      const job = { ...current, ...patch, updatedAt: now } as EvaluationJobEntity;
-      // The run ends (FAILED, or KILLED) in the job's transaction.
-      return { job, publish: await this.runWriter.endIn(tx, job) };
-    });
-    if (outcome.publish) {
-      outcome.publish();
-      publishJobUpdated(this.pubSub, outcome.job);
-    }
-    return outcome.job;
+  fail(ref: ReportRef, error: string, code: string | null, caller: Identity): Promise<Job> {
+    return this.report(ref, caller, (job, claimant, at) => planFail(job, { ...ref, claimant, error, code }, at));
   }
 
   /** A worker stopping (SIGTERM) hands the job back: QUEUED again, not counted against the attempt cap. */
-  async release(jobId: string, attempt: number, reason: string, _actor: Identity): Promise<EvaluationJobEntity> {
-    const now = Date.now();
-    const { job, publish } = await this.db.write(async (tx) => {
-      const current = await this.repo.findById(jobId, tx);
-      if (!current || current.status !== EvaluationJobStatus.RUNNING || current.attempt !== attempt) throw stale(current, jobId, attempt);
-      const patch: Partial<EvaluationJobEntity> = current.cancelRequested
-        ? { status: EvaluationJobStatus.CANCELLED, error: `cancelled (released: ${reason})`, errorCode: 'CANCELLED', finishedAt: now, leaseExpiresAt: null }
-        : { status: EvaluationJobStatus.QUEUED, workerId: null, leaseExpiresAt: null, progress: null, error: `released: ${reason}` };
-      if (!(await this.repo.moveIf(tx, jobId, { status: EvaluationJobStatus.RUNNING, attempt }, patch))) throw stale(current, jobId, attempt);
-      const job = { ...current, ...patch, updatedAt: now } as EvaluationJobEntity;
-      return { job, publish: job.status === EvaluationJobStatus.CANCELLED ? await this.runWriter.endIn(tx, job) : undefined };
+  release(ref: ReportRef, reason: string, caller: Identity): Promise<Job> {
+    return this.report(ref, caller, (job, claimant, at) => planRelease(job, { ...ref, claimant, reason }, at));
+  }
+
+  /**
+   * Inside the transaction that removes `worker`: its RUNNING jobs go back to the queue (a new attempt, not counted
+   * as a failure; CANCELLED if a cancel was requested). Returns them and their publication, to run after commit.
+   */
+  async handBackJobsOf(tx: EntityManager, worker: WorkerEntity, by: Identity, at: number): Promise<{ jobs: Job[]; publish: () => Promise<void> }> {
+    const moves: AppliedMove[] = [];
+    for (const job of await this.repo.lockRunningByWorker(tx, worker.id)) {
+      const plan = planWorkerRemoval(job, { workerId: worker.id, workerName: worker.name, by: by.name }, at);
+      const applied = plan.kind === 'MOVE' ? await this.transitions.persist(tx, plan) : null;
+      if (applied) moves.push(applied);
+    }
+    return { jobs: moves.map((m) => m.job), publish: () => this.transitions.publish(moves, by) };
+  }
+
+  /**
+   * Re-queues RUNNING jobs whose lease ended before `now` (the next claim is attempt + 1); the maxAttempts-th expiry
+   * fails the job instead. Returns the jobs it moved. Called by the sweeper timer, and by tests with a chosen `now`.
+   */
+  async requeueExpiredLeases(now: number = Date.now()): Promise<Job[]> {
+    const moves = await this.db.write(async (tx) => {
+      const out: AppliedMove[] = [];
+      for (const job of await this.repo.lockExpired(tx, now)) {
+        const plan = planLeaseExpiry(job, now);
+        const applied = plan.kind === 'MOVE' ? await this.transitions.persist(tx, plan) : null;
+        if (applied) out.push(applied);
+      }
+      return out;
     });
-    if (publish) publish();
-    else publishJobQueued(this.pubSub, job.id);
-    publishJobUpdated(this.pubSub, job);
-    return job;
+    await this.transitions.publish(moves, SWEEPER);
+    if (moves.length) this.logger.log(`lease sweep: ${moves.map((m) => `${m.job.id.slice(0, 8)}→${m.job.status}`).join(', ')}`);
+    return moves.map((m) => m.job);
   }
 
   /**
@@ -169,34 +137,25 @@ export class JobLeaseService {
     return repaired;
   }
 
-  /**
-   * Re-queues RUNNING jobs whose lease ended before `now` (the next claim is attempt + 1); the maxAttempts-th expiry
-   * fails the job instead. Returns the jobs it moved. Called by the sweeper timer, and by tests with a chosen `now`.
-   */
-  async requeueExpiredLeases(now: number = Date.now()): Promise<EvaluationJobEntity[]> {
-    const { moved, published } = await this.db.write(async (tx) => {
-      const moved: EvaluationJobEntity[] = [];
-      const published: AfterCommit[] = [];
-      for (const job of await this.repo.lockExpired(tx, now)) {
-        const expiries = job.leaseExpiries + 1;
-        let patch: Partial<EvaluationJobEntity>;
-        if (job.cancelRequested) patch = { status: EvaluationJobStatus.CANCELLED, leaseExpiries: expiries, error: 'cancelled (lease expired)', errorCode: 'CANCELLED', finishedAt: now, leaseExpiresAt: null };
-        else if (expiries >= job.maxAttempts) patch = { status: EvaluationJobStatus.FAILED, leaseExpiries: expiries, error: `lease expired ${expiries} times`, errorCode: 'LEASE_EXPIRED', finishedAt: now, leaseExpiresAt: null };
-        else patch = { status: EvaluationJobStatus.QUEUED, leaseExpiries: expiries, workerId: null, leaseExpiresAt: null, progress: null, error: `lease expired (attempt ${job.attempt})` };
-        if (!(await this.repo.moveIf(tx, job.id, { status: EvaluationJobStatus.RUNNING, attempt: job.attempt }, patch))) continue;
-        const next = { ...job, ...patch, updatedAt: now } as EvaluationJobEntity;
-        moved.push(next);
-        // A job that ends here (CANCELLED, FAILED) ends its run in this transaction too.
-        if (next.status !== EvaluationJobStatus.QUEUED) published.push(await this.runWriter.endIn(tx, next));
-      }
-      return { moved, published };
+  /** A report: admit the worker (the caller's, not removed), lock the job, plan, persist, publish after commit. */
+  private async report(ref: ReportRef, caller: Identity, plan: (job: Job | null, claimant: Claimant, at: number) => JobPlan<Job>): Promise<Job> {
+    const at = Date.now();
+    const outcome = await this.db.write(async (tx) => {
+      await this.workers.admitReport(tx, ref.workerId, caller, at);
+      const job = await this.repo.lockById(tx, ref.jobId);
+      const p = plan(job, claimantOf(ref.workerId, caller), at);
+      if (p.kind === 'REFUSED') throw refusalError(p.refusal);
+      if (p.kind === 'UNCHANGED') return { job: p.job, applied: null };
+      const applied = await this.transitions.persist(tx, p);
+      // The row is locked, so this is a last guard: a move that lost its compare-and-set reports the attempt stale.
+      if (!applied) throw refusalError(staleAttempt(job, ref.jobId, ref.attempt).refusal);
+      return { job: applied.job, applied };
     });
-    published.forEach((publish) => publish());
-    for (const job of moved) {
-      if (job.status === EvaluationJobStatus.QUEUED) publishJobQueued(this.pubSub, job.id);
-      publishJobUpdated(this.pubSub, job);
-    }
-    if (moved.length) this.logger.log(`lease sweep: ${moved.map((j) => `${j.id.slice(0, 8)}→${j.status}`).join(', ')}`);
-    return moved;
+    if (outcome.applied) await this.transitions.publish([outcome.applied], caller);
+    return outcome.job;
   }
+}
+
+function claimantOf(workerId: string, caller: Identity): Claimant {
+  return { workerId, tokenId: caller.tokenId ?? null };
 }

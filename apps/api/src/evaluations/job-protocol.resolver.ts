@@ -6,7 +6,7 @@ import type { GraphqlContext } from '../graphql/context';
 import { EvaluationJobType } from './dto/evaluation-job.type';
 import { JobClaimType, JobLeaseType, JobQueuedSignalType } from './dto/job-claim.type';
 import { ClaimEvaluationJobInput, CompleteEvaluationJobInput, FailEvaluationJobInput, HeartbeatEvaluationJobInput, ReleaseEvaluationJobInput } from './dto/job-protocol.input';
-import { toJobClaimType, toJobType } from './evaluations.mapper';
+import { toJobClaimType, toJobLeaseType, toJobType } from './evaluations.mapper';
 import { JobClaimService } from './job-claim.service';
 import { EVALUATION_JOB_QUEUED } from './job-events';
 import { JobLeaseService } from './job-lease.service';
@@ -20,35 +20,37 @@ export class JobProtocolResolver {
   ) {}
 
   @Authorized(Role.WORKER)
-  @Mutation(() => JobClaimType, { nullable: true, description: 'Leases the oldest QUEUED job to this worker; null when nothing is queued.' })
+  @Mutation(() => JobClaimType, {
+    nullable: true,
+    description: "Leases the oldest QUEUED job to this worker (the caller's own, ACTIVE); null when nothing is queued. The attempt is bound to this worker and this api token. FAILED_PRECONDITION (reason WORKER_DRAINING) while an ADMIN drains the worker, FORBIDDEN (WORKER_REMOVED) once it was removed.",
+  })
   async claimEvaluationJob(@Arg('input') input: ClaimEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<JobClaimType | null> {
     const claim = await this.claims.claim(input.workerId, input.leaseSeconds, ctx.identity!);
     return claim ? toJobClaimType(claim) : null;
   }
 
   @Authorized(Role.WORKER)
-  @Mutation(() => JobLeaseType, { description: 'Extends the lease and reports progress; CONFLICT "stale attempt" once the attempt is no longer current.' })
-  async heartbeatEvaluationJob(@Arg('input') input: HeartbeatEvaluationJobInput): Promise<JobLeaseType> {
-    const job = await this.lease.heartbeat(input.jobId, input.attempt, input.progress ?? null);
-    return { leaseExpiresAt: new Date(job.leaseExpiresAt!), cancelRequested: job.cancelRequested };
+  @Mutation(() => JobLeaseType, { description: 'Extends the lease and reports progress. CONFLICT "stale attempt" once the attempt is no longer current; FORBIDDEN from any worker or token but its claimant.' })
+  async heartbeatEvaluationJob(@Arg('input') input: HeartbeatEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<JobLeaseType> {
+    return toJobLeaseType(await this.lease.heartbeat(input, input.progress ?? null, ctx.identity!));
   }
 
   @Authorized(Role.WORKER)
-  @Mutation(() => EvaluationJobType, { description: 'Reports the result; writes the evaluation run. Idempotent per attempt; a stale attempt is CONFLICT.' })
+  @Mutation(() => EvaluationJobType, { description: "Reports the result; writes the evaluation run. Idempotent per attempt; a stale attempt is CONFLICT; anyone but the attempt's claimant is FORBIDDEN." })
   async completeEvaluationJob(@Arg('input') input: CompleteEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
-    return toJobType(await this.lease.complete(input.jobId, input.attempt, input.result, ctx.identity!));
+    return toJobType(await this.lease.complete(input, input.result, ctx.identity!));
   }
 
   @Authorized(Role.WORKER)
-  @Mutation(() => EvaluationJobType, { description: 'The job failed (code CANCELLED ends it CANCELLED).' })
+  @Mutation(() => EvaluationJobType, { description: "The job failed (code CANCELLED ends it CANCELLED). Only the attempt's claimant may report it." })
   async failEvaluationJob(@Arg('input') input: FailEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
-    return toJobType(await this.lease.fail(input.jobId, input.attempt, input.error, input.code ?? null, ctx.identity!));
+    return toJobType(await this.lease.fail(input, input.error, input.code ?? null, ctx.identity!));
   }
 
   @Authorized(Role.WORKER)
-  @Mutation(() => EvaluationJobType, { description: 'Hands the job back (worker stopping): QUEUED again, not counted as a failure.' })
+  @Mutation(() => EvaluationJobType, { description: "Hands the job back (worker stopping): QUEUED again, not counted as a failure. Only the attempt's claimant may release it." })
   async releaseEvaluationJob(@Arg('input') input: ReleaseEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
-    return toJobType(await this.lease.release(input.jobId, input.attempt, input.reason, ctx.identity!));
+    return toJobType(await this.lease.release(input, input.reason, ctx.identity!));
   }
 
   @Authorized(Role.WORKER)

@@ -14,5 +14,6 @@ import { ApiTokenResolver } from '../auth/api-token.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
 import { EvaluationsResolver } from '../evaluations/evaluations.resolver';
 import { JobProtocolResolver } from '../evaluations/job-protocol.resolver';
+import { WorkerAdminResolver } from '../evaluations/worker-admin.resolver';
 
-export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS, ApiTokenResolver, ViewerResolver, MetricsResolver, RunMetricsResolver, EvaluationsResolver, JobProtocolResolver];
+export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS, ApiTokenResolver, ViewerResolver, MetricsResolver, RunMetricsResolver, EvaluationsResolver, JobProtocolResolver, WorkerAdminResolver];

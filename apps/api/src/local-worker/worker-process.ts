@@ -1,5 +1,6 @@
-// The embedded gpu-worker as a child process: its output prefixed `[worker]`, restarted with a backoff if it dies,
-// stopped with SIGTERM (it finishes its batch and releases its job) and killed if it does not exit in time.
+// The embedded gpu-worker as a child process: its output prefixed `[worker]`, restarted with a backoff if it dies (not
+// once an ADMIN removed it), stopped with SIGTERM (it finishes its batch and releases its job) and killed if it does
+// not exit in time.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -15,6 +16,9 @@ export interface WorkerProcessOptions {
 }
 
 const MAX_BACKOFF_MS = 60_000;
+
+/** The worker's exit status once an ADMIN removed it (REMOVED_EXIT_CODE in apps/gpu-worker/src/agent/agent.ts): not restarted. */
+export const WORKER_REMOVED_EXIT_CODE = 3;
 
 export class WorkerProcess {
   private child?: ChildProcess;
@@ -44,6 +48,11 @@ export class WorkerProcess {
       child.once('exit', (code, signal) => {
         resolve();
         if (this.stopping) return;
+        if (code === WORKER_REMOVED_EXIT_CODE) {
+          // Restarting would only be refused again; resumeWorker and an api restart bring it back.
+          this.opts.error('[worker] removed by an admin: not restarting it (resumeWorker, then restart the api, to bring it back)');
+          return;
+        }
         // A crash loop must not spin: back off, and start over once a run lasted a minute.
         if (Date.now() - startedAt > MAX_BACKOFF_MS) this.backoffMs = 1000;
         this.opts.error(`[worker] exited (${signal ?? `code ${code}`}); restarting in ${Math.round(this.backoffMs / 1000)} s`);

@@ -11,6 +11,11 @@ export function toWorkerType(e: WorkerEntity): WorkerType {
     cpuCores: e.cpuCores,
     cpuModel: e.cpuModel,
     version: e.version,
+    state: e.state,
+    stateChangedAt: e.stateChangedAt === null ? null : new Date(e.stateChangedAt),
+    stateChangedBy: e.stateChangedBy,
+    stateReason: e.stateReason,
+    tokenName: e.tokenName,
     lastHeartbeatAt: new Date(e.lastHeartbeatAt),
     createdAt: new Date(e.createdAt),
   };

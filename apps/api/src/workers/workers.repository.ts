@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { Database } from '../database/database';
 import { WorkerEntity } from './worker.entity';
+import { WorkerState } from './worker-rules';
 
 @Injectable()
 export class WorkersRepository {
@@ -10,6 +11,13 @@ export class WorkersRepository {
 
   findByName(tx: EntityManager, name: string): Promise<WorkerEntity | null> {
     return tx.findOne(WorkerEntity, { where: { name } });
+  }
+
+  /** One worker, locked for this transaction on PostgreSQL (its state is about to change). */
+  lockById(tx: EntityManager, id: string): Promise<WorkerEntity | null> {
+    const qb = tx.createQueryBuilder(WorkerEntity, 'w').where('w.id = :id', { id });
+    if (this.db.dialect === 'postgres') qb.setLock('pessimistic_write');
+    return qb.getOne();
   }
 
   findByIds(ids: readonly string[], em: EntityManager = this.db.read): Promise<WorkerEntity[]> {
@@ -24,9 +32,13 @@ export class WorkersRepository {
     await tx.update(WorkerEntity, { id }, { lastHeartbeatAt: at });
   }
 
-  /** Whether any worker seen since `since` (epoch ms) registered `provider` (workers are few: read them, no JSON SQL). */
+  async updateState(tx: EntityManager, id: string, patch: Pick<WorkerEntity, 'state' | 'stateChangedAt' | 'stateChangedBy' | 'stateReason'>): Promise<void> {
+    await tx.update(WorkerEntity, { id }, patch);
+  }
+
+  /** Whether any ACTIVE worker seen since `since` (epoch ms) registered `provider` (workers are few: read them, no JSON SQL). */
   async anyLiveWithProvider(tx: EntityManager, provider: string, since: number): Promise<boolean> {
-    const rows = await tx.createQueryBuilder(WorkerEntity, 'w').where('w.last_heartbeat_at >= :since', { since }).getMany();
+    const rows = await tx.createQueryBuilder(WorkerEntity, 'w').where('w.last_heartbeat_at >= :since', { since }).andWhere('w.state = :active', { active: WorkerState.ACTIVE }).getMany();
     return rows.some((w) => w.executionProviders.includes(provider));
   }
 

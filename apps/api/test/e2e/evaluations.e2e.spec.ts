@@ -77,7 +77,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
   const claim = (wid = workerId, leaseSeconds = 60) => ok(CLAIM, { i: { workerId: wid, leaseSeconds } }).then((d) => d.claimEvaluationJob);
   const drain = async () => {
     // Leaves no QUEUED job behind for the next test: each claimed one is failed.
-    for (let c = await claim(); c; c = await claim()) await ok(FAIL, { i: { jobId: c.job.id, attempt: c.attempt, error: 'drained' } });
+    for (let c = await claim(); c; c = await claim()) await ok(FAIL, { i: { workerId, jobId: c.job.id, attempt: c.attempt, error: 'drained' } });
   };
 
   beforeAll(async () => {
@@ -115,9 +115,9 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(c.job).toMatchObject({ id: job.id, status: 'RUNNING', workerId });
     expect(c.modelSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(c.dataset.classNames[0]).toBe('person');
-    const hb = await ok(HEARTBEAT, { i: { jobId: job.id, attempt: 1, progress: { done: 64, total: 128, imagesPerSecond: 100, etaSeconds: 0.64 } } });
+    const hb = await ok(HEARTBEAT, { i: { workerId, jobId: job.id, attempt: 1, progress: { done: 64, total: 128, imagesPerSecond: 100, etaSeconds: 0.64 } } });
     expect(hb.heartbeatEvaluationJob).toMatchObject({ cancelRequested: false });
-    const done = (await ok(COMPLETE, { i: { jobId: job.id, attempt: 1, result: fakeResult(0.5) } })).completeEvaluationJob;
+    const done = (await ok(COMPLETE, { i: { workerId, jobId: job.id, attempt: 1, result: fakeResult(0.5) } })).completeEvaluationJob;
     expect(done).toMatchObject({ status: 'SUCCEEDED', progress: { done: 128, total: 128 }, result: { map50: 0.5, precisionAtConf: 0.008, executionProvider: 'CPU', device: 'test cpu' } });
     expect(done.result.thresholdSweep.map((s: { iou: number }) => s.iou)).toEqual([0.5, 0.6, 0.7]);
     // The current state first, then each change; the stream completes after the final status (4 of the 5 asked).
@@ -140,7 +140,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(finished.artifacts.map((a: { path: string }) => a.path).sort()).toEqual(['evaluation/pr_curve.json', 'evaluation/result.json']);
 
     // Completing the same attempt again is a no-op: no second metric point.
-    const again = (await ok(COMPLETE, { i: { jobId: job.id, attempt: 1, result: fakeResult(0.9) } })).completeEvaluationJob;
+    const again = (await ok(COMPLETE, { i: { workerId, jobId: job.id, attempt: 1, result: fakeResult(0.9) } })).completeEvaluationJob;
     expect(again.result.map50).toBe(0.5);
     const after = (await ok('query($id: ID!) { run(id: $id) { metrics(keys: ["map50"]) { last count } } }', { id: job.runId })).run;
     expect(after.metrics).toEqual([{ last: 0.5, count: 1 }]);
@@ -156,17 +156,17 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const second = await claim();
     expect(second).toMatchObject({ attempt: 2, job: { id: job.id, status: 'RUNNING' } });
 
-    const staleHb = await t.gql(HEARTBEAT, { i: { jobId: job.id, attempt: 1 } });
+    const staleHb = await t.gql(HEARTBEAT, { i: { workerId, jobId: job.id, attempt: 1 } });
     expect(staleHb.errors![0].extensions.code).toBe('CONFLICT');
     expect(staleHb.errors![0].message).toMatch(/stale attempt/);
-    const staleDone = await t.gql(COMPLETE, { i: { jobId: job.id, attempt: 1, result: fakeResult(0.1) } });
+    const staleDone = await t.gql(COMPLETE, { i: { workerId, jobId: job.id, attempt: 1, result: fakeResult(0.1) } });
     expect(staleDone.errors![0].extensions.code).toBe('CONFLICT');
-    const staleFail = await t.gql(FAIL, { i: { jobId: job.id, attempt: 1, error: 'killed' } });
+    const staleFail = await t.gql(FAIL, { i: { workerId, jobId: job.id, attempt: 1, error: 'killed' } });
     expect(staleFail.errors![0].extensions.code).toBe('CONFLICT');
 
-    const done = (await ok(COMPLETE, { i: { jobId: job.id, attempt: 2, result: fakeResult(0.42) } })).completeEvaluationJob;
+    const done = (await ok(COMPLETE, { i: { workerId, jobId: job.id, attempt: 2, result: fakeResult(0.42) } })).completeEvaluationJob;
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: 2, result: { map50: 0.42 } });
-    const late = await t.gql(COMPLETE, { i: { jobId: job.id, attempt: 1, result: fakeResult(0.1) } });
+    const late = await t.gql(COMPLETE, { i: { workerId, jobId: job.id, attempt: 1, result: fakeResult(0.1) } });
     expect(late.errors![0].extensions.code).toBe('CONFLICT');
     const run = (await ok('query($id: ID!) { run(id: $id) { metrics(keys: ["map50"]) { last count } } }', { id: job.runId })).run;
     expect(run.metrics).toEqual([{ last: 0.42, count: 1 }]);
@@ -201,12 +201,12 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const c = await claim();
     const requested = (await ok(CANCEL, { i: { id: running.id } })).cancelEvaluationJob;
     expect(requested).toMatchObject({ status: 'RUNNING', cancelRequested: true });
-    const hb = (await ok(HEARTBEAT, { i: { jobId: running.id, attempt: c.attempt } })).heartbeatEvaluationJob;
+    const hb = (await ok(HEARTBEAT, { i: { workerId, jobId: running.id, attempt: c.attempt } })).heartbeatEvaluationJob;
     expect(hb.cancelRequested).toBe(true);
-    const ended = (await ok(FAIL, { i: { jobId: running.id, attempt: c.attempt, error: 'cancelled', code: 'CANCELLED' } })).failEvaluationJob;
+    const ended = (await ok(FAIL, { i: { workerId, jobId: running.id, attempt: c.attempt, error: 'cancelled', code: 'CANCELLED' } })).failEvaluationJob;
     expect(ended.status).toBe('CANCELLED');
     expect((await ok('query($id: ID!) { run(id: $id) { status } }', { id: running.runId })).run.status).toBe('KILLED');
-    const late = await t.gql(CANCEL, { i: { id: (await evaluate().then(async (j) => { const cc = await claim(); await ok(COMPLETE, { i: { jobId: j.id, attempt: cc.attempt, result: fakeResult(0.3) } }); return j; })).id } });
+    const late = await t.gql(CANCEL, { i: { id: (await evaluate().then(async (j) => { const cc = await claim(); await ok(COMPLETE, { i: { workerId, jobId: j.id, attempt: cc.attempt, result: fakeResult(0.3) } }); return j; })).id } });
     expect(late.errors![0].extensions.code).toBe('FAILED_PRECONDITION');
   });
 
@@ -214,11 +214,11 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     if (!t) return ctx.skip();
     const job = await evaluate();
     const c = await claim();
-    const released = (await ok(RELEASE, { i: { jobId: job.id, attempt: c.attempt, reason: 'SIGTERM' } })).releaseEvaluationJob;
+    const released = (await ok(RELEASE, { i: { workerId, jobId: job.id, attempt: c.attempt, reason: 'SIGTERM' } })).releaseEvaluationJob;
     expect(released).toMatchObject({ status: 'QUEUED', workerId: null });
     const again = await claim();
     expect(again).toMatchObject({ attempt: 2, job: { id: job.id } });
-    await ok(FAIL, { i: { jobId: job.id, attempt: 2, error: 'model invalid', code: 'MODEL_INVALID' } });
+    await ok(FAIL, { i: { workerId, jobId: job.id, attempt: 2, error: 'model invalid', code: 'MODEL_INVALID' } });
     const final = (await ok(`query($id: ID!) { evaluationJob(id: $id) { ${JOB} } }`, { id: job.id })).evaluationJob;
     expect(final).toMatchObject({ status: 'FAILED', error: 'model invalid', errorCode: 'MODEL_INVALID' });
   });
@@ -240,7 +240,8 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(all).toHaveLength(20);
     expect(new Set(all).size).toBe(20);
     expect(new Set(all)).toEqual(new Set(jobs.map((j) => j.id)));
-    await Promise.all(all.map((id) => ok(FAIL, { i: { jobId: id, attempt: 1, error: 'race test' } })));
+    // Each job is its claimer's to report on.
+    await Promise.all(claimed.flatMap((ids, i) => ids.map((id) => ok(FAIL, { i: { workerId: workers[i], jobId: id, attempt: 1, error: 'race test' } }))));
   });
 
   it('leaves a job that asks for CUDA to a worker that can load CUDA', async (ctx) => {
@@ -254,8 +255,8 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(await claim(cpuOnly)).toBeNull();
     const byGpu = await claim(workerId);
     expect(byGpu.job).toMatchObject({ id: cuda.id, settings: { executionProvider: 'CUDA' } });
-    await ok(FAIL, { i: { jobId: auto.id, attempt: 1, error: 'x' } });
-    await ok(FAIL, { i: { jobId: cuda.id, attempt: 1, error: 'x' } });
+    await ok(FAIL, { i: { workerId: cpuOnly, jobId: auto.id, attempt: 1, error: 'x' } });
+    await ok(FAIL, { i: { workerId, jobId: cuda.id, attempt: 1, error: 'x' } });
   });
 
   it('validates the request and the reported result', async (ctx) => {
@@ -276,12 +277,12 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const params = (await ok('query($id: ID!) { run(id: $id) { params { key value } } }', { id: filtered.runId })).run.params;
     expect(params).toEqual(expect.arrayContaining([{ key: 'classes', value: '0' }, { key: 'batch', value: '8' }]));
     const c = await claim();
-    const wrong = await t.gql(COMPLETE, { i: { jobId: filtered.id, attempt: c.attempt, result: { ...fakeResult(0.5), map50: 7, executionProvider: 'TPU' } } });
+    const wrong = await t.gql(COMPLETE, { i: { workerId, jobId: filtered.id, attempt: c.attempt, result: { ...fakeResult(0.5), map50: 7, executionProvider: 'TPU' } } });
     expect(wrong.errors![0].extensions.code).toBe('BAD_USER_INPUT');
     expect(wrong.errors![0].message).toMatch(/map50 must be a number in \[0, 1\].*executionProvider must be CUDA or CPU/);
     const still = (await ok(`query($id: ID!) { evaluationJob(id: $id) { ${JOB} } }`, { id: filtered.id })).evaluationJob;
     expect(still.status).toBe('RUNNING');
-    await ok(FAIL, { i: { jobId: filtered.id, attempt: c.attempt, error: 'done testing' } });
+    await ok(FAIL, { i: { workerId, jobId: filtered.id, attempt: c.attempt, error: 'done testing' } });
     const list = (await ok('query($r: ID!) { evaluationJobs(filter: { runId: $r, status: FAILED }, first: 100) { totalCount nodes { id status } } }', { r: runId })).evaluationJobs;
     expect(list.nodes.every((n: { status: string }) => n.status === 'FAILED')).toBe(true);
     expect(list.nodes.map((n: { id: string }) => n.id)).toContain(filtered.id);
@@ -315,7 +316,12 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const c = await t.gql(CLAIM, { i: { workerId: reg.data.registerWorker.id } }, worker);
     expect(c.errors).toBeUndefined();
     expect(c.data.claimEvaluationJob.job.id).toBe(queued.id);
-    await ok(FAIL, { i: { jobId: queued.id, attempt: 1, error: 'role test' } });
+    // The attempt is the worker token's: even an ADMIN (the local one here) may not report on it.
+    const byAdmin = await t.gql(FAIL, { i: { workerId: reg.data.registerWorker.id, jobId: queued.id, attempt: 1, error: 'role test' } });
+    expect(byAdmin.errors![0]).toMatchObject({ message: 'worker "tokened" belongs to another api token', extensions: { code: 'FORBIDDEN', reason: 'NOT_OWNER' } });
+    const failed = await t.gql(FAIL, { i: { workerId: reg.data.registerWorker.id, jobId: queued.id, attempt: 1, error: 'role test' } }, worker);
+    expect(failed.errors).toBeUndefined();
+    expect(failed.data.failEvaluationJob.status).toBe('FAILED');
   });
 
   it('evaluates a registered model version (modelName + version) and wakes workers subscribed to evaluationJobQueued', async (ctx) => {
@@ -330,7 +336,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(job).toMatchObject({ sourceRunId: runId, artifactPath: 'weights/best.onnx' });
     const c = await claim();
     expect(c.modelUrl).toBe(`/artifacts/${runId}/weights/best.onnx`);
-    await ok(COMPLETE, { i: { jobId: job.id, attempt: c.attempt, result: fakeResult(0.61) } });
+    await ok(COMPLETE, { i: { workerId, jobId: job.id, attempt: c.attempt, result: fakeResult(0.61) } });
     const run = (await ok('query($id: ID!) { run(id: $id) { kind status parentRunId params { key value } metrics(keys: ["map50"]) { last } } }', { id: job.runId })).run;
     expect(run).toMatchObject({ kind: 'EVALUATION', status: 'FINISHED', parentRunId: runId, metrics: [{ last: 0.61 }] });
     expect(run.params).toEqual(expect.arrayContaining([{ key: 'model_name', value: 'person-detector' }, { key: 'model_version', value: '1' }]));
@@ -363,7 +369,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     for (let i = 0; i < 3; i++) {
       const c = await claim();
       expect(c.job).toMatchObject({ epoch: i + 1, artifactPath: `weights/epoch${i + 1}.onnx`, settings: { imgsz: 416 } });
-      await ok(COMPLETE, { i: { jobId: c.job.id, attempt: c.attempt, result: fakeResult(0.1 * (i + 1)) } });
+      await ok(COMPLETE, { i: { workerId, jobId: c.job.id, attempt: c.attempt, result: fakeResult(0.1 * (i + 1)) } });
     }
     expect(await claim()).toBeNull();
     const points = (await seen.done).map((e) => e.metricLogged);
@@ -397,7 +403,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
         return { points: e.lastSequence - e.firstSequence + 1, job: j.status, run: run.status, map50: summaries.get(job.runId)!.find((s) => s.key === 'map50')?.last };
       }
     })();
-    const done = (await ok(COMPLETE, { i: { jobId: job.id, attempt: c.attempt, result: fakeResult(0.55) } })).completeEvaluationJob;
+    const done = (await ok(COMPLETE, { i: { workerId, jobId: job.id, attempt: c.attempt, result: fakeResult(0.55) } })).completeEvaluationJob;
     // The mutation's response and a read right after it: the job and its run, both final, with the canonical metrics.
     const [afterJob, afterRun] = await Promise.all([jobState(job.id), runState(job.runId)]);
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: 1 });
@@ -429,8 +435,8 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     };
     try {
       for (const [report, final, runFinal] of [
-        [(id: string, attempt: number) => ok(COMPLETE, { i: { jobId: id, attempt, result: fakeResult(0.4) } }), 'SUCCEEDED', 'FINISHED'],
-        [(id: string, attempt: number) => ok(FAIL, { i: { jobId: id, attempt, error: 'out of memory', code: 'OOM' } }), 'FAILED', 'FAILED'],
+        [(id: string, attempt: number) => ok(COMPLETE, { i: { workerId, jobId: id, attempt, result: fakeResult(0.4) } }), 'SUCCEEDED', 'FINISHED'],
+        [(id: string, attempt: number) => ok(FAIL, { i: { workerId, jobId: id, attempt, error: 'out of memory', code: 'OOM' } }), 'FAILED', 'FAILED'],
       ] as const) {
         const job = await evaluate();
         const c = await claim();
@@ -468,7 +474,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const job = await evaluate();
     const c = await claim();
     await ok('mutation($id: ID!) { deleteRun(id: $id) { id } }', { id: job.runId });
-    const refused = await t.gql(COMPLETE, { i: { jobId: job.id, attempt: c.attempt, result: fakeResult(0.66) } });
+    const refused = await t.gql(COMPLETE, { i: { workerId, jobId: job.id, attempt: c.attempt, result: fakeResult(0.66) } });
     expect(refused.errors![0]).toMatchObject({ extensions: { code: 'FAILED_PRECONDITION' } });
     expect(refused.errors![0].message).toMatch(/^run [0-9a-f]{8} is deleted; restore it first$/);
     expect(await jobState(job.id)).toEqual({ status: 'RUNNING', attempt: c.attempt, result: null });
@@ -476,7 +482,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(untouched).toMatchObject({ status: 'RUNNING', deleted: true, metrics: [], artifacts: [] });
     expect(untouched.params.map((p: { key: string }) => p.key)).not.toContain('device');
     await ok('mutation($id: ID!) { restoreRun(id: $id) { id } }', { id: job.runId });
-    const done = (await ok(COMPLETE, { i: { jobId: job.id, attempt: c.attempt, result: fakeResult(0.66) } })).completeEvaluationJob;
+    const done = (await ok(COMPLETE, { i: { workerId, jobId: job.id, attempt: c.attempt, result: fakeResult(0.66) } })).completeEvaluationJob;
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: c.attempt, result: { map50: 0.66 } });
     expect(await runState(job.runId)).toMatchObject({ status: 'FINISHED', metrics: [{ key: 'map50', last: 0.66, count: 1 }, { key: 'map50_95', count: 1 }] });
 
@@ -484,11 +490,11 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const other = await evaluate();
     const oc = await claim();
     await ok('mutation($id: ID!) { logParams(input: { runId: $id, params: [{ key: "device", value: "another gpu" }] }) { id } }', { id: other.runId });
-    const conflicting = await t.gql(COMPLETE, { i: { jobId: other.id, attempt: oc.attempt, result: fakeResult(0.7) } });
+    const conflicting = await t.gql(COMPLETE, { i: { workerId, jobId: other.id, attempt: oc.attempt, result: fakeResult(0.7) } });
     expect(conflicting.errors![0]).toMatchObject({ message: 'param "device" already has value "another gpu"; refusing "test cpu" (params are immutable)', extensions: { code: 'CONFLICT' } });
     expect(await jobState(other.id)).toEqual({ status: 'RUNNING', attempt: oc.attempt, result: null });
     expect(await runState(other.runId)).toMatchObject({ status: 'RUNNING', metrics: [] });
-    const failed = (await ok(FAIL, { i: { jobId: other.id, attempt: oc.attempt, error: 'result refused' } })).failEvaluationJob;
+    const failed = (await ok(FAIL, { i: { workerId, jobId: other.id, attempt: oc.attempt, error: 'result refused' } })).failEvaluationJob;
     expect(failed.status).toBe('FAILED');
     expect((await runState(other.runId)).status).toBe('FAILED');
   });
@@ -499,7 +505,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const job = await evaluate();
     const c = await claim();
     await ok('mutation($id: ID!) { deleteRun(id: $id) { id } }', { id: job.runId });
-    const failed = (await ok(FAIL, { i: { jobId: job.id, attempt: c.attempt, error: 'run deleted' } })).failEvaluationJob;
+    const failed = (await ok(FAIL, { i: { workerId, jobId: job.id, attempt: c.attempt, error: 'run deleted' } })).failEvaluationJob;
     expect(failed.status).toBe('FAILED');
     expect(await runState(job.runId)).toMatchObject({ status: 'RUNNING', deleted: true });
 
@@ -508,7 +514,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const mc = await claim();
     expect(mc.job).toMatchObject({ epoch: 4, sourceRunId: training });
     await ok('mutation($id: ID!) { deleteRun(id: $id) { id } }', { id: training });
-    const done = (await ok(COMPLETE, { i: { jobId: mc.job.id, attempt: mc.attempt, result: fakeResult(0.2) } })).completeEvaluationJob;
+    const done = (await ok(COMPLETE, { i: { workerId, jobId: mc.job.id, attempt: mc.attempt, result: fakeResult(0.2) } })).completeEvaluationJob;
     expect(done.status).toBe('SUCCEEDED');
     expect(await runState(mc.job.runId)).toMatchObject({ status: 'FINISHED', metrics: [{ key: 'map50', last: 0.2, lastStep: 4 }, { key: 'map50_95' }] });
     const mirror = (await ok('query($id: ID!) { run(id: $id) { metrics { key } } }', { id: training })).run;
@@ -529,7 +535,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     // A completion that stopped after its commit, before the files.
     const filesLost = await evaluate();
     const fc = await claim();
-    await ok(COMPLETE, { i: { jobId: filesLost.id, attempt: fc.attempt, result: fakeResult(0.33) } });
+    await ok(COMPLETE, { i: { workerId, jobId: filesLost.id, attempt: fc.attempt, result: fakeResult(0.33) } });
     await t.podium.app.get(Database).write((tx) => tx.query(`DELETE FROM artifacts WHERE run_id = ${dialect === 'postgres' ? '$1' : '?'}`, [filesLost.runId]));
 
     expect(await lease.repairOpenRuns(Date.now())).toEqual([]); // within the grace period: a completion may be writing

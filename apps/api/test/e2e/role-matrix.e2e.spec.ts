@@ -134,6 +134,11 @@ describe.each(DIALECTS)('role matrix over every operation of the schema on %s', 
     expect(find('createApiToken')).toMatchObject({ kind: 'Mutation', roles: [Role.ADMIN] });
     expect(find('viewer')).toMatchObject({ kind: 'Query', roles: [] });
     expect(find('serverInfo')).toMatchObject({ kind: 'Query', roles: [Role.VIEWER] });
+    // Worker administration is the ADMIN's; the job protocol the WORKER's (the claimant rule is checked beyond roles).
+    for (const op of ['drainWorker', 'removeWorker', 'resumeWorker']) expect(find(op)).toMatchObject({ kind: 'Mutation', roles: [Role.ADMIN] });
+    for (const op of ['registerWorker', 'claimEvaluationJob', 'heartbeatEvaluationJob', 'completeEvaluationJob', 'failEvaluationJob', 'releaseEvaluationJob']) {
+      expect(find(op)).toMatchObject({ kind: 'Mutation', roles: [Role.WORKER] });
+    }
     expect(ops.length).toBeGreaterThanOrEqual(5);
   });
 

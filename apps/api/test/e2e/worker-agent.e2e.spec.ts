@@ -21,7 +21,7 @@ const ASSETS = resolve(__dirname, '../../../../assets');
 const YOLOX = readFileSync(join(ASSETS, 'models/yolox_nano.onnx'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const JOB_FIELDS = /* GraphQL */ `id status runId attempt error errorCode progress { done total } result { map50 map50_95 precision recall precisionAtConf executionProvider device imagesEvaluated skippedImages thresholdSweep { iou points { conf } } }`;
+const JOB_FIELDS = /* GraphQL */ `id status runId attempt workerId error errorCode progress { done total } result { map50 map50_95 precision recall precisionAtConf executionProvider device imagesEvaluated skippedImages thresholdSweep { iou points { conf } } }`;
 
 /** A tar of one split of a YOLO folder (Ultralytics layout) from the repository's assets. */
 async function yoloTar(src: string, split: string): Promise<Buffer> {
@@ -79,7 +79,7 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
   };
 
   /** An agent with the real pipeline; `slow` adds a pause per progress event so a job stays RUNNING for a while. */
-  const startAgent = (name: string, opts: { slowMs?: number; executionProvider?: 'CUDA' | 'CPU'; apiUrl?: string } = {}) => {
+  const startAgent = (name: string, opts: { slowMs?: number; executionProvider?: 'CUDA' | 'CPU'; apiUrl?: string; onRemoved?: (message: string) => void } = {}) => {
     const agent = new WorkerAgent(
       { executionProvider: opts.executionProvider, apiUrl: opts.apiUrl ?? t!.podium.url, token: workerSecret, name, cacheDir: mkdtempSync(join(tmpdir(), 'podium-cache-')), pollSeconds: 0.5, leaseSeconds: 10, log: process.env.PODIUM_TEST_AGENT_LOG ? (m) => console.log(`[${name}] ${m}`) : () => undefined },
       {
@@ -99,7 +99,7 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
       },
     );
     agents.push(agent);
-    agent.start();
+    agent.start(undefined, opts.onRemoved);
     return agent;
   };
 
@@ -302,6 +302,52 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     expect(done.status).toBe('CANCELLED');
     expect(done.progress.done).toBeLessThan(128);
     expect(await settled(agent, 1)).toEqual([{ jobId, outcome: 'CANCELLED', error: expect.any(String) }]);
+  }, 240_000);
+
+  it('drained by an ADMIN, the agent finishes its job and claims nothing until resumed; removed mid-job, it drops the job and stops', async (ctx) => {
+    if (!t) return ctx.skip();
+    const runId = await newRun('admin');
+    await upload(runId, 'm.onnx', YOLOX);
+    const agent = startAgent('agent-g', { slowMs: 300 });
+    const workerId = await agent.ready();
+    const running = await evaluate({ runId, artifactPath: 'm.onnx' });
+    await waitFor(running, (j) => j.status === 'RUNNING' && (j.progress?.done ?? 0) > 0);
+    await gql('mutation($i: DrainWorkerInput!) { drainWorker(input: $i) { state } }', { i: { id: workerId, reason: 'maintenance' } });
+    const waiting = await evaluate({ runId, artifactPath: 'm.onnx' });
+    expect((await final(running)).status).toBe('SUCCEEDED');
+    // Its next claims are refused: it says so once and keeps polling quietly.
+    for (const until = Date.now() + 10_000; !agent.draining && Date.now() < until; ) await sleep(100);
+    expect(agent.draining).toBe(true);
+    await sleep(1500);
+    expect(await job(waiting)).toMatchObject({ status: 'QUEUED', attempt: 0 });
+    await gql('mutation($i: ResumeWorkerInput!) { resumeWorker(input: $i) { state } }', { i: { id: workerId } });
+    expect((await final(waiting)).status).toBe('SUCCEEDED');
+    expect(agent.draining).toBe(false);
+    expect(await settled(agent, 2)).toEqual([
+      { jobId: running, outcome: 'SUCCEEDED' },
+      { jobId: waiting, outcome: 'SUCCEEDED' },
+    ]);
+
+    // Removed while evaluating: the api hands the job back at once; the agent learns it on its next heartbeat, drops the
+    // job without reporting and stops its loop (main exits with REMOVED_EXIT_CODE).
+    await agent.stop();
+    const removedMessages: string[] = [];
+    const removable = startAgent('agent-h', { slowMs: 100, onRemoved: (m) => removedMessages.push(m) });
+    const removableId = await removable.ready();
+    const long = await evaluate({ runId, artifactPath: 'm.onnx', dataset: { name: 'coco128' } });
+    await waitFor(long, (j) => j.status === 'RUNNING' && j.progress?.done > 0 && j.workerId === removableId);
+    const removal = (await gql('mutation($i: RemoveWorkerInput!) { removeWorker(input: $i) { handedBack { id status } } }', { i: { id: removableId, reason: 'retired' } })).removeWorker;
+    expect(removal.handedBack).toEqual([{ id: long, status: 'QUEUED' }]);
+    for (const until = Date.now() + 20_000; removable.removed === undefined && Date.now() < until; ) await sleep(100);
+    expect(removable.removed).toMatch(/^worker "agent-h" was removed by local \(retired\): it can no longer claim or report$/);
+    expect(await settled(removable, 1)).toEqual([expect.objectContaining({ jobId: long, outcome: 'LOST' })]);
+    for (const until = Date.now() + 20_000; !removedMessages.length && Date.now() < until; ) await sleep(100);
+    expect(removedMessages).toEqual([removable.removed]);
+    // Nothing it did after the removal reached the job: still QUEUED at attempt 1, taken next as attempt 2.
+    expect(await job(long)).toMatchObject({ status: 'QUEUED', attempt: 1 });
+    const other = startAgent('agent-i');
+    expect(await final(long)).toMatchObject({ status: 'SUCCEEDED', attempt: 2, result: { imagesEvaluated: 128 } });
+    expect(await settled(other, 1)).toEqual([{ jobId: long, outcome: 'SUCCEEDED' }]);
   }, 240_000);
 
   it('continuous evaluation: three epoch checkpoints give three validation points to a metricLogged subscriber', async (ctx) => {

@@ -1,13 +1,16 @@
 // The worker agent: registers, waits for jobs (subscription wake-up, polling fallback), claims one with a lease,
-// evaluates it with the pipeline while heartbeating, and reports the result or the failure on the job.
+// evaluates it with the pipeline while heartbeating, and reports the result or the failure on the job. An ADMIN may
+// drain it (it finishes its running job, then claims nothing until resumed, polling quietly) or remove it (it drops
+// its job, which the api has already handed back, and stops: the process exits with REMOVED_EXIT_CODE).
 import { hostname } from 'node:os';
-import { WorkerError } from '../errors/worker-error';
-import type { EvaluationOptions, EvaluationProgress, EvaluationResult } from '../pipeline/evaluation-types';
+import type { EvaluationOptions, EvaluationResult } from '../pipeline/evaluation-types';
 import type { WorkerCapabilities } from '../pipeline/probe-capabilities';
 import { ApiClient, ApiError } from './api-client';
 import { WorkerCache } from './cache';
-import { datasetSpec, failureOf, reportedResult } from './job-mapping';
-import { CLAIM_JOB, COMPLETE, FAIL, HEARTBEAT, JOB_QUEUED, type JobClaim, REGISTER_WORKER, RELEASE } from './protocol';
+import { isRemoval, type JobOutcome, JobRunner } from './job-runner';
+import { CLAIM_JOB, JOB_QUEUED, type JobClaim, REGISTER_WORKER, WORKER_DRAINING } from './protocol';
+
+export type { JobOutcome } from './job-runner';
 
 export interface AgentOptions {
   apiUrl: string;
@@ -27,21 +30,22 @@ export interface AgentDeps {
   probeCapabilities(deviceId?: number): Promise<WorkerCapabilities>;
 }
 
-/** Why a running job is being stopped: cancelled by a user, released on shutdown, or lost to another attempt. */
-type StopMode = 'cancel' | 'release' | 'lost';
+/** 0.2.0: reports carry the worker id (the api binds each attempt to its claimant); drain and removal. */
+export const AGENT_VERSION = '0.2.0';
 
-export type JobOutcome = 'SUCCEEDED' | 'FAILED' | 'RELEASED' | 'CANCELLED' | 'LOST';
-
-export const AGENT_VERSION = '0.1.0';
+/** The process exit status of a worker an ADMIN removed: supervisors should not restart it (it would be refused). */
+export const REMOVED_EXIT_CODE = 3;
 
 export class WorkerAgent {
   readonly api: ApiClient;
   private readonly cache: WorkerCache;
   private workerId?: string;
   private stopping = false;
+  private isDraining = false;
+  private removedBecause?: string;
   private wake?: () => void;
   private woken = false;
-  private current?: { claim: JobClaim; abort: AbortController; mode?: StopMode };
+  private readonly runner: JobRunner;
   private loop?: Promise<void>;
   private unsubscribe?: () => void;
   private readonly log: (msg: string) => void;
@@ -62,17 +66,45 @@ export class WorkerAgent {
     this.cache = new WorkerCache(opts.cacheDir, this.api);
     this.log = opts.log ?? ((m) => console.log(`[worker] ${m}`));
     this.registered = new Promise((resolve) => (this.resolveRegistered = resolve));
+    this.runner = new JobRunner({
+      api: this.api,
+      cache: this.cache,
+      leaseSeconds: this.leaseSeconds,
+      executionProvider: opts.executionProvider,
+      deviceId: opts.deviceId,
+      runEvaluation: (o) => deps.runEvaluation(o),
+      workerId: () => this.workerId!,
+      log: this.log,
+      retire: (m) => this.retire(m),
+      finished: this.finished,
+    });
   }
 
   /**
    * Starts the job loop in the background; `ready()` resolves once the worker is registered. `onFatal` hears of an
-   * error no retry can fix (a refused token), after which the loop has stopped.
+   * error no retry can fix (a refused token, a name another token owns), `onRemoved` of an ADMIN's removal; after
+   * either the loop has stopped.
    */
-  start(onFatal?: (error: Error) => void): void {
-    this.loop ??= this.main().catch((e) => {
-      this.log(`job loop stopped: ${(e as Error).message}`);
-      onFatal?.(e as Error);
-    });
+  start(onFatal?: (error: Error) => void, onRemoved?: (message: string) => void): void {
+    this.loop ??= this.main().then(
+      () => {
+        if (this.removedBecause !== undefined) onRemoved?.(this.removedBecause);
+      },
+      (e) => {
+        this.log(`job loop stopped: ${(e as Error).message}`);
+        onFatal?.(e as Error);
+      },
+    );
+  }
+
+  /** True while an ADMIN drains this worker (seen on its last claim or registration). */
+  get draining(): boolean {
+    return this.isDraining;
+  }
+
+  /** The api's message once an ADMIN removed this worker; the loop has stopped then. */
+  get removed(): string | undefined {
+    return this.removedBecause;
   }
 
   /** The worker's id once registered (the api may be unreachable for a while: registration retries). */
@@ -81,16 +113,13 @@ export class WorkerAgent {
   }
 
   get busy(): boolean {
-    return this.current !== undefined;
+    return this.runner.current !== undefined;
   }
 
   /** Stops taking jobs; a running job stops after its current batch and is released (back to QUEUED). */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.current) {
-      this.current.mode ??= 'release';
-      this.current.abort.abort(new Error('worker shutting down'));
-    }
+    this.runner.stop('release', 'worker shutting down');
     this.wakeUp();
     await this.loop;
     this.unsubscribe?.();
@@ -105,11 +134,17 @@ export class WorkerAgent {
       let claim: JobClaim | null = null;
       try {
         claim = await this.claim();
+        if (this.isDraining) {
+          this.isDraining = false;
+          this.log('resumed by an admin: taking jobs again');
+        }
       } catch (e) {
-        this.log(`claim failed: ${(e as Error).message}`);
+        if (isRemoval(e)) this.retire(e.message);
+        else if (e instanceof ApiError && e.reason === WORKER_DRAINING) this.drain(e.message);
+        else this.log(`claim failed: ${(e as Error).message}`);
       }
       if (claim) {
-        await this.process(claim);
+        await this.runner.run(claim);
         continue;
       }
       await this.sleep(this.pollMs);
@@ -130,20 +165,40 @@ export class WorkerAgent {
     };
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
-        const { registerWorker } = await this.api.request<{ registerWorker: { id: string } }>(REGISTER_WORKER, { input });
+        const { registerWorker } = await this.api.request<{ registerWorker: { id: string; state: string; stateReason: string | null } }>(REGISTER_WORKER, { input });
         this.workerId = registerWorker.id;
         this.resolveRegistered(registerWorker.id);
         const cuda = caps.cudaUnavailableReason ? ` (CUDA: ${caps.cudaUnavailableReason})` : '';
         this.log(`registered as ${name} (${registerWorker.id}) at ${this.opts.apiUrl}; providers ${caps.executionProviders.join(', ')}${cuda}${caps.gpuName ? `; GPU ${caps.gpuName}` : ''}`);
+        if (registerWorker.state === 'DRAINING') this.drain(`worker "${name}" is draining${registerWorker.stateReason ? ` (${registerWorker.stateReason})` : ''}`);
         return;
       } catch (e) {
-        // Auth and validation errors will not fix themselves; an api still starting (or restarting) will.
-        if (e instanceof ApiError && ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT'].includes(e.code ?? '')) throw e;
+        // A removed name stays refused until an ADMIN resumes it: stop as removed, without retrying.
+        if (isRemoval(e)) return this.retire(e.message);
+        // Auth, ownership and validation errors will not fix themselves; an api still starting (or restarting) will.
+        if (e instanceof ApiError && ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'CONFLICT'].includes(e.code ?? '')) throw e;
         const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
         if (attempt % 5 === 0) this.log(`cannot register at ${this.opts.apiUrl} (${(e as Error).message}); retrying`);
         await this.sleep(waitMs);
       }
     }
+  }
+
+  /** An ADMIN drains this worker: the running job (if any) finishes; claims are refused until it is resumed. */
+  private drain(message: string): void {
+    if (this.isDraining) return;
+    this.isDraining = true;
+    this.log(`drained by an admin (${message}); taking no new jobs until an ADMIN resumes this worker (resumeWorker)`);
+  }
+
+  /** An ADMIN removed this worker: the api already handed its job back, so drop it unreported and stop. */
+  private retire(message: string): void {
+    if (this.removedBecause !== undefined) return;
+    this.removedBecause = message;
+    this.log(`removed by an admin (${message}); dropping any running job (the api has re-queued it) and stopping`);
+    this.stopping = true;
+    this.runner.stop('lost', 'worker removed', true);
+    this.wakeUp();
   }
 
   private wakeUp(): void {
@@ -174,126 +229,10 @@ export class WorkerAgent {
     });
     return claimEvaluationJob;
   }
-
-  private async process(claim: JobClaim): Promise<void> {
-    const { job, attempt } = claim;
-    const settings = job.settings;
-    const abort = new AbortController();
-    const current: NonNullable<WorkerAgent['current']> = { claim, abort };
-    this.current = current;
-    this.log(`job ${job.id} attempt ${attempt}: ${claim.dataset.name} imgsz ${settings.imgsz} ${settings.executionProvider}${job.epoch !== null ? ` epoch ${job.epoch}` : ''}`);
-    let latest: EvaluationProgress = { done: 0, total: 0, imagesPerSecond: 0, etaSeconds: 0 };
-    // 0: the first progress (after the first batch) is reported at once, so watchers see the total early.
-    let lastBeat = 0;
-    let beating: Promise<void> | undefined;
-    const beat = (): Promise<void> => {
-      // One heartbeat in flight at a time: progress callbacks and the lease timer share it.
-      beating ??= this.heartbeat(current, latest).finally(() => {
-        lastBeat = Date.now();
-        beating = undefined;
-      });
-      return beating;
-    };
-    // The lease is kept by the timer even while one long batch gives no progress.
-    const leaseMs = this.leaseSeconds * 1000;
-    const timer = setInterval(() => void beat(), Math.max(1000, leaseMs / 3));
-    const names: Record<string, string> = {};
-    try {
-      const [modelPath, datasetDir] = await Promise.all([this.cache.model(claim), this.cache.dataset(claim)]);
-      names[modelPath] = claim.modelUrl;
-      names[datasetDir] = `dataset ${claim.dataset.name}`;
-      if (abort.signal.aborted) throw new WorkerError('CANCELLED', 'stopped before the evaluation started');
-      const override = this.opts.executionProvider;
-      const result = await this.deps.runEvaluation({
-        modelPath,
-        dataset: datasetSpec(claim, datasetDir),
-        imgsz: settings.imgsz,
-        conf: settings.conf,
-        iou: settings.iou,
-        maxDet: settings.maxDet,
-        classes: settings.classes ?? undefined,
-        batch: settings.batch ?? undefined,
-        executionProvider: override && override !== 'AUTO' ? override : settings.executionProvider,
-        deviceId: this.opts.deviceId,
-        signal: abort.signal,
-        onProgress: (p) => {
-          latest = p;
-          if (Date.now() - lastBeat > 1000) void beat();
-        },
-      });
-      // No heartbeat after this point: one racing the completion would be refused and read as a lost lease.
-      clearInterval(timer);
-      // A cancel or a lost lease that arrived during the last batch wins; a shutdown does not throw work away.
-      if (current.mode === 'cancel' || current.mode === 'lost') throw new WorkerError('CANCELLED', 'cancelled');
-      await beating;
-      await this.api.request(COMPLETE, { input: { jobId: job.id, attempt, result: reportedResult(result, settings.conf, settings.iou) } });
-      this.finished.push({ jobId: job.id, outcome: 'SUCCEEDED' });
-      this.log(`job ${job.id}: map50 ${result.map50.toFixed(4)} map50-95 ${result.map50_95.toFixed(4)} on ${result.executionProvider} (${result.imagesPerSecond.toFixed(1)} images/s)`);
-    } catch (e) {
-      clearInterval(timer);
-      await beating;
-      await this.reportFailure(claim, e, current.mode, names);
-    } finally {
-      clearInterval(timer);
-      this.current = undefined;
-    }
-  }
-
-  private async heartbeat(current: NonNullable<WorkerAgent['current']>, progress: EvaluationProgress): Promise<void> {
-    const { job, attempt } = current.claim;
-    try {
-      const { heartbeatEvaluationJob } = await this.api.request<{ heartbeatEvaluationJob: { cancelRequested: boolean } }>(HEARTBEAT, {
-        input: { jobId: job.id, attempt, progress: sanitizeProgress(progress) },
-      });
-      if (heartbeatEvaluationJob.cancelRequested && !current.abort.signal.aborted) {
-        this.log(`job ${job.id}: cancel requested; stopping after the current batch`);
-        current.mode = 'cancel';
-        current.abort.abort(new Error('cancelled'));
-      }
-    } catch (e) {
-      // A stale attempt (the lease expired and the job was re-queued or finished elsewhere): stop working on it.
-      if (e instanceof ApiError && e.code === 'CONFLICT') {
-        this.log(`job ${job.id}: lease lost (${e.message}); abandoning`);
-        current.mode = 'lost';
-        current.abort.abort(new Error('lease lost'));
-      } else {
-        this.log(`job ${job.id}: heartbeat failed (${(e as Error).message})`);
-      }
-    }
-  }
-
-  private async reportFailure(claim: JobClaim, e: unknown, mode: StopMode | undefined, names: Record<string, string>): Promise<void> {
-    const { job, attempt } = claim;
-    const failure = failureOf(e, mode === 'cancel', names);
-    try {
-      if (mode === 'lost') {
-        this.finished.push({ jobId: job.id, outcome: 'LOST', error: failure.error });
-      } else if (mode === 'release') {
-        await this.api.request(RELEASE, { input: { jobId: job.id, attempt, reason: 'worker shutting down (SIGTERM)' } });
-        this.finished.push({ jobId: job.id, outcome: 'RELEASED' });
-        this.log(`job ${job.id}: released (back to the queue)`);
-      } else {
-        await this.api.request(FAIL, { input: { jobId: job.id, attempt, error: failure.error, code: failure.code } });
-        const outcome = failure.code === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
-        this.finished.push({ jobId: job.id, outcome, error: failure.error });
-        this.log(`job ${job.id}: ${outcome === 'CANCELLED' ? 'cancelled' : `failed: ${failure.code} ${failure.error}`}`);
-      }
-    } catch (reportError) {
-      // Stale attempt or api down: the lease will expire and the api re-queues the job.
-      this.finished.push({ jobId: job.id, outcome: 'LOST', error: (reportError as Error).message });
-      this.log(`job ${job.id}: could not report (${(reportError as Error).message})`);
-    }
-  }
 }
 
 function describe(e: unknown): string {
   if (e instanceof Error) return e.message;
   const close = e as { code?: number; reason?: string };
   return close?.code ? `closed ${close.code} ${close.reason ?? ''}`.trim() : JSON.stringify(e);
-}
-
-/** The api refuses NaN/Infinity; the first progress callbacks may carry them (no rate yet). */
-function sanitizeProgress(p: EvaluationProgress): EvaluationProgress {
-  const finite = (v: number) => (Number.isFinite(v) && v >= 0 ? v : 0);
-  return { done: Math.trunc(finite(p.done)), total: Math.trunc(finite(p.total)), imagesPerSecond: finite(p.imagesPerSecond), etaSeconds: finite(p.etaSeconds) };
 }

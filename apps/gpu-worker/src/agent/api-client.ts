@@ -11,6 +11,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** The api's `extensions.reason` where it gives one (WORKER_DRAINING, WORKER_REMOVED, NOT_CLAIMANT, …). */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -44,7 +46,7 @@ export class ApiClient {
       headers: { 'content-type': 'application/json', ...this.headers() },
       body: JSON.stringify({ query, variables }),
     });
-    let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+    let body: { data?: T; errors?: { message: string; extensions?: { code?: string; reason?: unknown } }[] };
     try {
       body = (await res.json()) as typeof body;
     } catch {
@@ -52,7 +54,8 @@ export class ApiClient {
     }
     if (body.errors?.length) {
       const e = body.errors[0];
-      throw new ApiError(e.message, e.extensions?.code);
+      const reason = e.extensions?.reason;
+      throw new ApiError(e.message, e.extensions?.code, typeof reason === 'string' ? reason : undefined);
     }
     if (!body.data) throw new ApiError(`api answered HTTP ${res.status} without data`, 'HTTP_ERROR');
     return body.data;

@@ -1,7 +1,8 @@
-// The job protocol's operations, as the api exposes them to WORKER tokens.
+// The job protocol's operations, as the api exposes them to WORKER tokens. Every report (heartbeat, complete, fail,
+// release) carries the job, the attempt and this worker's id: the api refuses it from anyone but the attempt's claimant.
 export const REGISTER_WORKER = /* GraphQL */ `
   mutation RegisterWorker($input: RegisterWorkerInput!) {
-    registerWorker(input: $input) { id name }
+    registerWorker(input: $input) { id name state stateReason }
   }
 `;
 
@@ -45,6 +46,10 @@ export const RELEASE = /* GraphQL */ `
 export const JOB_QUEUED = /* GraphQL */ `
   subscription { evaluationJobQueued { jobId } }
 `;
+
+/** How the api tells a worker that an ADMIN changed its state (`extensions.reason` of the refusal). */
+export const WORKER_DRAINING = 'WORKER_DRAINING';
+export const WORKER_REMOVED = 'WORKER_REMOVED';
 
 export interface JobClaim {
   attempt: number;

@@ -39,7 +39,10 @@ export class JobProgressInput {
   etaSeconds: number;
 }
 
-/** Every report names the job and the attempt it holds: a report from any other attempt is refused (stale). */
+/**
+ * Every report names the job, the attempt it holds and the worker sending it: a report from any other attempt is
+ * refused (CONFLICT, stale), one from any other worker or api token than the attempt's claimant too (FORBIDDEN).
+ */
 @InputType('JobAttemptInput')
 abstract class JobAttemptInput {
   @Field(() => ID)
@@ -50,6 +53,10 @@ abstract class JobAttemptInput {
   @IsInt()
   @Min(1)
   attempt: number;
+
+  @Field(() => ID, { description: 'The reporting worker (registerWorker\'s id): it must be the one that claimed this attempt, with the same api token.' })
+  @IsUUID()
+  workerId: string;
 }
 
 @InputType()
