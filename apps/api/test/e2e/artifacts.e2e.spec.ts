@@ -73,7 +73,9 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     expect(createHash('sha256').update(get.body as Buffer).digest('hex')).toBe(MODEL_SHA);
     expect(get.headers['x-podium-sha256']).toBe(MODEL_SHA);
     expect(await rows('weights/epoch3.onnx')).toMatchObject([{ size: MODEL.length, sha256: MODEL_SHA, epoch: 3, createdBy: 'local' }]);
-    expect(readFileSync(service.localPath(runId, 'weights/epoch3.onnx')).equals(MODEL)).toBe(true);
+    // Stored once, under its sha256 (docs/artifacts.md): no file at the run's path.
+    expect(readFileSync(join(store, 'blobs', MODEL_SHA.slice(0, 2), MODEL_SHA.slice(2, 4), MODEL_SHA)).equals(MODEL)).toBe(true);
+    expect(existsSync(join(store, runId))).toBe(false);
   });
 
   it('lists them on Run.artifacts with a working downloadUrl', async (ctx) => {
@@ -140,7 +142,7 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     const unknown = randomUUID();
     const put = await t.http().put(`/artifacts/${unknown}/a.txt`).send('x');
     expect(put.status).toBe(404);
-    expect(put.body.error).toEqual({ code: 'NOT_FOUND', message: `Run "${unknown}" not found` });
+    expect(put.body.error).toEqual({ code: 'NOT_FOUND', message: `Run "${unknown}" not found`, what: 'Run', id: unknown });
     const bad = await t.http().put(`/artifacts/not-a-uuid/a.txt`).send('x');
     expect(bad.status).toBe(404);
     const get = await t.http().get(`/artifacts/${runId}/missing.bin`);
