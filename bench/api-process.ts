@@ -19,6 +19,11 @@ export interface StartOptions {
   dataDir?: string;
   /** Node options before the script (e.g. `--require` a fault module). */
   nodeArgs?: string[];
+  /** A command that runs node for it (node and its arguments follow), e.g. `unshare` with a mount set up first. */
+  wrap?: string[];
+  /** Run it as this user and group (needs root): a fault test without the right to write its storage. */
+  uid?: number;
+  gid?: number;
 }
 
 /** dist/ of the repository, whether this file runs compiled (dist/bench/) or from source (a vitest suite). */
@@ -39,7 +44,10 @@ export async function startApi(env: Record<string, string> = {}, opts: StartOpti
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'podium-bench-'));
   // PODIUM_BENCH_NODE_ARGS (e.g. "--cpu-prof") profiles the api process.
   const nodeArgs = [...(process.env.PODIUM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(opts.nodeArgs ?? [])];
-  const proc = spawn(process.execPath, [...nodeArgs, join(DIST, 'apps/api/src/main.js')], {
+  const command = [...(opts.wrap ?? []), process.execPath, ...nodeArgs, join(DIST, 'apps/api/src/main.js')];
+  const proc = spawn(command[0], command.slice(1), {
+    uid: opts.uid,
+    gid: opts.gid,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PODIUM_DATA_DIR: dataDir, PODIUM_AUTH: 'local', PODIUM_LOCAL_WORKER: 'false', PODIUM_SEED_DEMO: 'false', PODIUM_MUTATION_RATE_LIMIT: '100000000', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

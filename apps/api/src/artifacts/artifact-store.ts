@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../common/app-error';
@@ -78,7 +78,7 @@ export class ArtifactStore {
    * flushed to disk before it resolves. On any failure the temp file is removed.
    */
   async receive(body: Readable, maxBytes: number): Promise<ReceivedFile> {
-    await mkdir(join(this.root, TEMP_DIR), { recursive: true });
+    await ensureDir(join(this.root, TEMP_DIR));
     const tempPath = join(this.root, TEMP_DIR, `${OWNER_HOST}~${process.pid}~${randomUUID()}.part`);
     const hash = createHash('sha256');
     let size = 0;
@@ -108,7 +108,7 @@ export class ArtifactStore {
    */
   async place(file: ReceivedFile): Promise<void> {
     const target = this.blobPath(file.sha256);
-    await mkdir(join(target, '..'), { recursive: true });
+    await ensureDir(join(target, '..'));
     await rename(file.tempPath, target);
     inFlight.delete(file.tempPath);
     await syncDir(join(target, '..'));
@@ -266,7 +266,7 @@ export class ArtifactStore {
   private async adopt(file: string): Promise<void> {
     const sha256 = await sha256OfFile(file);
     const target = this.blobPath(sha256);
-    await mkdir(join(target, '..'), { recursive: true });
+    await ensureDir(join(target, '..'));
     await rename(file, target);
     await syncDir(join(target, '..'));
   }
@@ -276,6 +276,24 @@ async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir reports ENOENT for what is EROFS (a read-only store), and
+ * the caller's answer depends on the real cause.
+ */
+async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
+    await ensureDir(dirname(dir));
+    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
 }
 
 /** A rename is durable once its directory is flushed. */
