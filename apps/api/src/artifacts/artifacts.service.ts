@@ -44,7 +44,8 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('Artifacts');
   private readonly listeners = new Set<ArtifactListener>();
   private sweepTimer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<unknown> = Promise.resolve();
+  /** The periodic sweep running now, if any (a slow one is not started again on top of itself). */
+  private sweeping: Promise<unknown> | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'artifactMaxBytes'>,
@@ -127,7 +128,7 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
     if (migrated.moved + migrated.removed > 0) this.logger.log(`store moved to the blob layout: ${migrated.moved} files hashed and moved, ${migrated.removed} temp files of the earlier layout removed`);
     await this.sweep();
     this.sweepTimer = setInterval(() => {
-      this.sweeping = this.sweep();
+      this.sweeping ??= this.sweep().finally(() => (this.sweeping = null));
     }, SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
   }
