@@ -4,13 +4,30 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 export interface ApiProcess {
   url: string;
   proc: ChildProcess;
   dataDir: string;
+  /** What the process has printed so far (stdout and stderr). */
+  log(): string;
 }
+
+export interface StartOptions {
+  /** Reuse this data directory (a restart after a crash) instead of a fresh one. */
+  dataDir?: string;
+  /** Node options before the script (e.g. `--require` a fault module). */
+  nodeArgs?: string[];
+  /** A command that runs node for it (node and its arguments follow), e.g. `unshare` with a mount set up first. */
+  wrap?: string[];
+  /** Run it as this user and group (needs root): a fault test without the right to write its storage. */
+  uid?: number;
+  gid?: number;
+}
+
+/** dist/ of the repository, whether this file runs compiled (dist/bench/) or from source (a vitest suite). */
+const DIST = basename(resolve(__dirname, '..')) === 'dist' ? resolve(__dirname, '..') : resolve(__dirname, '../dist');
 
 async function freePort(): Promise<number> {
   return new Promise((res) => {
@@ -22,12 +39,15 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts dist/apps/api/src/main.js on a free port with a fresh data directory; `env` adds to (or overrides) the bench settings. */
-export async function startApi(env: Record<string, string> = {}): Promise<ApiProcess> {
+export async function startApi(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ApiProcess> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'podium-bench-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'podium-bench-'));
   // PODIUM_BENCH_NODE_ARGS (e.g. "--cpu-prof") profiles the api process.
-  const nodeArgs = (process.env.PODIUM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../apps/api/src/main.js')], {
+  const nodeArgs = [...(process.env.PODIUM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(opts.nodeArgs ?? [])];
+  const command = [...(opts.wrap ?? []), process.execPath, ...nodeArgs, join(DIST, 'apps/api/src/main.js')];
+  const proc = spawn(command[0], command.slice(1), {
+    uid: opts.uid,
+    gid: opts.gid,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PODIUM_DATA_DIR: dataDir, PODIUM_AUTH: 'local', PODIUM_LOCAL_WORKER: 'false', PODIUM_SEED_DEMO: 'false', PODIUM_MUTATION_RATE_LIMIT: '100000000', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,27 +55,30 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiPro
   proc.stdout!.on('data', (d) => (log += d));
   proc.stderr!.on('data', (d) => (log += d));
   proc.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`api exited (${code ?? signal}): ${log.slice(-2000)}`);
+    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL') console.error(`api exited (${code ?? signal}): ${log.slice(-2000)}`);
   });
   const url = `http://127.0.0.1:${port}/graphql`;
   for (let i = 0; i < 300; i++) {
     if (proc.exitCode !== null) throw new Error(`api exited: ${log}`);
     try {
       const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ serverInfo { database } }"}' });
-      if (r.ok) return { url, proc, dataDir };
+      if (r.ok) return { url, proc, dataDir, log: () => log };
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  proc.kill('SIGKILL');
   throw new Error(`api did not start: ${log}`);
 }
 
-export async function stopApi(api: ApiProcess): Promise<void> {
-  const exited = new Promise((r) => api.proc.once('exit', r));
-  api.proc.kill('SIGTERM');
-  await exited;
-  rmSync(api.dataDir, { recursive: true, force: true });
+export async function stopApi(api: ApiProcess, opts: { keepDataDir?: boolean } = {}): Promise<void> {
+  if (api.proc.exitCode === null && api.proc.signalCode === null) {
+    const exited = new Promise((r) => api.proc.once('exit', r));
+    api.proc.kill('SIGTERM');
+    await exited;
+  }
+  if (!opts.keepDataDir) rmSync(api.dataDir, { recursive: true, force: true });
 }
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux; clock ticks of 10 ms); undefined elsewhere. */

@@ -5,6 +5,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { GraphQLSchema } from 'graphql';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
+import { requestContextMiddleware } from './common/request-context';
+import { HttpErrorFilter } from './common/safety-net';
 import type { AppConfig } from './config/app-config';
 import { mountGraphql } from './graphql/graphql-server';
 
@@ -25,6 +27,9 @@ export async function createPodiumApp(config: AppConfig, opts: { logger?: false 
     logger: opts.logger ?? ['log', 'error', 'warn'],
     bodyParser: false,
   });
+  // First, before GraphQL and the REST routes: every request runs with its id (common/request-context.ts).
+  app.use(requestContextMiddleware);
+  app.useGlobalFilters(new HttpErrorFilter());
   const gql = await mountGraphql(app, config);
   for (const hook of STARTUP_HOOKS) await hook(app, config);
   await app.init();

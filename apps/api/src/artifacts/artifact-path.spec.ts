@@ -38,8 +38,14 @@ describe('artifactPathFromUrl', () => {
     expect(e.message).toMatch(message);
   });
 
-  it('bounds the length in bytes', () => {
-    expect(validateArtifactPath('é'.repeat(512))).toHaveLength(512);
-    expect(refusal(() => validateArtifactPath('é'.repeat(513))).message).toMatch(/longer than 1024 bytes/);
+  it('bounds the length in bytes, in all and per segment', () => {
+    const segment = 'é'.repeat(127); // 254 bytes
+    expect(validateArtifactPath([segment, segment, segment, segment].join('/'))).toHaveLength(4 * 127 + 3);
+    expect(refusal(() => validateArtifactPath([segment, segment, segment, segment, 'abcdef'].join('/'))).message).toMatch(/longer than 1024 bytes/);
+    expect(validateArtifactPath(`dir/${'a'.repeat(255)}`)).toHaveLength(259);
+    const long = refusal(() => artifactPathFromUrl(`dir/${'%C3%A9'.repeat(128)}`));
+    expect(long.code).toBe('BAD_USER_INPUT');
+    expect(long.message).toMatch(/has a segment longer than 255 bytes$/);
+    expect(refusal(() => validateArtifactPath(`${'a'.repeat(256)}/x`)).message).toMatch(/has a segment longer than 255 bytes/);
   });
 });

@@ -1,8 +1,10 @@
 // Validates the artifact path of a request URL: relative, no `.`/`..` segments (also when percent-encoded), no
-// backslashes or NUL, bounded length. The result is safe to join under the run's directory in the store.
+// backslashes or NUL, at most 1024 bytes in all and 255 a segment (what file systems and object keys take, so a
+// client can save the file under its own name).
 import { AppError, badInput } from '../common/app-error';
 
 export const MAX_ARTIFACT_PATH_LENGTH = 1024;
+export const MAX_ARTIFACT_SEGMENT_LENGTH = 255;
 
 /** Decodes the raw (still percent-encoded) path after `/artifacts/{runId}/` into a normalised relative path. */
 export function artifactPathFromUrl(rawPath: string): string {
@@ -28,6 +30,7 @@ export function validateArtifactPath(path: string, shown = path): string {
   for (const segment of path.split('/')) {
     if (segment === '') throw refuse('must not contain empty segments ("//" or a trailing "/")');
     if (segment === '.' || segment === '..') throw refuse('must not contain "." or ".." segments');
+    if (Buffer.byteLength(segment) > MAX_ARTIFACT_SEGMENT_LENGTH) throw refuse(`has a segment longer than ${MAX_ARTIFACT_SEGMENT_LENGTH} bytes`);
   }
   return path;
 }

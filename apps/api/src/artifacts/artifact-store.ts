@@ -1,73 +1,69 @@
-// The artifact store on local disk (`<dataDir>/artifacts/<runId>/<path>`): uploads stream into a temp file in the
-// store while being hashed and measured, and are renamed into place only on success; a file they replace is kept
-// aside, with a journal naming where it belongs, until the row's transaction has ended (CONTRIBUTING.md rule 13: no
-// abstract store before there are two). What a crash leaves in the temp folder is swept by `sweepIncoming` and
-// `resolveAside`, driven by ArtifactsService, which knows the rows.
+// The artifact store on local disk: bytes in and out by key, the key being their sha256 (content-addressed blobs at
+// `<dataDir>/artifacts/blobs/ab/cd/<sha256>`). It knows nothing of rows: ArtifactsService decides which blobs a row
+// references and when one may go (CONTRIBUTING.md rule 13: no abstract store before there are two; an object-store
+// adapter would offer these same methods). Layout, guarantees and errors: docs/artifacts.md.
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, type ReadStream, type Stats } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, conflict } from '../common/app-error';
+import { AppError } from '../common/app-error';
 import { isUuid } from '../common/uuid';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
-import { validateArtifactPath } from './artifact-path';
 
+/** Bytes streamed into the store's temp folder, hashed and measured, not yet stored under their key. */
 export interface ReceivedFile {
   tempPath: string;
   size: number;
   sha256: string;
 }
 
-/** A received file moved into place; what it replaced waits in the temp directory for `settle` or `undo`. */
-export interface PlacedFile {
-  target: string;
-  /** The replaced file, moved aside; null when the path was free. */
-  previous: string | null;
-  /** The journal of `previous` (where it belongs), written before the move; null when the path was free. */
-  journal: string | null;
-  /** The placed file's identity (a rename keeps it): tells whether another upload has replaced it since. */
-  dev: number;
-  ino: number;
+/** A blob's bytes, opened: the descriptor is held, so the blob going meanwhile does not cut the read. */
+export interface OpenedBlob {
+  size: number;
+  stream: Readable;
 }
 
-const TEMP_DIR = '.incoming';
-
-/**
- * Temp entries younger than this are left to the upload that owns them: other api replicas may share the store,
- * and an upload keeps its `.part` file's mtime fresh while bytes arrive.
- */
-export const INCOMING_GRACE_MS = 10 * 60_000;
-
-/** A replaced file moved aside by `place` whose transaction never ended (the process stopped): where it belongs. */
-export interface AsideFile {
-  runId: string;
-  path: string;
-  /** The replaced file, `.incoming/<id>.old`. */
-  previous: string;
-  /** Its journal, `.incoming/<id>.json`. */
-  journal: string;
-}
-
-/** What `sweepIncoming` did on disk, and the replaced files left for `resolveAside`. */
-export interface IncomingSweep {
-  /** Stale `.part` files (uploads cut off by a crash) removed. */
-  partsRemoved: number;
-  /** Stale journals whose replaced file was already gone (the process stopped inside `settle` or `undo`), removed. */
-  journalsCleared: number;
-  /** Entries within the grace period, left alone. */
-  fresh: number;
-  /** Stale journals with their replaced file: the caller decides, per file, through `resolveAside`. */
-  aside: AsideFile[];
-  /** Entries that could not be handled (an unreadable journal beside its replaced file, an unexpected error). */
+/** What one pass over the temp folder did. */
+export interface TempSweep {
+  /** Temp files of uploads that are over (a crash, a dead replica), removed. */
+  removed: number;
+  /** Temp files of uploads that may still be running (this process's, or another host's recent ones), kept. */
+  kept: number;
   failed: { entry: string; error: Error }[];
 }
 
+/** What moving a store of the earlier layout (`<runId>/<path>` files, `.incoming` journals) into blobs did. */
+export interface LegacyMigration {
+  /** Files hashed and moved under their sha256. */
+  moved: number;
+  /** Earlier temp files removed (journals, cut-off uploads). */
+  removed: number;
+  failed: { entry: string; error: Error }[];
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const BLOBS_DIR = 'blobs';
+const TEMP_DIR = '.incoming';
+
+/**
+ * A temp file of another host is left alone until it has not been written to for this long: a live upload keeps its
+ * mtime fresh (and Node's HTTP server ends a request after 5 minutes), so an older one belongs to a dead replica.
+ */
+export const FOREIGN_TEMP_GRACE_MS = 10 * 60_000;
+
 export const payloadTooLarge = (maxBytes: number): AppError =>
   new AppError('PAYLOAD_TOO_LARGE', `The artifact is larger than the limit of ${maxBytes} bytes (PODIUM_ARTIFACT_MAX_BYTES)`, { maxBytes });
+
+/** This process's name on temp files: `<host>~<pid>~`; the sweep tells a dead owner's files from a live one's by it. */
+const OWNER_HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
+
+/** Temp files of this process's uploads still running (process-wide, as their names are): the sweep keeps them. */
+const inFlight = new Set<string>();
 
 @Injectable()
 export class ArtifactStore {
@@ -77,18 +73,13 @@ export class ArtifactStore {
     this.root = resolve(config.dataDir, 'artifacts');
   }
 
-  /** Where the artifact lives on disk; the path must already be validated (artifact-path.ts), this re-checks containment. */
-  localPath(runId: string, path: string): string {
-    const runDir = resolve(this.root, runId);
-    const full = resolve(runDir, path);
-    if (!runDir.startsWith(this.root + sep) || !full.startsWith(runDir + sep)) throw new AppError('BAD_USER_INPUT', `Artifact path "${path}" leaves the run's directory`);
-    return full;
-  }
-
-  /** Streams `body` into a temp file, hashing it; over `maxBytes` it stops. On any failure the temp file is removed. */
+  /**
+   * Streams `body` into a temp file (never a served path), hashing it; over `maxBytes` it stops. The bytes are
+   * flushed to disk before it resolves. On any failure the temp file is removed.
+   */
   async receive(body: Readable, maxBytes: number): Promise<ReceivedFile> {
-    await mkdir(join(this.root, TEMP_DIR), { recursive: true });
-    const tempPath = this.tempName('part');
+    await ensureDir(join(this.root, TEMP_DIR));
+    const tempPath = join(this.root, TEMP_DIR, `${OWNER_HOST}~${process.pid}~${randomUUID()}.part`);
     const hash = createHash('sha256');
     let size = 0;
     const meter = new Transform({
@@ -99,80 +90,84 @@ export class ArtifactStore {
         done(null, chunk);
       },
     });
+    inFlight.add(tempPath);
     try {
-      await pipeline(body, meter, createWriteStream(tempPath, { flags: 'wx' }));
+      // `flush`: fsync before close. A row may name these bytes once renamed: they must survive a power cut as it does.
+      await pipeline(body, meter, createWriteStream(tempPath, { flags: 'wx', flush: true }));
     } catch (e) {
-      await this.discard(tempPath);
+      await this.discard({ tempPath, size, sha256: '' });
       throw e;
     }
     return { tempPath, size, sha256: hash.digest('hex') };
   }
 
   /**
-   * Moves a received file into place (rename is atomic within the store's filesystem). A file already there is moved
-   * aside first, not overwritten: the caller's transaction can still fail, and then `undo` puts it back; once the
-   * transaction has committed `settle` drops it. A journal beside it says where it belongs, for the sweep after a
-   * crash (one small write, and only when replacing). On failure here the replaced file is back and the temp file
-   * remains.
+   * Stores a received file under its sha256 (an atomic rename; identical bytes already there are replaced by the
+   * same bytes). The caller holds the blob's lock (ArtifactsRepository.lockBlob) until the row naming it commits, so
+   * the sweep cannot collect it in between.
    */
-  async place(file: ReceivedFile, runId: string, path: string): Promise<PlacedFile> {
-    const target = this.localPath(runId, path);
-    let previous: string | null = null;
-    let journal: string | null = null;
+  async place(file: ReceivedFile): Promise<void> {
+    const target = this.blobPath(file.sha256);
+    await ensureDir(join(target, '..'));
+    await rename(file.tempPath, target);
+    inFlight.delete(file.tempPath);
+    await syncDir(join(target, '..'));
+  }
+
+  /** Drops a received file that will not be stored. */
+  async discard(file: ReceivedFile): Promise<void> {
+    await rm(file.tempPath, { force: true });
+    inFlight.delete(file.tempPath);
+  }
+
+  /** Opens the blob of `sha256`; null when the store has no such blob. */
+  async open(sha256: string): Promise<OpenedBlob | null> {
+    let handle;
     try {
-      await mkdir(dirname(target), { recursive: true });
-      const existing = await lstatOrNull(target);
-      // `a/b` stored and now `a` (or the reverse): a file and a directory cannot share a name.
-      if (existing?.isDirectory()) throw pathClash(path);
-      const { dev, ino } = await stat(file.tempPath);
-      if (existing) {
-        // The journal first: a crash after the move must leave the replaced file's destination on disk.
-        const id = randomUUID();
-        journal = join(this.root, TEMP_DIR, `${id}.json`);
-        await writeFile(journal, JSON.stringify({ runId, path }), { flag: 'wx' });
-        const aside = join(this.root, TEMP_DIR, `${id}.old`);
-        await rename(target, aside);
-        previous = aside;
-      }
-      await rename(file.tempPath, target);
-      return { target, previous, journal, dev, ino };
+      handle = await open(this.blobPath(sha256), 'r');
     } catch (e) {
-      if (previous) await rename(previous, target);
-      if (journal) await rm(journal, { force: true });
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'ENOTEMPTY') throw pathClash(path);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    try {
+      const { size } = await handle.stat();
+      return { size, stream: handle.createReadStream() };
+    } catch (e) {
+      await handle.close();
       throw e;
     }
   }
 
-  /** The row of a placed file has committed: the file it replaced goes. */
-  async settle(placed: PlacedFile): Promise<void> {
-    if (placed.previous) await rm(placed.previous, { force: true });
-    if (placed.journal) await rm(placed.journal, { force: true });
+  /** Removes a blob (absent is fine). The caller has checked, under the blob's lock, that no row references it. */
+  async remove(sha256: string): Promise<void> {
+    await rm(this.blobPath(sha256), { force: true });
   }
 
-  /**
-   * The transaction of a placed file failed: the replaced file goes back (or the path is freed when it was free),
-   * unless another upload has replaced the placed file since; then that one stands and the replaced file goes.
-   */
-  async undo(placed: PlacedFile): Promise<void> {
-    const now = await lstatOrNull(placed.target);
-    if (now?.dev === placed.dev && now.ino === placed.ino) {
-      if (placed.previous) await rename(placed.previous, placed.target);
-      else await rm(placed.target, { force: true });
-    } else if (placed.previous) {
-      await rm(placed.previous, { force: true });
+  /** Every stored blob's sha256, in pages (directory order). */
+  async *listBlobs(pageSize = 500): AsyncGenerator<string[]> {
+    let page: string[] = [];
+    for (const a of await dirNames(join(this.root, BLOBS_DIR))) {
+      for (const b of await dirNames(join(this.root, BLOBS_DIR, a))) {
+        for (const name of await dirNames(join(this.root, BLOBS_DIR, a, b), true)) {
+          if (!SHA256.test(name) || name.slice(0, 2) !== a || name.slice(2, 4) !== b) continue;
+          page.push(name);
+          if (page.length >= pageSize) {
+            yield page;
+            page = [];
+          }
+        }
+      }
     }
-    if (placed.journal) await rm(placed.journal, { force: true });
+    if (page.length) yield page;
   }
 
   /**
-   * One pass over the temp folder after a crash, touching only entries older than `graceMs` (by mtime: an upload
-   * writing its `.part` file, or a journal written just before its move, is younger): removes `.part` files and
-   * journals whose replaced file is gone; returns the replaced files still aside. Never throws: failures are listed.
+   * Removes temp files whose upload is over, at any age: this process's that no running upload owns (a previous
+   * process with the same pid, as in a restarted container), and those of a dead process of this host. Another
+   * host's are removed once not written to for `foreignGraceMs` (its process cannot be asked). Never throws.
    */
-  async sweepIncoming(graceMs: number = INCOMING_GRACE_MS, now: number = Date.now()): Promise<IncomingSweep> {
-    const sweep: IncomingSweep = { partsRemoved: 0, journalsCleared: 0, fresh: 0, aside: [], failed: [] };
+  async sweepTemp(foreignGraceMs: number = FOREIGN_TEMP_GRACE_MS, now: number = Date.now()): Promise<TempSweep> {
+    const sweep: TempSweep = { removed: 0, kept: 0, failed: [] };
     const dir = join(this.root, TEMP_DIR);
     let names: string[];
     try {
@@ -182,26 +177,22 @@ export class ArtifactStore {
       return sweep;
     }
     for (const name of names) {
-      const kind = name.endsWith('.part') ? 'part' : name.endsWith('.json') ? 'journal' : null;
-      // `.old` files are reached through their journals; anything else is not ours.
-      if (!kind) continue;
       const entry = join(dir, name);
+      const owner = /^(.+)~(\d+)~[0-9a-f-]{36}\.part$/.exec(name);
+      if (!owner) continue; // not ours (files of the earlier layout go in migrateLegacy)
       try {
-        const info = await lstatOrNull(entry);
-        if (!info) continue;
-        if (now - info.mtimeMs < graceMs) {
-          sweep.fresh++;
-        } else if (kind === 'part') {
+        const pid = Number(owner[2]);
+        const stale = async () => now - ((await lstatOrNull(entry))?.mtimeMs ?? 0) >= foreignGraceMs;
+        let over: boolean;
+        if (owner[1] !== OWNER_HOST) over = await stale();
+        else if (pid === process.pid) over = !inFlight.has(entry);
+        // A live pid may be another program that took a dead api's number: the file's age settles it then.
+        else over = !processAlive(pid) || (await stale());
+        if (over) {
           await rm(entry, { force: true });
-          sweep.partsRemoved++;
+          sweep.removed++;
         } else {
-          const previous = entry.slice(0, -'.json'.length) + '.old';
-          if (!(await lstatOrNull(previous))) {
-            await rm(entry, { force: true });
-            sweep.journalsCleared++;
-          } else {
-            sweep.aside.push({ ...parseJournal(await readFile(entry, 'utf8'), name), previous, journal: entry });
-          }
+          sweep.kept++;
         }
       } catch (e) {
         sweep.failed.push({ entry, error: e as Error });
@@ -211,64 +202,148 @@ export class ArtifactStore {
   }
 
   /**
-   * Settles a replaced file left aside by a crash, given the sha256 of the row now stored at its path (null: no row).
-   * The row still describing the replaced bytes (the replacing transaction did not commit), or no row at all, puts
-   * them back over the uncommitted file; otherwise the row describes the file in place and the replaced one goes.
-   * The caller keeps uploads to the same path out meanwhile.
+   * Moves a store of the earlier layout into blobs, idempotently and crash-safely: each file of `<runId>/<path>`
+   * and each replaced file an interrupted replacement left aside (`.incoming/<id>.old`) is hashed and renamed under
+   * its sha256; journals and cut-off uploads of that layout are removed. Which blobs rows still reference is the
+   * service's business (the sweep that follows collects the rest, among them bytes of a replacement that never
+   * committed). Never throws.
    */
-  async resolveAside(aside: AsideFile, rowSha256: string | null): Promise<'restored' | 'dropped' | 'gone'> {
-    let outcome: 'restored' | 'dropped' | 'gone';
-    const previousSha256 = await sha256OfFile(aside.previous).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return null; // settled meanwhile (another replica's sweep)
-      throw e;
-    });
-    if (previousSha256 === null) {
-      outcome = 'gone';
-    } else if (rowSha256 === null || rowSha256 === previousSha256) {
-      const target = this.localPath(aside.runId, aside.path);
-      await mkdir(dirname(target), { recursive: true });
-      await rename(aside.previous, target);
-      outcome = 'restored';
-    } else {
-      await rm(aside.previous, { force: true });
-      outcome = 'dropped';
+  async migrateLegacy(): Promise<LegacyMigration> {
+    const done: LegacyMigration = { moved: 0, removed: 0, failed: [] };
+    const temp = join(this.root, TEMP_DIR);
+    for (const name of await dirNames(temp, true)) {
+      const legacy = /^[0-9a-f-]{36}\.(old|part)$/.exec(name);
+      if (!legacy) continue;
+      const entry = join(temp, name);
+      try {
+        if (legacy[1] === 'old') {
+          await this.adopt(entry);
+          done.moved++;
+        } else {
+          await rm(entry, { force: true });
+          done.removed++;
+        }
+      } catch (e) {
+        done.failed.push({ entry, error: e as Error });
+      }
     }
-    await rm(aside.journal, { force: true });
-    return outcome;
+    // The journals last: each said where its `.old` belonged, which no longer matters once that is a blob.
+    for (const name of await dirNames(temp, true)) {
+      if (!/^[0-9a-f-]{36}\.json$/.test(name)) continue;
+      try {
+        await rm(join(temp, name), { force: true });
+        done.removed++;
+      } catch (e) {
+        done.failed.push({ entry: join(temp, name), error: e as Error });
+      }
+    }
+    for (const name of await dirNames(this.root, true)) {
+      if (!isUuid(name)) continue; // blobs/, .incoming/, _datasets/ and anything else are not run folders
+      const runDir = join(this.root, name);
+      try {
+        for (const file of await filesUnder(runDir)) {
+          try {
+            await this.adopt(file);
+            done.moved++;
+          } catch (e) {
+            done.failed.push({ entry: file, error: e as Error });
+          }
+        }
+        await removeEmptyDirs(runDir);
+      } catch (e) {
+        done.failed.push({ entry: runDir, error: e as Error });
+      }
+    }
+    return done;
   }
 
-  async discard(tempPath: string): Promise<void> {
-    await rm(tempPath, { force: true });
+  private blobPath(sha256: string): string {
+    if (!SHA256.test(sha256)) throw new Error(`"${sha256}" is not a sha256 in lower-case hex`);
+    return join(this.root, BLOBS_DIR, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  read(runId: string, path: string): ReadStream {
-    return createReadStream(this.localPath(runId, path));
+  /** Hashes a file of the store and renames it under its sha256 (rename is atomic: a crash leaves one or the other). */
+  private async adopt(file: string): Promise<void> {
+    const sha256 = await sha256OfFile(file);
+    const target = this.blobPath(sha256);
+    await ensureDir(join(target, '..'));
+    await rename(file, target);
+    await syncDir(join(target, '..'));
   }
-
-  private tempName(suffix: 'part'): string {
-    return join(this.root, TEMP_DIR, `${randomUUID()}.${suffix}`);
-  }
-}
-
-const pathClash = (path: string): AppError =>
-  conflict(`Artifact path "${path}" clashes with an existing artifact (a file and a directory of the same name)`, { path });
-
-function parseJournal(text: string, name: string): { runId: string; path: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = null;
-  }
-  const { runId, path } = (parsed ?? {}) as { runId?: unknown; path?: unknown };
-  if (typeof runId !== 'string' || !isUuid(runId) || typeof path !== 'string') throw new Error(`journal ${name} is unreadable; its .old file is left in place`);
-  return { runId, path: validateArtifactPath(path) };
 }
 
 async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir reports ENOENT for what is EROFS (a read-only store), and
+ * the caller's answer depends on the real cause.
+ */
+async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
+    await ensureDir(dirname(dir));
+    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
+/** A rename is durable once its directory is flushed. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Names in a directory (none when it does not exist); `all` includes files, else only subdirectories. */
+async function dirNames(dir: string, all = false): Promise<string[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  return entries.filter((d) => all || d.isDirectory()).map((d) => d.name);
+}
+
+/** Regular files below `dir` (symbolic links are not followed: the earlier layout never made any). */
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, d.name);
+    if (d.isDirectory()) out.push(...(await filesUnder(full)));
+    else if (d.isFile()) out.push(full);
+  }
+  return out;
+}
+
+async function removeEmptyDirs(dir: string): Promise<void> {
+  for (const d of await readdir(dir, { withFileTypes: true })) if (d.isDirectory()) await removeEmptyDirs(join(dir, d.name));
+  await rmdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOTEMPTY' && e.code !== 'ENOENT') throw e;
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists under another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function lstatOrNull(path: string): Promise<Stats | null> {

@@ -1,10 +1,13 @@
 // REST routes for artifact bytes: PUT /artifacts/{runId}/{path}[?epoch=N] streams the body (the body parser is off
-// globally) into the store; GET downloads it. Errors are JSON `{error: {code, message}}` with the matching status.
+// globally) into the store; GET downloads it. Every error, before or after the body is read, is answered
+// `{error: {code, message}}` with the matching status (common/http-error.ts).
 import { Controller, Get, Logger, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
 import { AuthService } from '../auth/auth.service';
 import { type Identity, Role } from '../auth/roles';
-import { AppError, badInput, httpStatusOf } from '../common/app-error';
+import { badInput } from '../common/app-error';
+import { answerError } from '../common/http-error';
 import { artifactPathFromUrl } from './artifact-path';
 import { ArtifactsService } from './artifacts.service';
 
@@ -55,7 +58,7 @@ export class ArtifactsController {
       });
       res.status(201).json({ runId: row.runId, path: row.path, size: row.size, sha256: row.sha256, epoch: row.epoch, contentType: row.contentType });
     } catch (e) {
-      this.fail(req, res, e);
+      answerError(req, res, e, this.logger);
     }
   }
 
@@ -72,33 +75,14 @@ export class ArtifactsController {
       res.setHeader('etag', `"${row.sha256}"`);
       res.setHeader('x-podium-sha256', row.sha256);
       res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(path.split('/').pop() ?? path)}`);
-      stream.on('error', (e) => {
-        this.logger.error(`reading ${runId}/${path}: ${e.message}`);
-        res.destroy(e);
-      });
-      stream.pipe(res);
+      // pipeline closes the blob when the client goes; a read error cuts the response (answerError destroys it).
+      await pipeline(stream, res);
     } catch (e) {
-      this.fail(req, res, e);
+      answerError(req, res, e, this.logger);
     }
   }
 
   private caller(req: Request, ...roles: Role[]): Promise<Identity> {
     return this.auth.requireRequest(req, roles, '/artifacts');
-  }
-
-  private fail(req: Request, res: Response, e: unknown): void {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    if (e instanceof AppError) {
-      // An unread body would otherwise hold the connection: close it after answering.
-      if (!req.complete) res.setHeader('connection', 'close');
-      res.status(httpStatusOf(e.code)).json({ error: { code: e.code, message: e.message } });
-      return;
-    }
-    if (req.destroyed || (e as NodeJS.ErrnoException)?.code === 'ECONNRESET') return; // the client went away mid-upload
-    this.logger.error(`${req.method} ${req.originalUrl}: ${(e as Error)?.message}`, (e as Error)?.stack);
-    res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
   }
 }

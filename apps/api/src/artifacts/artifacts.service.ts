@@ -1,8 +1,9 @@
-// Stores, serves and lists the files attached to runs; announces each stored file after commit; repairs what a
-// crash left in the store's temp folder.
+// Stores, serves and lists the files attached to runs; announces each stored file after commit; collects the blobs
+// no row references (after a replacement, and in the sweep after a crash). Guarantees: docs/artifacts.md.
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { badInput, notFound } from '../common/app-error';
+import { badInput, conflict, notFound } from '../common/app-error';
+import { requestTag } from '../common/request-context';
 import { isUuid } from '../common/uuid';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
@@ -11,7 +12,7 @@ import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import type { ArtifactRow } from './artifact.entity';
 import { ARTIFACT_UPLOADED, type ArtifactListener, uploadedEvent } from './artifact-events';
 import { validateArtifactPath } from './artifact-path';
-import { ArtifactStore, INCOMING_GRACE_MS, type PlacedFile, payloadTooLarge } from './artifact-store';
+import { ArtifactStore, payloadTooLarge, type ReceivedFile } from './artifact-store';
 import { ArtifactsRepository } from './artifacts.repository';
 
 export interface PutArtifactOptions {
@@ -24,27 +25,27 @@ export interface PutArtifactOptions {
   declaredSize?: number;
 }
 
-/** What one sweep of the store's temp folder did (counts). */
-export interface IncomingRecovery {
-  partsRemoved: number;
-  /** Replaced files put back over a replacement that did not commit. */
-  restored: number;
-  /** Replaced files dropped: the replacement had committed. */
-  dropped: number;
-  /** Journals whose replaced file was already settled. */
-  journalsCleared: number;
-  /** Entries within the grace period, left alone. */
-  fresh: number;
+/** What one sweep of the store did (counts). */
+export interface StoreSweep {
+  /** Temp files of uploads that are over (cut off by a crash), removed. */
+  tempRemoved: number;
+  /** Blobs no row references (a replacement that never committed, an interrupted upload, a failed cleanup), removed. */
+  blobsRemoved: number;
+  /** Temp files of uploads that may still be running, kept. */
+  tempKept: number;
   failed: number;
 }
+
+/** How often the sweep runs after the one at start-up (it is for what a crash left; replacements collect at once). */
+export const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 @Injectable()
 export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Artifacts');
   private readonly listeners = new Set<ArtifactListener>();
-  private readonly pathTurns = new Map<string, Promise<void>>();
   private sweepTimer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<unknown> = Promise.resolve();
+  /** The periodic sweep running now, if any (a slow one is not started again on top of itself). */
+  private sweeping: Promise<unknown> | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'artifactMaxBytes'>,
@@ -55,15 +56,16 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   /**
-   * Streams `body` into the store and records it; replaces an artifact stored at the same path. Nothing is left
-   * behind when it fails (oversize, client gone, database error, a failed commit): the temp file is removed, no row
-   * is written, and an artifact it was to replace keeps its bytes and its row.
+   * Streams `body` into the store and records it; replaces an artifact stored at the same path. The bytes are
+   * stored under their sha256 and the row names that sha256, so a row only ever leads to the bytes it describes:
+   * until the row commits the old row (or none) is what a download sees, whatever happens meanwhile. Nothing is left
+   * behind when it fails (oversize, client gone, database error, a failed commit).
    */
   async put(givenRunId: string, path: string, body: Readable, opts: PutArtifactOptions): Promise<ArtifactRow> {
     validateArtifactPath(path);
     const epoch = opts.epoch ?? null;
     if (epoch !== null && (!Number.isInteger(epoch) || epoch < 0)) throw badInput(`epoch must be a non-negative integer, got ${epoch}`);
-    // One spelling of the id for the lookup, the row, the directory and the event (an upper-case uuid names the same run).
+    // One spelling of the id for the lookup, the row and the event (an upper-case uuid names the same run).
     const runId = givenRunId.toLowerCase();
     await this.requireRun(runId);
     const max = this.config.artifactMaxBytes;
@@ -79,34 +81,32 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
       createdBy: opts.actor,
       createdAt: Date.now(),
     };
-    await this.onePathAtATime(`${runId}/${path}`, async () => {
-      let placed = null as PlacedFile | null;
-      try {
-        // The move into place is the last step of the transaction: if it fails the row rolls back. If the commit
-        // fails after it, the replaced file, kept aside, goes back under the row that still describes it.
-        await this.db.write(async (tx) => {
-          await this.repo.upsert(tx, row);
-          placed = await this.store.place(file, runId, path);
-        });
-      } catch (e) {
-        const cleanup = placed ? this.store.undo(placed) : this.store.discard(file.tempPath);
-        // The upload's own error is the one to answer with; a failed cleanup is logged.
-        await cleanup.catch((err: Error) => this.logger.error(`cleanup after a failed upload of ${runId}/${path}: ${err.message}`, err.stack));
-        throw e;
-      }
-      // Committed: a replaced file that cannot be dropped is disk space, not a failed upload.
-      await this.store.settle(placed!).catch((err: Error) => this.logger.error(`dropping the replaced file of ${runId}/${path}: ${err.message}`, err.stack));
-    });
+    const replaced = await this.record(file, row);
+    if (replaced !== null && replaced !== row.sha256) {
+      // Committed: an old blob that cannot be dropped now is disk space for the sweep, not a failed upload.
+      await this.collect(replaced).catch((e: Error) => this.logger.error(`${requestTag()}dropping the replaced blob of ${runId}/${path}: ${e.message}`, e.stack));
+    }
     await this.announce(row);
     return row;
   }
 
-  /** The stored row and a stream of its bytes. */
+  /** The stored row and a stream of the blob it names (opened before this returns: the bytes are the row's). */
   async open(runId: string, path: string): Promise<{ row: ArtifactRow; stream: Readable }> {
     validateArtifactPath(path);
-    const row = isUuid(runId) ? await this.repo.findOne(runId.toLowerCase(), path) : null;
-    if (!row) throw notFound('Artifact', `${runId}/${path}`);
-    return { row, stream: this.store.read(row.runId, path) };
+    let seen: string | null = null;
+    for (;;) {
+      const row = isUuid(runId) ? await this.repo.findOne(runId.toLowerCase(), path) : null;
+      if (!row) throw notFound('Artifact', `${runId}/${path}`);
+      const blob = await this.store.open(row.sha256);
+      if (blob && blob.size === row.size) return { row, stream: blob.stream };
+      blob?.stream.destroy();
+      // A replacement committed (and its old blob went) between the read of the row and the open: read it again.
+      if (!blob && row.sha256 !== seen) {
+        seen = row.sha256;
+        continue;
+      }
+      throw new Error(`the bytes of artifact ${row.runId}/${row.path} (sha256 ${row.sha256}, ${row.size} bytes) are ${blob ? `${blob.size} bytes in the store` : 'missing from the store'}`);
+    }
   }
 
   /** Each run's artifacts ordered by path, aligned with `runIds` (for DataLoaders). */
@@ -117,21 +117,19 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
     return runIds.map((id) => byRun.get(id) ?? []);
   }
 
-  /** The file on disk (evaluation jobs read checkpoints through it). */
-  localPath(runId: string, path: string): string {
-    return this.store.localPath(runId, validateArtifactPath(path));
-  }
-
   /**
-   * Before the api listens (app.init), so no download serves bytes that a crash left under the wrong row; then again
-   * every grace period, since entries younger than it are skipped: those of a crash just before this restart, or of
-   * a replica sharing the store that died.
+   * Before the api listens (app.init): moves a store of the earlier layout into blobs, then sweeps, so what a crash
+   * left is gone before the first request; then sweeps again every SWEEP_INTERVAL_MS (another host's temp files wait
+   * for their grace period).
    */
   async onApplicationBootstrap(): Promise<void> {
-    await this.recoverIncoming();
+    const migrated = await this.store.migrateLegacy();
+    for (const { entry, error } of migrated.failed) this.logger.error(`moving ${entry} into the blob layout: ${error.message}`);
+    if (migrated.moved + migrated.removed > 0) this.logger.log(`store moved to the blob layout: ${migrated.moved} files hashed and moved, ${migrated.removed} temp files of the earlier layout removed`);
+    await this.sweep();
     this.sweepTimer = setInterval(() => {
-      this.sweeping = this.recoverIncoming();
-    }, INCOMING_GRACE_MS);
+      this.sweeping ??= this.sweep().finally(() => (this.sweeping = null));
+    }, SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
   }
 
@@ -141,36 +139,32 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Sweeps the store's temp folder (ArtifactStore.sweepIncoming) and settles each replaced file left aside against
-   * the row now stored at its path, taking that path's turn so that no upload to it moves in between. Never throws:
-   * a failed entry is logged and the rest go on.
+   * Removes temp files of uploads that are over and every blob no row references, at any age; a blob whose upload
+   * has placed it but not yet committed its row is kept (collect waits for that upload's lock, then sees its row).
+   * Never throws: a failed entry is logged and the rest go on.
    */
-  async recoverIncoming(graceMs: number = INCOMING_GRACE_MS): Promise<IncomingRecovery> {
-    const sweep = await this.store.sweepIncoming(graceMs);
-    const done: IncomingRecovery = { partsRemoved: sweep.partsRemoved, restored: 0, dropped: 0, journalsCleared: sweep.journalsCleared, fresh: sweep.fresh, failed: sweep.failed.length };
-    for (const { entry, error } of sweep.failed) this.logger.warn(`temp folder sweep: ${entry}: ${error.message}`);
-    for (const aside of sweep.aside) {
-      const key = `${aside.runId}/${aside.path}`;
-      try {
-        await this.onePathAtATime(key, async () => {
-          const row = await this.repo.findOne(aside.runId, aside.path);
-          const outcome = await this.store.resolveAside(aside, row?.sha256 ?? null);
-          if (outcome === 'restored') {
-            done.restored++;
-            this.logger.warn(`restored ${key}: its replacement was placed but never committed (the api stopped in between); the artifact's bytes match its row again`);
-          } else if (outcome === 'dropped') done.dropped++;
-          else done.journalsCleared++;
-        });
-      } catch (e) {
-        done.failed++;
-        this.logger.warn(`temp folder sweep: the file replaced at ${key} (${aside.previous}): ${(e as Error).message}`);
+  async sweep(): Promise<StoreSweep> {
+    const temp = await this.store.sweepTemp();
+    const done: StoreSweep = { tempRemoved: temp.removed, blobsRemoved: 0, tempKept: temp.kept, failed: temp.failed.length };
+    for (const { entry, error } of temp.failed) this.logger.warn(`sweep: ${entry}: ${error.message}`);
+    try {
+      for await (const page of this.store.listBlobs()) {
+        const referenced = await this.repo.referencedBlobs(page);
+        for (const sha256 of page.filter((s) => !referenced.has(s))) {
+          try {
+            if (await this.collect(sha256)) done.blobsRemoved++;
+          } catch (e) {
+            done.failed++;
+            this.logger.warn(`sweep: blob ${sha256}: ${(e as Error).message}`);
+          }
+        }
       }
+    } catch (e) {
+      done.failed++;
+      this.logger.warn(`sweep: listing blobs: ${(e as Error).message}`);
     }
-    if (done.partsRemoved + done.restored + done.dropped + done.journalsCleared + done.failed > 0) {
-      this.logger.log(
-        `temp folder swept: interrupted uploads removed ${done.partsRemoved}, replaced files restored ${done.restored}, dropped ${done.dropped}, ` +
-          `journals cleared ${done.journalsCleared}, failed ${done.failed}, recent entries left alone ${done.fresh}`,
-      );
+    if (done.tempRemoved + done.blobsRemoved + done.failed > 0) {
+      this.logger.log(`store swept: interrupted uploads removed ${done.tempRemoved}, unreferenced blobs removed ${done.blobsRemoved}, failed ${done.failed}, uploads in progress left alone ${done.tempKept}`);
     }
     return done;
   }
@@ -182,20 +176,42 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Uploads to one path of a run take turns from the move into place until the replaced file is dropped or put back:
-   * the row lock (or SQLite's one writer) orders the moves, but a failed commit puts the old file back after the
-   * transaction has ended, and a second upload must not move in between. (Across api replicas sharing a store,
-   * `undo` leaves a file that another upload has placed since.)
+   * Places the blob and upserts the row in one transaction, under the path's and the blob's locks; returns the
+   * sha256 the row had before (null: a new path). The blob is placed before the row is written, and a row only
+   * names a placed blob: a crash in between leaves an unreferenced blob for the sweep, and the old row still leading
+   * to the old bytes. On failure the placed blob goes unless another row uses it, or the temp file goes.
    */
-  private async onePathAtATime(key: string, work: () => Promise<void>): Promise<void> {
-    const turn = (this.pathTurns.get(key) ?? Promise.resolve()).then(work);
-    const done = turn.catch(() => undefined);
-    this.pathTurns.set(key, done);
+  private async record(file: ReceivedFile, row: ArtifactRow): Promise<string | null> {
+    let placed = false;
     try {
-      await turn;
-    } finally {
-      if (this.pathTurns.get(key) === done) this.pathTurns.delete(key);
+      return await this.db.write(async (tx) => {
+        await this.repo.lockPath(tx, row.runId, row.path);
+        const clash = await this.repo.clashingPath(tx, row.runId, row.path);
+        // A run's paths stay a tree, so that a client can mirror them onto a file system.
+        if (clash !== null) throw conflict(`Artifact path "${row.path}" clashes with "${clash}" (a file and a folder of the same name)`, { path: row.path, clash });
+        await this.repo.lockBlob(tx, row.sha256);
+        await this.store.place(file);
+        placed = true;
+        const before = await this.repo.sha256At(tx, row.runId, row.path);
+        await this.repo.upsert(tx, row);
+        return before;
+      });
+    } catch (e) {
+      const cleanup = placed ? this.collect(row.sha256) : this.store.discard(file);
+      // The upload's own error is the one to answer with; a failed cleanup is logged (the sweep retries it).
+      await cleanup.catch((err: Error) => this.logger.error(`${requestTag()}cleanup after a failed upload of ${row.runId}/${row.path}: ${err.message}`, err.stack));
+      throw e;
     }
+  }
+
+  /** Removes the blob when no row references it, deciding under its lock; true when it was removed. */
+  private collect(sha256: string): Promise<boolean> {
+    return this.db.write(async (tx) => {
+      await this.repo.lockBlob(tx, sha256);
+      if (await this.repo.isBlobReferenced(tx, sha256)) return false;
+      await this.store.remove(sha256);
+      return true;
+    });
   }
 
   private async requireRun(runId: string): Promise<void> {
@@ -209,7 +225,7 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
         await listener(row);
       } catch (e) {
         // A listener's failure (e.g. queueing an evaluation) must not turn a stored upload into an error.
-        this.logger.error(`artifact listener failed for ${row.runId}/${row.path}: ${(e as Error).message}`, (e as Error).stack);
+        this.logger.error(`${requestTag()}artifact listener failed for ${row.runId}/${row.path}: ${(e as Error).message}`, (e as Error).stack);
       }
     }
   }

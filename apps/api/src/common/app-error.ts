@@ -9,7 +9,9 @@ export type AppErrorCode =
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE'
   | 'QUERY_TOO_DEEP'
-  | 'QUERY_TOO_COMPLEX';
+  | 'QUERY_TOO_COMPLEX'
+  | 'INSUFFICIENT_STORAGE'
+  | 'STORAGE_UNAVAILABLE';
 
 export class AppError extends Error {
   constructor(
@@ -49,5 +51,29 @@ export function httpStatusOf(code: AppErrorCode): number {
       return 412;
     case 'RATE_LIMITED':
       return 429;
+    case 'INSUFFICIENT_STORAGE':
+      return 507;
+    case 'STORAGE_UNAVAILABLE':
+      return 503;
   }
+}
+
+/** The server's storage refusing a write or read, by errno: what the caller is told (the errno's own text names paths). */
+const SYSTEM_ERRORS: Record<string, [AppErrorCode, string]> = {
+  ENOSPC: ['INSUFFICIENT_STORAGE', "The server's storage is full (ENOSPC); nothing was stored"],
+  EDQUOT: ['INSUFFICIENT_STORAGE', "The server's storage quota is exhausted (EDQUOT); nothing was stored"],
+  EROFS: ['STORAGE_UNAVAILABLE', "The server's storage is read-only (EROFS)"],
+  EACCES: ['STORAGE_UNAVAILABLE', 'The server is not permitted to use its storage (EACCES)'],
+  EPERM: ['STORAGE_UNAVAILABLE', 'The server is not permitted to use its storage (EPERM)'],
+  EIO: ['STORAGE_UNAVAILABLE', "The server's storage failed (EIO)"],
+  EMFILE: ['STORAGE_UNAVAILABLE', 'The server has too many open files (EMFILE); retry later'],
+  ENFILE: ['STORAGE_UNAVAILABLE', 'The server has too many open files (ENFILE); retry later'],
+  ENAMETOOLONG: ['BAD_USER_INPUT', 'A name is too long for the file system (ENAMETOOLONG)'],
+};
+
+/** A file-system error (errno code) as the AppError to answer with; undefined for any other error. */
+export function systemErrorOf(e: unknown): AppError | undefined {
+  const errno = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
+  const known = errno ? SYSTEM_ERRORS[errno] : undefined;
+  return known ? new AppError(known[0], known[1], { errno }) : undefined;
 }

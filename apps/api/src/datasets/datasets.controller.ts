@@ -5,7 +5,8 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { AuthService } from '../auth/auth.service';
 import { type Identity, Role } from '../auth/roles';
-import { AppError, badInput, httpStatusOf } from '../common/app-error';
+import { badInput } from '../common/app-error';
+import { answerError } from '../common/http-error';
 import { DatasetFormat } from './dataset-format';
 import { toDatasetType } from './datasets.mapper';
 import { DatasetsService } from './datasets.service';
@@ -57,20 +58,12 @@ export class DatasetsController {
     return this.auth.requireRequest(req, roles, '/datasets');
   }
 
+  /** Every error gets its typed answer (storage errors included: ENOSPC is 507), logged with the request id. */
   private async respond(res: Response, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (e) {
-      if (res.headersSent) {
-        res.destroy(e as Error);
-        return;
-      }
-      if (e instanceof AppError) {
-        res.status(httpStatusOf(e.code)).json({ error: { code: e.code, message: e.message, ...(e.details ?? {}) } });
-        return;
-      }
-      this.logger.error(`dataset request failed: ${(e as Error).message}`, (e as Error).stack);
-      res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+      answerError(res.req, res, e, this.logger);
     }
   }
 }

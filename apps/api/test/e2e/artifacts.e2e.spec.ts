@@ -45,6 +45,9 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
 
   const rows = (path: string) => db.read.getRepository(ArtifactEntity).findBy({ runId, path });
   const incoming = () => (existsSync(join(store, '.incoming')) ? readdirSync(join(store, '.incoming')) : []);
+  /** Every blob in the store and every row's sha256: equal when nothing is left behind. */
+  const blobs = () => (existsSync(join(store, 'blobs')) ? readdirSync(join(store, 'blobs'), { recursive: true }).map(String).filter((p) => /[0-9a-f]{64}$/.test(p)).map((p) => p.slice(-64)).sort() : []);
+  const referenced = async () => [...new Set((await db.read.getRepository(ArtifactEntity).find()).map((r) => r.sha256))].sort();
 
   it('round-trips an ONNX checkpoint with its sha256, records it and announces it after commit', async (ctx) => {
     if (!t) return ctx.skip();
@@ -73,7 +76,9 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     expect(createHash('sha256').update(get.body as Buffer).digest('hex')).toBe(MODEL_SHA);
     expect(get.headers['x-podium-sha256']).toBe(MODEL_SHA);
     expect(await rows('weights/epoch3.onnx')).toMatchObject([{ size: MODEL.length, sha256: MODEL_SHA, epoch: 3, createdBy: 'local' }]);
-    expect(readFileSync(service.localPath(runId, 'weights/epoch3.onnx')).equals(MODEL)).toBe(true);
+    // Stored once, under its sha256 (docs/artifacts.md): no file at the run's path.
+    expect(readFileSync(join(store, 'blobs', MODEL_SHA.slice(0, 2), MODEL_SHA.slice(2, 4), MODEL_SHA)).equals(MODEL)).toBe(true);
+    expect(existsSync(join(store, runId))).toBe(false);
   });
 
   it('lists them on Run.artifacts with a working downloadUrl', async (ctx) => {
@@ -140,7 +145,7 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     const unknown = randomUUID();
     const put = await t.http().put(`/artifacts/${unknown}/a.txt`).send('x');
     expect(put.status).toBe(404);
-    expect(put.body.error).toEqual({ code: 'NOT_FOUND', message: `Run "${unknown}" not found` });
+    expect(put.body.error).toEqual({ code: 'NOT_FOUND', message: `Run "${unknown}" not found`, what: 'Run', id: unknown });
     const bad = await t.http().put(`/artifacts/not-a-uuid/a.txt`).send('x');
     expect(bad.status).toBe(404);
     const get = await t.http().get(`/artifacts/${runId}/missing.bin`);
@@ -158,8 +163,8 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     const streamed = await rawRequest(t.podium.url, 'PUT', `/artifacts/${runId}/big.bin`, big, { chunked: true });
     expect(streamed.status).toBe(413);
     expect(await rows('big.bin')).toEqual([]);
-    expect(existsSync(join(store, runId, 'big.bin'))).toBe(false);
     expect(incoming()).toEqual([]);
+    expect(blobs()).toEqual(await referenced());
   });
 
   it('leaves nothing behind when the client aborts mid-upload', async (ctx) => {
@@ -175,7 +180,7 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     for (let i = 0; i < 100 && incoming().length > 0; i++) await sleep(20);
     expect(incoming()).toEqual([]);
     expect(await rows('aborted.onnx')).toEqual([]);
-    expect(existsSync(join(store, runId, 'aborted.onnx'))).toBe(false);
+    expect(blobs()).toEqual(await referenced());
   });
 
   it('refuses a bad epoch and a file/directory clash with clear errors', async (ctx) => {
@@ -183,12 +188,80 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     const epoch = await t.http().put(`/artifacts/${runId}/e.onnx?epoch=-1`).send('x');
     expect(epoch.status).toBe(400);
     expect(epoch.body.error.message).toMatch(/epoch must be a non-negative integer/);
+    // Refused after the body has been read: answered all the same.
     const clash = await t.http().put(`/artifacts/${runId}/weights`).send('x');
     expect(clash.status).toBe(409);
+    expect(clash.body.error).toMatchObject({ code: 'CONFLICT', message: 'Artifact path "weights" clashes with "weights/epoch3.onnx" (a file and a folder of the same name)' });
     expect(await rows('weights')).toEqual([]);
     expect(incoming()).toEqual([]);
+    expect(blobs()).toEqual(await referenced());
+  });
+
+  it('refuses a path segment over 255 bytes or a path over 1024 bytes as BAD_USER_INPUT before reading the body', async (ctx) => {
+    if (!t) return ctx.skip();
+    const segment = await rawRequest(t.podium.url, 'PUT', `/artifacts/${runId}/dir/${'a'.repeat(256)}`, MODEL);
+    expect(segment.status).toBe(400);
+    expect(JSON.parse(segment.body).error).toMatchObject({ code: 'BAD_USER_INPUT', message: `Artifact path "dir/${'a'.repeat(256)}" has a segment longer than 255 bytes` });
+    const total = await rawRequest(t.podium.url, 'PUT', `/artifacts/${runId}/${Array.from({ length: 5 }, () => 'b'.repeat(250)).join('/')}`, Buffer.from('x'));
+    expect(total.status).toBe(400);
+    expect(JSON.parse(total.body).error.message).toMatch(/is longer than 1024 bytes$/);
+    expect(incoming()).toEqual([]);
+  });
+
+  it('answers an unexpected failure after the body was read with 500 INTERNAL_SERVER_ERROR, stores nothing, and keeps serving', async (ctx) => {
+    if (!t) return ctx.skip();
+    // A commit the database refuses (test-only trigger): the body has been read and the blob placed when it fails.
+    const doomed = 'application/x-doomed-at-commit';
+    await db.write(async (tx) => {
+      for (const sql of DOOM_AT_COMMIT[dialect]) await tx.query(sql.replaceAll('DOOMED', doomed));
+    });
+    const res = await t.http().put(`/artifacts/${runId}/doomed.bin`).set('content-type', doomed).set('x-request-id', 'doomed-upload-1').send('never stored');
+    expect(res.status).toBe(500);
+    expect(res.headers['x-request-id']).toBe('doomed-upload-1');
+    expect(res.body).toEqual({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+    expect(await rows('doomed.bin')).toEqual([]);
+    expect(incoming()).toEqual([]);
+    expect(blobs()).toEqual(await referenced());
+    const next = await t.http().put(`/artifacts/${runId}/after-doomed.txt`).send('fine');
+    expect(next.status).toBe(201);
+  });
+
+  it('gives every request an id: a sane x-request-id is echoed, anything else is replaced by a new one', async (ctx) => {
+    if (!t) return ctx.skip();
+    const given = await t.http().get(`/artifacts/${runId}/missing.bin`).set('x-request-id', 'client-7:abc.DEF_9');
+    expect(given.headers['x-request-id']).toBe('client-7:abc.DEF_9');
+    for (const insane of ['has space', 'x'.repeat(129), 'semi;colon', 'a"quote', '-leading-dash']) {
+      const res = await t.http().get(`/artifacts/${runId}/missing.bin`).set('x-request-id', insane);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const graphql = await t.http().post('/graphql').set('content-type', 'application/json').send({ query: '{ serverInfo { database } }' });
+    expect(graphql.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const a = await t.http().get(`/artifacts/${runId}/missing.bin`);
+    const b = await t.http().get(`/artifacts/${runId}/missing.bin`);
+    expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+  });
+
+  it('answers an unknown route in the house error shape', async (ctx) => {
+    if (!t) return ctx.skip();
+    const res = await t.http().get('/no-such-route');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Cannot GET /no-such-route' } });
   });
 });
+
+// Test-only schema: a trigger that, for a row of the content type DOOMED, adds a dangling reference under a
+// deferred foreign key; the database checks it at COMMIT and refuses the commit, as a real commit-time failure does.
+const DOOM_AT_COMMIT: Record<'sqlite' | 'postgres', string[]> = {
+  sqlite: [
+    `CREATE TABLE commit_guard (run_id varchar(36) NOT NULL REFERENCES runs (id) DEFERRABLE INITIALLY DEFERRED)`,
+    `CREATE TRIGGER doom_insert AFTER INSERT ON artifacts WHEN NEW.content_type = 'DOOMED' BEGIN INSERT INTO commit_guard VALUES ('no-such-run'); END`,
+  ],
+  postgres: [
+    `CREATE TABLE commit_guard (run_id uuid NOT NULL REFERENCES runs (id) DEFERRABLE INITIALLY DEFERRED)`,
+    `CREATE FUNCTION doom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO commit_guard VALUES (gen_random_uuid()); RETURN NULL; END $$`,
+    `CREATE TRIGGER doom AFTER INSERT ON artifacts FOR EACH ROW WHEN (NEW.content_type = 'DOOMED') EXECUTE FUNCTION doom()`,
+  ],
+};
 
 function rawRequest(base: string, method: string, path: string, body: Buffer, opts: { chunked?: boolean } = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolvePromise, reject) => {
