@@ -143,14 +143,14 @@ export class MetricStreamService {
       }
     })();
     try {
-      const head = (await this.repo.committedSequence(run.id)) ?? 0;
+      const head = (await this.runs.committedSequence(run.id)) ?? 0;
       yield* this.range(run.id, after, head, keys, opts.fromStep ?? undefined);
       let seen = Math.max(head, after);
       while (true) {
         const e = await buffer.next(IDLE_RECHECK_MS);
         if (e === undefined) break;
         if (e === TIMEOUT) {
-          const committed = (await this.repo.committedSequence(run.id)) ?? 0;
+          const committed = (await this.runs.committedSequence(run.id)) ?? 0;
           if (committed > seen) {
             yield* this.range(run.id, seen, committed, keys);
             seen = committed;

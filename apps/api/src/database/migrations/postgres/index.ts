@@ -4,6 +4,7 @@ import { Artifacts1795690000000 } from './1795690000000-Artifacts';
 import { ApiTokens1795683400000 } from './1795683400000-ApiTokens';
 import { Registry1795686600000 } from './1795686600000-Registry';
 import { DatasetsEvaluations1795685000000 } from './1795685000000-DatasetsEvaluations';
+import { MetricKeyLimits1795700200000 } from './1795700200000-MetricKeyLimits';
 
 export const POSTGRES_MIGRATIONS: Function[] = [
   TrackingCore1795683300000,
@@ -11,4 +12,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   ApiTokens1795683400000,
   Registry1795686600000,
   DatasetsEvaluations1795685000000,
+  MetricKeyLimits1795700200000,
 ];

@@ -5,6 +5,7 @@ import { SearchIndexes1795690100000 } from './1795690100000-SearchIndexes';
 import { ApiTokens1795683400000 } from './1795683400000-ApiTokens';
 import { Registry1795686600000 } from './1795686600000-Registry';
 import { DatasetsEvaluations1795685000000 } from './1795685000000-DatasetsEvaluations';
+import { MetricKeyLimits1795700200000 } from './1795700200000-MetricKeyLimits';
 
 export const SQLITE_MIGRATIONS: Function[] = [
   TrackingCore1795683300000,
@@ -13,4 +14,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   ApiTokens1795683400000,
   Registry1795686600000,
   DatasetsEvaluations1795685000000,
+  MetricKeyLimits1795700200000,
 ];
