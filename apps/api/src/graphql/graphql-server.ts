@@ -20,7 +20,7 @@ import { OperationLimits } from '../auth/limits/operation-limits';
 import type { AppConfig } from '../config/app-config';
 import { type GraphqlContext, newContext } from './context';
 import { formatError } from './format-error';
-import { nulInputError, refuseNulPlugin } from './nul-inputs';
+import { nulInputError, refuseNulInUrl, refuseNulPlugin } from './nul-inputs';
 import { PUB_SUB, type PodiumPubSub } from './pubsub';
 import { buildPodiumSchema } from './schema';
 import { sharedExecutionSubscribe } from './shared-subscribe';
@@ -132,6 +132,8 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
 
   const allowed = new Set(config.corsOrigins);
   const expressApp = app.getHttpAdapter().getInstance() as express.Express;
+  // Registered before Nest adds its routes (app.init), so it runs ahead of every REST controller.
+  expressApp.use(refuseNulInUrl);
   expressApp.use(
     '/graphql',
     (req: express.Request, res: express.Response, next: express.NextFunction) => {

@@ -3,6 +3,7 @@
 // one check here, on HTTP (Apollo plugin) and graphql-ws (onSubscribe), answers BAD_USER_INPUT on both databases
 // whatever the field: names, descriptions, keys, params, tags, filters, ids.
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { NextFunction, Request, Response } from 'express';
 import {
   type ArgumentNode,
   type DirectiveNode,
@@ -112,25 +113,51 @@ export function findNulInput(document: DocumentNode, operationName?: string | nu
   return inDirectives(operation.directives) ?? walk(operation.selectionSet, '');
 }
 
-/** BAD_USER_INPUT naming the argument path (HTTP 400), or undefined when the operation holds no NUL. */
+/** BAD_USER_INPUT naming the argument path, or undefined when the operation holds no NUL. */
 export function nulInputError(document: DocumentNode, operationName?: string | null, variables?: Record<string, unknown> | null): GraphQLError | undefined {
   const path = findNulInput(document, operationName, variables);
-  if (path === undefined) return undefined;
-  return new GraphQLError(`${path} contains U+0000 (NUL), which no text input accepts`, {
-    extensions: { code: 'BAD_USER_INPUT', argument: path, http: { status: 400 } },
-  });
+  return path === undefined ? undefined : nulError(path);
 }
 
-/** Apollo plugin: refuses an operation with NUL in its input once it is parsed and validated, before it executes. */
+function nulError(argument: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(`${argument} contains U+0000 (NUL), which no text input accepts`, { extensions: { code: 'BAD_USER_INPUT', argument, ...extra } });
+}
+
+/** Apollo plugin: refuses an operation with NUL in its input once it is parsed and validated, before it executes (HTTP 400). */
 export function refuseNulPlugin<TContext extends object>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
-          const error = nulInputError(rc.document, rc.operationName, rc.request.variables);
-          if (error) throw error;
+          const path = findNulInput(rc.document, rc.operationName, rc.request.variables);
+          // Apollo takes `http` off the extensions and answers with its status.
+          if (path !== undefined) throw nulError(path, { http: { status: 400 } });
         },
       };
     },
   };
+}
+
+/**
+ * Express middleware for the REST routes (artifacts, datasets): a URL whose path or query holds a percent-encoded NUL
+ * is refused before any controller reads it, with the routes' error shape. /graphql has its own check (above).
+ */
+export function refuseNulInUrl(req: Request, res: Response, next: NextFunction): void {
+  const url = req.originalUrl;
+  if (!/%00/i.test(url) || url.startsWith('/graphql')) return next();
+  const [path, query = ''] = url.split('?', 2);
+  let argument = 'path';
+  if (!/%00/i.test(path)) {
+    const param = query.split('&').find((p) => /%00/i.test(p)) ?? '';
+    argument = `query.${safeDecode(param.split('=')[0])}`;
+  }
+  res.status(400).json({ error: { code: 'BAD_USER_INPUT', message: `The URL's ${argument} contains U+0000 (NUL, %00), which no input accepts`, argument } });
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' ')).replace(/\u0000/g, '\\0');
+  } catch {
+    return s;
+  }
 }
