@@ -48,7 +48,7 @@ describe.each(DIALECTS)('NUL in inputs on %s', (dialect) => {
     ['a Run.metrics key', 'query($id: ID!, $k: [String!]) { run(id: $id) { metrics(keys: $k) { key } } }', () => ({ id: runId, k: [NUL] }), '$k[0]'],
   ];
 
-  it.each(CASES)('refuses NUL in %s (variables) with BAD_USER_INPUT naming the argument, and stores nothing', async (_what, query, variables, argument, ctx) => {
+  it.for(CASES)('refuses NUL in %s (variables) with BAD_USER_INPUT naming the argument, and stores nothing', async ([_what, query, variables, argument], ctx) => {
     if (!t) return ctx.skip();
     const before = await t.gql('query($id: ID!, $e: ID!) { run(id: $id) { lastSequence params { key } tags { key } } runs(experimentId: $e) { totalCount } experiments { totalCount } }', { id: runId, e: experimentId });
     const res = await post(query, variables());
