@@ -24,13 +24,12 @@ import {
   metricKeyLimitError,
 } from './metric-batch';
 import { METRIC_LOGGED, toMetricLoggedEvent } from './metric-events';
-import { canonicalMetricKey, MAX_METRIC_KEY_LENGTH } from './metric-keys';
+import { canonicalMetricKey, MAX_KEYS_PER_READ, MAX_METRIC_KEY_LENGTH } from './metric-keys';
 import { foldSummaries, type MetricPointRow, type MetricSummaryRow } from './metric-summary';
 import { MetricsRepository } from './metrics.repository';
 
 export const MAX_HISTORY_PAGE = 1000;
-/** Run.metrics: keys a call may name, and its page size (default, most). */
-export const MAX_SUMMARY_KEYS = 100;
+/** Run.metrics: its page size (default, most). */
 export const DEFAULT_SUMMARY_PAGE = 100;
 export const MAX_SUMMARY_PAGE = 1000;
 
@@ -187,7 +186,7 @@ export class MetricsService {
   async summaryPages(runIds: readonly string[], page: SummaryPageArgs): Promise<Map<string, MetricSummaryRow[]>> {
     const first = page.first ?? DEFAULT_SUMMARY_PAGE;
     if (!Number.isInteger(first) || first < 1 || first > MAX_SUMMARY_PAGE) throw badInput(`metrics: first must be an integer between 1 and ${MAX_SUMMARY_PAGE}, got ${page.first}`);
-    if (page.keys && page.keys.length > MAX_SUMMARY_KEYS) throw badInput(`metrics: at most ${MAX_SUMMARY_KEYS} keys a call, got ${page.keys.length}`);
+    if (page.keys && page.keys.length > MAX_KEYS_PER_READ) throw badInput(`metrics: at most ${MAX_KEYS_PER_READ} keys a call, got ${page.keys.length}`);
     const after = page.after ?? '';
     if (after.length > MAX_METRIC_KEY_LENGTH) throw badInput(`metrics: after must be a metric key (at most ${MAX_METRIC_KEY_LENGTH} characters)`);
     const out = new Map<string, MetricSummaryRow[]>(runIds.map((id) => [id, []]));
