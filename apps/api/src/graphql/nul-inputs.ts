@@ -170,7 +170,7 @@ export function refuseNulInUrl(req: Request, res: Response, next: NextFunction):
 
 function safeDecode(s: string): string {
   try {
-    return decodeURIComponent(s.replace(/\+/g, ' ')).replace(/\u0000/g, '\\0');
+    return decodeURIComponent(s.replace(/\+/g, ' ')).split('\u0000').join('\\0');
   } catch {
     return s;
   }

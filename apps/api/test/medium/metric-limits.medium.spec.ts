@@ -18,7 +18,10 @@ import { TrackedRunsLoader } from '../../src/registry/tracked-runs.loader';
 import { shortIdOf } from '../../src/runs/run.entity';
 import { RunsRepository } from '../../src/runs/runs.repository';
 import { RunsService } from '../../src/runs/runs.service';
+import { MetricKeyLimits1795700200000 as PostgresMigration } from '../../src/database/migrations/postgres/1795700200000-MetricKeyLimits';
+import { MetricKeyLimits1795700200000 as SqliteMigration } from '../../src/database/migrations/sqlite/1795700200000-MetricKeyLimits';
 import { createTestDatabase, DIALECTS, openDatabase, type TestDatabase } from '../support/databases';
+import { seedTrainingRun } from '../support/seed';
 
 const actor = { name: 'tester', role: Role.EDITOR };
 const KEY_LIMIT = 40;
@@ -280,5 +283,27 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
       }
       expect(await pointCount(runId)).toBe(0);
     });
+  });
+
+  it('the migration counts the keys runs already have', async (ctx) => {
+    if (!tdb) return ctx.skip();
+    const { runId } = await seedTrainingRun(db, 'before-the-limit');
+    const { runId: empty } = await seedTrainingRun(db, 'no-metrics');
+    const p = (n: number) => (dialect === 'postgres' ? `$${n}` : '?');
+    await db.write(async (tx) => {
+      for (const key of ['a', 'b', 'c']) {
+        await tx.query(`INSERT INTO metric_summaries (run_id, key, last_value, last_is_nan, last_step, last_timestamp, last_sequence, count) VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map(p).join(',')})`, [runId, key, 1, dialect === 'postgres' ? false : 0, 0, 0, 1, 1]);
+      }
+    });
+    const migration = dialect === 'postgres' ? new PostgresMigration() : new SqliteMigration();
+    const runner = db.writer.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect((await runs.getRun(runId)).metricKeyCount).toBe(3);
+    expect((await runs.getRun(empty)).metricKeyCount).toBe(0);
   });
 });
