@@ -8,7 +8,7 @@
 // The same compiled file runs against an older build of the api (copy it into that build's dist/bench/): a query the
 // older schema does not know is reported as such.
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -40,6 +40,9 @@ function memoryOf(pid: number): { rss: number; hwm: number } {
 
 const REPEAT = 3;
 
+/** The api stopped answering during an operation (it died: out of memory, say). */
+class ApiGone extends Error {}
+
 /** The operation REPEAT times: the median time, the largest stall and RSS, and what it answered. */
 async function timedMedian(url: string, pid: number, query: string, variables: unknown): Promise<Sample> {
   const samples: Sample[] = [];
@@ -63,23 +66,36 @@ async function pingMs(url: string): Promise<number> {
 async function timed(url: string, pid: number, query: string, variables: unknown): Promise<Sample> {
   let stop = false;
   let stallMs = 0;
+  let pingFailures = 0;
   const pinger = (async () => {
     while (!stop) {
       const t0 = performance.now();
-      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ serverInfo { database } }"}' });
+      try {
+        await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ serverInfo { database } }"}' });
+      } catch {
+        pingFailures += 1; // counted as a stall until the operation ends
+      }
       stallMs = Math.max(stallMs, performance.now() - t0);
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const text = await res.text();
+  let text: string;
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    text = await res.text();
+  } catch (e) {
+    stop = true;
+    await pinger;
+    throw new ApiGone(`after ${fmt(performance.now() - t0)} ms: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
+  }
   const ms = performance.now() - t0;
   stop = true;
   await pinger;
   const body = JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
   const outcome = body.errors ? `${body.errors[0].extensions?.code ?? 'ERROR'}: ${body.errors[0].message.slice(0, 70)}` : 'ok';
-  return { ms, bytes: Buffer.byteLength(text), rssMiB: memoryOf(pid).rss, stallMs, outcome };
+  if (pingFailures) stallMs = Math.max(stallMs, ms);
+  return { ms, bytes: Buffer.byteLength(text), rssMiB: memoryOf(pid).rss, stallMs, outcome: pingFailures ? `${outcome} (${pingFailures} pings of the other client failed)` : outcome };
 }
 
 async function seed(url: string): Promise<{ experimentId: string; runIds: string[] }> {
@@ -155,7 +171,16 @@ async function measure(label: string, env: Record<string, string>, bareWhere: (d
     console.log(`${label}: seeded ${RUNS} runs × ${fmt(KEYS)} keys in ${fmt((performance.now() - s0) / 1000, 1)} s; api RSS ${fmt(seeded.rss)} MiB`);
     console.log(`  (median of ${REPEAT}; "other client waited": the longest of its pings during the ${REPEAT})`);
     for (const [name, query, vars] of QUERIES) {
-      const s = await timedMedian(api.url, pid, query, vars(experimentId, runIds));
+      let s: Sample;
+      try {
+        s = await timedMedian(api.url, pid, query, vars(experimentId, runIds));
+      } catch (e) {
+        if (!(e instanceof ApiGone)) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+        const exit = api.proc.exitCode ?? api.proc.signalCode;
+        console.log(`  ${name.padEnd(58)} the api stopped answering ${e.message}; process ${exit === null ? 'still running' : `exited (${exit})`}, peak RSS before: see above`);
+        return;
+      }
       console.log(`  ${name.padEnd(58)} ${fmt(s.ms).padStart(7)} ms ${fmt(s.bytes / 1024).padStart(9)} KiB  RSS ${fmt(s.rssMiB).padStart(5)} MiB  other client waited ≤ ${fmt(s.stallMs).padStart(6)} ms  ${s.outcome}`);
     }
     const bareMs = await bare(kind, bareWhere(api.dataDir), runIds);
@@ -167,7 +192,8 @@ async function measure(label: string, env: Record<string, string>, bareWhere: (d
     );
     console.log(`  api peak RSS ${fmt(memoryOf(pid).hwm)} MiB`);
   } finally {
-    await stopApi(api);
+    if (api.proc.exitCode === null && api.proc.signalCode === null) await stopApi(api);
+    else rmSync(api.dataDir, { recursive: true, force: true });
   }
 }
 
