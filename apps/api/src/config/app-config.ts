@@ -20,6 +20,10 @@ export interface AppConfig {
   maxQueryDepth: number;
   maxQueryComplexity: number;
   mutationRateLimitPerMinute: number;
+  /** Distinct metric keys a run may have; a batch that would pass it is refused whole (docs/limits.md). */
+  maxMetricKeysPerRun: number;
+  /** How long a logMetrics idempotency key is remembered per run (seconds) before a retry with it stores again. */
+  metricIdempotencyTtlSeconds: number;
   /** Start one local gpu-worker beside the api (embedded default). */
   localWorker: boolean;
   /** Register the demo COCO128 dataset on first start. */
@@ -96,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxQueryDepth: int(env, 'PODIUM_MAX_QUERY_DEPTH', 12, problems, 1),
     maxQueryComplexity: int(env, 'PODIUM_MAX_QUERY_COMPLEXITY', 5000, problems, 1),
     mutationRateLimitPerMinute: int(env, 'PODIUM_MUTATION_RATE_LIMIT', 6000, problems, 1),
+    maxMetricKeysPerRun: int(env, 'PODIUM_MAX_METRIC_KEYS_PER_RUN', 10_000, problems, 1),
+    metricIdempotencyTtlSeconds: int(env, 'PODIUM_METRIC_IDEMPOTENCY_TTL_SECONDS', 86_400, problems, 1, 30 * 86_400),
     localWorker: bool(env, 'PODIUM_LOCAL_WORKER', true, problems),
     seedDemo: bool(env, 'PODIUM_SEED_DEMO', true, problems),
     leaseSweepSeconds: int(env, 'PODIUM_LEASE_SWEEP_SECONDS', 5, problems, 1, 3600),

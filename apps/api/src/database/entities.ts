@@ -3,6 +3,7 @@ import { ArtifactEntity } from '../artifacts/artifact.entity';
 import { ExperimentEntity } from '../experiments/experiment.entity';
 import { MetricPointEntity } from '../metrics/metric-point.entity';
 import { MetricSummaryEntity } from '../metrics/metric-summary.entity';
+import { MetricBatchReceiptEntity } from '../metrics/metric-batch-receipt.entity';
 import { RunParamEntity } from '../runs/run-param.entity';
 import { RunTagEntity } from '../runs/run-tag.entity';
 import { RunEntity } from '../runs/run.entity';
@@ -23,6 +24,7 @@ export const ENTITIES: Function[] = [
   RunTagEntity,
   MetricPointEntity,
   MetricSummaryEntity,
+  MetricBatchReceiptEntity,
   ArtifactEntity,
   RegisteredModelEntity,
   ModelVersionEntity,

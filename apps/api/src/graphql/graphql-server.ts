@@ -20,6 +20,7 @@ import { OperationLimits } from '../auth/limits/operation-limits';
 import type { AppConfig } from '../config/app-config';
 import { type GraphqlContext, newContext } from './context';
 import { formatError } from './format-error';
+import { nulInputError, refuseNulInUrl, refuseNulPlugin } from './nul-inputs';
 import { PUB_SUB, type PodiumPubSub } from './pubsub';
 import { buildPodiumSchema } from './schema';
 import { sharedExecutionSubscribe } from './shared-subscribe';
@@ -87,6 +88,8 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
         }
         const errors = validate(schema, document);
         if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+        const nul = nulInputError(document, payload.operationName, payload.variables);
+        if (nul) return [nul];
         try {
           limits.check({ schema, document, operationName: payload.operationName, variables: payload.variables, identity: resolved.identity });
         } catch (e) {
@@ -121,6 +124,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
         },
       },
       abuseLimitsPlugin(limits),
+      refuseNulPlugin<GraphqlContext>(),
       ...EXTRA_APOLLO_PLUGINS.map((p) => p(app, config)),
     ],
   });
@@ -128,6 +132,8 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
 
   const allowed = new Set(config.corsOrigins);
   const expressApp = app.getHttpAdapter().getInstance() as express.Express;
+  // Registered before Nest adds its routes (app.init), so it runs ahead of every REST controller.
+  expressApp.use(refuseNulInUrl);
   expressApp.use(
     '/graphql',
     (req: express.Request, res: express.Response, next: express.NextFunction) => {

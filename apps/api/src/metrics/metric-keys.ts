@@ -25,3 +25,6 @@ export function aliasesOf(canonical: string): string[] {
 }
 
 export const MAX_METRIC_KEY_LENGTH = 250;
+
+/** Keys one read may name (Run.metrics(keys:), a metricLogged key filter): they become an IN list. */
+export const MAX_KEYS_PER_READ = 100;

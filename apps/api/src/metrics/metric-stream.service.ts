@@ -5,7 +5,7 @@ import { AppError, badInput } from '../common/app-error';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import { RunsService } from '../runs/runs.service';
 import { METRIC_LOGGED, type MetricLoggedEvent, pointsOf } from './metric-events';
-import { canonicalMetricKey } from './metric-keys';
+import { canonicalMetricKey, MAX_KEYS_PER_READ } from './metric-keys';
 import type { MetricPointRow } from './metric-summary';
 import { MetricsRepository } from './metrics.repository';
 
@@ -98,9 +98,6 @@ class EventBuffer {
   }
 }
 
-/** Bounds the key filter (it becomes an IN list in the replay queries). */
-export const MAX_STREAM_KEYS = 100;
-
 @Injectable()
 export class MetricStreamService {
   constructor(
@@ -126,7 +123,7 @@ export class MetricStreamService {
 
   private async *generate(runId: string, opts: MetricStreamOptions, stopped: Promise<void>): AsyncGenerator<MetricPointRow[]> {
     if (opts.afterSequence != null && (!Number.isInteger(opts.afterSequence) || opts.afterSequence < 0)) throw badInput(`afterSequence must be a non-negative integer, got ${opts.afterSequence}`);
-    if (opts.keys && opts.keys.length > MAX_STREAM_KEYS) throw badInput(`keys: at most ${MAX_STREAM_KEYS} metric keys a subscription, got ${opts.keys.length}`);
+    if (opts.keys && opts.keys.length > MAX_KEYS_PER_READ) throw badInput(`keys: at most ${MAX_KEYS_PER_READ} metric keys a subscription, got ${opts.keys.length}`);
     const run = await this.runs.getRun(runId);
     const keys = opts.keys?.length ? [...new Set(opts.keys.map(canonicalMetricKey))] : undefined;
     const keySet = keys && new Set(keys);
@@ -143,14 +140,14 @@ export class MetricStreamService {
       }
     })();
     try {
-      const head = (await this.repo.committedSequence(run.id)) ?? 0;
+      const head = (await this.runs.committedSequence(run.id)) ?? 0;
       yield* this.range(run.id, after, head, keys, opts.fromStep ?? undefined);
       let seen = Math.max(head, after);
       while (true) {
         const e = await buffer.next(IDLE_RECHECK_MS);
         if (e === undefined) break;
         if (e === TIMEOUT) {
-          const committed = (await this.repo.committedSequence(run.id)) ?? 0;
+          const committed = (await this.runs.committedSequence(run.id)) ?? 0;
           if (committed > seen) {
             yield* this.range(run.id, seen, committed, keys);
             seen = committed;

@@ -6,6 +6,7 @@ import type { MetricPointRow, MetricSummaryRow } from './metric-summary';
 
 const SUMMARY_COLUMNS = 'run_id, key, last_value, last_is_nan, last_step, last_timestamp, last_sequence, min_value, min_step, max_value, max_step, count';
 const SQLITE_ROWS_PER_INSERT = 1000; // 7 variables a row: well under SQLite's 32,766
+const SQLITE_BRANCHES = 200;
 
 /** NaN is stored as NULL plus a flag (SQLite turns a bound NaN into NULL anyway); ±Infinity is stored as is. */
 const stored = (v: number): number | null => (Number.isNaN(v) ? null : v);
@@ -29,6 +30,15 @@ function summaryFrom(r: any): MetricSummaryRow {
     maxStep: r.max_step === null ? null : Number(r.max_step),
     count: Number(r.count),
   };
+}
+
+/** What an idempotent batch answered, kept under its key (metric_batch_receipts). */
+export interface BatchReceipt {
+  fingerprint: string;
+  count: number;
+  firstSequence: number;
+  lastSequence: number;
+  createdAt: number;
 }
 
 export interface PointQuery {
@@ -125,16 +135,6 @@ export class MetricsRepository {
     }
   }
 
-  async setNextSequence(tx: EntityManager, runId: string, nextSequence: number): Promise<void> {
-    await tx.query(`UPDATE runs SET next_sequence = ${this.ph(1)} WHERE id = ${this.ph(2)}`, [nextSequence, runId]);
-  }
-
-  /** The last sequence committed in the run (0 when none), or undefined for an unknown run. */
-  async committedSequence(runId: string): Promise<number | undefined> {
-    const rows = await this.db.read.query(`SELECT next_sequence FROM runs WHERE id = ${this.ph(1)}`, [runId]);
-    return rows.length ? Number(rows[0].next_sequence) : undefined;
-  }
-
   /** Points with afterSequence < sequence ≤ uptoSequence, in sequence order, optionally filtered by key and step. */
   async pointsBetween(q: PointQuery): Promise<MetricPointRow[]> {
     const params: unknown[] = [q.runId, q.afterSequence, q.uptoSequence];
@@ -189,12 +189,88 @@ export class MetricsRepository {
     return rows.map(pointFrom);
   }
 
-  async summariesByRunIds(runIds: readonly string[], m: EntityManager = this.db.read): Promise<MetricSummaryRow[]> {
-    if (runIds.length === 0) return [];
-    const rows = await m.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM metric_summaries WHERE run_id IN (${runIds.map((_, i) => this.ph(i + 1)).join(',')}) ORDER BY run_id, key`,
-      [...runIds],
-    );
+  /**
+   * Summaries of the runs, by run then key (in the database's key order), read in `m` (default: the reader); only
+   * `keys` (canonical) when given, only keys after `after` when given.
+   */
+  async summariesByRunIds(runIds: readonly string[], opts: { keys?: readonly string[]; after?: string; m?: EntityManager } = {}): Promise<MetricSummaryRow[]> {
+    const { keys, after, m = this.db.read } = opts;
+    if (runIds.length === 0 || keys?.length === 0) return [];
+    const params: unknown[] = [...runIds];
+    let where = `run_id IN (${runIds.map((_, i) => this.ph(i + 1)).join(',')})`;
+    if (keys) {
+      where += ` AND key IN (${keys.map((_, i) => this.ph(params.length + i + 1)).join(',')})`;
+      params.push(...keys);
+    }
+    if (after) {
+      params.push(after);
+      where += ` AND key > ${this.ph(params.length)}`;
+    }
+    const rows = await m.query(`SELECT ${SUMMARY_COLUMNS} FROM metric_summaries WHERE ${where} ORDER BY run_id, key`, params);
     return rows.map(summaryFrom);
+  }
+
+  /**
+   * Up to `first` summaries of each run, in key order, with keys after `after` ('' for the start): an index range
+   * read of each run's first rows (a lateral join on PostgreSQL, one limited branch per run on SQLite), so a run with
+   * 100,000 keys costs what a run with `first` keys costs.
+   */
+  async firstSummariesByRunIds(runIds: readonly string[], after: string, first: number): Promise<MetricSummaryRow[]> {
+    if (runIds.length === 0) return [];
+    if (this.pg) {
+      const rows = await this.db.read.query(
+        `SELECT s.* FROM unnest($1::uuid[]) AS r(id)
+         CROSS JOIN LATERAL (SELECT ${SUMMARY_COLUMNS} FROM metric_summaries WHERE run_id = r.id AND key > $2 ORDER BY key LIMIT $3) s`,
+        [[...runIds], after, first],
+      );
+      return rows.map(summaryFrom);
+    }
+    const out: MetricSummaryRow[] = [];
+    // SQLite allows 500 branches in a compound SELECT.
+    for (let i = 0; i < runIds.length; i += SQLITE_BRANCHES) {
+      const chunk = runIds.slice(i, i + SQLITE_BRANCHES);
+      const branch = `SELECT * FROM (SELECT ${SUMMARY_COLUMNS} FROM metric_summaries WHERE run_id = ? AND key > ? ORDER BY key LIMIT ?)`;
+      const rows = await this.db.read.query(chunk.map(() => branch).join(' UNION ALL '), chunk.flatMap((id) => [id, after, first]));
+      out.push(...rows.map(summaryFrom));
+    }
+    return out;
+  }
+
+  /** The receipt of an idempotent batch (expired or not), read in the ingest transaction that holds the run's lock. */
+  async findReceipt(tx: EntityManager, runId: string, idempotencyKey: string): Promise<BatchReceipt | undefined> {
+    const rows = await tx.query(
+      `SELECT fingerprint, count, first_sequence, last_sequence, created_at FROM metric_batch_receipts WHERE run_id = ${this.ph(1)} AND idempotency_key = ${this.ph(2)}`,
+      [runId, idempotencyKey],
+    );
+    const r = rows[0];
+    return r && { fingerprint: r.fingerprint, count: Number(r.count), firstSequence: Number(r.first_sequence), lastSequence: Number(r.last_sequence), createdAt: Number(r.created_at) };
+  }
+
+  /** Stores a receipt; the primary key (run_id, idempotency_key) refuses a second one for the same key. */
+  async insertReceipt(tx: EntityManager, runId: string, idempotencyKey: string, r: BatchReceipt): Promise<void> {
+    await tx.query(
+      `INSERT INTO metric_batch_receipts (run_id, idempotency_key, fingerprint, count, first_sequence, last_sequence, created_at) VALUES (${[1, 2, 3, 4, 5, 6, 7].map((n) => this.ph(n)).join(',')})`,
+      [runId, idempotencyKey, r.fingerprint, r.count, r.firstSequence, r.lastSequence, r.createdAt],
+    );
+  }
+
+  async deleteReceipt(tx: EntityManager, runId: string, idempotencyKey: string): Promise<void> {
+    await tx.query(`DELETE FROM metric_batch_receipts WHERE run_id = ${this.ph(1)} AND idempotency_key = ${this.ph(2)}`, [runId, idempotencyKey]);
+  }
+
+  /** Deletes up to `limit` receipts created before `before` (epoch ms); returns how many. */
+  async deleteExpiredReceipts(tx: EntityManager, before: number, limit: number): Promise<number> {
+    const victims = `SELECT run_id, idempotency_key FROM metric_batch_receipts WHERE created_at < ${this.ph(1)} LIMIT ${this.ph(2)}`;
+    const rows = await tx.query(`DELETE FROM metric_batch_receipts WHERE (run_id, idempotency_key) IN (${victims}) RETURNING 1 AS gone`, [before, limit]);
+    return (this.pg ? rows[0] : rows).length;
+  }
+
+  /** The distinct keys of a sequence range, in first-seen order (a replayed batch's `keys`). */
+  async keysBetween(m: EntityManager, runId: string, firstSequence: number, lastSequence: number): Promise<string[]> {
+    const rows: { key: string }[] = await m.query(
+      `SELECT key FROM metric_points WHERE run_id = ${this.ph(1)} AND sequence >= ${this.ph(2)} AND sequence <= ${this.ph(3)} ORDER BY sequence`,
+      [runId, firstSequence, lastSequence],
+    );
+    return [...new Set(rows.map((r) => r.key))];
   }
 }

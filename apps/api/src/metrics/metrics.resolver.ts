@@ -31,9 +31,11 @@ export class MetricsResolver implements OnModuleInit, OnModuleDestroy {
   }
 
   @Authorized(Role.EDITOR)
-  @Mutation(() => LogMetricsResultType, { description: 'Logs up to 1,000 points atomically; subscribers of metricLogged receive them after commit.' })
+  @Mutation(() => LogMetricsResultType, {
+    description: 'Logs up to 1,000 points atomically; subscribers of metricLogged receive them after commit. A batch that would give the run more distinct keys than PODIUM_MAX_METRIC_KEYS_PER_RUN is refused whole (BAD_USER_INPUT, reason METRIC_KEY_LIMIT).',
+  })
   async logMetrics(@Arg('input') input: LogMetricsInput, @Ctx() ctx: GraphqlContext): Promise<LogMetricsResultType> {
-    return toLogMetricsResult(input.runId, await this.metrics.logMetrics(input.runId, input.metrics, ctx.identity ?? undefined));
+    return toLogMetricsResult(await this.metrics.logMetrics(input.runId, input.metrics, ctx.identity ?? undefined, { idempotencyKey: input.idempotencyKey }));
   }
 
   @Authorized(Role.VIEWER)

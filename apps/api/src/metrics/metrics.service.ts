@@ -1,34 +1,37 @@
-// Metric ingest (validate, sequence, insert, fold summaries — one transaction, publish after commit) and reads.
+// Metric ingest (validate, sequence, insert, fold summaries — one transaction, publish after commit; per-run key
+// limit; idempotent batches) and reads.
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '../auth/roles';
-import { badInput, failedPrecondition, notFound } from '../common/app-error';
+import { badInput, notFound } from '../common/app-error';
 import { decodeCursor, encodeCursor } from '../common/pagination';
 import { isUuid } from '../common/uuid';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../core/core.module';
 import { Database } from '../database/database';
+import { isUniqueViolation } from '../database/unique-violation';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
-import { shortIdOf } from '../runs/run.entity';
-import { RunsRepository } from '../runs/runs.repository';
+import type { RunEntity } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
+import {
+  batchFingerprint,
+  batchOf,
+  checkIdempotencyKey,
+  checkPoints,
+  idempotencyConflict,
+  type LoggedBatch,
+  type MetricPointInput,
+  metricKeyLimitError,
+} from './metric-batch';
 import { METRIC_LOGGED, toMetricLoggedEvent } from './metric-events';
-import { canonicalMetricKey, MAX_METRIC_KEY_LENGTH } from './metric-keys';
+import { canonicalMetricKey, MAX_KEYS_PER_READ, MAX_METRIC_KEY_LENGTH } from './metric-keys';
 import { foldSummaries, type MetricPointRow, type MetricSummaryRow } from './metric-summary';
 import { MetricsRepository } from './metrics.repository';
 
-export const MAX_POINTS_PER_BATCH = 1000;
 export const MAX_HISTORY_PAGE = 1000;
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-const MAX_TIMESTAMP = 8.64e15;
-
-export interface MetricPointInput {
-  key: string;
-  /** NaN and ±Infinity are legal values. */
-  value: number;
-  step: number;
-  /** Epoch milliseconds (fractions rounded); defaults to the time of the call. */
-  timestamp?: number | null;
-}
+/** Run.metrics: its page size (default, most). */
+export const DEFAULT_SUMMARY_PAGE = 100;
+export const MAX_SUMMARY_PAGE = 1000;
 
 /** A stored point, as logged: canonical key and the sequence it was given. */
 export type LoggedPoint = MetricPointRow;
@@ -40,22 +43,25 @@ export interface HistoryPage {
   hasNextPage: boolean;
 }
 
+/** Which summaries of each run a read returns: only `keys` (canonical or aliases) and/or `first` after the key `after`. */
+export interface SummaryPageArgs {
+  keys?: readonly string[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
 type HistoryCursor = [number, number];
 const isHistoryCursor = (v: unknown): v is HistoryCursor => Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x));
 
-/** Validates a batch with plain loops (class-validator per point would dominate ingest time); lists up to 5 problems. */
-function checkPoints(points: readonly MetricPointInput[]): void {
-  if (points.length > MAX_POINTS_PER_BATCH) throw badInput(`logMetrics takes at most ${MAX_POINTS_PER_BATCH} points a call, got ${points.length}`, { max: MAX_POINTS_PER_BATCH, got: points.length });
-  const problems: string[] = [];
-  for (let i = 0; i < points.length && problems.length < 5; i++) {
-    const p = points[i];
-    if (typeof p.key !== 'string' || p.key.length === 0 || p.key.length > MAX_METRIC_KEY_LENGTH) problems.push(`metrics[${i}].key must be 1..${MAX_METRIC_KEY_LENGTH} characters`);
-    if (typeof p.value !== 'number') problems.push(`metrics[${i}].value must be a number, "NaN", "Infinity" or "-Infinity"`);
-    if (!Number.isInteger(p.step) || p.step < INT32_MIN || p.step > INT32_MAX) problems.push(`metrics[${i}].step must be a 32-bit integer, got ${p.step}`);
-    const ts = p.timestamp;
-    if (ts !== undefined && ts !== null && (!Number.isFinite(ts) || ts < 0 || ts > MAX_TIMESTAMP)) problems.push(`metrics[${i}].timestamp must be epoch milliseconds (a non-negative number), got ${ts}`);
-  }
-  if (problems.length) throw badInput(`Invalid metrics: ${problems.join('; ')}`, { problems });
+interface Receipt {
+  key: string;
+  fingerprint: string;
+}
+
+interface Written {
+  batch: LoggedBatch;
+  /** The points stored (absent when a retry was answered from its receipt: nothing stored, nothing to publish). */
+  stored?: MetricPointRow[];
 }
 
 @Injectable()
@@ -63,28 +69,41 @@ export class MetricsService {
   constructor(
     private readonly db: Database,
     private readonly repo: MetricsRepository,
-    private readonly runsRepo: RunsRepository,
     private readonly runs: RunsService,
     @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'maxMetricKeysPerRun' | 'metricIdempotencyTtlSeconds'>,
   ) {}
 
   /**
    * Logs a batch atomically (all or nothing): keys made canonical, sequences handed out in batch order under the run's
    * row lock (so commit order = sequence order), summaries folded in memory and upserted once per key, and one
-   * METRIC_LOGGED event published after commit.
+   * METRIC_LOGGED event published after commit. With an `idempotencyKey`, a batch already committed under that key
+   * (within the retention time) is not stored again: the first answer comes back and nothing is published; the same
+   * key with other content is CONFLICT. The MLflow log-batch route passes its key here too.
    */
-  async logMetrics(runId: string, points: readonly MetricPointInput[], _actor?: Identity): Promise<LoggedPoint[]> {
+  async logMetrics(runId: string, points: readonly MetricPointInput[], _actor?: Identity, opts: { idempotencyKey?: string | null } = {}): Promise<LoggedBatch> {
     checkPoints(points);
+    const key = opts.idempotencyKey ?? undefined;
+    if (key !== undefined) checkIdempotencyKey(key);
     const id = await this.resolveRunId(runId);
     if (points.length === 0) {
       // Nothing to write, but an unknown run is still NOT_FOUND (as it is by short id and for a non-empty batch).
       await this.runs.getRun(id);
-      return [];
+      return batchOf(id, []);
     }
-    const now = Date.now();
-    const logged = await this.db.write((tx) => this.insertBatch(tx, id, runId, points, now));
-    this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, logged));
-    return logged;
+    const receipt = key === undefined ? undefined : { key, fingerprint: batchFingerprint(points) };
+    const write = () => this.db.write((tx) => this.writeBatch(tx, id, runId, points, Date.now(), receipt));
+    let written: Written;
+    try {
+      written = await write();
+    } catch (e) {
+      // The run's row lock queues a run's batches, so a second batch under the same key finds the first's receipt;
+      // the key's primary key is the backstop: a batch refused by it runs once more and finds the receipt then.
+      if (!receipt || !isUniqueViolation(e)) throw e;
+      written = await write();
+    }
+    if (written.stored) this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, written.stored));
+    return written.batch;
   }
 
   /**
@@ -94,7 +113,7 @@ export class MetricsService {
   async logMetricsIn(tx: EntityManager, runId: string, points: readonly MetricPointInput[]): Promise<{ logged: LoggedPoint[]; publish: () => void }> {
     checkPoints(points);
     const id = runId.toLowerCase();
-    const logged = points.length ? await this.insertBatch(tx, id, runId, points, Date.now()) : [];
+    const logged = points.length ? await this.insertBatch(tx, await this.runs.lockForLogging(tx, id, runId), points, Date.now()) : [];
     return {
       logged,
       publish: () => {
@@ -108,10 +127,28 @@ export class MetricsService {
     return this.repo.hasPointAt(m, runId, canonicalMetricKey(key), step);
   }
 
-  private async insertBatch(tx: EntityManager, id: string, givenId: string, points: readonly MetricPointInput[], now: number): Promise<LoggedPoint[]> {
-    const run = await this.runsRepo.lock(tx, id);
-    if (!run) throw notFound('Run', givenId);
-    if (run.lifecycle === 'deleted') throw failedPrecondition(`run ${shortIdOf(run.id)} is deleted; restore it before logging`);
+  private async writeBatch(tx: EntityManager, id: string, givenId: string, points: readonly MetricPointInput[], now: number, receipt: Receipt | undefined): Promise<Written> {
+    const run = await this.runs.lockForLogging(tx, id, givenId);
+    if (receipt) {
+      const prior = await this.repo.findReceipt(tx, run.id, receipt.key);
+      if (prior && prior.createdAt > now - this.config.metricIdempotencyTtlSeconds * 1000) {
+        if (prior.fingerprint !== receipt.fingerprint) throw idempotencyConflict(run.id, receipt.key, prior);
+        const keys = await this.repo.keysBetween(tx, run.id, prior.firstSequence, prior.lastSequence);
+        return { batch: { runId: run.id, count: prior.count, firstSequence: prior.firstSequence, lastSequence: prior.lastSequence, keys } };
+      }
+      // Expired (the sweeper has not got to it yet): the key is free again.
+      if (prior) await this.repo.deleteReceipt(tx, run.id, receipt.key);
+    }
+    const rows = await this.insertBatch(tx, run, points, now);
+    if (receipt) {
+      const r = { fingerprint: receipt.fingerprint, count: rows.length, firstSequence: rows[0].sequence, lastSequence: rows[rows.length - 1].sequence, createdAt: now };
+      await this.repo.insertReceipt(tx, run.id, receipt.key, r);
+    }
+    return { batch: batchOf(run.id, rows), stored: rows };
+  }
+
+  /** Inserts the points of a batch on `run` (locked by the caller's transaction); refuses it whole past the key limit. */
+  private async insertBatch(tx: EntityManager, run: RunEntity, points: readonly MetricPointInput[], now: number): Promise<LoggedPoint[]> {
     let seq = run.nextSequence;
     const rows: MetricPointRow[] = new Array(points.length);
     const keys = new Set<string>();
@@ -120,19 +157,50 @@ export class MetricsService {
       const key = canonicalMetricKey(p.key);
       keys.add(key);
       // Fractional milliseconds (Python's time.time() * 1000) are rounded: the column holds whole milliseconds.
-      rows[i] = { runId: id, key, value: p.value, step: p.step, timestamp: p.timestamp == null ? now : Math.round(p.timestamp), sequence: ++seq };
+      rows[i] = { runId: run.id, key, value: p.value, step: p.step, timestamp: p.timestamp == null ? now : Math.round(p.timestamp), sequence: ++seq };
     }
+    // The summaries of the batch's keys are read anyway (to fold into): the keys without one are the new keys, so the
+    // limit costs no count of the run's keys, and the run row keeps the total.
+    const existing = new Map((await this.repo.summariesFor(tx, run.id, [...keys])).map((s) => [s.key, s]));
+    const added = keys.size - existing.size;
+    const limit = this.config.maxMetricKeysPerRun;
+    if (added > 0 && run.metricKeyCount + added > limit) throw metricKeyLimitError(run.id, run.metricKeyCount, added, limit);
     await this.repo.insertPoints(tx, rows);
-    const existing = new Map((await this.repo.summariesFor(tx, id, [...keys])).map((s) => [s.key, s]));
     await this.repo.upsertSummaries(tx, [...foldSummaries(existing, rows).values()]);
-    await this.repo.setNextSequence(tx, id, seq);
+    await this.runs.recordMetricBatch(tx, run.id, seq, added);
     return rows;
   }
 
-  /** Summaries of each run, by key (every id gets an entry, possibly empty). */
-  async summariesByRunIds(runIds: readonly string[]): Promise<Map<string, MetricSummaryRow[]>> {
+  /** Summaries of each run, by key (every id gets an entry, possibly empty); only `keys` (canonical or aliases) when given. */
+  async summariesByRunIds(runIds: readonly string[], keys?: readonly string[] | null): Promise<Map<string, MetricSummaryRow[]>> {
     const out = new Map<string, MetricSummaryRow[]>(runIds.map((id) => [id, []]));
-    for (const s of await this.repo.summariesByRunIds([...out.keys()].filter(isUuid))) out.get(s.runId)?.push(s);
+    const canonical = keys ? [...new Set(keys.map(canonicalMetricKey))] : undefined;
+    for (const s of await this.repo.summariesByRunIds([...out.keys()].filter(isUuid), { keys: canonical })) out.get(s.runId)?.push(s);
+    return out;
+  }
+
+  /**
+   * A bounded page of each run's summaries, in key order: only `keys` when given (at most 100), at most `first`
+   * (default 100, at most 1000) per run, after the key `after`. Never reads more than that from the database.
+   */
+  async summaryPages(runIds: readonly string[], page: SummaryPageArgs): Promise<Map<string, MetricSummaryRow[]>> {
+    const first = page.first ?? DEFAULT_SUMMARY_PAGE;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SUMMARY_PAGE) throw badInput(`metrics: first must be an integer between 1 and ${MAX_SUMMARY_PAGE}, got ${page.first}`);
+    if (page.keys && page.keys.length > MAX_KEYS_PER_READ) throw badInput(`metrics: at most ${MAX_KEYS_PER_READ} keys a call, got ${page.keys.length}`);
+    const after = page.after ?? '';
+    if (after.length > MAX_METRIC_KEY_LENGTH) throw badInput(`metrics: after must be a metric key (at most ${MAX_METRIC_KEY_LENGTH} characters)`);
+    const out = new Map<string, MetricSummaryRow[]>(runIds.map((id) => [id, []]));
+    const ids = [...out.keys()].filter(isUuid);
+    if (page.keys?.length) {
+      // At most 100 rows a run, read by primary key; the page is cut here.
+      const keys = [...new Set(page.keys.map(canonicalMetricKey))];
+      for (const s of await this.repo.summariesByRunIds(ids, { keys, after })) {
+        const rows = out.get(s.runId);
+        if (rows && rows.length < first) rows.push(s);
+      }
+      return out;
+    }
+    for (const s of await this.repo.firstSummariesByRunIds(ids, after, first)) out.get(s.runId)?.push(s);
     return out;
   }
 

@@ -1,27 +1,25 @@
 // Read-only SQL over the tracking tables that the promotion transaction needs as evidence: the evaluation runs of
-// given model versions (params model_name / model_version, per the evaluation contract) and runs' metric summaries.
-// Read inside the promotion's transaction, so the gates see exactly what the decision is committed against.
+// given model versions (params model_name / model_version, per the evaluation contract) and runs' metric summaries
+// (read through the metrics repository, the one place that decodes stored NaN). Read inside the promotion's
+// transaction, so the gates see exactly what the decision is committed against.
 import { Injectable } from '@nestjs/common';
 import type { MetricSummary, RunSnapshot } from '@podium/registry';
 import { type EntityManager, In } from 'typeorm';
-import { MetricSummaryEntity } from '../metrics/metric-summary.entity';
+import type { MetricSummaryRow } from '../metrics/metric-summary';
+import { MetricsRepository } from '../metrics/metrics.repository';
 import { RunParamEntity } from '../runs/run-param.entity';
 import { RunEntity } from '../runs/run.entity';
 import { toRunSnapshot } from './registry.mapper';
 
-function summaryOf(row: MetricSummaryEntity): MetricSummary {
-  return {
-    last: row.lastIsNan ? Number.NaN : (row.lastValue ?? Number.NaN),
-    lastStep: row.lastStep,
-    min: row.minValue,
-    minStep: row.minStep,
-    max: row.maxValue,
-    maxStep: row.maxStep,
-  };
+/** A stored summary as the registry rules read it (and as a transition's metrics snapshot keeps it). */
+export function registrySummaryOf(s: MetricSummaryRow): MetricSummary {
+  return { last: s.last, lastStep: s.lastStep, min: s.min, minStep: s.minStep, max: s.max, maxStep: s.maxStep };
 }
 
 @Injectable()
 export class EvidenceRepository {
+  constructor(private readonly metrics: MetricsRepository) {}
+
   /** Ids of the active evaluation runs whose params say they evaluate `modelName` version v, for each v given. */
   async findEvaluationRunIds(em: EntityManager, modelName: string, versions: readonly number[]): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>(versions.map((v) => [v, []]));
@@ -62,10 +60,9 @@ export class EvidenceRepository {
   async findSummaries(em: EntityManager, runIds: readonly string[]): Promise<Map<string, Record<string, MetricSummary>>> {
     const out = new Map<string, Record<string, MetricSummary>>();
     if (runIds.length === 0) return out;
-    const rows = await em.findBy(MetricSummaryEntity, { runId: In([...new Set(runIds)]) });
-    for (const row of rows) {
+    for (const row of await this.metrics.summariesByRunIds([...new Set(runIds)], { m: em })) {
       const m = out.get(row.runId) ?? {};
-      m[row.key] = summaryOf(row);
+      m[row.key] = registrySummaryOf(row);
       out.set(row.runId, m);
     }
     return out;

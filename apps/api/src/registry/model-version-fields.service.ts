@@ -5,7 +5,7 @@ import { ArtifactsService } from '../artifacts/artifacts.service';
 import type { ArtifactRow } from '../artifacts/artifact.entity';
 import { Database } from '../database/database';
 import type { MetricSummaryRow } from '../metrics/metric-summary';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService, type SummaryPageArgs } from '../metrics/metrics.service';
 import type { RunEntity } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
 import { RegistryRepository } from './registry.repository';
@@ -43,8 +43,8 @@ export class ModelVersionFieldsService {
     return keys.map((k, i) => lists[i].find((a) => a.path === k.path) ?? null);
   }
 
-  async sourceRunMetrics(runIds: readonly string[]): Promise<MetricSummaryRow[][]> {
-    const byRun = await this.metrics.summariesByRunIds(runIds);
+  async sourceRunMetrics(runIds: readonly string[], page: SummaryPageArgs): Promise<MetricSummaryRow[][]> {
+    const byRun = await this.metrics.summaryPages(runIds, page);
     return runIds.map((id) => byRun.get(id) ?? []);
   }
 }

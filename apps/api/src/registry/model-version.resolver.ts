@@ -1,11 +1,12 @@
 // Field resolvers of ModelVersion: aliases, source run, artifact and the source run's metrics, batched per request.
 import { Injectable } from '@nestjs/common';
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { ArtifactRow } from '../artifacts/artifact.entity';
 import { toArtifactType } from '../artifacts/artifacts.mapper';
 import { ArtifactType } from '../artifacts/dto/artifact.type';
 import { Role } from '../auth/roles';
 import { type GraphqlContext, loader } from '../graphql/context';
+import { RunMetricsArgs } from '../metrics/dto/run-metrics.args';
 import type { MetricSummaryRow } from '../metrics/metric-summary';
 import { RunType } from '../runs/dto/run.type';
 import type { RunEntity } from '../runs/run.entity';
@@ -43,10 +44,11 @@ export class ModelVersionResolver {
   }
 
   @Authorized(Role.VIEWER)
-  @FieldResolver(() => [ModelVersionMetricType], { description: 'Metric summaries of the source run (empty when the run is gone).' })
-  async metrics(@Root() v: ModelVersionType, @Ctx() ctx: GraphqlContext): Promise<ModelVersionMetricType[]> {
+  @FieldResolver(() => [ModelVersionMetricType], { description: 'Metric summaries of the source run, bounded as Run.metrics is (empty when the run is gone).' })
+  async metrics(@Root() v: ModelVersionType, @Ctx() ctx: GraphqlContext, @Args() args: RunMetricsArgs): Promise<ModelVersionMetricType[]> {
     if (!v.sourceRunId) return [];
-    const rows = await loader<string, MetricSummaryRow[]>(ctx, 'registry.sourceRunMetrics', (ids) => this.fields.sourceRunMetrics(ids)).load(v.sourceRunId);
+    const page = { keys: args.keys, first: args.first, after: args.after };
+    const rows = await loader<string, MetricSummaryRow[]>(ctx, `registry.sourceRunMetrics:${JSON.stringify(page)}`, (ids) => this.fields.sourceRunMetrics(ids, page)).load(v.sourceRunId);
     return toModelVersionMetrics(Object.fromEntries(rows.map((r) => [r.key, r])));
   }
 }

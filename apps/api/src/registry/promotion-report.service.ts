@@ -135,7 +135,8 @@ export class PromotionReportService {
   private async gridOf(experimentId: string, metric: string, aggregation: Aggregation): Promise<GridAnalysis | null> {
     const ids = await this.tracked.trainingRunIds(experimentId, MAX_GRID_RUNS);
     if (ids === null) return null;
-    const runs = await this.tracked.snapshots(ids);
+    // The grid metric only: up to 1,000 runs, each with up to PODIUM_MAX_METRIC_KEYS_PER_RUN keys.
+    const runs = await this.tracked.snapshots(ids, [metric]);
     if (runs.filter((r) => findMetricSummary(r.metrics, metric)).length < 2) return null;
     return gridAnalysis(runs, metric, aggregation);
   }

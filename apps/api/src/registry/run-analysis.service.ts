@@ -24,13 +24,13 @@ export class RunAnalysisService {
   constructor(private readonly runs: TrackedRunsLoader) {}
 
   async compareRuns(runIds: readonly string[], metrics: readonly string[]): Promise<RunComparison> {
-    return compareRuns(await this.snapshotsOf(runIds), metrics);
+    return compareRuns(await this.snapshotsOf(runIds, metrics), metrics);
   }
 
   async gridAnalysis(selection: GridSelection, metric: string, aggregation: Aggregation, options: GridOptions = {}): Promise<GridAnalysis> {
     const hasRuns = (selection.runIds?.length ?? 0) > 0;
     if (hasRuns === Boolean(selection.experimentId)) throw badInput('give exactly one of runIds and experimentId');
-    const runs = hasRuns ? await this.snapshotsOf(selection.runIds!) : await this.trainingRunsOf(selection.experimentId!);
+    const runs = hasRuns ? await this.snapshotsOf(selection.runIds!, [metric]) : await this.trainingRunsOf(selection.experimentId!, [metric]);
     return gridAnalysis(runs, metric, aggregation, {
       goal: options.goal ?? undefined,
       repeatParams: options.repeatParams ?? undefined,
@@ -38,15 +38,15 @@ export class RunAnalysisService {
     });
   }
 
-  /** Runs by full or short id, in the order given (NOT_FOUND for an unknown one). */
-  async snapshotsOf(runIds: readonly string[]): Promise<RunSnapshot[]> {
-    return this.runs.snapshots(await this.runs.resolveIds(runIds));
+  /** Runs by full or short id, in the order given (NOT_FOUND for an unknown one), with the summaries of `metricKeys` only. */
+  async snapshotsOf(runIds: readonly string[], metricKeys: readonly string[]): Promise<RunSnapshot[]> {
+    return this.runs.snapshots(await this.runs.resolveIds(runIds), metricKeys);
   }
 
-  /** The active TRAINING runs of an experiment (its grid), oldest first. */
-  async trainingRunsOf(experimentId: string): Promise<RunSnapshot[]> {
+  /** The active TRAINING runs of an experiment (its grid), oldest first, with the summaries of `metricKeys` only. */
+  async trainingRunsOf(experimentId: string, metricKeys: readonly string[]): Promise<RunSnapshot[]> {
     const ids = await this.runs.trainingRunIds(experimentId, MAX_GRID_RUNS);
     if (ids === null) throw badInput(`experiment has more than ${MAX_GRID_RUNS} training runs: pass runIds`);
-    return this.runs.snapshots(ids);
+    return this.runs.snapshots(ids, metricKeys);
   }
 }

@@ -2,16 +2,30 @@
 // (runs, params, metric summaries, history): the read path of compareRuns, gridAnalysis and promotionReport.
 import { Injectable } from '@nestjs/common';
 import type { MetricSummary, RunSnapshot } from '@podium/registry';
+import { canonicalMetricKey } from '../metrics/metric-keys';
 import type { MetricSummaryRow } from '../metrics/metric-summary';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RunEntity } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
+import { registrySummaryOf } from './evidence.repository';
 import { toRunSnapshot } from './registry.mapper';
 
 /** Enough for a training curve (one point per epoch); the history is read in one page. */
 const HISTORY_LIMIT = 1000;
 
-const toSummary = (s: MetricSummaryRow): MetricSummary => ({ last: s.last, lastStep: s.lastStep, min: s.min, minStep: s.minStep, max: s.max, maxStep: s.maxStep });
+/**
+ * A run's summaries by key: each stored (canonical) key, and each requested key under the name it was asked by, so the
+ * registry's functions find `metrics/mAP50(B)` when that is what the caller named.
+ */
+function byKey(rows: readonly MetricSummaryRow[], requested: readonly string[] | undefined): Record<string, MetricSummary> {
+  const out: Record<string, MetricSummary> = {};
+  for (const r of rows) out[r.key] = registrySummaryOf(r);
+  for (const k of requested ?? []) {
+    const s = out[canonicalMetricKey(k)];
+    if (s) out[k] = s;
+  }
+  return out;
+}
 
 @Injectable()
 export class TrackedRunsLoader {
@@ -35,11 +49,14 @@ export class TrackedRunsLoader {
     return (await this.runs.findRunsByIds([runId]))[0]?.experimentId ?? null;
   }
 
-  /** Snapshots of the runs, in the order of `ids` (unknown ids are left out). */
-  async snapshots(ids: readonly string[]): Promise<RunSnapshot[]> {
+  /**
+   * Snapshots of the runs, in the order of `ids` (unknown ids are left out), with the summaries of `metricKeys` only
+   * (canonical or aliases; read by key, never all of a run's keys), or of every key when absent (a single run's report).
+   */
+  async snapshots(ids: readonly string[], metricKeys?: readonly string[]): Promise<RunSnapshot[]> {
     const rows = await this.runs.findRunsByIds(ids);
     const runIds = rows.map((r) => r.id);
-    const [params, summaries] = await Promise.all([this.runs.paramsByRunIds(runIds), this.metrics.summariesByRunIds(runIds)]);
+    const [params, summaries] = await Promise.all([this.runs.paramsByRunIds(runIds), this.metrics.summariesByRunIds(runIds, metricKeys)]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids
       .filter((id) => byId.has(id))
@@ -47,7 +64,7 @@ export class TrackedRunsLoader {
         toRunSnapshot(
           byId.get(id)!,
           Object.fromEntries((params.get(id) ?? []).map((p) => [p.key, p.value])),
-          Object.fromEntries((summaries.get(id) ?? []).map((s) => [s.key, toSummary(s)])),
+          byKey(summaries.get(id) ?? [], metricKeys),
         ),
       );
   }

@@ -39,6 +39,10 @@ export class RunEntity {
   @Column({ name: 'next_sequence', type: 'integer' })
   nextSequence: number;
 
+  /** Distinct metric keys the run has (its metric_summaries rows), kept by the ingest transaction for the key limit. */
+  @Column({ name: 'metric_key_count', type: 'integer', default: 0 })
+  metricKeyCount: number;
+
   @Column({ name: 'evaluation_dataset', type: 'varchar', length: 256, nullable: true })
   evaluationDataset: string | null;
 }

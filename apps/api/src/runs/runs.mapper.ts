@@ -4,7 +4,7 @@ import { type RunEntity, shortIdOf } from './run.entity';
 /** Plain fields of a run (what events carry: numbers, no Dates, so they survive a JSON hop through Redis). */
 export type RunRecord = Pick<
   RunEntity,
-  'id' | 'experimentId' | 'name' | 'kind' | 'status' | 'startTime' | 'endTime' | 'parentRunId' | 'createdBy' | 'lifecycle' | 'nextSequence' | 'evaluationDataset'
+  'id' | 'experimentId' | 'name' | 'kind' | 'status' | 'startTime' | 'endTime' | 'parentRunId' | 'createdBy' | 'lifecycle' | 'nextSequence' | 'metricKeyCount' | 'evaluationDataset'
 >;
 
 export function toRunRecord(r: RunEntity): RunRecord {
@@ -20,6 +20,7 @@ export function toRunRecord(r: RunEntity): RunRecord {
     createdBy: r.createdBy,
     lifecycle: r.lifecycle,
     nextSequence: r.nextSequence,
+    metricKeyCount: r.metricKeyCount,
     evaluationDataset: r.evaluationDataset,
   };
 }
@@ -39,5 +40,6 @@ export function toRunType(r: RunRecord): RunType {
     deleted: r.lifecycle === 'deleted',
     evaluationDataset: r.evaluationDataset,
     lastSequence: r.nextSequence,
+    metricKeyCount: r.metricKeyCount ?? 0,
   };
 }

@@ -38,6 +38,21 @@ export class RunsRepository {
     return qb.getOne();
   }
 
+  /**
+   * Ends a metric batch in the ingest transaction that holds the run's lock: the last sequence handed out and the
+   * distinct keys the batch added. One statement, on the row already locked.
+   */
+  async advanceMetricCounters(tx: EntityManager, id: string, lastSequence: number, addedKeys: number): Promise<void> {
+    const [a, b, c] = this.db.dialect === 'postgres' ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+    await tx.query(`UPDATE runs SET next_sequence = ${a}, metric_key_count = metric_key_count + ${b} WHERE id = ${c}`, [lastSequence, addedKeys, id]);
+  }
+
+  /** The last metric sequence committed in the run (0 when none), or undefined for an unknown run: one primary-key read. */
+  async committedSequence(id: string): Promise<number | undefined> {
+    const rows = await this.db.read.query(`SELECT next_sequence FROM runs WHERE id = ${this.db.dialect === 'postgres' ? '$1' : '?'}`, [id]);
+    return rows.length ? Number(rows[0].next_sequence) : undefined;
+  }
+
   async page(experimentId: string, offset: number, limit: number, includeDeleted: boolean): Promise<{ rows: RunEntity[]; total: number }> {
     const where = includeDeleted ? { experimentId } : { experimentId, lifecycle: 'active' as const };
     const [rows, total] = await this.db.read.findAndCount(RunEntity, { where, order: { startTime: 'DESC', id: 'ASC' }, skip: offset, take: limit });

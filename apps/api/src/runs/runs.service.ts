@@ -89,6 +89,7 @@ export class RunsService {
         createdBy: actor.name,
         lifecycle: 'active',
         nextSequence: 0,
+        metricKeyCount: 0,
         evaluationDataset: input.evaluationDataset ?? null,
       } as RunEntity;
       await this.repo.insert(tx, row);
@@ -205,6 +206,27 @@ export class RunsService {
     await this.repo.update(tx, run.id, patch);
     const ended = { ...run, ...patch } as RunEntity;
     return () => this.publish('STATUS_CHANGED', ended);
+  }
+
+  /**
+   * Inside a metric batch's write transaction: the run, locked until the transaction ends (its batches commit in
+   * sequence order). NOT_FOUND (named as the caller gave it) or FAILED_PRECONDITION when deleted.
+   */
+  async lockForLogging(tx: EntityManager, id: string, givenId: string): Promise<RunEntity> {
+    const run = await this.repo.lock(tx, id);
+    if (!run) throw notFound('Run', givenId);
+    if (run.lifecycle === 'deleted') throw failedPrecondition(`run ${shortIdOf(run.id)} is deleted; restore it before logging`);
+    return run;
+  }
+
+  /** Ends a metric batch on the run locked by lockForLogging: its last sequence and the distinct keys it added. */
+  recordMetricBatch(tx: EntityManager, id: string, lastSequence: number, addedKeys: number): Promise<void> {
+    return this.repo.advanceMetricCounters(tx, id, lastSequence, addedKeys);
+  }
+
+  /** The last metric sequence committed in the run (0 when none), or undefined for an unknown run. */
+  committedSequence(id: string): Promise<number | undefined> {
+    return this.repo.committedSequence(id);
   }
 
   /** Sets or overwrites tags (the last value for a key in one call wins). */

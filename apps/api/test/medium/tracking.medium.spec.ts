@@ -39,7 +39,7 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     const runsRepo = new RunsRepository(db);
     runs = new RunsService(db, runsRepo, experiments, pubSub);
     metricsRepo = new MetricsRepository(db);
-    metrics = new MetricsService(db, metricsRepo, runsRepo, runs, pubSub);
+    metrics = new MetricsService(db, metricsRepo, runs, pubSub, { maxMetricKeysPerRun: 10_000, metricIdempotencyTtlSeconds: 86_400 });
     experimentId = (await experiments.create({ name: 'medium' }, actor)).id;
   });
   afterAll(async () => {
@@ -112,10 +112,7 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
       { key: 'metrics/mAP50-95(B)', value: Number.NaN, step: 0 },
       { key: 'metrics/mAP50-95(B)', value: 0.12, step: 1 },
     ]);
-    expect(logged.map((p) => [p.key, p.sequence])).toEqual([
-      ['map50_95', 1],
-      ['map50_95', 2],
-    ]);
+    expect(logged).toEqual({ runId: run.id, count: 2, firstSequence: 1, lastSequence: 2, keys: ['map50_95'] });
     await metrics.logMetrics(run.id, [
       { key: 'map50_95', value: Number.POSITIVE_INFINITY, step: 3 },
       { key: 'map50_95', value: Number.NaN, step: 4 },
@@ -155,7 +152,7 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     expect(await summaryOf(run.id, 'map50')).toBeUndefined();
     expect((await runs.getRun(run.id)).nextSequence).toBe(1);
     const next = await metrics.logMetrics(run.id, [{ key: 'loss', value: 0.4, step: 2 }]);
-    expect(next[0].sequence).toBe(2);
+    expect(next.firstSequence).toBe(2);
   });
 
   it('refuses oversized and malformed batches before touching the database', async (ctx) => {
@@ -173,9 +170,9 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
       message: 'Invalid metrics: metrics[0].timestamp must be epoch milliseconds (a non-negative number), got -5',
     });
     expect((await pointsOf(run.id)).length).toBe(0);
-    const [p] = await metrics.logMetrics(run.id, [{ key: 'k', value: 1, step: 0, timestamp: 1_795_683_300_123.6 }]);
-    expect(p.timestamp).toBe(1_795_683_300_124);
-    expect(await metrics.logMetrics(run.id, [])).toEqual([]);
+    await metrics.logMetrics(run.id, [{ key: 'k', value: 1, step: 0, timestamp: 1_795_683_300_123.6 }]);
+    expect((await metrics.history(run.id, 'k')).nodes[0].timestamp).toBe(1_795_683_300_124);
+    expect(await metrics.logMetrics(run.id, [])).toEqual({ runId: run.id, count: 0, firstSequence: null, lastSequence: null, keys: [] });
     const unknown = randomUUID();
     await expect(metrics.logMetrics(unknown, [])).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Run "${unknown}" not found` });
   });
@@ -237,8 +234,8 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     const batches = await Promise.all(
       Array.from({ length: 8 }, (_, w) => metrics.logMetrics(run.id, Array.from({ length: 50 }, (_, i) => ({ key: `w${w}`, value: i, step: i })))),
     );
-    for (const b of batches) expect(b.map((p) => p.sequence)).toEqual(Array.from({ length: 50 }, (_, i) => b[0].sequence + i));
-    expect(batches.map((b) => b[0].sequence).sort((a, b) => a - b)).toEqual([1, 51, 101, 151, 201, 251, 301, 351]);
+    for (const b of batches) expect([b.count, b.lastSequence! - b.firstSequence!]).toEqual([50, 49]);
+    expect(batches.map((b) => b.firstSequence!).sort((a, b) => a - b)).toEqual([1, 51, 101, 151, 201, 251, 301, 351]);
     expect((await pointsOf(run.id)).map((r: any) => Number(r.sequence))).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
     await new Promise((r) => setTimeout(r, 200));
     await it.return?.();

@@ -1,5 +1,6 @@
 // Complexity of an operation: introspection is free, explicit field extensions come first, then lists multiply their children by `first`
-// (the default page size when absent), then one per field.
+// (the argument's declared default, else the default page size, when absent; fewer when a `keys` list names fewer
+// items, as Run.metrics(keys:) does), then one per field.
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type * as QueryComplexity from 'graphql-query-complexity';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
@@ -9,7 +10,8 @@ import { DEFAULT_PAGE_SIZE } from '../../common/pagination';
 export const paginationEstimator: ComplexityEstimator = ({ args, field, childComplexity }) => {
   if (!field.args.some((a) => a.name === 'first')) return undefined;
   const first = typeof args.first === 'number' && args.first > 0 ? args.first : DEFAULT_PAGE_SIZE;
-  return 1 + first * Math.max(1, childComplexity);
+  const items = Array.isArray(args.keys) && args.keys.length > 0 ? Math.min(first, args.keys.length) : first;
+  return 1 + items * Math.max(1, childComplexity);
 };
 
 // Loaded through require on purpose: its ESM build imports graphql's ESM entry, a second graphql realm next to the

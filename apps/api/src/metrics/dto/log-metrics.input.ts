@@ -28,4 +28,11 @@ export class LogMetricsInput {
   @Field(() => [MetricInput])
   @ArrayMaxSize(1000, { message: 'logMetrics takes at most $constraint1 points a call' })
   metrics: MetricInput[];
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Makes a retry safe: a batch already committed on this run under this key (within PODIUM_METRIC_IDEMPOTENCY_TTL_SECONDS, default 24 h) is not stored again and its first answer is returned; the same key with other content is CONFLICT. 1..128 printable ASCII characters (a UUID per batch, say).',
+  })
+  idempotencyKey?: string | null;
 }

@@ -41,4 +41,7 @@ export class RunType {
 
   @Field(() => Int, { description: 'Sequence of the last metric point logged (0 = none): subscribe with afterSequence to get only newer points.' })
   lastSequence: number;
+
+  @Field(() => Int, { description: 'Distinct metric keys the run has: `metrics` returns them in pages of `first` (after a key).' })
+  metricKeyCount: number;
 }

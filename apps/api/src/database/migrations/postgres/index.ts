@@ -6,6 +6,7 @@ import { Registry1795686600000 } from './1795686600000-Registry';
 import { DatasetsEvaluations1795685000000 } from './1795685000000-DatasetsEvaluations';
 import { WorkerBinding1795700100000 } from './1795700100000-WorkerBinding';
 import { ArtifactBlobs1795700000000 } from './1795700000000-ArtifactBlobs';
+import { MetricKeyLimits1795700200000 } from './1795700200000-MetricKeyLimits';
 
 export const POSTGRES_MIGRATIONS: Function[] = [
   TrackingCore1795683300000,
@@ -15,4 +16,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   DatasetsEvaluations1795685000000,
   WorkerBinding1795700100000,
   ArtifactBlobs1795700000000,
+  MetricKeyLimits1795700200000,
 ];
