@@ -18,8 +18,20 @@ export function acceptsHtml(accept: string | undefined): boolean {
   return /(^|,)\s*(text\/html|\*\/\*)/i.test(accept);
 }
 
+/** `.`/`..` segments, also percent-encoded, and malformed encodings: no file is looked up for such a path. */
+function hasDotSegment(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return /(^|[/\\])\.\.?([/\\]|$)/.test(decoded);
+}
+
 export function classify(method: string, path: string, accept: string | undefined): WebTarget {
   if (method !== 'GET' && method !== 'HEAD') return { kind: 'none' };
+  if (hasDotSegment(path)) return { kind: 'none' };
   if (isApiPath(path)) return { kind: 'api' };
   if (path === '/graphiql' || path === '/graphiql/') return { kind: 'graphiql' };
   if (path.startsWith('/assets/')) return { kind: 'asset' };

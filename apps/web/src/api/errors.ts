@@ -5,6 +5,16 @@ import type { GraphqlErrorLike } from '../lib/filter-error';
 export function graphqlErrors(error: unknown): GraphqlErrorLike[] {
   if (!error) return [];
   if (CombinedGraphQLErrors.is(error)) return error.errors.map((e) => ({ message: e.message, extensions: (e.extensions ?? null) as Record<string, unknown> | null }));
+  // A non-2xx answer (401 for a bad token, 413, 429) still carries GraphQL errors in its body.
+  if (ServerError.is(error)) {
+    try {
+      const body = JSON.parse(error.bodyText) as { errors?: GraphqlErrorLike[] };
+      if (Array.isArray(body.errors) && body.errors.length) return body.errors.filter((e) => e && typeof e.message === 'string');
+    } catch {
+      // not JSON: the status line below
+    }
+    return [{ message: error.message, extensions: { httpStatus: error.statusCode } }];
+  }
   if (Array.isArray(error)) return error.filter((e) => e && typeof e.message === 'string');
   if (error instanceof Error) return [{ message: error.message, extensions: null }];
   return [{ message: String(error), extensions: null }];

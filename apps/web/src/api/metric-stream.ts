@@ -94,11 +94,22 @@ export class RunSeriesStore {
     readonly runId: string,
   ) {}
 
+  private pendingKeys: string[] = [];
+
+  /** Keys asked for in the same tick (every chart of a page as it mounts) share one stream. */
   ensureKeys(keys: readonly string[]): void {
     const fresh = keys.filter((k) => !this.streamed.has(k));
     if (!fresh.length) return;
     for (const k of fresh) this.streamed.add(k);
-    this.streams.push(new MetricStream(this.ws, this.runId, fresh, () => this.changed()));
+    if (!this.pendingKeys.length) queueMicrotask(() => this.flush());
+    this.pendingKeys.push(...fresh);
+  }
+
+  private flush(): void {
+    const keys = this.pendingKeys;
+    this.pendingKeys = [];
+    if (this.closedStore || !keys.length) return;
+    this.streams.push(new MetricStream(this.ws, this.runId, keys, () => this.changed()));
   }
 
   series(key: string): Series | undefined {
@@ -130,7 +141,10 @@ export class RunSeriesStore {
     });
   }
 
+  private closedStore = false;
+
   close(): void {
+    this.closedStore = true;
     for (const s of this.streams) s.close();
     this.streams = [];
     this.listeners.clear();

@@ -38,10 +38,13 @@ export function Chart({ title, data, series, logScale, xLabel, yLabel, height = 
   const plot = useRef<uPlot | null>(null);
   const markersRef = useRef(markers);
   markersRef.current = markers;
-  const shape = `${series.length}|${series.map((s) => s.label).join('\u0000')}|${logScale ? 1 : 0}|${height}|${xRange?.join(',')}|${yRange?.join(',')}`;
+  // uPlot cannot lay out axes without a single sample: the chart is created with the first point.
+  const hasData = data[0].length > 0;
+  const shape = `${hasData ? 1 : 0}|${series.length}|${series.map((s) => s.label).join('\u0000')}|${logScale ? 1 : 0}|${height}|${xRange?.join(',')}|${yRange?.join(',')}`;
 
   useEffect(() => {
     const el = box.current!;
+    if (!hasData) return;
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
@@ -52,14 +55,16 @@ export function Chart({ title, data, series, logScale, xLabel, yLabel, height = 
         x: { time: false, ...(xRange ? { range: xRange } : {}) },
         y: logScale ? { distr: 3 } : yRange ? { range: yRange } : {},
       },
-      axes: [{ label: xLabel }, { label: yLabel, size: 56 }],
+      axes: [xLabel ? { label: xLabel } : {}, yLabel ? { label: yLabel, size: 56 } : { size: 56 }],
       series: [
         { label: xLabel ?? 'step' },
-        ...series.map((s, i) => ({ label: s.label, stroke: s.color ?? seriesColor(i), width: s.width ?? 1.5, dash: s.dash, spanGaps: false, points: { show: false } })),
+        ...series.map((s, i) => ({ label: s.label, stroke: s.color ?? seriesColor(i), width: s.width ?? 1.5, ...(s.dash ? { dash: s.dash } : {}), spanGaps: false, points: { show: false } })),
       ],
       hooks: {
         draw: [
           (u: uPlot) => {
+            // What was really drawn, for tests and the bench: the x samples of the last draw.
+            el.dataset.drawnPoints = String(u.data[0].length);
             const ms = markersRef.current;
             if (!ms?.length) return;
             const ctx = u.ctx;
@@ -103,5 +108,14 @@ export function Chart({ title, data, series, logScale, xLabel, yLabel, height = 
   }, [markers]);
 
   const xs = data[0];
-  return <div className="chart" ref={box} data-testid={testId} data-points={xs.length} data-last-x={xs.length ? xs[xs.length - 1] : ''} />;
+  return (
+    <div className="chart" ref={box} data-testid={testId} data-points={xs.length} data-last-x={xs.length ? xs[xs.length - 1] : ''}>
+      {!hasData && (
+        <div className="chart-empty">
+          <b>{title}</b>
+          <span className="muted">no point yet</span>
+        </div>
+      )}
+    </div>
+  );
 }

@@ -31,7 +31,8 @@ export function useRunPages(experimentId: string, filter: string, orderBy: strin
 
   const pump = useCallback(async () => {
     const st = s.current;
-    if (st.loading || !st.hasNext || st.errors.length || (st.rows.length > st.want && st.rows.length > 0)) return;
+    // The table's effects run before this hook's own (children first): nothing to fetch before the key is set.
+    if (!st.key || st.loading || !st.hasNext || st.errors.length || (st.rows.length > st.want && st.rows.length > 0)) return;
     const generation = st.generation;
     st.loading = true;
     bump();

@@ -3,6 +3,7 @@
 // GraphiQL: the fetcher adds it).
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
+import './graphiql-page.css';
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import { StrictMode } from 'react';
@@ -28,8 +29,17 @@ query Experiments {
 # subscription Live { metricBatchLogged(runId: "<shortId>") { lastSequence points { key step value } } }
 `;
 
+// A link can carry an operation to open: /graphiql?query=…&variables=… (never a token).
+const link = new URLSearchParams(window.location.search);
+
 createRoot(document.getElementById('graphiql')!).render(
   <StrictMode>
-    <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} shouldPersistHeaders={false} />
+    <GraphiQL
+      fetcher={fetcher}
+      defaultQuery={DEFAULT_QUERY}
+      initialQuery={link.get('query') ?? undefined}
+      initialVariables={link.get('variables') ?? undefined}
+      shouldPersistHeaders={false}
+    />
   </StrictMode>,
 );
