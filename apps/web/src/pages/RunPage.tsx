@@ -17,6 +17,7 @@ import { metricNumber } from '../lib/series';
 
 const SUMMARY_LIMIT = 200;
 const OTHER_LIMIT = 100;
+const DEFAULT_CHARTS = 10;
 
 export default function RunPage() {
   const { id = '' } = useParams();
@@ -42,8 +43,8 @@ export default function RunPage() {
   const store = run ? stores.get(run.id) : undefined;
   const keys = useMemo(() => (run ? run.metrics.map((m) => m.key) : []), [run]);
   const { groups, others } = useMemo(() => groupMetricKeys(keys), [keys]);
-  // With no known group, the first few keys are charted right away.
-  const charted = useMemo(() => (groups.length ? extra : [...new Set([...others.slice(0, 6), ...extra])]), [groups, others, extra]);
+  // Up to ten charts open by themselves: the known groups, then the first other keys; the rest on demand.
+  const charted = useMemo(() => [...new Set([...others.slice(0, Math.max(0, DEFAULT_CHARTS - groups.length)), ...extra])], [groups, others, extra]);
   const groupCurves = useMemo(() => (store ? groups.map((g) => ({ g, curves: g.keys.map((k) => ({ store, key: k, label: k })) })) : []), [store, groups]);
   const extraCurves = useMemo(() => (store ? charted.map((k) => ({ k, curves: [{ store, key: k, label: k }] })) : []), [store, charted]);
 
