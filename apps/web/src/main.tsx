@@ -11,14 +11,30 @@ import { ExperimentsPage } from './pages/ExperimentsPage';
 import { SessionGate } from './session';
 import './styles.css';
 
-const ExperimentPage = lazy(() => import('./pages/ExperimentPage'));
-const RunPage = lazy(() => import('./pages/RunPage'));
-const ComparePage = lazy(() => import('./pages/ComparePage'));
-const EvaluationsPage = lazy(() => import('./pages/EvaluationsPage'));
-const EvaluationPage = lazy(() => import('./pages/EvaluationPage'));
-const ModelsPage = lazy(() => import('./pages/ModelsPage'));
-const ModelPage = lazy(() => import('./pages/ModelPage'));
-const VersionPage = lazy(() => import('./pages/VersionPage'));
+const PAGES = {
+  experiment: { path: /^\/experiments\/[^/]+$/, load: () => import('./pages/ExperimentPage') },
+  run: { path: /^\/runs\/[^/]+$/, load: () => import('./pages/RunPage') },
+  compare: { path: /^\/compare$/, load: () => import('./pages/ComparePage') },
+  evaluations: { path: /^\/evaluations$/, load: () => import('./pages/EvaluationsPage') },
+  evaluation: { path: /^\/evaluations\/[^/]+$/, load: () => import('./pages/EvaluationPage') },
+  models: { path: /^\/models$/, load: () => import('./pages/ModelsPage') },
+  model: { path: /^\/models\/[^/]+$/, load: () => import('./pages/ModelPage') },
+  version: { path: /^\/models\/[^/]+\/versions\/[^/]+$/, load: () => import('./pages/VersionPage') },
+};
+// The code of the page opened by URL starts loading with the main bundle, not after the first render.
+Object.values(PAGES)
+  .find((p) => p.path.test(window.location.pathname))
+  ?.load()
+  .catch(() => undefined);
+
+const ExperimentPage = lazy(PAGES.experiment.load);
+const RunPage = lazy(PAGES.run.load);
+const ComparePage = lazy(PAGES.compare.load);
+const EvaluationsPage = lazy(PAGES.evaluations.load);
+const EvaluationPage = lazy(PAGES.evaluation.load);
+const ModelsPage = lazy(PAGES.models.load);
+const ModelPage = lazy(PAGES.model.load);
+const VersionPage = lazy(PAGES.version.load);
 
 const ws = createWsClient();
 const client = createApolloClient(ws);

@@ -14,6 +14,8 @@ export interface Session {
   canEdit: boolean;
   isAdmin: boolean;
   signedInWithToken: boolean;
+  /** true until viewer answers: the page renders (and fetches) meanwhile, with no write control shown. */
+  pending: boolean;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -24,9 +26,12 @@ export function useSession(): Session {
   return s;
 }
 
+/**
+ * Renders the page at once, so its own queries start alongside `viewer` instead of after it; until `viewer` answers
+ * the session is read-only. An UNAUTHENTICATED answer replaces the page with the token sign-in.
+ */
 export function SessionGate({ children }: { children: ReactNode }) {
-  const { data, error, loading } = useQuery(ViewerDocument, { fetchPolicy: 'network-only' });
-  if (loading && !data) return <div className="boot">Connecting…</div>;
+  const { data, error } = useQuery(ViewerDocument, { fetchPolicy: 'network-only' });
   if (error && !data) {
     const code = errorCode(error);
     if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') return <SignInPage problem={getToken() ? errorMessage(error) : null} />;
@@ -36,14 +41,15 @@ export function SessionGate({ children }: { children: ReactNode }) {
       </div>
     );
   }
-  const role = data!.viewer.role;
+  const role = data?.viewer.role ?? 'VIEWER';
   const session: Session = {
-    name: data!.viewer.name,
+    name: data?.viewer.name ?? '…',
     role,
-    authMode: data!.serverInfo.authMode,
-    canEdit: role === 'EDITOR' || role === 'ADMIN',
-    isAdmin: role === 'ADMIN',
+    authMode: data?.serverInfo.authMode ?? '',
+    canEdit: !!data && (role === 'EDITOR' || role === 'ADMIN'),
+    isAdmin: !!data && role === 'ADMIN',
     signedInWithToken: !!getToken(),
+    pending: !data,
   };
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }

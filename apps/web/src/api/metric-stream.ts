@@ -7,6 +7,7 @@ import { MetricBatchLoggedDocument, type MetricBatchLoggedSubscription } from '.
 import { applyBatch, emptyStream, type Series, type StreamState } from '../lib/series';
 
 const QUERY = print(MetricBatchLoggedDocument);
+const MIN_REDRAW_MS = 200;
 
 export class MetricStream {
   readonly state: StreamState = emptyStream();
@@ -80,7 +81,7 @@ export class MetricStream {
 
 /**
  * The series of one run for a growing set of keys: keys asked for later get their own stream (from sequence 0), so
- * adding a chart never replays the keys already drawn. Listeners are told once per animation frame at most.
+ * adding a chart never replays the keys already drawn.
  */
 export class RunSeriesStore {
   private streams: MetricStream[] = [];
@@ -131,14 +132,26 @@ export class RunSeriesStore {
 
   getVersion = (): number => this.version;
 
+  private lastNotified = 0;
+
+  /**
+   * Charts hear of new points on the next animation frame, and at most every MIN_REDRAW_MS: a live epoch (seconds
+   * apart) is drawn at once, while a replay of 100,000 points (a hundred pages in a second or two) redraws a few times
+   * instead of on every frame, which would starve the socket's message handling.
+   */
   private changed(): void {
     if (this.pending) return;
     this.pending = true;
-    requestAnimationFrame(() => {
-      this.pending = false;
-      this.version++;
-      for (const l of this.listeners) l();
-    });
+    const wait = Math.max(0, this.lastNotified + MIN_REDRAW_MS - performance.now());
+    const notify = () =>
+      requestAnimationFrame(() => {
+        this.pending = false;
+        this.lastNotified = performance.now();
+        this.version++;
+        for (const l of this.listeners) l();
+      });
+    if (wait > 0) setTimeout(notify, wait);
+    else notify();
   }
 
   private closedStore = false;

@@ -50,7 +50,8 @@ export function Chart({ title, data, series, logScale, xLabel, yLabel, height = 
       height,
       title,
       legend: { show: series.length <= 12, live: series.length <= 12 },
-      cursor: { drag: { x: true, y: false } },
+      // With many series (100 compared runs) the per-series hover points and live legend cost more than the plot.
+      cursor: { drag: { x: true, y: false }, points: { show: series.length <= 12 } },
       scales: {
         x: { time: false, ...(xRange ? { range: xRange } : {}) },
         y: logScale ? { distr: 3 } : yRange ? { range: yRange } : {},

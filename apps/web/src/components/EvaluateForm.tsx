@@ -14,6 +14,7 @@ export function EvaluateForm({ modelName, version }: { modelName: string; versio
   const [ep, setEp] = useState<ExecutionProvider>('AUTO');
   const [evaluate, { loading, error }] = useMutation(EvaluateModelDocument);
   const navigate = useNavigate();
+  if (session.pending) return null;
   if (!session.canEdit) return <p className="muted">Read-only: your role ({session.role}) cannot queue evaluations.</p>;
   const names = [...new Set(datasets.data?.datasets.nodes.map((d) => d.name) ?? [])];
   const chosen = dataset || names[0] || '';

@@ -32,6 +32,7 @@ export function PromoteForm({ name, version, stage, holders }: { name: string; v
     awaitRefetchQueries: true,
   });
 
+  if (session.pending) return null;
   if (!session.canEdit) return <p className="muted">Read-only: your role ({session.role}) cannot promote.</p>;
 
   const needsJustification = target === 'STAGING' || target === 'PRODUCTION';

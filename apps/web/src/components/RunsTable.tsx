@@ -32,9 +32,10 @@ function cell(r: RunRowFragment, c: Column): string {
   return m ? formatNumber(metricNumber(m.last), 4) : '';
 }
 
-const Row = memo(function Row({ r, columns, checked, onSelect, now, style }: { r: RunRowFragment; columns: Column[]; checked: boolean; onSelect: Props['onSelect']; now: number; style: React.CSSProperties }) {
+// Props are plain values (no style object), so a scroll re-renders only the rows that moved in or out.
+const Row = memo(function Row({ r, index, top, grid, columns, checked, onSelect, now }: { r: RunRowFragment; index: number; top: number; grid: string; columns: Column[]; checked: boolean; onSelect: Props['onSelect']; now: number }) {
   return (
-    <div className="vrow" role="row" style={style} data-run={r.shortId}>
+    <div className="vrow" role="row" aria-rowindex={index + 2} style={{ gridTemplateColumns: grid, transform: `translateY(${top}px)`, height: ROW }} data-run={r.shortId}>
       <span role="cell">
         <input type="checkbox" aria-label={`select ${r.name}`} checked={checked} onChange={(e) => onSelect(r.id, e.target.checked)} />
       </span>
@@ -102,12 +103,12 @@ export function RunsTable({ pages, columns, sort, onSort, selected, onSelect }: 
             const style: React.CSSProperties = { gridTemplateColumns: grid, transform: `translateY(${item.start}px)`, height: ROW };
             if (!r)
               return (
-                <div key={item.key} className="vrow placeholder" style={style} role="row">
+                <div key={item.key} className="vrow placeholder" style={style} role="row" aria-rowindex={item.index + 2}>
                   <span />
                   <span className="muted">loading…</span>
                 </div>
               );
-            return <Row key={r.id} r={r} columns={columns} checked={selected.has(r.id)} onSelect={onSelect} now={now} style={style} />;
+            return <Row key={r.id} r={r} index={item.index} top={item.start} grid={grid} columns={columns} checked={selected.has(r.id)} onSelect={onSelect} now={now} />;
           })}
         </div>
       </div>

@@ -12,6 +12,8 @@ import { launchBrowser, openPage, type WatchedPage } from '../support/browser';
 import { epochPoints, gqlOf, seedArtifacts, seedCoco8, seedGrid, type Seeded } from '../support/seed';
 
 const MODEL = 'person-detector';
+/** expect.poll with room for a loaded 2-core machine (vitest's default is 1 s). */
+const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 15_000, interval: 50, ...opts });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the page in a browser', () => {
@@ -63,14 +65,14 @@ describe('the page in a browser', () => {
     skipWithoutBrowser(ctx);
     await page.goto('/');
     const row = page.getByTestId('experiments').locator('tr', { hasText: 'coco128-grid' });
-    await expect.poll(() => row.locator('td.num').textContent()).toBe('10');
-    await expect.poll(() => page.getByTestId('viewer').textContent()).toContain('local');
+    await poll(() => row.locator('td.num').textContent()).toBe('10');
+    await poll(() => page.getByTestId('viewer').textContent()).toContain('local');
     await w.shot('01-experiments');
     await row.getByRole('link', { name: 'coco128-grid' }).click();
     await page.waitForURL(/\/experiments\//);
-    await expect.poll(() => page.getByTestId('run-count').textContent()).toBe('10 runs');
+    await poll(() => page.getByTestId('run-count').textContent()).toBe('10 runs');
     const table = page.getByTestId('runs-table');
-    await expect.poll(() => table.locator('[role=row][data-run]').count()).toBe(10);
+    await poll(() => table.locator('[role=row][data-run]').count()).toBe(10);
     // The YOLO default columns: imgsz, lr0, seed, map50, map50_95, precision, recall.
     const headers = await table.locator('[role=columnheader]').allTextContents();
     expect(headers.slice(4)).toEqual(['imgsz', 'lr0', 'seed', 'map50', 'map50_95', 'precision', 'recall']);
@@ -79,7 +81,7 @@ describe('the page in a browser', () => {
     expect(await table.locator(`[data-run="${seeded.live.shortId}"]`).textContent()).toContain('RUNNING');
     // Server-side sort: map50 descending puts the 0.31 run first.
     await table.getByRole('columnheader', { name: 'map50', exact: true }).click();
-    await expect.poll(async () => table.locator('[role=row][data-run]').first().getAttribute('data-run')).toBe(seeded.runs[4].shortId);
+    await poll(async () => table.locator('[role=row][data-run]').first().getAttribute('data-run')).toBe(seeded.runs[4].shortId);
     await w.shot('02-runs-table');
   }, 60_000);
 
@@ -88,27 +90,27 @@ describe('the page in a browser', () => {
     const box = page.getByLabel('Filter runs');
     await box.fill("params.imgsz = '640' or (params.imgsz = '320' and params.lr0 = '0.005')");
     await box.press('Enter');
-    await expect.poll(() => page.getByTestId('run-count').textContent()).toBe('3 runs matching');
-    await expect.poll(() => page.getByTestId('runs-table').locator('[role=row][data-run]').count()).toBe(3);
+    await poll(() => page.getByTestId('run-count').textContent()).toBe('3 runs matching');
+    await poll(() => page.getByTestId('runs-table').locator('[role=row][data-run]').count()).toBe(3);
     expect(page.url()).toContain('filter=');
     await w.shot('03-runs-filtered');
 
     await box.fill("params.imgsz = '416' and metrics.map50 xyz 0.3");
     await box.press('Enter');
     const problem = page.getByTestId('filter-problem');
-    await expect.poll(() => problem.isVisible()).toBe(true);
+    await poll(() => problem.isVisible()).toBe(true);
     expect(await problem.locator('mark').textContent()).toBe('x');
     expect(await problem.textContent()).toContain('Unexpected token "xyz" at position 39');
     await w.shot('04-filter-error');
     await box.fill('');
     await box.press('Enter');
-    await expect.poll(() => page.getByTestId('run-count').textContent()).toBe('10 runs');
+    await poll(() => page.getByTestId('run-count').textContent()).toBe('10 runs');
   }, 60_000);
 
   it('run page: a logged epoch appears on the chart without reload; after a dropped socket it resumes from the last sequence', async (ctx) => {
     skipWithoutBrowser(ctx);
     await page.goto(`/runs/${seeded.live.id}`);
-    await expect.poll(() => pointsOf('chart-map'), { timeout: 15_000 }).toBe(3);
+    await poll(() => pointsOf('chart-map'), { timeout: 15_000 }).toBe(3);
     for (const id of ['chart-pr', 'chart-loss', 'chart-lr']) expect(await page.getByTestId(id).count()).toBe(1);
     expect(await page.getByTestId('params').textContent()).toContain('imgsz416');
 
@@ -117,7 +119,7 @@ describe('the page in a browser', () => {
     page.on('framenavigated', (f) => navigations.push(f.url()));
     const logged = Date.now();
     const first = await gql('mutation($i: LogMetricsInput!) { logMetrics(input: $i) { firstSequence lastSequence } }', { i: { runId: seeded.live.id, metrics: epochPoints(0.3, 3, 10) } });
-    await expect.poll(() => pointsOf('chart-map'), { timeout: 5_000, interval: 20 }).toBe(4);
+    await poll(() => pointsOf('chart-map'), { timeout: 5_000, interval: 20 }).toBe(4);
     console.log(`[web e2e] logged epoch on the chart ${Date.now() - logged} ms after logMetrics was sent (bench/web measures it properly)`);
     expect(await page.getByTestId('chart-map').getAttribute('data-last-x')).toBe('3');
     expect(navigations).toEqual([]);
@@ -130,7 +132,7 @@ describe('the page in a browser', () => {
     await sleep(100);
     await gql('mutation($i: LogMetricsInput!) { logMetrics(input: $i) { lastSequence } }', { i: { runId: seeded.live.id, metrics: epochPoints(0.3, 4, 10) } });
     const last = await gql('mutation($i: LogMetricsInput!) { logMetrics(input: $i) { lastSequence } }', { i: { runId: seeded.live.id, metrics: epochPoints(0.3, 5, 10) } });
-    await expect.poll(() => pointsOf('chart-map'), { timeout: 15_000 }).toBe(6);
+    await poll(() => pointsOf('chart-map'), { timeout: 15_000 }).toBe(6);
     expect(await page.getByTestId('chart-map').getAttribute('data-last-x')).toBe('5');
     const resubscribed = sent.slice(before).filter((m) => m.type === 'subscribe' && m.payload?.query?.includes('metricBatchLogged'));
     expect(resubscribed.length).toBeGreaterThanOrEqual(1);
@@ -151,9 +153,9 @@ describe('the page in a browser', () => {
     await page.goto(`/runs/${seeded.runs[4].id}`);
     await page.locator('.artifacts li', { hasText: 'results.csv' }).getByRole('button', { name: 'Preview' }).click();
     const img = page.locator('img.artifact-image');
-    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(810);
+    await poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(810);
     const csv = page.locator('.csv-scroll table');
-    await expect.poll(() => csv.locator('tbody tr').count()).toBe(3);
+    await poll(() => csv.locator('tbody tr').count()).toBe(3);
     expect(await csv.locator('thead').textContent()).toContain('metrics/mAP50(B)');
     await w.shot('07-run-artifacts');
   }, 60_000);
@@ -166,12 +168,12 @@ describe('the page in a browser', () => {
     await table.locator(`[data-run="${seeded.runs[4].shortId}"] input[type=checkbox]`).check();
     await page.getByRole('button', { name: 'Compare (2)' }).click();
     await page.waitForURL(/\/compare\?/);
-    await expect.poll(() => pointsOf('compare-map50'), { timeout: 15_000 }).toBe(3);
+    await poll(() => pointsOf('compare-map50'), { timeout: 15_000 }).toBe(3);
     expect(await page.getByTestId('compare-map50').locator('.u-legend .u-series').count()).toBe(3); // step + 2 runs
     const params = page.getByTestId('compare-params');
     expect(await params.locator('tr.differs th').allTextContents()).toEqual(['imgsz ≠']);
     expect(await params.textContent()).toContain('416');
-    await expect.poll(() => page.getByTestId('grid-analysis').getByTestId('grid-change').allTextContents()).toContain('imgsz 416 vs 320: +11.1 %');
+    await poll(() => page.getByTestId('grid-analysis').getByTestId('grid-change').allTextContents()).toContain('imgsz 416 vs 320: +11.1 %');
     await w.shot('08-compare');
   }, 60_000);
 
@@ -185,14 +187,14 @@ describe('the page in a browser', () => {
     });
     await page.goto(`/models/${MODEL}/versions/1`);
     const form = page.getByTestId('evaluate-form');
-    await expect.poll(() => form.locator('select').first().inputValue()).toBe('coco8');
+    await poll(() => form.locator('select').first().inputValue()).toBe('coco8');
     await form.locator('input[type=number]').fill('416');
     await form.locator('select').nth(1).selectOption('CPU');
     await form.getByRole('button', { name: 'Evaluate' }).click();
     await page.waitForURL(/\/evaluations\/[0-9a-f-]+$/);
     await w.shot('09-evaluation-live');
     await page.getByTestId('pr-curve').waitFor({ timeout: 120_000 });
-    await expect.poll(() => pointsOf('pr-curve'), { timeout: 10_000 }).toBeGreaterThan(100);
+    await poll(() => pointsOf('pr-curve'), { timeout: 10_000 }).toBeGreaterThan(100);
     expect(await pointsOf('confidence-curve')).toBeGreaterThan(5);
     expect(await page.getByTestId('eval-tiles').textContent()).toContain('4 img');
     expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBeGreaterThan(0);
@@ -208,16 +210,16 @@ describe('the page in a browser', () => {
     await form.locator('textarea[name=justification]').fill('Best mAP@50 of the grid (0.31).');
     await form.locator('textarea[name=risks]').fill('Only 4 validation images.');
     await form.getByRole('button', { name: 'Promote' }).click();
-    await expect.poll(() => form.locator('[role=status]').textContent()).toBe('v1: NONE → STAGING');
+    await poll(() => form.locator('[role=status]').textContent()).toBe('v1: NONE → STAGING');
     const history = page.getByTestId('history');
-    await expect.poll(() => history.textContent()).toContain('Best mAP@50 of the grid (0.31).');
+    await poll(() => history.textContent()).toContain('Best mAP@50 of the grid (0.31).');
     expect(await history.textContent()).toContain('NONE → STAGING');
 
     await form.locator('select').first().selectOption('PRODUCTION');
     await form.locator('textarea[name=justification]').fill('Ship it.');
     await form.getByRole('button', { name: 'Promote' }).click();
     const refused = page.getByTestId('promote-refused');
-    await expect.poll(() => refused.isVisible()).toBe(true);
+    await poll(() => refused.isVisible()).toBe(true);
     const gate = refused.getByTestId('unmet-gates').locator('li.gate.fail');
     expect(await gate.textContent()).toContain('required map50 ≥ 0.99 (policy floor)');
     expect(await gate.textContent()).toMatch(/Evidence: map50 [\d.]+ from eval/);
@@ -225,7 +227,7 @@ describe('the page in a browser', () => {
     await w.shot('11-registry-promote');
 
     await page.goto(`/models/${MODEL}`);
-    await expect.poll(() => page.getByTestId('versions').textContent()).toContain('STAGING');
+    await poll(() => page.getByTestId('versions').textContent()).toContain('STAGING');
     await w.shot('12-registry-model');
   }, 60_000);
 
@@ -235,21 +237,21 @@ describe('the page in a browser', () => {
     await page.goto(`/graphiql?query=${encodeURIComponent(query)}`);
     const run = page.locator('.graphiql-execute-button');
     const editor = page.locator('.graphiql-query-editor .view-lines');
-    await expect.poll(() => editor.textContent(), { timeout: 30_000 }).toContain('experiments');
+    await poll(() => editor.textContent(), { timeout: 30_000 }).toContain('experiments');
     await run.click();
     const result = page.locator('.graphiql-response');
-    await expect.poll(() => result.textContent(), { timeout: 15_000 }).toContain('coco128-grid');
+    await poll(() => result.textContent(), { timeout: 15_000 }).toContain('coco128-grid');
     await w.shot('13-graphiql-query');
 
     // From the run's last sequence: only the point logged below arrives (live, not replayed).
     const { run: now } = await gql(`{ run(id: "${seeded.live.id}") { lastSequence } }`);
     const sub = `subscription { metricBatchLogged(runId: "${seeded.live.shortId}", afterSequence: ${now.lastSequence}, keys: ["map50"]) { lastSequence points { key step value } } }`;
     await page.goto(`/graphiql?query=${encodeURIComponent(sub)}`);
-    await expect.poll(() => editor.textContent(), { timeout: 30_000 }).toContain('metricBatchLogged');
+    await poll(() => editor.textContent(), { timeout: 30_000 }).toContain('metricBatchLogged');
     await run.click();
     await sleep(500);
     await gql('mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }', { i: { runId: seeded.live.id, metrics: [{ key: 'map50', value: 0.4242, step: 42 }] } });
-    await expect.poll(() => result.textContent(), { timeout: 15_000 }).toContain('0.4242');
+    await poll(() => result.textContent(), { timeout: 15_000 }).toContain('0.4242');
     await w.shot('14-graphiql-subscription');
   }, 90_000);
 
@@ -264,8 +266,8 @@ describe('the page in a browser', () => {
     const { secret } = await createToken(t, 'web-viewer', 'VIEWER');
     const v = await openPage(browser!, t.podium.url, (p) => p.addInitScript((s) => sessionStorage.setItem('podium.token', s), secret));
     await v.page.goto(`/models/${MODEL}/versions/1`);
-    await expect.poll(() => v.page.getByTestId('viewer').textContent()).toContain('web-viewer · VIEWER');
-    await expect.poll(() => v.page.locator('text=Read-only: your role (VIEWER) cannot promote.').count()).toBe(1);
+    await poll(() => v.page.getByTestId('viewer').textContent()).toContain('web-viewer · VIEWER');
+    await poll(() => v.page.locator('text=Read-only: your role (VIEWER) cannot promote.').count()).toBe(1);
     expect(await v.page.getByTestId('promote-form').count()).toBe(0);
     expect(await v.page.getByTestId('evaluate-form').count()).toBe(0);
     expect(v.page.url()).not.toContain(secret);
@@ -300,16 +302,16 @@ describe('the page off loopback (token mode)', () => {
     await w.shot('16-signin');
     await input.fill('pod_not-a-real-token-at-all');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('UNAUTHENTICATED');
+    await poll(() => page.getByRole('alert').textContent()).toContain('UNAUTHENTICATED');
     await page.getByRole('button', { name: 'Forget the token' }).click();
     await page.getByLabel('Token').fill(secret);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByTestId('viewer').textContent()).toContain('web-editor · EDITOR');
+    await poll(() => page.getByTestId('viewer').textContent()).toContain('web-editor · EDITOR');
     expect(page.url()).toBe(`${t.podium.url}/experiments/whatever`);
     expect(await page.evaluate(() => ({ session: sessionStorage.getItem('podium.token'), local: JSON.stringify(localStorage) }))).toEqual({ session: secret, local: '{}' });
     // The socket authenticates too: a subscription-backed page works.
     await page.goto('/');
-    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Experiments');
+    await poll(() => page.locator('h1').first().textContent()).toBe('Experiments');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Token').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('podium.token'))).toBeNull();
