@@ -141,6 +141,7 @@ async function main(): Promise<void> {
       firstRender.push(performance.now() - t0);
     }
     console.log(`   table first render (navigation → first rows, page + JS + first page of 100): median ${ms(median(firstRender))} of 3 (budget 1 s); bare peer: the same searchRuns page from node ${ms(median(peer))}`);
+    await page.waitForTimeout(1000);
     const scroll = await frames(page, async () => {
       const el = document.querySelector('.runs-scroll')!;
       for (let i = 0; i < 300; i++) {
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
     await page.goto(`${base}/compare?experiment=${cmpExp}&runs=${cmpIds.join(',')}`);
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="compare-"][data-drawn-points]')].filter((e) => (e as HTMLElement).dataset.drawnPoints === '300').length === 4, null, { timeout: 120_000 });
     const cmpLoad = performance.now() - t0;
+    await page.waitForTimeout(1000); // let the last replay pages settle: the hover is measured alone
     const hover = await frames(page, async () => {
       const c = document.querySelector('[data-testid="compare-map50"] .u-over')!;
       const r = c.getBoundingClientRect();

@@ -264,7 +264,9 @@ describe('the page in a browser', () => {
   it('VIEWER: the same pages, read-only (the token is kept in the tab’s sessionStorage)', async (ctx) => {
     skipWithoutBrowser(ctx);
     const { secret } = await createToken(t, 'web-viewer', 'VIEWER');
-    const v = await openPage(browser!, t.podium.url, (p) => p.addInitScript((s) => sessionStorage.setItem('podium.token', s), secret));
+    const v = await openPage(browser!, t.podium.url, async (p) => {
+      await p.addInitScript((s) => sessionStorage.setItem('podium.token', s), secret);
+    });
     await v.page.goto(`/models/${MODEL}/versions/1`);
     await poll(() => v.page.getByTestId('viewer').textContent()).toContain('web-viewer · VIEWER');
     await poll(() => v.page.locator('text=Read-only: your role (VIEWER) cannot promote.').count()).toBe(1);

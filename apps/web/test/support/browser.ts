@@ -37,7 +37,7 @@ export async function openPage(browser: Browser, baseURL: string, init?: (page: 
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}\n${e.stack ?? ''}`));
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e: SecurityPolicyViolationEvent) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
   if (init) await init(page);
   mkdirSync(RESULTS, { recursive: true });
