@@ -7,7 +7,6 @@ import { MetricBatchLoggedDocument, type MetricBatchLoggedSubscription } from '.
 import { applyBatch, emptyStream, type Series, type StreamState } from '../lib/series';
 
 const QUERY = print(MetricBatchLoggedDocument);
-const MIN_REDRAW_MS = 200;
 
 export class MetricStream {
   readonly state: StreamState = emptyStream();
@@ -87,7 +86,6 @@ export class RunSeriesStore {
   private streams: MetricStream[] = [];
   private streamed = new Set<string>();
   private listeners = new Set<() => void>();
-  private pending = false;
   version = 0;
 
   constructor(
@@ -130,28 +128,11 @@ export class RunSeriesStore {
     return () => this.listeners.delete(listener);
   };
 
-  getVersion = (): number => this.version;
 
-  private lastNotified = 0;
-
-  /**
-   * Charts hear of new points on the next animation frame, and at most every MIN_REDRAW_MS: a live epoch (seconds
-   * apart) is drawn at once, while a replay of 100,000 points (a hundred pages in a second or two) redraws a few times
-   * instead of on every frame, which would starve the socket's message handling.
-   */
+  /** Listeners are told synchronously; a chart coalesces (useStoresVersion), so many stores cost one redraw. */
   private changed(): void {
-    if (this.pending) return;
-    this.pending = true;
-    const wait = Math.max(0, this.lastNotified + MIN_REDRAW_MS - performance.now());
-    const notify = () =>
-      requestAnimationFrame(() => {
-        this.pending = false;
-        this.lastNotified = performance.now();
-        this.version++;
-        for (const l of this.listeners) l();
-      });
-    if (wait > 0) setTimeout(notify, wait);
-    else notify();
+    this.version++;
+    for (const l of this.listeners) l();
   }
 
   private closedStore = false;

@@ -1,6 +1,6 @@
 // Live metric charts of one run (or several runs overlaid): a RunSeriesStore per run streams the keys over graphql-ws,
 // and each chart reshapes its series (smoothing, downsampling to its pixels, NaN gaps, log scale) on change.
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Client } from 'graphql-ws';
 import { RunSeriesStore } from '../api/metric-stream';
 import { alignSeries, prepareSeries } from '../lib/series';
@@ -43,13 +43,41 @@ export function useRunStores(ws: Client, runIds: readonly string[]): Map<string,
   return stores;
 }
 
-/** Re-renders when any of the stores got data (at most once per animation frame each). */
-function useStoresVersion(stores: readonly RunSeriesStore[]): string {
-  const subscribe = useMemo(() => (cb: () => void) => {
-    const offs = stores.map((s) => s.subscribe(cb));
-    return () => offs.forEach((o) => o());
+/** A chart redraws at most every MIN_REDRAW_MS (the first change on the next frame). */
+const MIN_REDRAW_MS = 200;
+
+/**
+ * A version that moves when any of the stores got data, on the next animation frame and at most every MIN_REDRAW_MS:
+ * a live epoch (seconds apart) is drawn at once, while a replay (a hundred pages a second, from up to 100 runs)
+ * redraws a few times a second instead of once per page and run, which would starve the socket's message handling.
+ */
+function useStoresVersion(stores: readonly RunSeriesStore[]): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let pending = false;
+    let last = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let frame = 0;
+    const fire = () => {
+      pending = false;
+      last = performance.now();
+      setVersion((v) => v + 1);
+    };
+    const changed = () => {
+      if (pending) return;
+      pending = true;
+      timer = setTimeout(() => (frame = requestAnimationFrame(fire)), Math.max(0, last + MIN_REDRAW_MS - performance.now()));
+    };
+    const offs = stores.map((s) => s.subscribe(changed));
+    // Data that arrived before this chart subscribed.
+    changed();
+    return () => {
+      offs.forEach((o) => o());
+      clearTimeout(timer);
+      cancelAnimationFrame(frame);
+    };
   }, [stores]);
-  return useSyncExternalStore(subscribe, () => stores.map((s) => s.version).join(','));
+  return version;
 }
 
 export interface CurveSpec {
@@ -83,8 +111,11 @@ export function MetricChart({ title, curves, options, testId, height }: { title:
   );
   const series = useMemo(() => curves.map((c, i) => ({ label: c.label, color: c.color ?? seriesColor(i) })), [curves]);
   const error = stores.map((s) => s.error).find(Boolean);
+  // Points received for this chart, all curves together (before downsampling): tests and the bench wait on it.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const received = useMemo(() => curves.reduce((n, c) => n + (c.store.series(c.key)?.steps.length ?? 0), 0), [curves, version]);
   return (
-    <figure className="chart-box">
+    <figure className="chart-box" data-received={received}>
       <Chart title={title} data={data} series={series} logScale={options.logScale} xLabel="step" testId={testId} height={height} />
       {error && <figcaption className="error">{error}</figcaption>}
     </figure>
