@@ -1,0 +1,83 @@
+// The runs table's columns (params and metric summaries a person picks) and sort, as the URL keeps them
+// (`cols=p:imgsz,m:map50`, `sort=m:map50:DESC`) and as searchRuns wants them (`metrics.map50 DESC`).
+
+export type ColumnKind = 'param' | 'metric' | 'attr';
+
+export interface Column {
+  kind: ColumnKind;
+  key: string;
+}
+
+/** YOLO defaults: what a person compares first in an Ultralytics grid. */
+export const DEFAULT_COLUMNS: Column[] = [
+  { kind: 'param', key: 'imgsz' },
+  { kind: 'param', key: 'lr0' },
+  { kind: 'param', key: 'seed' },
+  { kind: 'metric', key: 'map50' },
+  { kind: 'metric', key: 'map50_95' },
+  { kind: 'metric', key: 'precision' },
+  { kind: 'metric', key: 'recall' },
+];
+
+const PREFIX: Record<ColumnKind, string> = { param: 'p', metric: 'm', attr: 'a' };
+const KIND: Record<string, ColumnKind> = { p: 'param', m: 'metric', a: 'attr' };
+
+export const columnId = (c: Column): string => `${PREFIX[c.kind]}:${c.key}`;
+
+export function parseColumnId(id: string): Column | null {
+  const i = id.indexOf(':');
+  const kind = KIND[id.slice(0, i)];
+  const key = id.slice(i + 1);
+  return kind && key ? { kind, key } : null;
+}
+
+export function serializeColumns(cols: readonly Column[]): string {
+  return cols.map((c) => encodeURIComponent(columnId(c))).join(',');
+}
+
+export function parseColumns(raw: string | null): Column[] {
+  if (raw === null) return DEFAULT_COLUMNS;
+  return raw
+    .split(',')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return parseColumnId(decodeURIComponent(s));
+      } catch {
+        return null;
+      }
+    })
+    .filter((c): c is Column => c !== null);
+}
+
+export interface Sort {
+  column: Column;
+  desc: boolean;
+}
+
+export function parseSort(raw: string | null): Sort | null {
+  if (!raw) return null;
+  const desc = raw.endsWith(':DESC');
+  const c = parseColumnId(raw.replace(/:(ASC|DESC)$/, ''));
+  return c ? { column: c, desc } : null;
+}
+
+export const serializeSort = (s: Sort): string => `${columnId(s.column)}:${s.desc ? 'DESC' : 'ASC'}`;
+
+/** A key in the search language: bare when it is a plain identifier, else in backquotes. */
+export function quoteKey(key: string): string | null {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return key;
+  return key.includes('`') ? null : `\`${key}\``;
+}
+
+const ATTRS: Record<string, string> = { name: 'attributes.run_name', status: 'attributes.status', start: 'attributes.start_time', end: 'attributes.end_time' };
+
+/** The searchRuns orderBy for a sort; null when the server cannot order by it (an unquotable key). */
+export function orderByOf(s: Sort | null): string[] {
+  if (!s) return ['attributes.start_time DESC'];
+  const dir = s.desc ? 'DESC' : 'ASC';
+  if (s.column.kind === 'attr') return ATTRS[s.column.key] ? [`${ATTRS[s.column.key]} ${dir}`] : [];
+  const q = quoteKey(s.column.key);
+  if (!q) return [];
+  return [`${s.column.kind === 'param' ? 'params' : 'metrics'}.${q} ${dir}`];
+}

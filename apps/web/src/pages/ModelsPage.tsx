@@ -1,0 +1,51 @@
+// The registry: models with their versions' stages and aliases.
+import { useQuery } from '@apollo/client/react';
+import { Link } from 'react-router';
+import { ErrorBox } from '../components/ErrorBox';
+import { RegisteredModelsDocument } from '../graphql/generated';
+import { formatTime } from '../lib/format';
+
+export default function ModelsPage() {
+  const { data, error } = useQuery(RegisteredModelsDocument, { variables: { first: 100 } });
+  return (
+    <section>
+      <div className="page-head">
+        <h1>Registry</h1>
+      </div>
+      <ErrorBox error={error} />
+      <table className="grid-table" data-testid="models">
+        <thead>
+          <tr>
+            <th>Model</th>
+            <th>Description</th>
+            <th className="num">Versions</th>
+            <th>Production</th>
+            <th>Staging</th>
+            <th>Aliases</th>
+            <th>Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.registeredModels.nodes.map((m) => {
+            const vs = m.versions.nodes;
+            const at = (stage: string) => vs.filter((v) => v.stage === stage).map((v) => `v${v.version}`).join(', ') || '—';
+            return (
+              <tr key={m.id}>
+                <td>
+                  <Link to={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link>
+                </td>
+                <td className="muted">{m.description}</td>
+                <td className="num">{m.versions.totalCount}</td>
+                <td>{at('PRODUCTION')}</td>
+                <td>{at('STAGING')}</td>
+                <td>{vs.flatMap((v) => v.aliases.map((a) => `${a}→v${v.version}`)).join(', ') || '—'}</td>
+                <td>{formatTime(m.updatedAt)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {data && !data.registeredModels.nodes.length && <p className="muted">No registered model yet (createRegisteredModel, then createModelVersion from a run&apos;s artifact).</p>}
+    </section>
+  );
+}
