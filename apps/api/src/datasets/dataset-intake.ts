@@ -1,0 +1,59 @@
+// The heavy part of registering a dataset, run on the intake thread: extract, list, validate, check images, digest, tar.
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { badInput } from '../common/app-error';
+import { datasetRoot, extractArchive, writeNormalisedTar } from './dataset-archive';
+import { datasetDigest } from './dataset-digest';
+import { isImagePath, listDatasetFiles } from './dataset-files';
+import type { DatasetLayout } from './dataset-layout';
+import { checkImages } from './dataset-images';
+import type { DatasetLimits } from './dataset-limits';
+import { validateCoco } from './validate-coco';
+import { validateYolo } from './validate-yolo';
+
+export interface IntakeJob {
+  /** An uploaded tar/zip to extract under `workDir`, or a server-side folder read in place. */
+  source: { archive: string } | { folder: string };
+  /** A private folder of this job; the caller removes it whatever happens. */
+  workDir: string;
+  /** Where registered archives live (`<digest>.tar`): an existing one is not written again. */
+  archiveDir: string;
+  /** `DatasetFormat` values; plain strings so this thread loads no GraphQL. */
+  format: 'YOLO' | 'COCO';
+  classNames?: string[];
+  limits: DatasetLimits;
+}
+
+export interface IntakeResult {
+  digest: string;
+  layout: DatasetLayout;
+  sizeBytes: number;
+  /** The normalised tar written under workDir, to move to `<archiveDir>/<digest>.tar`; null when that exists already. */
+  tarPath: string | null;
+}
+
+export async function runIntake(job: IntakeJob): Promise<IntakeResult> {
+  const extracted = join(job.workDir, 'files');
+  try {
+    let root: string;
+    if ('archive' in job.source) {
+      await extractArchive(job.source.archive, extracted, job.limits);
+      root = datasetRoot(extracted);
+    } else {
+      root = job.source.folder;
+    }
+    const files = listDatasetFiles(root, job.limits);
+    if (!files.length) throw badInput('dataset is empty');
+    const layout = job.format === 'YOLO' ? validateYolo(root, files, job.classNames) : validateCoco(root, files, job.limits.maxFileBytes);
+    await checkImages(root, files.filter((f) => isImagePath(f.path)));
+    const digest = datasetDigest(root, files);
+    const existing = join(job.archiveDir, `${digest}.tar`);
+    if (existsSync(existing)) return { digest, layout, sizeBytes: statSync(existing).size, tarPath: null };
+    const tarPath = join(job.workDir, `${digest}.tar`);
+    const sizeBytes = await writeNormalisedTar(root, files, tarPath);
+    return { digest, layout, sizeBytes, tarPath };
+  } finally {
+    // Removed here, off the api's event loop: an extracted tree may hold 200,000 files.
+    rmSync(extracted, { recursive: true, force: true });
+  }
+}
