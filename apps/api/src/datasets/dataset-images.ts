@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { DatasetFile } from './dataset-files';
 import { ProblemList } from './dataset-layout';
-import { MAX_IMAGE_PIXELS } from './dataset-limits';
 
 type ImageKind = 'jpeg' | 'png' | 'webp' | 'tiff' | 'bmp';
 
@@ -36,13 +35,12 @@ export async function imageProblem(file: string): Promise<string | null> {
   if (kind === 'bmp') return 'BMP cannot be decoded by the evaluation worker: convert it to PNG or JPEG';
   let meta: sharp.Metadata;
   try {
+    // sharp refuses here, as it would at decode, an image past its pixel limit (limitInputPixels, ~268 MP).
     meta = await sharp(file).metadata();
   } catch (e) {
     return `unreadable ${kind.toUpperCase()} (${(e as Error).message})`;
   }
-  if (!meta.width || !meta.height) return `${kind.toUpperCase()} without dimensions`;
-  if (meta.width * meta.height > MAX_IMAGE_PIXELS) return `${meta.width}×${meta.height} is over ${MAX_IMAGE_PIXELS} pixels`;
-  return null;
+  return meta.width && meta.height ? null : `${kind.toUpperCase()} without dimensions`;
 }
 
 /** libuv threads the checks may hold at once (sharp's metadata runs there); the api's file I/O shares the pool. */

@@ -20,9 +20,6 @@ export const RATIO_ALLOWANCE_BYTES = 1024 * 1024;
 /** How many problems (bad rows, bad images) an error names; the rest are counted. */
 export const MAX_REPORTED_PROBLEMS = 20;
 
-/** The most pixels an image may have: sharp's own default (`limitInputPixels`), which the evaluation worker decodes with. */
-export const MAX_IMAGE_PIXELS = 0x3fff * 0x3fff;
-
 export function datasetLimitsOf(config: AppConfig): DatasetLimits {
   return {
     maxEntries: config.datasetMaxEntries,

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scanLines } from './dataset-lines';
+
+describe('scanLines', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podium-lines-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const linesOf = (content: string | Buffer, maxLineBytes?: number) => {
+    const file = join(dir, 'f.txt');
+    writeFileSync(file, content);
+    const out: [string | null, number][] = [];
+    scanLines(file, (text, n) => void out.push([text, n]), maxLineBytes);
+    return out;
+  };
+
+  it('gives the lines of split(/\\r?\\n/) with their numbers, a last line without an ending included', () => {
+    const text = 'a b\r\n\nc\n  d  \r\ne';
+    expect(linesOf(text)).toEqual(text.split(/\r?\n/).map((l, i) => [l, i + 1]));
+    expect(linesOf('x\n')).toEqual([['x', 1]]);
+    expect(linesOf('')).toEqual([]);
+  });
+
+  it('passes a line over the bound as null without holding it, and goes on with the next', () => {
+    expect(linesOf(`short\n${'y'.repeat(100)}\nafter\n${'z'.repeat(11)}`, 10)).toEqual([
+      ['short', 1],
+      [null, 2],
+      ['after', 3],
+      [null, 4],
+    ]);
+  });
+
+  it('joins lines that straddle its 256 KiB reads, and numbers 1,000,000 lines', () => {
+    const long = 'q'.repeat(3000);
+    const lines = Array.from({ length: 200 }, (_, i) => `${i} ${long}`);
+    expect(linesOf(lines.join('\n')).map(([t]) => t)).toEqual(lines);
+    const many = linesOf(Buffer.alloc(2_000_000, 'x\n'));
+    expect(many).toHaveLength(1_000_000);
+    expect(many[999_999]).toEqual(['x', 1_000_000]);
+  });
+});
