@@ -21,13 +21,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts dist/apps/api/src/main.js on a free port with a fresh data directory; `env` adds to (or overrides) the bench settings. */
-export async function startApi(env: Record<string, string> = {}): Promise<ApiProcess> {
+/**
+ * Starts dist/apps/api/src/main.js (or `main`, e.g. an older build to compare with) on a free port with a fresh data
+ * directory; `env` adds to (or overrides) the bench settings.
+ */
+export async function startApi(env: Record<string, string> = {}, main = resolve(__dirname, '../apps/api/src/main.js')): Promise<ApiProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'podium-bench-'));
   // PODIUM_BENCH_NODE_ARGS (e.g. "--cpu-prof") profiles the api process.
   const nodeArgs = (process.env.PODIUM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../apps/api/src/main.js')], {
+  const proc = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PODIUM_DATA_DIR: dataDir, PODIUM_AUTH: 'local', PODIUM_LOCAL_WORKER: 'false', PODIUM_SEED_DEMO: 'false', PODIUM_MUTATION_RATE_LIMIT: '100000000', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { list as tarList } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deflated, deflatedZeros, repeatedLines, tarBytes, zipOf } from '../../test/support/archives';
 import { AppError } from '../common/app-error';
 import { extractArchive, writeNormalisedTar } from './dataset-archive';
 import type { DatasetLimits } from './dataset-limits';
+import { FolderSource, readWhole, type SpoolSource } from './dataset-source';
 
 const MiB = 1024 * 1024;
 const LIMITS: DatasetLimits = { maxEntries: 1000, maxFileBytes: 4 * MiB, maxImageBytes: 8 * MiB, maxExtractedBytes: 64 * MiB, maxRatio: 50 };
@@ -24,21 +26,16 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 async function extract(bytes: Buffer, limits: DatasetLimits = LIMITS): Promise<Record<string, string> | { code: string; message: string }> {
   const dir = tempDir();
   writeFileSync(join(dir, 'upload'), bytes);
+  let source: SpoolSource;
   try {
-    await extractArchive(join(dir, 'upload'), join(dir, 'out'), limits);
+    source = await extractArchive(join(dir, 'upload'), join(dir, 'spool'), limits);
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
     return { code: e.code, message: e.message };
   }
   const files: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(join(dir, 'out', rel), { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else files[path] = readFileSync(join(dir, 'out', path), 'utf8');
-    }
-  };
-  walk('');
+  for (const file of source.files) files[file.path] = readWhole(source, file).toString('utf8');
+  source.close();
   return files;
 }
 
@@ -49,7 +46,8 @@ describe('extractArchive', () => {
       { name: 'd/a.txt', data: 'alpha' },
       { name: 'd/e/b.txt', data: 'beta' },
     ];
-    const expected = { 'd/a.txt': 'alpha', 'd/e/b.txt': 'beta' };
+    // One top folder: the dataset is that folder's content.
+    const expected = { 'a.txt': 'alpha', 'e/b.txt': 'beta' };
     expect(await extract(zipOf(entries))).toEqual(expected);
     expect(await extract(zipOf(entries.map((e) => (e.data ? { name: e.name, deflated: deflated(e.data) } : e))))).toEqual(expected);
     expect(await extract(await tarBytes(entries, { gzip: false }))).toEqual(expected);
@@ -80,7 +78,7 @@ describe('extractArchive', () => {
     });
     // The same size is fine for an image (its own cap); the ratio allowance is lifted here to show the size rule alone.
     const image = zipOf([{ name: 'images/a.jpg', deflated: await deflatedZeros(4 * MiB + 1) }]);
-    expect(await extract(image, { ...LIMITS, maxRatio: 100_000 })).toHaveProperty(['images/a.jpg']);
+    expect(await extract(image, { ...LIMITS, maxRatio: 100_000 })).toEqual({ 'a.jpg': '\0'.repeat(4 * MiB + 1) });
     expect(await extract(image)).toEqual({ code: 'BAD_USER_INPUT', message: `archive refused: it would extract to more than 50 times its own ${image.length} bytes` });
     const three = zipOf(['a', 'b', 'c'].map((n) => ({ name: `${n}.txt`, data: 'x'.repeat(400) })));
     expect(await extract(three, { ...LIMITS, maxExtractedBytes: 1000 })).toEqual({ code: 'BAD_USER_INPUT', message: 'archive refused: its files add up to more than 1000 bytes' });
@@ -93,33 +91,45 @@ describe('extractArchive', () => {
     expect(await extract(zipOf([{ name: 'fifo', mode: 0o010644 }]))).toEqual({ code: 'BAD_USER_INPUT', message: 'archive refused: fifo is a special file; only plain files are accepted' });
   });
 
-  it('writes a real image byte for byte', async () => {
+  it('keeps a real image byte for byte, and takes an archive of one folder as that folder', async () => {
     const jpg = readFileSync(COCO8_IMAGE);
     const dir = tempDir();
-    writeFileSync(join(dir, 'u'), zipOf([{ name: 'i/a.jpg', deflated: deflated(jpg) }]));
-    await extractArchive(join(dir, 'u'), join(dir, 'o'), LIMITS);
-    expect(readFileSync(join(dir, 'o/i/a.jpg')).equals(jpg)).toBe(true);
+    writeFileSync(join(dir, 'u'), zipOf([{ name: 'c/i/a.jpg', deflated: deflated(jpg) }, { name: 'c/l/a.txt', data: 'x' }, { name: '__MACOSX/c/._a.jpg', data: 'y' }]));
+    const source = await extractArchive(join(dir, 'u'), join(dir, 's'), LIMITS);
+    expect(source.files).toEqual([{ path: 'i/a.jpg', size: jpg.length }, { path: 'l/a.txt', size: 1 }]);
+    expect(readWhole(source, source.files[0]).equals(jpg)).toBe(true);
+    source.close();
   });
 });
 
 describe('writeNormalisedTar', () => {
-  it('gives the same bytes for the same content and leaves only the archive', async () => {
+  it('gives the same bytes for the same content, from a folder or an archive, and tar reads them back', async () => {
     const root = tempDir();
+    const long = `labels/${'n'.repeat(150)}.txt`;
     mkdirSync(join(root, 'labels'));
     writeFileSync(join(root, 'labels', 'a.txt'), '0 0.5 0.5 0.1 0.1\n');
+    writeFileSync(join(root, long), 'x'.repeat(1000));
+    writeFileSync(join(root, 'README'), 'two top-level entries: the archive root is kept');
     const out = tempDir();
-    const files = [{ path: 'labels/a.txt', size: 18 }];
-    const size = await writeNormalisedTar(root, files, join(out, 'x.tar'));
-    expect(await writeNormalisedTar(root, files, join(out, 'y.tar'))).toBe(size);
-    expect(readdirSync(out).sort()).toEqual(['x.tar', 'y.tar']);
+    const folder = new FolderSource(root, LIMITS);
+    const size = writeNormalisedTar(folder, join(out, 'x.tar'));
+    writeFileSync(join(out, 'up.tar'), await tarBytes([{ name: 'labels/a.txt', data: '0 0.5 0.5 0.1 0.1\n' }, { name: long, data: 'x'.repeat(1000) }, { name: 'README', data: 'two top-level entries: the archive root is kept' }]));
+    const spool = await extractArchive(join(out, 'up.tar'), join(out, 'spool'), LIMITS);
+    expect(writeNormalisedTar(spool, join(out, 'y.tar'))).toBe(size);
+    spool.close();
     expect(readFileSync(join(out, 'x.tar')).equals(readFileSync(join(out, 'y.tar')))).toBe(true);
+    const read: Record<string, number> = {};
+    await tarList({ file: join(out, 'x.tar'), strict: true, onReadEntry: (e) => void (read[e.path] = e.size) });
+    expect(read).toEqual({ [long]: 1000, 'labels/a.txt': 18, README: 47 });
   });
 
   it('removes its partial file when the archive cannot be written', async () => {
     const root = tempDir();
+    writeFileSync(join(root, 'a.txt'), 'abc');
+    const folder = new FolderSource(root, LIMITS);
+    rmSync(join(root, 'a.txt'));
     const out = tempDir();
-    await expect(writeNormalisedTar(root, [{ path: 'missing.jpg', size: 1 }], join(out, 'd.tar'))).rejects.toThrow(/ENOENT/);
+    expect(() => writeNormalisedTar(folder, join(out, 'd.tar'))).toThrow(/ENOENT/);
     expect(readdirSync(out)).toEqual([]);
-    expect(existsSync(join(out, 'd.tar'))).toBe(false);
   });
 });

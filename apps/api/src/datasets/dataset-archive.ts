@@ -1,13 +1,14 @@
-// Dataset archives: bounded, streaming extraction of an uploaded tar/zip, and the normalised tar the api serves to workers.
-import { closeSync, createReadStream, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Dataset archives: bounded, streaming extraction of an uploaded tar/zip into one spool file, and the normalised tar
+// the api serves to workers.
+import { closeSync, createReadStream, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { create as tarCreate, Parser, type ReadEntry } from 'tar';
+import { Header, Parser, Pax, type ReadEntry } from 'tar';
 import yauzl from 'yauzl';
 import { AppError, badInput } from '../common/app-error';
 import { EntryNames, normaliseEntryName } from './dataset-entry-names';
-import { type DatasetFile, isImagePath, oversized } from './dataset-files';
+import { isImagePath, oversized } from './dataset-files';
 import { type DatasetLimits, RATIO_ALLOWANCE_BYTES } from './dataset-limits';
+import { type DatasetSource, type SpoolEntry, SpoolSource } from './dataset-source';
 
 const q = (name: string): string => JSON.stringify(name);
 
@@ -27,20 +28,20 @@ const tooManyEntries = (limits: DatasetLimits): AppError => badInput(`archive re
 const tooBig = (limits: DatasetLimits): AppError => badInput(`archive refused: its files add up to more than ${limits.maxExtractedBytes} bytes`, { limit: limits.maxExtractedBytes });
 
 /**
- * Writes entries under `dest` as they stream by, one file open at a time and no file held in memory. Each entry is
- * checked before a byte of it is written: its name (no escape, no clash), the entry count, its size against its
- * kind's cap, and the running total against the total cap and the ratio to the archive's size.
+ * Appends each entry's bytes to the spool file as they stream by (no file held in memory, one file on disk). Each
+ * entry is checked before a byte of it is written: its name (no escape, no clash), the entry count, its size against
+ * its kind's cap, and the running total against the total cap and the ratio to the archive's size.
  */
 class EntryWriter {
+  readonly entries: SpoolEntry[] = [];
   private readonly names = new EntryNames();
-  private readonly made = new Set<string>();
   private readonly ratioBudget: number;
-  private entries = 0;
+  private count = 0;
   private total = 0;
-  private open?: { fd: number; path: string; declared: number; written: number };
+  private open?: { entry: SpoolEntry; written: number };
 
   constructor(
-    private readonly dest: string,
+    private readonly fd: number,
     private readonly limits: DatasetLimits,
     private readonly archiveBytes: number,
   ) {
@@ -52,15 +53,13 @@ class EntryWriter {
   }
 
   dir(raw: string): void {
-    this.count();
+    this.counted();
     const path = normaliseEntryName(raw);
-    if (path === null) return;
-    this.names.add(path, 'dir', raw);
-    this.mkdir(path, raw);
+    if (path !== null) this.names.add(path, 'dir', raw);
   }
 
   beginFile(raw: string, size: number): void {
-    this.count();
+    this.counted();
     const path = normaliseEntryName(raw);
     if (path === null) throw badInput(`archive refused: entry ${q(raw)} is a file without a name`, { entries: [raw] });
     this.names.add(path, 'file', raw);
@@ -70,70 +69,43 @@ class EntryWriter {
     if (this.total + size > this.ratioBudget) {
       throw badInput(`archive refused: it would extract to more than ${this.limits.maxRatio} times its own ${this.archiveBytes} bytes`, { limit: this.limits.maxRatio });
     }
+    this.open = { entry: { path, offset: this.total, size }, written: 0 };
     this.total += size;
-    const slash = path.lastIndexOf('/');
-    if (slash > 0) this.mkdir(path.slice(0, slash), raw);
-    const fd = this.fs(raw, () => openSync(join(this.dest, path), 'wx'));
-    this.open = { fd, path, declared: size, written: 0 };
   }
 
   write(chunk: Buffer): void {
     const open = this.open!;
+    if (open.written + chunk.length > open.entry.size) throw badInput(`archive refused: ${q(open.entry.path)} holds more bytes than its header declares (${open.entry.size})`, { entries: [open.entry.path] });
+    for (let at = 0; at < chunk.length; ) at += writeSync(this.fd, chunk, at, chunk.length - at, open.entry.offset + open.written + at);
     open.written += chunk.length;
-    if (open.written > open.declared) throw badInput(`archive refused: ${q(open.path)} holds more bytes than its header declares (${open.declared})`, { entries: [open.path] });
-    for (let at = 0; at < chunk.length; ) at += writeSync(open.fd, chunk, at);
   }
 
   endFile(): void {
     const open = this.open!;
     this.open = undefined;
-    closeSync(open.fd);
-    if (open.written !== open.declared) throw badInput(`archive refused: ${q(open.path)} holds ${open.written} bytes, its header declares ${open.declared}`, { entries: [open.path] });
+    if (open.written !== open.entry.size) throw badInput(`archive refused: ${q(open.entry.path)} holds ${open.written} bytes, its header declares ${open.entry.size}`, { entries: [open.entry.path] });
+    this.entries.push(open.entry);
   }
 
-  /** Closes the file being written, if any (the caller removes the whole folder). */
-  abort(): void {
-    if (!this.open) return;
-    try {
-      closeSync(this.open.fd);
-    } catch {
-      // already closed
-    }
-    this.open = undefined;
-  }
-
-  private count(): void {
-    if (++this.entries > this.limits.maxEntries) throw tooManyEntries(this.limits);
-  }
-
-  private mkdir(path: string, raw: string): void {
-    if (this.made.has(path)) return;
-    this.fs(raw, () => mkdirSync(join(this.dest, path), { recursive: true }));
-    this.made.add(path);
-  }
-
-  /** File-system errors an entry name can cause are the uploader's; the rest (a full disk) are ours. */
-  private fs<T>(raw: string, op: () => T): T {
-    try {
-      return op();
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENAMETOOLONG') throw badInput(`archive refused: ${q(raw)} is a name too long for the file system`, { entries: [raw] });
-      if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') throw badInput(`archive refused: ${q(raw)} clashes with another entry`, { entries: [raw] });
-      throw e;
-    }
+  private counted(): void {
+    if (++this.count > this.limits.maxEntries) throw tooManyEntries(this.limits);
   }
 }
 
 /**
- * Extracts a tar (plain, gzip or zstd) or zip into `dest` as plain files and folders within `limits`. Refuses links,
- * devices, paths that leave `dest`, clashing names and any entry past a limit, with a typed error naming the entry.
- * On failure `dest` holds a partial tree: the caller removes it.
+ * Extracts a tar (plain, gzip or zstd) or zip into the `spool` file within `limits`: plain files and folders only.
+ * Refuses links, devices, paths that leave the archive, clashing names and any entry past a limit, with a typed error
+ * naming the entry. On failure the spool holds a part: the caller removes it.
  */
-export async function extractArchive(file: string, dest: string, limits: DatasetLimits): Promise<void> {
-  mkdirSync(dest, { recursive: true });
-  const writer = new EntryWriter(dest, limits, statSync(file).size);
-  return archiveKind(file) === 'zip' ? extractZip(file, writer, limits) : extractTar(file, writer, limits);
+export async function extractArchive(file: string, spool: string, limits: DatasetLimits): Promise<SpoolSource> {
+  const fd = openSync(spool, 'w');
+  try {
+    const writer = new EntryWriter(fd, limits, statSync(file).size);
+    await (archiveKind(file) === 'zip' ? extractZip(file, writer, limits) : extractTar(file, writer, limits));
+    return new SpoolSource(spool, writer.entries);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const TAR_FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
@@ -151,7 +123,6 @@ function extractTar(file: string, writer: EntryWriter, limits: DatasetLimits): P
     const fail = (e: unknown) => {
       if (failure) return;
       failure = e as Error;
-      writer.abort();
       source.destroy();
       parser.abort(new Error('extraction stopped'));
       reject(failure);
@@ -209,7 +180,6 @@ function extractZip(file: string, writer: EntryWriter, limits: DatasetLimits): P
       const fail = (e: unknown) => {
         if (failure) return;
         failure = e as Error;
-        writer.abort();
         reading?.destroy();
         zip.close();
         reject(failure);
@@ -257,26 +227,32 @@ function extractZip(file: string, writer: EntryWriter, limits: DatasetLimits): P
   });
 }
 
-/** An archive of one folder (`coco128/…`) is the same dataset as the folder's content: use that folder as the root. */
-export function datasetRoot(dir: string): string {
-  const entries = readdirSync(dir).filter((n) => n !== '__MACOSX');
-  if (entries.length === 1 && statSync(join(dir, entries[0])).isDirectory()) return datasetRoot(join(dir, entries[0]));
-  return dir;
-}
-
 /**
- * Writes the dataset as a normalised tar: files only, in digest order, no owners or times, so the same content
- * always gives the same bytes. Written beside `dest` and renamed into place, so a reader never sees half a file.
+ * Writes the dataset as a normalised tar at `dest` (returns its size): files only, in digest order, mode 0644, no
+ * owners or times (what `tar.create` writes with `portable` and `noMtime`), so the same content always gives the same
+ * bytes. Headers come from tar's own Header and Pax (long paths); the bytes stream from the source.
  */
-export async function writeNormalisedTar(root: string, files: DatasetFile[], dest: string): Promise<number> {
-  mkdirSync(dirname(dest), { recursive: true });
-  const staging = `${dest}.${process.pid}.${Date.now()}.tmp`;
+export function writeNormalisedTar(source: DatasetSource, dest: string): number {
+  const fd = openSync(dest, 'w');
+  let at = 0;
+  const put = (buf: Buffer) => {
+    for (let done = 0; done < buf.length; ) done += writeSync(fd, buf, done, buf.length - done, at + done);
+    at += buf.length;
+  };
   try {
-    await tarCreate({ file: staging, cwd: root, portable: true, noMtime: true, noDirRecurse: true }, files.map((f) => f.path));
-    renameSync(staging, dest);
+    for (const file of source.files) {
+      const header = new Header({ path: file.path, mode: 0o644, size: file.size, type: 'File' });
+      if (header.encode()) put(new Pax({ path: file.path, size: file.size }).encode());
+      put(header.block!);
+      for (const chunk of source.chunks(file)) put(chunk);
+      if (file.size % 512) put(Buffer.alloc(512 - (file.size % 512)));
+    }
+    put(Buffer.alloc(1024));
   } catch (e) {
-    rmSync(staging, { force: true });
+    closeSync(fd);
+    rmSync(dest, { force: true });
     throw e;
   }
-  return statSync(dest).size;
+  closeSync(fd);
+  return at;
 }

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../common/app-error';
 import { checkImages, imageProblem, sniffImage } from './dataset-images';
+import { FolderSource } from './dataset-source';
 
 const JPG = readFileSync(resolve(__dirname, '../../../../assets/datasets/coco8/images/val/000000000036.jpg'));
 
@@ -30,10 +31,7 @@ function pngHeader(width: number, height: number): Buffer {
 describe('image checks', () => {
   const dir = mkdtempSync(join(tmpdir(), 'podium-images-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const file = (name: string, bytes: Buffer) => {
-    writeFileSync(join(dir, name), bytes);
-    return join(dir, name);
-  };
+  const LIMITS = { maxEntries: 100, maxFileBytes: 1e6, maxImageBytes: 1e6, maxExtractedBytes: 1e8, maxRatio: 50 };
 
   it('knows the dataset formats by their first bytes', async () => {
     expect(sniffImage(JPG)).toBe('jpeg');
@@ -46,22 +44,22 @@ describe('image checks', () => {
   });
 
   it('accepts real images and says what is wrong with the others', async () => {
-    expect(await imageProblem(file('a.jpg', JPG))).toBeNull();
-    expect(await imageProblem(file('a.webp', await sharp(JPG).webp().toBuffer()))).toBeNull();
-    expect(await imageProblem(file('zero.jpg', Buffer.alloc(4096)))).toBe('not an image (no JPEG, PNG, WebP or TIFF header)');
-    expect(await imageProblem(file('empty.jpg', Buffer.alloc(0)))).toBe('not an image (no JPEG, PNG, WebP or TIFF header)');
-    expect(await imageProblem(file('b.bmp', Buffer.from('BM' + '\0'.repeat(60))))).toBe('BMP cannot be decoded by the evaluation worker: convert it to PNG or JPEG');
-    expect(await imageProblem(file('cut.jpg', JPG.subarray(0, 100)))).toMatch(/^unreadable JPEG \(.+\)$/);
-    expect(await imageProblem(file('zeros-after-soi.jpg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1000)])))).toMatch(/^unreadable JPEG \(.+\)$/);
-    expect(await imageProblem(file('bomb.png', pngHeader(20_000, 20_000)))).toBe('unreadable PNG (Input image exceeds pixel limit)');
+    expect(await imageProblem(JPG)).toBeNull();
+    expect(await imageProblem(await sharp(JPG).webp().toBuffer())).toBeNull();
+    expect(await imageProblem(Buffer.alloc(4096))).toBe('not an image (no JPEG, PNG, WebP or TIFF header)');
+    expect(await imageProblem(Buffer.alloc(0))).toBe('not an image (no JPEG, PNG, WebP or TIFF header)');
+    expect(await imageProblem(Buffer.from('BM' + '\0'.repeat(60)))).toBe('BMP cannot be decoded by the evaluation worker: convert it to PNG or JPEG');
+    expect(await imageProblem(JPG.subarray(0, 100))).toMatch(/^unreadable JPEG \(.+\)$/);
+    expect(await imageProblem(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1000)]))).toMatch(/^unreadable JPEG \(.+\)$/);
+    expect(await imageProblem(pngHeader(20_000, 20_000))).toBe('unreadable PNG (Input image exceeds pixel limit)');
   });
 
   it('refuses a dataset naming the first 20 bad files and counting the rest', async () => {
-    const images = [{ path: 'a.jpg', size: JPG.length }];
-    for (let i = 0; i < 25; i++) images.push({ path: `z${String(i).padStart(2, '0')}.jpg`, size: 10 });
-    for (const { path } of images.slice(1)) file(path, Buffer.alloc(10));
-    await expect(checkImages(dir, images.slice(0, 1))).resolves.toBeUndefined();
-    const error = await checkImages(dir, images).catch((e: AppError) => e);
+    writeFileSync(join(dir, 'a.jpg'), JPG);
+    writeFileSync(join(dir, 'a.txt'), 'not an image, not checked');
+    await expect(checkImages(new FolderSource(dir, LIMITS))).resolves.toBeUndefined();
+    for (let i = 0; i < 25; i++) writeFileSync(join(dir, `z${String(i).padStart(2, '0')}.jpg`), Buffer.alloc(10));
+    const error = await checkImages(new FolderSource(dir, LIMITS)).catch((e: AppError) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('BAD_USER_INPUT');
     expect((error as AppError).message).toMatch(/^dataset has 25 image file\(s\) that are not usable images: z\d\d\.jpg: not an image \(no JPEG, PNG, WebP or TIFF header\); .* \(and 5 more\)$/);

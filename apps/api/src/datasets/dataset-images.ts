@@ -1,9 +1,8 @@
 // Checks that every image of a dataset is an image the evaluation worker can decode: its header, then its dimensions.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
-import type { DatasetFile } from './dataset-files';
+import { isImagePath } from './dataset-files';
 import { ProblemList } from './dataset-layout';
+import { type DatasetSource, readWhole } from './dataset-source';
 
 type ImageKind = 'jpeg' | 'png' | 'webp' | 'tiff' | 'bmp';
 
@@ -17,26 +16,16 @@ export function sniffImage(head: Buffer): ImageKind | null {
   return null;
 }
 
-function readHead(file: string): Buffer {
-  const head = Buffer.alloc(16);
-  const fd = openSync(file, 'r');
-  try {
-    return head.subarray(0, readSync(fd, head, 0, 16, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Why `file` is not a usable image, or null when it is one. */
-export async function imageProblem(file: string): Promise<string | null> {
-  const kind = sniffImage(readHead(file));
+/** Why `bytes` are not a usable image, or null when they are one. */
+export async function imageProblem(bytes: Buffer): Promise<string | null> {
+  const kind = sniffImage(bytes.subarray(0, 16));
   if (!kind) return 'not an image (no JPEG, PNG, WebP or TIFF header)';
   // sharp (libvips), which the worker decodes with, has no BMP loader: refused here rather than at evaluation.
   if (kind === 'bmp') return 'BMP cannot be decoded by the evaluation worker: convert it to PNG or JPEG';
   let meta: sharp.Metadata;
   try {
     // sharp refuses here, as it would at decode, an image past its pixel limit (limitInputPixels, ~268 MP).
-    meta = await sharp(file).metadata();
+    meta = await sharp(bytes).metadata();
   } catch (e) {
     return `unreadable ${kind.toUpperCase()} (${(e as Error).message})`;
   }
@@ -46,15 +35,19 @@ export async function imageProblem(file: string): Promise<string | null> {
 /** libuv threads the checks may hold at once (sharp's metadata runs there); the api's file I/O shares the pool. */
 const CONCURRENCY = 2;
 
-/** Refuses the dataset (BAD_USER_INPUT naming the first files and counting the rest) if any image is not one. */
-export async function checkImages(root: string, images: DatasetFile[]): Promise<void> {
+/**
+ * Refuses the dataset (BAD_USER_INPUT naming the first files and counting the rest) if any image is not one. Each
+ * image is read whole (sharp does so anyway), under the per-image cap the listing enforced.
+ */
+export async function checkImages(source: DatasetSource): Promise<void> {
+  const images = source.files.filter((f) => isImagePath(f.path));
   const problems = new ProblemList();
   let next = 0;
   const lane = async () => {
     while (next < images.length) {
-      const { path } = images[next++];
-      const why = await imageProblem(join(root, path));
-      if (why) problems.add(() => `${path}: ${why}`);
+      const image = images[next++];
+      const why = await imageProblem(readWhole(source, image));
+      if (why) problems.add(() => `${image.path}: ${why}`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, images.length) }, lane));

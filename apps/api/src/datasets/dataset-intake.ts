@@ -2,12 +2,12 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { badInput } from '../common/app-error';
-import { datasetRoot, extractArchive, writeNormalisedTar } from './dataset-archive';
+import { extractArchive, writeNormalisedTar } from './dataset-archive';
 import { datasetDigest } from './dataset-digest';
-import { isImagePath, listDatasetFiles } from './dataset-files';
 import type { DatasetLayout } from './dataset-layout';
 import { checkImages } from './dataset-images';
 import type { DatasetLimits } from './dataset-limits';
+import { type DatasetSource, FolderSource } from './dataset-source';
 import { validateCoco } from './validate-coco';
 import { validateYolo } from './validate-yolo';
 
@@ -33,27 +33,20 @@ export interface IntakeResult {
 }
 
 export async function runIntake(job: IntakeJob): Promise<IntakeResult> {
-  const extracted = join(job.workDir, 'files');
+  const spool = join(job.workDir, 'spool');
+  let source: DatasetSource | undefined;
   try {
-    let root: string;
-    if ('archive' in job.source) {
-      await extractArchive(job.source.archive, extracted, job.limits);
-      root = datasetRoot(extracted);
-    } else {
-      root = job.source.folder;
-    }
-    const files = listDatasetFiles(root, job.limits);
-    if (!files.length) throw badInput('dataset is empty');
-    const layout = job.format === 'YOLO' ? validateYolo(root, files, job.classNames) : validateCoco(root, files, job.limits.maxFileBytes);
-    await checkImages(root, files.filter((f) => isImagePath(f.path)));
-    const digest = datasetDigest(root, files);
+    source = 'archive' in job.source ? await extractArchive(job.source.archive, spool, job.limits) : new FolderSource(job.source.folder, job.limits);
+    if (!source.files.length) throw badInput('dataset is empty');
+    const layout = job.format === 'YOLO' ? validateYolo(source, job.classNames) : validateCoco(source, job.limits.maxFileBytes);
+    await checkImages(source);
+    const digest = datasetDigest(source);
     const existing = join(job.archiveDir, `${digest}.tar`);
     if (existsSync(existing)) return { digest, layout, sizeBytes: statSync(existing).size, tarPath: null };
     const tarPath = join(job.workDir, `${digest}.tar`);
-    const sizeBytes = await writeNormalisedTar(root, files, tarPath);
-    return { digest, layout, sizeBytes, tarPath };
+    return { digest, layout, sizeBytes: writeNormalisedTar(source, tarPath), tarPath };
   } finally {
-    // Removed here, off the api's event loop: an extracted tree may hold 200,000 files.
-    rmSync(extracted, { recursive: true, force: true });
+    source?.close();
+    rmSync(spool, { force: true });
   }
 }

@@ -1,23 +1,21 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scanLines } from './dataset-lines';
 
+/** `content` in chunks of `size` bytes, as a source yields them. */
+function* chunked(content: Buffer, size: number): Iterable<Buffer> {
+  for (let i = 0; i < content.length; i += size) yield content.subarray(i, i + size);
+}
+
 describe('scanLines', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'podium-lines-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const linesOf = (content: string | Buffer, maxLineBytes?: number) => {
-    const file = join(dir, 'f.txt');
-    writeFileSync(file, content);
+  const linesOf = (content: string | Buffer, maxLineBytes?: number, chunk = 256 * 1024) => {
     const out: [string | null, number][] = [];
-    scanLines(file, (text, n) => void out.push([text, n]), maxLineBytes);
+    scanLines(chunked(Buffer.from(content), chunk), (text, n) => void out.push([text, n]), maxLineBytes);
     return out;
   };
 
-  it('gives the lines of split(/\\r?\\n/) with their numbers, a last line without an ending included', () => {
+  it('gives the lines of split(/\\r?\\n/) with their numbers, a last line without an ending included, however chunked', () => {
     const text = 'a b\r\n\nc\n  d  \r\ne';
-    expect(linesOf(text)).toEqual(text.split(/\r?\n/).map((l, i) => [l, i + 1]));
+    for (const size of [1, 2, 3, 5, 64]) expect(linesOf(text, undefined, size)).toEqual(text.split(/\r?\n/).map((l, i) => [l, i + 1]));
     expect(linesOf('x\n')).toEqual([['x', 1]]);
     expect(linesOf('')).toEqual([]);
   });
@@ -31,7 +29,7 @@ describe('scanLines', () => {
     ]);
   });
 
-  it('joins lines that straddle its 256 KiB reads, and numbers 1,000,000 lines', () => {
+  it('joins lines that straddle chunks, and numbers 1,000,000 lines', () => {
     const long = 'q'.repeat(3000);
     const lines = Array.from({ length: 200 }, (_, i) => `${i} ${long}`);
     expect(linesOf(lines.join('\n')).map(([t]) => t)).toEqual(lines);

@@ -1,19 +1,14 @@
-// Reads a text file line by line through one reused buffer: bounded memory whatever the file's size or line lengths.
-import { closeSync, openSync, readSync } from 'node:fs';
+// Splits a stream of chunks into lines with bounded memory, whatever the file's size or its lines' lengths.
 
 /** A label row is ~40 characters; a longer line is reported, never held. */
 export const MAX_LINE_BYTES = 4096;
 
-const CHUNK_BYTES = 256 * 1024;
-
 /**
- * Calls `onLine(text, lineNumber)` for each line of `file` (`\n` or `\r\n` endings; the last line may lack one),
- * with `text` null for a line over `maxLineBytes`. Synchronous: it runs on the dataset intake thread, never on the
- * api's event loop.
+ * Calls `onLine(text, lineNumber)` for each line of `chunks` (`\n` or `\r\n` endings; the last line may lack one),
+ * with `text` null for a line over `maxLineBytes`, which is skipped without being gathered.
  */
-export function scanLines(file: string, onLine: (text: string | null, line: number) => void, maxLineBytes = MAX_LINE_BYTES): void {
-  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-  const carry = Buffer.allocUnsafe(maxLineBytes);
+export function scanLines(chunks: Iterable<Buffer>, onLine: (text: string | null, line: number) => void, maxLineBytes = MAX_LINE_BYTES): void {
+  let carry: Buffer | undefined;
   let carried = 0;
   let tooLong = false;
   let line = 0;
@@ -23,36 +18,29 @@ export function scanLines(file: string, onLine: (text: string | null, line: numb
     const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
     onLine(bytes.toString('utf8', 0, end), line);
   };
-  const fd = openSync(file, 'r');
-  try {
-    for (let n = readSync(fd, buf, 0, CHUNK_BYTES, null); n > 0; n = readSync(fd, buf, 0, CHUNK_BYTES, null)) {
-      const view = buf.subarray(0, n);
-      let start = 0;
-      while (start < n) {
-        const nl = view.indexOf(0x0a, start);
-        const end = nl < 0 ? n : nl;
-        const piece = end - start;
-        if (!tooLong) {
-          // A line within one chunk is read in place; one split across chunks gathers in `carry`.
-          if (carried + piece > maxLineBytes) tooLong = true;
-          else if (nl >= 0 && carried === 0) {
-            emit(buf.subarray(start, end));
-            start = end + 1;
-            continue;
-          } else {
-            buf.copy(carry, carried, start, end);
-            carried += piece;
-          }
+  for (const chunk of chunks) {
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(0x0a, start);
+      const end = nl < 0 ? chunk.length : nl;
+      if (!tooLong) {
+        // A line within one chunk is read in place; one split across chunks gathers in `carry`.
+        if (carried + end - start > maxLineBytes) tooLong = true;
+        else if (nl >= 0 && carried === 0) {
+          emit(chunk.subarray(start, end));
+          start = end + 1;
+          continue;
+        } else {
+          carry ??= Buffer.allocUnsafe(maxLineBytes);
+          carried += chunk.copy(carry, carried, start, end);
         }
-        if (nl < 0) break;
-        emit(tooLong ? null : carry.subarray(0, carried));
-        carried = 0;
-        tooLong = false;
-        start = end + 1;
       }
+      if (nl < 0) break;
+      emit(tooLong ? null : carry!.subarray(0, carried));
+      carried = 0;
+      tooLong = false;
+      start = end + 1;
     }
-    if (tooLong || carried > 0) emit(tooLong ? null : carry.subarray(0, carried));
-  } finally {
-    closeSync(fd);
   }
+  if (tooLong || carried > 0) emit(tooLong ? null : carry!.subarray(0, carried));
 }

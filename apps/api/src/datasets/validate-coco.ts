@@ -1,9 +1,8 @@
 // Validates a COCO folder: one instances json (images, annotations, categories) and the images it names.
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { badInput } from '../common/app-error';
-import { baseOf, type DatasetFile, dirOf, extOf, isImagePath, oversized } from './dataset-files';
+import { baseOf, dirOf, extOf, isImagePath, oversized } from './dataset-files';
 import { type DatasetLayout, ProblemList } from './dataset-layout';
+import { type DatasetSource, readWhole } from './dataset-source';
 
 type Id = number | string;
 const isId = (v: unknown): v is Id => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string';
@@ -13,15 +12,15 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * The json is parsed whole (COCO has no streaming form), so its size is bounded first: `maxFileBytes`, the cap every
  * label and annotation file has (an extracted archive met it already; a server-side folder is checked here).
  */
-export function validateCoco(root: string, files: DatasetFile[], maxFileBytes: number): DatasetLayout {
+export function validateCoco(source: DatasetSource, maxFileBytes: number): DatasetLayout {
+  const files = source.files;
   const jsons = files.filter((f) => extOf(f.path) === '.json');
   if (jsons.length !== 1) throw badInput(`COCO dataset must hold exactly one annotations .json file, found ${jsons.length}${jsons.length ? ` (${jsons.map((j) => j.path).slice(0, 5).join(', ')})` : ''}`);
   const annotationsPath = jsons[0].path;
-  const size = statSync(join(root, annotationsPath)).size;
-  if (size > maxFileBytes) throw oversized(annotationsPath, size, maxFileBytes);
+  if (jsons[0].size > maxFileBytes) throw oversized(annotationsPath, jsons[0].size, maxFileBytes);
   let coco: Record<string, unknown>;
   try {
-    coco = JSON.parse(readFileSync(join(root, annotationsPath), 'utf8'));
+    coco = JSON.parse(readWhole(source, jsons[0]).toString('utf8'));
   } catch (e) {
     throw badInput(`${annotationsPath}: not valid JSON (${(e as Error).message})`);
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../common/app-error';
-import { listDatasetFiles } from './dataset-files';
+import { FolderSource } from './dataset-source';
 import { validateYolo } from './validate-yolo';
 
 const COCO8_VAL = resolve(__dirname, '../../../../assets/datasets/coco8');
@@ -21,7 +21,7 @@ describe('validateYolo', () => {
   };
   const refusal = (root: string, names?: string[]) => {
     try {
-      validateYolo(root, listDatasetFiles(root, LIMITS), names);
+      validateYolo(new FolderSource(root, LIMITS), names);
     } catch (e) {
       expect(e).toBeInstanceOf(AppError);
       return e as AppError;
@@ -31,7 +31,7 @@ describe('validateYolo', () => {
 
   it('counts COCO8 val', () => {
     const root = coco8Val();
-    const layout = validateYolo(root, listDatasetFiles(root, LIMITS), NAMES);
+    const layout = validateYolo(new FolderSource(root, LIMITS), NAMES);
     expect(layout).toMatchObject({ imagesDir: 'images/val', labelsDir: 'labels/val', counts: { images: 4, labelled: 4, backgrounds: 0, orphans: 0, boxes: 17 } });
   });
 
@@ -53,7 +53,7 @@ describe('validateYolo', () => {
   it('reads class names from classes.txt, within bounds', () => {
     const root = coco8Val();
     writeFileSync(join(root, 'labels/val/classes.txt'), Array.from({ length: 80 }, (_, i) => `name${i}`).join('\n'));
-    expect(validateYolo(root, listDatasetFiles(root, LIMITS), undefined).classNames[79]).toBe('name79');
+    expect(validateYolo(new FolderSource(root, LIMITS), undefined).classNames[79]).toBe('name79');
     writeFileSync(join(root, 'labels/val/classes.txt'), Buffer.alloc(20_002, 'y\n'));
     expect(refusal(root).message).toBe('labels/val/classes.txt: more than 10000 class names');
   });

@@ -1,9 +1,9 @@
 // Validates a YOLO folder (Ultralytics layout: images/<split>/x.jpg paired with labels/<split>/x.txt by stem).
-import { join } from 'node:path';
 import { badInput } from '../common/app-error';
 import { type DatasetFile, dirOf, extOf, isImagePath, stemOf } from './dataset-files';
 import { type DatasetLayout, ProblemList } from './dataset-layout';
 import { MAX_LINE_BYTES, scanLines } from './dataset-lines';
+import type { DatasetSource } from './dataset-source';
 
 /** The most class names a dataset may have (the importDataset input's bound). */
 export const MAX_CLASS_NAMES = 10_000;
@@ -18,7 +18,8 @@ function labelsDirFor(imagesDir: string): string | null {
 }
 
 /** Reads each label file once, row by row (never whole): counts boxes and reports bad rows as `file:line: reason`. */
-export function validateYolo(root: string, files: DatasetFile[], classNames: string[] | undefined): DatasetLayout {
+export function validateYolo(source: DatasetSource, classNames: string[] | undefined): DatasetLayout {
+  const files = source.files;
   const images = files.filter((f) => isImagePath(f.path));
   if (!images.length) throw badInput('YOLO dataset holds no images (.jpg, .jpeg, .png, .bmp, .webp, .tif)');
   const imageDirs = [...new Set(images.map((f) => dirOf(f.path)))];
@@ -30,20 +31,20 @@ export function validateYolo(root: string, files: DatasetFile[], classNames: str
   if (candidate && txtIn(candidate).length) labelsDir = candidate;
   else if (txtIn(imagesDir).length) labelsDir = imagesDir;
   else throw badInput(`YOLO dataset has no label files: expected ${candidate ?? imagesDir}/<image stem>.txt`);
-  const names = classNames ?? readClassesTxt(root, files, labelsDir);
+  const names = classNames ?? readClassesTxt(source, labelsDir);
   if (!names?.length) throw badInput('YOLO dataset needs class names: pass classNames (e.g. ["coco80"] for the 80 COCO names) or include classes.txt');
 
   const labelFiles = txtIn(labelsDir).filter((f) => !(labelsDir === imagesDir && f.path.endsWith('/classes.txt')) && f.path !== 'classes.txt');
-  const labelByStem = new Map(labelFiles.map((f) => [stemOf(f.path), f.path]));
+  const labelByStem = new Map(labelFiles.map((f) => [stemOf(f.path), f]));
   const imageStems = new Set(images.map((f) => stemOf(f.path)));
   const problems = new ProblemList();
   const present = new Set<number>();
   let labelled = 0;
   let boxes = 0;
   for (const image of images) {
-    const labelPath = labelByStem.get(stemOf(image.path));
-    if (!labelPath) continue;
-    const n = checkLabelFile(join(root, labelPath), labelPath, names.length, problems, present);
+    const label = labelByStem.get(stemOf(image.path));
+    if (!label) continue;
+    const n = checkLabelFile(source, label, names.length, problems, present);
     boxes += n;
     if (n > 0) labelled++;
   }
@@ -58,11 +59,11 @@ export function validateYolo(root: string, files: DatasetFile[], classNames: str
   };
 }
 
-function readClassesTxt(root: string, files: DatasetFile[], labelsDir: string): string[] | undefined {
-  const found = files.find((f) => f.path === 'classes.txt' || f.path === `${labelsDir}/classes.txt`);
+function readClassesTxt(source: DatasetSource, labelsDir: string): string[] | undefined {
+  const found = source.files.find((f) => f.path === 'classes.txt' || f.path === `${labelsDir}/classes.txt`);
   if (!found) return undefined;
   const names: string[] = [];
-  scanLines(join(root, found.path), (line, n) => {
+  scanLines(source.chunks(found), (line, n) => {
     if (line === null) throw badInput(`${found.path}:${n}: line longer than ${MAX_LINE_BYTES} bytes`);
     const name = line.trim();
     if (!name) return;
@@ -73,9 +74,10 @@ function readClassesTxt(root: string, files: DatasetFile[], labelsDir: string): 
 }
 
 /** Counts the boxes of one label file and records each malformed row as `file:line: reason`. */
-function checkLabelFile(abs: string, rel: string, numClasses: number, problems: ProblemList, present: Set<number>): number {
+function checkLabelFile(source: DatasetSource, file: DatasetFile, numClasses: number, problems: ProblemList, present: Set<number>): number {
+  const rel = file.path;
   let boxes = 0;
-  scanLines(abs, (line, n) => {
+  scanLines(source.chunks(file), (line, n) => {
     if (line === null) return problems.add(() => `${rel}:${n}: line longer than ${MAX_LINE_BYTES} bytes`);
     const text = line.trim();
     if (!text) return;

@@ -45,13 +45,14 @@ async function whilePolling<T>(t: TestApp, work: () => Promise<T>): Promise<{ re
       await sleep(20);
     }
   })();
+  let result: T;
   try {
-    const result = await work();
-    return { result, maxLagMs, rounds };
+    result = await work();
   } finally {
     stop = true;
     await poller;
   }
+  return { result, maxLagMs, rounds };
 }
 
 describe.each(DIALECTS)('hostile dataset uploads on %s', (dialect) => {

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, crc32, createDeflateRaw, createGzip, deflateRawSync } from 'node:zlib';
-import { Header } from 'tar';
+import { Header, Pax } from 'tar';
 
 /** Content already deflated, with what the zip headers need to declare it. */
 export interface Deflated {
@@ -128,7 +128,8 @@ function* tarStream(entries: TarEntry[]): Iterable<Buffer> {
     const size = e.dir ? 0 : (data?.length ?? e.size ?? 0);
     const header = new Header({ path: e.name, mode: e.dir ? 0o755 : 0o644, size, type: e.dir ? 'Directory' : 'File', mtime: new Date(0), uid: 0, gid: 0 });
     const block = Buffer.alloc(512);
-    header.encode(block, 0);
+    // A path past ustar's 100 + 155 characters goes in a pax header first, as tar itself writes it.
+    if (header.encode(block, 0)) yield new Pax({ path: e.name, size }).encode();
     yield block;
     if (e.dir) continue;
     if (data) yield data;
