@@ -9,7 +9,7 @@ function* chunked(content: Buffer, size: number): Iterable<Buffer> {
 describe('scanLines', () => {
   const linesOf = (content: string | Buffer, maxLineBytes?: number, chunk = 256 * 1024) => {
     const out: [string | null, number][] = [];
-    scanLines(chunked(Buffer.from(content), chunk), (text, n) => void out.push([text, n]), maxLineBytes);
+    scanLines(chunked(Buffer.from(content), chunk), (buf, start, end, n) => void out.push([buf && buf.toString('utf8', start, end), n]), maxLineBytes);
     return out;
   };
 

@@ -63,9 +63,9 @@ function readClassesTxt(source: DatasetSource, labelsDir: string): string[] | un
   const found = source.files.find((f) => f.path === 'classes.txt' || f.path === `${labelsDir}/classes.txt`);
   if (!found) return undefined;
   const names: string[] = [];
-  scanLines(source.chunks(found), (line, n) => {
-    if (line === null) throw badInput(`${found.path}:${n}: line longer than ${MAX_LINE_BYTES} bytes`);
-    const name = line.trim();
+  scanLines(source.chunks(found), (buf, start, end, n) => {
+    if (buf === null) throw badInput(`${found.path}:${n}: line longer than ${MAX_LINE_BYTES} bytes`);
+    const name = buf.toString('utf8', start, end).trim();
     if (!name) return;
     if (names.length >= MAX_CLASS_NAMES) throw badInput(`${found.path}: more than ${MAX_CLASS_NAMES} class names`);
     names.push(name);
@@ -73,13 +73,34 @@ function readClassesTxt(source: DatasetSource, labelsDir: string): string[] | un
   return names;
 }
 
+/**
+ * The whitespace-separated fields of an ASCII line (what `trim().split(/\s+/)` counts), or -1 when the line has other
+ * bytes, whose Unicode spaces only the string path knows.
+ */
+function asciiFields(buf: Buffer, start: number, end: number): number {
+  let fields = 0;
+  let inField = false;
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (b >= 0x80) return -1;
+    const space = b === 0x20 || (b >= 0x09 && b <= 0x0d);
+    if (!space && !inField) fields++;
+    inField = !space;
+  }
+  return fields;
+}
+
 /** Counts the boxes of one label file and records each malformed row as `file:line: reason`. */
 function checkLabelFile(source: DatasetSource, file: DatasetFile, numClasses: number, problems: ProblemList, present: Set<number>): number {
   const rel = file.path;
   let boxes = 0;
-  scanLines(source.chunks(file), (line, n) => {
-    if (line === null) return problems.add(() => `${rel}:${n}: line longer than ${MAX_LINE_BYTES} bytes`);
-    const text = line.trim();
+  scanLines(source.chunks(file), (buf, start, end, n) => {
+    if (buf === null) return problems.add(() => `${rel}:${n}: line longer than ${MAX_LINE_BYTES} bytes`);
+    // Most bad rows of a hostile file are refused here, counted without a string made for them.
+    const fields = asciiFields(buf, start, end);
+    if (fields === 0) return;
+    if (fields > 0 && fields !== 5) return problems.add(() => `${rel}:${n}: expected 5 values (class xc yc w h), got ${fields}`);
+    const text = buf.toString('utf8', start, end).trim();
     if (!text) return;
     const cols = text.split(/\s+/);
     if (cols.length !== 5) return problems.add(() => `${rel}:${n}: expected 5 values (class xc yc w h), got ${cols.length}`);

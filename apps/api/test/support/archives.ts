@@ -122,6 +122,28 @@ export function* repeatedLines(line: string, totalBytes: number): Iterable<Buffe
   for (let left = totalBytes; left > 0; left -= chunk.length) yield left >= chunk.length ? chunk : chunk.subarray(0, left);
 }
 
+/**
+ * `totalBytes` of malformed label rows: `x` lines, every `every`-th one `x<5 pseudo-random digits>`, so the content
+ * compresses about as much as real text (20× at every 32nd line, ~300× at every 512th), not 1000× like `x\n` alone.
+ */
+export function* badRows(totalBytes: number, every: number): Iterable<Buffer> {
+  let seed = 1;
+  let line = 0;
+  let left = totalBytes;
+  while (left > 0) {
+    let text = '';
+    while (text.length < 1024 * 1024) {
+      if (line++ % every === 0) {
+        seed = (seed * 1664525 + 1013904223) >>> 0;
+        text += `x${seed % 100000}\n`;
+      } else text += 'x\n';
+    }
+    const chunk = Buffer.from(text.slice(0, Math.min(text.length, left)));
+    left -= chunk.length;
+    yield chunk;
+  }
+}
+
 function* tarStream(entries: TarEntry[]): Iterable<Buffer> {
   for (const e of entries) {
     const data = e.data === undefined ? undefined : Buffer.from(e.data);
