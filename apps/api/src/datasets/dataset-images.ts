@@ -1,4 +1,5 @@
 // Checks that every image of a dataset is an image the evaluation worker can decode: its header, then its dimensions.
+import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { isImagePath } from './dataset-files';
 import { ProblemList } from './dataset-layout';
@@ -32,8 +33,11 @@ export async function imageProblem(bytes: Buffer): Promise<string | null> {
   return meta.width && meta.height ? null : `${kind.toUpperCase()} without dimensions`;
 }
 
-/** libuv threads the checks may hold at once (sharp's metadata runs there); the api's file I/O shares the pool. */
-const CONCURRENCY = 2;
+/**
+ * Images checked at once: sharp's metadata runs on libuv's pool, which the api's own file I/O shares, and with the
+ * intake thread busy too, a 2-core machine keeps one core for the event loop only with a single lane.
+ */
+const LANES = Math.max(1, Math.min(2, availableParallelism() - 1));
 
 /**
  * Refuses the dataset (BAD_USER_INPUT naming the first files and counting the rest) if any image is not one. Each
@@ -50,6 +54,6 @@ export async function checkImages(source: DatasetSource): Promise<void> {
       if (why) problems.add(() => `${image.path}: ${why}`);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, images.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(LANES, images.length) }, lane));
   problems.refuse((n) => `dataset has ${n} image file(s) that are not usable images`);
 }
