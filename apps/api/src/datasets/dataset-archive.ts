@@ -114,27 +114,38 @@ const TAR_DIR_TYPES = new Set(['Directory', 'GNUDumpDir']);
 /** tar's own guard on the decompressed stream (headers and padding included), never below our entry ratio. */
 const TAR_STREAM_RATIO = 1000;
 
+/**
+ * The one failure of an extraction: the first error stops the reading and rejects; later ones are ignored. `guard`
+ * runs an event handler so that what it throws is that failure, never an uncaught exception.
+ */
+function failOnce(reject: (e: Error) => void, stop: () => void) {
+  let failed = false;
+  const fail = (e: unknown) => {
+    if (failed) return;
+    failed = true;
+    stop();
+    reject(e as Error);
+  };
+  const guard = (fn: () => void) => {
+    if (failed) return;
+    try {
+      fn();
+    } catch (e) {
+      fail(e);
+    }
+  };
+  return { fail, guard, failed: () => failed };
+}
+
 function extractTar(file: string, writer: EntryWriter, limits: DatasetLimits): Promise<void> {
   return new Promise((resolve, reject) => {
-    let failure: Error | undefined;
     const source = createReadStream(file);
     const maxDecompressionRatio = Math.max(TAR_STREAM_RATIO, limits.maxRatio);
     const parser = new Parser({ strict: true, maxDecompressionRatio });
-    const fail = (e: unknown) => {
-      if (failure) return;
-      failure = e as Error;
+    const { fail, guard } = failOnce(reject, () => {
       source.destroy();
       parser.abort(new Error('extraction stopped'));
-      reject(failure);
-    };
-    const guard = (fn: () => void) => {
-      if (failure) return;
-      try {
-        fn();
-      } catch (e) {
-        fail(e);
-      }
-    };
+    });
     parser.on('entry', (entry: ReadEntry) =>
       guard(() => {
         if (TAR_DIR_TYPES.has(entry.type)) {
@@ -175,23 +186,11 @@ function extractZip(file: string, writer: EntryWriter, limits: DatasetLimits): P
     // each entry's inflated size against the declared one as it streams (validateEntrySizes).
     yauzl.open(file, { lazyEntries: true, strictFileNames: false, validateEntrySizes: true }, (err, zip) => {
       if (err || !zip) return reject(badInput(`not a readable zip archive: ${err?.message ?? 'unknown error'}`));
-      let failure: Error | undefined;
       let reading: Readable | undefined;
-      const fail = (e: unknown) => {
-        if (failure) return;
-        failure = e as Error;
+      const { fail, guard, failed } = failOnce(reject, () => {
         reading?.destroy();
         zip.close();
-        reject(failure);
-      };
-      const guard = (fn: () => void) => {
-        if (failure) return;
-        try {
-          fn();
-        } catch (e) {
-          fail(e);
-        }
-      };
+      });
       if (zip.entryCount > limits.maxEntries) return fail(tooManyEntries(limits));
       zip.on('error', (e: Error) => fail(badInput(`zip archive unreadable: ${e.message}`)));
       zip.on('end', () => guard(resolve));
@@ -207,7 +206,7 @@ function extractZip(file: string, writer: EntryWriter, limits: DatasetLimits): P
           }
           writer.beginFile(name, entry.uncompressedSize);
           zip.openReadStream(entry, (e, stream) => {
-            if (failure) return stream?.destroy();
+            if (failed()) return stream?.destroy();
             if (e || !stream) return fail(badInput(`zip entry ${q(name)} unreadable: ${e?.message ?? 'unknown error'}`));
             reading = stream;
             stream.on('data', (chunk: Buffer) => guard(() => writer.write(chunk)));

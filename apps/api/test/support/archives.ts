@@ -40,30 +40,27 @@ export function zipOf(entries: ZipEntry[]): Buffer {
     const body = e.deflated ? e.deflated.compressed : raw;
     const size = e.deflated ? e.deflated.size : raw.length;
     const crc = e.deflated ? e.deflated.crc : crc32(raw);
+    // The fields the local header and the central directory share, from `at` (method, time, date, crc, sizes, name).
+    const common = (buf: Buffer, at: number) => {
+      buf.writeUInt16LE(method, at);
+      buf.writeUInt16LE(0, at + 2);
+      buf.writeUInt16LE(DOS_DATE_1980_01_01, at + 4);
+      buf.writeUInt32LE(crc, at + 6);
+      buf.writeUInt32LE(body.length, at + 10);
+      buf.writeUInt32LE(size, at + 14);
+      buf.writeUInt16LE(name.length, at + 18);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6); // names are UTF-8
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    common(local, 8);
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
     cd.writeUInt16LE((3 << 8) | 20, 4); // made by Unix: the external attributes hold a mode
     cd.writeUInt16LE(20, 6);
     cd.writeUInt16LE(0x0800, 8);
-    cd.writeUInt16LE(method, 10);
-    cd.writeUInt16LE(0, 12);
-    cd.writeUInt16LE(DOS_DATE_1980_01_01, 14);
-    cd.writeUInt32LE(crc, 16);
-    cd.writeUInt32LE(body.length, 20);
-    cd.writeUInt32LE(size, 24);
-    cd.writeUInt16LE(name.length, 28);
+    common(cd, 10);
     const mode = e.mode ?? (e.dir ? 0o40755 : 0o100644);
     cd.writeUInt32LE(((mode << 16) | (e.dir ? 0x10 : 0)) >>> 0, 38);
     cd.writeUInt32LE(offset, 42);
