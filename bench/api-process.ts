@@ -24,6 +24,8 @@ export interface StartOptions {
   /** Run it as this user and group (needs root): a fault test without the right to write its storage. */
   uid?: number;
   gid?: number;
+  /** The api entry to run instead of this checkout's dist/ (an older build, to compare with). */
+  main?: string;
 }
 
 /** dist/ of the repository, whether this file runs compiled (dist/bench/) or from source (a vitest suite). */
@@ -38,13 +40,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts dist/apps/api/src/main.js on a free port with a fresh data directory; `env` adds to (or overrides) the bench settings. */
+/**
+ * Starts dist/apps/api/src/main.js (or `opts.main`, e.g. an older build to compare with) on a free port with a fresh
+ * data directory; `env` adds to (or overrides) the bench settings.
+ */
 export async function startApi(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ApiProcess> {
   const port = await freePort();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'podium-bench-'));
   // PODIUM_BENCH_NODE_ARGS (e.g. "--cpu-prof") profiles the api process.
   const nodeArgs = [...(process.env.PODIUM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(opts.nodeArgs ?? [])];
-  const command = [...(opts.wrap ?? []), process.execPath, ...nodeArgs, join(DIST, 'apps/api/src/main.js')];
+  const command = [...(opts.wrap ?? []), process.execPath, ...nodeArgs, opts.main ?? join(DIST, 'apps/api/src/main.js')];
   const proc = spawn(command[0], command.slice(1), {
     uid: opts.uid,
     gid: opts.gid,

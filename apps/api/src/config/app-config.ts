@@ -31,6 +31,16 @@ export interface AppConfig {
   /** How often expired evaluation-job leases are re-queued (seconds). */
   leaseSweepSeconds: number;
   logLevel: string;
+  /** Dataset intake limits (docs/dataset-intake.md): entries of one archive or folder. */
+  datasetMaxEntries: number;
+  /** Largest label, annotation or other non-image file of a dataset, in bytes. */
+  datasetMaxFileBytes: number;
+  /** Largest image file of a dataset, in bytes. */
+  datasetMaxImageBytes: number;
+  /** Largest total of a dataset's files once extracted, in bytes. */
+  datasetMaxExtractedBytes: number;
+  /** Largest ratio of extracted bytes to the uploaded archive's bytes (above a 1 MiB allowance). */
+  datasetMaxRatio: number;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +73,18 @@ function bool(env: NodeJS.ProcessEnv, key: string, def: boolean, problems: strin
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   problems.push(`${key} must be a boolean (true/false), got "${raw}"`);
   return def;
+}
+
+function datasetLimits(env: NodeJS.ProcessEnv, problems: string[]): Pick<AppConfig, 'datasetMaxEntries' | 'datasetMaxFileBytes' | 'datasetMaxImageBytes' | 'datasetMaxExtractedBytes' | 'datasetMaxRatio'> {
+  const artifactMaxBytes = int(env, 'PODIUM_ARTIFACT_MAX_BYTES', 2 * 1024 ** 3, [], 1);
+  return {
+    datasetMaxEntries: int(env, 'PODIUM_DATASET_MAX_ENTRIES', 200_000, problems, 1),
+    datasetMaxFileBytes: int(env, 'PODIUM_DATASET_MAX_FILE_BYTES', 64 * 1024 ** 2, problems, 1),
+    datasetMaxImageBytes: int(env, 'PODIUM_DATASET_MAX_IMAGE_BYTES', 64 * 1024 ** 2, problems, 1),
+    // Four times the upload limit by default: images barely compress, labels and json do.
+    datasetMaxExtractedBytes: int(env, 'PODIUM_DATASET_MAX_EXTRACTED_BYTES', 4 * artifactMaxBytes, problems, 1),
+    datasetMaxRatio: int(env, 'PODIUM_DATASET_MAX_RATIO', 50, problems, 1),
+  };
 }
 
 /** Parses the environment into an AppConfig, listing every bad key in one ConfigError. */
@@ -106,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     seedDemo: bool(env, 'PODIUM_SEED_DEMO', true, problems),
     leaseSweepSeconds: int(env, 'PODIUM_LEASE_SWEEP_SECONDS', 5, problems, 1, 3600),
     logLevel: env.LOG_LEVEL || 'info',
+    ...datasetLimits(env, problems),
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);

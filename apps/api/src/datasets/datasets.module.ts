@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DatasetIntakeRunner } from './dataset-intake.runner';
 import { DatasetsController } from './datasets.controller';
 import { DatasetsRepository } from './datasets.repository';
 import { DatasetsResolver } from './datasets.resolver';
@@ -7,7 +8,7 @@ import { DemoDatasetSeeder } from './demo-dataset.seeder';
 
 @Module({
   controllers: [DatasetsController],
-  providers: [DatasetsRepository, DatasetsService, DatasetsResolver, DemoDatasetSeeder],
+  providers: [DatasetIntakeRunner, DatasetsRepository, DatasetsService, DatasetsResolver, DemoDatasetSeeder],
   exports: [DatasetsService],
 })
 export class DatasetsModule {}

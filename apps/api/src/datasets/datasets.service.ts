@@ -1,7 +1,7 @@
-// Registers datasets (validate → digest → normalised tar in the artifact store → row) and finds them.
+// Registers datasets (intake thread: validate → digest → normalised tar; then the tar into the store and the row) and finds them.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,15 +15,12 @@ import { dialectOf } from '../database/data-source';
 import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/unique-violation';
 import { COCO80_CLASS_NAMES, COCO80_PRESET } from './coco80';
-import { datasetRoot, extractArchive, writeNormalisedTar } from './dataset-archive';
-import { datasetDigest } from './dataset-digest';
-import { listDatasetFiles } from './dataset-files';
 import { DatasetFormat } from './dataset-format';
-import type { DatasetLayout } from './dataset-layout';
+import type { IntakeJob, IntakeResult } from './dataset-intake';
+import { DatasetIntakeRunner } from './dataset-intake.runner';
+import { datasetLimitsOf } from './dataset-limits';
 import { DatasetEntity } from './dataset.entity';
 import { DatasetsRepository } from './datasets.repository';
-import { validateCoco } from './validate-coco';
-import { validateYolo } from './validate-yolo';
 
 export interface RegisterDatasetSpec {
   name: string;
@@ -32,20 +29,22 @@ export interface RegisterDatasetSpec {
   classNames?: string[] | null;
 }
 
-/** Extracted content may be this many times the upload limit (images barely compress; labels and json do). */
-const EXTRACTED_SIZE_FACTOR = 4;
-
 @Injectable()
 export class DatasetsService {
   constructor(
     private readonly db: Database,
     private readonly repo: DatasetsRepository,
+    private readonly intake: DatasetIntakeRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Where the normalised tar of a digest lives (inside the artifact store, so backups and workers see it). */
   archivePath(digest: string): string {
-    return join(this.config.dataDir, 'artifacts', '_datasets', `${digest}.tar`);
+    return join(this.archiveDir, `${digest}.tar`);
+  }
+
+  private get archiveDir(): string {
+    return join(this.config.dataDir, 'artifacts', '_datasets');
   }
 
   /** ADMIN on the embedded default: registers a folder of the api host. */
@@ -56,11 +55,11 @@ export class DatasetsService {
     return this.registerFolder(spec.path, spec, actor);
   }
 
-  /** Streams an uploaded tar/zip to a temp file (bounded by artifactMaxBytes), extracts it safely and registers it. */
+  /** Streams an uploaded tar/zip to a work file (bounded by artifactMaxBytes), then registers it through the intake thread. */
   async registerUpload(body: Readable, spec: RegisterDatasetSpec, actor: string): Promise<DatasetEntity> {
-    const work = mkdtempSync(join(tmpdir(), 'podium-dataset-'));
-    try {
-      const archive = join(work, 'upload');
+    const classNames = resolveClassNames(spec.classNames);
+    return this.withWorkDir(async (workDir) => {
+      const archive = join(workDir, 'upload');
       let received = 0;
       const limit = this.config.artifactMaxBytes;
       const meter = new Transform({
@@ -72,48 +71,59 @@ export class DatasetsService {
       });
       await pipeline(body, meter, createWriteStream(archive));
       if (received === 0) throw badInput('empty body: send a tar or zip archive of the dataset');
-      const extracted = join(work, 'files');
-      await extractArchive(archive, extracted, EXTRACTED_SIZE_FACTOR * limit);
-      return await this.registerFolder(datasetRoot(extracted), spec, actor);
+      return this.register({ source: { archive }, workDir, ...this.jobOf(spec, classNames) }, spec, actor);
+    });
+  }
+
+  /** Registers a server-side folder (importDataset, the demo seeder) under the same checks as an upload. */
+  async registerFolder(root: string, spec: RegisterDatasetSpec, actor: string): Promise<DatasetEntity> {
+    const classNames = resolveClassNames(spec.classNames);
+    return this.withWorkDir((workDir) => this.register({ source: { folder: root }, workDir, ...this.jobOf(spec, classNames) }, spec, actor));
+  }
+
+  private jobOf(spec: RegisterDatasetSpec, classNames: string[] | undefined): Pick<IntakeJob, 'archiveDir' | 'format' | 'classNames' | 'limits'> {
+    return { archiveDir: this.archiveDir, format: spec.format, classNames, limits: datasetLimitsOf(this.config) };
+  }
+
+  private async withWorkDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+    const dir = await this.intake.newWorkDir();
+    try {
+      return await work(dir);
     } finally {
-      rmSync(work, { recursive: true, force: true });
+      await this.intake.removeWorkDir(dir);
     }
   }
 
-  /** Validates, digests and stores a folder; identical content under the same name (and version, or the latest) is a no-op. */
-  async registerFolder(root: string, spec: RegisterDatasetSpec, actor: string): Promise<DatasetEntity> {
-    const classNames = resolveClassNames(spec.classNames);
-    const files = listDatasetFiles(root);
-    if (!files.length) throw badInput('dataset is empty');
-    const layout: DatasetLayout = spec.format === DatasetFormat.YOLO ? validateYolo(root, files, classNames) : validateCoco(root, files);
-    const digest = await datasetDigest(root, files);
-    const tarPath = this.archivePath(digest);
-    const sizeBytes = existsSync(tarPath) ? statSync(tarPath).size : await writeNormalisedTar(root, files, tarPath);
+  /** Identical content under the same name (and version, or the latest) is a no-op; nothing is stored for a refusal. */
+  private async register(job: IntakeJob, spec: RegisterDatasetSpec, actor: string): Promise<DatasetEntity> {
+    const result = await this.intake.run(job);
     try {
       return await this.db.write(async (tx) => {
         if (spec.version == null) {
           // Re-sending the latest version's content again is not a new version.
           const latest = await this.repo.findByName(spec.name, null, tx);
-          if (latest && latest.digest === digest && latest.format === spec.format) return latest;
+          if (latest && latest.digest === result.digest && latest.format === spec.format) return latest;
         }
         const version = spec.version ?? (await this.repo.nextVersion(tx, spec.name));
         const existing = await this.repo.findOne(tx, spec.name, version);
         if (existing) {
-          if (existing.digest === digest && existing.format === spec.format) return existing;
+          if (existing.digest === result.digest && existing.format === spec.format) return existing;
           throw conflict(`dataset ${spec.name} version ${version} already exists with different content (digest ${existing.digest.slice(0, 12)}…)`);
         }
+        // Into the store only once the row is decided: a refused registration leaves no archive behind.
+        await this.placeArchive(result);
         const row = Object.assign(new DatasetEntity(), {
           id: randomUUID(),
           name: spec.name,
           version,
-          digest,
+          digest: result.digest,
           format: spec.format,
-          classNames: layout.classNames,
-          counts: layout.counts,
-          imagesDir: layout.imagesDir,
-          labelsDir: layout.labelsDir,
-          annotationsPath: layout.annotationsPath,
-          sizeBytes,
+          classNames: result.layout.classNames,
+          counts: result.layout.counts,
+          imagesDir: result.layout.imagesDir,
+          labelsDir: result.layout.labelsDir,
+          annotationsPath: result.layout.annotationsPath,
+          sizeBytes: result.sizeBytes,
           createdBy: actor,
           createdAt: Date.now(),
         });
@@ -123,6 +133,25 @@ export class DatasetsService {
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict(`dataset ${spec.name} was registered concurrently; retry`);
       throw e;
+    }
+  }
+
+  /** Moves the thread's tar to `<digest>.tar` (a rename; a copy then a rename across file systems). Same digest, same bytes. */
+  private async placeArchive(result: IntakeResult): Promise<void> {
+    const dest = this.archivePath(result.digest);
+    if (!result.tarPath || existsSync(dest)) return;
+    await mkdir(this.archiveDir, { recursive: true });
+    try {
+      await rename(result.tarPath, dest);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+      const staging = `${dest}.${randomUUID()}.tmp`;
+      try {
+        await copyFile(result.tarPath, staging);
+        await rename(staging, dest);
+      } finally {
+        await rm(staging, { force: true });
+      }
     }
   }
 

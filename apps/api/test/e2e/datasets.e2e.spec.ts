@@ -209,7 +209,7 @@ describe.each(DIALECTS)('the demo dataset on %s', (dialect) => {
 
 describe.each(DIALECTS)('dataset upload limits on %s', (dialect) => {
   it('refuses an archive whose content would extract past the limit (tar.gz and zip bombs)', async (ctx) => {
-    const t = await startTestApp(dialect, { artifactMaxBytes: 100_000 });
+    const t = await startTestApp(dialect, { artifactMaxBytes: 100_000, datasetMaxExtractedBytes: 400_000 });
     if (!t) return ctx.skip();
     try {
       const root = mkdtempSync(join(tmpdir(), 'podium-bomb-'));
