@@ -33,10 +33,10 @@ describe('artifact storage errors (api from dist/ on a real failing file system)
     api = undefined;
   });
 
-  /** Starts the api with its artifact store on a tmpfs mounted with `options` in its own namespaces. */
-  const startOnTmpfs = async (options: string, env: (store: string) => Record<string, string> = () => ({})) => {
+  /** Starts the api with `folder` of its data dir (the artifact store by default) on a tmpfs mounted with `options` in its own namespaces. */
+  const startOnTmpfs = async (options: string, env: (store: string) => Record<string, string> = () => ({}), folder = 'artifacts') => {
     const dataDir = mkdtempSync(join(tmpdir(), 'podium-fs-'));
-    const store = join(dataDir, 'artifacts');
+    const store = join(dataDir, folder);
     mkdirSync(store);
     // `$0 "$@"`: node and its arguments, exec'd so the api keeps the pid (its view of the mount is /proc/<pid>/root).
     api = await startApi(env(store), { dataDir, wrap: ['unshare', '-rm', 'sh', '-c', `mount -t tmpfs -o ${options} tmpfs "${store}" && exec "$0" "$@"`] });
@@ -65,8 +65,8 @@ describe('artifact storage errors (api from dist/ on a real failing file system)
 
   it('answers a dataset upload that fills the disk with 507 INSUFFICIENT_STORAGE too (datasets answer errors the same way)', async (ctx) => {
     if (!NAMESPACES) return ctx.skip();
-    // The dataset upload is spooled to the temp folder first: put that on the full disk.
-    const { base } = await startOnTmpfs('size=1m', (store) => ({ TMPDIR: store }));
+    // The dataset upload is spooled to the data dir's work folder first (<dataDir>/tmp/datasets): put that on the full disk.
+    const { base } = await startOnTmpfs('size=1m', () => ({}), 'tmp');
     const res = await upload(`${base}/datasets/upload?name=full&format=YOLO`, Buffer.alloc(2 * 1024 * 1024, 7), 'enospc-dataset-1');
     expect(res.status).toBe(507);
     expect(JSON.parse(res.body).error).toMatchObject({ code: 'INSUFFICIENT_STORAGE', message: "The server's storage is full (ENOSPC); nothing was stored" });
