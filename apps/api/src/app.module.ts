@@ -13,9 +13,10 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { WorkersModule } from './workers/workers.module';
 import { LocalWorkerModule } from './local-worker/local-worker.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
+import { MlflowModule } from './mlflow/mlflow.module';
 
 /** Feature modules are listed here (each provides its resolvers and services). */
-export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule, RegistryModule, DatasetsModule, WorkersModule, LocalWorkerModule, EvaluationsModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule, RegistryModule, DatasetsModule, WorkersModule, LocalWorkerModule, EvaluationsModule, MlflowModule];
 
 @Module({})
 export class AppModule {
