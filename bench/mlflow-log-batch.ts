@@ -5,8 +5,7 @@
 // PostgreSQL: PODIUM_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres); PODIUM_BENCH_SQLITE_ONLY=1 skips it.
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
-import { cpuSecondsOf, gql, startApi, stopApi } from './api-process';
+import { cpuSecondsOf, gql, startApi, stopApi, withPostgresDatabase } from './api-process';
 
 const BATCHES = Number(process.argv[2] ?? 50);
 const WRITERS = Number(process.argv[3] ?? 4);
@@ -99,25 +98,6 @@ async function compare(label: string, apiUrl: string, pid: number): Promise<void
   console.log(`${label} ratio log-batch / logMetrics (medians): wall ${wallRatio.toFixed(2)}, CPU ${cpuRatio.toFixed(2)}`);
 }
 
-async function withPostgresDatabase<T>(work: (url: string) => Promise<T>): Promise<T | undefined> {
-  const admin = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch {
-    return undefined;
-  }
-  const name = `podium_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 async function main(): Promise<void> {
   const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
   console.log(
@@ -131,7 +111,7 @@ async function main(): Promise<void> {
     await stopApi(sqlite);
   }
   if (process.env.PODIUM_BENCH_SQLITE_ONLY !== '1') {
-    const done = await withPostgresDatabase(async (url) => {
+    const done = await withPostgresDatabase(PG_URL, async (url) => {
       const api = await startApi({ DATABASE_URL: url });
       try {
         await compare('Postgres', api.url, api.proc.pid!);

@@ -172,7 +172,7 @@ describe.each(DIALECTS)('yolo train with the MLflow callback, replayed on %s', (
       const a = await client.post('runs/log-batch', metricsBody(runId, train, T0 + 60_000 * (epoch + 1), epoch));
       expect([a.status, a.body]).toEqual([200, {}]);
       // MLflow 3 adds fields to a metric (the model and dataset it is about): ignored.
-      const extra = epoch === 2 ? { model_id: 'm-7c1f', dataset_name: 'coco128', dataset_digest: '5b3c1e' } : {};
+      const extra: Record<string, string> = epoch === 2 ? { model_id: 'm-7c1f', dataset_name: 'coco128', dataset_digest: '5b3c1e' } : {};
       const b = await client.post('runs/log-batch', metricsBody(runId, fit, T0 + 60_000 * (epoch + 1) + 5000, epoch, extra));
       expect([b.status, b.body]).toEqual([200, {}]);
       await until(points.received, 13 * (epoch + 1));
