@@ -47,7 +47,7 @@ describe.each(DIALECTS)('MLflow tracking surface on %s', (dialect) => {
     await ok(mlflow.post('experiments/set-experiment-tag', { experiment_id: ids[2], key: 'team', value: 'vision' }));
     await ok(mlflow.post('experiments/delete-experiment-tag', { experiment_id: ids[2], key: 'mlflow.note.content' }));
     await ok(mlflow.post('experiments/delete', { experiment_id: ids[1] }));
-    const active = await ok(mlflow.get('experiments/search', [['filter', "tags.team = 'vision'"], ['view_type', 'ACTIVE_ONLY']]));
+    const active = await ok(mlflow.get('experiments/search', [['filter', "tags.team = 'vision'"], ['view_type', 'ACTIVE_ONLY'], ['order_by', 'name DESC']]));
     expect(active.experiments.map((e: { name: string }) => e.name)).toEqual(['seg-road', 'det-person']);
     expect(active.experiments[0].tags).toEqual([{ key: 'team', value: 'vision' }]);
     const deleted = await ok(mlflow.post('experiments/search', { view_type: 'DELETED_ONLY' }));
