@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { Client } from 'pg';
 
 export interface ApiProcess {
   url: string;
@@ -102,4 +103,24 @@ export async function gql(url: string, query: string, variables: unknown): Promi
   const body = (await r.json()) as { data?: any; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
+}
+
+/** Runs `work` with the URL of a fresh PostgreSQL database created from `adminUrl`, dropped afterwards; undefined when PostgreSQL does not answer. */
+export async function withPostgresDatabase<T>(adminUrl: string, work: (url: string) => Promise<T>): Promise<T | undefined> {
+  const admin = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch {
+    return undefined;
+  }
+  const name = `podium_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    return await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
 }

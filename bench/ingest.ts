@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { cpuSecondsOf, gql, startApi, stopApi } from './api-process';
+import { cpuSecondsOf, gql, startApi, stopApi, withPostgresDatabase } from './api-process';
 
 const BATCHES = Number(process.argv[2] ?? 50);
 const WRITERS = Number(process.argv[3] ?? 4);
@@ -134,25 +134,6 @@ async function barePostgres(url: string): Promise<number> {
   return rate;
 }
 
-async function withPostgresDatabase<T>(work: (url: string) => Promise<T>): Promise<T | undefined> {
-  const admin = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch {
-    return undefined;
-  }
-  const name = `podium_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
@@ -174,7 +155,7 @@ async function main(): Promise<void> {
   );
 
   if (sqliteOnly) return;
-  const pg = await withPostgresDatabase(async (url) => {
+  const pg = await withPostgresDatabase(PG_URL, async (url) => {
     const api = await startApi({ DATABASE_URL: url });
     try {
       return { runs: await throughLogMetrics(api.url, api.proc.pid!, false), one: await throughLogMetrics(api.url, api.proc.pid!, true) };
@@ -182,7 +163,7 @@ async function main(): Promise<void> {
       await stopApi(api);
     }
   });
-  const pgBare = await withPostgresDatabase(barePostgres);
+  const pgBare = await withPostgresDatabase(PG_URL, barePostgres);
   if (!pg || pgBare === undefined) {
     console.log('PostgreSQL: unreachable, skipped');
     return;

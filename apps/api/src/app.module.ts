@@ -13,10 +13,11 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { WorkersModule } from './workers/workers.module';
 import { LocalWorkerModule } from './local-worker/local-worker.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
+import { MlflowModule } from './mlflow/mlflow.module';
 import { WebModule } from './web/web.module';
 
-/** Feature modules are listed here (each provides its resolvers and services). */
-export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule, RegistryModule, DatasetsModule, WorkersModule, LocalWorkerModule, EvaluationsModule, WebModule];
+/** Feature modules are listed here (each provides its resolvers and services). WebModule stays last: its SPA fallback answers only what no other route took. */
+export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule, RegistryModule, DatasetsModule, WorkersModule, LocalWorkerModule, EvaluationsModule, MlflowModule, WebModule];
 
 @Module({})
 export class AppModule {

@@ -7,6 +7,9 @@ import { MetricBatchReceiptEntity } from '../metrics/metric-batch-receipt.entity
 import { RunParamEntity } from '../runs/run-param.entity';
 import { RunTagEntity } from '../runs/run-tag.entity';
 import { RunEntity } from '../runs/run.entity';
+import { RunHistoryEntity } from '../runs/run-history.entity';
+import { MlflowMetricKeyEntity } from '../mlflow/mlflow-metric-key.entity';
+import { MlflowRunInputEntity } from '../mlflow/mlflow-run-input.entity';
 
 import { ModelAliasEntity } from '../registry/model-alias.entity';
 import { ModelVersionEntity } from '../registry/model-version.entity';
@@ -34,4 +37,7 @@ export const ENTITIES: Function[] = [
   WorkerEntity,
   EvaluationJobEntity,
   ApiTokenEntity,
+  RunHistoryEntity,
+  MlflowMetricKeyEntity,
+  MlflowRunInputEntity,
 ];

@@ -32,3 +32,24 @@ describe('planStatusMove', () => {
     expect(planStatusMove(FINISHED, FINISHED, 1)).toEqual({ kind: 'unchanged' });
   });
 });
+
+describe('planStatusMove with allowResume (MLflow resume)', () => {
+  it.each([FINISHED, FAILED, KILLED])('%s → RUNNING resumes the run and clears its end time', (from) => {
+    expect(planStatusMove(from, RUNNING, 99, { allowResume: true })).toEqual({ kind: 'resume', endTime: null });
+  });
+
+  it('is refused without the option, naming no allowed move', () => {
+    expect(planStatusMove(FINISHED, RUNNING, 99)).toEqual({ kind: 'illegal', allowed: [] });
+  });
+
+  it('still refuses other moves out of an ended run, naming RUNNING as the one allowed', () => {
+    expect(planStatusMove(FINISHED, FAILED, 99, { allowResume: true })).toEqual({ kind: 'illegal', allowed: [RUNNING] });
+    expect(planStatusMove(KILLED, QUEUED, 99, { allowResume: true })).toEqual({ kind: 'illegal', allowed: [RUNNING] });
+  });
+
+  it('does not change the moves of open runs', () => {
+    expect(planStatusMove(RUNNING, FINISHED, 7, { allowResume: true })).toEqual({ kind: 'move', endTime: 7 });
+    expect(planStatusMove(QUEUED, RUNNING, 7, { allowResume: true })).toEqual({ kind: 'move', endTime: null });
+    expect(planStatusMove(RUNNING, RUNNING, 7, { allowResume: true })).toEqual({ kind: 'unchanged' });
+  });
+});

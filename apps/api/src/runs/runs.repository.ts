@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
 import { Database } from '../database/database';
+import { RunHistoryEntity } from './run-history.entity';
 import { RunParamEntity } from './run-param.entity';
 import { RunTagEntity } from './run-tag.entity';
 import { RunEntity } from './run.entity';
@@ -84,6 +85,23 @@ export class RunsRepository {
   tagsByRunIds(ids: readonly string[], m: EntityManager = this.db.read): Promise<RunTagEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return m.find(RunTagEntity, { where: { runId: In([...ids]) }, order: { key: 'ASC' } });
+  }
+
+  /** Deletes one tag; false when the run has no tag of that key. */
+  async deleteTag(tx: EntityManager, runId: string, key: string): Promise<boolean> {
+    const result = await tx.delete(RunTagEntity, { runId, key });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Appends a status move to the run's history, numbered after its last one (the caller holds the run's lock). */
+  async appendHistory(tx: EntityManager, row: Omit<RunHistoryEntity, 'seq'>): Promise<void> {
+    const [{ last }] = await tx.query(`SELECT coalesce(max(seq), 0) AS last FROM run_history WHERE run_id = ${this.db.dialect === 'postgres' ? '$1' : '?'}`, [row.runId]);
+    await tx.insert(RunHistoryEntity, { ...row, seq: Number(last) + 1 });
+  }
+
+  historyByRunIds(ids: readonly string[]): Promise<RunHistoryEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.read.find(RunHistoryEntity, { where: { runId: In([...ids]) }, order: { runId: 'ASC', seq: 'ASC' } });
   }
 
   async upsertTags(tx: EntityManager, rows: KeyValueRow[]): Promise<void> {

@@ -13,6 +13,7 @@ import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import { RUN_UPDATED, type RunChange, type RunUpdatedEvent } from './run-events';
 import { RunKind, RunStatus } from './run-kind';
 import { planStatusMove } from './run-lifecycle';
+import type { RunHistoryEntity } from './run-history.entity';
 import { type RunEntity, shortIdOf } from './run.entity';
 import { toRunRecord } from './runs.mapper';
 import { type KeyValueRow, RunsRepository } from './runs.repository';
@@ -27,6 +28,37 @@ export interface CreateRunData {
   tags?: KeyValue[] | null;
   parentRunId?: string | null;
   evaluationDataset?: string | null;
+  /** Epoch ms the run started (an MLflow client sends its own); default now. */
+  startTime?: number | null;
+}
+
+export interface UpdateRunData {
+  id: string;
+  status?: RunStatus | null;
+  name?: string | null;
+  /** Epoch ms the run ended, when the move ends it (an MLflow client sends its own); default now. */
+  endTime?: number | null;
+}
+
+export interface UpdateRunOptions {
+  /** MLflow's resume: an ended run may go back to RUNNING (recorded in its history as RESUMED). */
+  allowResume?: boolean;
+}
+
+/** Largest epoch ms a Date can hold. */
+const MAX_EPOCH_MS = 8.64e15;
+
+/** Validates an update before anything is read; returns the trimmed name. */
+function checkUpdate(input: UpdateRunData): string | undefined {
+  const name = input.name?.trim();
+  if (input.name != null && !name) throw badInput('name must not be blank');
+  if (name && name.length > 256) throw badInput(`name must be at most 256 characters, got ${name.length}`);
+  checkEpochMs('endTime', input.endTime);
+  return name;
+}
+
+function checkEpochMs(what: string, ms: number | null | undefined): void {
+  if (ms != null && (!Number.isInteger(ms) || ms < 0 || ms > MAX_EPOCH_MS)) throw badInput(`${what} must be epoch milliseconds (a non-negative integer), got ${ms}`);
 }
 
 /** A lowercase, hyphenated uuid prefix for a short id or full id given with or without hyphens; undefined if not hex. */
@@ -69,6 +101,7 @@ export class RunsService {
     const status = input.status ?? RunStatus.RUNNING;
     if (status !== RunStatus.RUNNING && status !== RunStatus.QUEUED) throw badInput(`a run is created RUNNING or QUEUED, not ${status}`);
     const params = dedupeParams(input.params ?? []);
+    checkEpochMs('startTime', input.startTime);
     const id = randomUUID();
     const run = await this.db.write(async (tx) => {
       // Read and held in this transaction (not on the reader): a concurrent deleteExperiment waits for this run's
@@ -83,7 +116,7 @@ export class RunsService {
         name: input.name?.trim() || `run-${shortIdOf(id)}`,
         kind: input.kind ?? RunKind.TRAINING,
         status,
-        startTime: Date.now(),
+        startTime: input.startTime ?? Date.now(),
         endTime: null,
         parentRunId: input.parentRunId ?? null,
         createdBy: actor.name,
@@ -126,39 +159,63 @@ export class RunsService {
     return offsetPage(args.first, args.after, (offset, limit) => this.repo.page(args.experimentId, offset, limit, args.includeDeleted ?? false));
   }
 
-  /** Renames and/or moves the status (QUEUED → RUNNING → FINISHED | FAILED | KILLED); an illegal move is FAILED_PRECONDITION. */
-  async updateRun(input: { id: string; status?: RunStatus | null; name?: string | null }, _actor: Identity): Promise<RunEntity> {
-    const name = input.name?.trim();
-    if (input.name != null && !name) throw badInput('name must not be blank');
+  /**
+   * Renames and/or moves the status (QUEUED → RUNNING → FINISHED | FAILED | KILLED; with `allowResume` an ended run
+   * back to RUNNING); an illegal move is FAILED_PRECONDITION. Each status move is recorded in the run's history.
+   */
+  async updateRun(input: UpdateRunData, actor: Identity, opts: UpdateRunOptions = {}): Promise<RunEntity> {
+    checkUpdate(input);
     const target = await this.getRun(input.id);
-    let change: RunChange | undefined;
-    const run = await this.db.write(async (tx) => {
-      const run = await this.lockActive(tx, target.id);
-      const patch: Partial<RunEntity> = {};
-      if (name && name !== run.name) {
-        patch.name = name;
-        change = 'UPDATED';
-      }
-      if (input.status != null) {
-        const move = planStatusMove(run.status, input.status, Date.now());
-        if (move.kind === 'illegal') {
-          throw failedPrecondition(`run ${shortIdOf(run.id)} cannot move from ${run.status} to ${input.status}` + (move.allowed.length ? ` (allowed: ${move.allowed.join(', ')})` : ` (${run.status} is final)`), {
-            reason: 'ILLEGAL_TRANSITION',
-            from: run.status,
-            to: input.status,
-          });
-        }
-        if (move.kind === 'move') {
-          patch.status = input.status;
-          patch.endTime = move.endTime;
-          change = 'STATUS_CHANGED';
-        }
-      }
-      if (Object.keys(patch).length) await this.repo.update(tx, run.id, patch);
-      return { ...run, ...patch } as RunEntity;
-    });
-    if (change) this.publish(change, run);
+    const { run, publish } = await this.db.write((tx) => this.updateRunIn(tx, { ...input, id: target.id }, actor, opts));
+    publish();
     return run;
+  }
+
+  /**
+   * updateRun inside the caller's write transaction (`input.id` a full id): the updated run, and the event's publish
+   * for the caller to call after commit.
+   */
+  async updateRunIn(tx: EntityManager, input: UpdateRunData, actor: Identity, opts: UpdateRunOptions = {}): Promise<{ run: RunEntity; publish: () => void }> {
+    const name = checkUpdate(input);
+    let change: RunChange | undefined;
+    const run = await this.lockActive(tx, input.id.toLowerCase());
+    const patch: Partial<RunEntity> = {};
+    if (name && name !== run.name) {
+      patch.name = name;
+      change = 'UPDATED';
+    }
+    if (input.status != null) {
+      const at = input.endTime ?? Date.now();
+      const move = planStatusMove(run.status, input.status, at, opts);
+      if (move.kind === 'illegal') {
+        throw failedPrecondition(`run ${shortIdOf(run.id)} cannot move from ${run.status} to ${input.status}` + (move.allowed.length ? ` (allowed: ${move.allowed.join(', ')})` : ` (${run.status} is final)`), {
+          reason: 'ILLEGAL_TRANSITION',
+          from: run.status,
+          to: input.status,
+        });
+      }
+      if (move.kind === 'move' || move.kind === 'resume') {
+        patch.status = input.status;
+        patch.endTime = move.endTime;
+        change = 'STATUS_CHANGED';
+        await this.repo.appendHistory(tx, { runId: run.id, change: move.kind === 'resume' ? 'RESUMED' : 'STATUS_CHANGED', fromStatus: run.status, toStatus: input.status, actor: actor.name, at: Date.now() });
+      }
+    }
+    if (Object.keys(patch).length) await this.repo.update(tx, run.id, patch);
+    const updated = { ...run, ...patch } as RunEntity;
+    return {
+      run: updated,
+      publish: () => {
+        if (change) this.publish(change, updated);
+      },
+    };
+  }
+
+  /** The status moves of each run, oldest first (every id gets an entry, possibly empty). */
+  async historyByRunIds(ids: readonly string[]): Promise<Map<string, RunHistoryEntity[]>> {
+    const out = new Map<string, RunHistoryEntity[]>(ids.map((id) => [id, []]));
+    for (const row of await this.repo.historyByRunIds(ids.filter(isUuid))) out.get(row.runId)?.push(row);
+    return out;
   }
 
   /** Soft delete: the run and its history stay stored; restoreRun undoes it. */
@@ -204,6 +261,7 @@ export class RunsService {
     if (move.kind !== 'move') return undefined;
     const patch: Partial<RunEntity> = { status, endTime: move.endTime };
     await this.repo.update(tx, run.id, patch);
+    await this.repo.appendHistory(tx, { runId: run.id, change: 'STATUS_CHANGED', fromStatus: run.status, toStatus: status, actor: 'system', at: move.endTime ?? Date.now() });
     const ended = { ...run, ...patch } as RunEntity;
     return () => this.publish('STATUS_CHANGED', ended);
   }
@@ -232,9 +290,22 @@ export class RunsService {
   /** Sets or overwrites tags (the last value for a key in one call wins). */
   async setTags(runId: string, tags: readonly KeyValue[]): Promise<RunEntity> {
     const target = await this.getRun(runId);
+    return this.db.write((tx) => this.setTagsIn(tx, target.id, tags));
+  }
+
+  /** setTags inside the caller's write transaction (`runId` a full id): commits with the caller's other writes. */
+  async setTagsIn(tx: EntityManager, runId: string, tags: readonly KeyValue[]): Promise<RunEntity> {
+    const run = await this.lockActive(tx, runId.toLowerCase());
+    await this.repo.upsertTags(tx, lastWins(run.id, tags));
+    return run;
+  }
+
+  /** Deletes a tag of a run (NOT_FOUND when the run has no tag of that key). */
+  async deleteTag(runId: string, key: string): Promise<RunEntity> {
+    const target = await this.getRun(runId);
     return this.db.write(async (tx) => {
       const run = await this.lockActive(tx, target.id);
-      await this.repo.upsertTags(tx, lastWins(run.id, tags));
+      if (!(await this.repo.deleteTag(tx, run.id, key))) throw notFound('Tag', key);
       return run;
     });
   }

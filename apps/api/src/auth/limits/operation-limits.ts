@@ -52,14 +52,21 @@ export class OperationLimits {
 
     // Unauthenticated mutations are refused by the auth checker; they cannot drain anyone's bucket.
     if (operation?.operation !== 'mutation' || !op.identity) return;
-    const key = op.identity.tokenId ?? op.identity.name;
-    const taken = this.mutations.take(key, now);
+    this.takeWrite(op.identity, now);
+  }
+
+  /**
+   * Takes one write from the caller's bucket (GraphQL mutations and the MLflow routes' writes share it); throws
+   * RATE_LIMITED with the seconds to wait when it is empty.
+   */
+  takeWrite(identity: Identity, now = Date.now()): void {
+    const taken = this.mutations.take(identity.tokenId ?? identity.name, now);
     if (!taken.ok) {
       const retryAfterSeconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
       const limit = this.config.mutationRateLimitPerMinute;
       throw new LimitError(
         'RATE_LIMITED',
-        `Mutation rate limit of ${limit} per minute exceeded for "${op.identity.name}"; retry in ${retryAfterSeconds} s`,
+        `Mutation rate limit of ${limit} per minute exceeded for "${identity.name}"; retry in ${retryAfterSeconds} s`,
         { limitPerMinute: limit, retryAfterSeconds },
         { 'retry-after': String(retryAfterSeconds) },
       );

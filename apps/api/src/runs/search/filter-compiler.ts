@@ -24,10 +24,14 @@ export interface CompileOptions {
   metricKey?: (key: string) => string;
 }
 
+/** Which runs a search sees by lifecycle: active ones (default), deleted ones (MLflow's DELETED_ONLY) or both. */
+export type RunLifecycleView = 'active' | 'deleted' | 'all';
+
 export interface SearchQuery {
   experimentIds: readonly string[];
   filter?: FilterNode;
   orderBy: readonly OrderTerm[];
+  lifecycle?: RunLifecycleView;
 }
 
 /** Collects bound values and hands out the dialect's placeholder for each. */
@@ -146,8 +150,10 @@ function orderItems(terms: readonly OrderTerm[], firstAlias: number, p: SqlParam
   return { joins, items };
 }
 
-function baseWhere(experimentIds: readonly string[], p: SqlParams): string {
-  return `r.experiment_id IN (${experimentIds.map((id) => p.add(id)).join(', ')}) AND r.lifecycle = 'active'`;
+function baseWhere(q: Pick<SearchQuery, 'experimentIds' | 'lifecycle'>, p: SqlParams): string {
+  const experiments = `r.experiment_id IN (${q.experimentIds.map((id) => p.add(id)).join(', ')})`;
+  const lifecycle = q.lifecycle ?? 'active';
+  return lifecycle === 'all' ? experiments : `${experiments} AND r.lifecycle = '${lifecycle === 'deleted' ? 'deleted' : 'active'}'`;
 }
 
 type Page = (limit: number, offset: number) => CompiledQuery;
@@ -177,7 +183,7 @@ function paged(build: (p: SqlParams) => string, opts: CompileOptions): Page {
 function runsSegment(q: SearchQuery, terms: readonly OrderTerm[], firstAlias: number, extra: (p: SqlParams) => string[], opts: CompileOptions): Page {
   return paged((p) => {
     const order = orderItems(terms, firstAlias, p, opts);
-    const where = [baseWhere(q.experimentIds, p), ...extra(p), ...(q.filter ? [compileFilter(q.filter, p, opts)] : [])];
+    const where = [baseWhere(q, p), ...extra(p), ...(q.filter ? [compileFilter(q.filter, p, opts)] : [])];
     return ['SELECT r.id AS id FROM runs r', ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${order.items.join(', ')}`].join(' ');
   }, opts);
 }
@@ -205,7 +211,7 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
       const p = new SqlParams(opts.dialect);
       const inner = `(SELECT run_id, ${column} FROM metric_summaries WHERE key = ${p.add(key)} AND ${column} IS NOT NULL ORDER BY ${column} ${first.direction} LIMIT ${p.add(window)}) s0`;
       const order = orderItems(rest, 1, p, probeOpts);
-      const where = ['r.id = s0.run_id', baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
+      const where = ['r.id = s0.run_id', baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
       const sql = [`SELECT r.id AS id, ${col} AS v FROM ${inner} CROSS JOIN runs r`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`].join(' ');
       return { sql: `${sql} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, params: p.values };
     },
@@ -217,7 +223,7 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
     exact: paged((p) => {
       const keyParam = p.add(key);
       const order = orderItems(rest, 1, p, setOpts);
-      const where = [`${col} IS NOT NULL`, baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, setOpts)] : [])];
+      const where = [`${col} IS NOT NULL`, baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, setOpts)] : [])];
       return [`SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`].join(' ');
     }, opts),
   };
@@ -225,7 +231,7 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
     exact: paged((p) => {
       const keyParam = p.add(key);
       const order = orderItems(rest, 1, p, probeOpts);
-      const where = [`${col} IS NULL`, baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
+      const where = [`${col} IS NULL`, baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
       return [`SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${order.items.join(', ')}`].join(' ');
     }, opts),
   };
@@ -237,9 +243,9 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
 }
 
 /** How many runs match (the connection's totalCount). */
-export function compileCount(q: Pick<SearchQuery, 'experimentIds' | 'filter'>, opts: CompileOptions): CompiledQuery {
+export function compileCount(q: Pick<SearchQuery, 'experimentIds' | 'filter' | 'lifecycle'>, opts: CompileOptions): CompiledQuery {
   const p = new SqlParams(opts.dialect);
   // Every match is visited, so each filter term is read once (set form) rather than probed per run.
-  const where = [baseWhere(q.experimentIds, p), ...(q.filter ? [compileFilter(q.filter, p, { ...opts, form: 'set' })] : [])];
+  const where = [baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, { ...opts, form: 'set' })] : [])];
   return { sql: `SELECT count(*) AS n FROM runs r WHERE ${where.join(' AND ')}`, params: p.values };
 }

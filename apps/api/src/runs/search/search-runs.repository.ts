@@ -71,7 +71,7 @@ export class SearchRunsRepository {
   }
 
   /** How many runs match (count(*) is a string on PostgreSQL). */
-  async countRuns(query: Pick<SearchQuery, 'experimentIds' | 'filter'>): Promise<number> {
+  async countRuns(query: Pick<SearchQuery, 'experimentIds' | 'filter' | 'lifecycle'>): Promise<number> {
     const { sql, params } = compileCount(query, { dialect: this.db.dialect, metricKey: canonicalMetricKey });
     const rows: { n: string | number }[] = await this.db.read.query(sql, params);
     return Number(rows[0]?.n ?? 0);

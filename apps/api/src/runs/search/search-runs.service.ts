@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../../common/pagination';
 import { isUuid } from '../../common/uuid';
 import type { PageInfo } from '../../graphql/connection.type';
 import type { RunEntity } from '../run.entity';
+import type { RunLifecycleView } from './filter-compiler';
 import { parseFilter, parseOrderBy } from './filter-parser';
 import { SearchRunsRepository } from './search-runs.repository';
 
@@ -15,6 +16,8 @@ export interface SearchRunsArgs {
   orderBy?: readonly string[] | null;
   first?: number | null;
   after?: string | null;
+  /** Active runs (default), deleted ones, or both (MLflow's run_view_type). */
+  lifecycle?: RunLifecycleView;
 }
 
 /**
@@ -57,7 +60,7 @@ const isCursor = (v: unknown): v is SearchCursor =>
 
 function digest(args: SearchRunsArgs): string {
   return createHash('sha256')
-    .update(JSON.stringify([[...args.experimentIds].sort(), args.filter ?? '', args.orderBy ?? []]))
+    .update(JSON.stringify([[...args.experimentIds].sort(), args.filter ?? '', args.orderBy ?? [], args.lifecycle ?? 'active']))
     .digest('base64url')
     .slice(0, 12);
 }
@@ -80,7 +83,7 @@ export class SearchRunsService {
     const cursor = decodeCursor(args.after, isCursor);
     if (cursor && cursor.q !== q) throw badInput('after: this cursor belongs to a search with other experimentIds, filter or orderBy');
 
-    const query = { experimentIds: args.experimentIds, filter, orderBy };
+    const query = { experimentIds: args.experimentIds, filter, orderBy, lifecycle: args.lifecycle };
     // One extra id tells whether there is a next page.
     const ids = await this.repo.findRunIdsPage(query, { segment: cursor?.s ?? 0, offset: cursor?.o ?? 0 }, limit + 1);
     const page = ids.slice(0, limit);

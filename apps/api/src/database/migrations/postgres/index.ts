@@ -7,6 +7,7 @@ import { DatasetsEvaluations1795685000000 } from './1795685000000-DatasetsEvalua
 import { WorkerBinding1795700100000 } from './1795700100000-WorkerBinding';
 import { ArtifactBlobs1795700000000 } from './1795700000000-ArtifactBlobs';
 import { MetricKeyLimits1795700200000 } from './1795700200000-MetricKeyLimits';
+import { MlflowTracking1795700400000 } from './1795700400000-MlflowTracking';
 
 export const POSTGRES_MIGRATIONS: Function[] = [
   TrackingCore1795683300000,
@@ -17,4 +18,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   WorkerBinding1795700100000,
   ArtifactBlobs1795700000000,
   MetricKeyLimits1795700200000,
+  MlflowTracking1795700400000,
 ];

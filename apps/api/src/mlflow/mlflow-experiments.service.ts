@@ -1,0 +1,161 @@
+// MLflow's experiment routes over Podium's experiments (one store: an MLflow experiment is a Podium experiment).
+// Experiment "0" is MLflow's default experiment: here the experiment named "Default", created by the first run logged
+// to "0". An experiment's description is MLflow's `mlflow.note.content` tag.
+import { Injectable } from '@nestjs/common';
+import type { Identity } from '../auth/roles';
+import { AppError, badInput, notFound } from '../common/app-error';
+import { encodeCursor, isNonNegativeInt } from '../common/pagination';
+import { isUuid } from '../common/uuid';
+import type { ExperimentEntity, KeyValue } from '../experiments/experiment.entity';
+import { ExperimentsService } from '../experiments/experiments.service';
+import { readTag } from './mlflow-batch';
+import { compareExperiments, matchesAll, parseExperimentFilter, parseExperimentOrder } from './mlflow-experiment-filter';
+import type { MlflowParams } from './mlflow-params';
+import { invalidValue } from './mlflow-params';
+import { NOTE_TAG, toMlflowExperiment } from './mlflow.mapper';
+
+export const DEFAULT_EXPERIMENT_ID = '0';
+export const DEFAULT_EXPERIMENT_NAME = 'Default';
+/** experiments/search reads experiments in memory: at most this many (docs/mlflow.md). */
+export const MAX_SEARCHED_EXPERIMENTS = 10_000;
+const MAX_SEARCH_RESULTS = 50_000;
+const DEFAULT_SEARCH_RESULTS = 1000;
+const VIEW_TYPES = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const;
+export type ViewType = (typeof VIEW_TYPES)[number];
+export const viewTypeOf = (p: MlflowParams, name: string): ViewType => p.enumOf(name, VIEW_TYPES, { 1: 'ACTIVE_ONLY', 2: 'DELETED_ONLY', 3: 'ALL' }) ?? 'ACTIVE_ONLY';
+
+/** Splits MLflow tags into Podium's tags and the description MLflow keeps in `mlflow.note.content`. */
+/** The offset a page token of experiments/search names. */
+function offsetOf(token: string): number {
+  try {
+    const offset: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (isNonNegativeInt(offset)) return offset;
+  } catch {
+    // fall through
+  }
+  throw invalidValue('page_token', token, 'not a page token of this server');
+}
+
+function splitNote(tags: readonly KeyValue[]): { tags: KeyValue[]; description?: string } {
+  const note = tags.filter((t) => t.key === NOTE_TAG).pop();
+  return { tags: tags.filter((t) => t.key !== NOTE_TAG), description: note?.value };
+}
+
+@Injectable()
+export class MlflowExperimentsService {
+  constructor(private readonly experiments: ExperimentsService) {}
+
+  async create(p: MlflowParams, caller: Identity): Promise<object> {
+    const name = p.requiredString('name', 256);
+    // MLflow's artifact_location is where a server writes the run's files: Podium's artifact store decides that.
+    p.string('artifact_location', 2048);
+    const { tags, description } = splitNote(p.objects('tags', 100).map((t, i) => readTag(t, `tags[${i}]`)));
+    const e = await this.experiments.create({ name, tags, description }, caller);
+    return { experiment_id: e.id };
+  }
+
+  async get(p: MlflowParams): Promise<object> {
+    return { experiment: toMlflowExperiment(await this.byId(p.requiredString('experiment_id', 64))) };
+  }
+
+  async getByName(p: MlflowParams): Promise<object> {
+    const name = p.requiredString('experiment_name', 256);
+    return { experiment: toMlflowExperiment(await this.experiments.getByRef({ name })) };
+  }
+
+  async update(p: MlflowParams, caller: Identity): Promise<object> {
+    const e = await this.byId(p.requiredString('experiment_id', 64));
+    await this.experiments.update({ id: e.id, name: p.requiredString('new_name', 256) }, caller);
+    return {};
+  }
+
+  async remove(p: MlflowParams): Promise<object> {
+    await this.experiments.softDelete((await this.byId(p.requiredString('experiment_id', 64))).id);
+    return {};
+  }
+
+  async restore(p: MlflowParams): Promise<object> {
+    await this.experiments.restore((await this.byId(p.requiredString('experiment_id', 64))).id);
+    return {};
+  }
+
+  /** Sets one tag (`mlflow.note.content` sets the description). */
+  async setTag(p: MlflowParams, caller: Identity): Promise<object> {
+    const e = await this.byId(p.requiredString('experiment_id', 64));
+    const tag = readTag({ key: p.string('key', 250), value: p.string('value', 8000) }, 'tag');
+    if (tag.key === NOTE_TAG) await this.experiments.update({ id: e.id, description: tag.value }, caller);
+    else await this.experiments.update({ id: e.id, tags: [...e.tags.filter((t) => t.key !== tag.key), tag] }, caller);
+    return {};
+  }
+
+  async deleteTag(p: MlflowParams, caller: Identity): Promise<object> {
+    const e = await this.byId(p.requiredString('experiment_id', 64));
+    const key = p.requiredString('key', 250);
+    if (key === NOTE_TAG ? e.description === null : !e.tags.some((t) => t.key === key)) throw notFound('Experiment tag', key);
+    if (key === NOTE_TAG) await this.experiments.update({ id: e.id, description: null }, caller);
+    else await this.experiments.update({ id: e.id, tags: e.tags.filter((t) => t.key !== key) }, caller);
+    return {};
+  }
+
+  /** experiments/search (and the older GET experiments/list): filter, order, pages of `max_results`. */
+  async search(p: MlflowParams): Promise<object> {
+    const view = viewTypeOf(p, 'view_type');
+    const max = p.int64('max_results') ?? DEFAULT_SEARCH_RESULTS;
+    if (max < 1 || max > MAX_SEARCH_RESULTS) throw invalidValue('max_results', max, `must be between 1 and ${MAX_SEARCH_RESULTS}`);
+    const conditions = parseExperimentFilter(p.string('filter', 10_000));
+    const order = parseExperimentOrder(p.strings('order_by', 10, 1000));
+    const token = p.string('page_token', 200);
+    const offset = token ? offsetOf(token) : 0;
+    const all = (await this.loadAll()).filter((e) => view === 'ALL' || (view === 'DELETED_ONLY') === (e.lifecycle === 'deleted')).map(toMlflowExperiment);
+    const matches = all.filter((e) => matchesAll(e, conditions)).sort(compareExperiments(order));
+    const page = matches.slice(offset, offset + max);
+    const end = offset + page.length;
+    return end < matches.length ? { experiments: page, next_page_token: encodeCursor(end) } : { experiments: page };
+  }
+
+  /** An experiment by MLflow id: a Podium id, or "0" for the default experiment. */
+  async byId(id: string): Promise<ExperimentEntity> {
+    if (id === DEFAULT_EXPERIMENT_ID) {
+      const found = await this.findDefault();
+      if (!found) throw notFound('Experiment', `${id} (the default experiment, "${DEFAULT_EXPERIMENT_NAME}")`);
+      return found;
+    }
+    if (!isUuid(id)) throw notFound('Experiment', id);
+    return this.experiments.getByRef({ id });
+  }
+
+  /** The default experiment's id, created on first use (by a run logged to experiment "0"). */
+  async defaultExperimentId(caller: Identity): Promise<string> {
+    const found = await this.findDefault();
+    if (found) return found.id;
+    try {
+      return (await this.experiments.create({ name: DEFAULT_EXPERIMENT_NAME }, caller)).id;
+    } catch (e) {
+      // Created meanwhile by another first run.
+      if (e instanceof AppError && e.code === 'CONFLICT') return (await this.experiments.getByRef({ name: DEFAULT_EXPERIMENT_NAME })).id;
+      throw e;
+    }
+  }
+
+  /** The default experiment's id when it exists (experiment_ids of a search may name "0"). */
+  async findDefault(): Promise<ExperimentEntity | undefined> {
+    try {
+      return await this.experiments.getByRef({ name: DEFAULT_EXPERIMENT_NAME });
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  private async loadAll(): Promise<ExperimentEntity[]> {
+    const out: ExperimentEntity[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.experiments.list({ first: 100, after, includeDeleted: true });
+      out.push(...page.nodes);
+      if (!page.hasNextPage) return out;
+      if (out.length >= MAX_SEARCHED_EXPERIMENTS) throw badInput(`experiments/search reads at most ${MAX_SEARCHED_EXPERIMENTS} experiments and this server has more; use GraphQL's experiments query`);
+      after = page.endCursor;
+    }
+  }
+}
