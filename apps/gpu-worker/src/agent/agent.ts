@@ -34,6 +34,8 @@ export type JobOutcome = 'SUCCEEDED' | 'FAILED' | 'RELEASED' | 'CANCELLED' | 'LO
 
 export const AGENT_VERSION = '0.1.0';
 
+type HeartbeatProgress = Pick<EvaluationProgress, 'done' | 'total' | 'imagesPerSecond' | 'etaSeconds'>;
+
 export class WorkerAgent {
   readonly api: ApiClient;
   private readonly cache: WorkerCache;
@@ -182,7 +184,8 @@ export class WorkerAgent {
     const current: NonNullable<WorkerAgent['current']> = { claim, abort };
     this.current = current;
     this.log(`job ${job.id} attempt ${attempt}: ${claim.dataset.name} imgsz ${settings.imgsz} ${settings.executionProvider}${job.epoch !== null ? ` epoch ${job.epoch}` : ''}`);
-    let latest: EvaluationProgress = { done: 0, total: 0, imagesPerSecond: 0, etaSeconds: 0 };
+    // What the api's heartbeat takes (the timings stay in the result).
+    let latest: HeartbeatProgress = { done: 0, total: 0, imagesPerSecond: 0, etaSeconds: 0 };
     // 0: the first progress (after the first batch) is reported at once, so watchers see the total early.
     let lastBeat = 0;
     let beating: Promise<void> | undefined;
@@ -199,7 +202,7 @@ export class WorkerAgent {
     const timer = setInterval(() => void beat(), Math.max(1000, leaseMs / 3));
     const names: Record<string, string> = {};
     try {
-      const [modelPath, datasetDir] = await Promise.all([this.cache.model(claim), this.cache.dataset(claim)]);
+      const [modelPath, datasetDir, predictionsPath] = await Promise.all([this.cache.model(claim), this.cache.dataset(claim), this.cache.predictionsPath(claim)]);
       names[modelPath] = claim.modelUrl;
       names[datasetDir] = `dataset ${claim.dataset.name}`;
       if (abort.signal.aborted) throw new WorkerError('CANCELLED', 'stopped before the evaluation started');
@@ -207,6 +210,8 @@ export class WorkerAgent {
       const result = await this.deps.runEvaluation({
         modelPath,
         dataset: datasetSpec(claim, datasetDir),
+        datasetDigest: claim.dataset.digest,
+        predictionsPath,
         imgsz: settings.imgsz,
         conf: settings.conf,
         iou: settings.iou,
@@ -228,7 +233,7 @@ export class WorkerAgent {
       await beating;
       await this.api.request(COMPLETE, { input: { jobId: job.id, attempt, result: reportedResult(result, settings.conf, settings.iou) } });
       this.finished.push({ jobId: job.id, outcome: 'SUCCEEDED' });
-      this.log(`job ${job.id}: map50 ${result.map50.toFixed(4)} map50-95 ${result.map50_95.toFixed(4)} on ${result.executionProvider} (${result.imagesPerSecond.toFixed(1)} images/s)`);
+      this.log(`job ${job.id}: map50 ${result.map50.toFixed(4)} map50-95 ${result.map50_95.toFixed(4)} on ${result.executionProvider} (${result.imagesPerSecond.toFixed(1)} images/s, pixels ${result.run.inputCache === 'hit' ? 'from the tensor cache' : result.run.inputCache === 'off' ? 'decoded' : 'decoded into the tensor cache'})${result.predictionsPath ? `; detections in ${result.predictionsPath}` : ''}`);
     } catch (e) {
       clearInterval(timer);
       await beating;
@@ -239,7 +244,7 @@ export class WorkerAgent {
     }
   }
 
-  private async heartbeat(current: NonNullable<WorkerAgent['current']>, progress: EvaluationProgress): Promise<void> {
+  private async heartbeat(current: NonNullable<WorkerAgent['current']>, progress: HeartbeatProgress): Promise<void> {
     const { job, attempt } = current.claim;
     try {
       const { heartbeatEvaluationJob } = await this.api.request<{ heartbeatEvaluationJob: { cancelRequested: boolean } }>(HEARTBEAT, {
@@ -293,7 +298,7 @@ function describe(e: unknown): string {
 }
 
 /** The api refuses NaN/Infinity; the first progress callbacks may carry them (no rate yet). */
-function sanitizeProgress(p: EvaluationProgress): EvaluationProgress {
+function sanitizeProgress(p: HeartbeatProgress): HeartbeatProgress {
   const finite = (v: number) => (Number.isFinite(v) && v >= 0 ? v : 0);
   return { done: Math.trunc(finite(p.done)), total: Math.trunc(finite(p.total)), imagesPerSecond: finite(p.imagesPerSecond), etaSeconds: finite(p.etaSeconds) };
 }
