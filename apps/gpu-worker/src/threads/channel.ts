@@ -47,8 +47,12 @@ export class Channel<B, R> {
   private deathListeners: ((error: Error) => void)[] = [];
   /** Why the helper is gone (it died, or was terminated); requests fail with it from then on. */
   failure?: Error;
+  /** Resolves once the helper has loaded its modules and serves (or is gone). */
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
 
   constructor(readonly options: ChannelOptions) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.endpoint = (options.kind ?? 'thread') === 'thread' ? this.startThread() : this.startProcess();
     this.endpoint.unref();
   }
@@ -82,12 +86,22 @@ export class Channel<B, R> {
     return () => (this.deathListeners = this.deathListeners.filter((l) => l !== listener));
   }
 
+  /**
+   * Stops the helper. One still loading its modules is let finish first (bounded): terminating a thread inside a
+   * native addon's initialisation (onnxruntime, sharp) can take the whole process down.
+   */
   async terminate(): Promise<void> {
     if (!this.failure) this.fail(new HelperGoneError(`${this.options.script} terminated`), false);
+    // Held while it stops: an unreferenced helper would let the process exit mid-shutdown.
+    this.endpoint.ref();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.ready, new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
+    clearTimeout(timer);
     await this.endpoint.terminate();
   }
 
   private settle(reply: Reply<R>): void {
+    if (reply.id === -1) return this.markReady();
     const entry = this.pending.get(reply.id);
     if (!entry) return;
     this.pending.delete(reply.id);
@@ -100,6 +114,7 @@ export class Channel<B, R> {
   private fail(error: Error, died: boolean): void {
     if (this.failure) return;
     this.failure = error;
+    if (died) this.markReady();
     for (const entry of this.pending.values()) entry.reject(error);
     this.pending.clear();
     this.endpoint.unref();
@@ -125,6 +140,8 @@ export class Channel<B, R> {
     const script = threadScript(this.options.script, this.options.fromDir);
     const child: ChildProcess = fork(script.file, script.argv, {
       env: this.options.env ?? process.env,
+      // Not the parent's flags (a test runner's loaders): only how modules resolve, which the helper must share.
+      execArgv: process.execArgv.filter((flag) => flag.startsWith('--preserve-symlinks')),
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

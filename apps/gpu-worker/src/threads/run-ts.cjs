@@ -1,12 +1,13 @@
 // Runs a worker thread's or a child process's TypeScript entry from source (tests run the sources; `dist/` may be
-// stale or absent): `.ts` files are compiled on require by SWC, as vitest's unplugin-swc compiles the tests (decorator
-// metadata included), and the `@podium/*` path aliases resolve to the libs' sources. The entry is argv[2].
+// stale or absent): `.ts` files are compiled on require by TypeScript's own `transpileModule` (the compiler the build
+// uses, decorator metadata included), and the `@podium/*` path aliases resolve to the libs' sources. The entry is
+// argv[2]. Not SWC, which vitest uses: @swc/core's native binding, loaded in a worker thread that is later terminated,
+// takes the whole process down (seen with vitest 4 + unplugin-swc on Node 20: "Worker exited unexpectedly").
 // Plain CommonJS on purpose: it is what loads TypeScript, so it cannot be TypeScript itself.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join, dirname, resolve } = require('node:path');
 const Module = require('node:module');
-const { transformSync } = require('@swc/core');
 
 const root = resolve(__dirname, '../../../..');
 const aliases = { '@podium/metrics': 'libs/metrics/src/index.ts', '@podium/registry': 'libs/registry/src/index.ts' };
@@ -21,19 +22,14 @@ Module._resolveFilename = function (request, parent, ...rest) {
   return resolveFilename.call(this, request, parent, ...rest);
 };
 
+const ts = require('typescript');
+
 require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    sourceMaps: 'inline',
-    module: { type: 'commonjs' },
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-    },
+  const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, experimentalDecorators: true, emitDecoratorMetadata: true, inlineSourceMap: true },
   });
-  module._compile(code, filename);
+  module._compile(outputText, filename);
 };
 
 const entry = process.argv[2];

@@ -33,6 +33,8 @@ export function serve<B, R>(handler: (body: B) => R | Transferring<R> | Promise<
       refuse(request.id, error);
     }
   });
+  // Modules loaded: from here the helper can be terminated safely (see Channel.terminate).
+  send({ id: -1, ok: true, body: 'ready' }, []);
 }
 
 function sender(): (reply: Reply<unknown>, transfer: ArrayBuffer[]) => void {
