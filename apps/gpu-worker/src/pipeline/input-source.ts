@@ -134,7 +134,9 @@ export class CacheSource implements InputSource {
     return bad;
   }
 
+  /** An evaluation that read every image waits for the entry to be complete on disk (its manifest written). */
   async close(): Promise<void> {
+    if (this.cursor >= this.items.length) await this.lease.complete.catch(() => undefined);
     await this.lease.release();
   }
 }
