@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { parseWorkerConfig, WorkerConfigError } from './worker-config';
+import { cpus } from 'node:os';
+import { defaultDecode, parseWorkerConfig, WorkerConfigError } from './worker-config';
 
 describe('parseWorkerConfig', () => {
   it('applies defaults', () => {
     const config = parseWorkerConfig({});
     expect(config).toMatchObject({ apiUrl: 'http://127.0.0.1:4000', cudaDeviceId: 0, executionProvider: 'AUTO', tensorCacheGb: 20 });
-    expect(config.decode.kind).toBe('thread');
-    expect(config.decode.helpers).toBeGreaterThanOrEqual(1);
+    expect(config.decode).toEqual(defaultDecode(cpus().length));
     expect(config.token).toBeUndefined();
     expect(config.cacheDir).toMatch(/data\/worker-cache$/);
+  });
+
+  it('decodes in threads on a small machine and in processes from 8 cores', () => {
+    expect(defaultDecode(2)).toEqual({ helpers: 1, kind: 'thread' });
+    expect(defaultDecode(4)).toEqual({ helpers: 1, kind: 'thread' });
+    expect(defaultDecode(8)).toEqual({ helpers: 4, kind: 'process' });
+    expect(defaultDecode(16)).toEqual({ helpers: 8, kind: 'process' });
+    expect(defaultDecode(96)).toEqual({ helpers: 16, kind: 'process' });
   });
 
   it('reads every key', () => {

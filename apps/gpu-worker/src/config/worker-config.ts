@@ -70,9 +70,13 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
 }
 
 /**
- * Decode helpers when the environment does not say. Threads: they drive sharp, whose work runs on the libuv pool,
- * so a quarter of the cores (1–6) keep it fed (bench/README.md, "decode helpers").
+ * Decode helpers when the environment does not say. Below 8 cores, threads: they drive sharp, whose work runs on the
+ * libuv pool, and a quarter of the cores (1–6) keep it fed; a process would add a copy of every image over IPC for
+ * nothing (bench/README.md, "decode helpers"). From 8 cores, processes (half the cores, at most 16, two libuv
+ * threads each): on the one many-core machine measured (an H200 host, 16 vCPU) decoding in one process stopped at
+ * 400–500 images/s whatever its thread counts, which separate processes do not share.
  */
 export function defaultDecode(cores: number): { helpers: number; kind: HelperKind } {
+  if (cores >= 8) return { helpers: Math.min(16, Math.floor(cores / 2)), kind: 'process' };
   return { helpers: Math.min(6, Math.max(1, Math.round(cores / 4))), kind: 'thread' };
 }

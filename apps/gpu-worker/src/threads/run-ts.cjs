@@ -32,8 +32,12 @@ require.extensions['.ts'] = (module, filename) => {
   module._compile(outputText, filename);
 };
 
-const entry = process.argv[2];
-if (!entry) throw new Error('run-ts.cjs: the entry script is argv[2]');
-// The entry reads argv after its own path, as when it is run directly.
-process.argv.splice(1, 2, entry);
-require(entry);
+// `node run-ts.cjs entry.ts …` (how helpers start from source) runs the entry; `node --require run-ts.cjs entry.ts`
+// only registers the hook, and Node runs the entry (a script that relaunches itself keeps the hook: execArgv).
+if (require.main === module) {
+  const entry = process.argv[2];
+  if (!entry) throw new Error('run-ts.cjs: the entry script is argv[2]');
+  // The entry reads argv after its own path, as when it is run directly.
+  process.argv.splice(1, 2, entry);
+  require(entry);
+}
