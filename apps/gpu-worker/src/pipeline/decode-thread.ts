@@ -15,15 +15,36 @@ export interface DecodeRequest {
   pad: PadMode;
 }
 
+/**
+ * `decodeMs`: this helper's busy time (at least one image in flight) since its previous reply, so the replies of an
+ * evaluation add up to the time its helpers spent decoding for it, however many images each had in flight.
+ */
 export type DecodeReply = DecodedImage & { checksum: string; decodeMs: number };
 
 configureSharp();
 
+let inFlight = 0;
+let busySince = 0;
+let busyMs = 0;
+
+/** Busy time accumulated since the last call (the current stretch up to now included). */
+function takeBusy(now: number): number {
+  const taken = busyMs + (inFlight > 0 ? now - busySince : 0);
+  busyMs = 0;
+  busySince = now;
+  return taken;
+}
+
 serve<DecodeRequest, DecodeReply>(async ({ file, size, pad }) => {
-  const started = performance.now();
-  await readyChecksum();
-  const image = await decodeLetterboxed(file, size, pad);
-  const checksum = pixelChecksum(image.pixels);
-  // The padded pixels own their ArrayBuffer (not sharp's): transferred, not copied.
-  return withTransfer({ ...image, checksum, decodeMs: performance.now() - started }, [image.pixels.buffer as ArrayBuffer]);
+  if (inFlight++ === 0) busySince = performance.now();
+  try {
+    await readyChecksum();
+    const image = await decodeLetterboxed(file, size, pad);
+    const checksum = pixelChecksum(image.pixels);
+    const decodeMs = takeBusy(performance.now());
+    // The padded pixels own their ArrayBuffer (not sharp's): transferred, not copied.
+    return withTransfer({ ...image, checksum, decodeMs }, [image.pixels.buffer as ArrayBuffer]);
+  } finally {
+    if (--inFlight === 0) busyMs += performance.now() - busySince;
+  }
 });

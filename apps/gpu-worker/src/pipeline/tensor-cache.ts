@@ -8,7 +8,8 @@
  *   one evaluation): every evaluation of that key in this process follows it image by image, so concurrent jobs share
  *   one build and nothing is written twice. Another process building the same key holds its lock file: this one then
  *   decodes without caching.
- * - Atomic: a build writes into `<key>.tmp-<pid>-<n>/`, its manifest last, then renames the folder into place.
+ * - Atomic: a build writes into `<key>.tmp-<pid>-<random>/`, its manifest last, then renames the folder into place.
+ * One TensorCache per folder per process (the worker's PipelineService holds it): builds are tracked in memory.
  * - Checked: opening a finished entry checks its manifest (format, key, the dataset's file list) and every shard's
  *   size; every image read is checked against its XXH64. A bad entry is dropped (and rebuilt by the next evaluation
  *   that needs it); a bad image is decoded again from its file, never used.
@@ -17,14 +18,15 @@
  *
  * It replaces the in-memory `DecodedCache`: one mechanism, and the OS page cache keeps what is read often in memory.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { HelperGoneError } from '../threads/channel';
 import type { DecodeReply } from './decode-thread';
 import type { PadMode } from './letterbox';
+import { lockBuild, scanCacheFolder } from './tensor-cache-disk';
 import { shardName, TensorCacheEntry, type ItemRecord } from './tensor-cache-entry';
 
 export const TENSOR_CACHE_FORMAT = 1;
@@ -72,7 +74,6 @@ export class TensorCache {
   private readonly builds = new Map<string, Build>();
   private readonly inUse = new Map<string, TensorCacheEntry>();
   private readonly opening = new Map<string, Promise<void>>();
-  private tmpCounter = 0;
 
   constructor(
     readonly root: string,
@@ -174,9 +175,9 @@ export class TensorCache {
     if (bytes > this.maxBytes) return null;
     await mkdir(this.root, { recursive: true });
     if (!(await this.makeRoom(bytes))) return null;
-    const lock = await this.lock(hash);
+    const lock = await lockBuild(this.root, hash);
     if (!lock) return null;
-    const tmp = join(this.root, `${hash}.tmp-${process.pid}-${this.tmpCounter++}`);
+    const tmp = join(this.root, `${hash}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     await mkdir(tmp, { recursive: true });
     const itemsPerShard = Math.max(1, Math.floor(SHARD_BYTES / imageBytes));
     const entry = new TensorCacheEntry(tmp, { imageBytes, itemsPerShard, items: files.length }, undefined, 'w+');
@@ -247,7 +248,7 @@ export class TensorCache {
 
   /** Evicts finished entries not in use, least recently used first, until `bytes` more fit; false if they cannot. */
   private async makeRoom(bytes: number): Promise<boolean> {
-    const entries = this.scan();
+    const entries = scanCacheFolder(this.root);
     let used = entries.reduce((sum, e) => sum + e.bytes, 0);
     for (const e of entries.filter((x) => x.finished && !this.inUse.has(x.hash)).sort((a, b) => a.lastUsed - b.lastUsed)) {
       if (used + bytes <= this.maxBytes) break;
@@ -256,72 +257,7 @@ export class TensorCache {
     }
     return used + bytes <= this.maxBytes;
   }
-
-  /** Finished entries and live builds under the root, with their sizes; a dead process's leftovers are removed. */
-  private scan(): { hash: string; dir: string; bytes: number; lastUsed: number; finished: boolean }[] {
-    const out: { hash: string; dir: string; bytes: number; lastUsed: number; finished: boolean }[] = [];
-    for (const name of readdirSync(this.root)) {
-      const dir = join(this.root, name);
-      const tmp = /^([0-9a-f]{32})\.tmp-(\d+)-\d+$/.exec(name);
-      if (tmp && !isAlive(Number(tmp[2]))) {
-        void rm(dir, { recursive: true, force: true });
-        continue;
-      }
-      if (!tmp && !/^[0-9a-f]{32}$/.test(name)) continue;
-      try {
-        const bytes = readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
-        const manifest = join(dir, 'manifest.json');
-        const finished = !tmp && existsSync(manifest);
-        out.push({ hash: tmp ? tmp[1] : name, dir, bytes, lastUsed: finished ? statSync(manifest).mtimeMs : Date.now(), finished });
-      } catch {
-        // Removed meanwhile (by another process's eviction).
-      }
-    }
-    return out;
-  }
-
-  /** The cross-process build lock `<hash>.lock` (its owner's pid inside); a dead owner's lock is taken over. */
-  private async lock(hash: string): Promise<{ release: () => Promise<void> } | null> {
-    const path = join(this.root, `${hash}.lock`);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fh = await open(path, 'wx');
-        await fh.writeFile(String(process.pid));
-        await fh.close();
-        return { release: () => unlink(path).catch(() => undefined) };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const owner = Number(readFileSync(path, 'utf8').trim() || NaN);
-        // This process holds no build of it (open() checked): a lock of its own pid was left by a failed release.
-        if (owner !== process.pid && isAlive(owner)) return null;
-        await unlink(path).catch(() => undefined);
-      }
-    }
-    return null;
-  }
 }
 
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
-/** A key for a dataset without a digest (a bench, a script): its image files' names, sizes and mtimes. */
-export function fingerprintFiles(files: { path: string; name: string }[]): string {
-  const hash = createHash('sha256');
-  for (const f of files) {
-    const st = statSync(f.path, { throwIfNoEntry: false });
-    hash.update(`${f.name}\0${st?.size ?? -1}\0${st?.mtimeMs ?? -1}\n`);
-  }
-  return `files:${hash.digest('hex')}`;
-}
-
-/** Lists an entry folder's names (tests). */
-export async function cacheEntries(root: string): Promise<string[]> {
-  return existsSync(root) ? (await readdir(root)).sort() : [];
-}
+export { fingerprintFiles } from './tensor-cache-disk';
