@@ -96,7 +96,8 @@ async function main(): Promise<void> {
     sessionLoadSeconds: round(t.sessionLoadSeconds, 3),
     // Every thread of the process over the whole evaluation (session load included): × images/s, the cores it kept busy.
     e2eCpuMsPerImage: round(cpuMs / result.imagesEvaluated, 2),
-    ...(result.run.inferenceThreadCpuSeconds === null
+    // Only where ORT works on the inference thread alone: CUDA (one host thread), or the CPU EP with --cpu-threads 1.
+    ...(result.run.inferenceThreadCpuSeconds === null || (result.executionProvider === 'CPU' && args.cpuThreads !== 1)
       ? {}
       : { hostCpuMsPerImage: round((cpuMs - result.run.inferenceThreadCpuSeconds * 1000) / result.imagesEvaluated, 2) }),
     map50: round(result.map50, 4),

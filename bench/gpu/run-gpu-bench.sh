@@ -44,8 +44,8 @@ run dist/bench/worker-e2e.js --ep cuda --model $V8 --batch 64 --repeat 10 --cach
 run dist/bench/worker-decode-scaling.js --seconds 2
 STEP_TIMEOUT=240 run dist/bench/worker-post.js --rounds 2 --repeat 10 --predictions
 
-# The CPU EP on the same machine, warm: the host's share beside a real inference.
-run dist/bench/worker-e2e.js --ep cpu --model $V8 --batch 8 --repeat 1 --cache warm
+# The CPU EP on the same machine, warm, ORT on one thread: the host's share (hostCpuMsPerImage) beside a real inference.
+run dist/bench/worker-e2e.js --ep cpu --model $V8 --batch 8 --repeat 2 --cache warm --cpu-threads 1 --no-bare
 echo "# pipeline done"
 [ -n "${SKIP_API:-}" ] || bash bench/gpu/run-api-cuda-job.sh
 echo "# done"
