@@ -78,8 +78,6 @@ export class TensorCache {
   constructor(
     readonly root: string,
     readonly maxBytes: number,
-    /** Images decoded ahead of the slowest writer during a build. */
-    private readonly window = 32,
   ) {}
 
   keyHash(key: TensorCacheKey): string {
@@ -88,26 +86,27 @@ export class TensorCache {
   }
 
   /**
-   * A lease on the entry for these files, finished or being built (started here if needed); null when this dataset
+   * A lease on the entry for these files, finished or being built (started here if needed, `window` images decoding at
+   * once); null when this dataset
    * cannot be cached now (larger than the cap, the cap full of entries in use, another process building it).
    */
-  async open(key: TensorCacheKey, files: { path: string; name: string }[], decode: DecodeFn): Promise<CacheLease | null> {
+  async open(key: TensorCacheKey, files: { path: string; name: string }[], decode: DecodeFn, window = 32): Promise<CacheLease | null> {
     const hash = this.keyHash(key);
     // One open at a time per key in this process: two jobs arriving together must not both try to build.
     const previous = this.opening.get(hash) ?? Promise.resolve();
-    const opened = previous.then(() => this.openNow(hash, key, files, decode));
+    const opened = previous.then(() => this.openNow(hash, key, files, decode, window));
     const settled = opened.then(() => undefined, () => undefined);
     this.opening.set(hash, settled);
     void settled.then(() => this.opening.get(hash) === settled && this.opening.delete(hash));
     return opened;
   }
 
-  private async openNow(hash: string, key: TensorCacheKey, files: { path: string; name: string }[], decode: DecodeFn): Promise<CacheLease | null> {
+  private async openNow(hash: string, key: TensorCacheKey, files: { path: string; name: string }[], decode: DecodeFn, window: number): Promise<CacheLease | null> {
     const building = this.builds.get(hash);
     if (building) return this.lease(hash, building.entry, 'joined', building.complete);
     const finished = this.inUse.get(hash) ?? (await this.openFinished(hash, key, files));
     if (finished) return this.lease(hash, finished, 'hit', Promise.resolve());
-    const build = await this.startBuild(hash, key, files, decode);
+    const build = await this.startBuild(hash, key, files, decode, window);
     return build ? this.lease(hash, build.entry, 'built', build.complete) : null;
   }
 
@@ -169,7 +168,7 @@ export class TensorCache {
     return manifest;
   }
 
-  private async startBuild(hash: string, key: TensorCacheKey, files: { path: string; name: string }[], decode: DecodeFn): Promise<Build | null> {
+  private async startBuild(hash: string, key: TensorCacheKey, files: { path: string; name: string }[], decode: DecodeFn, window: number): Promise<Build | null> {
     const imageBytes = key.imgsz * key.imgsz * 3;
     const bytes = files.length * imageBytes;
     if (bytes > this.maxBytes) return null;
@@ -182,7 +181,7 @@ export class TensorCache {
     const itemsPerShard = Math.max(1, Math.floor(SHARD_BYTES / imageBytes));
     const entry = new TensorCacheEntry(tmp, { imageBytes, itemsPerShard, items: files.length }, undefined, 'w+');
     let aborted = false;
-    const complete = this.runBuild(entry, key, files, decode, () => aborted)
+    const complete = this.runBuild(entry, key, files, decode, window, () => aborted)
       .then(async () => {
         const dir = join(this.root, hash);
         await rm(dir, { recursive: true, force: true });
@@ -206,7 +205,15 @@ export class TensorCache {
   }
 
   /** Decodes every item in order (a window ahead), writes its slot, commits its record; the manifest goes last. */
-  private async runBuild(entry: TensorCacheEntry, key: TensorCacheKey, files: { path: string; name: string }[], decode: DecodeFn, aborted: () => boolean): Promise<void> {
+  private async runBuild(
+    entry: TensorCacheEntry,
+    key: TensorCacheKey,
+    files: { path: string; name: string }[],
+    decode: DecodeFn,
+    /** Images decoding at once (ahead of the slowest write). */
+    window: number,
+    aborted: () => boolean,
+  ): Promise<void> {
     // Every shard file gets its full size up front: a slot of a skipped image stays zeros, never a hole at the end.
     for (let s = 0; s < entry.shards; s++) {
       const slots = Math.min(entry.layout.itemsPerShard, files.length - s * entry.layout.itemsPerShard);
@@ -230,7 +237,7 @@ export class TensorCache {
         entry.commit(index, { width: image.width, height: image.height, checksum: image.checksum, decodeMs: image.decodeMs });
       }
     };
-    const settled = await Promise.allSettled(Array.from({ length: Math.min(this.window, files.length) }, worker));
+    const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(window, files.length)) }, worker));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const records = entry.records.map((r) => (r && 'checksum' in r ? { width: r.width, height: r.height, checksum: r.checksum } : r!));
