@@ -128,7 +128,13 @@ export class CacheSource implements InputSource {
       let n = 1;
       while (k + n < indices.length && slots[k + n] === slots[k] + n) n++;
       const view = target.subarray(slots[k] * imageBytes, (slots[k] + n) * imageBytes);
-      for (const b of await this.lease.entry.readInto(indices.slice(k, k + n), view)) bad.push(k + b);
+      try {
+        for (const b of await this.lease.entry.readInto(indices.slice(k, k + n), view)) bad.push(k + b);
+      } catch {
+        // A shard that cannot be read (removed by another process's eviction, an I/O error): decoded instead.
+        this.lease.entry.corrupt = true;
+        for (let j = 0; j < n; j++) bad.push(k + j);
+      }
       k += n;
     }
     return bad;

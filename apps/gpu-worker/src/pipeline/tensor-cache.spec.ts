@@ -1,6 +1,6 @@
 // The persistent tensor cache on a real disk with the real decoder: byte-identical to decoding, one build shared by
 // concurrent users, atomic and checked (truncation and corruption detected, never used), bounded (LRU of datasets).
-import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,24 @@ describe('TensorCache', () => {
     expect(readdirSync(root)).toEqual([]);
     const third = await readAll(cache, COCO8, 64, 'center', decode);
     expect(third.state).toBe('built');
+  }, 120_000);
+
+  it('decodes instead when a shard disappears under a reader (another process evicted the entry)', async () => {
+    const root = freshRoot();
+    const cache = new TensorCache(root, 1024 ** 3);
+    const decode = countingDecode();
+    const first = await readAll(cache, COCO8, 64, 'center', decode);
+    const { dataset, files } = filesOf(COCO8);
+    const lease = (await cache.open({ dataset: 'test', imgsz: 64, pad: 'center' }, files, decode))!;
+    expect(lease.state).toBe('hit');
+    rmSync(join(root, cache.keyHash({ dataset: 'test', imgsz: 64, pad: 'center' })), { recursive: true });
+    const source = new CacheSource(lease, dataset.items, 64, 'center', decode);
+    const buffer = new Uint8Array(4 * 64 * 64 * 3);
+    const filled = (await source.fill(buffer, 4))!;
+    await source.close();
+    expect(filled.images).toHaveLength(4);
+    expect(decode.calls).toBe(8);
+    first.out.forEach((x, k) => expect(Buffer.compare(Buffer.from(buffer.subarray(k * x.pixels.length, (k + 1) * x.pixels.length)), Buffer.from(x.pixels))).toBe(0));
   }, 120_000);
 
   it('evicts whole datasets, least recently used first, and does not cache one larger than the cap', async () => {

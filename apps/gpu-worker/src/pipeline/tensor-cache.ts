@@ -86,9 +86,9 @@ export class TensorCache {
   }
 
   /**
-   * A lease on the entry for these files, finished or being built (started here if needed, `window` images decoding at
-   * once); null when this dataset
-   * cannot be cached now (larger than the cap, the cap full of entries in use, another process building it).
+   * A lease on the entry for these files, finished or being built (started here if needed, `window` images decoding
+   * at once); null when this dataset cannot be cached now (larger than the cap, the cap full of entries in use,
+   * another process building it).
    */
   async open(key: TensorCacheKey, files: { path: string; name: string }[], decode: DecodeFn, window = 32): Promise<CacheLease | null> {
     const hash = this.keyHash(key);
