@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const kind = argv.includes('--decode-mode') && argv[argv.indexOf('--decode-mode') + 1] === 'process' ? 'process' : 'thread';
   const pool = threads > 0 ? new DecodePool({ helpers: threads, kind }) : undefined;
   const started = performance.now();
-  const decoder = new DecodeWindow(items, imgsz, pad, window, pool ? (f, s, p) => pool.decode(f, s, p) : undefined);
+  const decoder = new DecodeWindow(items, imgsz, pad, window, pool ? (f, s, p) => pool.decodePixels(f, s, p) : undefined);
   let n = 0;
   let skipped = 0;
   for (let d = await decoder.next(); d; d = await decoder.next()) {

@@ -5,6 +5,7 @@
  * and is replaced. The pool lives as long as its owner (WorkerThreads): started at boot, closed at shutdown.
  */
 import { Channel, HelperGoneError, type HelperKind } from '../threads/channel';
+import type { DecodedImage } from './decode-image';
 import type { DecodeReply, DecodeRequest } from './decode-thread';
 import type { PadMode } from './letterbox';
 
@@ -29,13 +30,21 @@ export class DecodePool {
     return this.options.kind;
   }
 
-  decode(file: string, size: number, pad: PadMode): Promise<DecodeReply> {
+  /** Decoded pixels, or with `writeTo` written to a file by the helper (the reply then has none). */
+  decode(file: string, size: number, pad: PadMode, writeTo?: DecodeRequest['writeTo']): Promise<DecodeReply> {
     if (this.closed) return Promise.reject(new HelperGoneError('decode pool closed'));
     const helper = this.helpers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-    return helper.request({ file, size, pad });
+    return helper.request({ file, size, pad, ...(writeTo ? { writeTo } : {}) });
   }
 
   /** Lets images in flight finish (bounded: `graceMs`), then stops the helpers. */
+  /** Decoded pixels, here. */
+  async decodePixels(file: string, size: number, pad: PadMode): Promise<DecodedImage & { checksum: string; decodeMs: number }> {
+    const reply = await this.decode(file, size, pad);
+    if (!reply.pixels) throw new Error(`decode helper sent no pixels for ${file}`);
+    return { ...reply, pixels: reply.pixels };
+  }
+
   async close(graceMs = 10_000): Promise<void> {
     this.closed = true;
     let timer: NodeJS.Timeout | undefined;

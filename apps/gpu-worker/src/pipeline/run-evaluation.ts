@@ -107,12 +107,12 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
 async function openInput(opts: EvaluationOptions, spec: ModelSpec, dataset: Dataset, threads: WorkerThreads, batch: number) {
   const size = spec.imgsz;
   const pad = spec.preprocess.pad;
-  const decode = (file: string, s: number, p: PadMode) => threads.decode.decode(file, s, p);
+  const decode = (file: string, s: number, p: PadMode) => threads.decode.decodePixels(file, s, p);
   if (opts.tensorCache) {
     const files = dataset.items.map((item) => ({ path: item.file, name: relative(opts.dataset.imagesDir, item.file) }));
     const key = { dataset: opts.datasetDigest ?? fingerprintFiles(files), imgsz: size, pad };
     // Every helper kept busy (4 images each in flight), and at least two batches ahead.
-    const lease = await opts.tensorCache.open(key, files, decode, Math.max(16, 2 * batch, 4 * threads.decode.size));
+    const lease = await opts.tensorCache.open(key, files, (file, s, p, writeTo) => threads.decode.decode(file, s, p, writeTo), Math.max(16, 2 * batch, 4 * threads.decode.size));
     if (lease) return { source: new CacheSource(lease, dataset.items, size, pad, decode) as InputSource, cache: lease.state };
   }
   const window = new DecodeWindow(dataset.items, size, pad, Math.max(16, 2 * batch), decode);

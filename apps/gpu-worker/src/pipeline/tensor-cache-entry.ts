@@ -71,6 +71,12 @@ export class TensorCacheEntry {
     return (this.handles[shard] ??= open(join(this.dir, shardName(shard)), this.mode === 'w+' ? 'w+' : 'r'));
   }
 
+  /** Where item `index`'s slot is on disk (a decode helper writes it there itself). */
+  slotFile(index: number): { path: string; position: number } {
+    const { shard, position } = this.slot(index);
+    return { path: join(this.dir, shardName(shard)), position };
+  }
+
   async write(index: number, pixels: Uint8Array): Promise<void> {
     const { shard, position } = this.slot(index);
     const fh = await this.handle(shard);

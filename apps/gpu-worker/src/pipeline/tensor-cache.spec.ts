@@ -20,14 +20,20 @@ const COCO8 = { format: 'YOLO' as const, imagesDir: `${assets}/datasets/coco8/im
 const pool = new DecodePool({ helpers: 2, kind: 'thread' });
 afterAll(() => pool.close());
 
-/** The decode helpers, counting what they decode. */
-function countingDecode(): DecodeFn & { calls: number } {
-  const fn = ((file: string, size: number, pad: PadMode) => {
-    fn.calls++;
-    return pool.decode(file, size, pad);
-  }) as DecodeFn & { calls: number };
-  fn.calls = 0;
-  return fn;
+/** The decode helpers, counting what they decode: for a cache build (`cache`) and for a reader's fallback (`pixels`). */
+function countingDecode() {
+  const counter = {
+    calls: 0,
+    cache: ((file, size, pad, writeTo) => {
+      counter.calls++;
+      return pool.decode(file, size, pad, writeTo);
+    }) as DecodeFn,
+    pixels: (file: string, size: number, pad: PadMode) => {
+      counter.calls++;
+      return pool.decodePixels(file, size, pad);
+    },
+  };
+  return counter;
 }
 
 function filesOf(spec: typeof COCO8) {
@@ -38,10 +44,10 @@ function filesOf(spec: typeof COCO8) {
 const freshRoot = () => mkdtempSync(join(tmpdir(), 'podium-tensors-'));
 
 /** Every image of the entry read back through the pipeline's CacheSource, one batch of `batch` at a time. */
-async function readAll(cache: TensorCache, spec: typeof COCO8, imgsz: number, pad: PadMode, decode: DecodeFn, batch = 16) {
+async function readAll(cache: TensorCache, spec: typeof COCO8, imgsz: number, pad: PadMode, decode: ReturnType<typeof countingDecode>, batch = 16) {
   const { dataset, files } = filesOf(spec);
-  const lease = (await cache.open({ dataset: 'test', imgsz, pad }, files, decode))!;
-  const source = new CacheSource(lease, dataset.items, imgsz, pad, decode);
+  const lease = (await cache.open({ dataset: 'test', imgsz, pad }, files, decode.cache))!;
+  const source = new CacheSource(lease, dataset.items, imgsz, pad, decode.pixels);
   const out: { file: string; pixels: Uint8Array; width: number; height: number }[] = [];
   const bytes = imgsz * imgsz * 3;
   for (;;) {
@@ -63,9 +69,9 @@ describe('TensorCache', () => {
     expect(built).toMatchObject({ state: 'built', images: 128, skipped: 0 });
 
     const { dataset, files } = filesOf(COCO128);
-    const lease = (await cache.open({ dataset: 'coco128', imgsz: 640, pad: 'center' }, files, decode))!;
+    const lease = (await cache.open({ dataset: 'coco128', imgsz: 640, pad: 'center' }, files, decode.cache))!;
     expect(lease.state).toBe('hit');
-    const source = new CacheSource(lease, dataset.items, 640, 'center', decode);
+    const source = new CacheSource(lease, dataset.items, 640, 'center', decode.pixels);
     const bytes = 640 * 640 * 3;
     let compared = 0;
     for (;;) {
@@ -148,10 +154,10 @@ describe('TensorCache', () => {
     const decode = countingDecode();
     const first = await readAll(cache, COCO8, 64, 'center', decode);
     const { dataset, files } = filesOf(COCO8);
-    const lease = (await cache.open({ dataset: 'test', imgsz: 64, pad: 'center' }, files, decode))!;
+    const lease = (await cache.open({ dataset: 'test', imgsz: 64, pad: 'center' }, files, decode.cache))!;
     expect(lease.state).toBe('hit');
     rmSync(join(root, cache.keyHash({ dataset: 'test', imgsz: 64, pad: 'center' })), { recursive: true });
-    const source = new CacheSource(lease, dataset.items, 64, 'center', decode);
+    const source = new CacheSource(lease, dataset.items, 64, 'center', decode.pixels);
     const buffer = new Uint8Array(4 * 64 * 64 * 3);
     const filled = (await source.fill(buffer, 4))!;
     await source.close();
@@ -168,7 +174,7 @@ describe('TensorCache', () => {
     const key = (dataset: string) => ({ dataset, imgsz: 64, pad: 'center' as const });
     const { files } = filesOf(COCO8);
     const use = async (name: string) => {
-      const lease = (await cache.open(key(name), files, decode))!;
+      const lease = (await cache.open(key(name), files, decode.cache))!;
       await lease.complete;
       await lease.release();
       return lease.state;
@@ -182,14 +188,14 @@ describe('TensorCache', () => {
     expect(await use('c')).toBe('built'); // evicts b
     expect(readdirSync(root).sort()).toEqual([cache.keyHash(key('a')), cache.keyHash(key('c'))].sort());
 
-    const held = (await cache.open(key('a'), files, decode))!;
+    const held = (await cache.open(key('a'), files, decode.cache))!;
     await new Promise((r) => setTimeout(r, 20));
     expect(await use('d')).toBe('built'); // evicts c: a is in use
     await held.release();
     expect(readdirSync(root).sort()).toEqual([cache.keyHash(key('a')), cache.keyHash(key('d'))].sort());
 
     const small = new TensorCache(freshRoot(), entryBytes - 1);
-    expect(await small.open(key('a'), files, decode)).toBeNull();
+    expect(await small.open(key('a'), files, decode.cache)).toBeNull();
   }, 120_000);
 
   it("leaves a build to the live process holding its lock, and takes over a dead one's", async () => {
@@ -198,9 +204,9 @@ describe('TensorCache', () => {
     const { files } = filesOf(COCO8);
     const key = { dataset: 'locked', imgsz: 64, pad: 'center' as const };
     writeFileSync(join(root, `${cache.keyHash(key)}.lock`), '1'); // pid 1 is alive
-    expect(await cache.open(key, files, countingDecode())).toBeNull();
+    expect(await cache.open(key, files, countingDecode().cache)).toBeNull();
     writeFileSync(join(root, `${cache.keyHash(key)}.lock`), '999999999');
-    const lease = (await cache.open(key, files, countingDecode()))!;
+    const lease = (await cache.open(key, files, countingDecode().cache))!;
     expect(lease.state).toBe('built');
     await lease.complete;
     await lease.release();

@@ -51,7 +51,8 @@ interface Manifest {
   records: ItemRecord[];
 }
 
-export type DecodeFn = (file: string, size: number, pad: PadMode) => Promise<DecodeReply>;
+/** Decodes an image; given `writeTo`, the helper writes the pixels into the slot itself and may reply without them. */
+export type DecodeFn = (file: string, size: number, pad: PadMode, writeTo?: { path: string; position: number }) => Promise<DecodeReply>;
 
 /** An evaluation's use of an entry: `hit` (finished on disk), `built` (this use started the build), `joined`. */
 export interface CacheLease {
@@ -226,14 +227,14 @@ export class TensorCache {
         const index = next++;
         let image: DecodeReply;
         try {
-          image = await decode(files[index].path, key.imgsz, key.pad);
+          image = await decode(files[index].path, key.imgsz, key.pad, entry.slotFile(index));
         } catch (error) {
           // A decode helper that died or a pool shutting down says nothing about the image: not cached as skipped.
           if (error instanceof HelperGoneError) throw error;
           entry.commit(index, { skipped: (error as Error).message });
           continue;
         }
-        await entry.write(index, image.pixels);
+        if (image.pixels) await entry.write(index, image.pixels);
         entry.commit(index, { width: image.width, height: image.height, checksum: image.checksum, decodeMs: image.decodeMs });
       }
     };

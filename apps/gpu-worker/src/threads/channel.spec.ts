@@ -105,7 +105,7 @@ describe('WorkerThreads under Nest', () => {
     expect(threads.post.stats).toMatchObject({ created: 2, idle: 2 });
     expect(threads.inference.stats).toMatchObject({ created: 1, idle: 1 });
     expect(threads.decode).toMatchObject({ size: 2, kind: 'process' });
-    const decoded = await threads.decode.decode(resolve(__dirname, '../../../../assets/images/bus.jpg'), 64, 'center');
+    const decoded = await threads.decode.decodePixels(resolve(__dirname, '../../../../assets/images/bus.jpg'), 64, 'center');
     expect(decoded).toMatchObject({ width: 810, height: 1080, checksum: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(decoded.pixels.byteLength).toBe(64 * 64 * 3);
     await moduleRef.close();
