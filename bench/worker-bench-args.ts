@@ -20,6 +20,8 @@ export interface WorkerBenchArgs {
    * `warm` the one after it (every image read back); `off` decodes (no cache).
    */
   cache: 'off' | 'cold' | 'warm';
+  /** Keep the tensor cache in this folder (kept afterwards; a filled one makes the first pass a hit too). */
+  cacheDir?: string;
   /**
    * Evaluate the dataset once (one copy, no cache) before the measured evaluation, as a running worker has done
    * before its next job: its decode and post-processing threads are then started and their JIT warm.
@@ -59,6 +61,7 @@ export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
     else if (flag === '--decode-helpers') args.decodeHelpers = Number(value());
     else if (flag === '--decode-mode') args.decodeMode = value() === 'process' ? 'process' : 'thread';
     else if (flag === '--cache') args.cache = value() as WorkerBenchArgs['cache'];
+    else if (flag === '--cache-dir') args.cacheDir = resolve(value());
     else if (flag === '--warmup') args.warmup = true;
     else throw new Error(`unknown option ${flag}`);
   }

@@ -2,7 +2,7 @@
  * End-to-end evaluation (pixels → infer → NMS → metrics, through `runEvaluation`) against a bare onnxruntime-node
  * loop over the same preprocessed tensors, same graph, provider and batch. Prints JSON lines.
  *   node dist/bench/worker-e2e.js [--model m.onnx] [--ep cpu|cuda] [--batch N] [--repeat N] [--fused|--unfused]
- *        [--cache off|cold|warm] [--decode-mode thread|process] [--decode-helpers N] [--cpu-threads N] [--warmup]
+ *        [--cache off|cold|warm] [--cache-dir DIR] [--decode-mode thread|process] [--decode-helpers N] [--cpu-threads N] [--warmup]
  * `hostCpuMsPerImage` is the process's CPU time less the inference thread's, per image: with `--ep cpu
  * --cpu-threads 1` (ORT then runs on that thread alone) it is everything the host does besides inference.
  */
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   // Warm-up is excluded from the steady rate: it is measured from the progress report after the first 2 batches.
   const marks: { t: number; done: number }[] = [];
   const threads = new WorkerThreads({ helpers: args.decodeHelpers ?? defaultDecode(cpus().length).helpers, kind: args.decodeMode });
-  const cacheDir = args.cache === 'off' ? undefined : mkdtempSync(join(tmpdir(), 'podium-tensors-'));
+  const cacheDir = args.cache === 'off' ? undefined : (args.cacheDir ?? mkdtempSync(join(tmpdir(), 'podium-tensors-')));
   const options: EvaluationOptions = {
     modelPath: args.model,
     dataset: { format: 'YOLO', imagesDir: data.imagesDir, labelsDir: data.labelsDir },
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const result = await runEvaluation(options);
   const cpu = process.cpuUsage(cpuBefore);
   await threads.close();
-  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+  if (cacheDir && !args.cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   const steady = marks.length > 3 ? (marks.at(-1)!.done - marks[1].done) / ((marks.at(-1)!.t - marks[1].t) / 1000) : result.imagesPerSecond;
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const t = result.timings;
