@@ -117,35 +117,37 @@ describe('TensorCache', () => {
     expect(statSync(join(root, names[0], shardName(0))).size).toBe(4 * 64 * 64 * 3);
   }, 120_000);
 
-  it('drops a truncated entry at open and builds it again', async () => {
+  /** A COCO8 entry at 64 built and read once: its folder, and the pixels read the first time. */
+  async function builtEntry() {
     const root = freshRoot();
     const cache = new TensorCache(root, 1024 ** 3);
     const decode = countingDecode();
     const first = await readAll(cache, COCO8, 64, 'center', decode);
     const dir = join(root, cache.keyHash({ dataset: 'test', imgsz: 64, pad: 'center' }));
+    const again = async () => {
+      const read = await readAll(cache, COCO8, 64, 'center', decode);
+      read.out.forEach((x, i) => expect(Buffer.compare(Buffer.from(x.pixels), Buffer.from(first.out[i].pixels))).toBe(0));
+      return read.state;
+    };
+    return { root, dir, decode, again };
+  }
+
+  it('drops a truncated entry at open and builds it again', async () => {
+    const { dir, decode, again } = await builtEntry();
     truncateSync(join(dir, shardName(0)), 100);
-    const second = await readAll(cache, COCO8, 64, 'center', decode);
-    expect(second.state).toBe('built');
+    expect(await again()).toBe('built');
     expect(decode.calls).toBe(8);
-    second.out.forEach((x, i) => expect(Buffer.compare(Buffer.from(x.pixels), Buffer.from(first.out[i].pixels))).toBe(0));
   }, 120_000);
 
   it('never uses an image whose bytes changed on disk: decoded again, the entry dropped and rebuilt next time', async () => {
-    const root = freshRoot();
-    const cache = new TensorCache(root, 1024 ** 3);
-    const decode = countingDecode();
-    const first = await readAll(cache, COCO8, 64, 'center', decode);
-    const dir = join(root, cache.keyHash({ dataset: 'test', imgsz: 64, pad: 'center' }));
+    const { root, dir, decode, again } = await builtEntry();
     const shard = readFileSync(join(dir, shardName(0)));
-    shard[2 * 64 * 64 * 3 + 77] ^= 0xff; // one bit pattern of the third image
+    shard[2 * 64 * 64 * 3 + 77] ^= 0xff; // one byte of the third image
     writeFileSync(join(dir, shardName(0)), shard);
-    const second = await readAll(cache, COCO8, 64, 'center', decode);
-    expect(second.state).toBe('hit');
+    expect(await again()).toBe('hit');
     expect(decode.calls).toBe(5); // the corrupt image only
-    second.out.forEach((x, i) => expect(Buffer.compare(Buffer.from(x.pixels), Buffer.from(first.out[i].pixels))).toBe(0));
     expect(readdirSync(root)).toEqual([]);
-    const third = await readAll(cache, COCO8, 64, 'center', decode);
-    expect(third.state).toBe('built');
+    expect(await again()).toBe('built');
   }, 120_000);
 
   it('decodes instead when a shard disappears under a reader (another process evicted the entry)', async () => {

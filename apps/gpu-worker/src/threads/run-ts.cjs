@@ -5,7 +5,8 @@
 // takes the whole process down (seen with vitest 4 + unplugin-swc on Node 20: "Worker exited unexpectedly").
 // Plain CommonJS on purpose: it is what loads TypeScript, so it cannot be TypeScript itself.
 'use strict';
-const { readFileSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { join, dirname, resolve } = require('node:path');
 const Module = require('node:module');
 
@@ -22,14 +23,37 @@ Module._resolveFilename = function (request, parent, ...rest) {
   return resolveFilename.call(this, request, parent, ...rest);
 };
 
-const ts = require('typescript');
+// Compiled output is kept by content hash under node_modules/.cache: a helper that starts again (every test file
+// starts its own) loads plain JavaScript, and TypeScript (9 MB to parse) only when a source changed.
+const cacheDir = join(root, 'node_modules', '.cache', 'podium-run-ts');
+let ts;
 
-require.extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
+function compile(source, filename) {
+  ts ??= require('typescript');
+  return ts.transpileModule(source, {
     fileName: filename,
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, experimentalDecorators: true, emitDecoratorMetadata: true, inlineSourceMap: true },
-  });
-  module._compile(outputText, filename);
+  }).outputText;
+}
+
+require.extensions['.ts'] = (module, filename) => {
+  const source = readFileSync(filename, 'utf8');
+  const cached = join(cacheDir, `${createHash('sha256').update(filename).update('\0').update(source).digest('hex')}.js`);
+  let code;
+  try {
+    code = readFileSync(cached, 'utf8');
+  } catch {
+    code = compile(source, filename);
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      const tmp = `${cached}.${process.pid}.${Math.random().toString(16).slice(2)}`;
+      writeFileSync(tmp, code);
+      renameSync(tmp, cached);
+    } catch {
+      // A read-only tree: compiled again next time.
+    }
+  }
+  module._compile(code, filename);
 };
 
 // `node run-ts.cjs entry.ts …` (how helpers start from source) runs the entry; `node --require run-ts.cjs entry.ts`
