@@ -26,6 +26,8 @@ Module._resolveFilename = function (request, parent, ...rest) {
 // Compiled output is kept by content hash under node_modules/.cache: a helper that starts again (every test file
 // starts its own) loads plain JavaScript, and TypeScript (9 MB to parse) only when a source changed.
 const cacheDir = join(root, 'node_modules', '.cache', 'podium-run-ts');
+// Part of the key: another TypeScript (or these options changed with it) compiles anew.
+const compilerVersion = `${require('typescript/package.json').version} es2022 commonjs 1`;
 let ts;
 
 function compile(source, filename) {
@@ -38,7 +40,7 @@ function compile(source, filename) {
 
 require.extensions['.ts'] = (module, filename) => {
   const source = readFileSync(filename, 'utf8');
-  const cached = join(cacheDir, `${createHash('sha256').update(filename).update('\0').update(source).digest('hex')}.js`);
+  const cached = join(cacheDir, `${createHash('sha256').update(compilerVersion).update('\0').update(filename).update('\0').update(source).digest('hex')}.js`);
   let code;
   try {
     code = readFileSync(cached, 'utf8');
