@@ -12,9 +12,16 @@ export interface WorkerBenchArgs {
   bare: boolean;
   deviceId: number;
   cpuThreads?: number;
-  decodeThreads?: number;
-  /** Evaluate twice with a shared decoded-pixel cache and report the second run (continuous evaluation). */
-  cached: boolean;
+  /** Decode helpers: how many (default: the worker's) and threads or processes. */
+  decodeHelpers?: number;
+  decodeMode: 'thread' | 'process';
+  /**
+   * The tensor cache (in a fresh temporary folder): `cold` measures the evaluation that builds it (empty cache),
+   * `warm` the one after it (every image read back); `off` decodes (no cache).
+   */
+  cache: 'off' | 'cold' | 'warm';
+  /** Keep the tensor cache in this folder (kept afterwards; a filled one makes the first pass a hit too). */
+  cacheDir?: string;
   /**
    * Evaluate the dataset once (one copy, no cache) before the measured evaluation, as a running worker has done
    * before its next job: its decode and post-processing threads are then started and their JIT warm.
@@ -33,7 +40,8 @@ export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
     dataset: `${root}/assets/datasets/coco128`,
     bare: true,
     deviceId: 0,
-    cached: false,
+    decodeMode: 'thread',
+    cache: 'off',
     warmup: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -50,10 +58,13 @@ export function parseWorkerBenchArgs(argv: string[]): WorkerBenchArgs {
     else if (flag === '--no-bare') args.bare = false;
     else if (flag === '--device-id') args.deviceId = Number(value());
     else if (flag === '--cpu-threads') args.cpuThreads = Number(value());
-    else if (flag === '--decode-threads') args.decodeThreads = Number(value());
-    else if (flag === '--cached') args.cached = true;
+    else if (flag === '--decode-helpers') args.decodeHelpers = Number(value());
+    else if (flag === '--decode-mode') args.decodeMode = value() === 'process' ? 'process' : 'thread';
+    else if (flag === '--cache') args.cache = value() as WorkerBenchArgs['cache'];
+    else if (flag === '--cache-dir') args.cacheDir = resolve(value());
     else if (flag === '--warmup') args.warmup = true;
     else throw new Error(`unknown option ${flag}`);
   }
+  if (!['off', 'cold', 'warm'].includes(args.cache)) throw new Error(`--cache must be off, cold or warm, got ${args.cache}`);
   return args;
 }

@@ -4,14 +4,19 @@
  *   - one process whose libuv pool has N threads (N + 4 decodes in flight), for N = 1, 2, 4, … up to the cores;
  *   - N processes with one libuv thread each, at the same time (their images/s summed).
  * Threads that plateau while processes keep scaling point at a lock inside the process (libvips, the allocator);
- * both plateauing points at the machine (a CPU quota, memory bandwidth, noisy neighbours). JSON lines on stdout.
- *   node dist/bench/worker-decode-scaling.js [--imgsz 640] [--seconds 3] [--max N]
+ * both plateauing points at the machine (a CPU quota, memory bandwidth, noisy neighbours). Then the pipeline's own
+ * DecodePool from files, as an evaluation uses it: N decode threads (this process's libuv pool at the core count)
+ * against N decode processes (the pixels copied back over IPC), 4 images in flight per helper. JSON lines on stdout.
+ *   node dist/bench/worker-decode-scaling.js [--imgsz 640] [--seconds 3] [--max N] [--no-pool]
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { configureSharp, decodeLetterboxed } from '../apps/gpu-worker/src/pipeline/decode-image';
+import { DecodePool } from '../apps/gpu-worker/src/pipeline/decode-pool';
+import type { HelperKind } from '../apps/gpu-worker/src/threads/channel';
+import { relaunchWithThreadPool } from '../apps/gpu-worker/src/thread-pool-size';
 import { yoloFolders } from './worker-dataset';
 
 const argv = process.argv.slice(2);
@@ -81,6 +86,31 @@ function runChild(imgsz: number, seconds: number, uvThreads: number): Promise<{ 
   });
 }
 
+/** The pipeline's DecodePool over COCO128's files for `seconds` (after one warm-up pass): images/s. */
+async function poolRate(imgsz: number, seconds: number, helpers: number, kind: HelperKind): Promise<number> {
+  const { imagesDir } = yoloFolders(resolve('assets/datasets/coco128'));
+  const files = readdirSync(imagesDir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().map((f) => join(imagesDir, f));
+  const pool = new DecodePool({ helpers, kind });
+  try {
+    await Promise.all(files.map((f) => pool.decode(f, imgsz, 'center')));
+    const deadline = performance.now() + seconds * 1000;
+    const started = performance.now();
+    let done = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 * helpers }, async () => {
+        while (performance.now() < deadline) {
+          await pool.decode(files[next++ % files.length], imgsz, 'center');
+          done++;
+        }
+      }),
+    );
+    return done / ((performance.now() - started) / 1000);
+  } finally {
+    await pool.close();
+  }
+}
+
 async function main(): Promise<void> {
   const imgsz = option('--imgsz', 640);
   const seconds = option('--seconds', 3);
@@ -91,6 +121,11 @@ async function main(): Promise<void> {
   if (!levels.includes(max)) levels.push(max);
   const round = (x: number) => Math.round(x * 10) / 10;
   for (const n of levels) {
+    if (!argv.includes('--no-pool')) {
+      const poolThreads = await poolRate(imgsz, seconds, n, 'thread');
+      const poolProcesses = await poolRate(imgsz, seconds, n, 'process');
+      console.log(JSON.stringify({ bench: 'worker-decode-pool', imgsz, cores, n, uvThreads: Number(process.env.UV_THREADPOOL_SIZE), poolThreadsImagesPerSecond: round(poolThreads), poolProcessesImagesPerSecond: round(poolProcesses) }));
+    }
     const threads = await runChild(imgsz, seconds, n);
     const processes = await Promise.all(Array.from({ length: n }, () => runChild(imgsz, seconds, 1)));
     const summed = processes.reduce((s, p) => s + p.imagesPerSecond, 0);
@@ -110,7 +145,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// The decode threads share this process's libuv pool, sized at start (see thread-pool-size.ts); the children say theirs.
+if (argv.includes('--child') || !relaunchWithThreadPool()) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,16 +1,24 @@
 /**
- * End-to-end evaluation (decode → infer → NMS → metrics, through `runEvaluation`) against a bare onnxruntime-node
+ * End-to-end evaluation (pixels → infer → NMS → metrics, through `runEvaluation`) against a bare onnxruntime-node
  * loop over the same preprocessed tensors, same graph, provider and batch. Prints JSON lines.
  *   node dist/bench/worker-e2e.js [--model m.onnx] [--ep cpu|cuda] [--batch N] [--repeat N] [--fused|--unfused]
+ *        [--cache off|cold|warm] [--cache-dir DIR] [--decode-mode thread|process] [--decode-helpers N] [--cpu-threads N] [--warmup]
+ * `hostCpuMsPerImage` is the process's CPU time less the inference thread's, per image: with `--ep cpu
+ * --cpu-threads 1` (ORT then runs on that thread alone) it is everything the host does besides inference.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { canFuse, fuseGraph, FUSED_INPUT } from '../apps/gpu-worker/src/models/fuse-graph';
 import { decodeModel, inspectModel } from '../apps/gpu-worker/src/models/inspect-model';
 import { relaunchWithThreadPool } from '../apps/gpu-worker/src/thread-pool-size';
 import { configureSharp, decodeLetterboxed } from '../apps/gpu-worker/src/pipeline/decode-image';
 import { sessionOptions } from '../apps/gpu-worker/src/pipeline/session-options';
-import { DecodedCache } from '../apps/gpu-worker/src/pipeline/decoded-cache';
+import { defaultDecode } from '../apps/gpu-worker/src/config/worker-config';
+import { TensorCache } from '../apps/gpu-worker/src/pipeline/tensor-cache';
+import { WorkerThreads } from '../apps/gpu-worker/src/threads/worker-threads';
+import { cpus } from 'node:os';
 import type { EvaluationOptions } from '../apps/gpu-worker/src/pipeline/evaluation-types';
 import { runEvaluation } from '../apps/gpu-worker/src/pipeline/run-evaluation';
 import { toNchwFloat } from '../apps/gpu-worker/src/pipeline/to-nchw';
@@ -27,6 +35,8 @@ async function main(): Promise<void> {
 
   // Warm-up is excluded from the steady rate: it is measured from the progress report after the first 2 batches.
   const marks: { t: number; done: number }[] = [];
+  const threads = new WorkerThreads({ helpers: args.decodeHelpers ?? defaultDecode(cpus().length).helpers, kind: args.decodeMode });
+  const cacheDir = args.cache === 'off' ? undefined : (args.cacheDir ?? mkdtempSync(join(tmpdir(), 'podium-tensors-')));
   const options: EvaluationOptions = {
     modelPath: args.model,
     dataset: { format: 'YOLO', imagesDir: data.imagesDir, labelsDir: data.labelsDir },
@@ -39,23 +49,27 @@ async function main(): Promise<void> {
     deviceId: args.deviceId,
     fuse: args.fused,
     cpuThreads: args.cpuThreads,
-    decodeThreads: args.decodeThreads,
+    threads,
+    tensorCache: cacheDir ? new TensorCache(cacheDir, 64 * 1024 ** 3) : null,
     onProgress: (p) => marks.push({ t: performance.now(), done: p.done }),
   };
   if (args.warmup) {
     const once = repeatDataset(args.dataset, 1);
-    await runEvaluation({ ...options, dataset: { format: 'YOLO', imagesDir: once.imagesDir, labelsDir: once.labelsDir }, onProgress: undefined });
+    await runEvaluation({ ...options, tensorCache: null, dataset: { format: 'YOLO', imagesDir: once.imagesDir, labelsDir: once.labelsDir }, onProgress: undefined });
   }
-  if (args.cached) {
-    // First pass fills the cache (as epoch 1 would); the figures are those of the second pass.
-    options.decodedCache = new DecodedCache(8 * 1024 ** 3);
+  if (args.cache === 'warm') {
+    // The first evaluation builds the entry (as a checkpoint's first evaluation would); the figures are the next one's.
     await runEvaluation(options);
     marks.length = 0;
   }
   const cpuBefore = process.cpuUsage();
   const result = await runEvaluation(options);
   const cpu = process.cpuUsage(cpuBefore);
+  await threads.close();
+  if (cacheDir && !args.cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   const steady = marks.length > 3 ? (marks.at(-1)!.done - marks[1].done) / ((marks.at(-1)!.t - marks[1].t) / 1000) : result.imagesPerSecond;
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const t = result.timings;
   const line: Record<string, unknown> = {
     bench: 'worker-e2e',
     model: args.model.split('/').pop(),
@@ -63,25 +77,35 @@ async function main(): Promise<void> {
     imgsz,
     ep: result.executionProvider,
     device: result.device,
+    cores: cpus().length,
     batch: result.run.batch,
     fused: result.run.fused,
-    cached: args.cached,
+    cache: args.cache,
+    inputCache: result.run.inputCache,
+    decode: `${result.run.decodeHelpers.count} ${result.run.decodeHelpers.kind}`,
     warmup: args.warmup,
     images: result.imagesEvaluated,
     e2eImagesPerSecond: round(result.imagesPerSecond),
     e2eSteadyImagesPerSecond: round(steady),
-    inferenceSeconds: round(result.run.inferenceSeconds, 3),
-    postSeconds: round(result.run.postSeconds, 3),
-    wallSeconds: round(result.run.wallSeconds, 3),
+    wallSeconds: round(t.wallSeconds, 3),
+    inputWaitSeconds: round(t.inputWaitSeconds, 3),
+    decodeSeconds: round(t.decodeSeconds, 3),
+    cacheReadSeconds: round(t.cacheReadSeconds, 3),
+    inferenceSeconds: round(t.inferenceSeconds, 3),
+    postSeconds: round(t.postSeconds, 3),
+    sessionLoadSeconds: round(t.sessionLoadSeconds, 3),
     // Every thread of the process over the whole evaluation (session load included): × images/s, the cores it kept busy.
-    e2eCpuMsPerImage: round((cpu.user + cpu.system) / 1000 / result.imagesEvaluated, 2),
-    sessionLoadSeconds: round(result.run.sessionLoadSeconds, 3),
+    e2eCpuMsPerImage: round(cpuMs / result.imagesEvaluated, 2),
+    // Only where ORT works on the inference thread alone: CUDA (one host thread), or the CPU EP with --cpu-threads 1.
+    ...(result.run.inferenceThreadCpuSeconds === null || (result.executionProvider === 'CPU' && args.cpuThreads !== 1)
+      ? {}
+      : { hostCpuMsPerImage: round((cpuMs - result.run.inferenceThreadCpuSeconds * 1000) / result.imagesEvaluated, 2) }),
     map50: round(result.map50, 4),
     map50_95: round(result.map50_95, 4),
     ...(result.fallbackReason ? { fallbackReason: result.fallbackReason } : {}),
   };
   if (args.bare) {
-    const bare = await bareLoop(args.model, model, spec, data.images, result.run.batch, result.executionProvider, args.deviceId, result.run.fused);
+    const bare = await bareLoop(args.model, model, spec, data.images, result.run.batch, result.executionProvider, args.deviceId, result.run.fused, args.cpuThreads);
     line.bareImagesPerSecond = round(bare);
     line.e2eOverBare = round(steady / bare, 3);
   }
@@ -98,6 +122,7 @@ async function bareLoop(
   provider: 'CUDA' | 'CPU',
   deviceId: number,
   fused: boolean,
+  cpuThreads: number | undefined,
 ): Promise<number> {
   const size = spec.imgsz;
   const unique = [...new Set(images.map((f) => realpathSync(f)))];
@@ -110,7 +135,7 @@ async function bareLoop(
   }
   const bytes = fused && canFuse(model) ? fuseGraph(model, spec, { candidatesAbove: 0.001 }) : readFileSync(modelPath);
   // The pipeline's own session options for this provider (one ORT host thread, no spinning, on CUDA).
-  const session = await ort.InferenceSession.create(bytes, sessionOptions(provider, { deviceId }));
+  const session = await ort.InferenceSession.create(bytes, sessionOptions(provider, { deviceId, cpuThreads }));
   const inputName = fused ? FUSED_INPUT : spec.inputName;
   for (let w = 0; w < 3; w++) await session.run({ [inputName]: tensors[w % tensors.length] });
   const rounds = Math.max(1, Math.round(images.length / unique.length));

@@ -4,10 +4,12 @@
  * candidates are kept; they are then replayed through fresh PostShards `--rounds` times, measuring wall time and the
  * process's CPU time (all threads). On a GPU machine whose CPU time bounds the pipeline, CPU ms per image is the
  * figure that matters. JSON line on stdout.
- *   node dist/bench/worker-post.js [--model m.onnx] [--imgsz 640] [--batch 8] [--rounds 5] [--repeat 10]
+ *   node dist/bench/worker-post.js [--model m.onnx] [--imgsz 640] [--batch 8] [--rounds 5] [--repeat 10] [--predictions]
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { WorkerThreads } from '../apps/gpu-worker/src/threads/worker-threads';
 import { fuseGraph, FUSED_INPUT, FUSED_OUTPUTS } from '../apps/gpu-worker/src/models/fuse-graph';
 import { decodeModel, inspectModel } from '../apps/gpu-worker/src/models/inspect-model';
 import { readDataset } from '../apps/gpu-worker/src/pipeline/dataset-reader';
@@ -33,7 +35,8 @@ async function main(): Promise<void> {
   const dataset = readDataset({ format: 'YOLO', ...yoloFolders(resolve('assets/datasets/coco128')) });
 
   // One inference pass, candidates kept (copies: PostShards.add hands the buffers to its last shard).
-  const session = await openSession('CPU', { modelBytes: fuseGraph(model, spec, { candidatesAbove: 0.001 }), deviceId: 0, inputName: FUSED_INPUT });
+  const threads = WorkerThreads.shared();
+  const session = await openSession(threads.inference, 'CPU', { modelBytes: fuseGraph(model, spec, { candidatesAbove: 0.001 }), deviceId: 0, inputName: FUSED_INPUT });
   const recorded: { images: BatchImage[]; outputs: BatchOutputs }[] = [];
   const imageBytes = imgsz * imgsz * 3;
   for (let start = 0; start < dataset.items.length; start += batch) {
@@ -52,12 +55,15 @@ async function main(): Promise<void> {
 
   if (argv.includes('--inline')) return inline(recorded, repeat);
   const config = { family: spec.family, layout: spec.layout, imgsz, conf: 0.001, iou: 0.7, maxDet: 300, classNames: dataset.classNames ?? spec.classNames };
+  const tmp = mkdtempSync(join(tmpdir(), 'podium-post-'));
   const samples: { wall: number; cpu: number; map50: number }[] = [];
   let first: { wall: number; cpu: number } | undefined;
   for (let round = 0; round < rounds + 1; round++) {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const post = await PostShards.start(config);
+    // --predictions: the coco shard also writes the gzipped detections file, as a job does.
+    const predictions = argv.includes('--predictions') ? { path: join(tmp, `round-${round}.json.gz`), ids: dataset.predictionIds } : undefined;
+    const post = await PostShards.start(threads.post, { ...config, predictions });
     for (let copy = 0; copy < repeat; copy++) {
       for (const r of recorded) {
         const images = r.images.map((image) => ({ ...image, imageId: `${image.imageId}#${copy}` }));
@@ -88,8 +94,11 @@ async function main(): Promise<void> {
       cpuMsPerImage: Math.round((best.cpu / n) * 100) / 100,
       wallImagesPerSecond: Math.round(n / best.wall),
       map50: Math.round(best.map50 * 10000) / 10000,
+      predictions: argv.includes('--predictions'),
     }),
   );
+  rmSync(tmp, { recursive: true, force: true });
+  await threads.close();
 }
 
 /** Experiment: one PostProcessor with every IoU and coco on this thread (for --cpu-prof). */

@@ -12,7 +12,7 @@ KIT=${DEVICE_KIT:-/work/shared/device}
 STAGE=.device/stage
 rm -rf "$STAGE"
 mkdir -p "$STAGE/node_modules"
-roots="onnxruntime-node sharp onnx-proto"
+roots="onnxruntime-node sharp onnx-proto xxhash-wasm"
 [ "${WITH_API:-}" = 1 ] && roots="$roots $(node -p "Object.keys(require('./package.json').dependencies).join(' ')")"
 # deps-closure.js prints each package once, so the api's closure adds only what the worker's does not hold.
 for pkg in $(node bench/gpu/deps-closure.js $roots); do

@@ -8,8 +8,8 @@
 # kept in $OUT/api-cuda-job.api.log and its tail printed when a job fails. The api and its worker are always stopped.
 # Exit code 1 when a job did not succeed. Pack with `WITH_API=1 bash bench/gpu/pack-slim.sh` (the api's packages).
 #   bash bench/gpu/run-api-cuda-job.sh      EPS="CUDA:64 CUDA:1 CPU" by default (EP[:batch] each); EPS=CPU off a GPU
-# The worker keeps decoded images in memory between jobs (PODIUM_WORKER_DECODE_CACHE_MB, inherited like the rest of
-# the environment), so jobs after the first decode nothing: PODIUM_WORKER_DECODE_CACHE_MB=0 measures each job cold.
+# The worker keeps letterboxed datasets in its tensor cache between jobs (under the api's data dir), so jobs after the
+# first decode nothing: PODIUM_WORKER_TENSOR_CACHE_GB=0 (inherited like the rest of the environment) measures each cold.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp}/api-cuda-job.jsonl

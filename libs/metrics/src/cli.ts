@@ -1,4 +1,4 @@
-// Command line: `npm run --silent metrics -- --gt <instances.json | labels-dir --images images-dir> --dt <predictions.json>
+// Command line: `npm run --silent metrics -- --gt <instances.json | labels-dir --images images-dir> --dt <predictions.json[.gz]>
 // --protocol ultralytics|coco [--classes 0,2] [--conf 0.25] [--curves]` prints one JSON object on stdout.
 import { statSync } from 'node:fs';
 import { createAccumulator } from './accumulator';
@@ -8,13 +8,15 @@ import { readYoloDataset, type DatasetImage } from './io/yolo-dataset';
 import { MetricsError } from './metrics-error';
 import type { AccumulatorOptions, CurveResult, DetectionResult, OperatingPoint, Protocol } from './types';
 
-const USAGE = `usage: npm run --silent metrics -- --gt <instances.json | labels-dir> [--images images-dir] --dt <predictions.json>
+const USAGE = `usage: npm run --silent metrics -- --gt <instances.json | labels-dir> [--images images-dir] --dt <predictions.json[.gz]>
        --protocol ultralytics|coco [--classes 0,2] [--conf 0.25] [--curves]
 
   --gt        COCO instances json, or a YOLO label folder (then --images is required)
   --images    image folder paired with the label folder by file stem (sizes read from the headers)
   --dt        COCO results [{image_id, category_id, bbox: [x, y, w, h], score}] with a COCO json, or
               [{image: "<file stem>", cls, box: [x1, y1, x2, y2], score}] (0-based classes) with a label folder
+              (COCO results with image_id = file stem and category_id = 0-based class are read too);
+              plain json or gzipped (a gpu-worker's predictions.json.gz)
   --protocol  ultralytics (Ultralytics 8.4.50 val) or coco (pycocotools COCOeval bbox)
   --classes   keep only these class ids (YOLO index, or COCO category id) in labels and predictions
   --conf      also report P / R / F1 at this confidence ("operatingPoint"), and use it for the confusion matrix

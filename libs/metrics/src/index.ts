@@ -27,4 +27,4 @@ export { readYoloDataset, type DatasetImage, type ReadYoloDatasetOptions, type Y
 export { readCocoDataset, parseCocoDataset, type CocoCategory, type CocoDataset, type ReadCocoDatasetOptions } from './io/coco-dataset';
 export { readPredictions, parsePredictions } from './io/predictions';
 export { readImageSize, type ImageSize } from './io/image-size';
-export { parseYoloLabels, type YoloLabelRows } from './io/yolo-labels';
+export { parseYoloLabels, yoloRowToXyxy, type YoloLabelRows } from './io/yolo-labels';

@@ -1,6 +1,7 @@
-// The worker's local cache: models by sha256, datasets by digest (downloaded once, extracted once).
+// The worker's local cache: models by sha256, datasets by digest (downloaded once, extracted once), and the last
+// evaluations' detection files (the tensor cache lives beside them, in tensors/: pipeline/tensor-cache.ts).
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extract } from 'tar';
 import type { ApiClient } from './api-client';
@@ -48,6 +49,21 @@ export class WorkerCache {
         await rm(work, { recursive: true, force: true });
       }
     }, join(dir, '.complete'));
+  }
+
+  /**
+   * Where a job's detections file goes (`predictions.json.gz`, the evaluation run's artifact once the api takes it);
+   * the newest `keep` are kept, older ones removed.
+   */
+  async predictionsPath(claim: JobClaim, keep = 20): Promise<string> {
+    const dir = join(this.root, 'predictions');
+    await mkdir(dir, { recursive: true });
+    const files = await Promise.all(
+      (await readdir(dir)).map(async (name) => ({ path: join(dir, name), mtime: (await stat(join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0 })),
+    );
+    const old = files.sort((a, b) => b.mtime - a.mtime).slice(Math.max(0, keep - 1));
+    await Promise.all(old.map((f) => rm(f.path, { force: true })));
+    return join(dir, `${claim.job.id}-attempt-${claim.attempt}.predictions.json.gz`);
   }
 
   private once(target: string, fetchIt: () => Promise<void>, marker = target): Promise<string> {

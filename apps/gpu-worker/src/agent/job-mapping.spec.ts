@@ -46,6 +46,13 @@ describe('reportedResult', () => {
     expect(out).not.toHaveProperty('run');
   });
 
+  it('reports where the time went, and not the path of the detections file on this worker', () => {
+    const timings = { wallSeconds: 2, sessionLoadSeconds: 0.1, inputWaitSeconds: 0.01, decodeSeconds: 0, cacheReadSeconds: 0.2, inferenceSeconds: 1.5, postSeconds: 0.4 };
+    const out = reportedResult(result({ timings, predictionsPath: '/var/cache/podium/predictions/j.json.gz' }), 0.1, 0.7);
+    expect(out.timings).toEqual(timings);
+    expect(out).not.toHaveProperty('predictionsPath');
+  });
+
   it("prefers the pipeline's exact operating point at the job's conf", () => {
     const out = reportedResult(result({ operatingPointAtConf: { conf: 0.001, precision: 0.008, recall: 0.95, f1: 0.016 } }), 0.001, 0.7);
     expect(out).toMatchObject({ precisionAtConf: 0.008, recallAtConf: 0.95 });

@@ -21,7 +21,7 @@ export function datasetSpec(claim: JobClaim, datasetDir: string): DatasetSpec {
     : { format: 'COCO', imagesDir: inside(ds.imagesDir, 'images'), annotationsPath: inside(ds.annotationsPath, 'annotations.json') };
 }
 
-type ResultWithExtras = EvaluationResult & { run?: unknown; operatingPointAtConf?: SweepPoint; precisionAtConf?: number; recallAtConf?: number };
+type ResultWithExtras = EvaluationResult & { operatingPointAtConf?: SweepPoint; precisionAtConf?: number; recallAtConf?: number };
 
 /**
  * What completeEvaluationJob receives: the pipeline's result plus P/R at the job's own conf. The pipeline's
@@ -29,7 +29,8 @@ type ResultWithExtras = EvaluationResult & { run?: unknown; operatingPointAtConf
  * NMS IoU as the job) is exact too; otherwise the fields are left out (the api treats them as optional).
  */
 export function reportedResult(result: EvaluationResult, conf: number, iou?: number): Record<string, unknown> {
-  const { run, ...rest } = result as ResultWithExtras;
+  // The detections file's path is this worker's, not the api's business.
+  const { run, predictionsPath: _local, ...rest } = result as ResultWithExtras;
   const atConf = rest.operatingPointAtConf ?? sweepPointAt(result, conf, iou);
   return {
     ...rest,

@@ -12,6 +12,9 @@ export type StopMode = 'cancel' | 'release' | 'lost';
 
 export type JobOutcome = 'SUCCEEDED' | 'FAILED' | 'RELEASED' | 'CANCELLED' | 'LOST';
 
+/** What the api's heartbeat takes (the timings stay in the result). */
+type HeartbeatProgress = Pick<EvaluationProgress, 'done' | 'total' | 'imagesPerSecond' | 'etaSeconds'>;
+
 export const isRemoval = (e: unknown): e is ApiError => e instanceof ApiError && e.reason === WORKER_REMOVED;
 
 export interface RunningJob {
@@ -63,7 +66,7 @@ export class JobRunner {
     const current: RunningJob = { claim, abort };
     this.current = current;
     this.host.log(`job ${job.id} attempt ${attempt}: ${claim.dataset.name} imgsz ${settings.imgsz} ${settings.executionProvider}${job.epoch !== null ? ` epoch ${job.epoch}` : ''}`);
-    let latest: EvaluationProgress = { done: 0, total: 0, imagesPerSecond: 0, etaSeconds: 0 };
+    let latest: HeartbeatProgress = { done: 0, total: 0, imagesPerSecond: 0, etaSeconds: 0 };
     // 0: the first progress (after the first batch) is reported at once, so watchers see the total early.
     let lastBeat = 0;
     let beating: Promise<void> | undefined;
@@ -80,7 +83,7 @@ export class JobRunner {
     const timer = setInterval(() => void beat(), Math.max(1000, leaseMs / 3));
     const names: Record<string, string> = {};
     try {
-      const [modelPath, datasetDir] = await Promise.all([this.host.cache.model(claim), this.host.cache.dataset(claim)]);
+      const [modelPath, datasetDir, predictionsPath] = await Promise.all([this.host.cache.model(claim), this.host.cache.dataset(claim), this.host.cache.predictionsPath(claim)]);
       names[modelPath] = claim.modelUrl;
       names[datasetDir] = `dataset ${claim.dataset.name}`;
       if (abort.signal.aborted) throw new WorkerError('CANCELLED', 'stopped before the evaluation started');
@@ -88,6 +91,8 @@ export class JobRunner {
       const result = await this.host.runEvaluation({
         modelPath,
         dataset: datasetSpec(claim, datasetDir),
+        datasetDigest: claim.dataset.digest,
+        predictionsPath,
         imgsz: settings.imgsz,
         conf: settings.conf,
         iou: settings.iou,
@@ -109,7 +114,7 @@ export class JobRunner {
       await beating;
       await this.host.api.request(COMPLETE, { input: { ...this.ref(claim), result: reportedResult(result, settings.conf, settings.iou) } });
       this.host.finished.push({ jobId: job.id, outcome: 'SUCCEEDED' });
-      this.host.log(`job ${job.id}: map50 ${result.map50.toFixed(4)} map50-95 ${result.map50_95.toFixed(4)} on ${result.executionProvider} (${result.imagesPerSecond.toFixed(1)} images/s)`);
+      this.host.log(`job ${job.id}: map50 ${result.map50.toFixed(4)} map50-95 ${result.map50_95.toFixed(4)} on ${result.executionProvider} (${result.imagesPerSecond.toFixed(1)} images/s, pixels ${result.run.inputCache === 'hit' ? 'from the tensor cache' : result.run.inputCache === 'off' ? 'decoded' : 'decoded into the tensor cache'})${result.predictionsPath ? `; detections in ${result.predictionsPath}` : ''}`);
     } catch (e) {
       clearInterval(timer);
       await beating;
@@ -125,7 +130,7 @@ export class JobRunner {
     return { jobId: claim.job.id, attempt: claim.attempt, workerId: this.host.workerId() };
   }
 
-  private async heartbeat(current: RunningJob, progress: EvaluationProgress): Promise<void> {
+  private async heartbeat(current: RunningJob, progress: HeartbeatProgress): Promise<void> {
     const { job } = current.claim;
     try {
       const { heartbeatEvaluationJob } = await this.host.api.request<{ heartbeatEvaluationJob: { cancelRequested: boolean } }>(HEARTBEAT, {
@@ -181,7 +186,7 @@ export class JobRunner {
 }
 
 /** The api refuses NaN/Infinity; the first progress callbacks may carry them (no rate yet). */
-function sanitizeProgress(p: EvaluationProgress): EvaluationProgress {
+function sanitizeProgress(p: HeartbeatProgress): HeartbeatProgress {
   const finite = (v: number) => (Number.isFinite(v) && v >= 0 ? v : 0);
   return { done: Math.trunc(finite(p.done)), total: Math.trunc(finite(p.total)), imagesPerSecond: finite(p.imagesPerSecond), etaSeconds: finite(p.etaSeconds) };
 }

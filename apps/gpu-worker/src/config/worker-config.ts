@@ -1,6 +1,8 @@
 // The worker's configuration: parsed and validated once at boot; process.env is read nowhere else (CONTRIBUTING.md rule 9).
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { cpus } from 'node:os';
+import type { HelperKind } from '../threads/channel';
 import type { ExecutionProviderRequest } from '../pipeline/evaluation-types';
 
 export interface WorkerConfig {
@@ -11,8 +13,10 @@ export interface WorkerConfig {
   cudaDeviceId: number;
   executionProvider: ExecutionProviderRequest;
   cacheDir: string;
-  /** Letterboxed pixels kept in memory between evaluations of the same dataset (0 = off). */
-  decodeCacheMb: number;
+  /** Size cap of the tensor cache under `<cacheDir>/tensors` (letterboxed datasets kept between jobs; 0 = off). */
+  tensorCacheGb: number;
+  /** Decode helpers: how many, and threads or processes. */
+  decode: { helpers: number; kind: HelperKind };
 }
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
@@ -39,9 +43,19 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   if (!Number.isInteger(cudaDeviceId) || cudaDeviceId < 0) problems.push(`PODIUM_CUDA_DEVICE_ID must be a non-negative integer, got ${deviceText}`);
   const provider = (env.PODIUM_EXECUTION_PROVIDER?.trim() || 'AUTO').toUpperCase() as ExecutionProviderRequest;
   if (!PROVIDERS.includes(provider)) problems.push(`PODIUM_EXECUTION_PROVIDER must be one of ${PROVIDERS.join(', ')}, got ${env.PODIUM_EXECUTION_PROVIDER}`);
-  const cacheText = env.PODIUM_WORKER_DECODE_CACHE_MB?.trim() || '1024';
-  const decodeCacheMb = Number(cacheText);
-  if (!Number.isFinite(decodeCacheMb) || decodeCacheMb < 0) problems.push(`PODIUM_WORKER_DECODE_CACHE_MB must be a non-negative number, got ${cacheText}`);
+  const cacheText = env.PODIUM_WORKER_TENSOR_CACHE_GB?.trim() || '20';
+  const tensorCacheGb = Number(cacheText);
+  if (!Number.isFinite(tensorCacheGb) || tensorCacheGb < 0) problems.push(`PODIUM_WORKER_TENSOR_CACHE_GB must be a non-negative number, got ${cacheText}`);
+  const decode = defaultDecode(cpus().length);
+  const kindText = env.PODIUM_WORKER_DECODE_MODE?.trim().toLowerCase();
+  if (kindText === 'thread' || kindText === 'process') decode.kind = kindText;
+  else if (kindText) problems.push(`PODIUM_WORKER_DECODE_MODE must be thread or process, got ${kindText}`);
+  const helpersText = env.PODIUM_WORKER_DECODE_HELPERS?.trim();
+  if (helpersText) {
+    const helpers = Number(helpersText);
+    if (!Number.isInteger(helpers) || helpers < 1 || helpers > 256) problems.push(`PODIUM_WORKER_DECODE_HELPERS must be an integer in [1, 256], got ${helpersText}`);
+    else decode.helpers = helpers;
+  }
   if (problems.length) throw new WorkerConfigError(problems);
   return {
     apiUrl,
@@ -50,6 +64,19 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     cudaDeviceId,
     executionProvider: provider,
     cacheDir: resolve(env.PODIUM_WORKER_CACHE_DIR?.trim() || 'data/worker-cache'),
-    decodeCacheMb,
+    tensorCacheGb,
+    decode,
   };
+}
+
+/**
+ * Decode helpers when the environment does not say. Below 8 cores, threads: they drive sharp, whose work runs on the
+ * libuv pool, and a quarter of the cores (1–6) keep it fed; a process would add a copy of every image over IPC for
+ * nothing (bench/README.md, "decode helpers"). From 8 cores, processes (half the cores, at most 16, two libuv
+ * threads each): on the one many-core machine measured (an H200 host, 16 vCPU) decoding in one process stopped at
+ * 400–500 images/s whatever its thread counts, which separate processes do not share.
+ */
+export function defaultDecode(cores: number): { helpers: number; kind: HelperKind } {
+  if (cores >= 8) return { helpers: Math.min(16, Math.floor(cores / 2)), kind: 'process' };
+  return { helpers: Math.min(6, Math.max(1, Math.round(cores / 4))), kind: 'thread' };
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve, sep } from 'node:path';
-import { MetricsError, parseYoloLabels } from '@podium/metrics';
+import { MetricsError, parseYoloLabels, yoloRowToXyxy } from '@podium/metrics';
 import { WorkerError } from '../errors/worker-error';
 import type { GroundTruth } from './metrics-adapter';
 
@@ -21,8 +21,21 @@ export interface DatasetItem {
   groundTruth(width: number, height: number): GroundTruth;
 }
 
+/**
+ * The ids a COCO results file uses for this dataset (predictions-writer.ts): a COCO json's own image and category
+ * ids; for a YOLO dataset, the image's file stem and the 0-based class index (what `npm run metrics` reads with a
+ * label folder).
+ */
+export interface PredictionIds {
+  /** Image ids are the COCO json's numbers (DatasetItem.imageId holds them as text). */
+  numericImageIds: boolean;
+  /** Category id of each class index; absent: the class index itself. */
+  categoryIds?: number[];
+}
+
 export interface Dataset {
   items: DatasetItem[];
+  predictionIds: PredictionIds;
   classNames?: string[];
   /** Number of classes the dataset defines (names or categories), or the highest label index + 1 without names. */
   numClasses: number;
@@ -57,19 +70,13 @@ function readYolo(spec: Extract<DatasetSpec, { format: 'YOLO' }>): Dataset {
       file: join(spec.imagesDir, file),
       groundTruth: (width, height) => {
         const boxes = new Float64Array(rows.xywh.length);
-        for (let i = 0; i < rows.xywh.length; i += 4) {
-          const [xc, yc, w, h] = [rows.xywh[i] * width, rows.xywh[i + 1] * height, rows.xywh[i + 2] * width, rows.xywh[i + 3] * height];
-          boxes[i] = xc - w / 2;
-          boxes[i + 1] = yc - h / 2;
-          boxes[i + 2] = xc + w / 2;
-          boxes[i + 3] = yc + h / 2;
-        }
+        for (let i = 0; i < rows.classes.length; i++) yoloRowToXyxy(rows.xywh, i, width, height, boxes, 4 * i);
         return { boxes, classes: rows.classes };
       },
     };
   });
   const names = spec.classNames;
-  return { items, classNames: names, numClasses: names ? names.length : maxClass + 1, numClassesIsLowerBound: !names };
+  return { items, predictionIds: { numericImageIds: false }, classNames: names, numClasses: names ? names.length : maxClass + 1, numClassesIsLowerBound: !names };
 }
 
 /**
@@ -121,20 +128,27 @@ function readCoco(spec: Extract<DatasetSpec, { format: 'COCO' }>): Dataset {
     list.push(a);
     byImage.set(a.image_id, list);
   }
-  const items = [...json.images]
-    .sort((a, b) => a.id - b.id)
-    .map((image): DatasetItem => {
-      const anns = byImage.get(image.id) ?? [];
-      const boxes = new Float64Array(anns.length * 4);
-      anns.forEach((a, i) => boxes.set([a.bbox[0], a.bbox[1], a.bbox[0] + a.bbox[2], a.bbox[1] + a.bbox[3]], 4 * i));
-      const gt: GroundTruth = {
-        boxes,
-        classes: Int32Array.from(anns, (a) => classOf.get(a.category_id)!),
-        iscrowd: Uint8Array.from(anns, (a) => (a.iscrowd ? 1 : 0)),
-        areas: Float64Array.from(anns, (a) => a.area ?? a.bbox[2] * a.bbox[3]),
-      };
-      return { imageId: String(image.id), file: insideImagesDir(spec, image.file_name), groundTruth: () => gt };
-    });
+  // The json's own image order and its xywh numbers untouched, as `npm run metrics` reads the same json: the two
+  // agree to the last bit (and pycocotools' `coco` protocol reads xywh too).
+  const items = json.images.map((image): DatasetItem => {
+    const anns = byImage.get(image.id) ?? [];
+    const boxes = new Float64Array(anns.length * 4);
+    anns.forEach((a, i) => boxes.set(a.bbox, 4 * i));
+    const gt: GroundTruth = {
+      boxes,
+      format: 'xywh',
+      classes: Int32Array.from(anns, (a) => classOf.get(a.category_id)!),
+      iscrowd: Uint8Array.from(anns, (a) => (a.iscrowd ? 1 : 0)),
+      areas: Float64Array.from(anns, (a) => a.area ?? a.bbox[2] * a.bbox[3]),
+    };
+    return { imageId: String(image.id), file: insideImagesDir(spec, image.file_name), groundTruth: () => gt };
+  });
   if (items.length === 0) throw new WorkerError('DATASET_INVALID', `${spec.annotationsPath} lists no images`);
-  return { items, classNames: categories.map((c) => c.name), numClasses: categories.length, numClassesIsLowerBound: false };
+  return {
+    items,
+    predictionIds: { numericImageIds: true, categoryIds: categories.map((c) => c.id) },
+    classNames: categories.map((c) => c.name),
+    numClasses: categories.length,
+    numClassesIsLowerBound: false,
+  };
 }

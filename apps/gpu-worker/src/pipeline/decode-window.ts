@@ -1,15 +1,14 @@
 /**
- * Keeps up to `window` images decoding ahead of the consumer (sharp runs them on the libuv pool, so decoding
- * overlaps inference) and hands them out in dataset order; an image that fails to decode comes out as skipped.
+ * Keeps up to `window` images decoding ahead of the consumer (decode helpers, or sharp on the libuv pool in-process)
+ * and hands them out in dataset order; an image that fails to decode comes out as skipped.
  */
 import { decodeLetterboxed, type DecodedImage } from './decode-image';
 import type { DatasetItem } from './dataset-reader';
-import { DecodedCache } from './decoded-cache';
 import type { PadMode } from './letterbox';
 
-export type Decoded = { item: DatasetItem; image: DecodedImage } | { item: DatasetItem; skipped: string };
+export type Decoded = { item: DatasetItem; image: DecodedImage & { decodeMs?: number } } | { item: DatasetItem; skipped: string };
 
-export type DecodeFn = (file: string, size: number, pad: PadMode) => Promise<DecodedImage>;
+export type DecodeFn = (file: string, size: number, pad: PadMode) => Promise<DecodedImage & { decodeMs?: number }>;
 
 export class DecodeWindow {
   private readonly started: (Promise<Decoded> | undefined)[] = [];
@@ -22,7 +21,6 @@ export class DecodeWindow {
     private readonly window: number,
     /** In-process by default; the pipeline passes its DecodePool. */
     private readonly decodeFn: DecodeFn = decodeLetterboxed,
-    private readonly cache?: DecodedCache,
   ) {}
 
   /** The next image in order, or null at the end. */
@@ -38,12 +36,7 @@ export class DecodeWindow {
 
   private async decode(item: DatasetItem): Promise<Decoded> {
     try {
-      const key = this.cache && DecodedCache.key(item.file, this.size, this.pad);
-      const cached = this.cache?.get(key);
-      if (cached) return { item, image: cached };
-      const image = await this.decodeFn(item.file, this.size, this.pad);
-      this.cache?.set(key, image);
-      return { item, image };
+      return { item, image: await this.decodeFn(item.file, this.size, this.pad) };
     } catch (error) {
       return { item, skipped: (error as Error).message };
     }

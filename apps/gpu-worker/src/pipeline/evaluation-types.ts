@@ -1,16 +1,35 @@
 /** The pipeline's public contract: what the agent passes in and gets back. */
 import type { CurveResult, PerClassResult } from '@podium/metrics';
 import type { DatasetSpec } from './dataset-reader';
-import type { DecodedCache } from './decoded-cache';
+import type { WorkerThreads } from '../threads/worker-threads';
 import type { OperatingPoint } from './metrics-adapter';
+import type { TensorCache } from './tensor-cache';
 
 export type ExecutionProviderRequest = 'AUTO' | 'CUDA' | 'CPU';
+
+/** Where an evaluation's time went, in seconds. Stages overlap: they do not add up to the wall time. */
+export interface EvaluationTimings {
+  wallSeconds: number;
+  sessionLoadSeconds: number;
+  /** The loop waiting for its next batch's pixels: what decoding or reading cost the pipeline. */
+  inputWaitSeconds: number;
+  /** Decode + letterbox of the images this evaluation got decoded, summed over decode helpers. */
+  decodeSeconds: number;
+  /** Tensor-cache reads and their checksums. */
+  cacheReadSeconds: number;
+  /** `session.run`, summed over batches. */
+  inferenceSeconds: number;
+  /** NMS + metrics of the busiest post-processing thread. */
+  postSeconds: number;
+}
 
 export interface EvaluationProgress {
   done: number;
   total: number;
   imagesPerSecond: number;
   etaSeconds: number;
+  /** So far (`postSeconds` counts the batches the post threads have finished). */
+  timings: EvaluationTimings;
 }
 
 export interface EvaluationOptions {
@@ -29,13 +48,20 @@ export interface EvaluationOptions {
   fuse?: boolean;
   /** CPU EP only: ORT intra-op threads (default: all cores). Fewer leave room for decoding and NMS threads. */
   cpuThreads?: number;
-  /** Decode threads (default: a quarter of the cores, 1 to 6). */
-  decodeThreads?: number;
+  /** The helpers to run on (decode, post-processing, inference); default `WorkerThreads.shared()`. */
+  threads?: WorkerThreads;
   /**
-   * Keep letterboxed pixels for the next evaluation of the same files (continuous evaluation): the cache to use,
-   * or `null` for none. Default: none; PipelineService passes one process-wide cache.
+   * The persistent tensor cache (continuous evaluation decodes a dataset once): read from it, or build the entry.
+   * Default none; PipelineService passes the worker's.
    */
-  decodedCache?: DecodedCache | null;
+  tensorCache?: TensorCache | null;
+  /** The dataset version's digest, the cache's key; without it the image files' names, sizes and mtimes are. */
+  datasetDigest?: string;
+  /**
+   * Write the detections at the job's NMS IoU here as a gzipped COCO results file (predictions-writer.ts); the
+   * path comes back as `result.predictionsPath`.
+   */
+  predictionsPath?: string;
   signal?: AbortSignal;
   onProgress?: (p: EvaluationProgress) => void;
 }
@@ -73,17 +99,24 @@ export interface EvaluationResult {
   imagesEvaluated: number;
   skippedImages: number;
   skipped: { file: string; reason: string }[];
+  timings: EvaluationTimings;
   /** How it ran, for logs and benchmarks. */
   run: {
     family: string;
     fused: boolean;
     batch: number;
     imgsz: number;
-    wallSeconds: number;
-    sessionLoadSeconds: number;
-    inferenceSeconds: number;
-    postSeconds: number;
+    /** Pixels from the tensor cache (`hit`), from a build this evaluation started or joined, or decoded (`off`). */
+    inputCache: 'hit' | 'built' | 'joined' | 'off';
+    decodeHelpers: { kind: 'thread' | 'process'; count: number };
+    /**
+     * CPU time of the inference thread (Linux): on the CPU EP with one ORT thread, the inference itself, which the
+     * benches subtract from the process's CPU time to get the host's share.
+     */
+    inferenceThreadCpuSeconds: number | null;
   };
+  /** Where the detections file was written (a path on the worker), when `predictionsPath` was given. */
+  predictionsPath?: string;
 }
 
 export function toSweepPoint(point: OperatingPoint): SweepPoint {

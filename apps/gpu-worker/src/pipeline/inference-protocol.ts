@@ -1,4 +1,4 @@
-/** Messages between the pipeline and its inference thread. */
+/** Messages between the pipeline and its inference thread (one request/reply each over a Channel). */
 export type ProviderName = 'CUDA' | 'CPU';
 
 export interface InferenceInit {
@@ -17,8 +17,7 @@ export interface InferenceInit {
   cpuThreads?: number;
 }
 
-export interface InferenceRequest {
-  id: number;
+export interface InferenceRun {
   pixels: Uint8Array;
   batch: number;
   /** Real images in the batch; the rest is padding. */
@@ -31,9 +30,17 @@ export interface OutputTensor {
   dims: number[];
 }
 
-export type InferenceReply =
-  | { type: 'ready' }
-  | { type: 'init-failed'; message: string }
-  /** `pixels`: the request's input buffer handed back (transferred) for the next batch once the run is over. */
-  | { type: 'result'; id: number; outputs: Record<string, OutputTensor>; runMs: number; pixels: Uint8Array }
-  | { type: 'run-failed'; id: number; message: string };
+export type InferenceRequest = { type: 'init'; init: InferenceInit } | { type: 'run'; run: InferenceRun } | { type: 'release' };
+
+export interface InferenceResult {
+  outputs: Record<string, OutputTensor>;
+  runMs: number;
+  /** The batch's input buffer, handed back (transferred) once the run is over: free to refill. */
+  pixels: Uint8Array;
+}
+
+/**
+ * `init`: nothing; `run`: the result; `release`: the CPU time the thread used since `init` (Linux, else null), which
+ * with a one-thread CPU session is the inference's own (benches subtract it from the process's to get the host's).
+ */
+export type InferenceReply = InferenceResult | { threadCpuMs?: number | null };

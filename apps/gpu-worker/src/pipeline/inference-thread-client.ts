@@ -1,78 +1,51 @@
-/** The pipeline's handle on its inference thread: requests in flight are answered in order by id. */
-import { Worker } from 'node:worker_threads';
-import type { InferenceInit, InferenceReply, OutputTensor } from './inference-protocol';
-import { resolveThreadScript } from './thread-script';
+/** The pipeline's handle on its inference thread for one evaluation, taken from the inference pool. */
+import type { Channel } from '../threads/channel';
+import type { ThreadPool } from '../threads/thread-pool';
+import type { InferenceInit, InferenceReply, InferenceRequest, InferenceResult } from './inference-protocol';
 
-export interface InferenceResult {
-  outputs: Record<string, OutputTensor>;
-  runMs: number;
-  /** The batch's input buffer, back from the thread: free to refill. */
-  pixels: Uint8Array;
-}
+export type InferencePool = ThreadPool<InferenceRequest, InferenceReply>;
 
 export class InferenceThreadClient {
-  private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (r: InferenceResult) => void; reject: (e: Error) => void }>();
-  private exited?: Error;
+  /** CPU time of the inference thread over the session's life, known once closed (Linux). */
+  threadCpuMs: number | null = null;
+  private closed = false;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (message: InferenceReply) => {
-      if (message.type !== 'result' && message.type !== 'run-failed') return;
-      const entry = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (message.type === 'result') entry?.resolve({ outputs: message.outputs, runMs: message.runMs, pixels: message.pixels });
-      else entry?.reject(new Error(message.message));
-    });
-    const fail = (error: Error) => {
-      this.exited = error;
-      for (const entry of this.pending.values()) entry.reject(error);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`inference thread exited with code ${code}`)));
-  }
+  private constructor(
+    private readonly pool: InferencePool,
+    private readonly channel: Channel<InferenceRequest, InferenceReply>,
+  ) {}
 
-  /** Starts a thread and loads the session; rejects with ORT's message when the provider cannot load. */
-  static async start(init: InferenceInit): Promise<InferenceThreadClient> {
-    const worker = new Worker(resolveThreadScript('inference-thread', __dirname));
-    const ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (message: InferenceReply) => {
-        if (message.type === 'ready') resolve();
-        else if (message.type === 'init-failed') reject(new Error(message.message));
-        else return;
-        worker.off('message', onMessage);
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-    });
-    worker.postMessage({ type: 'init', init });
+  /** Loads the session in a pooled thread; rejects with ORT's message when the provider cannot load. */
+  static async start(pool: InferencePool, init: InferenceInit): Promise<InferenceThreadClient> {
+    const channel = pool.acquire();
     try {
-      await ready;
+      await channel.request({ type: 'init', init });
     } catch (error) {
-      await worker.terminate();
+      // A provider that failed to load may leave the thread's ORT in any state: not reused.
+      await pool.release(channel, false);
       throw error;
     }
-    return new InferenceThreadClient(worker);
+    return new InferenceThreadClient(pool, channel);
   }
 
   /** Sends one batch of uint8 HWC pixels; the buffer is transferred, and comes back with the result. */
-  run(pixels: Uint8Array, batch: number, imgsz: number, images = batch): Promise<InferenceResult> {
-    if (this.exited) return Promise.reject(this.exited);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'run', request: { id, pixels, batch, images, imgsz } }, [pixels.buffer as ArrayBuffer]);
-    });
+  async run(pixels: Uint8Array, batch: number, imgsz: number, images = batch): Promise<InferenceResult> {
+    return (await this.channel.request({ type: 'run', run: { pixels, batch, images, imgsz } }, [pixels.buffer as ArrayBuffer])) as InferenceResult;
   }
 
+  /** Releases the session; the thread goes back to the pool when that went cleanly. */
   async close(): Promise<void> {
-    if (this.exited) return;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.postMessage({ type: 'close' });
-    // Bounded wait for the session's release; the timer must not outlive it (it would hold a CLI open for 5 s).
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
-    clearTimeout(timer);
-    await this.worker.terminate();
+    if (this.closed) return;
+    this.closed = true;
+    let clean = false;
+    try {
+      await this.channel.drainTo(0);
+      const reply = (await this.channel.request({ type: 'release' })) as { threadCpuMs: number | null };
+      this.threadCpuMs = reply.threadCpuMs;
+      clean = true;
+    } catch {
+      // The thread died or refused: terminated below.
+    }
+    await this.pool.release(this.channel, clean);
   }
 }

@@ -5,7 +5,9 @@
 import { createAccumulator, type DetectionResult, type MetricsAccumulator, type OperatingPoint } from '@podium/metrics';
 
 export interface GroundTruth {
+  /** xyxy, or xywh (a COCO json's own numbers) when `format` says so. */
   boxes: Float64Array;
+  format?: 'xyxy' | 'xywh';
   classes: Int32Array;
   iscrowd?: Uint8Array;
   areas?: Float64Array;

@@ -5,7 +5,7 @@
 import { WorkerError } from '../errors/worker-error';
 import type { ExecutionProviderRequest } from './evaluation-types';
 import type { InferenceInit, ProviderName } from './inference-protocol';
-import { InferenceThreadClient } from './inference-thread-client';
+import { InferenceThreadClient, type InferencePool } from './inference-thread-client';
 
 export interface OpenedSession {
   client: InferenceThreadClient;
@@ -13,10 +13,10 @@ export interface OpenedSession {
   fallbackReason?: string;
 }
 
-export async function openSession(request: ExecutionProviderRequest, init: Omit<InferenceInit, 'provider'>): Promise<OpenedSession> {
+export async function openSession(pool: InferencePool, request: ExecutionProviderRequest, init: Omit<InferenceInit, 'provider'>): Promise<OpenedSession> {
   if (request !== 'CPU') {
     try {
-      return { client: await InferenceThreadClient.start({ ...init, provider: 'CUDA' }), provider: 'CUDA' };
+      return { client: await InferenceThreadClient.start(pool, { ...init, provider: 'CUDA' }), provider: 'CUDA' };
     } catch (error) {
       const message = firstLine((error as Error).message);
       const reason = `CUDA execution provider unavailable: ${message}`;
@@ -25,14 +25,14 @@ export async function openSession(request: ExecutionProviderRequest, init: Omit<
         throw new WorkerError('MODEL_INVALID', `onnxruntime cannot load the model: ${message}`);
       }
       try {
-        return { client: await InferenceThreadClient.start({ ...init, provider: 'CPU' }), provider: 'CPU', fallbackReason: reason };
+        return { client: await InferenceThreadClient.start(pool, { ...init, provider: 'CPU' }), provider: 'CPU', fallbackReason: reason };
       } catch (cpuError) {
         throw new WorkerError('MODEL_INVALID', `onnxruntime cannot load the model: ${firstLine((cpuError as Error).message)}`);
       }
     }
   }
   try {
-    return { client: await InferenceThreadClient.start({ ...init, provider: 'CPU' }), provider: 'CPU' };
+    return { client: await InferenceThreadClient.start(pool, { ...init, provider: 'CPU' }), provider: 'CPU' };
   } catch (error) {
     throw new WorkerError('MODEL_INVALID', `onnxruntime cannot load the model: ${firstLine((error as Error).message)}`);
   }

@@ -11,6 +11,7 @@ import type { Letterbox } from './letterbox';
 import { unletterboxBoxes } from './letterbox';
 import { createMetricsAccumulator, type Accumulator, type AccumulatorResult, type Detections, type GroundTruth, type OperatingPoint } from './metrics-adapter';
 import { nmsPrepared, scoreOrder, writePosition, type NmsInput } from './nms';
+import type { PredictionsTarget } from './predictions-writer';
 
 export const SWEEP_IOUS = [0.5, 0.6, 0.7] as const;
 export const SWEEP_CONFIDENCES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
@@ -27,6 +28,8 @@ export interface PostConfig {
   classNames?: string[];
   /** This shard's share: ultralytics accumulators at these IoUs, and the coco protocol at `iou` if set. */
   shard: { ultralyticsIous: number[]; coco: boolean };
+  /** Write the detections at `iou` as a COCO results file (by the shard with the coco protocol). */
+  predictions?: PredictionsTarget;
 }
 
 export interface BatchImage {
@@ -86,7 +89,11 @@ export class PostProcessor {
   private readonly classFilter?: ReadonlySet<number>;
   private readonly ious: number[];
 
-  constructor(private readonly config: PostConfig) {
+  constructor(
+    private readonly config: PostConfig,
+    /** Hears the detections at the job's IoU, image by image (the predictions file). */
+    private readonly onDetections?: (imageId: string, dt: Detections) => void,
+  ) {
     const base = { classNames: config.classNames, classes: config.classes };
     for (const iou of config.shard.ultralyticsIous) this.ultralytics.set(iou, createMetricsAccumulator({ protocol: 'ultralytics', ...base }));
     if (config.shard.coco) this.coco = createMetricsAccumulator({ protocol: 'coco', ...base });
@@ -103,6 +110,7 @@ export class PostProcessor {
     images.forEach((image, b) => {
       for (const [iou, detections] of perIou) {
         const entry = { imageId: image.imageId, width: image.width, height: image.height, gt: image.gt, dt: detections[b] };
+        if (iou === this.config.iou) this.onDetections?.(image.imageId, detections[b]);
         this.ultralytics.get(iou)?.add(entry);
         if (this.coco && iou === this.config.iou) this.coco.add(entry);
       }

@@ -6,7 +6,7 @@
  */
 import type { AccumulatorResult, OperatingPoint } from './metrics-adapter';
 import { planShards, prepareBatch, SWEEP_IOUS, type BatchImage, type BatchOutputs, type PostConfig } from './post-processor';
-import { PostThreadClient } from './post-thread-client';
+import { PostThreadClient, type PostPool } from './post-thread-client';
 
 export interface PostResult {
   ultralytics: AccumulatorResult;
@@ -14,6 +14,7 @@ export interface PostResult {
   thresholdSweep: { iou: number; points: OperatingPoint[] }[];
   /** At the job's conf and NMS IoU. */
   atConf: OperatingPoint;
+  predictionsPath?: string;
 }
 
 export class PostShards {
@@ -26,8 +27,8 @@ export class PostShards {
     this.classFilter = config.classes ? new Set(config.classes) : undefined;
   }
 
-  static async start(config: Omit<PostConfig, 'shard'>): Promise<PostShards> {
-    const started = await Promise.allSettled(planShards(config.iou).map((shard) => PostThreadClient.start({ ...config, shard })));
+  static async start(pool: PostPool, config: Omit<PostConfig, 'shard'>): Promise<PostShards> {
+    const started = await Promise.allSettled(planShards(config.iou).map((shard) => PostThreadClient.start(pool, { ...config, shard })));
     const clients = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) {
@@ -56,12 +57,14 @@ export class PostShards {
     const shards = await Promise.all(this.clients.map((c) => c.finish()));
     const byIou = new Map(shards.flatMap((s) => s.ultralytics).map((u) => [u.iou, u]));
     const coco = shards.find((s) => s.coco)?.coco;
+    const predictionsPath = shards.find((s) => s.predictionsPath)?.predictionsPath;
     if (!coco || !byIou.has(this.config.iou)) throw new Error('post-processing shards returned incomplete results');
     return {
       ultralytics: byIou.get(this.config.iou)!.result,
       coco,
       thresholdSweep: SWEEP_IOUS.map((iou) => ({ iou, points: byIou.get(iou)!.points })),
       atConf: byIou.get(this.config.iou)!.atConf,
+      ...(predictionsPath ? { predictionsPath } : {}),
     };
   }
 

@@ -1,28 +1,36 @@
-/** worker_thread entry: NMS at every swept IoU and the metric accumulators, off the pipeline's event loop. */
-import { parentPort } from 'node:worker_threads';
-import { PostProcessor, type BatchImage, type PostConfig, type PreparedBatch } from './post-processor';
+/**
+ * Post-processing helper (a worker thread): NMS at every swept IoU and the metric accumulators, off the event loop;
+ * the shard with the coco protocol also writes the predictions file when asked.
+ */
+import { serve } from '../threads/serve';
+import { PostProcessor, type BatchImage, type PostConfig, type PreparedBatch, type ShardResult } from './post-processor';
+import { PredictionsWriter } from './predictions-writer';
 
-type PostMessage =
-  | { type: 'init'; config: PostConfig }
-  | { type: 'batch'; id: number; images: BatchImage[]; batch: PreparedBatch }
-  | { type: 'finish' };
+export type PostRequest = { type: 'init'; config: PostConfig } | { type: 'batch'; images: BatchImage[]; batch: PreparedBatch } | { type: 'finish' };
+/** `ms`: time spent on the batch; `result`: the shard's metrics (finish) and the predictions file's path. */
+export type PostReply = { ms?: number; result?: ShardResult & { predictionsPath?: string } };
 
-const port = parentPort!;
 let processor: PostProcessor | undefined;
+let writer: PredictionsWriter | undefined;
 
-port.on('message', (message: PostMessage) => {
-  try {
-    if (message.type === 'init') {
-      processor = new PostProcessor(message.config);
-      port.postMessage({ type: 'ready' });
-    } else if (message.type === 'batch') {
-      const started = performance.now();
-      processor!.addPrepared(message.images, message.batch);
-      port.postMessage({ type: 'batch-done', id: message.id, ms: performance.now() - started });
-    } else {
-      port.postMessage({ type: 'result', result: processor!.finish() });
-    }
-  } catch (error) {
-    port.postMessage({ type: 'failed', message: (error as Error).stack ?? String(error) });
+serve<PostRequest, PostReply>(async (request) => {
+  if (request.type === 'init') {
+    // A thread is re-initialised only after a clean finish; a writer left over means an evaluation that never was.
+    await writer?.abort();
+    const { config } = request;
+    writer = config.predictions && config.shard.coco ? new PredictionsWriter(config.predictions) : undefined;
+    processor = new PostProcessor(config, writer && ((imageId, dt) => writer!.add(imageId, dt)));
+    return {};
   }
+  if (!processor) throw new Error('post-processing thread used before init');
+  if (request.type === 'batch') {
+    const started = performance.now();
+    processor.addPrepared(request.images, request.batch);
+    return { ms: performance.now() - started };
+  }
+  const result = processor.finish();
+  const predictionsPath = await writer?.close();
+  processor = undefined;
+  writer = undefined;
+  return { result: { ...result, ...(predictionsPath ? { predictionsPath } : {}) } };
 });

@@ -1,21 +1,24 @@
-// The whole pipeline on the CPU EP with real models and images. Its worker_thread scripts come from dist/:
-// run `npm run build` first (the root `npm test` and CI build before testing).
+// The whole pipeline on the CPU EP with real models and images; its helpers run from the TypeScript sources.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkerError } from '../errors/worker-error';
-import type { EvaluationOptions, EvaluationResult } from './evaluation-types';
-import { DecodedCache } from './decoded-cache';
-import { postThreadPoolStats } from './post-thread-client';
+import type { EvaluationOptions, EvaluationProgress, EvaluationResult } from './evaluation-types';
+import { parseArgs, runCli } from '../../../../libs/metrics/src/cli';
+import { WorkerThreads } from '../threads/worker-threads';
 import { probeCapabilities } from './probe-capabilities';
 import { runEvaluation } from './run-evaluation';
+import { TensorCache } from './tensor-cache';
 
 const assets = resolve(__dirname, '../../../../assets');
 const V8 = `${assets}/models/yolov8n_fp32_dynamic.onnx`;
 const YOLOX = `${assets}/models/yolox_nano.onnx`;
 const COCO8_VAL = { format: 'YOLO' as const, imagesDir: `${assets}/datasets/coco8/images/val`, labelsDir: `${assets}/datasets/coco8/labels/val` };
+const COCO128 = { format: 'YOLO' as const, imagesDir: `${assets}/datasets/coco128/images/train2017`, labelsDir: `${assets}/datasets/coco128/labels/train2017` };
+const postStats = () => WorkerThreads.shared().post.stats;
 const BASE = { imgsz: 640, conf: 0.001, iou: 0.7, maxDet: 300, executionProvider: 'CPU' as const };
 
 /** bus.jpg (810×1080) with its bus and four people as YOLO labels. */
@@ -85,9 +88,9 @@ describe('runEvaluation on the CPU EP', () => {
   }, 120_000);
 
   it('reuses its decode and post-processing threads from one evaluation to the next, with the same metrics', async () => {
-    const before = postThreadPoolStats();
+    const before = postStats();
     const again = await runEvaluation({ ...BASE, modelPath: V8, dataset: COCO8_VAL, batch: 2 });
-    const after = postThreadPoolStats();
+    const after = postStats();
     expect(after.created).toBe(before.created);
     expect(after.idle).toBe(before.idle);
     expect(again.map50).toBe(coco8.map50);
@@ -114,14 +117,16 @@ describe('runEvaluation on the CPU EP', () => {
     expect(result.map50).toBeGreaterThan(0.7);
   }, 120_000);
 
-  it('decodes a dataset once across evaluations that share a cache, with the same metrics', async () => {
-    const cache = new DecodedCache(64 * 1024 * 1024);
-    const first = await runEvaluation({ ...BASE, modelPath: V8, dataset: COCO8_VAL, batch: 2, decodedCache: cache });
-    expect([cache.hits, cache.misses]).toEqual([0, 4]);
-    const second = await runEvaluation({ ...BASE, modelPath: V8, dataset: COCO8_VAL, batch: 2, decodedCache: cache });
-    expect([cache.hits, cache.misses]).toEqual([4, 4]);
-    expect(second.map50_95).toBe(first.map50_95);
-    expect(second.map50_95).toBe(coco8.map50_95);
+  it('decodes with helper processes to the same metrics as with threads', async () => {
+    const threads = new WorkerThreads({ helpers: 2, kind: 'process' });
+    try {
+      const result = await runEvaluation({ ...BASE, modelPath: V8, dataset: COCO8_VAL, batch: 2, threads });
+      expect(result.run.decodeHelpers).toEqual({ kind: 'process', count: 2 });
+      expect(result.map50_95).toBe(coco8.map50_95);
+      expect(result.thresholdSweep).toEqual(coco8.thresholdSweep);
+    } finally {
+      await threads.close();
+    }
   }, 120_000);
 
   it('evaluates only the classes asked for', async () => {
@@ -143,13 +148,20 @@ describe('runEvaluation on the CPU EP', () => {
   }, 120_000);
 
   it('leaves nothing behind that holds the process once it returns (a CLI exits at once)', () => {
-    const built = resolve(__dirname, '../../../../dist/apps/gpu-worker/src/pipeline/run-evaluation.js');
+    const dir = mkdtempSync(join(tmpdir(), 'podium-cli-'));
+    const script = join(dir, 'cli.ts');
     const options = { ...BASE, modelPath: YOLOX, imgsz: 416, dataset: busDataset() };
-    const script = `require(${JSON.stringify(built)}).runEvaluation(${JSON.stringify(options)}).then(() => console.log(Date.now()))`;
-    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(child.status).toBe(0);
-    expect(Date.now() - Number(child.stdout.trim())).toBeLessThan(3_000);
-  }, 120_000);
+    const entry = JSON.stringify(resolve(__dirname, 'run-evaluation.ts'));
+    writeFileSync(script, `import { runEvaluation } from ${entry};\nrunEvaluation(${JSON.stringify(options)}).then(() => console.log(Date.now()));\n`);
+    try {
+      const child = spawnSync(process.execPath, [resolve(__dirname, '../threads/run-ts.cjs'), script], { encoding: 'utf8', timeout: 120_000 });
+      expect(child.stderr).toBe('');
+      expect(child.status).toBe(0);
+      expect(Date.now() - Number(child.stdout.trim())).toBeLessThan(3_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
 
   it('fails an invalid ONNX file with MODEL_INVALID', async () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'podium-bad-')), 'bad.onnx');
@@ -186,4 +198,80 @@ describe('runEvaluation on the CPU EP', () => {
     expect(auto.executionProvider).toBe('CPU');
     expect(auto.fallbackReason).toMatch(/CUDA execution provider unavailable/);
   }, 120_000);
+});
+
+describe('continuous evaluation of COCO128 with YOLOv8n at 640 on the CPU EP', () => {
+  const cache = new TensorCache(mkdtempSync(join(tmpdir(), 'podium-tensors-')), 1024 ** 3);
+  const out = mkdtempSync(join(tmpdir(), 'podium-predictions-'));
+  const progress: EvaluationProgress[] = [];
+  let cold: EvaluationResult;
+  let warm: EvaluationResult;
+  beforeAll(async () => {
+    const base = { ...BASE, modelPath: V8, dataset: COCO128, batch: 8, tensorCache: cache, datasetDigest: 'coco128-test' };
+    cold = await runEvaluation({ ...base, predictionsPath: join(out, 'cold.json.gz'), onProgress: (p) => progress.push(p) });
+    warm = await runEvaluation({ ...base, predictionsPath: join(out, 'warm.json.gz') });
+  }, 600_000);
+
+  it('decodes into the cache once, then reads it back, to the same metrics (mAP50 0.5952, mAP50-95 0.4420)', () => {
+    expect([cold.run.inputCache, warm.run.inputCache]).toEqual(['built', 'hit']);
+    expect(cold.imagesEvaluated).toBe(128);
+    expect(cold.map50.toFixed(4)).toBe('0.5952');
+    expect(cold.map50_95.toFixed(4)).toBe('0.4420');
+    expect(warm.map50).toBe(cold.map50);
+    expect(warm.map50_95).toBe(cold.map50_95);
+    expect(warm.coco.stats).toEqual(cold.coco.stats);
+    expect(warm.thresholdSweep).toEqual(cold.thresholdSweep);
+  });
+
+  it('says where its time went, in the result and in every progress event', () => {
+    expect(cold.timings.decodeSeconds).toBeGreaterThan(0);
+    expect(warm.timings.decodeSeconds).toBe(0);
+    expect(warm.timings.cacheReadSeconds).toBeGreaterThan(0);
+    for (const t of [cold.timings, warm.timings]) {
+      expect(t.inferenceSeconds).toBeGreaterThan(0);
+      expect(t.postSeconds).toBeGreaterThan(0);
+      expect(t.wallSeconds).toBeGreaterThan(t.inputWaitSeconds);
+    }
+    expect(progress.at(-1)?.done).toBe(128);
+    expect(progress.at(-1)?.timings.inferenceSeconds).toBeCloseTo(cold.timings.inferenceSeconds, 6);
+    const waits = progress.map((p) => p.timings.inputWaitSeconds);
+    waits.slice(1).forEach((w, i) => expect(w).toBeGreaterThanOrEqual(waits[i]));
+  });
+
+  it('keeps its detections as a gzipped COCO results file that `npm run metrics` turns into the same numbers', () => {
+    expect(cold.predictionsPath).toBe(join(out, 'cold.json.gz'));
+    expect(existsSync(`${cold.predictionsPath}.part`)).toBe(false);
+    const rows = JSON.parse(gunzipSync(readFileSync(cold.predictionsPath!)).toString()) as { image_id: string; category_id: number; bbox: number[]; score: number }[];
+    expect(rows[0]).toEqual({ image_id: expect.stringMatching(/^0000000000\d\d$/), category_id: expect.any(Number), bbox: [expect.any(Number), expect.any(Number), expect.any(Number), expect.any(Number)], score: expect.any(Number) });
+    expect(new Set(rows.map((r) => r.image_id)).size).toBeGreaterThan(120);
+    const cli = (protocol: string) => runCli(parseArgs(['--gt', COCO128.labelsDir, '--images', COCO128.imagesDir, '--dt', cold.predictionsPath!, '--protocol', protocol]));
+    const ultralytics = cli('ultralytics');
+    expect(ultralytics.map50).toBe(cold.map50);
+    expect(ultralytics.map50_95).toBe(cold.map50_95);
+    expect(ultralytics.map75).toBe(cold.map75);
+    expect(cli('coco').stats).toEqual(cold.coco.stats);
+    expect(readFileSync(warm.predictionsPath!)).toEqual(readFileSync(cold.predictionsPath!));
+  });
+
+  it('uses the COCO json ids in the file of a COCO dataset, and the CLI on that json agrees', async () => {
+    // The first 24 images of COCO128's instances json, as their own COCO dataset.
+    const json = JSON.parse(readFileSync(`${assets}/datasets/coco128/annotations/instances_train2017.json`, 'utf8'));
+    const images = json.images.slice(0, 24);
+    const ids = new Set(images.map((im: { id: number }) => im.id));
+    const dir = mkdtempSync(join(tmpdir(), 'podium-coco-'));
+    const annotationsPath = join(dir, 'instances.json');
+    writeFileSync(annotationsPath, JSON.stringify({ ...json, images, annotations: json.annotations.filter((a: { image_id: number }) => ids.has(a.image_id)) }));
+    const predictionsPath = join(dir, 'predictions.json.gz');
+    const result = await runEvaluation({ ...BASE, modelPath: V8, batch: 8, dataset: { format: 'COCO', imagesDir: COCO128.imagesDir, annotationsPath }, predictionsPath });
+    const rows = JSON.parse(gunzipSync(readFileSync(predictionsPath)).toString()) as { image_id: number; category_id: number }[];
+    expect(rows.every((r) => ids.has(r.image_id))).toBe(true);
+    const categoryIds = new Set(json.categories.map((c: { id: number }) => c.id));
+    expect(rows.every((r) => categoryIds.has(r.category_id))).toBe(true);
+    expect(rows.some((r) => r.category_id > 80)).toBe(true); // COCO's own ids (1–90), not class indices
+    const cli = (protocol: string) => runCli(parseArgs(['--gt', annotationsPath, '--dt', predictionsPath, '--protocol', protocol]));
+    expect(cli('coco').stats).toEqual(result.coco.stats);
+    const ultralytics = cli('ultralytics');
+    expect(ultralytics.map50).toBe(result.map50);
+    expect(ultralytics.map50_95).toBe(result.map50_95);
+  }, 300_000);
 });

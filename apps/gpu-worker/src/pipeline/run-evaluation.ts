@@ -1,37 +1,41 @@
 /**
- * One evaluation: dataset → sharp decode + letterbox (libuv pool, ahead of inference) → batches of uint8 pixels →
- * ORT session in a worker_thread (fused graph: candidates out) → NMS + metrics in a second worker_thread.
- * The three stages overlap; the event loop here only moves buffers.
+ * One evaluation: dataset → pixels (read from the tensor cache, or decoded + letterboxed by the decode helpers, a
+ * window ahead) → batches of uint8 pixels → ORT session in an inference thread (fused graph: candidates out) → NMS +
+ * metrics in post-processing threads. The stages overlap: while batch n runs, batch n+1's pixels are read or decoded
+ * and batch n−1 is in post-processing; the event loop here only moves buffers.
  */
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { WorkerError } from '../errors/worker-error';
 import { canFuse, fuseGraph, FUSED_INPUT, FUSED_OUTPUTS } from '../models/fuse-graph';
 import { decodeModel, inspectModel } from '../models/inspect-model';
 import type { ModelSpec } from '../models/model-family';
+import { WorkerThreads } from '../threads/worker-threads';
+import { assembleResult } from './assemble-result';
 import { readDataset, type Dataset } from './dataset-reader';
 import { configureSharp } from './decode-image';
-import { DecodePool } from './decode-pool';
 import { DecodeWindow } from './decode-window';
-import { cpuCores, cpuModel, gpuInfo } from './device-info';
-import { toSweepPoint, type EvaluationOptions, type EvaluationResult } from './evaluation-types';
+import type { PadMode } from './letterbox';
+import { cpuCores } from './device-info';
+import type { EvaluationOptions, EvaluationResult, EvaluationTimings } from './evaluation-types';
 import type { OutputTensor } from './inference-protocol';
+import { CacheSource, DecodeSource, type InputSource } from './input-source';
 import { openSession } from './open-session';
-import type { BatchImage, BatchOutputs } from './post-processor';
-import { PostShards, type PostResult } from './post-shards';
+import type { BatchOutputs } from './post-processor';
+import { partPath } from './predictions-writer';
+import { PostShards } from './post-shards';
+import { fingerprintFiles } from './tensor-cache';
 
 const DEFAULT_BATCH = { CUDA: 32, CPU: 4 } as const;
 /** Batches queued at the inference thread: one running, one ready, so the GPU never waits for the host. */
 const INFERENCE_IN_FLIGHT = 2;
 const POST_IN_FLIGHT = 4;
 
-/** Decode threads when the job does not say: they only drive sharp, whose work runs on the libuv pool. */
-export function defaultDecodeThreads(): number {
-  return Math.min(6, Math.max(1, Math.round(cpuCores() / 4)));
-}
-
 export async function runEvaluation(opts: EvaluationOptions): Promise<EvaluationResult> {
   validateOptions(opts);
   configureSharp();
+  const threads = opts.threads ?? WorkerThreads.shared();
   const modelFile = readModelFile(opts.modelPath);
   const model = decodeModel(modelFile, opts.modelPath);
   const spec = inspectModel(model, { imgsz: opts.imgsz, family: opts.family ?? 'auto' });
@@ -41,7 +45,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
   const fused = opts.fuse !== false && canFuse(model);
   const modelBytes = fused ? fuseGraph(model, spec, { candidatesAbove: opts.conf }) : modelFile;
   const loadStarted = performance.now();
-  const session = await openSession(opts.executionProvider, {
+  const session = await openSession(threads.inference, opts.executionProvider, {
     modelBytes,
     deviceId: opts.deviceId ?? 0,
     inputName: fused ? FUSED_INPUT : spec.inputName,
@@ -56,10 +60,9 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
   const padLastBatch = spec.fixedBatch !== null || session.provider === 'CUDA';
 
   let post: PostShards | undefined;
+  let input: Awaited<ReturnType<typeof openInput>> | undefined;
   try {
-    // Shared by the process's evaluations: threads start once (see decode-pool.ts).
-    const decodePool = DecodePool.shared(opts.decodeThreads ?? defaultDecodeThreads());
-    post = await PostShards.start({
+    post = await PostShards.start(threads.post, {
       family: spec.family,
       layout: spec.layout,
       imgsz: spec.imgsz,
@@ -68,94 +71,120 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
       maxDet: opts.maxDet,
       classes: opts.classes,
       classNames: dataset.classNames ?? spec.classNames,
+      predictions: opts.predictionsPath ? { path: opts.predictionsPath, ids: dataset.predictionIds } : undefined,
     });
-    const loop = await evaluateLoop(opts, spec, dataset, batch, padLastBatch, session.client, post, decodePool);
+    input = await openInput(opts, spec, dataset, threads, batch);
+    const loop = await evaluateLoop(opts, spec, dataset.items.length, batch, padLastBatch, session.client, post, input.source, sessionLoadSeconds);
     const postResult = await post.finish();
-    const wallSeconds = (performance.now() - loop.started) / 1000;
-    return assemble(postResult, {
+    await session.client.close();
+    const timings = { ...loop.timings(), wallSeconds: (performance.now() - loop.started) / 1000, postSeconds: post.busySeconds };
+    return assembleResult(postResult, {
       opts,
-      spec,
-      fused,
-      batch,
       provider: session.provider,
       fallbackReason: session.fallbackReason,
       evaluated: loop.evaluated,
       skipped: loop.skipped,
-      wallSeconds,
-      sessionLoadSeconds,
-      inferenceSeconds: loop.inferenceMs / 1000,
-      postSeconds: post.busySeconds,
+      timings,
+      run: {
+        family: spec.family,
+        fused,
+        batch,
+        imgsz: spec.imgsz,
+        inputCache: input.cache,
+        decodeHelpers: { kind: threads.decode.kind, count: threads.decode.size },
+        inferenceThreadCpuSeconds: session.client.threadCpuMs === null ? null : session.client.threadCpuMs / 1000,
+      },
     });
+  } catch (error) {
+    if (opts.predictionsPath) await rm(partPath(opts.predictionsPath), { force: true });
+    throw error;
   } finally {
-    await Promise.all([session.client.close(), post?.close()]);
+    await Promise.all([session.client.close(), post?.close(), input?.source.close()]);
   }
+}
+
+/** The tensor cache's entry for this dataset when there is a cache and the dataset fits; decoding otherwise. */
+async function openInput(opts: EvaluationOptions, spec: ModelSpec, dataset: Dataset, threads: WorkerThreads, batch: number) {
+  const size = spec.imgsz;
+  const pad = spec.preprocess.pad;
+  const decode = (file: string, s: number, p: PadMode) => threads.decode.decodePixels(file, s, p);
+  if (opts.tensorCache) {
+    const files = dataset.items.map((item) => ({ path: item.file, name: relative(opts.dataset.imagesDir, item.file) }));
+    const key = { dataset: opts.datasetDigest ?? fingerprintFiles(files), imgsz: size, pad };
+    // Every helper kept busy (4 images each in flight), and at least two batches ahead.
+    const lease = await opts.tensorCache.open(key, files, (file, s, p, writeTo) => threads.decode.decode(file, s, p, writeTo), Math.max(16, 2 * batch, 4 * threads.decode.size));
+    if (lease) return { source: new CacheSource(lease, dataset.items, size, pad, decode) as InputSource, cache: lease.state };
+  }
+  const window = new DecodeWindow(dataset.items, size, pad, Math.max(16, 2 * batch), decode);
+  return { source: new DecodeSource(window, size * size * 3) as InputSource, cache: 'off' as const };
 }
 
 async function evaluateLoop(
   opts: EvaluationOptions,
   spec: ModelSpec,
-  dataset: Dataset,
+  total: number,
   batch: number,
   padLastBatch: boolean,
   inference: Awaited<ReturnType<typeof openSession>>['client'],
   post: PostShards,
-  decodePool: DecodePool,
+  input: InputSource,
+  sessionLoadSeconds: number,
 ) {
   const size = spec.imgsz;
   const imageBytes = size * size * 3;
-  const total = dataset.items.length;
-  opts.decodedCache?.startPass();
-  const decoder = new DecodeWindow(dataset.items, size, spec.preprocess.pad, Math.max(16, 2 * batch), (f, s, p) => decodePool.decode(f, s, p), opts.decodedCache ?? undefined);
   const skipped: { file: string; reason: string }[] = [];
   const inFlight: Promise<void>[] = [];
   const started = performance.now();
   let evaluated = 0;
   let inferenceMs = 0;
+  let inputWaitMs = 0;
   let failure: unknown;
+  const timings = (): Omit<EvaluationTimings, 'wallSeconds' | 'postSeconds'> => ({
+    sessionLoadSeconds,
+    inputWaitSeconds: inputWaitMs / 1000,
+    decodeSeconds: input.timings.decodeMs / 1000,
+    cacheReadSeconds: input.timings.cacheReadMs / 1000,
+    inferenceSeconds: inferenceMs / 1000,
+  });
   // Input buffers come back from the inference thread with each result and are refilled (see inference-thread.ts).
-  const freeBuffers: Uint8Array[] = [];
-  const batchBuffer = (bytes: number) => {
-    const reused = freeBuffers.pop();
-    return reused?.byteLength === bytes ? reused : new Uint8Array(bytes);
-  };
+  const freeBuffers: ArrayBuffer[] = [];
+  const batchBuffer = () => new Uint8Array(freeBuffers.pop() ?? new ArrayBuffer(batch * imageBytes));
 
-  for (let end = false; !end; ) {
-    if (opts.signal?.aborted) break;
-    const images: BatchImage[] = [];
-    const pixels: Uint8Array[] = [];
-    while (images.length < batch) {
-      const next = await decoder.next();
-      if (!next) {
-        end = true;
-        break;
-      }
-      if ('skipped' in next) {
-        skipped.push({ file: next.item.file, reason: next.skipped });
-        continue;
-      }
-      const { image, item } = next;
-      images.push({ imageId: item.imageId, width: image.width, height: image.height, letterbox: image.letterbox, gt: item.groundTruth(image.width, image.height) });
-      pixels.push(image.pixels);
+  while (!opts.signal?.aborted) {
+    const buffer = batchBuffer();
+    const waitStarted = performance.now();
+    const filled = await input.fill(buffer, batch);
+    inputWaitMs += performance.now() - waitStarted;
+    if (!filled) break;
+    skipped.push(...filled.skipped);
+    if (filled.images.length === 0) {
+      freeBuffers.push(buffer.buffer as ArrayBuffer);
+      continue;
     }
-    if (images.length === 0) break;
+    const images = filled.images.map(({ item, width, height, letterbox }) => ({ imageId: item.imageId, width, height, letterbox, gt: item.groundTruth(width, height) }));
     const feedBatch = padLastBatch ? batch : images.length;
     // A refilled buffer holds an earlier batch past `images.length`: padding images are ignored downstream.
-    const buffer = batchBuffer(feedBatch * imageBytes);
-    pixels.forEach((p, i) => buffer.set(p, i * imageBytes));
+    const pixels = feedBatch === batch ? buffer : buffer.subarray(0, feedBatch * imageBytes);
     const task = inference
-      .run(buffer, feedBatch, size, images.length)
+      .run(pixels, feedBatch, size, images.length)
       .catch((error: Error) => {
         throw new WorkerError('MODEL_INVALID', `inference failed: ${error.message}`);
       })
       .then(({ outputs, runMs, pixels: returned }) => {
-        freeBuffers.push(returned);
+        freeBuffers.push(returned.buffer as ArrayBuffer);
         inferenceMs += runMs;
         post.add(images, toBatchOutputs(outputs));
         evaluated += images.length;
         const seconds = (performance.now() - started) / 1000;
         const rate = evaluated / Math.max(seconds, 1e-9);
         const remaining = total - evaluated - skipped.length;
-        opts.onProgress?.({ done: evaluated + skipped.length, total, imagesPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : 0 });
+        opts.onProgress?.({
+          done: evaluated + skipped.length,
+          total,
+          imagesPerSecond: rate,
+          etaSeconds: rate > 0 ? remaining / rate : 0,
+          timings: { ...timings(), wallSeconds: seconds, postSeconds: post.busySeconds },
+        });
       });
     task.catch((error) => (failure ??= error));
     inFlight.push(task);
@@ -167,7 +196,7 @@ async function evaluateLoop(
   if (failure) throw failure;
   if (opts.signal?.aborted) throw new WorkerError('CANCELLED', `evaluation cancelled after ${evaluated} of ${total} images`);
   if (evaluated === 0) throw new WorkerError('DATASET_INVALID', `none of the ${total} images could be decoded (first: ${skipped[0]?.file}: ${skipped[0]?.reason})`);
-  return { started, evaluated, skipped, inferenceMs };
+  return { started, evaluated, skipped, timings };
 }
 
 /** Both paths deliver candidates: the fused graph computes them, the inference thread extracts them otherwise. */
@@ -176,65 +205,6 @@ function toBatchOutputs(outputs: Record<string, OutputTensor>): BatchOutputs {
     indices: outputs[FUSED_OUTPUTS.indices].data as Int32Array,
     scores: outputs[FUSED_OUTPUTS.scores].data as Float32Array,
     boxes: outputs[FUSED_OUTPUTS.boxes].data as Float32Array,
-  };
-}
-
-function assemble(
-  post: PostResult,
-  ctx: {
-    opts: EvaluationOptions;
-    spec: ModelSpec;
-    fused: boolean;
-    batch: number;
-    provider: 'CUDA' | 'CPU';
-    fallbackReason?: string;
-    evaluated: number;
-    skipped: { file: string; reason: string }[];
-    wallSeconds: number;
-    sessionLoadSeconds: number;
-    inferenceSeconds: number;
-    postSeconds: number;
-  },
-): EvaluationResult {
-  const u = post.ultralytics;
-  const stats = (post.coco.stats ?? {}) as Record<string, number>;
-  const thresholdSweep = post.thresholdSweep.map((s) => ({ iou: s.iou, points: s.points.map(toSweepPoint) }));
-  const bestOperatingPoint = thresholdSweep
-    .flatMap((s) => s.points.map((p) => ({ iou: s.iou, ...p })))
-    .reduce((best, p) => (p.f1 > best.f1 ? p : best));
-  return {
-    map50: u.map50,
-    map50_95: u.map50_95,
-    map75: u.map75,
-    precision: u.precision,
-    recall: u.recall,
-    f1: u.f1,
-    bestConfidence: u.bestConfidence,
-    fitness: u.fitness,
-    perClass: u.perClass,
-    coco: { ap: stats.ap ?? post.coco.map50_95, ap50: stats.ap50 ?? post.coco.map50, ap75: stats.ap75 ?? post.coco.map75, ar100: stats.ar100, stats },
-    thresholdSweep,
-    bestOperatingPoint,
-    operatingPointAtConf: toSweepPoint(post.atConf),
-    prCurve: u.prCurve,
-    f1Curve: u.f1Curve,
-    executionProvider: ctx.provider,
-    device: ctx.provider === 'CUDA' ? (gpuInfo(ctx.opts.deviceId ?? 0)?.name ?? `CUDA device ${ctx.opts.deviceId ?? 0}`) : cpuModel(),
-    ...(ctx.fallbackReason ? { fallbackReason: ctx.fallbackReason } : {}),
-    imagesPerSecond: ctx.evaluated / ctx.wallSeconds,
-    imagesEvaluated: ctx.evaluated,
-    skippedImages: ctx.skipped.length,
-    skipped: ctx.skipped,
-    run: {
-      family: ctx.spec.family,
-      fused: ctx.fused,
-      batch: ctx.batch,
-      imgsz: ctx.spec.imgsz,
-      wallSeconds: ctx.wallSeconds,
-      sessionLoadSeconds: ctx.sessionLoadSeconds,
-      inferenceSeconds: ctx.inferenceSeconds,
-      postSeconds: ctx.postSeconds,
-    },
   };
 }
 

@@ -1,7 +1,8 @@
 // Prediction files for the CLI: COCO results `[{image_id, category_id, bbox: [x, y, w, h], score}]` (kept as xywh)
 // or `[{image: "<file stem>", cls, box: [x1, y1, x2, y2], score}]` (0-based YOLO classes), grouped by image in file
-// order (the order equal scores keep).
+// order (the order equal scores keep); plain json or gzipped (the gpu-worker's `predictions.json.gz`).
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { MetricsError } from '../metrics-error';
 import type { DetectionsInput, ImageId } from '../types';
 
@@ -47,7 +48,10 @@ export function parsePredictions(json: unknown, file: string): Map<ImageId, Dete
 export function readPredictions(file: string): Map<ImageId, DetectionsInput> {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    const bytes = readFileSync(file);
+    // gzip's magic number, whatever the file's name.
+    const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+    json = JSON.parse(text);
   } catch (e) {
     malformed(file, `not readable json (${(e as Error).message})`);
   }

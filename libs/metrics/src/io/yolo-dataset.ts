@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { extname, join, parse } from 'node:path';
 import type { GroundTruthInput } from '../types';
 import { readImageSize } from './image-size';
-import { parseYoloLabels } from './yolo-labels';
+import { parseYoloLabels, yoloRowToXyxy } from './yolo-labels';
 
 /** Ultralytics' IMG_FORMATS. */
 const IMAGE_EXTENSIONS = new Set(['.bmp', '.dng', '.jpeg', '.jpg', '.mpo', '.png', '.tif', '.tiff', '.webp', '.pfm', '.heic']);
@@ -70,11 +70,7 @@ export function readYoloDataset(options: ReadYoloDatasetOptions): YoloDataset {
       xyxy = new Float64Array(kept.length * 4);
       classes = new Int32Array(kept.length);
       kept.forEach((i, k) => {
-        const [xc, yc, w, h] = rows.xywhn.subarray(4 * i, 4 * i + 4);
-        xyxy[4 * k] = (xc - w / 2) * width;
-        xyxy[4 * k + 1] = (yc - h / 2) * height;
-        xyxy[4 * k + 2] = (xc + w / 2) * width;
-        xyxy[4 * k + 3] = (yc + h / 2) * height;
+        yoloRowToXyxy(rows.xywhn, i, width, height, xyxy, 4 * k);
         classes[k] = rows.classes[i];
         classSet.add(rows.classes[i]);
       });

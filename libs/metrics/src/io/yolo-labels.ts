@@ -68,3 +68,15 @@ export function parseYoloLabels(text: string, file: string): YoloLabelRows {
   });
   return { xywhn, classes, duplicatesRemoved: out.length - final.length };
 }
+
+/**
+ * Row `i` of normalised `xc, yc, w, h` as xyxy pixels of a `width` × `height` image, written at `out[o…o+3]`: the one
+ * formula every reader uses (the CLI's dataset reader and the gpu-worker's), so their ground truths are equal bits.
+ */
+export function yoloRowToXyxy(xywhn: ArrayLike<number>, i: number, width: number, height: number, out: Float64Array, o: number): void {
+  const xc = xywhn[4 * i], yc = xywhn[4 * i + 1], w = xywhn[4 * i + 2], h = xywhn[4 * i + 3];
+  out[o] = (xc - w / 2) * width;
+  out[o + 1] = (yc - h / 2) * height;
+  out[o + 2] = (xc + w / 2) * width;
+  out[o + 3] = (yc + h / 2) * height;
+}
