@@ -1,5 +1,6 @@
 /** The pipeline's handle on its inference thread: requests in flight are answered in order by id. */
 import { Worker } from 'node:worker_threads';
+import './ort-telemetry';
 import type { InferenceInit, InferenceReply, OutputTensor } from './inference-protocol';
 import { resolveThreadScript } from './thread-script';
 

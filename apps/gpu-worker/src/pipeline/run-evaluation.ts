@@ -18,6 +18,7 @@ import type { OutputTensor } from './inference-protocol';
 import { openSession } from './open-session';
 import type { BatchImage, BatchOutputs } from './post-processor';
 import { PostShards, type PostResult } from './post-shards';
+import { workerMetrics } from '../observability/worker-metrics';
 
 const DEFAULT_BATCH = { CUDA: 32, CPU: 4 } as const;
 /** Batches queued at the inference thread: one running, one ready, so the GPU never waits for the host. */
@@ -51,6 +52,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
     cpuThreads: opts.cpuThreads ?? (cpuCores() >= 8 ? cpuCores() - 4 : undefined),
   });
   const sessionLoadSeconds = (performance.now() - loadStarted) / 1000;
+  workerMetrics.provider(session.provider);
   const batch = spec.fixedBatch ?? Math.max(1, opts.batch ?? DEFAULT_BATCH[session.provider]);
   // Padding the last batch keeps one input shape on CUDA (a new shape re-tunes cuDNN); on CPU it is wasted work.
   const padLastBatch = spec.fixedBatch !== null || session.provider === 'CUDA';
@@ -72,6 +74,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
     const loop = await evaluateLoop(opts, spec, dataset, batch, padLastBatch, session.client, post, decodePool);
     const postResult = await post.finish();
     const wallSeconds = (performance.now() - loop.started) / 1000;
+    workerMetrics.evaluated({ postSeconds: post.busySeconds, imagesPerSecond: loop.evaluated / Math.max(wallSeconds, 1e-9) });
     return assemble(postResult, {
       opts,
       spec,
@@ -123,6 +126,7 @@ async function evaluateLoop(
     if (opts.signal?.aborted) break;
     const images: BatchImage[] = [];
     const pixels: Uint8Array[] = [];
+    const decodeStarted = performance.now();
     while (images.length < batch) {
       const next = await decoder.next();
       if (!next) {
@@ -138,6 +142,7 @@ async function evaluateLoop(
       pixels.push(image.pixels);
     }
     if (images.length === 0) break;
+    const decodeMs = performance.now() - decodeStarted;
     const feedBatch = padLastBatch ? batch : images.length;
     // A refilled buffer holds an earlier batch past `images.length`: padding images are ignored downstream.
     const buffer = batchBuffer(feedBatch * imageBytes);
@@ -150,6 +155,7 @@ async function evaluateLoop(
       .then(({ outputs, runMs, pixels: returned }) => {
         freeBuffers.push(returned);
         inferenceMs += runMs;
+        workerMetrics.batch({ images: images.length, decodeMs, inferenceMs: runMs });
         post.add(images, toBatchOutputs(outputs));
         evaluated += images.length;
         const seconds = (performance.now() - started) / 1000;
