@@ -13,6 +13,7 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { WorkersModule } from './workers/workers.module';
 import { LocalWorkerModule } from './local-worker/local-worker.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
+import { ObservabilityModule } from './observability/observability.module';
 
 /** Feature modules are listed here (each provides its resolvers and services). */
 export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule, RegistryModule, DatasetsModule, WorkersModule, LocalWorkerModule, EvaluationsModule];
@@ -22,7 +23,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), AuthModule, ...(FEATURE_MODULES ?? [])],
+      imports: [CoreModule.forRoot(config), AuthModule, ObservabilityModule, ...(FEATURE_MODULES ?? [])],
       providers: [HealthResolver],
     };
   }
