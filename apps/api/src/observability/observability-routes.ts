@@ -34,9 +34,9 @@ export function mountObservabilityRoutes(app: INestApplication): void {
     try {
       await auth.requireRequest(req, [Role.VIEWER], '/metrics');
       const text = await metrics.scrape();
-      res.setHeader('content-type', metrics.registry.contentType);
-      res.setHeader('cache-control', 'no-store');
-      res.status(200).send(text);
+      // The exposition type as prom-client gives it (Express's send would add a charset to it).
+      res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+      res.end(text);
     } catch (e) {
       answerError(req, res, e, logger);
     }

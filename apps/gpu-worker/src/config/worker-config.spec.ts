@@ -1,11 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseWorkerConfig, WorkerConfigError } from './worker-config';
 
 describe('parseWorkerConfig', () => {
   it('applies defaults', () => {
     const config = parseWorkerConfig({});
-    expect(config).toMatchObject({ apiUrl: 'http://127.0.0.1:4000', cudaDeviceId: 0, executionProvider: 'AUTO', decodeCacheMb: 1024 });
+    expect(config).toMatchObject({ apiUrl: 'http://127.0.0.1:4000', cudaDeviceId: 0, executionProvider: 'AUTO', decodeCacheMb: 1024, logLevel: 'info', logFormat: 'auto', healthHost: '127.0.0.1' });
     expect(config.token).toBeUndefined();
+    expect(config.healthPort).toBeUndefined();
     expect(config.cacheDir).toMatch(/data\/worker-cache$/);
   });
 
@@ -18,18 +22,42 @@ describe('parseWorkerConfig', () => {
       PODIUM_EXECUTION_PROVIDER: 'cuda',
       PODIUM_WORKER_CACHE_DIR: '/var/cache/podium',
       PODIUM_WORKER_DECODE_CACHE_MB: '0',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      PODIUM_WORKER_HEALTH_PORT: '9465',
+      PODIUM_WORKER_HEALTH_HOST: '0.0.0.0',
     });
-    expect(config).toEqual({ apiUrl: 'https://podium.example', token: 'pdm_w_x', name: 'gpu-7', cudaDeviceId: 3, executionProvider: 'CUDA', cacheDir: '/var/cache/podium', decodeCacheMb: 0 });
+    expect(config).toEqual({
+      apiUrl: 'https://podium.example',
+      token: 'pdm_w_x',
+      name: 'gpu-7',
+      cudaDeviceId: 3,
+      executionProvider: 'CUDA',
+      cacheDir: '/var/cache/podium',
+      decodeCacheMb: 0,
+      logLevel: 'warn',
+      logFormat: 'json',
+      healthPort: 9465,
+      healthHost: '0.0.0.0',
+    });
+  });
+
+  it('reads the token from PODIUM_WORKER_TOKEN_FILE when PODIUM_WORKER_TOKEN is unset', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'podium-wc-')), 'worker-token');
+    writeFileSync(file, 'pod_from_file\n');
+    expect(parseWorkerConfig({ PODIUM_WORKER_TOKEN_FILE: file }).token).toBe('pod_from_file');
+    expect(parseWorkerConfig({ PODIUM_WORKER_TOKEN_FILE: file, PODIUM_WORKER_TOKEN: 'pod_env' }).token).toBe('pod_env');
+    expect(() => parseWorkerConfig({ PODIUM_WORKER_TOKEN_FILE: join(file, 'missing') })).toThrow(/PODIUM_WORKER_TOKEN_FILE .*missing cannot be read: ENOTDIR/);
   });
 
   it('lists every bad key in one error', () => {
     try {
-      parseWorkerConfig({ PODIUM_API_URL: 'nope', PODIUM_CUDA_DEVICE_ID: '-1', PODIUM_EXECUTION_PROVIDER: 'TPU', PODIUM_WORKER_DECODE_CACHE_MB: 'lots' });
+      parseWorkerConfig({ PODIUM_API_URL: 'nope', PODIUM_CUDA_DEVICE_ID: '-1', PODIUM_EXECUTION_PROVIDER: 'TPU', PODIUM_WORKER_DECODE_CACHE_MB: 'lots', LOG_LEVEL: 'chatty', PODIUM_WORKER_HEALTH_PORT: '0' });
       throw new Error('expected a WorkerConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(WorkerConfigError);
-      expect((error as WorkerConfigError).problems).toHaveLength(4);
-      expect((error as Error).message).toMatch(/PODIUM_API_URL.*\n.*PODIUM_CUDA_DEVICE_ID.*\n.*PODIUM_EXECUTION_PROVIDER.*\n.*PODIUM_WORKER_DECODE_CACHE_MB/s);
+      expect((error as WorkerConfigError).problems).toHaveLength(6);
+      expect((error as Error).message).toMatch(/PODIUM_API_URL.*\n.*PODIUM_CUDA_DEVICE_ID.*\n.*PODIUM_EXECUTION_PROVIDER.*\n.*PODIUM_WORKER_DECODE_CACHE_MB.*\n.*LOG_LEVEL must be one of .*, got chatty\n.*PODIUM_WORKER_HEALTH_PORT must be a port number \(1-65535\), got 0/s);
     }
   });
 });
