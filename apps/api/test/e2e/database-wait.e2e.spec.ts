@@ -1,0 +1,75 @@
+// Start-up before PostgreSQL answers: the api retries with backoff (each try logged) and starts once the server is
+// there, instead of exiting on the first refused connection. The "server" is a TCP relay to the suite's PostgreSQL
+// that starts listening a moment after the api.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, POSTGRES_URL } from '../support/databases';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Relays 127.0.0.1:`port` to the test PostgreSQL. */
+function relay(port: number): Promise<{ server: Server; close: () => Promise<void> }> {
+  const target = new URL(POSTGRES_URL);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  return new Promise((resolve) =>
+    server.listen(port, '127.0.0.1', () =>
+      resolve({
+        server,
+        close: async () => {
+          for (const s of sockets) s.destroy();
+          await new Promise<void>((done) => server.close(() => done()));
+        },
+      }),
+    ),
+  );
+}
+
+describe('waiting for PostgreSQL at start', () => {
+  let t: TestApp | undefined;
+  let stopRelay: (() => Promise<void>) | undefined;
+  let dropFresh: (() => Promise<void>) | undefined;
+  afterAll(async () => {
+    await t?.close();
+    await stopRelay?.();
+    await dropFresh?.();
+  });
+
+  it('retries refused connections, logging each try, and starts once the database answers', async (ctx) => {
+    const fresh = await createTestDatabase('postgres');
+    if (!fresh) return ctx.skip();
+    dropFresh = () => fresh.drop();
+    const port = await freePort();
+    const url = new URL(fresh.config.databaseUrl!);
+    url.host = `127.0.0.1:${port}`;
+    const lines: string[] = [];
+    const relayUp = sleep(2500).then(() => relay(port));
+    const started = Date.now();
+    t = await startTestApp('postgres', { databaseUrl: url.toString(), dbWaitSeconds: 30 }, { logger: ['log', 'warn', 'error'], logDestination: { write: (l: string) => void lines.push(l) } });
+    stopRelay = (await relayUp).close;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2500);
+    const records = lines.map((l) => JSON.parse(l));
+    const tries = records.filter((r) => r.context === 'Database' && r.level === 'warn');
+    expect(tries.length).toBeGreaterThanOrEqual(2);
+    expect(tries[0].msg).toMatch(/^PostgreSQL not reachable \(ECONNREFUSED\): attempt 1, retrying in 0\.5 s \(giving up in (29|30) s\)$/);
+    expect(records).toContainEqual(expect.objectContaining({ context: 'Database', msg: expect.stringMatching(/^PostgreSQL reachable after \d+ attempts$/) }));
+    expect((await t!.http().get('/readyz')).status).toBe(200);
+  });
+});
