@@ -113,6 +113,9 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
     schema,
     introspection: config.introspection,
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT and stops in order (observability/graceful-shutdown.ts); Apollo's own handlers
+    // (on when NODE_ENV is not test) would stop GraphQL before the local worker could hand back its job.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(logger),
     plugins: [
