@@ -34,17 +34,21 @@ function envOf(service: any): Record<string, string> {
   return Array.isArray(env) ? Object.fromEntries(env.map((e: string) => e.split(/=(.*)/s).slice(0, 2))) : env;
 }
 
+const GLOB = new Map([
+  ['**/', '(.*/)?'],
+  ['**', '.*'],
+  ['*', '[^/]*'],
+]);
+
 /** `.dockerignore` patterns as the build context sees them (the forms this repository uses: names and dir/*.ext). */
 function ignored(path: string): boolean {
   const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   return patterns.some((p) => {
+    // `**/` any folders, `**` anything, `*` anything within one name; the rest literal.
     const glob = p
-      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-      .replace(/^\*\*\//, '\u0000')
-      .replace(/\*\*/g, '\u0001')
-      .replace(/\*/g, '[^/]*')
-      .replace('\u0000', '(.*/)?')
-      .replace(/\u0001/g, '.*');
+      .split(/(\*\*\/|\*\*|\*)/)
+      .map((part) => GLOB.get(part) ?? part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('');
     const re = new RegExp(`^${glob}(/.*)?$`);
     return re.test(path);
   });

@@ -4,17 +4,11 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, POSTGRES_URL } from '../support/databases';
+import { freePort } from '../support/ports';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** Relays 127.0.0.1:`port` to the test PostgreSQL. */
 function relay(port: number): Promise<{ server: Server; close: () => Promise<void> }> {

@@ -6,12 +6,12 @@
 // of the group and no /tmp/mat-debug-<pid>.log behind. Needs `npm run build` first (npm test does).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports';
 import { Scrape } from '../support/prometheus';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -19,13 +19,6 @@ const MAIN = join(ROOT, 'dist/apps/api/src/main.js');
 const YOLOX = readFileSync(join(ROOT, 'assets/models/yolox_nano.onnx'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 /** Whether any process of the group `pgid` is alive. */
 function groupAlive(pgid: number): boolean {
