@@ -42,7 +42,8 @@ const requireHere = createRequire(__filename);
 function prettyStream(): DestinationStream | undefined {
   try {
     const build = requireHere('pino-pretty') as (opts: Record<string, unknown>) => DestinationStream;
-    return build({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' });
+    // Colours only on a terminal: LOG_FORMAT=pretty into a file gets plain text, not escape codes.
+    return build({ colorize: Boolean(process.stdout.isTTY), sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' });
   } catch {
     return undefined;
   }

@@ -95,9 +95,12 @@ describe('docker/compose.yml', () => {
     }
   });
 
-  it('restarts every service, and lets the api and the workers stop gracefully', () => {
+  it('restarts every service, and lets the api and the workers stop gracefully under an init', () => {
     for (const [name, service] of services) expect(service.restart, name).toBe('unless-stopped');
-    for (const name of ['api', 'worker', 'gpu-worker']) expect(compose.services[name].stop_grace_period, name).toMatch(/^\d+s$/);
+    for (const name of ['api', 'worker', 'gpu-worker']) {
+      expect(compose.services[name].stop_grace_period, name).toMatch(/^\d+s$/);
+      expect(compose.services[name].init, `${name} runs under an init that forwards SIGTERM`).toBe(true);
+    }
   });
 
   it('has build contexts and Dockerfiles that exist, and mounts only files and named volumes that exist', () => {

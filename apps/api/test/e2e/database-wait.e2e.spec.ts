@@ -4,7 +4,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, POSTGRES_URL } from '../support/databases';
-import { freePort } from '../support/ports';
+import { freePort } from '../../../../bench/api-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

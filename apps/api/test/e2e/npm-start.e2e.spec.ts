@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/ports';
+import { freePort } from '../../../../bench/api-process';
 import { Scrape } from '../support/prometheus';
 
 const ROOT = resolve(__dirname, '../../../..');
