@@ -1,40 +1,13 @@
 // Start-up before PostgreSQL answers: the api retries with backoff (each try logged) and starts once the server is
 // there, instead of exiting on the first refused connection. The "server" is a TCP relay to the suite's PostgreSQL
 // that starts listening a moment after the api.
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, POSTGRES_URL } from '../support/databases';
+import { relay, targetOf } from '../support/tcp-relay';
 import { freePort } from '../../../../bench/api-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-
-/** Relays 127.0.0.1:`port` to the test PostgreSQL. */
-function relay(port: number): Promise<{ server: Server; close: () => Promise<void> }> {
-  const target = new URL(POSTGRES_URL);
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  return new Promise((resolve) =>
-    server.listen(port, '127.0.0.1', () =>
-      resolve({
-        server,
-        close: async () => {
-          for (const s of sockets) s.destroy();
-          await new Promise<void>((done) => server.close(() => done()));
-        },
-      }),
-    ),
-  );
-}
 
 describe('waiting for PostgreSQL at start', () => {
   let t: TestApp | undefined;
@@ -54,7 +27,7 @@ describe('waiting for PostgreSQL at start', () => {
     const url = new URL(fresh.config.databaseUrl!);
     url.host = `127.0.0.1:${port}`;
     const lines: string[] = [];
-    const relayUp = sleep(2500).then(() => relay(port));
+    const relayUp = sleep(2500).then(() => relay(port, targetOf(POSTGRES_URL, 5432)));
     const started = Date.now();
     t = await startTestApp('postgres', { databaseUrl: url.toString(), dbWaitSeconds: 30 }, { logger: ['log', 'warn', 'error'], logDestination: { write: (l: string) => void lines.push(l) } });
     stopRelay = (await relayUp).close;

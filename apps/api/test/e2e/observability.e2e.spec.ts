@@ -1,7 +1,8 @@
 // Health, readiness and Prometheus metrics through the real api on both databases: /healthz answers without I/O,
 // /readyz names each check and flips to 503 when the database goes away (PostgreSQL: the suite's database stops
 // taking connections; SQLite: the file is moved away) or the artifact store cannot be written, and back when they
-// return; /metrics parses as Prometheus text and its counters move after a logged batch and a finished job.
+// return; /metrics parses as Prometheus text and its counters move after a logged batch and a finished job; with
+// REDIS_URL, Redis is a check too.
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,9 @@ import { bearer, bootstrapSecret, createToken } from '../support/auth-helpers';
 import { DIALECTS, POSTGRES_URL } from '../support/databases';
 import { fakeResult } from '../support/fake-evaluation';
 import { Scrape } from '../support/prometheus';
+import { REDIS_URL, redisAvailable } from '../support/redis';
+import { relay, targetOf } from '../support/tcp-relay';
+import { freePort } from '../../../../bench/api-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const COCO128 = resolve(__dirname, '../../../../assets/datasets/coco128');
@@ -240,5 +244,37 @@ describe('metrics access off loopback: a VIEWER token, or PODIUM_METRICS_PORT', 
     expect(res.status).toBe(200);
     expect(new Scrape(await res.text()).value('process_cpu_seconds_total')).toBeGreaterThan(0);
     expect((await fetch(`http://127.0.0.1:${address.port}/graphql`)).status).toBe(404);
+  });
+});
+
+describe('readiness with Redis (REDIS_URL)', () => {
+  let t: TestApp | undefined;
+  let link: Awaited<ReturnType<typeof relay>> | undefined;
+  afterAll(async () => {
+    await t?.close();
+    await link?.close();
+  });
+
+  it('checks Redis only when configured, and flips to 503 while it is unreachable', async (ctx) => {
+    if (!(await redisAvailable())) return ctx.skip();
+    // Redis behind a relay the test can take away and bring back on the same port.
+    const port = await freePort();
+    link = await relay(port, targetOf(REDIS_URL, 6379));
+    t = await startTestApp('sqlite', { redisUrl: `redis://127.0.0.1:${port}` });
+    const readyz = () => t!.http().get('/readyz');
+    const until = async (status: number) => {
+      let res = await readyz();
+      for (const end = Date.now() + 20_000; res.status !== status && Date.now() < end; res = await readyz()) await sleep(200);
+      return res;
+    };
+    const up = await until(200);
+    expect(up.body.checks.redis).toEqual({ ok: true, ms: expect.any(Number) });
+    await link.close();
+    const down = await until(503);
+    expect(down.status).toBe(503);
+    expect(down.body.checks.redis).toMatchObject({ ok: false, error: expect.stringMatching(/^(ECONNREFUSED|ECONNRESET|unreachable|timeout)$/) });
+    expect(down.body.checks.database.ok).toBe(true);
+    link = await relay(port, targetOf(REDIS_URL, 6379));
+    expect((await until(200)).status).toBe(200);
   });
 });
