@@ -2,13 +2,21 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { type LogLevel, NestPinoLogger } from '@podium/logging';
 import type { GraphQLSchema } from 'graphql';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { requestContextMiddleware } from './common/request-context';
 import { HttpErrorFilter } from './common/safety-net';
 import type { AppConfig } from './config/app-config';
 import { mountGraphql } from './graphql/graphql-server';
+import { shutDown } from './observability/graceful-shutdown';
+import { HttpObserver } from './observability/http-observer';
+import { bindRootLogger, createApiLogger } from './observability/logger';
+import { mountObservabilityRoutes } from './observability/observability-routes';
+import { Readiness } from './observability/readiness';
 
 export interface PodiumApp {
   app: INestApplication;
@@ -16,37 +24,62 @@ export interface PodiumApp {
   config: AppConfig;
   /** http://host:port once listening. */
   url: string;
+  /** Stops in order (observability/graceful-shutdown.ts): in-flight requests finish, subscriptions get 1001. */
   close(): Promise<void>;
 }
 
 /** Hooks run after Nest is created and before listen (e.g. bootstrap tokens, demo data). */
 export const STARTUP_HOOKS: ((app: INestApplication, config: AppConfig) => Promise<void>)[] = [];
 
-export async function createPodiumApp(config: AppConfig, opts: { logger?: false | ('log' | 'error' | 'warn' | 'debug')[] } = {}): Promise<PodiumApp> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
-    logger: opts.logger ?? ['log', 'error', 'warn'],
-    bodyParser: false,
-  });
-  // First, before GraphQL and the REST routes: every request runs with its id (common/request-context.ts).
+export interface CreateAppOptions {
+  /**
+   * Log threshold over config.logLevel: false is silent, a list of Nest levels keeps the most verbose of them
+   * (['error'] → error). The one pino logger replaces Nest's either way.
+   */
+  logger?: false | ('log' | 'error' | 'warn' | 'debug')[];
+  /** Where log lines go instead of stdout (JSON lines). */
+  logDestination?: DestinationStream;
+}
+
+function levelOf(config: AppConfig, opt: CreateAppOptions['logger']): LogLevel {
+  if (opt === undefined) return config.logLevel;
+  if (opt === false || opt.length === 0) return 'silent';
+  return opt.includes('debug') ? 'debug' : opt.includes('log') ? 'info' : opt.includes('warn') ? 'warn' : 'error';
+}
+
+export async function createPodiumApp(config: AppConfig, opts: CreateAppOptions = {}): Promise<PodiumApp> {
+  const logger = createApiLogger({ logLevel: levelOf(config, opts.logger), logFormat: config.logFormat }, opts.logDestination);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { logger: new NestPinoLogger(logger), bodyParser: false });
+  bindRootLogger(app, logger);
+  // First, before GraphQL and the REST routes: every request runs with its id (common/request-context.ts), then
+  // its access line, metrics and in-flight count (observability/http-observer.ts).
   app.use(requestContextMiddleware);
+  const http = new HttpObserver(logger);
+  app.use(http.middleware);
+  mountObservabilityRoutes(app);
   app.useGlobalFilters(new HttpErrorFilter());
   const gql = await mountGraphql(app, config);
   for (const hook of STARTUP_HOOKS) await hook(app, config);
   await app.init();
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address() as AddressInfo;
+  const server = app.getHttpServer() as Server;
+  const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  let closed = false;
+  let closing: Promise<void> | undefined;
   return {
     app,
     schema: gql.schema,
     config,
     url: `http://${host}:${address.port}`,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await gql.close();
-      await app.close();
-    },
+    close: () =>
+      (closing ??= shutDown({
+        app,
+        server,
+        http,
+        readiness: app.get(Readiness),
+        logger,
+        graceMs: config.shutdownGraceSeconds * 1000,
+        closeGraphql: () => gql.close(),
+      })),
   };
 }

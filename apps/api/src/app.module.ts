@@ -15,6 +15,7 @@ import { LocalWorkerModule } from './local-worker/local-worker.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
 import { MlflowModule } from './mlflow/mlflow.module';
 import { WebModule } from './web/web.module';
+import { ObservabilityModule } from './observability/observability.module';
 
 /** Feature modules are listed here (each provides its resolvers and services). WebModule stays last: its SPA fallback answers only what no other route took. */
 export const FEATURE_MODULES: DynamicModule['imports'] = [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule, RegistryModule, DatasetsModule, WorkersModule, LocalWorkerModule, EvaluationsModule, MlflowModule, WebModule];
@@ -24,7 +25,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), AuthModule, ...(FEATURE_MODULES ?? [])],
+      imports: [CoreModule.forRoot(config), AuthModule, ObservabilityModule, ...(FEATURE_MODULES ?? [])],
       providers: [HealthResolver],
     };
   }

@@ -5,7 +5,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -136,6 +136,14 @@ export class ArtifactStore {
       await handle.close();
       throw e;
     }
+  }
+
+  /** For /readyz: a small file written, flushed and removed where uploads land (the sweeps skip its name). */
+  async probeWritable(): Promise<void> {
+    await ensureDir(join(this.root, TEMP_DIR));
+    const probe = join(this.root, TEMP_DIR, `readyz~${process.pid}~${randomUUID()}.probe`);
+    await writeFile(probe, 'ok', { flush: true });
+    await unlink(probe);
   }
 
   /** Removes a blob (absent is fine). The caller has checked, under the blob's lock, that no row references it. */

@@ -10,6 +10,7 @@ import { badInput } from '../common/app-error';
 import { answerError } from '../common/http-error';
 import { artifactPathFromUrl } from './artifact-path';
 import { ArtifactsService } from './artifacts.service';
+import { artifactBytes } from '../observability/metrics';
 
 const PREFIX = '/artifacts/';
 
@@ -77,6 +78,7 @@ export class ArtifactsController {
       res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(path.split('/').pop() ?? path)}`);
       // pipeline closes the blob when the client goes; a read error cuts the response (answerError destroys it).
       await pipeline(stream, res);
+      artifactBytes.inc({ direction: 'out' }, row.size);
     } catch (e) {
       answerError(req, res, e, this.logger);
     }

@@ -8,6 +8,6 @@ import { ArtifactsService } from './artifacts.service';
 @Module({
   controllers: [ArtifactsController],
   providers: [ArtifactsService, ArtifactsRepository, ArtifactStore, ArtifactsResolver],
-  exports: [ArtifactsService],
+  exports: [ArtifactsService, ArtifactStore],
 })
 export class ArtifactsModule {}

@@ -14,6 +14,7 @@ import { ARTIFACT_UPLOADED, type ArtifactListener, uploadedEvent } from './artif
 import { validateArtifactPath } from './artifact-path';
 import { ArtifactStore, payloadTooLarge, type ReceivedFile } from './artifact-store';
 import { ArtifactsRepository } from './artifacts.repository';
+import { artifactBytes } from '../observability/metrics';
 
 export interface PutArtifactOptions {
   /** Marks an epoch checkpoint (`?epoch=N`); continuous evaluation reacts to these. */
@@ -82,6 +83,7 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
       createdAt: Date.now(),
     };
     const replaced = await this.record(file, row);
+    artifactBytes.inc({ direction: 'in' }, row.size);
     if (replaced !== null && replaced !== row.sha256) {
       // Committed: an old blob that cannot be dropped now is disk space for the sweep, not a failed upload.
       await this.collect(replaced).catch((e: Error) => this.logger.error(`${requestTag()}dropping the replaced blob of ${runId}/${path}: ${e.message}`, e.stack));

@@ -9,6 +9,7 @@ import { Database } from '../database/database';
 import { ApiTokenRepository } from './api-token.repository';
 import { type ClosableConnection, ConnectionRegistry } from './connection-registry';
 import { AppError } from '../common/app-error';
+import { noteCaller } from '../observability/caller';
 import { type Identity, Role, roleSatisfies } from './roles';
 import { hashesEqual, hashTokenSecret, parseBearer } from './token-secret';
 
@@ -63,8 +64,10 @@ export class AuthService {
    * is also refused to web pages of other sites (Origin) and to DNS-rebound names (Host), which the browser would
    * otherwise let reach a loopback port with the user's machine as the source address.
    */
-  resolveRequest(req: IncomingMessage, authorization: string | undefined = headerValue(req.headers.authorization)): Promise<Resolved> {
-    return this.resolve(authorization, req.socket.remoteAddress, { host: headerValue(req.headers.host), origin: headerValue(req.headers.origin) });
+  async resolveRequest(req: IncomingMessage, authorization: string | undefined = headerValue(req.headers.authorization)): Promise<Resolved> {
+    const resolved = await this.resolve(authorization, req.socket.remoteAddress, { host: headerValue(req.headers.host), origin: headerValue(req.headers.origin) });
+    noteCaller(req, resolved.identity);
+    return resolved;
   }
 
   /** For REST routes: the caller of `req`, who must hold one of `roles`; else UNAUTHENTICATED / FORBIDDEN naming `what`. */

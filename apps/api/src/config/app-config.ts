@@ -1,4 +1,5 @@
 // The api's configuration: parsed and validated once at boot; process.env is read nowhere else (CONTRIBUTING.md rule 9).
+import { type LogFormat, type LogLevel, parseLogFormat, parseLogLevel } from '@podium/logging';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -30,7 +31,6 @@ export interface AppConfig {
   seedDemo: boolean;
   /** How often expired evaluation-job leases are re-queued (seconds). */
   leaseSweepSeconds: number;
-  logLevel: string;
   /** Dataset intake limits (docs/dataset-intake.md): entries of one archive or folder. */
   datasetMaxEntries: number;
   /** Largest label, annotation or other non-image file of a dataset, in bytes. */
@@ -41,6 +41,21 @@ export interface AppConfig {
   datasetMaxExtractedBytes: number;
   /** Largest ratio of extracted bytes to the uploaded archive's bytes (above a 1 MiB allowance). */
   datasetMaxRatio: number;
+  logLevel: LogLevel;
+  /** `auto` (pretty on a terminal when pino-pretty is installed), `json` or `pretty`. */
+  logFormat: LogFormat;
+  /** How long start-up waits for PostgreSQL to accept connections (retrying with backoff) before giving up; 0: once. */
+  dbWaitSeconds: number;
+  /** A second listener serving only GET /metrics, without auth, on metricsHost (unset: none). */
+  metricsPort?: number;
+  metricsHost: string;
+  /** On SIGTERM/SIGINT: how long in-flight HTTP requests may take to finish before their connections are cut. */
+  shutdownGraceSeconds: number;
+  /**
+   * Where the api keeps the secret of a WORKER token (named `shared-worker`) for workers started beside it that read
+   * it with PODIUM_WORKER_TOKEN_FILE (docker compose); unset: none.
+   */
+  sharedWorkerTokenFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -87,12 +102,31 @@ function datasetLimits(env: NodeJS.ProcessEnv, problems: string[]): Pick<AppConf
   };
 }
 
+function isBindable(host: string): boolean {
+  return host === 'localhost' || host === '0.0.0.0' || host === '::' || isIP(host) !== 0;
+}
+
+function bindHost(env: NodeJS.ProcessEnv, key: string, def: string, problems: string[]): string {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (!isBindable(raw)) problems.push(`${key} must be an IP address or localhost, got "${raw}"`);
+  return raw;
+}
+
+function choice<T>(env: NodeJS.ProcessEnv, key: string, def: T, parse: (raw: string) => T | undefined, allowed: string, problems: string[]): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const value = parse(raw);
+  if (value === undefined) problems.push(`${key} must be one of ${allowed}, got "${raw}"`);
+  return value ?? def;
+}
+
 /** Parses the environment into an AppConfig, listing every bad key in one ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const problems: string[] = [];
   const port = int(env, 'PORT', 4000, problems, 0, 65535);
   const host = env.HOST || env.PODIUM_HOST || '127.0.0.1';
-  if (host !== 'localhost' && host !== '0.0.0.0' && host !== '::' && !isIP(host)) problems.push(`HOST must be an IP address or localhost, got "${host}"`);
+  if (!isBindable(host)) problems.push(`HOST must be an IP address or localhost, got "${host}"`);
   const dataDir = resolve(env.PODIUM_DATA_DIR || './data');
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push(`DATABASE_URL must be a postgres:// URL, got "${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}"`);
@@ -127,8 +161,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     localWorker: bool(env, 'PODIUM_LOCAL_WORKER', true, problems),
     seedDemo: bool(env, 'PODIUM_SEED_DEMO', true, problems),
     leaseSweepSeconds: int(env, 'PODIUM_LEASE_SWEEP_SECONDS', 5, problems, 1, 3600),
-    logLevel: env.LOG_LEVEL || 'info',
     ...datasetLimits(env, problems),
+    logLevel: choice(env, 'LOG_LEVEL', 'info', parseLogLevel, 'fatal, error, warn, info, debug, trace, silent', problems),
+    logFormat: choice(env, 'LOG_FORMAT', 'auto', parseLogFormat, 'auto, json, pretty', problems),
+    dbWaitSeconds: int(env, 'PODIUM_DB_WAIT_SECONDS', 60, problems, 0, 3600),
+    metricsPort: env.PODIUM_METRICS_PORT ? int(env, 'PODIUM_METRICS_PORT', 0, problems, 1, 65535) : undefined,
+    metricsHost: bindHost(env, 'PODIUM_METRICS_HOST', '127.0.0.1', problems),
+    shutdownGraceSeconds: int(env, 'PODIUM_SHUTDOWN_GRACE_SECONDS', 10, problems, 0, 3600),
+    sharedWorkerTokenFile: env.PODIUM_SHARED_WORKER_TOKEN_FILE ? resolve(env.PODIUM_SHARED_WORKER_TOKEN_FILE) : undefined,
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);

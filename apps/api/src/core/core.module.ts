@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config';
 import { dialectOf, openDataSources } from '../database/data-source';
 import { Database } from '../database/database';
 import { createPodiumPubSub, PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
+import { observePubSub } from '../observability/pubsub-observer';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -31,11 +32,11 @@ export class CoreModule {
         {
           provide: Database,
           useFactory: async () => {
-            const { writer, reader } = await openDataSources(config);
+            const { writer, reader } = await openDataSources(config, { waitSeconds: config.dbWaitSeconds });
             return new Database(writer, reader, dialectOf(config));
           },
         },
-        { provide: PUB_SUB, useFactory: () => createPodiumPubSub(config.redisUrl) },
+        { provide: PUB_SUB, useFactory: () => observePubSub(createPodiumPubSub(config.redisUrl)) },
         CoreShutdown,
       ],
       exports: [APP_CONFIG, Database, PUB_SUB],

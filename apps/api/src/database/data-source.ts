@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { waitFor } from './wait-for-database';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -43,11 +44,14 @@ export function postgresOptions(url: string): DataSourceOptions {
   };
 }
 
-/** The writer (runs the migrations) and a reader; on PostgreSQL both are the same pool. */
-export async function openDataSources(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>): Promise<{ writer: DataSource; reader: DataSource }> {
+/**
+ * The writer (runs the migrations) and a reader; on PostgreSQL both are the same pool, connected after waiting up to
+ * `waitSeconds` for a server that is not up yet (database/wait-for-database.ts).
+ */
+export async function openDataSources(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>, opts: { waitSeconds?: number } = {}): Promise<{ writer: DataSource; reader: DataSource }> {
   if (config.databaseUrl) {
-    const ds = new DataSource(postgresOptions(config.databaseUrl));
-    await ds.initialize();
+    const url = config.databaseUrl;
+    const ds = await waitFor(() => new DataSource(postgresOptions(url)).initialize(), { waitSeconds: opts.waitSeconds ?? 0, what: 'PostgreSQL' });
     await ds.runMigrations({ transaction: 'each' });
     return { writer: ds, reader: ds };
   }

@@ -25,6 +25,12 @@ export class EvaluationJobsRepository {
     return em.findOne(EvaluationJobEntity, { where: { id } });
   }
 
+  /** How many jobs are in each status (for /metrics; a status with no job is absent). */
+  async countByStatus(): Promise<Map<EvaluationJobStatus, number>> {
+    const rows = await this.db.read.createQueryBuilder(EvaluationJobEntity, 'j').select('j.status', 'status').addSelect('COUNT(*)', 'n').groupBy('j.status').getRawMany<{ status: EvaluationJobStatus; n: string | number }>();
+    return new Map(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
   findByIds(ids: readonly string[]): Promise<EvaluationJobEntity[]> {
     return ids.length ? this.db.read.find(EvaluationJobEntity, { where: { id: In([...ids]) } }) : Promise.resolve([]);
   }

@@ -39,6 +39,6 @@ import { WorkerAdminService } from './worker-admin.service';
     JobProtocolResolver,
     WorkerAdminResolver,
   ],
-  exports: [EvaluationJobsService, JobLeaseService],
+  exports: [EvaluationJobsService, JobLeaseService, EvaluationJobsRepository],
 })
 export class EvaluationsModule {}

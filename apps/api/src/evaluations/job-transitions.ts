@@ -11,6 +11,7 @@ import { EvaluationJobsRepository } from './evaluation-jobs.repository';
 import { type AfterCommit, EvaluationRunWriter } from './evaluation-run.writer';
 import { publishJobQueued, publishJobUpdated } from './job-events';
 import type { JobEvent, JobMove } from './job-lifecycle';
+import { jobTransitions } from '../observability/metrics';
 
 /** A move written in a transaction, waiting for its commit to be published. */
 export interface AppliedMove {
@@ -49,6 +50,7 @@ export class JobTransitions {
   /** After commit only: the run's events, the result files (by `actor`), then the job's events, move by move. */
   async publish(moves: readonly AppliedMove[], actor: Identity): Promise<void> {
     for (const move of moves) {
+      jobTransitions.inc({ status: move.job.status });
       move.runEvents?.();
       if (move.files) await this.runWriter.writeResultFiles(move.job, move.files, actor);
       for (const event of move.events) {

@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
 import { JobLeaseService } from './job-lease.service';
+import { leaseExpiries } from '../observability/metrics';
 
 @Injectable()
 export class LeaseSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,7 +23,8 @@ export class LeaseSweeper implements OnApplicationBootstrap, OnApplicationShutdo
     this.timer = setInterval(() => {
       this.running = this.lease
         .requeueExpiredLeases()
-        .then(() => {
+        .then((requeued) => {
+          leaseExpiries.inc(requeued.length);
           // Runs left open are rare (an api restart mid-completion): look for them once a minute.
           if (Date.now() - this.lastRepair < 60_000) return;
           this.lastRepair = Date.now();

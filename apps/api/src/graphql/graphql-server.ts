@@ -18,6 +18,9 @@ import { graphqlBodyErrors } from '../auth/limits/body-errors';
 import { LimitError } from '../auth/limits/limit-error';
 import { OperationLimits } from '../auth/limits/operation-limits';
 import type { AppConfig } from '../config/app-config';
+import { graphqlObserverPlugin } from '../observability/graphql-observer';
+import { rootLoggerOf } from '../observability/logger';
+import { observeGraphqlWs } from '../observability/ws-observer';
 import { type GraphqlContext, newContext } from './context';
 import { formatError } from './format-error';
 import { nulInputError, refuseNulInUrl, refuseNulPlugin } from './nul-inputs';
@@ -60,7 +63,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
   const httpServer = app.getHttpServer();
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.bodyLimitBytes });
   const wsCleanup = useServer<Record<string, unknown>, { authorization?: string; untrack?: () => void }>(
-    {
+    observeGraphqlWs({
       schema,
       onConnect: async (ctx) => {
         const authorization = headerOf(ctx.connectionParams, ctx.extra.request);
@@ -102,7 +105,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
       // The same error mapping as HTTP (format-error.ts), so ws clients see extensions.code too.
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatWsErrors(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => formatWsErrors(errors),
-    },
+    }, rootLoggerOf(app)),
     wsServer,
   );
 
@@ -110,6 +113,9 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
     schema,
     introspection: config.introspection,
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT and stops in order (observability/graceful-shutdown.ts); Apollo's own handlers
+    // (on when NODE_ENV is not test) would stop GraphQL before the local worker could hand back its job.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(logger),
     plugins: [
@@ -125,6 +131,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
       },
       abuseLimitsPlugin(limits),
       refuseNulPlugin<GraphqlContext>(),
+      graphqlObserverPlugin(rootLoggerOf(app)),
       ...EXTRA_APOLLO_PLUGINS.map((p) => p(app, config)),
     ],
   });

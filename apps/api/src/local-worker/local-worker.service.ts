@@ -10,6 +10,7 @@ import { AuthService } from '../auth/auth.service';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
 import { LOCAL_WORKER_NAME, localWorkerToken } from './local-worker-token';
+import { forwardWorkerLine } from './worker-log';
 import { WorkerProcess } from './worker-process';
 
 /** The compiled worker, found from this file in dist/ (npm start) or src/ (the repository's dist/ beside it). */
@@ -62,9 +63,13 @@ export class LocalWorkerService implements OnApplicationBootstrap, BeforeApplica
           PODIUM_WORKER_TOKEN: secret,
           PODIUM_WORKER_NAME: LOCAL_WORKER_NAME,
           PODIUM_WORKER_CACHE_DIR: join(this.config.dataDir, 'worker-cache'),
+          // Its lines come back as JSON and go out through the api's logger at the api's level (worker-log.ts).
+          LOG_LEVEL: this.config.logLevel,
+          LOG_FORMAT: 'json',
         },
-        log: (l) => process.stdout.write(l + '\n'),
-        error: (l) => process.stderr.write(l + '\n'),
+        log: (l) => this.logger.log(l),
+        error: (l) => this.logger.warn(l),
+        output: (line, stream) => forwardWorkerLine(this.logger, line, stream, this.worker?.pid),
       });
       this.worker.start();
       this.logger.log(`local worker started (pid ${this.worker.pid}) against ${apiUrl}`);

@@ -1,6 +1,6 @@
-// The embedded gpu-worker as a child process: its output prefixed `[worker]`, restarted with a backoff if it dies (not
-// once an ADMIN removed it), stopped with SIGTERM (it finishes its batch and releases its job) and killed if it does
-// not exit in time.
+// The embedded gpu-worker as a child process: its output passed on line by line (or prefixed `[worker]`), restarted
+// with a backoff if it dies (not once an ADMIN removed it), stopped with SIGTERM (it finishes its batch and releases
+// its job) and killed if it does not exit in time.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -9,8 +9,11 @@ export interface WorkerProcessOptions {
   mainPath: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The supervisor's own lines (prefixed `[worker]`), and the child's when `output` is not given. */
   log: (line: string) => void;
   error: (line: string) => void;
+  /** Each line the child writes, as written. */
+  output?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** How long SIGTERM may take before SIGKILL. */
   stopTimeoutMs?: number;
 }
@@ -38,8 +41,9 @@ export class WorkerProcess {
     const startedAt = Date.now();
     const child = spawn(process.execPath, [this.opts.mainPath], { cwd: this.opts.cwd, env: this.opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    createInterface({ input: child.stdout! }).on('line', (l) => this.opts.log(`[worker] ${l}`));
-    createInterface({ input: child.stderr! }).on('line', (l) => this.opts.error(`[worker] ${l}`));
+    const output = this.opts.output;
+    createInterface({ input: child.stdout! }).on('line', (l) => (output ? output(l, 'stdout') : this.opts.log(`[worker] ${l}`)));
+    createInterface({ input: child.stderr! }).on('line', (l) => (output ? output(l, 'stderr') : this.opts.error(`[worker] ${l}`)));
     this.exited = new Promise((resolve) => {
       child.once('error', (e) => {
         this.opts.error(`[worker] could not start: ${e.message}`);

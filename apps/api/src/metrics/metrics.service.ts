@@ -27,6 +27,7 @@ import { METRIC_LOGGED, toMetricLoggedEvent } from './metric-events';
 import { canonicalMetricKey, MAX_KEYS_PER_READ, MAX_METRIC_KEY_LENGTH } from './metric-keys';
 import { foldSummaries, type MetricPointRow, type MetricSummaryRow } from './metric-summary';
 import { MetricsRepository } from './metrics.repository';
+import { countIngestedPoints, type IngestSource } from '../observability/metrics';
 
 export const MAX_HISTORY_PAGE = 1000;
 /** Run.metrics: its page size (default, most). */
@@ -81,7 +82,7 @@ export class MetricsService {
    * (within the retention time) is not stored again: the first answer comes back and nothing is published; the same
    * key with other content is CONFLICT. The MLflow log-batch route passes its key here too.
    */
-  async logMetrics(runId: string, points: readonly MetricPointInput[], _actor?: Identity, opts: { idempotencyKey?: string | null } = {}): Promise<LoggedBatch> {
+  async logMetrics(runId: string, points: readonly MetricPointInput[], _actor?: Identity, opts: { idempotencyKey?: string | null; source?: IngestSource } = {}): Promise<LoggedBatch> {
     checkPoints(points);
     const key = opts.idempotencyKey ?? undefined;
     if (key !== undefined) checkIdempotencyKey(key);
@@ -103,6 +104,7 @@ export class MetricsService {
       written = await write();
     }
     if (written.stored) this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, written.stored));
+    if (written.stored) countIngestedPoints(opts.source ?? 'graphql', written.stored.length);
     return written.batch;
   }
 
@@ -118,6 +120,7 @@ export class MetricsService {
       logged,
       publish: () => {
         if (logged.length) this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, logged));
+        countIngestedPoints('evaluation', logged.length);
       },
     };
   }

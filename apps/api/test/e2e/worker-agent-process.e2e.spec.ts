@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { create as createTar } from 'tar';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_WORKER_TOKEN_FILE } from '../../src/local-worker/local-worker-token';
 import { findWorkerMain, LocalWorkerService } from '../../src/local-worker/local-worker.service';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -18,6 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('the embedded local worker (child process from dist/)', () => {
   let t: TestApp | undefined;
   let runId: string;
+  const logLines: string[] = [];
 
   const gql = async (query: string, variables?: Record<string, unknown>): Promise<any> => {
     const res = await t!.gql(query, variables);
@@ -35,7 +36,8 @@ describe('the embedded local worker (child process from dist/)', () => {
 
   beforeAll(async () => {
     if (!findWorkerMain()) throw new Error('dist/apps/gpu-worker/src/main.js is missing: run `npm run build` first');
-    t = await startTestApp('sqlite', { localWorker: true });
+    // Info lines (the api's and the worker's, forwarded through the api's logger) are captured for the last test.
+    t = await startTestApp('sqlite', { localWorker: true, logLevel: 'info' }, { logger: ['log', 'warn', 'error'], logDestination: { write: (line: string) => void logLines.push(line) } });
     if (!t) return;
     const dir = mkdtempSync(join(tmpdir(), 'podium-ds-'));
     for (const part of ['images', 'labels']) {
@@ -87,14 +89,12 @@ describe('the embedded local worker (child process from dist/)', () => {
   it('closing the api stops the worker while GraphQL still answers, so its running job is released', async () => {
     const id = await evaluate();
     await waitFor(id, (j) => j.status === 'RUNNING' && (j.progress?.done ?? 0) > 0);
-    const out = vi.spyOn(process.stdout, 'write');
-    try {
-      await t!.podium.close();
-      const lines = out.mock.calls.map((c) => String(c[0]));
-      expect(lines.some((l) => l.includes(`job ${id}: released`))).toBe(true);
-      expect(lines.some((l) => l.includes('could not report'))).toBe(false);
-    } finally {
-      out.mockRestore();
-    }
+    const from = logLines.length;
+    await t!.podium.close();
+    const lines = logLines.slice(from).map((l) => JSON.parse(l));
+    // The worker's line, forwarded as JSON with its job id and attempt.
+    expect(lines).toContainEqual(expect.objectContaining({ source: 'worker', jobId: id, attempt: 1, msg: `job ${id}: released (back to the queue)` }));
+    expect(lines.some((l) => String(l.msg).includes('could not report'))).toBe(false);
+    expect(lines.at(-1)).toMatchObject({ msg: 'api stopped' });
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { createClient, type Client } from 'graphql-ws';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { createPodiumApp, type PodiumApp } from '../../src/app.factory';
+import { type CreateAppOptions, createPodiumApp, type PodiumApp } from '../../src/app.factory';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './databases';
 
@@ -18,11 +18,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(dialect: TestDialect, overrides: Partial<AppConfig> = {}): Promise<TestApp | undefined> {
+export async function startTestApp(dialect: TestDialect, overrides: Partial<AppConfig> = {}, appOptions: CreateAppOptions = { logger: ['error'] }): Promise<TestApp | undefined> {
   const db = await createTestDatabase(dialect);
   if (!db) return undefined;
   const config = loadConfig({}, { ...db.config, port: 0, host: '127.0.0.1', localWorker: false, seedDemo: false, logLevel: 'error', ...overrides });
-  const podium = await createPodiumApp(config, { logger: ['error'] });
+  const podium = await createPodiumApp(config, appOptions);
   const clients: Client[] = [];
   const server = podium.app.getHttpServer();
   return {

@@ -9,6 +9,7 @@ import { ApiClient, ApiError } from './api-client';
 import { WorkerCache } from './cache';
 import { isRemoval, type JobOutcome, JobRunner } from './job-runner';
 import { CLAIM_JOB, JOB_QUEUED, type JobClaim, REGISTER_WORKER, WORKER_DRAINING } from './protocol';
+import { runInJob } from '../observability/job-context';
 
 export type { JobOutcome } from './job-runner';
 
@@ -144,7 +145,9 @@ export class WorkerAgent {
         else this.log(`claim failed: ${(e as Error).message}`);
       }
       if (claim) {
-        await this.runner.run(claim);
+        const claimed = claim;
+        // Its log lines carry the job id and attempt; its outcome is counted (observability/job-context.ts).
+        await runInJob({ jobId: claimed.job.id, attempt: claimed.attempt }, () => this.runner.run(claimed), () => this.finished.at(-1)?.outcome);
         continue;
       }
       await this.sleep(this.pollMs);

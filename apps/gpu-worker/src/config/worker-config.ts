@@ -1,7 +1,9 @@
 // The worker's configuration: parsed and validated once at boot; process.env is read nowhere else (CONTRIBUTING.md rule 9).
-import { hostname } from 'node:os';
+import { type LogFormat, type LogLevel, parseLogFormat, parseLogLevel } from '@podium/logging';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { cpus, hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { cpus } from 'node:os';
 import type { HelperKind } from '../threads/channel';
 import type { ExecutionProviderRequest } from '../pipeline/evaluation-types';
 
@@ -17,6 +19,11 @@ export interface WorkerConfig {
   tensorCacheGb: number;
   /** Decode helpers: how many, and threads or processes. */
   decode: { helpers: number; kind: HelperKind };
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** GET /healthz, /readyz and /metrics on this port (unset: no listener). */
+  healthPort?: number;
+  healthHost: string;
 }
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
@@ -56,16 +63,30 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     if (!Number.isInteger(helpers) || helpers < 1 || helpers > 256) problems.push(`PODIUM_WORKER_DECODE_HELPERS must be an integer in [1, 256], got ${helpersText}`);
     else decode.helpers = helpers;
   }
+  const logLevel = parseLogLevel(env.LOG_LEVEL?.trim() || 'info');
+  if (!logLevel) problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got ${env.LOG_LEVEL}`);
+  const logFormat = parseLogFormat(env.LOG_FORMAT?.trim() || 'auto');
+  if (!logFormat) problems.push(`LOG_FORMAT must be one of auto, json, pretty, got ${env.LOG_FORMAT}`);
+  const portText = env.PODIUM_WORKER_HEALTH_PORT?.trim();
+  const healthPort = portText ? Number(portText) : undefined;
+  if (healthPort !== undefined && (!Number.isInteger(healthPort) || healthPort < 1 || healthPort > 65535)) problems.push(`PODIUM_WORKER_HEALTH_PORT must be a port number (1-65535), got ${portText}`);
+  const healthHost = env.PODIUM_WORKER_HEALTH_HOST?.trim() || '127.0.0.1';
+  if (healthHost !== 'localhost' && isIP(healthHost) === 0) problems.push(`PODIUM_WORKER_HEALTH_HOST must be an IP address or localhost, got ${healthHost}`);
+  const token = env.PODIUM_WORKER_TOKEN?.trim() || tokenFromFile(env.PODIUM_WORKER_TOKEN_FILE?.trim(), problems);
   if (problems.length) throw new WorkerConfigError(problems);
   return {
     apiUrl,
-    token: env.PODIUM_WORKER_TOKEN?.trim() || undefined,
+    token,
     name: env.PODIUM_WORKER_NAME?.trim() || `${hostname()}-${process.pid}`,
     cudaDeviceId,
     executionProvider: provider,
     cacheDir: resolve(env.PODIUM_WORKER_CACHE_DIR?.trim() || 'data/worker-cache'),
     tensorCacheGb,
     decode,
+    logLevel: logLevel!,
+    logFormat: logFormat!,
+    healthPort,
+    healthHost,
   };
 }
 
@@ -79,4 +100,17 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
 export function defaultDecode(cores: number): { helpers: number; kind: HelperKind } {
   if (cores >= 8) return { helpers: Math.min(16, Math.floor(cores / 2)), kind: 'process' };
   return { helpers: Math.min(6, Math.max(1, Math.round(cores / 4))), kind: 'thread' };
+}
+
+/** PODIUM_WORKER_TOKEN_FILE: the secret in a file (a compose volume the api writes, a mounted secret). */
+function tokenFromFile(path: string | undefined, problems: string[]): string | undefined {
+  if (!path) return undefined;
+  try {
+    const secret = readFileSync(path, 'utf8').trim();
+    if (!secret) problems.push(`PODIUM_WORKER_TOKEN_FILE ${path} is empty`);
+    return secret || undefined;
+  } catch (e) {
+    problems.push(`PODIUM_WORKER_TOKEN_FILE ${path} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return undefined;
+  }
 }

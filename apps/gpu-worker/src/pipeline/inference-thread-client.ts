@@ -1,5 +1,6 @@
 /** The pipeline's handle on its inference thread for one evaluation, taken from the inference pool. */
 import type { Channel } from '../threads/channel';
+import './ort-telemetry';
 import type { ThreadPool } from '../threads/thread-pool';
 import type { InferenceInit, InferenceReply, InferenceRequest, InferenceResult } from './inference-protocol';
 

@@ -26,6 +26,7 @@ import type { BatchOutputs } from './post-processor';
 import { partPath } from './predictions-writer';
 import { PostShards } from './post-shards';
 import { fingerprintFiles } from './tensor-cache';
+import { workerMetrics } from '../observability/worker-metrics';
 
 const DEFAULT_BATCH = { CUDA: 32, CPU: 4 } as const;
 /** Batches queued at the inference thread: one running, one ready, so the GPU never waits for the host. */
@@ -55,6 +56,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
     cpuThreads: opts.cpuThreads ?? (cpuCores() >= 8 ? cpuCores() - 4 : undefined),
   });
   const sessionLoadSeconds = (performance.now() - loadStarted) / 1000;
+  workerMetrics.provider(session.provider);
   const batch = spec.fixedBatch ?? Math.max(1, opts.batch ?? DEFAULT_BATCH[session.provider]);
   // Padding the last batch keeps one input shape on CUDA (a new shape re-tunes cuDNN); on CPU it is wasted work.
   const padLastBatch = spec.fixedBatch !== null || session.provider === 'CUDA';
@@ -78,6 +80,7 @@ export async function runEvaluation(opts: EvaluationOptions): Promise<Evaluation
     const postResult = await post.finish();
     await session.client.close();
     const timings = { ...loop.timings(), wallSeconds: (performance.now() - loop.started) / 1000, postSeconds: post.busySeconds };
+    workerMetrics.evaluated({ postSeconds: post.busySeconds, imagesPerSecond: loop.evaluated / Math.max(timings.wallSeconds, 1e-9) });
     return assembleResult(postResult, {
       opts,
       provider: session.provider,
@@ -154,7 +157,8 @@ async function evaluateLoop(
     const buffer = batchBuffer();
     const waitStarted = performance.now();
     const filled = await input.fill(buffer, batch);
-    inputWaitMs += performance.now() - waitStarted;
+    const decodeMs = performance.now() - waitStarted;
+    inputWaitMs += decodeMs;
     if (!filled) break;
     skipped.push(...filled.skipped);
     if (filled.images.length === 0) {
@@ -173,6 +177,7 @@ async function evaluateLoop(
       .then(({ outputs, runMs, pixels: returned }) => {
         freeBuffers.push(returned.buffer as ArrayBuffer);
         inferenceMs += runMs;
+        workerMetrics.batch({ images: images.length, decodeMs, inferenceMs: runMs });
         post.add(images, toBatchOutputs(outputs));
         evaluated += images.length;
         const seconds = (performance.now() - started) / 1000;

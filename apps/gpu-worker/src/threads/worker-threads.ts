@@ -5,6 +5,7 @@
  * have let go of theirs). A standalone `runEvaluation` (benches, scripts) uses `WorkerThreads.shared()`, whose idle
  * helpers never hold the process open.
  */
+import '../pipeline/ort-telemetry';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { cpus } from 'node:os';
 import { defaultDecode } from '../config/worker-config';
