@@ -243,7 +243,8 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
 
   it('answers an unknown route in the house error shape', async (ctx) => {
     if (!t) return ctx.skip();
-    const res = await t.http().get('/no-such-route');
+    // An api client (JSON): a browser asking for HTML gets the page's index.html instead (apps/api/src/web).
+    const res = await t.http().get('/no-such-route').set('accept', 'application/json');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Cannot GET /no-such-route' } });
   });

@@ -7,18 +7,28 @@
 'use strict';
 const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
-const { join, dirname, resolve } = require('node:path');
+const { join, resolve } = require('node:path');
 const Module = require('node:module');
 
 const root = resolve(__dirname, '../../../..');
-const aliases = { '@podium/metrics': 'libs/metrics/src/index.ts', '@podium/registry': 'libs/registry/src/index.ts' };
+// The `@podium/*` aliases are tsconfig.json's `paths` (one list: a lib added there resolves here too). Exact entries
+// map a name to a file; `name/*` entries map a subpath under a folder.
+const { exact, prefixes } = (() => {
+  const paths = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')).compilerOptions.paths;
+  const exact = {};
+  const prefixes = [];
+  for (const [key, [target]] of Object.entries(paths)) {
+    if (key.endsWith('/*')) prefixes.push([key.slice(0, -1), join(root, target.slice(0, -1))]);
+    else exact[key] = join(root, target);
+  }
+  return { exact, prefixes };
+})();
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
-  const alias = aliases[request];
-  if (alias) return join(root, alias);
-  for (const prefix of Object.keys(aliases)) {
-    if (request.startsWith(`${prefix}/`)) return resolveFilename.call(this, join(root, dirname(aliases[prefix]), request.slice(prefix.length + 1)), parent, ...rest);
+  if (exact[request]) return exact[request];
+  for (const [prefix, folder] of prefixes) {
+    if (request.startsWith(prefix)) return resolveFilename.call(this, join(folder, request.slice(prefix.length)), parent, ...rest);
   }
   return resolveFilename.call(this, request, parent, ...rest);
 };

@@ -1,7 +1,7 @@
 /**
  * Where a worker thread's (or decode process's) entry script is. From `dist/` it is the compiled sibling `.js`; from
- * source (vitest runs the sources) it is the `.ts` itself, run through `run-ts.cjs`, which compiles it with SWC as
- * vitest does: tests never run a stale `dist/`.
+ * source (vitest runs the sources) it is the `.ts` itself, run through `run-ts.cjs`, which compiles it with
+ * TypeScript's transpiler and resolves tsconfig.json's `@podium/*` paths: tests never run a stale `dist/`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
