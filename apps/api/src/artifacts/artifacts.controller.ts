@@ -8,6 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { type Identity, Role } from '../auth/roles';
 import { badInput } from '../common/app-error';
 import { answerError } from '../common/http-error';
+import { ARTIFACT_SAFETY_HEADERS, presentArtifact } from './artifact-disposition';
 import { artifactPathFromUrl } from './artifact-path';
 import { ArtifactsService } from './artifacts.service';
 import { artifactBytes } from '../observability/metrics';
@@ -70,12 +71,14 @@ export class ArtifactsController {
       await this.caller(req, Role.VIEWER, Role.WORKER);
       const { runId, path } = target(req);
       const { row, stream } = await this.artifacts.open(runId, path);
+      const shown = presentArtifact(row.contentType, path);
       res.status(200);
-      res.setHeader('content-type', row.contentType);
+      res.setHeader('content-type', shown.contentType);
       res.setHeader('content-length', String(row.size));
       res.setHeader('etag', `"${row.sha256}"`);
       res.setHeader('x-podium-sha256', row.sha256);
-      res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(path.split('/').pop() ?? path)}`);
+      res.setHeader('content-disposition', shown.disposition);
+      for (const [name, value] of Object.entries(ARTIFACT_SAFETY_HEADERS)) res.setHeader(name, value);
       // pipeline closes the blob when the client goes; a read error cuts the response (answerError destroys it).
       await pipeline(stream, res);
       artifactBytes.inc({ direction: 'out' }, row.size);

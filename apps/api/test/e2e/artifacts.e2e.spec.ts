@@ -96,6 +96,26 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     expect(download.text).toBe('<h1>val</h1>');
   });
 
+  it('shows raster images and text inline with nosniff; HTML, SVG and the rest only as attachments', async (ctx) => {
+    if (!t) return ctx.skip();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d1f5d90000000049454e44ae426082', 'hex');
+    const cases: Array<[string, string, string | Buffer, string, RegExp]> = [
+      ['plots/results.png', 'image/png', png, 'image/png', /^inline; filename\*=UTF-8''results\.png$/],
+      ['results.csv', 'text/csv', 'epoch,map50\n0,0.1\n', 'text/csv; charset=utf-8', /^inline;/],
+      ['evil.html', 'text/html', '<script>alert(1)</script>', 'text/html', /^attachment;/],
+      ['evil.svg', 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', 'image/svg+xml', /^attachment;/],
+    ];
+    for (const [path, type, body, served, disposition] of cases) {
+      expect((await t.http().put(`/artifacts/${runId}/${path}`).set('content-type', type).send(body)).status, path).toBe(201);
+      const res = await t.http().get(`/artifacts/${runId}/${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers['content-type'], path).toBe(served);
+      expect(res.headers['content-disposition'], path).toMatch(disposition);
+      expect(res.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(res.headers['content-security-policy'], path).toBe("default-src 'none'; sandbox");
+    }
+  });
+
   it('stores an upload addressed by the upper-case run id under the run itself (row, file and download)', async (ctx) => {
     if (!t) return ctx.skip();
     const put = await t.http().put(`/artifacts/${runId.toUpperCase()}/notes/upper.txt`).send('upper');
