@@ -12,6 +12,7 @@ import { EvaluationJobsService } from './evaluation-jobs.service';
 import { EvaluationRunWriter } from './evaluation-run.writer';
 import { EvaluationsResolver } from './evaluations.resolver';
 import { JobClaimService } from './job-claim.service';
+import { JobFilesController } from './job-files.controller';
 import { JobLeaseService } from './job-lease.service';
 import { JobProtocolResolver } from './job-protocol.resolver';
 import { JobTransitions } from './job-transitions';
@@ -23,6 +24,7 @@ import { WorkerAdminService } from './worker-admin.service';
 
 @Module({
   imports: [ArtifactsModule, DatasetsModule, ExperimentsModule, MetricsModule, RegistryModule, RunsModule, WorkersModule],
+  controllers: [JobFilesController],
   providers: [
     EvaluationJobsRepository,
     EvaluationJobsService,

@@ -4,6 +4,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Identity, Role } from '../auth/roles';
+import { AppError } from '../common/app-error';
 import { refusalError } from '../common/refusal';
 import { Database } from '../database/database';
 import type { WorkerEntity } from '../workers/worker.entity';
@@ -13,7 +14,7 @@ import type { EvaluationJobEntity } from './evaluation-job.entity';
 import { EvaluationJobStatus } from './evaluation-job-status';
 import { EvaluationJobsRepository } from './evaluation-jobs.repository';
 import { EvaluationRunWriter } from './evaluation-run.writer';
-import { type Claimant, type JobPlan, type JobProgress, planClaim, planComplete, planFail, planHeartbeat, planLeaseExpiry, planRelease, planWorkerRemoval, staleAttempt } from './job-lifecycle';
+import { type Claimant, type JobPlan, type JobProgress, planClaim, planComplete, planFail, planHeartbeat, planLeaseExpiry, planRelease, planResultFile, planWorkerRemoval, staleAttempt } from './job-lifecycle';
 import { type AppliedMove, JobTransitions } from './job-transitions';
 
 const SWEEPER: Identity = { name: 'lease-sweeper', role: Role.ADMIN };
@@ -135,6 +136,21 @@ export class JobLeaseService {
     }
     if (repaired.length) this.logger.warn(`repaired ${repaired.length} evaluation run(s) left RUNNING or without their result files: ${repaired.map((id) => id.slice(0, 8)).join(', ')}`);
     return repaired;
+  }
+
+  /**
+   * The evaluation run a result file of this attempt is stored on (its detections), once the caller is the attempt's
+   * claimant and it runs: admitted as any report (worker, lock, plan), nothing written on the job.
+   */
+  async resultFileRun(ref: ReportRef, caller: Identity): Promise<string> {
+    const at = Date.now();
+    return this.db.write(async (tx) => {
+      await this.workers.admitReport(tx, ref.workerId, caller, at);
+      const p = planResultFile(await this.repo.lockById(tx, ref.jobId), { jobId: ref.jobId, attempt: ref.attempt, claimant: claimantOf(ref.workerId, caller) });
+      if (p.kind === 'REFUSED') throw refusalError(p.refusal);
+      if (!p.job.runId) throw new AppError('FAILED_PRECONDITION', `job ${ref.jobId} has no evaluation run to keep files on`);
+      return p.job.runId;
+    });
   }
 
   /** A report: admit the worker (the caller's, not removed), lock the job, plan, persist, publish after commit. */

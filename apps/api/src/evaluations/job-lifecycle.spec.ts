@@ -13,6 +13,7 @@ import {
   planHeartbeat,
   planLeaseExpiry,
   planRelease,
+  planResultFile,
   planWorkerRemoval,
 } from './job-lifecycle';
 
@@ -94,6 +95,7 @@ describe('the claimant rule: only the worker and the token that claimed the atte
       ['complete', planComplete(running(), { ...ref, raw: { map50: 0.99 }, result: { ...result, map50: 0.99 } }, AT)],
       ['fail', planFail(running(), { ...ref, error: 'forged', code: null }, AT)],
       ['release', planRelease(running(), { ...ref, reason: 'forged' }, AT)],
+      ['result file', planResultFile(running(), ref)],
       // A completed attempt is not re-readable by a forger either: its idempotent answer is the claimant's only.
       ['complete again', planComplete(running({ status: S.SUCCEEDED }), { ...ref, raw: {}, result }, AT)],
     ];
@@ -159,6 +161,18 @@ describe('the stale-attempt rule: a report for any attempt but the current claim
     expect(refusal(planHeartbeat(done, { jobId: JOB_ID, attempt: 1, claimant: REAL, progress: null }, AT))).toEqual(stale('FAILED', 1));
     expect(refusal(planRelease(done, { jobId: JOB_ID, attempt: 1, claimant: REAL, reason: 'x' }, AT))).toEqual(stale('FAILED', 1));
     expect(refusal(planComplete(done, { jobId: JOB_ID, attempt: 1, claimant: REAL, raw: {}, result }, AT))).toEqual(stale('FAILED', 1));
+  });
+});
+
+describe('planResultFile', () => {
+  it('lets the claimant of the running attempt attach a file, writing nothing on the job', () => {
+    expect(planResultFile(running(), { jobId: JOB_ID, attempt: 1, claimant: REAL })).toEqual({ kind: 'UNCHANGED', job: running() });
+  });
+
+  it('refuses an ended, an older or an unheld attempt as stale', () => {
+    for (const job of [running({ status: S.SUCCEEDED }), running({ attempt: 2 }), queued({ attempt: 1 }), null]) {
+      expect(refusal(planResultFile(job, { jobId: JOB_ID, attempt: 1, claimant: REAL })).reason).toBe('STALE_ATTEMPT');
+    }
   });
 });
 

@@ -179,6 +179,17 @@ export function planHeartbeat<T extends JobState>(job: T | null, req: JobReport 
   return move(current, { leaseExpiresAt: at + current.leaseSeconds * 1000, ...(req.progress ? { progress: req.progress } : {}) }, at, null, ['JOB_UPDATED']);
 }
 
+/**
+ * May this report attach a result file (the detections) to the job's evaluation run? Only the claimant of the current
+ * attempt, while it runs: UNCHANGED (nothing to write on the job) when it may, REFUSED as any report otherwise.
+ */
+export function planResultFile<T extends JobState>(job: T | null, req: JobReport): JobUnchanged<T> | JobRefused {
+  const current = admitReport(job, req);
+  if (isRefused(current)) return current;
+  if (current.status !== RUNNING) return staleAttempt(current, req.jobId, req.attempt);
+  return unchanged(current);
+}
+
 /** SUCCEEDED with the result; the evaluation run takes it in the same transaction. Idempotent per attempt. */
 export function planComplete<T extends JobState>(job: T | null, req: JobReport & { readonly raw: Record<string, unknown>; readonly result: EvaluationResultData }, at: number): JobPlan<T> {
   const current = admitReport(job, req);

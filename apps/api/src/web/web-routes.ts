@@ -3,7 +3,7 @@
 // app, answered with index.html.
 
 /** Prefixes owned by the api (today's and announced ones). Matched on whole path segments. */
-export const API_PREFIXES = ['/graphql', '/artifacts', '/datasets', '/api', '/ajax-api', '/healthz', '/readyz', '/metrics'];
+export const API_PREFIXES = ['/graphql', '/artifacts', '/datasets', '/evaluation-jobs', '/api', '/ajax-api', '/healthz', '/readyz', '/metrics'];
 
 export type WebTarget = { kind: 'api' } | { kind: 'graphiql' } | { kind: 'asset' } | { kind: 'file' } | { kind: 'app' } | { kind: 'none' };
 

@@ -135,6 +135,17 @@ describe.each(DIALECTS)('jobs bound to their claimant on %s', (dialect) => {
     for (const [query, input] of forged(realWorker)) {
       expect(await refused(query, { i: input }, forger.headers)).toMatchObject({ message: 'worker "gpu-box-1" belongs to another api token', extensions: { code: 'FORBIDDEN', reason: 'NOT_OWNER' } });
     }
+    // Nor can it put detections on the job's evaluation run (the worker protocol's REST route, same rules).
+    const putDetections = (workerId: string, headers: Record<string, string>, attempt = 1) =>
+      t!.http().put(`/evaluation-jobs/${queued.id}/predictions?attempt=${attempt}&workerId=${workerId}`).set(headers).set('content-type', 'application/gzip').send(Buffer.from('forged'));
+    const forgedFile = await putDetections(forgerWorker, forger.headers);
+    expect(forgedFile.status).toBe(403);
+    expect(forgedFile.body.error).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CLAIMANT' });
+    expect((await putDetections(realWorker, forger.headers)).body.error).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_OWNER' });
+    expect((await putDetections(realWorker, real.headers, 2)).body.error).toMatchObject({ code: 'CONFLICT', reason: 'STALE_ATTEMPT' });
+    expect((await putDetections(realWorker, admin)).status).toBe(403); // an ADMIN is no claimant either
+    expect((await t.http().put(`/evaluation-jobs/${queued.id}/predictions?attempt=x&workerId=${realWorker}`).set(real.headers).send('x')).body.error.code).toBe('BAD_USER_INPUT');
+
     // The real token naming the forger's worker is no claimant either.
     expect((await refused(COMPLETE, { i: { jobId: queued.id, attempt: 1, workerId: forgerWorker, result: result(0.99) } }, real.headers)).extensions.code).toBe('FORBIDDEN');
 
@@ -142,8 +153,11 @@ describe.each(DIALECTS)('jobs bound to their claimant on %s', (dialect) => {
     expect(await job(queued.id)).toEqual(before);
     expect(await run(queued.runId)).toEqual({ status: 'RUNNING', metrics: [], artifacts: [] });
 
-    // The real worker goes on as if nothing happened.
+    // The real worker goes on as if nothing happened, and keeps its detections on the run.
     await ok(HEARTBEAT, { i: { jobId: queued.id, attempt: 1, workerId: realWorker, progress: { done: 2, total: 4, imagesPerSecond: 40, etaSeconds: 0.05 } } }, real.headers);
+    const stored = await putDetections(realWorker, real.headers);
+    expect(stored.status, JSON.stringify(stored.body)).toBe(201);
+    expect(stored.body).toMatchObject({ runId: queued.runId, path: 'evaluation/predictions.json.gz', size: 6 });
     const done = (await ok(COMPLETE, { i: { jobId: queued.id, attempt: 1, workerId: realWorker, result: result(0.62) } }, real.headers)).completeEvaluationJob;
     expect(done).toEqual({ status: 'SUCCEEDED', attempt: 1, result: { map50: 0.62 } });
     // Once complete, the forger gets no idempotent answer (and no result) either.

@@ -1,7 +1,7 @@
 // The real gpu-worker agent (in-process, real ONNX pipeline on the CPU EP) against the real api: a job end to end,
 // failures reported on the job while the agent keeps working, release on shutdown, cancel, continuous evaluation.
 // The pipeline's worker_thread scripts come from dist/: run `npm run build` first (npm test does).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
@@ -9,6 +9,7 @@ import { create as createTar } from 'tar';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseArgs, runCli } from '../../../../libs/metrics/src/cli';
 import { WorkerAgent } from '../../../gpu-worker/src/agent/agent';
 import type { EvaluationOptions } from '../../../gpu-worker/src/pipeline/evaluation-types';
 import { probeCapabilities } from '../../../gpu-worker/src/pipeline/probe-capabilities';
@@ -186,6 +187,22 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     expect(done.result.precisionAtConf).toBeGreaterThan(0);
     expect(done.result.precisionAtConf).toBeLessThan(done.result.precision);
     expect(metric('precision_at_conf')).toBeCloseTo(done.result.precisionAtConf, 6);
+
+    // Its detections are kept on the evaluation run, and the metrics CLI on them gives the job's own numbers.
+    const files = (await gql(`query($id: ID!) { run(id: $id) { artifacts { path contentType downloadUrl } } }`, { id: done.runId })).run.artifacts;
+    const kept = files.find((a: any) => a.path === 'evaluation/predictions.json.gz');
+    expect(kept).toMatchObject({ contentType: 'application/gzip' });
+    const gz = await t.http().get(kept.downloadUrl).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(gz.status).toBe(200);
+    const dt = join(mkdtempSync(join(tmpdir(), 'podium-dt-')), 'predictions.json.gz');
+    writeFileSync(dt, gz.body as Buffer);
+    const offline = runCli(parseArgs(['--gt', join(ASSETS, 'datasets/coco8/labels/val'), '--images', join(ASSETS, 'datasets/coco8/images/val'), '--dt', dt, '--protocol', 'ultralytics']));
+    expect(offline.map50).toBe(done.result.map50);
+    expect(offline.map50_95).toBe(done.result.map50_95);
 
     // The subscriber saw the job claimed, its progress, and the final result.
     await sleep(300);

@@ -1,7 +1,7 @@
 // The worker's view of the api: GraphQL over HTTP (fetch) and graphql-ws, with the worker token on both.
 import { createClient, type Client } from 'graphql-ws';
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -83,6 +83,26 @@ export class ApiClient {
       await rm(tmp, { force: true });
       throw e;
     }
+  }
+
+  /** Streams the file at `source` to `path` (an api route) with PUT; the api's JSON answer, or an ApiError. */
+  async upload(path: string, source: string, contentType: string): Promise<unknown> {
+    const { size } = await stat(source);
+    const res = await fetch(this.url(path), {
+      method: 'PUT',
+      headers: { 'content-type': contentType, 'content-length': String(size), ...this.headers() },
+      body: Readable.toWeb(createReadStream(source)) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    const text = await res.text().catch(() => '');
+    let body: { error?: { code?: string; message?: string; reason?: string } } | undefined;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    if (!res.ok) throw new ApiError(`PUT ${path} failed: HTTP ${res.status} ${body?.error?.message ?? text.slice(0, 200)}`.trim(), body?.error?.code ?? 'UPLOAD_FAILED', body?.error?.reason);
+    return body;
   }
 
   /**

@@ -112,6 +112,7 @@ export class JobRunner {
       // A cancel or a lost lease that arrived during the last batch wins; a shutdown does not throw work away.
       if (current.mode === 'cancel' || current.mode === 'lost') throw new WorkerError('CANCELLED', 'cancelled');
       await beating;
+      if (result.predictionsPath) await this.keepDetections(claim, result.predictionsPath);
       await this.host.api.request(COMPLETE, { input: { ...this.ref(claim), result: reportedResult(result, settings.conf, settings.iou) } });
       this.host.finished.push({ jobId: job.id, outcome: 'SUCCEEDED' });
       this.host.log(`job ${job.id}: map50 ${result.map50.toFixed(4)} map50-95 ${result.map50_95.toFixed(4)} on ${result.executionProvider} (${result.imagesPerSecond.toFixed(1)} images/s, pixels ${result.run.inputCache === 'hit' ? 'from the tensor cache' : result.run.inputCache === 'off' ? 'decoded' : 'decoded into the tensor cache'})${result.predictionsPath ? `; detections in ${result.predictionsPath}` : ''}`);
@@ -122,6 +123,23 @@ export class JobRunner {
     } finally {
       clearInterval(timer);
       this.current = undefined;
+    }
+  }
+
+  /**
+   * Stores the detections file on the job's evaluation run (`evaluation/predictions.json.gz`) before the completion.
+   * A refusal of the attempt (stale, not the claimant) is thrown: the completion would be refused the same way. Any
+   * other failure (storage full, a dropped connection) is logged and the job still completes: its metrics stand,
+   * and the file stays in the worker's cache.
+   */
+  private async keepDetections(claim: JobClaim, file: string): Promise<void> {
+    const { jobId, attempt, workerId } = this.ref(claim);
+    const route = `/evaluation-jobs/${encodeURIComponent(jobId)}/predictions?attempt=${attempt}&workerId=${encodeURIComponent(workerId)}`;
+    try {
+      await this.host.api.upload(route, file, 'application/gzip');
+    } catch (e) {
+      if (e instanceof ApiError && (e.reason === 'STALE_ATTEMPT' || e.reason === 'NOT_CLAIMANT')) throw e;
+      this.host.log(`job ${jobId}: detections not stored on the evaluation run (${(e as Error).message}); they stay in ${file}`);
     }
   }
 
