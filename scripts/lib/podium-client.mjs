@@ -106,6 +106,19 @@ export async function mlflow(s, method, route, fields = {}) {
   return body;
 }
 
+/**
+ * mlflow.log_artifact: PUT the bytes to MLflow's artifact proxy (docs/mlflow.md), under the run's artifact root
+ * `mlflow-artifacts:/<experiment>/<run>/artifacts`. Same store and rows as PUT /artifacts/<run>/<path>.
+ */
+export async function mlflowArtifact(s, experimentIdValue, runId, path, bytes, contentType) {
+  const route = [experimentIdValue, runId, 'artifacts', ...path.split('/')].map(encodeURIComponent).join('/');
+  const res = await request(`${s.base}/api/2.0/mlflow-artifacts/artifacts/${route}`, { method: 'PUT', headers: { 'content-type': contentType, ...authHeaders(s) }, body: bytes });
+  if (res.status !== 200) {
+    const body = await res.json().catch(() => ({}));
+    throw new ApiError(body.error_code ?? `HTTP_${res.status}`, body.message ?? `artifact upload answered ${res.status}`);
+  }
+}
+
 /** The experiment's id, created when absent (the name is unique: a concurrent creation is read back). */
 export async function experimentId(s, name) {
   const byName = () => gql(s, 'query($name: String) { experiment(name: $name) { id } }', { name }).then((d) => d.experiment.id);
