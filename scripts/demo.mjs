@@ -104,10 +104,11 @@ async function archiveExperiment(s, exp, stamp) {
 
 /**
  * --reset. The api deletes nothing for good, so reset archives: the experiment is renamed to
- * "coco128-person (archived <time>)" and soft-deleted (restoreExperiment undoes it; its runs go with it); every version
- * of yolov8n-coco128-person not yet ARCHIVED moves to ARCHIVED (the history keeps them; the next demo registers the
- * next version number); the model's QUEUED or RUNNING evaluation jobs are cancelled. Evaluation runs (experiment
- * `evaluations`) and the transition history stay.
+ * "coco128-person (archived <time>)" and soft-deleted (restoreExperiment undoes it; its runs go with it, the training
+ * runs and the evaluation runs the worker wrote beside them); every version of yolov8n-coco128-person not yet ARCHIVED
+ * moves to ARCHIVED (the history keeps them; the next demo registers the next version number); the model's QUEUED or
+ * RUNNING evaluation jobs are cancelled. The registered model, its policy, its transition history and the finished
+ * evaluation jobs stay (the api has no delete for them).
  */
 async function resetDemo(s, log) {
   const stamp = new Date().toISOString();
