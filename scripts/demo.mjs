@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiError, endpointsOf, evaluationLines, fmt, follow, gql, JOB_FIELDS, mlflow, mlflowArtifact, parseArgs, reporter, runMain, sha256File, TERMINAL, UsageError, upload } from './lib/podium-client.mjs';
+import { ApiError, endpointsOf, evaluationLines, fmt, follow, gql, JOB_FIELDS, mlflow, mlflowArtifact, parseArgs, reporter, runMain, secondsBetween, sha256File, TERMINAL, UsageError, upload } from './lib/podium-client.mjs';
 import { BEST_RUN, CHECKPOINT, EPOCHS, EXPERIMENT, EXPERIMENT_DESCRIPTION, MODEL_NAME, RUNS, epochMetrics, resultsCsv, ultralyticsArgs } from './demo-data.mjs';
 
 const USAGE = `usage: npm run demo -- [--url http://localhost:4000] [--token pod_…] [--speed 1] [--reset] [--json]
@@ -338,7 +338,7 @@ function decisionOf(job, grid) {
   const lr0 = grid.params.find((p) => p.key === 'lr0')?.changes[0];
   return {
     justification: `Best run of the grid, ${BEST_RUN} (mAP@50 ${fmt(grid.best.value)} on the person class; illustrative training figures). Measured by the worker on the full ${DATASET} (${r.imagesEvaluated} images, 80 classes, imgsz ${IMGSZ}): mAP@50 ${fmt(r.map50)}, mAP@50-95 ${fmt(r.map50_95)}, above the policy floor ${POLICY.production.requireEvaluation.floor}. imgsz 416 beats 320 by ${pct(imgsz?.relativeChange)} mAP@50, beyond the seed noise.`,
-    alternatives: `yolov8n_e3_sz416_lr0.005_s42 (lr0 0.005: ${pct(lr0 ? -lr0.relativeChange : null)} mAP@50 on average, within the seed noise: an equal fallback); the imgsz 320 runs (${pct(imgsz ? -imgsz.difference / imgsz.meanTo : null)}, beyond the noise); the repeat of the best configuration (${fmt(RUNS.at(-1).final.map50)}: same settings, the gap is noise).`,
+    alternatives: `yolov8n_e3_sz416_lr0.005_s42 (lr0 0.005: ${pct(lr0 ? -lr0.difference / lr0.meanTo : null)} mAP@50 on average, within the seed noise: an equal fallback); the imgsz 320 runs (${pct(imgsz ? -imgsz.difference / imgsz.meanTo : null)}, beyond the noise); the repeat of the best configuration (${fmt(RUNS.at(-1).final.map50)}: same settings, the gap is noise).`,
     risks: `COCO128 is both the training and the evaluation set: the measured scores are optimistic, there is no held-out data. Three epochs: the model was still improving. The lr0 choice rests on an effect within the seed noise. Precision at the evaluation threshold (conf 0.001) is low: serve at the F1-optimal confidence ${fmt(r.bestConfidence, 3)}.`,
     nextSteps: `Evaluate on held-out images (COCO val2017 persons) before serving; train longer; serve at conf ${fmt(r.bestConfidence, 3)}.`,
     useReport: true,
@@ -394,6 +394,8 @@ async function main() {
   step(`training: ${RUNS.length} runs of ${EPOCHS} epochs through the MLflow API (illustrative figures)${s.speed > 0 ? `, one epoch every ${fmt(EPOCH_SECONDS / s.speed, 2)} s` : ''}`);
   const experiment = await ensureExperiment(s, log);
   log(`  experiment ${EXPERIMENT} (${experiment.id}): ${experiment.created ? 'created' : 'exists, reused'}; watch it at ${s.base}/experiments/${experiment.id}`);
+  // A moment to open that page before the first run starts (paced replays only).
+  if (experiment.created) await sleep(s.speed > 0 ? 3 / s.speed : 0);
   const runs = await trainGrid(s, experiment.id, log);
 
   step('gridAnalysis of the experiment (map50, each run at its best epoch)');
@@ -410,6 +412,7 @@ async function main() {
   step(`evaluation of v${version.version} on ${DATASET} by the worker (measured)`);
   const evaluation = await evaluate(s, version.version, log);
   const job = evaluation.job;
+  log(`  evaluation ${job.id} ${job.status}: ${fmt(secondsBetween(job.startedAt, job.finishedAt), 1)} s on the worker (${fmt(secondsBetween(job.createdAt, job.startedAt), 1)} s queued)`);
   if (job.status !== 'SUCCEEDED') throw new Outcome(1, `evaluation ${job.id} ${job.status}${job.errorCode ? `: ${job.errorCode}` : ''}${job.error ? `: ${job.error}` : ''}`);
   for (const line of evaluationLines(job)) log(`  ${line}`);
   log(`  These are measured by the worker on all of ${DATASET} (80 classes): they differ from the illustrative training figures above (person class only, not measured).`);

@@ -1,10 +1,12 @@
 // `npm run demo` (scripts/demo.mjs) at --speed 0 against the real api from dist/ in its own process, with the demo
 // COCO128 it registers at first start and its real local worker, on SQLite and on PostgreSQL: the end state (nine
 // FINISHED runs logged over the MLflow wire, the grid effects the data promises, a PRODUCTION version with its decision
-// and report, a SUCCEEDED evaluation with the worker's figures), then a second run that changes nothing.
+// and report, a SUCCEEDED evaluation with the worker's figures), then a second run that changes nothing. On SQLite
+// the api is in token mode and the demo, given no token, finds the bootstrap ADMIN token in PODIUM_DATA_DIR; on
+// PostgreSQL it is in local mode (loopback is the local admin).
 // Needs `npm run build` first (npm test does).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, startApi, stopApi } from '../../../../bench/api-process';
@@ -32,9 +34,9 @@ interface DemoResult {
   json: any;
 }
 
-function demo(url: string, ...args: string[]): Promise<DemoResult> {
+function demo(url: string, dataDir: string, ...args: string[]): Promise<DemoResult> {
   return new Promise((done, fail) => {
-    const env = { ...process.env };
+    const env = { ...process.env, PODIUM_DATA_DIR: dataDir };
     delete env.PODIUM_TOKEN;
     const child = spawn(process.execPath, [DEMO, '--url', url, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -60,9 +62,12 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
   let api: ApiProcess | undefined;
   let base: string;
   let first: DemoResult;
+  let auth: Record<string, string> = {};
+  const tokenMode = dialect === 'sqlite';
+  const run = (...args: string[]) => demo(base, db!.config.dataDir, ...args);
 
   const gql = async (query: string, variables: Record<string, unknown> = {}): Promise<any> => {
-    const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query, variables }) });
     const body = (await res.json()) as { data?: any; errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
@@ -73,11 +78,12 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     db = await createTestDatabase(dialect);
     if (!db) return;
     api = await startApi(
-      { PODIUM_LOCAL_WORKER: 'true', PODIUM_SEED_DEMO: 'true', PODIUM_WORKER_POLL_SECONDS: '1', ...(db.config.databaseUrl ? { DATABASE_URL: db.config.databaseUrl } : {}) },
+      { PODIUM_LOCAL_WORKER: 'true', PODIUM_SEED_DEMO: 'true', PODIUM_WORKER_POLL_SECONDS: '1', PODIUM_AUTH: tokenMode ? 'token' : 'local', ...(db.config.databaseUrl ? { DATABASE_URL: db.config.databaseUrl } : {}) },
       { dataDir: db.config.dataDir },
     );
     base = api.url.replace(/\/graphql$/, '');
-    first = await demo(base, '--speed', '0', '--json');
+    auth = { authorization: `Bearer ${readFileSync(join(db.config.dataDir, 'admin-token'), 'utf8').trim()}` };
+    first = await run('--speed', '0', '--json');
   }, 300_000);
 
   afterAll(async () => {
@@ -89,6 +95,9 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     if (!db) return ctx.skip();
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/^\[1\/6\] api /m);
+    if (tokenMode) expect(first.stderr).toContain(`using the bootstrap ADMIN token of ${join(db.config.dataDir, 'admin-token')}`);
+    else expect(first.stderr).not.toContain('bootstrap ADMIN token');
+    expect(first.stderr).toMatch(tokenMode ? /as bootstrap-admin \(ADMIN\)/ : /as local \(ADMIN\)/);
     expect(first.stderr).toMatch(/^\[6\/6\] promotion report and PRODUCTION/m);
     expect(first.stderr).toContain('they differ from the illustrative training figures');
     expect(first.stderr).toMatch(/^summary \(\d+\.\d s\):/m);
@@ -119,7 +128,7 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     expect(Object.fromEntries(best.metrics.map((m: any) => [m.key, m.last]))).toMatchObject({ map50: 0.3227, map50_95: 0.2728, precision: 0.008, recall: 0.7742 });
     expect(best.artifacts.map((a: any) => a.path)).toContain('weights/best.onnx');
     // What an MLflow client reads back: the keys as the callback logged them.
-    const res = await fetch(`${base}/api/2.0/mlflow/runs/get?run_id=${best.id}`);
+    const res = await fetch(`${base}/api/2.0/mlflow/runs/get?run_id=${best.id}`, { headers: auth });
     const mlflowRun = ((await res.json()) as any).run;
     expect(mlflowRun.info).toMatchObject({ run_name: BEST, status: 'FINISHED', lifecycle_stage: 'active' });
     expect(mlflowRun.data.metrics).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'metrics/mAP50B', value: 0.3227, step: 2 })]));
@@ -181,7 +190,7 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
 
   it('run again: exits 0 and reuses everything (no run, version, evaluation or transition added)', async (ctx) => {
     if (!db) return ctx.skip();
-    const again = await demo(base, '--speed', '0', '--json');
+    const again = await run('--speed', '0', '--json');
     expect(again.code, again.stderr).toBe(0);
     expect(again.json).toMatchObject({ experiment: { id: first.json.experiment.id, created: false }, model: { version: 1, registered: false, promoted: false }, evaluation: { action: 'reused', job: { id: first.json.evaluation.job.id } } });
     expect(again.json.runs).toEqual(first.json.runs.map((r: any) => ({ ...r, action: 'reused' })));
@@ -190,13 +199,17 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     expect(counts).toEqual({ runs: { totalCount: 10 }, evaluationJobs: { totalCount: 1 } });
   });
 
-  it('exit code 2 for a bad flag and for an unreachable api', async (ctx) => {
-    if (!db || dialect !== 'sqlite') return ctx.skip();
-    const bad = await demo(base, '--speed', '-1');
+  it('exit code 2 for a bad flag, an unreachable api and a token without ADMIN', async (ctx) => {
+    if (!db || !tokenMode) return ctx.skip();
+    const bad = await run('--speed', '-1');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--speed must be a number in [0, 1000], got "-1"');
-    const away = await demo('http://127.0.0.1:1', '--speed', '0');
+    const away = await demo('http://127.0.0.1:1', db.config.dataDir, '--speed', '0');
     expect(away.code).toBe(2);
     expect(away.stderr).toContain('cannot reach http://127.0.0.1:1/graphql');
+    const { createApiToken } = await gql('mutation { createApiToken(input: { name: "demo-viewer", role: VIEWER }) { secret } }');
+    const viewer = await run('--speed', '0', '--token', createApiToken.secret);
+    expect(viewer.code).toBe(2);
+    expect(viewer.stderr).toContain('FORBIDDEN: the demo promotes to PRODUCTION and archives: it needs an ADMIN token, "demo-viewer" is VIEWER');
   });
 });
