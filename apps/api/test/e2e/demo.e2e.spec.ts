@@ -199,6 +199,26 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     expect(counts).toEqual({ runs: { totalCount: 10 }, evaluationJobs: { totalCount: 1 } });
   });
 
+  it('--reset archives the experiment and the versions, then plays it all again as v2 (SQLite only: one more evaluation)', async (ctx) => {
+    if (!db || !tokenMode) return ctx.skip();
+    const reset = await run('--speed', '0', '--reset', '--json');
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toMatch(/^\[2\/7\] reset: archive the demo objects/m);
+    expect(reset.json.reset).toMatchObject({ experiment: expect.stringMatching(/^coco128-person \(archived \d{4}-\d\d-\d\dT[\d:.]+Z\)$/), archivedVersions: [1], cancelledJobs: [] });
+    expect(reset.json).toMatchObject({ experiment: { name: 'coco128-person', created: true }, model: { version: 2, registered: true, promoted: true }, evaluation: { action: 'evaluated' } });
+    expect(reset.json.experiment.id).not.toBe(first.json.experiment.id);
+    expect(reset.json.runs.map((r: any) => r.action)).toEqual(NAMES.map(() => 'created'));
+    const { experiments, registeredModel, modelVersionTransitions } = await gql(`query($n: String!) { experiments(includeDeleted: true) { nodes { id name deleted } }
+      registeredModel(name: $n) { versions { nodes { version stage } } } modelVersionTransitions(name: $n) { nodes { version fromStage toStage reason } } }`, { n: MODEL });
+    expect(experiments.nodes).toContainEqual({ id: first.json.experiment.id, name: reset.json.reset.experiment, deleted: true });
+    expect(experiments.nodes).toContainEqual({ id: reset.json.experiment.id, name: 'coco128-person', deleted: false });
+    expect(registeredModel.versions.nodes.map((v: any) => [v.version, v.stage]).sort()).toEqual([[1, 'ARCHIVED'], [2, 'PRODUCTION']]);
+    expect(modelVersionTransitions.nodes.map((t: any) => [t.version, t.fromStage, t.toStage])).toEqual([
+      [1, 'NONE', 'STAGING'], [1, 'STAGING', 'PRODUCTION'], [1, 'PRODUCTION', 'ARCHIVED'], [2, 'NONE', 'STAGING'], [2, 'STAGING', 'PRODUCTION'],
+    ]);
+    expect(Math.abs(reset.json.evaluation.job.result.map50 - MEASURED.map50)).toBeLessThan(1e-4);
+  }, 240_000);
+
   it('exit code 2 for a bad flag, an unreachable api and a token without ADMIN', async (ctx) => {
     if (!db || !tokenMode) return ctx.skip();
     const bad = await run('--speed', '-1');
