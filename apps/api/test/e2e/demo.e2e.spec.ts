@@ -36,7 +36,7 @@ interface DemoResult {
 
 function demo(url: string, dataDir: string, ...args: string[]): Promise<DemoResult> {
   return new Promise((done, fail) => {
-    const env = { ...process.env, PODIUM_DATA_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, PODIUM_DATA_DIR: dataDir };
     delete env.PODIUM_TOKEN;
     const child = spawn(process.execPath, [DEMO, '--url', url, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
