@@ -1,32 +1,17 @@
 #!/usr/bin/env node
-// Logs per-epoch metrics to Podium from a script with fetch (Node ≥ 20, no dependencies), as a trainer would:
+// Logs per-epoch metrics to Podium from a script with fetch (Node ≥ 20), as a trainer would:
 // creates (or reuses) an experiment, creates a run with its params, logs one batch per epoch, then finishes the run.
 //   node scripts/log-metrics.mjs [--url http://localhost:4000/graphql] [--experiment demo] [--epochs 3]
 // PODIUM_TOKEN=pod_… is sent as a bearer token (not needed from loopback in local mode).
+import { endpointsOf, experimentId as findOrCreateExperiment, gql as post } from './lib/podium-client.mjs';
+
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
-const url = args.url ?? 'http://localhost:4000/graphql';
+const s = { ...endpointsOf(args.url), token: process.env.PODIUM_TOKEN || undefined };
 const experimentName = args.experiment ?? 'demo';
 const epochs = Number(args.epochs ?? 3);
+const gql = (query, variables) => post(s, query, variables);
 
-async function gql(query, variables = {}) {
-  const headers = { 'content-type': 'application/json' };
-  if (process.env.PODIUM_TOKEN) headers.authorization = `Bearer ${process.env.PODIUM_TOKEN}`;
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const body = await res.json();
-  if (body.errors) throw new Error(body.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('\n'));
-  return body.data;
-}
-
-async function experimentId(name) {
-  try {
-    return (await gql('query($name: String) { experiment(name: $name) { id } }', { name })).experiment.id;
-  } catch (e) {
-    if (!String(e.message).startsWith('NOT_FOUND')) throw e;
-    return (await gql('mutation($name: String!) { createExperiment(input: { name: $name }) { id } }', { name })).createExperiment.id;
-  }
-}
-
-const expId = await experimentId(experimentName);
+const expId = await findOrCreateExperiment(s, experimentName);
 const params = [
   { key: 'model', value: 'yolov8n.pt' },
   { key: 'imgsz', value: '416' },
