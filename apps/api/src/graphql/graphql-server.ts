@@ -21,7 +21,7 @@ import type { AppConfig } from '../config/app-config';
 import { graphqlObserverPlugin } from '../observability/graphql-observer';
 import { rootLoggerOf } from '../observability/logger';
 import { observeGraphqlWs } from '../observability/ws-observer';
-import { type GraphqlContext, newContext } from './context';
+import { type GraphqlContext, newContext, type ServiceLocator } from './context';
 import { formatError } from './format-error';
 import { nulInputError, refuseNulInUrl, refuseNulPlugin } from './nul-inputs';
 import { PUB_SUB, type PodiumPubSub } from './pubsub';
@@ -57,6 +57,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
   const auth = app.get(AuthService);
   const limits = app.get(OperationLimits);
   const schema = await buildPodiumSchema(moduleRef, pubSub);
+  const services: ServiceLocator = { get: (cls) => moduleRef.get(cls, { strict: false }) };
   const formatWsError = formatError(logger);
   const formatWsErrors = (errors: readonly GraphQLError[]) => errors.map((e) => formatWsError(e.toJSON(), e));
 
@@ -99,7 +100,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
           if (e instanceof LimitError) return [new GraphQLErrorOf(e.message, { originalError: e })];
           throw e;
         }
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: newContext(resolved.identity, resolved.problem) };
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: newContext(services, resolved.identity, resolved.problem) };
       },
       subscribe: sharedExecutionSubscribe,
       // The same error mapping as HTTP (format-error.ts), so ws clients see extensions.code too.
@@ -163,7 +164,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const resolved = await auth.resolveRequest(req);
-        return newContext(resolved.identity, resolved.problem);
+        return newContext(services, resolved.identity, resolved.problem);
       },
     }),
   );

@@ -1,7 +1,7 @@
 // Builds the type-graphql schema with Nest's container, the auth checker, validation and the PubSub provider.
 import type { ModuleRef } from '@nestjs/core';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { RESOLVERS } from './resolvers';
 import type { PodiumPubSub } from './pubsub';
@@ -12,7 +12,8 @@ export async function buildPodiumSchema(moduleRef: Pick<ModuleRef, 'get'>, pubSu
     container: { get: (cls) => moduleRef.get(cls as any, { strict: false }) },
     authChecker,
     authMode: 'error',
-    pubSub,
+    // type-graphql's PubSub is untyped; ours is checked against events.ts (the same publish/subscribe at run time).
+    pubSub: pubSub as unknown as PubSub,
     validate: { forbidUnknownValues: false },
   });
 }
