@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { requestContextMiddleware } from './common/request-context';
-import { HttpErrorFilter } from './common/safety-net';
+import { RestErrorFilter } from './common/rest-errors';
 import type { AppConfig } from './config/app-config';
 import { mountGraphql } from './graphql/graphql-server';
 import { shutDown } from './observability/graceful-shutdown';
@@ -57,7 +57,8 @@ export async function createPodiumApp(config: AppConfig, opts: CreateAppOptions 
   const http = new HttpObserver(logger);
   app.use(http.middleware);
   mountObservabilityRoutes(app);
-  app.useGlobalFilters(new HttpErrorFilter());
+  // The house renderer for every REST route and Nest's own 404; MLflow's controllers choose theirs (@RestErrors).
+  app.useGlobalFilters(new RestErrorFilter());
   const gql = await mountGraphql(app, config);
   for (const hook of STARTUP_HOOKS) await hook(app, config);
   await app.init();

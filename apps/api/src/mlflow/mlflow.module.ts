@@ -7,7 +7,6 @@ import { RunsModule } from '../runs/runs.module';
 import { SearchModule } from '../runs/search/search.module';
 import { MlflowArtifactsController } from './mlflow-artifacts.controller';
 import { MlflowArtifactsService } from './mlflow-artifacts.service';
-import { MlflowAuth } from './mlflow-auth';
 import { MlflowExperimentsController } from './mlflow-experiments.controller';
 import { MlflowExperimentsService } from './mlflow-experiments.service';
 import { MlflowFallbackController } from './mlflow-fallback.controller';
@@ -21,6 +20,6 @@ import { MlflowRepository } from './mlflow.repository';
   imports: [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule],
   // The fallback last: Express matches routes in the order they are registered.
   controllers: [MlflowExperimentsController, MlflowRunsController, MlflowArtifactsController, MlflowFallbackController],
-  providers: [MlflowAuth, MlflowHttp, MlflowRepository, MlflowExperimentsService, MlflowRunsService, MlflowRunReads, MlflowArtifactsService],
+  providers: [MlflowHttp, MlflowRepository, MlflowExperimentsService, MlflowRunsService, MlflowRunReads, MlflowArtifactsService],
 })
 export class MlflowModule {}

@@ -58,11 +58,19 @@ describe('serving the page (apps/api/src/web)', () => {
     expect(artifacts.body).toEqual({ error: { code: 'BAD_USER_INPUT', message: 'Expected /artifacts/{runId}/{path}' } });
     const datasets = await t.http().get('/datasets/nope').set('accept', 'text/html');
     expect(datasets.headers['content-type']).toMatch(/^application\/json/);
-    for (const path of ['/api/2.0/mlflow/runs/get', '/ajax-api/2.0/mlflow/runs/search', '/healthz', '/readyz', '/metrics', '/API/x']) {
+    // Unknown paths under the api's prefixes: JSON 404s, MLflow's shape under MLflow's prefixes, the house shape else.
+    for (const path of ['/api/2.0/mlflow/no-such-route', '/ajax-api/2.0/mlflow/nope']) {
       const res = await t.http().get(path).set('accept', 'text/html');
       expect(res.status, path).toBe(404);
       expect(res.headers['content-type'], path).toMatch(/^application\/json/);
-      expect(res.body, path).toMatchObject({ statusCode: 404 });
+      expect(res.body, path).toMatchObject({ error_code: 'ENDPOINT_NOT_FOUND' });
+    }
+    const upper = await t.http().get('/API/x').set('accept', 'text/html');
+    expect([upper.status, upper.body.error?.code]).toEqual([404, 'NOT_FOUND']);
+    // The api's own pages answer themselves, never with index.html.
+    for (const path of ['/api/2.0/mlflow/runs/get', '/healthz', '/readyz', '/metrics']) {
+      const res = await t.http().get(path).set('accept', 'text/html');
+      expect(res.text, path).not.toContain('<div id="root">');
     }
   });
 
@@ -78,7 +86,7 @@ describe('serving the page (apps/api/src/web)', () => {
   it('an api client asking for JSON on an unknown path gets a JSON 404; other methods are not the page', async () => {
     const json = await t.http().get('/nope').set('accept', 'application/json');
     expect(json.status).toBe(404);
-    expect(json.body).toMatchObject({ statusCode: 404 });
+    expect(json.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Cannot GET /nope' } });
     const post = await t.http().post('/experiments/abc').set('accept', 'text/html');
     expect(post.status).toBe(404);
   });
