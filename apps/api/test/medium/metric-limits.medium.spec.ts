@@ -181,7 +181,7 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
         { key: 'map50', value: 0.5, step: 0 },
         { key: 'map50', value: Number.NaN, step: 1 },
       ]);
-      const evidence = new EvidenceRepository(repo);
+      const evidence = new EvidenceRepository(repo, new RunsRepository(db));
       const found = await db.write((tx) => evidence.findSummaries(tx, [runId]));
       const s = found.get(runId)!.map50;
       expect(Object.keys(s).sort()).toEqual(['last', 'lastStep', 'max', 'maxStep', 'min', 'minStep']);
