@@ -11,7 +11,7 @@ const { join, dirname, resolve } = require('node:path');
 const Module = require('node:module');
 
 const root = resolve(__dirname, '../../../..');
-const aliases = { '@podium/metrics': 'libs/metrics/src/index.ts', '@podium/registry': 'libs/registry/src/index.ts' };
+const aliases = { '@podium/metrics': 'libs/metrics/src/index.ts', '@podium/registry': 'libs/registry/src/index.ts', '@podium/contracts': 'libs/contracts/src/index.ts' };
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
