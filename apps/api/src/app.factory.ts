@@ -28,8 +28,6 @@ export interface PodiumApp {
   close(): Promise<void>;
 }
 
-/** Hooks run after Nest is created and before listen (e.g. bootstrap tokens, demo data). */
-export const STARTUP_HOOKS: ((app: INestApplication, config: AppConfig) => Promise<void>)[] = [];
 
 export interface CreateAppOptions {
   /**
@@ -60,7 +58,6 @@ export async function createPodiumApp(config: AppConfig, opts: CreateAppOptions 
   // The house renderer for every REST route and Nest's own 404; MLflow's controllers choose theirs (@RestErrors).
   app.useGlobalFilters(new RestErrorFilter());
   const gql = await mountGraphql(app, config);
-  for (const hook of STARTUP_HOOKS) await hook(app, config);
   await app.init();
   await app.listen(config.port, config.host);
   const server = app.getHttpServer() as Server;

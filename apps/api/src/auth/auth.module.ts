@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiTokenRepository } from './api-token.repository';
 import { ApiTokenResolver } from './api-token.resolver';
@@ -9,9 +9,13 @@ import { ConnectionRegistry } from './connection-registry';
 import { OperationLimits } from './limits/operation-limits';
 import { RestAccessGuard } from './rest-access.guard';
 import { ViewerResolver } from './viewer.resolver';
+import { FeatureModule } from '../core/feature-module';
+import { ApiTokenEntity } from './api-token.entity';
 
 @Global()
-@Module({
+@FeatureModule({
+  resolvers: [ApiTokenResolver, ViewerResolver],
+  entities: [ApiTokenEntity],
   providers: [
     AuthService,
     ApiTokenRepository,
@@ -19,8 +23,6 @@ import { ViewerResolver } from './viewer.resolver';
     ConnectionRegistry,
     OperationLimits,
     AuthBootstrap,
-    ApiTokenResolver,
-    ViewerResolver,
     // Every REST route of every module: closed unless it declares @RestRoles or @RestPublic (rest-access.ts).
     { provide: APP_GUARD, useClass: RestAccessGuard },
   ],

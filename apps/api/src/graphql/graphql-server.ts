@@ -1,11 +1,11 @@
 // Mounts Apollo Server 5 at /graphql (HTTP, Sandbox landing page, CSRF prevention, CORS for Apollo Studio) and
 // graphql-ws on the same path and HTTP server.
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import express from 'express';
 import { GraphQLError as GraphQLErrorOf, type GraphQLError, type GraphQLSchema, parse, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -14,6 +14,7 @@ import { AuthenticationError } from 'type-graphql';
 import { WebSocketServer } from 'ws';
 import { AuthService } from '../auth/auth.service';
 import { abuseLimitsPlugin } from '../auth/limits/abuse-limits.plugin';
+import { featuresOfApp } from '../core/feature-module';
 import { graphqlBodyErrors } from '../auth/limits/body-errors';
 import { LimitError } from '../auth/limits/limit-error';
 import { OperationLimits } from '../auth/limits/operation-limits';
@@ -32,9 +33,6 @@ export interface GraphqlHandles {
   schema: GraphQLSchema;
   close(): Promise<void>;
 }
-
-/** Extra Apollo plugins and ws hooks that features (auth limits) contribute. */
-export const EXTRA_APOLLO_PLUGINS: ((app: INestApplication, config: AppConfig) => ApolloServerPlugin<GraphqlContext>)[] = [];
 
 function headerOf(params: Record<string, unknown> | undefined, req: IncomingMessage): string | undefined {
   // Clients put it at the top level ({ authorization }) or, like Apollo's headers-as-params, under `headers`.
@@ -56,7 +54,8 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
   const pubSub = app.get<PodiumPubSub>(PUB_SUB);
   const auth = app.get(AuthService);
   const limits = app.get(OperationLimits);
-  const schema = await buildPodiumSchema(moduleRef, pubSub);
+  // The resolvers of the feature modules this app imports (core/feature-module.ts).
+  const schema = await buildPodiumSchema(featuresOfApp(app.get(ModulesContainer).values()).resolvers, moduleRef, pubSub);
   const services: ServiceLocator = { get: (cls) => moduleRef.get(cls, { strict: false }) };
   const formatWsError = formatError(logger);
   const formatWsErrors = (errors: readonly GraphQLError[]) => errors.map((e) => formatWsError(e.toJSON(), e));
@@ -133,7 +132,6 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
       abuseLimitsPlugin(limits),
       refuseNulPlugin<GraphqlContext>(),
       graphqlObserverPlugin(rootLoggerOf(app)),
-      ...EXTRA_APOLLO_PLUGINS.map((p) => p(app, config)),
     ],
   });
   await apollo.start();

@@ -1,5 +1,4 @@
 // The MLflow-compatible tracking API (docs/mlflow.md): MLflow's REST routes over the same services and data as GraphQL.
-import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -15,8 +14,12 @@ import { MlflowRunReads } from './mlflow-run-reads.service';
 import { MlflowRunsController } from './mlflow-runs.controller';
 import { MlflowRunsService } from './mlflow-runs.service';
 import { MlflowRepository } from './mlflow.repository';
+import { FeatureModule } from '../core/feature-module';
+import { MlflowMetricKeyEntity } from './mlflow-metric-key.entity';
+import { MlflowRunInputEntity } from './mlflow-run-input.entity';
 
-@Module({
+@FeatureModule({
+  entities: [MlflowMetricKeyEntity, MlflowRunInputEntity],
   imports: [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule],
   // The fallback last: Express matches routes in the order they are registered.
   controllers: [MlflowExperimentsController, MlflowRunsController, MlflowArtifactsController, MlflowFallbackController],
