@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Role } from '../auth/roles';
-import { type GraphqlContext, serviceOf } from '../graphql/context';
+import { serviceOf } from '../graphql/context';
 import { LogMetricsResultType } from './dto/log-metrics-result.type';
 import { LogMetricsInput } from './dto/log-metrics.input';
 import { MetricBatchType } from './dto/metric-batch.type';
@@ -22,7 +22,7 @@ export class MetricsResolver {
   @Mutation(() => LogMetricsResultType, {
     description: 'Logs up to 1,000 points atomically; subscribers of metricLogged receive them after commit. A batch that would give the run more distinct keys than PODIUM_MAX_METRIC_KEYS_PER_RUN is refused whole (BAD_USER_INPUT, reason METRIC_KEY_LIMIT).',
   })
-  async logMetrics(@Arg('input') input: LogMetricsInput, @Ctx() ctx: GraphqlContext): Promise<LogMetricsResultType> {
+  async logMetrics(@Arg('input') input: LogMetricsInput): Promise<LogMetricsResultType> {
     return toLogMetricsResult(await this.metrics.logMetrics(input.runId, input.metrics, { idempotencyKey: input.idempotencyKey }));
   }
 
