@@ -51,7 +51,7 @@ export class MlflowExperimentsController {
   @Post(tracking('experiments/update'))
   @MlflowAccess('write')
   update(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
-    return this.http.serve(req, res, caller, (p, caller) => this.experiments.update(p, caller));
+    return this.http.serve(req, res, caller, (p) => this.experiments.update(p));
   }
 
   @Post(tracking('experiments/delete'))
@@ -69,12 +69,12 @@ export class MlflowExperimentsController {
   @Post(tracking('experiments/set-experiment-tag'))
   @MlflowAccess('write')
   setTag(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
-    return this.http.serve(req, res, caller, (p, caller) => this.experiments.setTag(p, caller));
+    return this.http.serve(req, res, caller, (p) => this.experiments.setTag(p));
   }
 
   @Post(tracking('experiments/delete-experiment-tag'))
   @MlflowAccess('write')
   deleteTag(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
-    return this.http.serve(req, res, caller, (p, caller) => this.experiments.deleteTag(p, caller));
+    return this.http.serve(req, res, caller, (p) => this.experiments.deleteTag(p));
   }
 }
