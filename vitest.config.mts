@@ -10,6 +10,7 @@ export default defineConfig({
       { find: '@podium/metrics', replacement: resolve(import.meta.dirname, 'libs/metrics/src/index.ts') },
       { find: '@podium/registry', replacement: resolve(import.meta.dirname, 'libs/registry/src/index.ts') },
       { find: '@podium/logging', replacement: resolve(import.meta.dirname, 'libs/logging/src/index.ts') },
+      { find: '@podium/contracts', replacement: resolve(import.meta.dirname, 'libs/contracts/src/index.ts') },
       // One graphql realm: type-graphql loads graphql's CommonJS entry, so the tests must too.
       { find: /^graphql$/, replacement: resolve(import.meta.dirname, 'node_modules/graphql/index.js') },
     ],

@@ -12,6 +12,7 @@ import { dialectOf, openDataSources } from '../apps/api/src/database/data-source
 import { Database } from '../apps/api/src/database/database';
 import { SearchRunsRepository } from '../apps/api/src/runs/search/search-runs.repository';
 import { type SearchRunsArgs, SearchRunsService } from '../apps/api/src/runs/search/search-runs.service';
+import { APP_FEATURES } from '../apps/api/src/app.module';
 
 const RUNS = Number(process.argv[2] ?? 100_000) || 100_000;
 const BATCH = 500;
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'podium-bench-'));
   try {
     const config = { sqlitePath: join(dir, 'bench.sqlite'), databaseUrl: undefined };
-    const { writer, reader } = await openDataSources(config);
+    const { writer, reader } = await openDataSources(config, APP_FEATURES.entities);
     const db = new Database(writer, reader, dialectOf(config));
     await measure('SQLite', db);
     await db.close();
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     const config = { databaseUrl: url.toString(), sqlitePath: '' };
-    const { writer, reader } = await openDataSources(config);
+    const { writer, reader } = await openDataSources(config, APP_FEATURES.entities);
     const db = new Database(writer, reader, dialectOf(config));
     await measure('PostgreSQL', db);
     await db.close();

@@ -1,12 +1,19 @@
 // A fault module for the safety-net test, never part of the api: preloaded with `node --require
 // dist/bench/faults/throwing-routes.js dist/apps/api/src/main.js`, it adds routes under /__fault/ that fail the
 // ways a bug in a request path does (a throw in a callback, a rejection nobody awaits, a throw in a handler, a throw
-// after the response has started, a throw while the body is read), through the factory's STARTUP_HOOKS.
+// after the response has started, a throw while the body is read). It adds them as the app initialises (a wrapped
+// NestApplication.init: after the factory's middleware and routes, before Nest's own 404), so the api needs no hook.
 import 'reflect-metadata';
+import { NestApplication } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { STARTUP_HOOKS } from '../../apps/api/src/app.factory';
 
-STARTUP_HOOKS.push(async (app) => {
+const init = NestApplication.prototype.init;
+NestApplication.prototype.init = async function (this: NestApplication) {
+  addFaultRoutes(this);
+  return init.call(this);
+};
+
+function addFaultRoutes(app: NestApplication): void {
   const express = app.getHttpAdapter().getInstance();
   express.get('/__fault/uncaught', () => {
     setImmediate(() => {
@@ -34,4 +41,4 @@ STARTUP_HOOKS.push(async (app) => {
       throw new Error('fault: thrown while the body is read');
     });
   });
-});
+}

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { requestContextMiddleware } from './common/request-context';
-import { HttpErrorFilter } from './common/safety-net';
+import { RestErrorFilter } from './common/rest-errors';
 import type { AppConfig } from './config/app-config';
 import { mountGraphql } from './graphql/graphql-server';
 import { shutDown } from './observability/graceful-shutdown';
@@ -28,8 +28,6 @@ export interface PodiumApp {
   close(): Promise<void>;
 }
 
-/** Hooks run after Nest is created and before listen (e.g. bootstrap tokens, demo data). */
-export const STARTUP_HOOKS: ((app: INestApplication, config: AppConfig) => Promise<void>)[] = [];
 
 export interface CreateAppOptions {
   /**
@@ -57,9 +55,9 @@ export async function createPodiumApp(config: AppConfig, opts: CreateAppOptions 
   const http = new HttpObserver(logger);
   app.use(http.middleware);
   mountObservabilityRoutes(app);
-  app.useGlobalFilters(new HttpErrorFilter());
+  // The house renderer for every REST route and Nest's own 404; MLflow's controllers choose theirs (@RestErrors).
+  app.useGlobalFilters(new RestErrorFilter());
   const gql = await mountGraphql(app, config);
-  for (const hook of STARTUP_HOOKS) await hook(app, config);
   await app.init();
   await app.listen(config.port, config.host);
   const server = app.getHttpServer() as Server;

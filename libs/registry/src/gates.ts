@@ -1,5 +1,6 @@
 // Promotion gates: is there evidence (an evaluation of this very version) good enough for the target, and has the
 // version spent long enough in STAGING? Pure: the api passes the evaluation runs it loaded and the clock.
+import { RUN_PARAM } from '@podium/contracts';
 import { findMetricSummary } from './metric-value';
 import type { EvaluationRequirement, PromotionPolicy, SettingKey, TargetPolicy } from './policy';
 import { SETTING_KEYS } from './policy';
@@ -68,10 +69,12 @@ function qualify(
   const reasons: string[] = [];
   if (run.kind !== 'EVALUATION') reasons.push(`kind is ${run.kind ?? 'unknown'}, not EVALUATION`);
   if (run.status !== 'FINISHED') reasons.push(`status is ${run.status ?? 'unknown'}, not FINISHED`);
-  if (run.params.model_name !== modelName) reasons.push(`evaluates model "${run.params.model_name ?? '∅'}", not "${modelName}"`);
-  if (run.params.model_version !== String(version)) reasons.push(`evaluates version ${run.params.model_version ?? '∅'}, not ${version}`);
-  if (run.params.dataset !== requirement.dataset) reasons.push(`dataset is "${run.params.dataset ?? '∅'}", not "${requirement.dataset}"`);
-  if (!isUnfilteredClasses(run.params.classes)) reasons.push(`filtered to classes ${run.params.classes} (a full, unfiltered evaluation is required)`);
+  // The params the api writes on an evaluation run (@podium/contracts RUN_PARAM).
+  const p = (key: keyof typeof RUN_PARAM): string | undefined => run.params[RUN_PARAM[key]];
+  if (p('modelName') !== modelName) reasons.push(`evaluates model "${p('modelName') ?? '∅'}", not "${modelName}"`);
+  if (p('modelVersion') !== String(version)) reasons.push(`evaluates version ${p('modelVersion') ?? '∅'}, not ${version}`);
+  if (p('dataset') !== requirement.dataset) reasons.push(`dataset is "${p('dataset') ?? '∅'}", not "${requirement.dataset}"`);
+  if (!isUnfilteredClasses(p('classes'))) reasons.push(`filtered to classes ${p('classes')} (a full, unfiltered evaluation is required)`);
   const summary = findMetricSummary(run.metrics, requirement.metric);
   if (!summary) reasons.push(`has no ${requirement.metric} metric`);
   else if (!Number.isFinite(summary.last)) reasons.push(`${requirement.metric} is ${summary.last}`);

@@ -1,23 +1,17 @@
 // Reading one number out of a metric summary: which aggregation, which key (canonical or Ultralytics alias).
+import { aliasesOf } from '@podium/contracts';
 import type { MetricSummary } from './snapshots';
 
 export const AGGREGATIONS = ['LAST', 'MAX', 'MIN'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
-
-/** Canonical keys (CONTRIBUTING.md rule 14) and the Ultralytics names accepted for them. */
-const ALIASES_OF: Readonly<Record<string, readonly string[]>> = {
-  map50: ['metrics/mAP50(B)'],
-  map50_95: ['metrics/mAP50-95(B)'],
-  precision: ['metrics/precision(B)'],
-  recall: ['metrics/recall(B)'],
-};
 
 /** Metrics for which a higher value is better; the gates only accept these. */
 export const HIGHER_IS_BETTER_METRICS: readonly string[] = ['map50', 'map50_95', 'map75', 'precision', 'recall', 'f1', 'fitness'];
 
 export function findMetricSummary(metrics: Readonly<Record<string, MetricSummary>>, key: string): MetricSummary | undefined {
   if (metrics[key]) return metrics[key];
-  for (const alias of ALIASES_OF[key] ?? []) if (metrics[alias]) return metrics[alias];
+  // A summary keyed as logged: the Ultralytics names of a canonical key (@podium/contracts, the one table).
+  for (const alias of aliasesOf(key)) if (metrics[alias]) return metrics[alias];
   return undefined;
 }
 

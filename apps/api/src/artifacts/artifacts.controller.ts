@@ -1,13 +1,13 @@
 // REST routes for artifact bytes: PUT /artifacts/{runId}/{path}[?epoch=N] streams the body (the body parser is off
-// globally) into the store; GET downloads it. Every error, before or after the body is read, is answered
-// `{error: {code, message}}` with the matching status (common/http-error.ts).
-import { Controller, Get, Logger, Put, Req, Res } from '@nestjs/common';
+// globally) into the store; GET downloads it. Access is checked by the REST guard (auth/rest-access.ts); every error,
+// before or after the body is read, is answered `{error: {code, message}}` with the matching status by the REST
+// error filter (common/rest-errors.ts).
+import { Controller, Get, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { AuthService } from '../auth/auth.service';
+import { Caller, RestRoles } from '../auth/rest-access';
 import { type Identity, Role } from '../auth/roles';
 import { badInput } from '../common/app-error';
-import { answerError } from '../common/http-error';
 import { ARTIFACT_SAFETY_HEADERS, presentArtifact } from './artifact-disposition';
 import { artifactPathFromUrl } from './artifact-path';
 import { ArtifactsService } from './artifacts.service';
@@ -39,55 +39,38 @@ function epochOf(req: Request): number | null {
 
 @Controller('artifacts')
 export class ArtifactsController {
-  private readonly logger = new Logger('Artifacts');
-
-  constructor(
-    private readonly artifacts: ArtifactsService,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly artifacts: ArtifactsService) {}
 
   @Put('*path')
-  async put(@Req() req: Request, @Res() res: Response): Promise<void> {
-    try {
-      const identity = await this.caller(req, Role.EDITOR);
-      const { runId, path } = target(req);
-      const length = req.headers['content-length'];
-      const row = await this.artifacts.put(runId, path, req, {
-        epoch: epochOf(req),
-        actor: identity.name,
-        contentType: req.headers['content-type'],
-        declaredSize: length === undefined ? undefined : Number(length),
-      });
-      res.status(201).json({ runId: row.runId, path: row.path, size: row.size, sha256: row.sha256, epoch: row.epoch, contentType: row.contentType });
-    } catch (e) {
-      answerError(req, res, e, this.logger);
-    }
+  @RestRoles(Role.EDITOR)
+  async put(@Req() req: Request, @Res() res: Response, @Caller() identity: Identity): Promise<void> {
+    const { runId, path } = target(req);
+    const length = req.headers['content-length'];
+    const row = await this.artifacts.put(runId, path, req, {
+      epoch: epochOf(req),
+      actor: identity.name,
+      contentType: req.headers['content-type'],
+      declaredSize: length === undefined ? undefined : Number(length),
+    });
+    res.status(201).json({ runId: row.runId, path: row.path, size: row.size, sha256: row.sha256, epoch: row.epoch, contentType: row.contentType });
   }
 
+  // Workers download checkpoints with their WORKER token (the evaluation protocol's modelUrl).
   @Get('*path')
+  @RestRoles(Role.VIEWER, Role.WORKER)
   async get(@Req() req: Request, @Res() res: Response): Promise<void> {
-    try {
-      // Workers download checkpoints with their WORKER token (the evaluation protocol's modelUrl).
-      await this.caller(req, Role.VIEWER, Role.WORKER);
-      const { runId, path } = target(req);
-      const { row, stream } = await this.artifacts.open(runId, path);
-      const shown = presentArtifact(row.contentType, path);
-      res.status(200);
-      res.setHeader('content-type', shown.contentType);
-      res.setHeader('content-length', String(row.size));
-      res.setHeader('etag', `"${row.sha256}"`);
-      res.setHeader('x-podium-sha256', row.sha256);
-      res.setHeader('content-disposition', shown.disposition);
-      for (const [name, value] of Object.entries(ARTIFACT_SAFETY_HEADERS)) res.setHeader(name, value);
-      // pipeline closes the blob when the client goes; a read error cuts the response (answerError destroys it).
-      await pipeline(stream, res);
-      artifactBytes.inc({ direction: 'out' }, row.size);
-    } catch (e) {
-      answerError(req, res, e, this.logger);
-    }
-  }
-
-  private caller(req: Request, ...roles: Role[]): Promise<Identity> {
-    return this.auth.requireRequest(req, roles, '/artifacts');
+    const { runId, path } = target(req);
+    const { row, stream } = await this.artifacts.open(runId, path);
+    const shown = presentArtifact(row.contentType, path);
+    res.status(200);
+    res.setHeader('content-type', shown.contentType);
+    res.setHeader('content-length', String(row.size));
+    res.setHeader('etag', `"${row.sha256}"`);
+    res.setHeader('x-podium-sha256', row.sha256);
+    res.setHeader('content-disposition', shown.disposition);
+    for (const [name, value] of Object.entries(ARTIFACT_SAFETY_HEADERS)) res.setHeader(name, value);
+    // pipeline closes the blob when the client goes; a read error cuts the response (the error filter destroys it).
+    await pipeline(stream, res);
+    artifactBytes.inc({ direction: 'out' }, row.size);
   }
 }

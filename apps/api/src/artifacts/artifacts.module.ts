@@ -1,13 +1,16 @@
-import { Module } from '@nestjs/common';
 import { ArtifactStore } from './artifact-store';
 import { ArtifactsController } from './artifacts.controller';
 import { ArtifactsRepository } from './artifacts.repository';
 import { ArtifactsResolver } from './artifacts.resolver';
 import { ArtifactsService } from './artifacts.service';
+import { FeatureModule } from '../core/feature-module';
+import { ArtifactEntity } from './artifact.entity';
 
-@Module({
+@FeatureModule({
+  resolvers: [ArtifactsResolver],
+  entities: [ArtifactEntity],
   controllers: [ArtifactsController],
-  providers: [ArtifactsService, ArtifactsRepository, ArtifactStore, ArtifactsResolver],
+  providers: [ArtifactsService, ArtifactsRepository, ArtifactStore],
   exports: [ArtifactsService, ArtifactStore],
 })
 export class ArtifactsModule {}

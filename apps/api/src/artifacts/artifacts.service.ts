@@ -196,6 +196,7 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
         placed = true;
         const before = await this.repo.sha256At(tx, row.runId, row.path);
         await this.repo.upsert(tx, row);
+        tx.afterCommit(() => this.pubSub.publish(ARTIFACT_UPLOADED, uploadedEvent(row)));
         return before;
       });
     } catch (e) {
@@ -220,8 +221,8 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
     if (!isUuid(runId) || !(await this.repo.isActiveRun(runId))) throw notFound('Run', runId);
   }
 
+  /** Hands a committed artifact to the in-process listeners (its bus event went out at commit). */
   private async announce(row: ArtifactRow): Promise<void> {
-    this.pubSub.publish(ARTIFACT_UPLOADED, uploadedEvent(row));
     for (const listener of this.listeners) {
       try {
         await listener(row);

@@ -10,6 +10,7 @@ import { AppError } from '../common/app-error';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { dialectOf, openDataSources } from '../database/data-source';
 import { Database } from '../database/database';
+import { APP_FEATURES } from '../app.module';
 
 const USAGE = `usage:
   npm run token -- create --name <name> --role VIEWER|EDITOR|ADMIN|WORKER [--expires 30d|12h|<ISO date>]
@@ -70,7 +71,7 @@ export async function runTokenCommand(argv: string[], service: ApiTokenService, 
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { writer, reader } = await openDataSources(config);
+  const { writer, reader } = await openDataSources(config, APP_FEATURES.entities);
   const db = new Database(writer, reader, dialectOf(config));
   try {
     await runTokenCommand(process.argv.slice(2), new ApiTokenService(db, new ApiTokenRepository(db)), (line) => console.log(line), (line) => console.error(line));

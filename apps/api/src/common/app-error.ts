@@ -1,17 +1,51 @@
-// Typed domain errors of the api; graphql/format-error.ts maps them once to `extensions.code`.
-export type AppErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'FAILED_PRECONDITION'
-  | 'FORBIDDEN'
+// Typed domain errors of the api and the one table of their codes (CONTRIBUTING.md rule 6): each code's GraphQL
+// `extensions.code` (graphql/format-error.ts), HTTP status (common/http-error.ts, REST routes) and MLflow code and
+// status (mlflow/mlflow-errors.ts). Adding a code is one row here; the compiler asks for every column, and
+// app-error.spec.ts fails on a code that nothing throws.
+
+/** MLflow's error codes (its `error_code`), as the MLflow routes answer them. */
+export type MlflowErrorCode =
+  | 'INVALID_PARAMETER_VALUE'
+  | 'RESOURCE_DOES_NOT_EXIST'
+  | 'RESOURCE_ALREADY_EXISTS'
+  | 'PERMISSION_DENIED'
   | 'UNAUTHENTICATED'
-  | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'QUERY_TOO_DEEP'
-  | 'QUERY_TOO_COMPLEX'
-  | 'INSUFFICIENT_STORAGE'
-  | 'STORAGE_UNAVAILABLE';
+  | 'REQUEST_LIMIT_EXCEEDED'
+  | 'ENDPOINT_NOT_FOUND'
+  | 'RESOURCE_EXHAUSTED'
+  | 'TEMPORARILY_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+export interface ErrorCodeRow {
+  /** GraphQL `extensions.code`. */
+  readonly graphql: string;
+  /** HTTP status of a REST answer in the house shape `{ error: { code, message } }`. */
+  readonly http: number;
+  /**
+   * MLflow's code and status. Where MLflow's own status would make its client retry an answer that cannot change (it
+   * retries 429 and 5xx), the status says so instead: a body over the limit is 413, a full disk 507.
+   */
+  readonly mlflow: readonly [MlflowErrorCode, number];
+}
+
+export const ERROR_CODES = {
+  BAD_USER_INPUT: { graphql: 'BAD_USER_INPUT', http: 400, mlflow: ['INVALID_PARAMETER_VALUE', 400] },
+  NOT_FOUND: { graphql: 'NOT_FOUND', http: 404, mlflow: ['RESOURCE_DOES_NOT_EXIST', 404] },
+  // An experiment name taken; a param or an artifact path that clashes is refined by reason (mlflow-errors.ts).
+  CONFLICT: { graphql: 'CONFLICT', http: 409, mlflow: ['RESOURCE_ALREADY_EXISTS', 400] },
+  // A deleted run or experiment, an illegal status move: MLflow answers INVALID_PARAMETER_VALUE for those.
+  FAILED_PRECONDITION: { graphql: 'FAILED_PRECONDITION', http: 412, mlflow: ['INVALID_PARAMETER_VALUE', 400] },
+  FORBIDDEN: { graphql: 'FORBIDDEN', http: 403, mlflow: ['PERMISSION_DENIED', 403] },
+  UNAUTHENTICATED: { graphql: 'UNAUTHENTICATED', http: 401, mlflow: ['UNAUTHENTICATED', 401] },
+  RATE_LIMITED: { graphql: 'RATE_LIMITED', http: 429, mlflow: ['REQUEST_LIMIT_EXCEEDED', 429] },
+  PAYLOAD_TOO_LARGE: { graphql: 'PAYLOAD_TOO_LARGE', http: 413, mlflow: ['INVALID_PARAMETER_VALUE', 413] },
+  QUERY_TOO_DEEP: { graphql: 'QUERY_TOO_DEEP', http: 400, mlflow: ['INVALID_PARAMETER_VALUE', 400] },
+  QUERY_TOO_COMPLEX: { graphql: 'QUERY_TOO_COMPLEX', http: 400, mlflow: ['INVALID_PARAMETER_VALUE', 400] },
+  INSUFFICIENT_STORAGE: { graphql: 'INSUFFICIENT_STORAGE', http: 507, mlflow: ['RESOURCE_EXHAUSTED', 507] },
+  STORAGE_UNAVAILABLE: { graphql: 'STORAGE_UNAVAILABLE', http: 503, mlflow: ['TEMPORARILY_UNAVAILABLE', 503] },
+} as const satisfies Record<string, ErrorCodeRow>;
+
+export type AppErrorCode = keyof typeof ERROR_CODES;
 
 export class AppError extends Error {
   constructor(
@@ -30,32 +64,9 @@ export const conflict = (message: string, details?: Record<string, unknown>): Ap
 export const failedPrecondition = (message: string, details?: Record<string, unknown>): AppError =>
   new AppError('FAILED_PRECONDITION', message, details);
 
-/** HTTP status for REST routes (artifacts) from a domain code. */
+/** HTTP status for REST routes from a domain code (the table above). */
 export function httpStatusOf(code: AppErrorCode): number {
-  switch (code) {
-    case 'BAD_USER_INPUT':
-    case 'QUERY_TOO_DEEP':
-    case 'QUERY_TOO_COMPLEX':
-      return 400;
-    case 'UNAUTHENTICATED':
-      return 401;
-    case 'FORBIDDEN':
-      return 403;
-    case 'NOT_FOUND':
-      return 404;
-    case 'CONFLICT':
-      return 409;
-    case 'PAYLOAD_TOO_LARGE':
-      return 413;
-    case 'FAILED_PRECONDITION':
-      return 412;
-    case 'RATE_LIMITED':
-      return 429;
-    case 'INSUFFICIENT_STORAGE':
-      return 507;
-    case 'STORAGE_UNAVAILABLE':
-      return 503;
-  }
+  return ERROR_CODES[code].http;
 }
 
 /** The server's storage refusing a write or read, by errno: what the caller is told (the errno's own text names paths). */

@@ -1,21 +1,9 @@
-// Last-resort error handling: what escapes a route (a Nest exception filter) or escapes every handler (the process's
-// uncaughtException / unhandledRejection) is logged with its request id and answered 500 where a response is still
-// open; nothing a request does ends the process.
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// Last-resort error handling: what escapes every handler (the process's uncaughtException / unhandledRejection; a
+// route's own errors go to the REST error filter, common/rest-errors.ts) is logged with its request id and answered
+// 500 where a response is still open; nothing a request does ends the process.
+import { Logger } from '@nestjs/common';
 import { answerError, type ErrorLogger } from './http-error';
 import { currentRequest } from './request-context';
-
-/** Every error that reaches Nest's exception layer (a controller's, an Express middleware's) in the house shape. */
-@Catch()
-export class HttpErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Http');
-
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    answerError(http.getRequest<IncomingMessage>(), http.getResponse<ServerResponse>(), exception, this.logger);
-  }
-}
 
 const silent: ErrorLogger = { error: () => undefined, warn: () => undefined };
 

@@ -24,7 +24,8 @@ class CoreShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `entities`: those of the feature modules the app imports (app.module.ts APP_FEATURES). */
+  static forRoot(config: AppConfig, entities: Function[]): DynamicModule {
     return {
       module: CoreModule,
       providers: [
@@ -32,7 +33,7 @@ export class CoreModule {
         {
           provide: Database,
           useFactory: async () => {
-            const { writer, reader } = await openDataSources(config, { waitSeconds: config.dbWaitSeconds });
+            const { writer, reader } = await openDataSources(config, entities, { waitSeconds: config.dbWaitSeconds });
             return new Database(writer, reader, dialectOf(config));
           },
         },

@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { waitFor } from './wait-for-database';
@@ -14,11 +13,11 @@ export function dialectOf(config: Pick<AppConfig, 'databaseUrl'>): Dialect {
   return config.databaseUrl ? 'postgres' : 'sqlite';
 }
 
-function sqliteOptions(path: string, readonly: boolean): DataSourceOptions {
+function sqliteOptions(path: string, readonly: boolean, entities: Function[]): DataSourceOptions {
   return {
     type: 'better-sqlite3',
     database: path,
-    entities: ENTITIES,
+    entities,
     migrations: readonly ? [] : SQLITE_MIGRATIONS,
     synchronize: false,
     readonly,
@@ -33,11 +32,11 @@ function sqliteOptions(path: string, readonly: boolean): DataSourceOptions {
   } as DataSourceOptions;
 }
 
-export function postgresOptions(url: string): DataSourceOptions {
+export function postgresOptions(url: string, entities: Function[]): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: POSTGRES_MIGRATIONS,
     synchronize: false,
     extra: { max: 20 },
@@ -46,20 +45,21 @@ export function postgresOptions(url: string): DataSourceOptions {
 
 /**
  * The writer (runs the migrations) and a reader; on PostgreSQL both are the same pool, connected after waiting up to
- * `waitSeconds` for a server that is not up yet (database/wait-for-database.ts).
+ * `waitSeconds` for a server that is not up yet (database/wait-for-database.ts). `entities`: the feature modules'
+ * (app.module.ts APP_FEATURES.entities).
  */
-export async function openDataSources(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>, opts: { waitSeconds?: number } = {}): Promise<{ writer: DataSource; reader: DataSource }> {
+export async function openDataSources(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>, entities: Function[], opts: { waitSeconds?: number } = {}): Promise<{ writer: DataSource; reader: DataSource }> {
   if (config.databaseUrl) {
     const url = config.databaseUrl;
-    const ds = await waitFor(() => new DataSource(postgresOptions(url)).initialize(), { waitSeconds: opts.waitSeconds ?? 0, what: 'PostgreSQL' });
+    const ds = await waitFor(() => new DataSource(postgresOptions(url, entities)).initialize(), { waitSeconds: opts.waitSeconds ?? 0, what: 'PostgreSQL' });
     await ds.runMigrations({ transaction: 'each' });
     return { writer: ds, reader: ds };
   }
   mkdirSync(dirname(config.sqlitePath), { recursive: true });
-  const writer = new DataSource(sqliteOptions(config.sqlitePath, false));
+  const writer = new DataSource(sqliteOptions(config.sqlitePath, false, entities));
   await writer.initialize();
   await writer.runMigrations({ transaction: 'each' });
-  const reader = new DataSource(sqliteOptions(config.sqlitePath, true));
+  const reader = new DataSource(sqliteOptions(config.sqlitePath, true, entities));
   await reader.initialize();
   return { writer, reader };
 }

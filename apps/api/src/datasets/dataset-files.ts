@@ -3,6 +3,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, badInput } from '../common/app-error';
 import type { DatasetLimits } from './dataset-limits';
+import { IMAGE_EXTENSIONS } from '@podium/contracts';
 
 export interface DatasetFile {
   /** Relative POSIX path from the dataset root. */
@@ -68,7 +69,5 @@ export const extOf = (path: string): string => {
   const dot = base.lastIndexOf('.');
   return dot <= 0 ? '' : base.slice(dot).toLowerCase();
 };
-
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff']);
 
 export const isImagePath = (path: string): boolean => IMAGE_EXTENSIONS.has(extOf(path));

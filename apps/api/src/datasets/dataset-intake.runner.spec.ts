@@ -48,7 +48,7 @@ describe('DatasetIntakeRunner', () => {
     expect(result.tarPath && existsSync(result.tarPath)).toBe(true);
     const refused = await runner.run(await job({ folder: join(COCO128, 'labels') })).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);
-    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', message: 'YOLO dataset holds no images (.jpg, .jpeg, .png, .bmp, .webp, .tif)' });
+    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', message: 'YOLO dataset holds no images (.jpg, .jpeg, .png, .bmp, .webp, .tif, .tiff)' });
   });
 
   it('fails the job in flight when its thread dies, and starts a new thread for the next', async () => {

@@ -123,7 +123,8 @@ export class DatasetIntakeRunner implements OnModuleInit, OnModuleDestroy {
 
 /**
  * A worker_thread on `<name>.js` beside `dir` (the built api), or else on `<name>.ts` compiled as it loads (the
- * sources, under vitest): a test never runs a stale `dist/`. The compiler is SWC, which the tests already use.
+ * sources, under vitest): a test never runs a stale `dist/`. The compiler is SWC, which the tests already use; the
+ * `@podium/*` libs resolve to their sources as tsconfig's paths say (the build rewrites them, tsc-alias).
  */
 function spawnThread(name: string, dir: string, options: ConstructorParameters<typeof Worker>[1] = {}): Worker {
   const built = join(dir, `${name}.js`);
@@ -132,7 +133,7 @@ function spawnThread(name: string, dir: string, options: ConstructorParameters<t
   // @swc/core's native binding segfaults when a second thread loads it after the first one ended, unless this
   // thread holds it loaded (seen on Node 20 with @swc/core 1.15).
   createRequire(entry)('@swc/core');
-  return new Worker(FROM_SOURCE, { ...options, eval: true, workerData: { entry } });
+  return new Worker(FROM_SOURCE, { ...options, eval: true, workerData: { entry, root: join(dir, '../../../..') } });
 }
 
 const FROM_SOURCE = `
@@ -141,7 +142,13 @@ const { createRequire } = require('node:module');
 const { readFileSync } = require('node:fs');
 const load = createRequire(workerData.entry);
 const { transformSync } = load('@swc/core');
-load('node:module')._extensions['.ts'] = (module, filename) => {
+const Module = load('node:module');
+const libs = { '@podium/contracts': 'libs/contracts/src/index.ts', '@podium/metrics': 'libs/metrics/src/index.ts', '@podium/registry': 'libs/registry/src/index.ts' };
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return resolveFilename.call(this, libs[request] ? require('node:path').join(workerData.root, libs[request]) : request, ...rest);
+};
+Module._extensions['.ts'] = (module, filename) => {
   const options = { filename, sourceMaps: 'inline', jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } };
   module._compile(transformSync(readFileSync(filename, 'utf8'), options).code, filename);
 };

@@ -1,12 +1,13 @@
 // REST edge for datasets: archive upload (EDITOR) and the normalised tar download (WORKER or VIEWER+) by digest.
-import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
+// Access is checked by the REST guard (auth/rest-access.ts); every error (storage errors included: ENOSPC is 507) gets
+// its typed answer from the REST error filter (common/rest-errors.ts), logged with the request id.
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { AuthService } from '../auth/auth.service';
+import { Caller, RestRoles } from '../auth/rest-access';
 import { type Identity, Role } from '../auth/roles';
 import { badInput } from '../common/app-error';
-import { answerError } from '../common/http-error';
 import { DatasetFormat } from './dataset-format';
 import { toDatasetType } from './datasets.mapper';
 import { DatasetsService } from './datasets.service';
@@ -14,56 +15,34 @@ import { DATASET_NAME_PATTERN, MAX_DATASET_VERSION } from './dto/import-dataset.
 
 @Controller('datasets')
 export class DatasetsController {
-  private readonly logger = new Logger('Datasets');
-
-  constructor(
-    private readonly datasets: DatasetsService,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly datasets: DatasetsService) {}
 
   /** `POST /datasets/upload?name=coco128&format=YOLO[&version=1][&classNames=coco80|a,b,c]` with a tar or zip body. */
   @Post('upload')
-  async upload(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.respond(res, async () => {
-      const identity = await this.caller(req, [Role.EDITOR]);
-      const q = req.query as Record<string, string | undefined>;
-      const name = q.name ?? '';
-      if (!DATASET_NAME_PATTERN.test(name)) throw badInput('name must be 1–128 characters of letters, digits, ".", "_" or "-"');
-      const format = (q.format ?? '').toUpperCase();
-      if (format !== DatasetFormat.YOLO && format !== DatasetFormat.COCO) throw badInput(`format must be YOLO or COCO, got "${q.format ?? ''}"`);
-      const version = q.version === undefined ? undefined : Number(q.version);
-      if (version !== undefined && (!Number.isInteger(version) || version < 1 || version > MAX_DATASET_VERSION)) throw badInput(`version must be an integer in [1, ${MAX_DATASET_VERSION}], got "${q.version}"`);
-      const classNames = q.classNames ? q.classNames.split(',').map((s) => s.trim()) : undefined;
-      const row = await this.datasets.registerUpload(req, { name, format: format as DatasetFormat, version, classNames }, identity.name);
-      res.status(201).json(toDatasetType(row));
-    });
+  @RestRoles(Role.EDITOR)
+  async upload(@Req() req: Request, @Res() res: Response, @Caller() identity: Identity): Promise<void> {
+    const q = req.query as Record<string, string | undefined>;
+    const name = q.name ?? '';
+    if (!DATASET_NAME_PATTERN.test(name)) throw badInput('name must be 1–128 characters of letters, digits, ".", "_" or "-"');
+    const format = (q.format ?? '').toUpperCase();
+    if (format !== DatasetFormat.YOLO && format !== DatasetFormat.COCO) throw badInput(`format must be YOLO or COCO, got "${q.format ?? ''}"`);
+    const version = q.version === undefined ? undefined : Number(q.version);
+    if (version !== undefined && (!Number.isInteger(version) || version < 1 || version > MAX_DATASET_VERSION)) throw badInput(`version must be an integer in [1, ${MAX_DATASET_VERSION}], got "${q.version}"`);
+    const classNames = q.classNames ? q.classNames.split(',').map((s) => s.trim()) : undefined;
+    const row = await this.datasets.registerUpload(req, { name, format: format as DatasetFormat, version, classNames }, identity.name);
+    res.status(201).json(toDatasetType(row));
   }
 
   /** `GET /datasets/<digest>.tar`: workers fetch and cache datasets by digest. */
   @Get(':file')
-  async download(@Param('file') file: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.respond(res, async () => {
-      await this.caller(req, [Role.WORKER, Role.VIEWER]);
-      if (!file.endsWith('.tar')) throw badInput('expected /datasets/<sha256>.tar');
-      const { path, dataset } = await this.datasets.archiveOf(file.slice(0, -4));
-      res.status(200).setHeader('content-type', 'application/x-tar');
-      res.setHeader('content-length', String(dataset.sizeBytes));
-      res.setHeader('etag', `"${dataset.digest}"`);
-      res.setHeader('cache-control', 'private, max-age=31536000, immutable');
-      await pipeline(createReadStream(path), res);
-    });
-  }
-
-  private caller(req: Request, roles: Role[]): Promise<Identity> {
-    return this.auth.requireRequest(req, roles, '/datasets');
-  }
-
-  /** Every error gets its typed answer (storage errors included: ENOSPC is 507), logged with the request id. */
-  private async respond(res: Response, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (e) {
-      answerError(res.req, res, e, this.logger);
-    }
+  @RestRoles(Role.WORKER, Role.VIEWER)
+  async download(@Param('file') file: string, @Res() res: Response): Promise<void> {
+    if (!file.endsWith('.tar')) throw badInput('expected /datasets/<sha256>.tar');
+    const { path, dataset } = await this.datasets.archiveOf(file.slice(0, -4));
+    res.status(200).setHeader('content-type', 'application/x-tar');
+    res.setHeader('content-length', String(dataset.sizeBytes));
+    res.setHeader('etag', `"${dataset.digest}"`);
+    res.setHeader('cache-control', 'private, max-age=31536000, immutable');
+    await pipeline(createReadStream(path), res);
   }
 }

@@ -1,14 +1,17 @@
-import { Module } from '@nestjs/common';
 import { DatasetIntakeRunner } from './dataset-intake.runner';
 import { DatasetsController } from './datasets.controller';
 import { DatasetsRepository } from './datasets.repository';
 import { DatasetsResolver } from './datasets.resolver';
 import { DatasetsService } from './datasets.service';
 import { DemoDatasetSeeder } from './demo-dataset.seeder';
+import { FeatureModule } from '../core/feature-module';
+import { DatasetEntity } from './dataset.entity';
 
-@Module({
+@FeatureModule({
+  resolvers: [DatasetsResolver],
+  entities: [DatasetEntity],
   controllers: [DatasetsController],
-  providers: [DatasetIntakeRunner, DatasetsRepository, DatasetsService, DatasetsResolver, DemoDatasetSeeder],
+  providers: [DatasetIntakeRunner, DatasetsRepository, DatasetsService, DemoDatasetSeeder],
   exports: [DatasetsService],
 })
 export class DatasetsModule {}

@@ -4,6 +4,7 @@ import { type DatasetFile, dirOf, extOf, isImagePath, stemOf } from './dataset-f
 import { type DatasetLayout, ProblemList } from './dataset-layout';
 import { MAX_LINE_BYTES, scanLines } from './dataset-lines';
 import type { DatasetSource } from './dataset-source';
+import { IMAGE_EXTENSIONS } from '@podium/contracts';
 
 /** The most class names a dataset may have (the importDataset input's bound). */
 export const MAX_CLASS_NAMES = 10_000;
@@ -21,7 +22,7 @@ function labelsDirFor(imagesDir: string): string | null {
 export function validateYolo(source: DatasetSource, classNames: string[] | undefined): DatasetLayout {
   const files = source.files;
   const images = files.filter((f) => isImagePath(f.path));
-  if (!images.length) throw badInput('YOLO dataset holds no images (.jpg, .jpeg, .png, .bmp, .webp, .tif)');
+  if (!images.length) throw badInput(`YOLO dataset holds no images (${[...IMAGE_EXTENSIONS].join(', ')})`);
   const imageDirs = [...new Set(images.map((f) => dirOf(f.path)))];
   if (imageDirs.length > 1) throw badInput(`YOLO dataset holds images in several folders (${imageDirs.slice(0, 5).join(', ')}): register one split per dataset`);
   const imagesDir = imageDirs[0];

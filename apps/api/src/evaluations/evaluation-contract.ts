@@ -1,5 +1,6 @@
 // The evaluation contract in one place: settings validation, the evaluation run's params and metric keys, the
 // continuous-evaluation mirror keys, and the checks on a worker's EvaluationResult. Pure functions.
+import { type EvaluationResultData, RUN_PARAM } from '@podium/contracts';
 import { badInput } from '../common/app-error';
 import type { KeyValue } from '../experiments/experiment.entity';
 import { type EvaluationSettings, ExecutionProvider } from './evaluation-job-status';
@@ -56,52 +57,27 @@ export interface RunParamsSource {
 /** Params written when the job is created; `execution_provider` and `device` follow with the result. */
 export function evaluationRunParams(p: RunParamsSource): KeyValue[] {
   const out: KeyValue[] = [
-    { key: 'job_id', value: p.jobId },
-    { key: 'dataset', value: p.datasetName },
-    { key: 'dataset_digest', value: p.datasetDigest },
-    { key: 'dataset_version', value: String(p.datasetVersion) },
-    { key: 'imgsz', value: String(p.settings.imgsz) },
-    { key: 'conf', value: String(p.settings.conf) },
-    { key: 'iou', value: String(p.settings.iou) },
-    { key: 'max_det', value: String(p.settings.maxDet) },
-    { key: 'batch', value: p.settings.batch === null ? 'auto' : String(p.settings.batch) },
-    { key: 'artifact_path', value: p.artifactPath },
+    { key: RUN_PARAM.jobId, value: p.jobId },
+    { key: RUN_PARAM.dataset, value: p.datasetName },
+    { key: RUN_PARAM.datasetDigest, value: p.datasetDigest },
+    { key: RUN_PARAM.datasetVersion, value: String(p.datasetVersion) },
+    { key: RUN_PARAM.imgsz, value: String(p.settings.imgsz) },
+    { key: RUN_PARAM.conf, value: String(p.settings.conf) },
+    { key: RUN_PARAM.iou, value: String(p.settings.iou) },
+    { key: RUN_PARAM.maxDet, value: String(p.settings.maxDet) },
+    { key: RUN_PARAM.batch, value: p.settings.batch === null ? 'auto' : String(p.settings.batch) },
+    { key: RUN_PARAM.artifactPath, value: p.artifactPath },
   ];
   // Absent (not empty) when the evaluation is full/unfiltered: the registry's gates tell the two apart by presence.
-  if (p.settings.classes) out.push({ key: 'classes', value: p.settings.classes.join(',') });
-  if (p.sourceRunId) out.push({ key: 'source_run_id', value: p.sourceRunId });
-  if (p.modelName !== null) out.push({ key: 'model_name', value: p.modelName }, { key: 'model_version', value: String(p.modelVersion) });
-  if (p.epoch !== null) out.push({ key: 'epoch', value: String(p.epoch) });
+  if (p.settings.classes) out.push({ key: RUN_PARAM.classes, value: p.settings.classes.join(',') });
+  if (p.sourceRunId) out.push({ key: RUN_PARAM.sourceRunId, value: p.sourceRunId });
+  if (p.modelName !== null) out.push({ key: RUN_PARAM.modelName, value: p.modelName }, { key: RUN_PARAM.modelVersion, value: String(p.modelVersion) });
+  if (p.epoch !== null) out.push({ key: RUN_PARAM.epoch, value: String(p.epoch) });
   return out;
 }
 
-/** What a worker reports; checked before anything is written. Unknown extra fields are kept in the stored JSON. */
-export interface EvaluationResultData {
-  map50: number;
-  map50_95: number;
-  map75: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  bestConfidence: number;
-  fitness: number;
-  precisionAtConf?: number;
-  recallAtConf?: number;
-  perClass: unknown[];
-  coco: { ap: number; ap50: number; ap75: number; ar100: number; stats?: Record<string, number> };
-  thresholdSweep: { iou: number; points: { conf: number; precision: number; recall: number; f1: number }[] }[];
-  bestOperatingPoint?: { conf: number; precision: number; recall: number; f1: number; iou: number };
-  prCurve?: unknown;
-  f1Curve?: unknown;
-  executionProvider: 'CUDA' | 'CPU';
-  device: string;
-  fallbackReason?: string;
-  imagesPerSecond: number;
-  imagesEvaluated: number;
-  skippedImages: number;
-  skipped?: { file: string; reason: string }[];
-  [extra: string]: unknown;
-}
+/** What a worker reports (the contract's type, @podium/contracts); checked by validateResult before anything is written. */
+export type { EvaluationResultData };
 
 const UNIT_KEYS = ['map50', 'map50_95', 'map75', 'precision', 'recall', 'f1', 'bestConfidence', 'fitness'] as const;
 
@@ -131,8 +107,8 @@ export function validateResult(raw: Record<string, unknown>): EvaluationResultDa
 }
 
 export const resultParams = (r: EvaluationResultData): KeyValue[] => [
-  { key: 'execution_provider', value: r.executionProvider },
-  { key: 'device', value: r.device.slice(0, 500) },
+  { key: RUN_PARAM.executionProvider, value: r.executionProvider },
+  { key: RUN_PARAM.device, value: r.device.slice(0, 500) },
 ];
 
 export interface MetricValue {

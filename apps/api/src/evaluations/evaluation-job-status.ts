@@ -1,6 +1,7 @@
 // Job statuses (defined with the lifecycle, registered for GraphQL here), requested settings and progress of a job.
 import { registerEnumType } from 'type-graphql';
 import { EvaluationJobStatus } from './job-lifecycle';
+import type { JobSettings } from '@podium/contracts';
 
 export { EvaluationJobStatus, FINAL_STATUSES, type JobProgress } from './job-lifecycle';
 
@@ -13,12 +14,5 @@ export enum ExecutionProvider {
 }
 registerEnumType(ExecutionProvider, { name: 'ExecutionProvider', description: 'AUTO tries CUDA and falls back to CPU; CUDA fails the job when it cannot load.' });
 
-export interface EvaluationSettings {
-  imgsz: number;
-  conf: number;
-  iou: number;
-  maxDet: number;
-  classes: number[] | null;
-  batch: number | null;
-  executionProvider: ExecutionProvider;
-}
+/** A job's settings: the worker–api contract's (@podium/contracts), with the GraphQL enum for the provider. */
+export type EvaluationSettings = JobSettings<ExecutionProvider>;

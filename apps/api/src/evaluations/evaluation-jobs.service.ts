@@ -109,12 +109,14 @@ export class EvaluationJobsService {
       finishedAt: null,
     });
     try {
-      await this.db.write((tx) => this.repo.insert(tx, job));
+      await this.db.write(async (tx) => {
+        await this.repo.insert(tx, job);
+        this.transitions.announceQueued(tx, job);
+      });
     } catch (e) {
       await this.runWriter.end(job);
       throw e;
     }
-    this.transitions.announceQueued(job);
     return job;
   }
 
@@ -122,19 +124,17 @@ export class EvaluationJobsService {
   async cancel(id: string, actor: Identity): Promise<EvaluationJobEntity> {
     if (!isUuid(id)) throw notFound('Evaluation job', id);
     const at = Date.now();
-    const outcome = await this.db.write(async (tx) => {
+    return this.db.write(async (tx) => {
       const job = await this.repo.lockById(tx, id);
       if (!job) throw notFound('Evaluation job', id);
       const plan = planCancel(job, { by: actor.name }, at);
       if (plan.kind === 'REFUSED') throw refusalError(plan.refusal);
-      if (plan.kind === 'UNCHANGED') return { job: plan.job, applied: null };
-      const applied = await this.transitions.persist(tx, plan);
+      if (plan.kind === 'UNCHANGED') return plan.job;
+      const applied = await this.transitions.persist(tx, plan, actor);
       // Locked (PostgreSQL) or the one writer (SQLite): the compare-and-set holds; this is a last guard.
       if (!applied) throw conflict(`job ${id} changed while it was being cancelled; retry the cancel`);
-      return { job: applied.job, applied };
+      return applied;
     });
-    if (outcome.applied) await this.transitions.publish([outcome.applied], actor);
-    return outcome.job;
   }
 
   async require(id: string): Promise<EvaluationJobEntity> {

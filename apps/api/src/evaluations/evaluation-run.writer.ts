@@ -4,10 +4,9 @@
 // ends it otherwise.
 import { Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import type { EntityManager } from 'typeorm';
 import { ArtifactsService } from '../artifacts/artifacts.service';
 import type { Identity } from '../auth/roles';
-import { Database } from '../database/database';
+import { Database, type UnitOfWork } from '../database/database';
 import { ExperimentsService } from '../experiments/experiments.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { RunKind, RunStatus } from '../runs/run-kind';
@@ -22,11 +21,6 @@ export const EVALUATIONS_EXPERIMENT = 'evaluations';
 
 /** The files finish writes (pr_curve.json last): a SUCCEEDED job's run without them needs repair. */
 const RESULT_FILES = ['evaluation/result.json', 'evaluation/pr_curve.json'];
-
-/** Publishes what a transaction wrote; called once it has committed. */
-export type AfterCommit = () => void;
-
-const nothing: AfterCommit = () => undefined;
 
 @Injectable()
 export class EvaluationRunWriter {
@@ -56,31 +50,30 @@ export class EvaluationRunWriter {
   }
 
   /**
-   * Records a SUCCEEDED job's result on its evaluation run inside `tx`, the transaction that moves the job: the
-   * result params, the metrics at step = epoch, their mirror on the training run (while it is active), and the move
-   * to FINISHED all commit with the job's SUCCEEDED, or nothing does (a deleted evaluation run refuses them, so the
-   * completion fails and the job stays reportable). Each write is idempotent (params are immutable, a metric batch is
-   * skipped when its step is logged, only an open run is ended), so repair may run it again. Returns the events.
+   * Records a SUCCEEDED job's result on its evaluation run, in `uow` (the unit of work that moves the job) or its own:
+   * the result params, the metrics at step = epoch, their mirror on the training run (while it is active), and the
+   * move to FINISHED all commit with the job's SUCCEEDED, or nothing does (a deleted evaluation run refuses them, so
+   * the completion fails and the job stays reportable). Each write is idempotent (params are immutable, a metric batch
+   * is skipped when its step is logged, only an open run is ended), so repair may run it again. Events go after commit.
    */
-  async finishIn(tx: EntityManager, job: EvaluationJobEntity, result: EvaluationResultData): Promise<AfterCommit> {
-    if (!job.runId) return nothing;
+  async finish(job: EvaluationJobEntity, result: EvaluationResultData, uow?: UnitOfWork): Promise<void> {
     const runId = job.runId;
-    const step = job.epoch ?? 0;
-    const values = evaluationMetrics(result);
-    const events: AfterCommit[] = [];
-    await this.runs.logParamsIn(tx, runId, resultParams(result));
-    if (!(await this.metrics.hasPointAt(tx, runId, 'map50', step))) events.push((await this.metrics.logMetricsIn(tx, runId, values.map((m) => ({ ...m, step })))).publish);
-    if (job.mirrorRunId) {
-      const mirrorId = job.mirrorRunId;
-      const mirrored = mirroredMetrics(job.datasetName, values);
-      // The training run is another owner's: a deleted or vanished one simply gets no mirror.
-      if ((await this.runs.holdActive(tx, mirrorId)) && !(await this.metrics.hasPointAt(tx, mirrorId, mirrored[0].key, step))) {
-        events.push((await this.metrics.logMetricsIn(tx, mirrorId, mirrored.map((m) => ({ ...m, step })))).publish);
+    if (!runId) return;
+    await this.db.write(async (tx) => {
+      const step = job.epoch ?? 0;
+      const values = evaluationMetrics(result);
+      await this.runs.logParams(runId, resultParams(result), tx);
+      if (!(await this.metrics.hasPointAt(tx, runId, 'map50', step))) await this.metrics.logMetrics(runId, values.map((m) => ({ ...m, step })), { uow: tx, source: 'evaluation' });
+      if (job.mirrorRunId) {
+        const mirrorId = job.mirrorRunId;
+        const mirrored = mirroredMetrics(job.datasetName, values);
+        // The training run is another owner's: a deleted or vanished one simply gets no mirror.
+        if ((await this.runs.holdActive(tx, mirrorId)) && !(await this.metrics.hasPointAt(tx, mirrorId, mirrored[0].key, step))) {
+          await this.metrics.logMetrics(mirrorId, mirrored.map((m) => ({ ...m, step })), { uow: tx, source: 'evaluation' });
+        }
       }
-    }
-    const ended = await this.runs.endIfOpen(tx, runId, RunStatus.FINISHED);
-    if (ended) events.push(ended);
-    return () => events.forEach((publish) => publish());
+      await this.runs.endIfOpen(tx, runId, RunStatus.FINISHED);
+    }, uow);
   }
 
   /**
@@ -95,26 +88,19 @@ export class EvaluationRunWriter {
     await this.step('pr_curve.json', () => this.putJson(runId, RESULT_FILES[1], { prCurve: prCurve ?? null, f1Curve: f1Curve ?? null }, actor));
   }
 
-  /** finishIn in its own transaction, then the files (repair; a test re-running a finish). */
-  async finish(job: EvaluationJobEntity, result: EvaluationResultData, actor: Identity): Promise<void> {
-    const publish = await this.db.write((tx) => this.finishIn(tx, job, result));
-    publish();
-    await this.writeResultFiles(job, result, actor);
-  }
-
   /**
-   * Ends the evaluation run of a job that ended without a result, inside `tx`, the transaction that ends the job: KILLED
-   * when the job was CANCELLED, else FAILED. Never refuses (a job must always be able to end): a run that is gone,
-   * deleted or already ended is left as it is. Returns the event.
+   * Ends the evaluation run of a job that ended without a result, in `uow` (the unit of work that ends the job) or its
+   * own: KILLED when the job was CANCELLED, else FAILED. Never refuses (a job must always be able to end): a run that
+   * is gone, deleted or already ended is left as it is. Its event goes after commit. In its own unit of work (a job
+   * whose insert failed; repair) a failure is logged, not thrown.
    */
-  async endIn(tx: EntityManager, job: EvaluationJobEntity): Promise<AfterCommit> {
-    if (!job.runId) return nothing;
-    return (await this.runs.endIfOpen(tx, job.runId, job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED)) ?? nothing;
-  }
-
-  /** endIn in its own transaction (a job whose insert failed; repair). */
-  async end(job: EvaluationJobEntity): Promise<void> {
-    await this.step('status', async () => (await this.db.write((tx) => this.endIn(tx, job)))());
+  async end(job: EvaluationJobEntity, uow?: UnitOfWork): Promise<void> {
+    const runId = job.runId;
+    if (!runId) return;
+    const status = job.status === EvaluationJobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED;
+    const write = () => this.db.write((tx) => this.runs.endIfOpen(tx, runId, status), uow);
+    if (uow) await write();
+    else await this.step('status', write);
   }
 
   /**

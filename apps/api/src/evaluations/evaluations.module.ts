@@ -1,4 +1,3 @@
-import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
 import { DatasetsModule } from '../datasets/datasets.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
@@ -21,8 +20,12 @@ import { LeaseSweeper } from './lease-sweeper';
 import { ModelSourceLookup } from './model-source';
 import { WorkerAdminResolver } from './worker-admin.resolver';
 import { WorkerAdminService } from './worker-admin.service';
+import { FeatureModule } from '../core/feature-module';
+import { EvaluationJobEntity } from './evaluation-job.entity';
 
-@Module({
+@FeatureModule({
+  resolvers: [EvaluationsResolver, JobProtocolResolver, WorkerAdminResolver],
+  entities: [EvaluationJobEntity],
   imports: [ArtifactsModule, DatasetsModule, ExperimentsModule, MetricsModule, RegistryModule, RunsModule, WorkersModule],
   controllers: [JobFilesController],
   providers: [
@@ -37,9 +40,6 @@ import { WorkerAdminService } from './worker-admin.service';
     ContinuousEvaluationListener,
     LeaseSweeper,
     JobUpdateStream,
-    EvaluationsResolver,
-    JobProtocolResolver,
-    WorkerAdminResolver,
   ],
   exports: [EvaluationJobsService, JobLeaseService, EvaluationJobsRepository],
 })

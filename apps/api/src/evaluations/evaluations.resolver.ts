@@ -3,13 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Role } from '../auth/roles';
 import { ConnectionType, connection } from '../graphql/connection.type';
-import type { GraphqlContext } from '../graphql/context';
+import { type GraphqlContext, serviceOf } from '../graphql/context';
 import { CancelEvaluationJobInput, EvaluateModelInput } from './dto/evaluate-model.input';
 import { EvaluationJobsArgs } from './dto/evaluation-jobs.args';
 import { EvaluationJobType } from './dto/evaluation-job.type';
 import { EvaluationJobsService } from './evaluation-jobs.service';
 import { toJobType } from './evaluations.mapper';
-import { currentJobUpdateStream } from './job-update-stream';
+import { JobUpdateStream } from './job-update-stream';
 
 export const EvaluationJobConnection = ConnectionType(EvaluationJobType, 'EvaluationJobConnection');
 
@@ -46,7 +46,7 @@ export class EvaluationsResolver {
 
   @Authorized(Role.VIEWER)
   @Subscription(() => EvaluationJobType, {
-    subscribe: ({ args }) => currentJobUpdateStream().stream(args.jobId),
+    subscribe: ({ args, context }) => serviceOf(context, JobUpdateStream).stream(args.jobId),
     description: 'One job: first as it is now, then each change after commit (claimed, progress: images done/total, images/s, ETA; re-queued), ending with its final status and result.',
   })
   evaluationJobUpdated(@Root() job: EvaluationJobType, @Arg('jobId', () => ID) _jobId: string): EvaluationJobType {

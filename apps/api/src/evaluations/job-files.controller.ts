@@ -2,15 +2,14 @@
 // the running attempt streams its detections (a gzipped COCO results file) into the job's evaluation run, as the
 // artifact `evaluation/predictions.json.gz`, before it completes the job; anyone may then recompute the metrics
 // offline with pycocotools or `npm run metrics`. Admitted as every report is (job-lifecycle.ts: claimant, current
-// attempt, RUNNING); stored through the artifact store (size limit, sha256, atomic replacement). Errors are answered
-// `{error: {code, message}}` with the matching status (common/http-error.ts).
-import { Controller, Logger, Put, Req, Res } from '@nestjs/common';
+// attempt, RUNNING); stored through the artifact store (size limit, sha256, atomic replacement). Access is checked
+// by the REST guard (auth/rest-access.ts), errors answered by the REST error filter like every route's.
+import { Controller, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ArtifactsService } from '../artifacts/artifacts.service';
-import { AuthService } from '../auth/auth.service';
-import { Role } from '../auth/roles';
+import { Caller, RestRoles } from '../auth/rest-access';
+import { type Identity, Role } from '../auth/roles';
 import { badInput } from '../common/app-error';
-import { answerError } from '../common/http-error';
 import { JobLeaseService } from './job-lease.service';
 
 /** Where the detections live on the evaluation run. */
@@ -29,30 +28,23 @@ function reportRef(req: Request): { jobId: string; attempt: number; workerId: st
 
 @Controller('evaluation-jobs')
 export class JobFilesController {
-  private readonly logger = new Logger('Evaluations');
-
   constructor(
     private readonly leases: JobLeaseService,
     private readonly artifacts: ArtifactsService,
-    private readonly auth: AuthService,
   ) {}
 
   @Put(':jobId/predictions')
-  async putPredictions(@Req() req: Request, @Res() res: Response): Promise<void> {
-    try {
-      const caller = await this.auth.requireRequest(req, [Role.WORKER], '/evaluation-jobs');
-      const ref = reportRef(req);
-      const runId = await this.leases.resultFileRun(ref, caller);
-      const length = req.headers['content-length'];
-      const row = await this.artifacts.put(runId, PREDICTIONS_ARTIFACT, req, {
-        epoch: null,
-        actor: caller.name,
-        contentType: 'application/gzip',
-        declaredSize: length === undefined ? undefined : Number(length),
-      });
-      res.status(201).json({ runId: row.runId, path: row.path, size: row.size, sha256: row.sha256 });
-    } catch (e) {
-      answerError(req, res, e, this.logger);
-    }
+  @RestRoles(Role.WORKER)
+  async putPredictions(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    const ref = reportRef(req);
+    const runId = await this.leases.resultFileRun(ref, caller);
+    const length = req.headers['content-length'];
+    const row = await this.artifacts.put(runId, PREDICTIONS_ARTIFACT, req, {
+      epoch: null,
+      actor: caller.name,
+      contentType: 'application/gzip',
+      declaredSize: length === undefined ? undefined : Number(length),
+    });
+    res.status(201).json({ runId: row.runId, path: row.path, size: row.size, sha256: row.sha256 });
   }
 }

@@ -2,11 +2,10 @@
 // hand-back of a removed worker's jobs. Each is lock → plan (job-lifecycle.ts: the stale-attempt and claimant rules)
 // → persist → publish after commit (job-transitions.ts); the worker itself is admitted first (workers/worker-rules.ts).
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { type Identity, Role } from '../auth/roles';
 import { AppError } from '../common/app-error';
 import { refusalError } from '../common/refusal';
-import { Database } from '../database/database';
+import { Database, type UnitOfWork } from '../database/database';
 import type { WorkerEntity } from '../workers/worker.entity';
 import { WorkersService } from '../workers/workers.service';
 import { type EvaluationResultData, validateResult } from './evaluation-contract';
@@ -15,7 +14,7 @@ import { EvaluationJobStatus } from './evaluation-job-status';
 import { EvaluationJobsRepository } from './evaluation-jobs.repository';
 import { EvaluationRunWriter } from './evaluation-run.writer';
 import { type Claimant, type JobPlan, type JobProgress, planClaim, planComplete, planFail, planHeartbeat, planLeaseExpiry, planRelease, planResultFile, planWorkerRemoval, staleAttempt } from './job-lifecycle';
-import { type AppliedMove, JobTransitions } from './job-transitions';
+import { JobTransitions } from './job-transitions';
 
 const SWEEPER: Identity = { name: 'lease-sweeper', role: Role.ADMIN };
 
@@ -48,18 +47,15 @@ export class JobLeaseService {
    */
   async claim(req: { workerId: string; leaseSeconds: number }, caller: Identity): Promise<Job | null> {
     const at = Date.now();
-    const applied = await this.db.write(async (tx) => {
+    return this.db.write(async (tx) => {
       const worker = await this.workers.admitClaim(tx, req.workerId, caller, at);
       const canRunCuda = worker.executionProviders.includes('CUDA') || !(await this.workers.anyLiveWithProvider(tx, 'CUDA', at));
       const next = await this.repo.lockNextQueued(tx, { canRunCuda });
       if (!next) return null;
       const plan = planClaim(next, { claimant: claimantOf(req.workerId, caller), leaseSeconds: req.leaseSeconds }, at);
       // The row is locked (PostgreSQL) or the writer is ours alone (SQLite): the compare-and-set cannot lose.
-      return plan.kind === 'MOVE' ? this.transitions.persist(tx, plan) : null;
+      return plan.kind === 'MOVE' ? this.transitions.persist(tx, plan, caller) : null;
     });
-    if (!applied) return null;
-    await this.transitions.publish([applied], caller);
-    return applied.job;
   }
 
   heartbeat(ref: ReportRef, progress: JobProgress | null, caller: Identity): Promise<Job> {
@@ -84,16 +80,16 @@ export class JobLeaseService {
 
   /**
    * Inside the transaction that removes `worker`: its RUNNING jobs go back to the queue (a new attempt, not counted
-   * as a failure; CANCELLED if a cancel was requested). Returns them and their publication, to run after commit.
+   * as a failure; CANCELLED if a cancel was requested). Returns them; their events go after commit.
    */
-  async handBackJobsOf(tx: EntityManager, worker: WorkerEntity, by: Identity, at: number): Promise<{ jobs: Job[]; publish: () => Promise<void> }> {
-    const moves: AppliedMove[] = [];
+  async handBackJobsOf(tx: UnitOfWork, worker: WorkerEntity, by: Identity, at: number): Promise<Job[]> {
+    const moved: Job[] = [];
     for (const job of await this.repo.lockRunningByWorker(tx, worker.id)) {
       const plan = planWorkerRemoval(job, { workerId: worker.id, workerName: worker.name, by: by.name }, at);
-      const applied = plan.kind === 'MOVE' ? await this.transitions.persist(tx, plan) : null;
-      if (applied) moves.push(applied);
+      const applied = plan.kind === 'MOVE' ? await this.transitions.persist(tx, plan, by) : null;
+      if (applied) moved.push(applied);
     }
-    return { jobs: moves.map((m) => m.job), publish: () => this.transitions.publish(moves, by) };
+    return moved;
   }
 
   /**
@@ -102,17 +98,16 @@ export class JobLeaseService {
    */
   async requeueExpiredLeases(now: number = Date.now()): Promise<Job[]> {
     const moves = await this.db.write(async (tx) => {
-      const out: AppliedMove[] = [];
+      const out: Job[] = [];
       for (const job of await this.repo.lockExpired(tx, now)) {
         const plan = planLeaseExpiry(job, now);
-        const applied = plan.kind === 'MOVE' ? await this.transitions.persist(tx, plan) : null;
+        const applied = plan.kind === 'MOVE' ? await this.transitions.persist(tx, plan, SWEEPER) : null;
         if (applied) out.push(applied);
       }
       return out;
     });
-    await this.transitions.publish(moves, SWEEPER);
-    if (moves.length) this.logger.log(`lease sweep: ${moves.map((m) => `${m.job.id.slice(0, 8)}→${m.job.status}`).join(', ')}`);
-    return moves.map((m) => m.job);
+    if (moves.length) this.logger.log(`lease sweep: ${moves.map((j) => `${j.id.slice(0, 8)}→${j.status}`).join(', ')}`);
+    return moves;
   }
 
   /**
@@ -126,8 +121,11 @@ export class JobLeaseService {
     const repaired: string[] = [];
     for (const job of await this.repo.findByIds(ended.filter((j) => broken.has(j.runId!)).map((j) => j.id))) {
       try {
-        if (job.status === EvaluationJobStatus.SUCCEEDED && job.result) await this.runWriter.finish(job, validateResult(job.result), SWEEPER);
-        else await this.runWriter.end(job);
+        if (job.status === EvaluationJobStatus.SUCCEEDED && job.result) {
+          const result = validateResult(job.result);
+          await this.runWriter.finish(job, result);
+          await this.runWriter.writeResultFiles(job, result, SWEEPER);
+        } else await this.runWriter.end(job);
         repaired.push(job.id);
       } catch (e) {
         // One run that cannot take its result (a param changed by hand, say) must not hold up the others.
@@ -156,19 +154,17 @@ export class JobLeaseService {
   /** A report: admit the worker (the caller's, not removed), lock the job, plan, persist, publish after commit. */
   private async report(ref: ReportRef, caller: Identity, plan: (job: Job | null, claimant: Claimant, at: number) => JobPlan<Job>): Promise<Job> {
     const at = Date.now();
-    const outcome = await this.db.write(async (tx) => {
+    return this.db.write(async (tx) => {
       await this.workers.admitReport(tx, ref.workerId, caller, at);
       const job = await this.repo.lockById(tx, ref.jobId);
       const p = plan(job, claimantOf(ref.workerId, caller), at);
       if (p.kind === 'REFUSED') throw refusalError(p.refusal);
-      if (p.kind === 'UNCHANGED') return { job: p.job, applied: null };
-      const applied = await this.transitions.persist(tx, p);
+      if (p.kind === 'UNCHANGED') return p.job;
+      const applied = await this.transitions.persist(tx, p, caller);
       // The row is locked, so this is a last guard: a move that lost its compare-and-set reports the attempt stale.
       if (!applied) throw refusalError(staleAttempt(job, ref.jobId, ref.attempt).refusal);
-      return { job: applied.job, applied };
+      return applied;
     });
-    if (outcome.applied) await this.transitions.publish([outcome.applied], caller);
-    return outcome.job;
   }
 }
 

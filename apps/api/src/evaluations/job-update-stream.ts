@@ -1,6 +1,6 @@
 // The `evaluationJobUpdated` stream: the job as it is now, then each change after commit, ending after the final
 // status — so a client that subscribes late (or after the job finished) still sees the current state and the result.
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { notFound } from '../common/app-error';
 import { isUuid } from '../common/uuid';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
@@ -14,23 +14,14 @@ const isFinal = (job: EvaluationJobType) => FINAL_STATUSES.has(job.status);
 const timeOf = (d: Date | string) => new Date(d).getTime();
 
 @Injectable()
-export class JobUpdateStream implements OnModuleInit, OnModuleDestroy {
+export class JobUpdateStream {
   constructor(
     private readonly repo: EvaluationJobsRepository,
     @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
   ) {}
 
-  onModuleInit(): void {
-    live.push(this);
-  }
-
-  onModuleDestroy(): void {
-    const i = live.lastIndexOf(this);
-    if (i >= 0) live.splice(i, 1);
-  }
-
   async *stream(jobId: string): AsyncGenerator<EvaluationJobType> {
-    const events = (this.pubSub.subscribe(EVALUATION_JOB_UPDATED, jobId) as AsyncIterable<EvaluationJobType>)[Symbol.asyncIterator]();
+    const events = this.pubSub.subscribe(EVALUATION_JOB_UPDATED, jobId)[Symbol.asyncIterator]();
     // The first next() attaches the listener: from here on no change is missed while the current state is read.
     let pending = events.next();
     try {
@@ -56,14 +47,4 @@ export class JobUpdateStream implements OnModuleInit, OnModuleDestroy {
       await events.return?.();
     }
   }
-}
-
-// type-graphql calls `@Subscription({ subscribe })` without the resolver instance (as metric-stream.registry.ts
-// explains): the running app's stream registers here; the newest live one serves.
-const live: JobUpdateStream[] = [];
-
-export function currentJobUpdateStream(): JobUpdateStream {
-  const s = live[live.length - 1];
-  if (!s) throw new Error('evaluationJobUpdated: no running JobUpdateStream');
-  return s;
 }

@@ -29,11 +29,10 @@ export class WorkerAdminService {
   /** The worker can no longer claim or report; its RUNNING jobs go back to the queue in the same transaction. */
   async remove(id: string, reason: string | null, actor: Identity): Promise<{ worker: WorkerEntity; handedBack: EvaluationJobEntity[] }> {
     const at = Date.now();
-    const { worker, jobs, publish } = await this.db.write(async (tx) => {
+    const { worker, jobs } = await this.db.write(async (tx) => {
       const worker = await this.workers.changeState(tx, id, WorkerState.REMOVED, { by: actor.name, reason }, at);
-      return { worker, ...(await this.lease.handBackJobsOf(tx, worker, actor, at)) };
+      return { worker, jobs: await this.lease.handBackJobsOf(tx, worker, actor, at) };
     });
-    await publish();
     this.logger.log(`worker ${worker.name} removed by ${actor.name}${jobs.length ? `; handed back ${jobs.map((j) => j.id.slice(0, 8)).join(', ')}` : ''}`);
     return { worker, handedBack: jobs };
   }

@@ -1,10 +1,13 @@
-import { Module } from '@nestjs/common';
 import { ExperimentsRepository } from './experiments.repository';
 import { ExperimentsResolver } from './experiments.resolver';
 import { ExperimentsService } from './experiments.service';
+import { FeatureModule } from '../core/feature-module';
+import { ExperimentEntity } from './experiment.entity';
 
-@Module({
-  providers: [ExperimentsRepository, ExperimentsService, ExperimentsResolver],
+@FeatureModule({
+  resolvers: [ExperimentsResolver],
+  entities: [ExperimentEntity],
+  providers: [ExperimentsRepository, ExperimentsService],
   exports: [ExperimentsService],
 })
 export class ExperimentsModule {}

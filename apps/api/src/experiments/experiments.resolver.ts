@@ -37,8 +37,8 @@ export class ExperimentsResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => ExperimentType)
-  async updateExperiment(@Arg('input') input: UpdateExperimentInput, @Ctx() ctx: GraphqlContext): Promise<ExperimentType> {
-    return toExperimentType(await this.service.update(input, ctx.identity!));
+  async updateExperiment(@Arg('input') input: UpdateExperimentInput): Promise<ExperimentType> {
+    return toExperimentType(await this.service.update(input));
   }
 
   @Authorized(Role.ADMIN)

@@ -91,7 +91,7 @@ export class ExperimentsService {
     return offsetPage(args.first, args.after, (offset, limit) => this.repo.page(offset, limit, args.includeDeleted ?? false));
   }
 
-  async update(input: UpdateExperimentData, _actor: Identity): Promise<ExperimentEntity> {
+  async update(input: UpdateExperimentData): Promise<ExperimentEntity> {
     const name = input.name?.trim();
     if (input.name != null && !name) throw badInput('name must not be blank');
     try {

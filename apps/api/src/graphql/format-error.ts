@@ -2,20 +2,15 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { ArgumentValidationError, AuthenticationError, AuthorizationError } from 'type-graphql';
-import { EDGE_CODE_OF } from '@podium/registry';
-import { AppError } from '../common/app-error';
+import { EDGE_CODE_OF, RegistryError } from '@podium/registry';
+import { AppError, ERROR_CODES } from '../common/app-error';
+import { SearchFilterError } from '../runs/search/search-filter-error';
 
 type Logger = { error: (msg: string, stack?: string) => void };
 
-const PASS_THROUGH = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'FAILED_PRECONDITION',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'RATE_LIMITED',
-  'PAYLOAD_TOO_LARGE',
+/** Codes that reach the formatter already set: the code table's, and Apollo's own for a request it refused. */
+const PASS_THROUGH = new Set<string>([
+  ...Object.values(ERROR_CODES).map((row) => row.graphql),
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -24,29 +19,11 @@ const PASS_THROUGH = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** Maps codes used by the libs and features onto the api's codes: the registry's own table, plus the rest. */
-const LIB_CODES: Record<string, string> = {
-  ...EDGE_CODE_OF,
-  RUN_NOT_FOUND: 'NOT_FOUND',
-  PARAM_CONFLICT: 'CONFLICT',
-  INVALID_FILTER: 'BAD_USER_INPUT',
-  INVALID_LABEL: 'BAD_USER_INPUT',
-};
-
-interface CodedError {
-  code: string;
-  message: string;
-  details?: unknown;
-  gates?: unknown;
-  position?: unknown;
-}
-
-function isCoded(e: unknown): e is CodedError {
-  return e instanceof Error && typeof (e as any).code === 'string' && (e.name.endsWith('Error') || e instanceof AppError);
-}
-
 export function domainExtensions(e: unknown): { code: string; [k: string]: unknown } | undefined {
-  if (e instanceof AppError) return { code: e.code, ...(e.details ?? {}) };
+  if (e instanceof AppError) return { code: ERROR_CODES[e.code].graphql, ...(e.details ?? {}) };
+  // The typed errors of a lib and of the search language, each by its own class: their code is the reason.
+  if (e instanceof RegistryError) return { code: ERROR_CODES[EDGE_CODE_OF[e.code]].graphql, reason: e.code, ...(e.details ?? {}) };
+  if (e instanceof SearchFilterError) return { code: ERROR_CODES.BAD_USER_INPUT.graphql, reason: e.code, position: e.position, input: e.input };
   if (e instanceof ArgumentValidationError) {
     return {
       code: 'BAD_USER_INPUT',
@@ -55,14 +32,6 @@ export function domainExtensions(e: unknown): { code: string; [k: string]: unkno
   }
   if (e instanceof AuthenticationError) return { code: 'UNAUTHENTICATED' };
   if (e instanceof AuthorizationError) return { code: 'FORBIDDEN' };
-  if (isCoded(e) && LIB_CODES[e.code]) {
-    const { code, message: _m, details, ...rest } = e as any;
-    // Lib errors carry their structured data in `details` (some mirror it at the top level: take it once).
-    const extra: Record<string, unknown> = {};
-    if (details && typeof details === 'object') Object.assign(extra, details);
-    else for (const k of Object.keys(rest)) if (k !== 'name' && k !== 'stack') extra[k] = rest[k];
-    return { code: LIB_CODES[code], reason: code, ...extra };
-  }
   return undefined;
 }
 

@@ -1,11 +1,11 @@
 // Mounts Apollo Server 5 at /graphql (HTTP, Sandbox landing page, CSRF prevention, CORS for Apollo Studio) and
 // graphql-ws on the same path and HTTP server.
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import express from 'express';
 import { GraphQLError as GraphQLErrorOf, type GraphQLError, type GraphQLSchema, parse, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -14,6 +14,7 @@ import { AuthenticationError } from 'type-graphql';
 import { WebSocketServer } from 'ws';
 import { AuthService } from '../auth/auth.service';
 import { abuseLimitsPlugin } from '../auth/limits/abuse-limits.plugin';
+import { featuresOfApp } from '../core/feature-module';
 import { graphqlBodyErrors } from '../auth/limits/body-errors';
 import { LimitError } from '../auth/limits/limit-error';
 import { OperationLimits } from '../auth/limits/operation-limits';
@@ -21,7 +22,7 @@ import type { AppConfig } from '../config/app-config';
 import { graphqlObserverPlugin } from '../observability/graphql-observer';
 import { rootLoggerOf } from '../observability/logger';
 import { observeGraphqlWs } from '../observability/ws-observer';
-import { type GraphqlContext, newContext } from './context';
+import { type GraphqlContext, newContext, type ServiceLocator } from './context';
 import { formatError } from './format-error';
 import { nulInputError, refuseNulInUrl, refuseNulPlugin } from './nul-inputs';
 import { PUB_SUB, type PodiumPubSub } from './pubsub';
@@ -32,9 +33,6 @@ export interface GraphqlHandles {
   schema: GraphQLSchema;
   close(): Promise<void>;
 }
-
-/** Extra Apollo plugins and ws hooks that features (auth limits) contribute. */
-export const EXTRA_APOLLO_PLUGINS: ((app: INestApplication, config: AppConfig) => ApolloServerPlugin<GraphqlContext>)[] = [];
 
 function headerOf(params: Record<string, unknown> | undefined, req: IncomingMessage): string | undefined {
   // Clients put it at the top level ({ authorization }) or, like Apollo's headers-as-params, under `headers`.
@@ -56,7 +54,9 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
   const pubSub = app.get<PodiumPubSub>(PUB_SUB);
   const auth = app.get(AuthService);
   const limits = app.get(OperationLimits);
-  const schema = await buildPodiumSchema(moduleRef, pubSub);
+  // The resolvers of the feature modules this app imports (core/feature-module.ts).
+  const schema = await buildPodiumSchema(featuresOfApp(app.get(ModulesContainer).values()).resolvers, moduleRef, pubSub);
+  const services: ServiceLocator = { get: (cls) => moduleRef.get(cls, { strict: false }) };
   const formatWsError = formatError(logger);
   const formatWsErrors = (errors: readonly GraphQLError[]) => errors.map((e) => formatWsError(e.toJSON(), e));
 
@@ -99,7 +99,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
           if (e instanceof LimitError) return [new GraphQLErrorOf(e.message, { originalError: e })];
           throw e;
         }
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: newContext(resolved.identity, resolved.problem) };
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: newContext(services, resolved.identity, resolved.problem) };
       },
       subscribe: sharedExecutionSubscribe,
       // The same error mapping as HTTP (format-error.ts), so ws clients see extensions.code too.
@@ -132,7 +132,6 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
       abuseLimitsPlugin(limits),
       refuseNulPlugin<GraphqlContext>(),
       graphqlObserverPlugin(rootLoggerOf(app)),
-      ...EXTRA_APOLLO_PLUGINS.map((p) => p(app, config)),
     ],
   });
   await apollo.start();
@@ -163,7 +162,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const resolved = await auth.resolveRequest(req);
-        return newContext(resolved.identity, resolved.problem);
+        return newContext(services, resolved.identity, resolved.problem);
       },
     }),
   );

@@ -23,7 +23,7 @@ describe('createPodiumPubSub on Redis', () => {
   it('survives publishing while Redis is unreachable (the refused PUBLISH is logged, not an unhandled rejection)', async () => {
     process.on('unhandledRejection', record);
     pubSub = createPodiumPubSub(`redis://127.0.0.1:${await closedPort()}`);
-    pubSub.publish('RUN_UPDATED', 'some-experiment', { change: 'CREATED' });
+    pubSub.publish('RUN_UPDATED', 'some-experiment', { change: 'CREATED', run: {} as never });
     // ioredis gives up on the command after maxRetriesPerRequest (3) reconnects: ~50 + 100 + 150 ms apart.
     await new Promise((r) => setTimeout(r, 1500));
     expect(unhandled).toEqual([]);

@@ -2,20 +2,24 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Logger } from '@nestjs/common';
 import { createPubSub } from '@graphql-yoga/subscription';
+import type { PubSub } from '@graphql-yoga/subscription';
 import Redis from 'ioredis';
-import type { PubSub } from 'type-graphql';
+import type { PodiumEvents } from './events';
 
 export const PUB_SUB = Symbol('PUB_SUB');
 
-/** `publish` returns nothing and never throws: a bus that fails logs it (see the Redis publish below). */
-export interface PodiumPubSub extends PubSub {
+/**
+ * The bus typed by the topic map of events.ts. `publish` returns nothing and never throws: a bus that fails logs it
+ * (see the Redis publish below). Services publish through a unit of work's afterCommit only (database/database.ts).
+ */
+export type PodiumPubSub = PubSub<PodiumEvents> & {
   close(): Promise<void>;
-}
+};
 
 export function createPodiumPubSub(redisUrl?: string): PodiumPubSub {
   if (!redisUrl) {
-    const ps = createPubSub();
-    return Object.assign(ps, { close: async () => undefined }) as unknown as PodiumPubSub;
+    const ps = createPubSub<PodiumEvents>();
+    return Object.assign(ps, { close: async () => undefined });
   }
   const logger = new Logger('PubSub');
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
@@ -38,11 +42,11 @@ export function createPodiumPubSub(redisUrl?: string): PodiumPubSub {
     sent.catch((e: Error) => logger.warn(`event on ${channel} not published: ${e.message}`));
     return sent;
   };
-  const ps = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+  const ps = createPubSub<PodiumEvents>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
   return Object.assign(ps, {
     close: async () => {
       publishClient.disconnect();
       subscribeClient.disconnect();
     },
-  }) as unknown as PodiumPubSub;
+  });
 }

@@ -128,7 +128,7 @@ export class MetricStreamService {
     const keys = opts.keys?.length ? [...new Set(opts.keys.map(canonicalMetricKey))] : undefined;
     const keySet = keys && new Set(keys);
     const after = opts.afterSequence ?? 0;
-    const live = this.pubSub.subscribe(METRIC_LOGGED, run.id) as AsyncIterable<MetricLoggedEvent>;
+    const live = this.pubSub.subscribe(METRIC_LOGGED, run.id);
     const iterator = live[Symbol.asyncIterator]();
     const buffer = new EventBuffer();
     void stopped.then(() => buffer.end());

@@ -1,4 +1,3 @@
-import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module';
 import { MetricReceiptsSweeper } from './metric-receipts.sweeper';
 import { MetricStreamService } from './metric-stream.service';
@@ -6,10 +5,16 @@ import { MetricsRepository } from './metrics.repository';
 import { MetricsResolver } from './metrics.resolver';
 import { MetricsService } from './metrics.service';
 import { RunMetricsResolver } from './run-metrics.resolver';
+import { FeatureModule } from '../core/feature-module';
+import { MetricBatchReceiptEntity } from './metric-batch-receipt.entity';
+import { MetricPointEntity } from './metric-point.entity';
+import { MetricSummaryEntity } from './metric-summary.entity';
 
-@Module({
+@FeatureModule({
+  resolvers: [MetricsResolver, RunMetricsResolver],
+  entities: [MetricPointEntity, MetricSummaryEntity, MetricBatchReceiptEntity],
   imports: [RunsModule],
-  providers: [MetricsRepository, MetricsService, MetricStreamService, MetricReceiptsSweeper, MetricsResolver, RunMetricsResolver],
+  providers: [MetricsRepository, MetricsService, MetricStreamService, MetricReceiptsSweeper],
   // The repository too: the registry's promotion reads summaries inside its own transaction (registry/evidence.repository.ts).
   exports: [MetricsService, MetricStreamService, MetricsRepository],
 })

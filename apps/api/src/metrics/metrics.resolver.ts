@@ -1,7 +1,7 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Injectable } from '@nestjs/common';
+import { Arg, Args, Authorized, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Role } from '../auth/roles';
-import type { GraphqlContext } from '../graphql/context';
+import { serviceOf } from '../graphql/context';
 import { LogMetricsResultType } from './dto/log-metrics-result.type';
 import { LogMetricsInput } from './dto/log-metrics.input';
 import { MetricBatchType } from './dto/metric-batch.type';
@@ -9,33 +9,21 @@ import { MetricHistoryArgs, MetricLoggedArgs } from './dto/metric.args';
 import { MetricPointConnection } from './dto/metric-point-connection.type';
 import { MetricPointType } from './dto/metric-point.type';
 import type { MetricPointRow } from './metric-summary';
-import { currentMetricStream, deregisterMetricStream, registerMetricStream } from './metric-stream.registry';
 import { MetricStreamService } from './metric-stream.service';
 import { toLogMetricsResult, toMetricPointType } from './metrics.mapper';
 import { MetricsService } from './metrics.service';
 
 @Injectable()
 @Resolver()
-export class MetricsResolver implements OnModuleInit, OnModuleDestroy {
-  constructor(
-    private readonly metrics: MetricsService,
-    private readonly streams: MetricStreamService,
-  ) {}
-
-  onModuleInit(): void {
-    registerMetricStream(this.streams);
-  }
-
-  onModuleDestroy(): void {
-    deregisterMetricStream(this.streams);
-  }
+export class MetricsResolver {
+  constructor(private readonly metrics: MetricsService) {}
 
   @Authorized(Role.EDITOR)
   @Mutation(() => LogMetricsResultType, {
     description: 'Logs up to 1,000 points atomically; subscribers of metricLogged receive them after commit. A batch that would give the run more distinct keys than PODIUM_MAX_METRIC_KEYS_PER_RUN is refused whole (BAD_USER_INPUT, reason METRIC_KEY_LIMIT).',
   })
-  async logMetrics(@Arg('input') input: LogMetricsInput, @Ctx() ctx: GraphqlContext): Promise<LogMetricsResultType> {
-    return toLogMetricsResult(await this.metrics.logMetrics(input.runId, input.metrics, ctx.identity ?? undefined, { idempotencyKey: input.idempotencyKey }));
+  async logMetrics(@Arg('input') input: LogMetricsInput): Promise<LogMetricsResultType> {
+    return toLogMetricsResult(await this.metrics.logMetrics(input.runId, input.metrics, { idempotencyKey: input.idempotencyKey }));
   }
 
   @Authorized(Role.VIEWER)
@@ -47,7 +35,7 @@ export class MetricsResolver implements OnModuleInit, OnModuleDestroy {
 
   @Authorized(Role.VIEWER)
   @Subscription(() => MetricPointType, {
-    subscribe: ({ args }) => currentMetricStream().stream(args.runId, args),
+    subscribe: ({ args, context }) => serviceOf(context, MetricStreamService).stream(args.runId, args),
     description:
       'Points of one run in sequence (commit) order, one event per point: first the stored points after afterSequence (filtered by fromStep), then live, with no gap and no duplicate. Reconnect with the last sequence seen to resume.',
   })
@@ -58,7 +46,7 @@ export class MetricsResolver implements OnModuleInit, OnModuleDestroy {
 
   @Authorized(Role.VIEWER)
   @Subscription(() => MetricBatchType, {
-    subscribe: ({ args }) => currentMetricStream().batches(args.runId, args),
+    subscribe: ({ args, context }) => serviceOf(context, MetricStreamService).batches(args.runId, args),
     description: 'metricLogged with one event per committed batch (or replay page) instead of one per point: the same order, cursor and guarantees, far fewer messages.',
   })
   metricBatchLogged(@Root() points: MetricPointRow[], @Args({ validate: false }) _args: MetricLoggedArgs): MetricBatchType {

@@ -2,13 +2,12 @@
 // limit; idempotent batches) and reads.
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Identity } from '../auth/roles';
 import { badInput, notFound } from '../common/app-error';
 import { decodeCursor, encodeCursor } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
-import { Database } from '../database/database';
+import { Database, type UnitOfWork } from '../database/database';
 import { isUniqueViolation } from '../database/unique-violation';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import type { RunEntity } from '../runs/run.entity';
@@ -59,12 +58,6 @@ interface Receipt {
   fingerprint: string;
 }
 
-interface Written {
-  batch: LoggedBatch;
-  /** The points stored (absent when a retry was answered from its receipt: nothing stored, nothing to publish). */
-  stored?: MetricPointRow[];
-}
-
 @Injectable()
 export class MetricsService {
   constructor(
@@ -77,52 +70,35 @@ export class MetricsService {
 
   /**
    * Logs a batch atomically (all or nothing): keys made canonical, sequences handed out in batch order under the run's
-   * row lock (so commit order = sequence order), summaries folded in memory and upserted once per key, and one
-   * METRIC_LOGGED event published after commit. With an `idempotencyKey`, a batch already committed under that key
-   * (within the retention time) is not stored again: the first answer comes back and nothing is published; the same
-   * key with other content is CONFLICT. The MLflow log-batch route passes its key here too.
+   * row lock (so commit order = sequence order), summaries folded in memory and upserted once per key, and after
+   * commit one METRIC_LOGGED event and the ingest counter of `source`. With an `idempotencyKey`, a batch already
+   * committed under that key (within the retention time) is not stored again: the first answer comes back and nothing
+   * is published; the same key with other content is CONFLICT. With `uow` (then `runId` a full id) the batch joins
+   * that unit of work: it commits with the caller's other writes or not at all, and publishes after that commit.
    */
-  async logMetrics(runId: string, points: readonly MetricPointInput[], _actor?: Identity, opts: { idempotencyKey?: string | null; source?: IngestSource } = {}): Promise<LoggedBatch> {
+  async logMetrics(runId: string, points: readonly MetricPointInput[], opts: { idempotencyKey?: string | null; source?: IngestSource; uow?: UnitOfWork } = {}): Promise<LoggedBatch> {
     checkPoints(points);
     const key = opts.idempotencyKey ?? undefined;
     if (key !== undefined) checkIdempotencyKey(key);
-    const id = await this.resolveRunId(runId);
+    const id = opts.uow ? runId.toLowerCase() : await this.resolveRunId(runId);
     if (points.length === 0) {
       // Nothing to write, but an unknown run is still NOT_FOUND (as it is by short id and for a non-empty batch).
-      await this.runs.getRun(id);
+      if (opts.uow) await this.runs.lockForLogging(opts.uow, id, runId);
+      else await this.runs.getRun(id);
       return batchOf(id, []);
     }
     const receipt = key === undefined ? undefined : { key, fingerprint: batchFingerprint(points) };
-    const write = () => this.db.write((tx) => this.writeBatch(tx, id, runId, points, Date.now(), receipt));
-    let written: Written;
+    const source = opts.source ?? 'graphql';
+    const write = () => this.db.write((tx) => this.writeBatch(tx, id, runId, points, Date.now(), receipt, source), opts.uow);
     try {
-      written = await write();
+      return await write();
     } catch (e) {
       // The run's row lock queues a run's batches, so a second batch under the same key finds the first's receipt;
-      // the key's primary key is the backstop: a batch refused by it runs once more and finds the receipt then.
-      if (!receipt || !isUniqueViolation(e)) throw e;
-      written = await write();
+      // the key's primary key is the backstop: a batch refused by it runs once more and finds the receipt then (not
+      // inside an outer unit of work, which the violation has spoilt: the caller's transaction fails whole).
+      if (!receipt || opts.uow || !isUniqueViolation(e)) throw e;
+      return write();
     }
-    if (written.stored) this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, written.stored));
-    if (written.stored) countIngestedPoints(opts.source ?? 'graphql', written.stored.length);
-    return written.batch;
-  }
-
-  /**
-   * logMetrics inside the caller's write transaction (`runId` a full id), for a batch that must commit with the
-   * caller's other writes or not at all. The caller calls `publish` once the transaction has committed.
-   */
-  async logMetricsIn(tx: EntityManager, runId: string, points: readonly MetricPointInput[]): Promise<{ logged: LoggedPoint[]; publish: () => void }> {
-    checkPoints(points);
-    const id = runId.toLowerCase();
-    const logged = points.length ? await this.insertBatch(tx, await this.runs.lockForLogging(tx, id, runId), points, Date.now()) : [];
-    return {
-      logged,
-      publish: () => {
-        if (logged.length) this.pubSub.publish(METRIC_LOGGED, id, toMetricLoggedEvent(id, logged));
-        countIngestedPoints('evaluation', logged.length);
-      },
-    };
   }
 
   /** Whether the run has a point of `key` at `step` (one index probe), read in `m` (a write transaction, or the reader). */
@@ -130,14 +106,14 @@ export class MetricsService {
     return this.repo.hasPointAt(m, runId, canonicalMetricKey(key), step);
   }
 
-  private async writeBatch(tx: EntityManager, id: string, givenId: string, points: readonly MetricPointInput[], now: number, receipt: Receipt | undefined): Promise<Written> {
+  private async writeBatch(tx: UnitOfWork, id: string, givenId: string, points: readonly MetricPointInput[], now: number, receipt: Receipt | undefined, source: IngestSource): Promise<LoggedBatch> {
     const run = await this.runs.lockForLogging(tx, id, givenId);
     if (receipt) {
       const prior = await this.repo.findReceipt(tx, run.id, receipt.key);
       if (prior && prior.createdAt > now - this.config.metricIdempotencyTtlSeconds * 1000) {
         if (prior.fingerprint !== receipt.fingerprint) throw idempotencyConflict(run.id, receipt.key, prior);
         const keys = await this.repo.keysBetween(tx, run.id, prior.firstSequence, prior.lastSequence);
-        return { batch: { runId: run.id, count: prior.count, firstSequence: prior.firstSequence, lastSequence: prior.lastSequence, keys } };
+        return { runId: run.id, count: prior.count, firstSequence: prior.firstSequence, lastSequence: prior.lastSequence, keys };
       }
       // Expired (the sweeper has not got to it yet): the key is free again.
       if (prior) await this.repo.deleteReceipt(tx, run.id, receipt.key);
@@ -147,7 +123,11 @@ export class MetricsService {
       const r = { fingerprint: receipt.fingerprint, count: rows.length, firstSequence: rows[0].sequence, lastSequence: rows[rows.length - 1].sequence, createdAt: now };
       await this.repo.insertReceipt(tx, run.id, receipt.key, r);
     }
-    return { batch: batchOf(run.id, rows), stored: rows };
+    tx.afterCommit(() => {
+      this.pubSub.publish(METRIC_LOGGED, run.id, toMetricLoggedEvent(run.id, rows));
+      countIngestedPoints(source, rows.length);
+    });
+    return batchOf(run.id, rows);
   }
 
   /** Inserts the points of a batch on `run` (locked by the caller's transaction); refuses it whole past the key limit. */

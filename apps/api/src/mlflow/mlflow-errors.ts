@@ -1,48 +1,17 @@
 // How an MLflow route answers an error: MLflow's `{error_code, message}` with MLflow's status for the code, from the
-// one table below (Podium's AppError code, and where one code means several things its reason → MLflow's code and
-// status; CONTRIBUTING.md rule 6). Anything else is INTERNAL_ERROR with a generic message, logged with its stack and
+// one code table (common/app-error.ts ERROR_CODES; where one code means several things, its reason below → MLflow's
+// code and status; CONTRIBUTING.md rule 6). Anything else is INTERNAL_ERROR with a generic message, logged with its stack and
 // the request id. Written as the MLflow renderer of the REST error layer (common/http-error.ts is the model).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, type AppErrorCode, systemErrorOf } from '../common/app-error';
+import { AppError, ERROR_CODES, type MlflowErrorCode, systemErrorOf } from '../common/app-error';
 import type { ErrorLogger } from '../common/http-error';
 import { currentRequest, requestIdOf } from '../common/request-context';
+import type { RestErrorRenderer } from '../common/rest-errors';
 import { SearchFilterError } from '../runs/search/search-filter-error';
 
-export type MlflowErrorCode =
-  | 'INVALID_PARAMETER_VALUE'
-  | 'RESOURCE_DOES_NOT_EXIST'
-  | 'RESOURCE_ALREADY_EXISTS'
-  | 'PERMISSION_DENIED'
-  | 'UNAUTHENTICATED'
-  | 'REQUEST_LIMIT_EXCEEDED'
-  | 'ENDPOINT_NOT_FOUND'
-  | 'RESOURCE_EXHAUSTED'
-  | 'TEMPORARILY_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+export type { MlflowErrorCode };
 
 type Mapping = readonly [MlflowErrorCode, number];
-
-/**
- * MLflow's code and HTTP status for each AppError code. Where MLflow's own status would make its client retry an
- * answer that cannot change (its client retries 429 and 5xx), the status says so instead: a body over the limit is
- * 413, a full disk 507.
- */
-const BY_CODE: Record<AppErrorCode, Mapping> = {
-  BAD_USER_INPUT: ['INVALID_PARAMETER_VALUE', 400],
-  NOT_FOUND: ['RESOURCE_DOES_NOT_EXIST', 404],
-  // An experiment name taken; a param or an artifact path that clashes is refined by reason below.
-  CONFLICT: ['RESOURCE_ALREADY_EXISTS', 400],
-  // A deleted run or experiment, an illegal status move: MLflow answers INVALID_PARAMETER_VALUE for those.
-  FAILED_PRECONDITION: ['INVALID_PARAMETER_VALUE', 400],
-  FORBIDDEN: ['PERMISSION_DENIED', 403],
-  UNAUTHENTICATED: ['UNAUTHENTICATED', 401],
-  RATE_LIMITED: ['REQUEST_LIMIT_EXCEEDED', 429],
-  PAYLOAD_TOO_LARGE: ['INVALID_PARAMETER_VALUE', 413],
-  QUERY_TOO_DEEP: ['INVALID_PARAMETER_VALUE', 400],
-  QUERY_TOO_COMPLEX: ['INVALID_PARAMETER_VALUE', 400],
-  INSUFFICIENT_STORAGE: ['RESOURCE_EXHAUSTED', 507],
-  STORAGE_UNAVAILABLE: ['TEMPORARILY_UNAVAILABLE', 503],
-};
 
 /** AppErrors whose `details.reason` asks for another MLflow code than their AppError code. */
 const BY_REASON: Record<string, Mapping> = {
@@ -64,7 +33,7 @@ export function mlflowErrorOf(e: unknown): MlflowErrorAnswer | null {
   const known = e instanceof AppError ? e : systemErrorOf(e);
   if (!known) return null;
   const reason = known.details?.reason;
-  const [code, status] = (typeof reason === 'string' && BY_REASON[reason]) || BY_CODE[known.code] || ['INTERNAL_ERROR', 500];
+  const [code, status] = (typeof reason === 'string' && BY_REASON[reason]) || ERROR_CODES[known.code].mlflow;
   const headers: Record<string, string> = {};
   const retryAfter = known.details?.retryAfterSeconds;
   if (known.code === 'RATE_LIMITED' && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
@@ -97,3 +66,10 @@ export function renderMlflowError(req: IncomingMessage, res: ServerResponse, e: 
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
 }
+
+/** The renderer of the MLflow controllers (@RestErrors(MLFLOW_ERRORS)). */
+export const MLFLOW_ERRORS: RestErrorRenderer = {
+  name: 'MLflow',
+  render: renderMlflowError,
+  authHint: 'MLflow clients: set MLFLOW_TRACKING_TOKEN to a Podium token',
+};

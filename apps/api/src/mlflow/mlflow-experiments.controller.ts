@@ -1,11 +1,16 @@
 // MLflow's experiment routes (protos/service.proto): each one service call through MlflowHttp.serve.
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Caller } from '../auth/rest-access';
+import type { Identity } from '../auth/roles';
+import { RestErrors } from '../common/rest-errors';
+import { MLFLOW_ERRORS } from './mlflow-errors';
 import { MlflowExperimentsService } from './mlflow-experiments.service';
-import { MlflowHttp } from './mlflow-http';
+import { MlflowAccess, MlflowHttp } from './mlflow-http';
 import { tracking } from './mlflow-routes';
 
 @Controller()
+@RestErrors(MLFLOW_ERRORS)
 export class MlflowExperimentsController {
   constructor(
     private readonly http: MlflowHttp,
@@ -13,53 +18,63 @@ export class MlflowExperimentsController {
   ) {}
 
   @Post(tracking('experiments/create'))
-  create(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.experiments.create(p, caller));
+  @MlflowAccess('write')
+  create(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p, caller) => this.experiments.create(p, caller));
   }
 
   @Get(tracking('experiments/get'))
-  get(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'read', (p) => this.experiments.get(p));
+  @MlflowAccess('read')
+  get(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.experiments.get(p));
   }
 
   @Get(tracking('experiments/get-by-name'))
-  getByName(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'read', (p) => this.experiments.getByName(p));
+  @MlflowAccess('read')
+  getByName(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.experiments.getByName(p));
   }
 
   @Post(tracking('experiments/search'))
-  search(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'read', (p) => this.experiments.search(p));
+  @MlflowAccess('read')
+  search(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.experiments.search(p));
   }
 
   /** GET experiments/search, and the GET experiments/list of MLflow 1.x clients (the npm client uses it). */
   @Get([...tracking('experiments/search'), ...tracking('experiments/list')])
-  searchByQuery(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.search(req, res);
+  @MlflowAccess('read')
+  searchByQuery(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.search(req, res, caller);
   }
 
   @Post(tracking('experiments/update'))
-  update(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.experiments.update(p, caller));
+  @MlflowAccess('write')
+  update(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.experiments.update(p));
   }
 
   @Post(tracking('experiments/delete'))
-  remove(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'admin', (p) => this.experiments.remove(p));
+  @MlflowAccess('admin')
+  remove(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.experiments.remove(p));
   }
 
   @Post(tracking('experiments/restore'))
-  restore(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'admin', (p) => this.experiments.restore(p));
+  @MlflowAccess('admin')
+  restore(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.experiments.restore(p));
   }
 
   @Post(tracking('experiments/set-experiment-tag'))
-  setTag(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.experiments.setTag(p, caller));
+  @MlflowAccess('write')
+  setTag(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.experiments.setTag(p));
   }
 
   @Post(tracking('experiments/delete-experiment-tag'))
-  deleteTag(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.experiments.deleteTag(p, caller));
+  @MlflowAccess('write')
+  deleteTag(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.experiments.deleteTag(p));
   }
 }

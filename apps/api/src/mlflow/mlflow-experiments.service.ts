@@ -63,9 +63,9 @@ export class MlflowExperimentsService {
     return { experiment: toMlflowExperiment(await this.experiments.getByRef({ name })) };
   }
 
-  async update(p: MlflowParams, caller: Identity): Promise<object> {
+  async update(p: MlflowParams): Promise<object> {
     const e = await this.byId(p.requiredString('experiment_id', 64));
-    await this.experiments.update({ id: e.id, name: p.requiredString('new_name', 256) }, caller);
+    await this.experiments.update({ id: e.id, name: p.requiredString('new_name', 256) });
     return {};
   }
 
@@ -80,20 +80,20 @@ export class MlflowExperimentsService {
   }
 
   /** Sets one tag (`mlflow.note.content` sets the description). */
-  async setTag(p: MlflowParams, caller: Identity): Promise<object> {
+  async setTag(p: MlflowParams): Promise<object> {
     const e = await this.byId(p.requiredString('experiment_id', 64));
     const tag = readTag({ key: p.string('key', 250), value: p.string('value', 8000) }, 'tag');
-    if (tag.key === NOTE_TAG) await this.experiments.update({ id: e.id, description: tag.value }, caller);
-    else await this.experiments.update({ id: e.id, tags: [...e.tags.filter((t) => t.key !== tag.key), tag] }, caller);
+    if (tag.key === NOTE_TAG) await this.experiments.update({ id: e.id, description: tag.value });
+    else await this.experiments.update({ id: e.id, tags: [...e.tags.filter((t) => t.key !== tag.key), tag] });
     return {};
   }
 
-  async deleteTag(p: MlflowParams, caller: Identity): Promise<object> {
+  async deleteTag(p: MlflowParams): Promise<object> {
     const e = await this.byId(p.requiredString('experiment_id', 64));
     const key = p.requiredString('key', 250);
     if (key === NOTE_TAG ? e.description === null : !e.tags.some((t) => t.key === key)) throw notFound('Experiment tag', key);
-    if (key === NOTE_TAG) await this.experiments.update({ id: e.id, description: null }, caller);
-    else await this.experiments.update({ id: e.id, tags: e.tags.filter((t) => t.key !== key) }, caller);
+    if (key === NOTE_TAG) await this.experiments.update({ id: e.id, description: null });
+    else await this.experiments.update({ id: e.id, tags: e.tags.filter((t) => t.key !== key) });
     return {};
   }
 

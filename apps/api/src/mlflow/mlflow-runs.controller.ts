@@ -1,13 +1,18 @@
 // MLflow's run, metric and artifact-listing routes (protos/service.proto): each one service call through MlflowHttp.serve.
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Caller } from '../auth/rest-access';
+import type { Identity } from '../auth/roles';
+import { RestErrors } from '../common/rest-errors';
+import { MLFLOW_ERRORS } from './mlflow-errors';
 import { MlflowArtifactsService } from './mlflow-artifacts.service';
-import { MlflowHttp } from './mlflow-http';
+import { MlflowAccess, MlflowHttp } from './mlflow-http';
 import { MlflowRunReads } from './mlflow-run-reads.service';
 import { tracking } from './mlflow-routes';
 import { MlflowRunsService } from './mlflow-runs.service';
 
 @Controller()
+@RestErrors(MLFLOW_ERRORS)
 export class MlflowRunsController {
   constructor(
     private readonly http: MlflowHttp,
@@ -17,77 +22,92 @@ export class MlflowRunsController {
   ) {}
 
   @Post(tracking('runs/create'))
-  create(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.runs.create(p, caller));
+  @MlflowAccess('write')
+  create(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p, caller) => this.runs.create(p, caller));
   }
 
   @Get(tracking('runs/get'))
-  get(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'read', (p) => this.reads.get(p));
+  @MlflowAccess('read')
+  get(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.reads.get(p));
   }
 
   @Post(tracking('runs/update'))
-  update(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.runs.update(p, caller));
+  @MlflowAccess('write')
+  update(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p, caller) => this.runs.update(p, caller));
   }
 
   @Post(tracking('runs/delete'))
-  remove(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'admin', (p) => this.runs.remove(p));
+  @MlflowAccess('admin')
+  remove(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.runs.remove(p));
   }
 
   @Post(tracking('runs/restore'))
-  restore(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'admin', (p) => this.runs.restore(p));
+  @MlflowAccess('admin')
+  restore(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.runs.restore(p));
   }
 
   @Post(tracking('runs/search'))
-  search(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'read', (p) => this.reads.searchRuns(p));
+  @MlflowAccess('read')
+  search(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.reads.searchRuns(p));
   }
 
   @Get(tracking('runs/search'))
-  searchByQuery(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.search(req, res);
+  @MlflowAccess('read')
+  searchByQuery(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.search(req, res, caller);
   }
 
   @Post(tracking('runs/log-metric'))
-  logMetric(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.runs.logMetric(p, caller));
+  @MlflowAccess('write')
+  logMetric(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p, caller) => this.runs.logMetric(p, caller));
   }
 
   @Post(tracking('runs/log-parameter'))
-  logParam(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.runs.logParam(p, caller));
+  @MlflowAccess('write')
+  logParam(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p, caller) => this.runs.logParam(p, caller));
   }
 
   @Post(tracking('runs/log-batch'))
-  logBatch(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.runs.logBatchRequest(p, caller));
+  @MlflowAccess('write')
+  logBatch(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p, caller) => this.runs.logBatchRequest(p, caller));
   }
 
   @Post(tracking('runs/set-tag'))
-  setTag(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p, caller) => this.runs.setTag(p, caller));
+  @MlflowAccess('write')
+  setTag(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p, caller) => this.runs.setTag(p, caller));
   }
 
   @Post(tracking('runs/delete-tag'))
-  deleteTag(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p) => this.runs.deleteTag(p));
+  @MlflowAccess('write')
+  deleteTag(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.runs.deleteTag(p));
   }
 
   @Post(tracking('runs/log-inputs'))
-  logInputs(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'write', (p) => this.runs.logInputs(p));
+  @MlflowAccess('write')
+  logInputs(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.runs.logInputs(p));
   }
 
   @Get(tracking('metrics/get-history'))
-  history(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'read', (p) => this.reads.history(p));
+  @MlflowAccess('read')
+  history(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.reads.history(p));
   }
 
   @Get(tracking('artifacts/list'))
-  listArtifacts(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.http.serve(req, res, 'read', (p) => this.artifacts.listTracking(p));
+  @MlflowAccess('read')
+  listArtifacts(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
+    return this.http.serve(req, res, caller, (p) => this.artifacts.listTracking(p));
   }
 }

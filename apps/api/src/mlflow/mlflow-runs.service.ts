@@ -136,18 +136,15 @@ export class MlflowRunsService {
     const renamed = batch.tags.filter((t) => t.key === RUN_NAME_TAG).pop();
     const tags = batch.tags.filter((t) => t.key !== RUN_NAME_TAG);
     const aliases = this.unrecordedAliases(id, batch.metrics);
-    const publish = await this.db.write(async (tx) => {
-      const after: (() => void)[] = [];
+    await this.db.write(async (tx) => {
       // The run's lock first: an unknown or deleted run is refused before anything else is looked at.
       await this.runs.lockForLogging(tx, id, id);
-      if (batch.params.length) await this.runs.logParamsIn(tx, id, batch.params);
-      if (tags.length) await this.runs.setTagsIn(tx, id, tags);
-      if (renamed) after.push((await this.runs.updateRunIn(tx, { id, name: renamed.value }, caller)).publish);
-      if (batch.metrics.length) after.push((await this.metrics.logMetricsIn(tx, id, batch.metrics)).publish);
+      if (batch.params.length) await this.runs.logParams(id, batch.params, tx);
+      if (tags.length) await this.runs.setTags(id, tags, tx);
+      if (renamed) await this.runs.updateRun({ id, name: renamed.value }, caller, { uow: tx });
+      if (batch.metrics.length) await this.metrics.logMetrics(id, batch.metrics, { uow: tx, source: 'mlflow' });
       await this.repo.recordLoggedKeys(tx, aliases.map((loggedKey) => ({ runId: id, loggedKey, canonicalKey: canonicalMetricKey(loggedKey) })));
-      return () => after.forEach((f) => f());
     });
-    publish();
     this.remember(id, aliases);
   }
 

@@ -1,5 +1,4 @@
 // The MLflow-compatible tracking API (docs/mlflow.md): MLflow's REST routes over the same services and data as GraphQL.
-import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -7,7 +6,6 @@ import { RunsModule } from '../runs/runs.module';
 import { SearchModule } from '../runs/search/search.module';
 import { MlflowArtifactsController } from './mlflow-artifacts.controller';
 import { MlflowArtifactsService } from './mlflow-artifacts.service';
-import { MlflowAuth } from './mlflow-auth';
 import { MlflowExperimentsController } from './mlflow-experiments.controller';
 import { MlflowExperimentsService } from './mlflow-experiments.service';
 import { MlflowFallbackController } from './mlflow-fallback.controller';
@@ -16,11 +14,15 @@ import { MlflowRunReads } from './mlflow-run-reads.service';
 import { MlflowRunsController } from './mlflow-runs.controller';
 import { MlflowRunsService } from './mlflow-runs.service';
 import { MlflowRepository } from './mlflow.repository';
+import { FeatureModule } from '../core/feature-module';
+import { MlflowMetricKeyEntity } from './mlflow-metric-key.entity';
+import { MlflowRunInputEntity } from './mlflow-run-input.entity';
 
-@Module({
+@FeatureModule({
+  entities: [MlflowMetricKeyEntity, MlflowRunInputEntity],
   imports: [ExperimentsModule, RunsModule, MetricsModule, SearchModule, ArtifactsModule],
   // The fallback last: Express matches routes in the order they are registered.
   controllers: [MlflowExperimentsController, MlflowRunsController, MlflowArtifactsController, MlflowFallbackController],
-  providers: [MlflowAuth, MlflowHttp, MlflowRepository, MlflowExperimentsService, MlflowRunsService, MlflowRunReads, MlflowArtifactsService],
+  providers: [MlflowHttp, MlflowRepository, MlflowExperimentsService, MlflowRunsService, MlflowRunReads, MlflowArtifactsService],
 })
 export class MlflowModule {}

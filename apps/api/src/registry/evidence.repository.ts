@@ -1,14 +1,13 @@
-// Read-only SQL over the tracking tables that the promotion transaction needs as evidence: the evaluation runs of
-// given model versions (params model_name / model_version, per the evaluation contract) and runs' metric summaries
-// (read through the metrics repository, the one place that decodes stored NaN). Read inside the promotion's
+// The evidence the promotion transaction needs, read through the repositories that own the tables (CONTRIBUTING.md
+// rule 4): the evaluation runs of given model versions and their params (the runs repository) and runs' metric
+// summaries (the metrics repository, the one place that decodes stored NaN). Read inside the promotion's
 // transaction, so the gates see exactly what the decision is committed against.
 import { Injectable } from '@nestjs/common';
 import type { MetricSummary, RunSnapshot } from '@podium/registry';
-import { type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { MetricSummaryRow } from '../metrics/metric-summary';
 import { MetricsRepository } from '../metrics/metrics.repository';
-import { RunParamEntity } from '../runs/run-param.entity';
-import { RunEntity } from '../runs/run.entity';
+import { RunsRepository } from '../runs/runs.repository';
 import { toRunSnapshot } from './registry.mapper';
 
 /** A stored summary as the registry rules read it (and as a transition's metrics snapshot keeps it). */
@@ -18,24 +17,15 @@ export function registrySummaryOf(s: MetricSummaryRow): MetricSummary {
 
 @Injectable()
 export class EvidenceRepository {
-  constructor(private readonly metrics: MetricsRepository) {}
+  constructor(
+    private readonly metrics: MetricsRepository,
+    private readonly runs: RunsRepository,
+  ) {}
 
   /** Ids of the active evaluation runs whose params say they evaluate `modelName` version v, for each v given. */
   async findEvaluationRunIds(em: EntityManager, modelName: string, versions: readonly number[]): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>(versions.map((v) => [v, []]));
-    if (versions.length === 0) return out;
-    const rows = await em
-      .createQueryBuilder(RunParamEntity, 'pv')
-      .innerJoin(RunParamEntity, 'pn', 'pn.run_id = pv.run_id AND pn.key = :nameKey', { nameKey: 'model_name' })
-      .innerJoin(RunEntity, 'r', 'r.id = pv.run_id')
-      .select(['pv.run_id AS run_id', 'pv.value AS version'])
-      .where('pv.key = :versionKey', { versionKey: 'model_version' })
-      .andWhere('pv.value IN (:...versions)', { versions: versions.map(String) })
-      .andWhere('pn.value = :modelName', { modelName })
-      .andWhere('r.kind = :kind', { kind: 'EVALUATION' })
-      .andWhere('r.lifecycle = :active', { active: 'active' })
-      .getRawMany<{ run_id: string; version: string }>();
-    for (const r of rows) out.get(Number(r.version))?.push(r.run_id);
+    for (const r of await this.runs.findEvaluationRunsOf(em, modelName, versions)) out.get(Number(r.version))?.push(r.run_id);
     return out;
   }
 
@@ -44,8 +34,8 @@ export class EvidenceRepository {
     if (runIds.length === 0) return [];
     const ids = [...new Set(runIds)];
     // Sequential: inside a PostgreSQL transaction these share one client.
-    const runs = await em.findBy(RunEntity, { id: In(ids) });
-    const params = await em.findBy(RunParamEntity, { runId: In(ids) });
+    const runs = await this.runs.findByIds(ids, em);
+    const params = await this.runs.paramsByRunIds(ids, em);
     const summaries = await this.findSummaries(em, ids);
     const paramsOf = new Map<string, Record<string, string>>();
     for (const p of params) {

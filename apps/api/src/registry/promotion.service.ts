@@ -73,9 +73,11 @@ export class PromotionService {
         actor,
       };
       const plan = planPromotion(snapshot, request, new Date());
-      return this.persist(tx, model, versions, plan);
+      const persisted = await this.persist(tx, model, versions, plan);
+      const payloads = persisted.plan.events.map(toChangedPayload);
+      tx.afterCommit(() => payloads.forEach((payload) => publishModelVersionChanged(this.pubSub, payload)));
+      return persisted;
     });
-    for (const event of outcome.plan.events) publishModelVersionChanged(this.pubSub, toChangedPayload(event));
     return outcome;
   }
 

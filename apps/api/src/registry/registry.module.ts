@@ -1,4 +1,3 @@
-import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -16,13 +15,17 @@ import { RunAnalysisResolver } from './run-analysis.resolver';
 import { RunAnalysisService } from './run-analysis.service';
 import { SourceArtifactChecker } from './source-artifact.checker';
 import { TrackedRunsLoader } from './tracked-runs.loader';
+import { FeatureModule } from '../core/feature-module';
+import { ModelAliasEntity } from './model-alias.entity';
+import { ModelVersionEntity } from './model-version.entity';
+import { RegisteredModelEntity } from './registered-model.entity';
+import { StageTransitionEntity } from './stage-transition.entity';
 
-/** Registry resolvers, listed in graphql/resolvers.ts as well. */
-export const REGISTRY_RESOLVERS = [RegisteredModelResolver, ModelVersionResolver, PromotionResolver, RunAnalysisResolver];
-
-@Module({
+@FeatureModule({
+  resolvers: [RegisteredModelResolver, ModelVersionResolver, PromotionResolver, RunAnalysisResolver],
+  entities: [RegisteredModelEntity, ModelVersionEntity, ModelAliasEntity, StageTransitionEntity],
   imports: [ArtifactsModule, RunsModule, MetricsModule, ExperimentsModule],
-  providers: [RegistryRepository, EvidenceRepository, SourceArtifactChecker, ModelRegistryService, PromotionService, RunAnalysisService, PromotionReportService, TrackedRunsLoader, ModelVersionFieldsService, ...REGISTRY_RESOLVERS],
+  providers: [RegistryRepository, EvidenceRepository, SourceArtifactChecker, ModelRegistryService, PromotionService, RunAnalysisService, PromotionReportService, TrackedRunsLoader, ModelVersionFieldsService],
   exports: [ModelRegistryService, PromotionService],
 })
 export class RegistryModule {}

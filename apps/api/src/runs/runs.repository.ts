@@ -68,6 +68,25 @@ export class RunsRepository {
     await tx.update(RunEntity, { id }, patch);
   }
 
+  /**
+   * Ids of the active EVALUATION runs whose params say they evaluate `modelName` at `version` (params model_name /
+   * model_version, per the evaluation contract), with that version; read in `m` (a promotion's transaction).
+   */
+  findEvaluationRunsOf(m: EntityManager, modelName: string, versions: readonly number[]): Promise<{ run_id: string; version: string }[]> {
+    if (versions.length === 0) return Promise.resolve([]);
+    return m
+      .createQueryBuilder(RunParamEntity, 'pv')
+      .innerJoin(RunParamEntity, 'pn', 'pn.run_id = pv.run_id AND pn.key = :nameKey', { nameKey: 'model_name' })
+      .innerJoin(RunEntity, 'r', 'r.id = pv.run_id')
+      .select(['pv.run_id AS run_id', 'pv.value AS version'])
+      .where('pv.key = :versionKey', { versionKey: 'model_version' })
+      .andWhere('pv.value IN (:...versions)', { versions: versions.map(String) })
+      .andWhere('pn.value = :modelName', { modelName })
+      .andWhere('r.kind = :kind', { kind: 'EVALUATION' })
+      .andWhere('r.lifecycle = :active', { active: 'active' })
+      .getRawMany<{ run_id: string; version: string }>();
+  }
+
   paramsByRunIds(ids: readonly string[], m: EntityManager = this.db.read): Promise<RunParamEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return m.find(RunParamEntity, { where: { runId: In([...ids]) }, order: { key: 'ASC' } });

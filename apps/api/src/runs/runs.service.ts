@@ -6,7 +6,7 @@ import type { Identity } from '../auth/roles';
 import { AppError, badInput, conflict, failedPrecondition, notFound } from '../common/app-error';
 import { offsetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
-import { Database } from '../database/database';
+import { Database, type UnitOfWork } from '../database/database';
 import type { KeyValue } from '../experiments/experiment.entity';
 import { ExperimentsService } from '../experiments/experiments.service';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
@@ -43,6 +43,8 @@ export interface UpdateRunData {
 export interface UpdateRunOptions {
   /** MLflow's resume: an ended run may go back to RUNNING (recorded in its history as RESUMED). */
   allowResume?: boolean;
+  /** Join this unit of work (then `input.id` a full id): commit with the caller's writes, publish after that commit. */
+  uow?: UnitOfWork;
 }
 
 /** Largest epoch ms a Date can hold. */
@@ -128,9 +130,9 @@ export class RunsService {
       await this.repo.insert(tx, row);
       await this.repo.insertParams(tx, params.map((p) => ({ runId: id, ...p })));
       await this.repo.upsertTags(tx, lastWins(id, input.tags ?? []));
+      this.publishAfterCommit(tx, 'CREATED', row);
       return row;
     });
-    this.publish('CREATED', run);
     return run;
   }
 
@@ -165,20 +167,14 @@ export class RunsService {
    */
   async updateRun(input: UpdateRunData, actor: Identity, opts: UpdateRunOptions = {}): Promise<RunEntity> {
     checkUpdate(input);
-    const target = await this.getRun(input.id);
-    const { run, publish } = await this.db.write((tx) => this.updateRunIn(tx, { ...input, id: target.id }, actor, opts));
-    publish();
-    return run;
+    const id = opts.uow ? input.id.toLowerCase() : (await this.getRun(input.id)).id;
+    return this.db.write((tx) => this.writeUpdate(tx, id, input, actor, opts), opts.uow);
   }
 
-  /**
-   * updateRun inside the caller's write transaction (`input.id` a full id): the updated run, and the event's publish
-   * for the caller to call after commit.
-   */
-  async updateRunIn(tx: EntityManager, input: UpdateRunData, actor: Identity, opts: UpdateRunOptions = {}): Promise<{ run: RunEntity; publish: () => void }> {
+  private async writeUpdate(tx: UnitOfWork, id: string, input: UpdateRunData, actor: Identity, opts: UpdateRunOptions): Promise<RunEntity> {
     const name = checkUpdate(input);
     let change: RunChange | undefined;
-    const run = await this.lockActive(tx, input.id.toLowerCase());
+    const run = await this.lockActive(tx, id);
     const patch: Partial<RunEntity> = {};
     if (name && name !== run.name) {
       patch.name = name;
@@ -203,12 +199,8 @@ export class RunsService {
     }
     if (Object.keys(patch).length) await this.repo.update(tx, run.id, patch);
     const updated = { ...run, ...patch } as RunEntity;
-    return {
-      run: updated,
-      publish: () => {
-        if (change) this.publish(change, updated);
-      },
-    };
+    if (change) this.publishAfterCommit(tx, change, updated);
+    return updated;
   }
 
   /** The status moves of each run, oldest first (every id gets an entry, possibly empty). */
@@ -227,16 +219,14 @@ export class RunsService {
     return this.setLifecycle(id, 'active');
   }
 
-  /** Params are immutable: the same value again is a no-op, a different value is CONFLICT naming the key and both values. */
-  async logParams(runId: string, params: readonly KeyValue[]): Promise<RunEntity> {
+  /**
+   * Params are immutable: the same value again is a no-op, a different value is CONFLICT naming the key and both
+   * values. With `uow` (then `runId` a full id) they commit with the caller's other writes.
+   */
+  async logParams(runId: string, params: readonly KeyValue[], uow?: UnitOfWork): Promise<RunEntity> {
     const wanted = dedupeParams(params);
-    const target = await this.getRun(runId);
-    return this.db.write((tx) => this.writeParams(tx, target.id, wanted));
-  }
-
-  /** logParams inside the caller's write transaction (`runId` a full id): commits with the caller's other writes. */
-  logParamsIn(tx: EntityManager, runId: string, params: readonly KeyValue[]): Promise<RunEntity> {
-    return this.writeParams(tx, runId.toLowerCase(), dedupeParams(params));
+    const id = uow ? runId.toLowerCase() : (await this.getRun(runId)).id;
+    return this.db.write((tx) => this.writeParams(tx, id, wanted), uow);
   }
 
   /**
@@ -250,11 +240,11 @@ export class RunsService {
 
   /**
    * Inside the caller's write transaction: ends the run with `status` when it is still open (QUEUED or RUNNING) and
-   * not deleted; a run that is gone, deleted or already ended is left as it is (undefined). Returns the event's
-   * publish, for the caller to call after commit. For a system owner ending its own run (an evaluation job), which
-   * must not fail on what a user did to the run meanwhile; updateRun is the checked move for everyone else.
+   * not deleted; a run that is gone, deleted or already ended is left as it is (undefined). Its event is published
+   * after the commit. For a system owner ending its own run (an evaluation job), which must not fail on what a user
+   * did to the run meanwhile; updateRun is the checked move for everyone else.
    */
-  async endIfOpen(tx: EntityManager, runId: string, status: RunStatus.FINISHED | RunStatus.FAILED | RunStatus.KILLED): Promise<(() => void) | undefined> {
+  async endIfOpen(tx: UnitOfWork, runId: string, status: RunStatus.FINISHED | RunStatus.FAILED | RunStatus.KILLED): Promise<RunEntity | undefined> {
     const run = await this.holdActive(tx, runId);
     if (!run) return undefined;
     const move = planStatusMove(run.status, status, Date.now());
@@ -263,7 +253,8 @@ export class RunsService {
     await this.repo.update(tx, run.id, patch);
     await this.repo.appendHistory(tx, { runId: run.id, change: 'STATUS_CHANGED', fromStatus: run.status, toStatus: status, actor: 'system', at: move.endTime ?? Date.now() });
     const ended = { ...run, ...patch } as RunEntity;
-    return () => this.publish('STATUS_CHANGED', ended);
+    this.publishAfterCommit(tx, 'STATUS_CHANGED', ended);
+    return ended;
   }
 
   /**
@@ -287,17 +278,17 @@ export class RunsService {
     return this.repo.committedSequence(id);
   }
 
-  /** Sets or overwrites tags (the last value for a key in one call wins). */
-  async setTags(runId: string, tags: readonly KeyValue[]): Promise<RunEntity> {
-    const target = await this.getRun(runId);
-    return this.db.write((tx) => this.setTagsIn(tx, target.id, tags));
-  }
-
-  /** setTags inside the caller's write transaction (`runId` a full id): commits with the caller's other writes. */
-  async setTagsIn(tx: EntityManager, runId: string, tags: readonly KeyValue[]): Promise<RunEntity> {
-    const run = await this.lockActive(tx, runId.toLowerCase());
-    await this.repo.upsertTags(tx, lastWins(run.id, tags));
-    return run;
+  /**
+   * Sets or overwrites tags (the last value for a key in one call wins). With `uow` (then `runId` a full id) they
+   * commit with the caller's other writes.
+   */
+  async setTags(runId: string, tags: readonly KeyValue[], uow?: UnitOfWork): Promise<RunEntity> {
+    const id = uow ? runId.toLowerCase() : (await this.getRun(runId)).id;
+    return this.db.write(async (tx) => {
+      const run = await this.lockActive(tx, id);
+      await this.repo.upsertTags(tx, lastWins(run.id, tags));
+      return run;
+    }, uow);
   }
 
   /** Deletes a tag of a run (NOT_FOUND when the run has no tag of that key). */
@@ -338,22 +329,21 @@ export class RunsService {
 
   private async setLifecycle(id: string, lifecycle: RunEntity['lifecycle']): Promise<RunEntity> {
     const target = await this.getRun(id);
-    let changed = false;
-    const run = await this.db.write(async (tx) => {
+    return this.db.write(async (tx) => {
       const run = await this.repo.lock(tx, target.id);
       if (!run) throw notFound('Run', id);
       // Decided on the locked row, not on `target`: two concurrent deletes must announce one DELETED, not two.
-      changed = run.lifecycle !== lifecycle;
+      const changed = run.lifecycle !== lifecycle;
       if (changed) await this.repo.update(tx, run.id, { lifecycle });
-      return { ...run, lifecycle } as RunEntity;
+      const updated = { ...run, lifecycle } as RunEntity;
+      if (changed) this.publishAfterCommit(tx, lifecycle === 'deleted' ? 'DELETED' : 'RESTORED', updated);
+      return updated;
     });
-    if (changed) this.publish(lifecycle === 'deleted' ? 'DELETED' : 'RESTORED', run);
-    return run;
   }
 
-  private publish(change: RunChange, run: RunEntity): void {
+  private publishAfterCommit(tx: UnitOfWork, change: RunChange, run: RunEntity): void {
     const event: RunUpdatedEvent = { change, run: toRunRecord(run) };
-    this.pubSub.publish(RUN_UPDATED, run.experimentId, event);
+    tx.afterCommit(() => this.pubSub.publish(RUN_UPDATED, run.experimentId, event));
   }
 }
 

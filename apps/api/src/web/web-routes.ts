@@ -12,9 +12,12 @@ export function isApiPath(path: string): boolean {
   return API_PREFIXES.some((prefix) => p === prefix || p.startsWith(`${prefix}/`));
 }
 
-/** `accept` as the browser sends it on navigation (text/html) or any-type; an api client asking for JSON gets JSON. */
+/**
+ * `accept` as the browser sends it on navigation (text/html) or any-type; an api client asking for JSON, or sending no
+ * Accept at all (scripts, supertest), gets JSON: its unknown route is the house 404, not the page.
+ */
 export function acceptsHtml(accept: string | undefined): boolean {
-  if (!accept) return true;
+  if (!accept) return false;
   return /(^|,)\s*(text\/html|\*\/\*)/i.test(accept);
 }
 

@@ -3,6 +3,7 @@
 // passed on untouched, so /graphql, /artifacts, /datasets and the rest keep priority and their 404s stay JSON.
 import { Controller, Get, Next, Req, Res } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { RestPublic } from '../auth/rest-access';
 import { WebAssets } from './web-assets';
 import { GRAPHIQL_CSP, NO_CACHE, PAGE_CSP, securityHeaders } from './web-headers';
 import { classify } from './web-routes';
@@ -11,7 +12,9 @@ import { classify } from './web-routes';
 export class WebController {
   constructor(private readonly assets: WebAssets) {}
 
+  // The page and its assets are public (the api calls it makes carry their own token).
   @Get('{*path}')
+  @RestPublic()
   serve(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction): void {
     const target = classify(req.method, req.path, req.headers.accept);
     if (target.kind === 'api' || target.kind === 'none' || !this.assets.index) return next();

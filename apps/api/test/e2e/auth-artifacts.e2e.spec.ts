@@ -39,7 +39,7 @@ describe.each(DIALECTS)('artifact routes and identity with tokens on %s', (diale
     expect(bad.body.error.message).toBe('Authentication required: unknown token');
     const forbidden = await t.http().put(url).set(viewer).set('content-type', 'application/octet-stream').send(Buffer.from('onnx'));
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error).toEqual({ code: 'FORBIDDEN', message: 'PUT /artifacts requires role EDITOR; token "dashboard" has role VIEWER' });
+    expect(forbidden.body.error).toEqual({ code: 'FORBIDDEN', message: `PUT ${url} requires role EDITOR; token "dashboard" has role VIEWER` });
     const ok = await t.http().put(url).set(editor).set('content-type', 'application/octet-stream').send(Buffer.from('onnx'));
     expect(ok.status).toBe(201);
   });

@@ -513,7 +513,9 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect((await lease.repairOpenRuns(Date.now() + 120_000)).sort()).toEqual([c.job.id, filesLost.id].sort());
     expect(await lease.repairOpenRuns(Date.now() + 120_000)).toEqual([]);
     const job = await t.podium.app.get(EvaluationJobsService).require(c.job.id);
-    await t.podium.app.get(EvaluationRunWriter).finish(job, fakeResult(0.77) as never, { name: 'again', role: 'ADMIN' as never });
+    const writer = t.podium.app.get(EvaluationRunWriter);
+    await writer.finish(job, fakeResult(0.77) as never);
+    await writer.writeResultFiles(job, fakeResult(0.77) as never, { name: 'again', role: 'ADMIN' as never });
     const evalRun = (await ok('query($id: ID!) { run(id: $id) { status metrics(keys: ["map50"]) { last lastStep count } artifacts { path } } }', { id: c.job.runId })).run;
     expect(evalRun).toEqual({ status: 'FINISHED', metrics: [{ last: 0.77, lastStep: 9, count: 1 }], artifacts: [{ path: 'evaluation/pr_curve.json' }, { path: 'evaluation/result.json' }] });
     const history = (await ok('query($r: ID!) { metricHistory(runId: $r, key: "coco128/map50", first: 100) { nodes { step value } } }', { r: runId })).metricHistory.nodes;

@@ -134,6 +134,9 @@ describe.each(DIALECTS)('health, readiness and metrics on %s', (dialect) => {
       i: { runId, metrics: [0, 1, 2, 3, 4].map((step) => ({ key: 'loss', value: 1 / (step + 1), step })) },
     });
     expect(log.data.logMetrics.count).toBe(5);
+    // The same run through MLflow's door: counted under its own source.
+    const mlflow = await t.http().post('/api/2.0/mlflow/runs/log-batch').send({ run_id: runId, metrics: [0, 1, 2].map((step) => ({ key: 'mlflow_loss', value: step, timestamp: 1_700_000_000_000, step })) });
+    expect(mlflow.status).toBe(200);
     expect((await t.http().get(`/artifacts/${runId}/weights/best.onnx`)).status).toBe(200);
     // A job from queue to SUCCEEDED through the worker protocol (a fake worker: the local admin may run it).
     const workerId = (await ok('mutation { registerWorker(input: { name: "observed-worker", executionProviders: ["CPU"], cpuCores: 2 }) { id } }')).registerWorker.id;
@@ -153,6 +156,7 @@ describe.each(DIALECTS)('health, readiness and metrics on %s', (dialect) => {
     // Metric points by door; evaluation results come in through their job.
     expect(after.value('podium_metric_points_ingested_total', { source: 'graphql' }) - before.value('podium_metric_points_ingested_total', { source: 'graphql' })).toBe(5);
     expect(after.value('podium_metric_points_ingested_total', { source: 'evaluation' })).toBeGreaterThan(before.value('podium_metric_points_ingested_total', { source: 'evaluation' }));
+    expect(after.value('podium_metric_points_ingested_total', { source: 'mlflow' }) - before.value('podium_metric_points_ingested_total', { source: 'mlflow' })).toBe(3);
     // GraphQL operations by name, type and outcome; errors by code.
     expect(after.count('podium_graphql_operation_duration_seconds', { operation: 'LogEpoch', type: 'mutation', outcome: 'ok' })).toBe(before.count('podium_graphql_operation_duration_seconds', { operation: 'LogEpoch', type: 'mutation', outcome: 'ok' }) + 1);
     expect(after.count('podium_graphql_operation_duration_seconds', { operation: 'Missing', type: 'query', outcome: 'error' })).toBeGreaterThanOrEqual(1);

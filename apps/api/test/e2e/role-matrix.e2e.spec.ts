@@ -18,7 +18,7 @@ import {
 import { getMetadataStorage } from 'type-graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role, roleSatisfies } from '../../src/auth/roles';
-import { RESOLVERS } from '../../src/graphql/resolvers';
+import { APP_FEATURES } from '../../src/app.module';
 import { bearer, bootstrapSecret, createToken } from '../support/auth-helpers';
 import { DIALECTS } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -90,7 +90,7 @@ function operationsOf(schema: GraphQLSchema): Operation[] {
   for (const kind of ['Query', 'Mutation', 'Subscription'] as Kind[]) {
     const root: GraphQLObjectType | null | undefined = kind === 'Query' ? schema.getQueryType() : kind === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
     for (const field of Object.values(root?.getFields() ?? {})) {
-      const meta = byKind[kind].find((m) => m.schemaName === field.name && RESOLVERS.includes(m.target));
+      const meta = byKind[kind].find((m) => m.schemaName === field.name && APP_FEATURES.resolvers.includes(m.target));
       ops.push(operationFor(kind, field, meta?.roles as Role[] | undefined));
     }
   }

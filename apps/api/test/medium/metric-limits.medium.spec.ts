@@ -181,7 +181,7 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
         { key: 'map50', value: 0.5, step: 0 },
         { key: 'map50', value: Number.NaN, step: 1 },
       ]);
-      const evidence = new EvidenceRepository(repo);
+      const evidence = new EvidenceRepository(repo, new RunsRepository(db));
       const found = await db.write((tx) => evidence.findSummaries(tx, [runId]));
       const s = found.get(runId)!.map50;
       expect(Object.keys(s).sort()).toEqual(['last', 'lastStep', 'max', 'maxStep', 'min', 'minStep']);
@@ -199,8 +199,8 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
       let first: unknown;
       let retry: unknown;
       const events = await eventsDuring(runId, async () => {
-        first = await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'batch-7' });
-        retry = await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'batch-7' });
+        first = await metrics.logMetrics(runId, batch, { idempotencyKey: 'batch-7' });
+        retry = await metrics.logMetrics(runId, batch, { idempotencyKey: 'batch-7' });
       });
       expect(first).toEqual({ runId, count: 3, firstSequence: 1, lastSequence: 3, keys: ['loss', 'map50'] });
       expect(retry).toEqual(first);
@@ -208,7 +208,7 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
       expect(await pointCount(runId)).toBe(3);
       expect(await runs.getRun(runId)).toMatchObject({ nextSequence: 3, metricKeyCount: 2 });
       // Another key is another batch; no key is no idempotency.
-      expect(await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'batch-8' })).toMatchObject({ firstSequence: 4, lastSequence: 6 });
+      expect(await metrics.logMetrics(runId, batch, { idempotencyKey: 'batch-8' })).toMatchObject({ firstSequence: 4, lastSequence: 6 });
       expect(await metrics.logMetrics(runId, batch)).toMatchObject({ firstSequence: 7 });
       expect(await pointCount(runId)).toBe(9);
     });
@@ -216,9 +216,9 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
     it('the same key with other content is CONFLICT, and nothing is stored', async (ctx) => {
       if (!tdb) return ctx.skip();
       const runId = await newRun();
-      await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'k1' });
+      await metrics.logMetrics(runId, batch, { idempotencyKey: 'k1' });
       const other = [...batch.slice(0, 2), { ...batch[2], value: 0.99 }];
-      await expect(metrics.logMetrics(runId, other, actor, { idempotencyKey: 'k1' })).rejects.toMatchObject({
+      await expect(metrics.logMetrics(runId, other, { idempotencyKey: 'k1' })).rejects.toMatchObject({
         code: 'CONFLICT',
         message: `idempotencyKey "k1" was already used on run ${shortIdOf(runId)} for a batch with other content (sequences 1..3); send new content under a new key`,
         details: { reason: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: 'k1', firstSequence: 1, lastSequence: 3 },
@@ -226,13 +226,13 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
       expect(await pointCount(runId)).toBe(3);
       // Keys are per run: the same key on another run is a new batch there.
       const otherRun = await newRun();
-      expect(await metrics.logMetrics(otherRun, other, actor, { idempotencyKey: 'k1' })).toMatchObject({ count: 3, firstSequence: 1 });
+      expect(await metrics.logMetrics(otherRun, other, { idempotencyKey: 'k1' })).toMatchObject({ count: 3, firstSequence: 1 });
     });
 
     it('concurrent retries under one key store the batch once and all get its answer', async (ctx) => {
       if (!tdb) return ctx.skip();
       const runId = await newRun();
-      const answers = await Promise.all(Array.from({ length: 6 }, () => metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'race' })));
+      const answers = await Promise.all(Array.from({ length: 6 }, () => metrics.logMetrics(runId, batch, { idempotencyKey: 'race' })));
       for (const a of answers) expect(a).toEqual({ runId, count: 3, firstSequence: 1, lastSequence: 3, keys: ['loss', 'map50'] });
       expect(await pointCount(runId)).toBe(3);
       expect(await receiptCount(runId)).toBe(1);
@@ -241,13 +241,13 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
     it('when the key’s primary key refuses a second receipt, the batch is answered from the first (the backstop behind the run lock)', async (ctx) => {
       if (!tdb) return ctx.skip();
       const runId = await newRun();
-      const first = await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'backstop' });
+      const first = await metrics.logMetrics(runId, batch, { idempotencyKey: 'backstop' });
       // A reader that misses the committed receipt once, as a second writer racing past the lock would.
       const findReceipt = repo.findReceipt.bind(repo);
       let misses = 1;
       repo.findReceipt = async (...args) => (misses-- > 0 ? undefined : findReceipt(...args));
       try {
-        expect(await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'backstop' })).toEqual(first);
+        expect(await metrics.logMetrics(runId, batch, { idempotencyKey: 'backstop' })).toEqual(first);
       } finally {
         repo.findReceipt = findReceipt;
       }
@@ -258,13 +258,13 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
     it('forgets a key after the retention time: a retry then stores again, and the sweep deletes expired receipts', async (ctx) => {
       if (!tdb) return ctx.skip();
       const runId = await newRun();
-      await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'old' });
-      await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'fresh' });
+      await metrics.logMetrics(runId, batch, { idempotencyKey: 'old' });
+      await metrics.logMetrics(runId, batch, { idempotencyKey: 'fresh' });
       // Age the first receipt past the retention time.
       const past = Date.now() - TTL_SECONDS * 1000 - 1000;
       await db.write((tx) => tx.query(`UPDATE metric_batch_receipts SET created_at = ${dialect === 'postgres' ? '$1' : '?'} WHERE idempotency_key = 'old'`, [past]));
-      expect(await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'old' })).toMatchObject({ firstSequence: 7, lastSequence: 9 });
-      expect(await metrics.logMetrics(runId, batch, actor, { idempotencyKey: 'fresh' })).toMatchObject({ firstSequence: 4, lastSequence: 6 });
+      expect(await metrics.logMetrics(runId, batch, { idempotencyKey: 'old' })).toMatchObject({ firstSequence: 7, lastSequence: 9 });
+      expect(await metrics.logMetrics(runId, batch, { idempotencyKey: 'fresh' })).toMatchObject({ firstSequence: 4, lastSequence: 6 });
       expect(await receiptCount(runId)).toBe(2);
       // An hour and a bit later both are expired: the sweep removes them (and only expired ones).
       expect(await sweeper.prune(Date.now())).toBe(0);
@@ -276,7 +276,7 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
       if (!tdb) return ctx.skip();
       const runId = await newRun();
       for (const bad of ['', 'has space', 'x'.repeat(129), 'tab\there', 'é']) {
-        await expect(metrics.logMetrics(runId, batch, actor, { idempotencyKey: bad })).rejects.toMatchObject({
+        await expect(metrics.logMetrics(runId, batch, { idempotencyKey: bad })).rejects.toMatchObject({
           code: 'BAD_USER_INPUT',
           message: 'idempotencyKey must be 1..128 printable ASCII characters without spaces',
         });

@@ -29,6 +29,7 @@ import { isUniqueViolation } from '../../src/database/unique-violation';
 import { RegistryRepository } from '../../src/registry/registry.repository';
 import { StageTransitionEntity } from '../../src/registry/stage-transition.entity';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { APP_FEATURES } from '../../src/app.module';
 
 const ADMIN = { name: 'alice', role: Role.ADMIN };
 const EDITOR = { name: 'bob', role: Role.EDITOR };
@@ -58,7 +59,7 @@ describe.each(DIALECTS)('model registry on %s', (dialect) => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
     const config = loadConfig({}, { ...tdb.config, localWorker: false, seedDemo: false });
-    const moduleRef = await Test.createTestingModule({ imports: [CoreModule.forRoot(config), AuthModule, RegistryModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [CoreModule.forRoot(config, APP_FEATURES.entities), AuthModule, RegistryModule] }).compile();
     moduleRef.useLogger(false);
     ctx = await moduleRef.init();
     db = ctx.get(Database);

@@ -11,6 +11,7 @@ import { WorkerBinding1795700100000 as PostgresBinding } from '../../src/databas
 import { SQLITE_MIGRATIONS } from '../../src/database/migrations/sqlite';
 import { WorkerBinding1795700100000 as SqliteBinding } from '../../src/database/migrations/sqlite/1795700100000-WorkerBinding';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases';
+import { APP_FEATURES } from '../../src/app.module';
 
 const T_REAL = '10000000-0000-4000-8000-000000000001';
 const T_GONE = '10000000-0000-4000-8000-000000000002';
@@ -28,7 +29,7 @@ describe.each(DIALECTS)('the WorkerBinding migration over existing rows on %s', 
   const open = async (upTo: 'before' | 'all'): Promise<DataSource> => {
     const all = dialect === 'postgres' ? POSTGRES_MIGRATIONS : SQLITE_MIGRATIONS;
     const migrations = upTo === 'all' ? all : all.slice(0, all.indexOf(dialect === 'postgres' ? PostgresBinding : SqliteBinding));
-    const base: DataSourceOptions = dialect === 'postgres' ? postgresOptions(tdb!.config.databaseUrl!) : { type: 'better-sqlite3', database: join(tdb!.config.dataDir, 'podium.sqlite') };
+    const base: DataSourceOptions = dialect === 'postgres' ? postgresOptions(tdb!.config.databaseUrl!, APP_FEATURES.entities) : { type: 'better-sqlite3', database: join(tdb!.config.dataDir, 'podium.sqlite') };
     const source = new DataSource({ ...base, entities: [], migrations } as DataSourceOptions);
     await source.initialize();
     await source.runMigrations({ transaction: 'each' });

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import type { AppConfig } from '../../src/config/app-config';
 import { dialectOf, openDataSources } from '../../src/database/data-source';
 import { Database } from '../../src/database/database';
+import { APP_FEATURES } from '../../src/app.module';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -76,6 +77,6 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
 
 /** The app's Database (writer and reader through the migrations) over a suite's test database config. */
 export async function openDatabase(config: TestDatabase['config']): Promise<Database> {
-  const { writer, reader } = await openDataSources(config);
+  const { writer, reader } = await openDataSources(config, APP_FEATURES.entities);
   return new Database(writer, reader, dialectOf(config));
 }

@@ -1,4 +1,5 @@
 // Pure translations between the job protocol and the pipeline: the dataset paths, the reported result, the failure.
+import type { EvaluationResultData } from '@podium/contracts';
 import { join, normalize, sep } from 'node:path';
 import { WorkerError } from '../errors/worker-error';
 import type { DatasetSpec } from '../pipeline/dataset-reader';
@@ -26,9 +27,10 @@ type ResultWithExtras = EvaluationResult & { operatingPointAtConf?: SweepPoint; 
 /**
  * What completeEvaluationJob receives: the pipeline's result plus P/R at the job's own conf. The pipeline's
  * accumulator knows that point exactly (`operatingPointAtConf`); without it, the sweep's point at that conf (same
- * NMS IoU as the job) is exact too; otherwise the fields are left out (the api treats them as optional).
+ * NMS IoU as the job) is exact too; otherwise the fields are left out (the api treats them as optional). Typed by the
+ * contract the api checks it against (@podium/contracts).
  */
-export function reportedResult(result: EvaluationResult, conf: number, iou?: number): Record<string, unknown> {
+export function reportedResult(result: EvaluationResult, conf: number, iou?: number): EvaluationResultData {
   // The detections file's path is this worker's, not the api's business.
   const { run, predictionsPath: _local, ...rest } = result as ResultWithExtras;
   const atConf = rest.operatingPointAtConf ?? sweepPointAt(result, conf, iou);

@@ -1,5 +1,6 @@
 // The job protocol's operations, as the api exposes them to WORKER tokens. Every report (heartbeat, complete, fail,
 // release) carries the job, the attempt and this worker's id: the api refuses it from anyone but the attempt's claimant.
+import type { JobSettings } from '@podium/contracts';
 export const REGISTER_WORKER = /* GraphQL */ `
   mutation RegisterWorker($input: RegisterWorkerInput!) {
     registerWorker(input: $input) { id name state stateReason }
@@ -59,15 +60,7 @@ export interface JobClaim {
   job: {
     id: string;
     epoch: number | null;
-    settings: {
-      imgsz: number;
-      conf: number;
-      iou: number;
-      maxDet: number;
-      classes: number[] | null;
-      batch: number | null;
-      executionProvider: 'AUTO' | 'CUDA' | 'CPU';
-    };
+    settings: JobSettings;
   };
   dataset: {
     name: string;

@@ -9,6 +9,7 @@ import { basename, extname, join, resolve, sep } from 'node:path';
 import { MetricsError, parseYoloLabels, yoloRowToXyxy } from '@podium/metrics';
 import { WorkerError } from '../errors/worker-error';
 import type { GroundTruth } from './metrics-adapter';
+import { IMAGE_EXTENSIONS } from '@podium/contracts';
 
 export type DatasetSpec =
   | { format: 'YOLO'; imagesDir: string; labelsDir: string; classNames?: string[] }
@@ -42,8 +43,6 @@ export interface Dataset {
   /** True when numClasses is only a lower bound taken from the labels. */
   numClassesIsLowerBound: boolean;
 }
-
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff']);
 
 export function readDataset(spec: DatasetSpec): Dataset {
   return spec.format === 'YOLO' ? readYolo(spec) : readCoco(spec);

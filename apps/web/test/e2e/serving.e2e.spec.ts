@@ -58,18 +58,21 @@ describe('serving the page (apps/api/src/web)', () => {
     expect(artifacts.body).toEqual({ error: { code: 'BAD_USER_INPUT', message: 'Expected /artifacts/{runId}/{path}' } });
     const datasets = await t.http().get('/datasets/nope').set('accept', 'text/html');
     expect(datasets.headers['content-type']).toMatch(/^application\/json/);
-    // The api's own routes answer as themselves (MLflow refuses a call without its run id; health is JSON).
-    const mlflow = await t.http().get('/api/2.0/mlflow/runs/get').set('accept', 'text/html');
-    expect(mlflow.status).toBe(400);
-    expect(mlflow.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
-    const health = await t.http().get('/healthz').set('accept', 'text/html');
-    expect(health.status).toBe(200);
-    expect(health.headers['content-type']).toMatch(/^application\/json/);
-    // Unknown paths under the api's prefixes are the house's JSON 404, never the page.
-    for (const path of ['/api/2.0/mlflow/nope', '/ajax-api/2.0/mlflow/nope', '/datasets/x/y/z', '/API/x']) {
+    // Unknown paths under the api's prefixes: JSON 404s, MLflow's shape under MLflow's prefixes, the house shape else.
+    for (const path of ['/api/2.0/mlflow/no-such-route', '/ajax-api/2.0/mlflow/nope']) {
       const res = await t.http().get(path).set('accept', 'text/html');
       expect(res.status, path).toBe(404);
       expect(res.headers['content-type'], path).toMatch(/^application\/json/);
+      expect(res.body, path).toMatchObject({ error_code: 'ENDPOINT_NOT_FOUND' });
+    }
+    const upper = await t.http().get('/API/x').set('accept', 'text/html');
+    expect([upper.status, upper.body.error?.code]).toEqual([404, 'NOT_FOUND']);
+    // The api's own routes answer as themselves, never with index.html (MLflow refuses a call without its run id).
+    const mlflow = await t.http().get('/api/2.0/mlflow/runs/get').set('accept', 'text/html');
+    expect(mlflow.status).toBe(400);
+    expect(mlflow.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    for (const path of ['/api/2.0/mlflow/runs/get', '/healthz', '/readyz', '/metrics']) {
+      const res = await t.http().get(path).set('accept', 'text/html');
       expect(res.text, path).not.toContain('<div id="root">');
     }
   });

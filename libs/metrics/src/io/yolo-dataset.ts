@@ -6,9 +6,7 @@ import { extname, join, parse } from 'node:path';
 import type { GroundTruthInput } from '../types';
 import { readImageSize } from './image-size';
 import { parseYoloLabels, yoloRowToXyxy } from './yolo-labels';
-
-/** Ultralytics' IMG_FORMATS. */
-const IMAGE_EXTENSIONS = new Set(['.bmp', '.dng', '.jpeg', '.jpg', '.mpo', '.png', '.tif', '.tiff', '.webp', '.pfm', '.heic']);
+import { IMAGE_EXTENSIONS } from '@podium/contracts';
 
 export interface DatasetImage {
   readonly imageId: string | number;

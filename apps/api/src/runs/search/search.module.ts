@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
 import { SearchRunsRepository } from './search-runs.repository';
 import { SearchRunsResolver } from './search-runs.resolver';
 import { SearchRunsService } from './search-runs.service';
+import { FeatureModule } from '../../core/feature-module';
 
-@Module({
-  providers: [SearchRunsRepository, SearchRunsService, SearchRunsResolver],
+@FeatureModule({
+  resolvers: [SearchRunsResolver],
+  providers: [SearchRunsRepository, SearchRunsService],
   exports: [SearchRunsService],
 })
 export class SearchModule {}
