@@ -18,13 +18,13 @@ export class RegisteredModelResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => RegisteredModelType, { description: 'Creates a registered model (names are unique).' })
-  async createRegisteredModel(@Arg('input') input: CreateRegisteredModelInput, @Ctx() ctx: GraphqlContext): Promise<RegisteredModelType> {
+  async createRegisteredModel(@Arg('input', { description: 'Name, description and tags.' }) input: CreateRegisteredModelInput, @Ctx() ctx: GraphqlContext): Promise<RegisteredModelType> {
     return toRegisteredModelType(await this.registry.createModel(input, ctx.identity!.name));
   }
 
   @Authorized(Role.VIEWER)
   @Query(() => RegisteredModelType, { description: 'A registered model by name (NOT_FOUND when absent).' })
-  async registeredModel(@Arg('name') name: string): Promise<RegisteredModelType> {
+  async registeredModel(@Arg('name', { description: 'The model\'s name.' }) name: string): Promise<RegisteredModelType> {
     return toRegisteredModelType(await this.registry.getModel(name));
   }
 
@@ -37,14 +37,14 @@ export class RegisteredModelResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => ModelVersionType, { description: 'Registers a run’s artifact as the next version (1, 2, …) of a model, in stage NONE.' })
-  async createModelVersion(@Arg('input') input: CreateModelVersionInput, @Ctx() ctx: GraphqlContext): Promise<ModelVersionType> {
+  async createModelVersion(@Arg('input', { description: 'The model, the source run and the artifact path.' }) input: CreateModelVersionInput, @Ctx() ctx: GraphqlContext): Promise<ModelVersionType> {
     const { model, version } = await this.registry.createVersion(input, ctx.identity!.name);
     return toModelVersionType(version, model.name);
   }
 
   @Authorized(Role.VIEWER)
   @Query(() => ModelVersionType, { description: 'One version of a registered model (NOT_FOUND when absent).' })
-  async modelVersion(@Arg('name') name: string, @Arg('version', () => Int) version: number): Promise<ModelVersionType> {
+  async modelVersion(@Arg('name', { description: 'The registered model\'s name.' }) name: string, @Arg('version', () => Int, { description: 'The version number.' }) version: number): Promise<ModelVersionType> {
     const found = await this.registry.getVersion(name, version);
     return toModelVersionType(found.version, found.model.name);
   }

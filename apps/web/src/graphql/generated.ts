@@ -5,11 +5,14 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** YOLO (txt labels `class xc yc w h`, normalised) or COCO (instances json). */
 export type DatasetFormat =
+  /** One instances json for the whole set. */
   | 'COCO'
+  /** One txt label file per image (`class xc yc w h`, normalised). */
   | 'YOLO';
 
 /** What to evaluate (runId + artifactPath, or modelName + version), on what, and how. */
 export type EvaluateModelInput = {
+  /** Path of the ONNX artifact under runId, e.g. weights/best.onnx. */
   artifactPath?: string | null | undefined;
   /** 1..256; absent lets the worker pick. */
   batch?: number | null | undefined;
@@ -17,6 +20,7 @@ export type EvaluateModelInput = {
   classes?: Array<number> | null | undefined;
   /** Default 0.001 (evaluation keeps every candidate). */
   conf?: number | null | undefined;
+  /** The dataset to evaluate on. */
   dataset: EvaluationDatasetInput;
   /** The checkpoint epoch: metrics are logged at this step. */
   epoch?: number | null | undefined;
@@ -28,109 +32,158 @@ export type EvaluateModelInput = {
   iou?: number | null | undefined;
   /** Default 300. */
   maxDet?: number | null | undefined;
+  /** A registered model (with version) instead of runId + artifactPath. */
   modelName?: string | null | undefined;
+  /** The run holding the artifact (with artifactPath); full id or unique short-id prefix. */
   runId?: string | number | null | undefined;
+  /** The version of modelName to evaluate. */
   version?: number | null | undefined;
 };
 
 /** A dataset by name; the latest version when version is absent. */
 export type EvaluationDatasetInput = {
+  /** Registered dataset name. */
   name: string;
+  /** Dataset version; the latest when absent. */
   version?: number | null | undefined;
 };
 
+/** Narrows evaluationJobs; every given field must match. */
 export type EvaluationJobFilter = {
+  /** Only jobs evaluating this registered model. */
   modelName?: string | null | undefined;
   /** The evaluation run or the evaluated (source) run. */
   runId?: string | number | null | undefined;
+  /** Only jobs in this status. */
   status?: EvaluationJobStatus | null | undefined;
 };
 
 /** QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED (an expired lease puts RUNNING back to QUEUED). */
 export type EvaluationJobStatus =
+  /** Cancelled before it finished. */
   | 'CANCELLED'
+  /** Failed on its last attempt (error, errorCode). */
   | 'FAILED'
+  /** Waiting for a worker to claim it. */
   | 'QUEUED'
+  /** Leased to a worker. */
   | 'RUNNING'
+  /** Done; result holds the numbers. */
   | 'SUCCEEDED';
 
 /** AUTO tries CUDA and falls back to CPU; CUDA fails the job when it cannot load. */
 export type ExecutionProvider =
+  /** CUDA when it loads, else CPU (fallbackReason says why). */
   | 'AUTO'
+  /** CPU only. */
   | 'CPU'
+  /** CUDA or fail the job. */
   | 'CUDA';
 
 /** Which value of each run’s metric: LAST (highest step), MAX or MIN. */
 export type GridAggregation =
+  /** The value at the highest step. */
   | 'LAST'
+  /** The largest value. */
   | 'MAX'
+  /** The smallest value. */
   | 'MIN';
 
 /** MAXIMIZE (mAP, precision, recall) or MINIMIZE (losses): which value is best. */
 export type GridGoal =
+  /** Higher is better (mAP, precision, recall). */
   | 'MAXIMIZE'
+  /** Lower is better (losses). */
   | 'MINIMIZE';
 
 /** NONE → STAGING → PRODUCTION → ARCHIVED (ARCHIVED → STAGING to roll back). At most one version per model is in PRODUCTION. */
 export type ModelStage =
+  /** Retired (can go back to STAGING). */
   | 'ARCHIVED'
+  /** Registered, not staged. */
   | 'NONE'
+  /** Serving (at most one version per model). */
   | 'PRODUCTION'
+  /** Under test. */
   | 'STAGING';
 
 /** STAGE (a stage move) or ALIAS (an alias moved onto a version). */
 export type ModelTransitionKind =
+  /** An alias moved onto a version. */
   | 'ALIAS'
+  /** A stage move. */
   | 'STAGE';
 
+/** A stage move or an alias move for one version. */
 export type PromoteModelVersionInput = {
   /** Move this alias (champion, challenger, …) onto the version. */
   alias?: string | null | undefined;
   /** PRODUCTION: archive the current holder (default true); false refuses while one holds it. */
   archiveExisting?: boolean | null | undefined;
+  /** Why (justification required for STAGING and PRODUCTION). */
   decision?: PromotionDecisionInput | null | undefined;
   /** Compare-and-swap: the version you believe holds PRODUCTION (or the alias) now; 0 = none. A mismatch is CONFLICT. */
   expectedCurrentVersion?: number | null | undefined;
+  /** The registered model. */
   name: string;
   /** Give exactly one of stage and alias. */
   stage?: ModelStage | null | undefined;
+  /** The version to move. */
   version: number;
 };
 
+/** Why a move is made; kept forever with the transition. */
 export type PromotionDecisionInput = {
+  /** What else was considered. */
   alternatives?: string | null | undefined;
   /** Why: required (non-blank) to enter STAGING or PRODUCTION. */
   justification: string;
+  /** What follows. */
   nextSteps?: string | null | undefined;
   /** Locale of the stored report: en (default) or fr. */
   reportLocale?: string | null | undefined;
+  /** Known risks of the move. */
   risks?: string | null | undefined;
   /** Store the promotion report (promotionReport) with the transition. */
   useReport?: boolean | null | undefined;
 };
 
+/** Language of a promotion report. */
 export type ReportLocale =
+  /** English. */
   | 'en'
+  /** French. */
   | 'fr';
 
 /** VIEWER reads and subscribes; EDITOR also creates and logs; ADMIN also promotes to PRODUCTION/ARCHIVED, sets policies, manages tokens and deletes; WORKER only runs the worker protocol. */
 export type Role =
+  /** Everything: PRODUCTION/ARCHIVED promotions, policies, tokens, workers, deletions. */
   | 'ADMIN'
+  /** VIEWER, plus creates experiments, runs, models and evaluations and logs to runs. */
   | 'EDITOR'
+  /** Reads everything and subscribes. */
   | 'VIEWER'
+  /** A gpu-worker: the worker protocol only (register, claim, heartbeat, complete, fail, release). */
   | 'WORKER';
 
 /** TRAINING (a trainer logs it) or EVALUATION (records one evaluation job). */
 export type RunKind =
+  /** Records one evaluation job (created by evaluateModel). */
   | 'EVALUATION'
+  /** Logged by a trainer. */
   | 'TRAINING';
 
 /** QUEUED → RUNNING → FINISHED | FAILED | KILLED (QUEUED may also end FAILED or KILLED). */
 export type RunStatus =
+  /** Ended with an error. */
   | 'FAILED'
+  /** Ended normally. */
   | 'FINISHED'
+  /** Stopped on purpose. */
   | 'KILLED'
+  /** Created, not started yet. */
   | 'QUEUED'
+  /** Logging. */
   | 'RUNNING';
 
 export type JobSummaryFragment = { id: string, status: EvaluationJobStatus, runId: string | null, sourceRunId: string | null, artifactPath: string, modelName: string | null, modelVersion: number | null, epoch: number | null, attempt: number, maxAttempts: number, error: string | null, errorCode: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, createdBy: string | null, cancelRequested: boolean, dataset: { name: string, version: number, digest: string }, settings: { imgsz: number, conf: number, iou: number, maxDet: number, batch: number | null, classes: Array<number> | null, executionProvider: ExecutionProvider }, progress: { done: number, total: number, imagesPerSecond: number, etaSeconds: number } | null };
