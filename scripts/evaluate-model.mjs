@@ -117,12 +117,9 @@ async function gql(s, query, variables = {}) {
 }
 
 async function experimentId(s, name) {
-  const byName = () => gql(s, 'query($name: String) { experiment(name: $name) { id } }', { name }).then((d) => d.experiment.id);
-  try {
-    return await byName();
-  } catch (e) {
-    if (e.code !== 'NOT_FOUND') throw e;
-  }
+  const byName = () => gql(s, 'query($name: String) { experiment(name: $name) { id } }', { name }).then((d) => d.experiment?.id);
+  const found = await byName();
+  if (found) return found;
   try {
     return (await gql(s, 'mutation($name: String!) { createExperiment(input: { name: $name }) { id } }', { name })).createExperiment.id;
   } catch (e) {
@@ -286,7 +283,9 @@ async function main() {
 
   let runId;
   if (s.run) {
-    runId = (await gql(s, 'query($id: ID!) { run(id: $id) { id } }', { id: s.run })).run.id;
+    const { run } = await gql(s, 'query($id: ID!) { run(id: $id) { id } }', { id: s.run });
+    if (!run) throw new ApiError('NOT_FOUND', `run "${s.run}" not found`);
+    runId = run.id;
     log(`run ${runId}`);
   } else {
     const expId = await experimentId(s, s.experiment);

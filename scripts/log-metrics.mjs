@@ -18,12 +18,8 @@ async function gql(query, variables = {}) {
 }
 
 async function experimentId(name) {
-  try {
-    return (await gql('query($name: String) { experiment(name: $name) { id } }', { name })).experiment.id;
-  } catch (e) {
-    if (!String(e.message).startsWith('NOT_FOUND')) throw e;
-    return (await gql('mutation($name: String!) { createExperiment(input: { name: $name }) { id } }', { name })).createExperiment.id;
-  }
+  const found = (await gql('query($name: String) { experiment(name: $name) { id } }', { name })).experiment;
+  return found ? found.id : (await gql('mutation($name: String!) { createExperiment(input: { name: $name }) { id } }', { name })).createExperiment.id;
 }
 
 const expId = await experimentId(experimentName);

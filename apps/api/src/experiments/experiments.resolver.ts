@@ -17,9 +17,10 @@ export class ExperimentsResolver {
   constructor(private readonly service: ExperimentsService) {}
 
   @Authorized(Role.VIEWER)
-  @Query(() => ExperimentType, { description: 'One experiment, by id or by name (exactly one of the two).' })
-  async experiment(@Args() ref: ExperimentRefArgs): Promise<ExperimentType> {
-    return toExperimentType(await this.service.getByRef(ref));
+  @Query(() => ExperimentType, { nullable: true, description: 'One experiment, by id or by name (exactly one of the two); null when none matches.' })
+  async experiment(@Args() ref: ExperimentRefArgs): Promise<ExperimentType | null> {
+    const found = await this.service.findByRef(ref);
+    return found && toExperimentType(found);
   }
 
   @Authorized(Role.VIEWER)

@@ -66,13 +66,19 @@ export class ExperimentsService {
     return found;
   }
 
-  /** `experiment(id | name)`: exactly one of the two. */
+  /** `experiment(id | name)`: exactly one of the two (NOT_FOUND when none matches). */
   async getByRef(ref: { id?: string | null; name?: string | null }): Promise<ExperimentEntity> {
+    const found = await this.findByRef(ref);
+    if (!found) throw notFound('Experiment', (ref.id ?? ref.name)!);
+    return found;
+  }
+
+  /** `experiment(id | name)`: exactly one of the two; null when none matches. */
+  async findByRef(ref: { id?: string | null; name?: string | null }): Promise<ExperimentEntity | null> {
     if ((ref.id == null) === (ref.name == null)) throw badInput('experiment: give exactly one of id and name');
     // A name is looked up as a name even when it reads like a uuid (get() would take it for an id).
     const found = ref.id != null ? (isUuid(ref.id) ? (await this.repo.findByIds([ref.id]))[0] : undefined) : await this.repo.findByName(ref.name!);
-    if (!found) throw notFound('Experiment', (ref.id ?? ref.name)!);
-    return found;
+    return found ?? null;
   }
 
   findByIds(ids: readonly string[]): Promise<ExperimentEntity[]> {

@@ -36,9 +36,14 @@ export class ModelRegistryService {
   }
 
   async getModel(name: string): Promise<RegisteredModelEntity> {
-    const [model] = await this.repo.findModelsByNames(this.db.read, [name]);
+    const model = await this.findModel(name);
     if (!model) throw notFound('Registered model', name);
     return model;
+  }
+
+  async findModel(name: string): Promise<RegisteredModelEntity | null> {
+    const [model] = await this.repo.findModelsByNames(this.db.read, [name]);
+    return model ?? null;
   }
 
   async listModels(first: number | null | undefined, after: string | null | undefined): Promise<Connection<RegisteredModelEntity>> {
@@ -83,10 +88,16 @@ export class ModelRegistryService {
   }
 
   async getVersion(name: string, version: number): Promise<{ model: RegisteredModelEntity; version: ModelVersionEntity }> {
-    const model = await this.getModel(name);
-    const row = await this.repo.findVersion(this.db.read, model.id, version);
-    if (!row) throw notFound('Model version', `${name}/${version}`);
-    return { model, version: row };
+    const found = await this.findVersion(name, version);
+    if (!found) throw notFound('Model version', `${name}/${version}`);
+    return found;
+  }
+
+  /** null when the model or the version does not exist (the `modelVersion` query). */
+  async findVersion(name: string, version: number): Promise<{ model: RegisteredModelEntity; version: ModelVersionEntity } | null> {
+    const model = await this.findModel(name);
+    const row = model ? await this.repo.findVersion(this.db.read, model.id, version) : undefined;
+    return model && row ? { model, version: row } : null;
   }
 
   async versionPage(modelId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<ModelVersionEntity>> {

@@ -23,9 +23,10 @@ export class RegisteredModelResolver {
   }
 
   @Authorized(Role.VIEWER)
-  @Query(() => RegisteredModelType, { description: 'A registered model by name (NOT_FOUND when absent).' })
-  async registeredModel(@Arg('name', { description: 'The model\'s name.' }) name: string): Promise<RegisteredModelType> {
-    return toRegisteredModelType(await this.registry.getModel(name));
+  @Query(() => RegisteredModelType, { nullable: true, description: 'A registered model by name (null when absent).' })
+  async registeredModel(@Arg('name', { description: 'The model\'s name.' }) name: string): Promise<RegisteredModelType | null> {
+    const model = await this.registry.findModel(name);
+    return model && toRegisteredModelType(model);
   }
 
   @Authorized(Role.VIEWER)
@@ -43,10 +44,10 @@ export class RegisteredModelResolver {
   }
 
   @Authorized(Role.VIEWER)
-  @Query(() => ModelVersionType, { description: 'One version of a registered model (NOT_FOUND when absent).' })
-  async modelVersion(@Arg('name', { description: 'The registered model\'s name.' }) name: string, @Arg('version', () => Int, { description: 'The version number.' }) version: number): Promise<ModelVersionType> {
-    const found = await this.registry.getVersion(name, version);
-    return toModelVersionType(found.version, found.model.name);
+  @Query(() => ModelVersionType, { nullable: true, description: 'One version of a registered model (null when the model or the version is absent).' })
+  async modelVersion(@Arg('name', { description: 'The registered model\'s name.' }) name: string, @Arg('version', () => Int, { description: 'The version number.' }) version: number): Promise<ModelVersionType | null> {
+    const found = await this.registry.findVersion(name, version);
+    return found && toModelVersionType(found.version, found.model.name);
   }
 
   @Authorized(Role.VIEWER)

@@ -19,9 +19,10 @@ export class RunsResolver {
   constructor(private readonly service: RunsService) {}
 
   @Authorized(Role.VIEWER)
-  @Query(() => RunType, { description: 'A run by full id or unique short-id prefix (an ambiguous prefix is BAD_USER_INPUT).' })
-  async run(@Arg('id', () => ID, { description: 'Full id or unique short-id prefix (at least 4 hex characters).' }) id: string): Promise<RunType> {
-    return toRunType(await this.service.getRun(id));
+  @Query(() => RunType, { nullable: true, description: 'A run by full id or unique short-id prefix; null when none matches (an ambiguous prefix is BAD_USER_INPUT).' })
+  async run(@Arg('id', () => ID, { description: 'Full id or unique short-id prefix.' }) id: string): Promise<RunType | null> {
+    const run = await this.service.findRun(id);
+    return run && toRunType(run);
   }
 
   @Authorized(Role.VIEWER)

@@ -136,16 +136,19 @@ export class RunsService {
 
   /** A run by full id or unique short-id prefix (NOT_FOUND; an ambiguous prefix is BAD_USER_INPUT). Deleted runs too. */
   async getRun(idOrShortPrefix: string): Promise<RunEntity> {
+    const run = await this.findRun(idOrShortPrefix);
+    if (!run) throw notFound('Run', idOrShortPrefix);
+    return run;
+  }
+
+  /** As getRun, but null when no run matches (the `run` query: one missing id must not null a whole response). */
+  async findRun(idOrShortPrefix: string): Promise<RunEntity | null> {
     if (!idOrShortPrefix.trim()) throw badInput('run id must not be empty');
     const prefix = uuidPrefixOf(idOrShortPrefix);
-    if (!prefix) throw notFound('Run', idOrShortPrefix);
-    if (prefix.length === 36) {
-      const [run] = await this.repo.findByIds([prefix]);
-      if (!run) throw notFound('Run', idOrShortPrefix);
-      return run;
-    }
+    if (!prefix) return null;
+    if (prefix.length === 36) return (await this.repo.findByIds([prefix]))[0] ?? null;
     const found = await this.repo.findByIdPrefix(prefix, 2);
-    if (found.length === 0) throw notFound('Run', idOrShortPrefix);
+    if (found.length === 0) return null;
     if (found.length > 1) throw badInput(`run id prefix "${idOrShortPrefix}" is ambiguous (matches ${found.map((r) => shortIdOf(r.id)).join(', ')}, …); give more characters`);
     return found[0];
   }

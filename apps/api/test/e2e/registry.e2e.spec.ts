@@ -196,6 +196,12 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
 
     const { registeredModel } = await ok(`{ registeredModel(name: "${NAME}") { policy versions { totalCount nodes { version stage aliases } } } }`);
     expect(registeredModel.versions).toEqual({ totalCount: 1, nodes: [{ version: 1, stage: 'PRODUCTION', aliases: [] }] });
+    // Absent lookups are null; an aliased query keeps the answers that exist. Mutations on them stay NOT_FOUND.
+    const lookups = await t.gql(`{ v1: modelVersion(name: "${NAME}", version: 1) { version } v9: modelVersion(name: "${NAME}", version: 9) { version } noModelV: modelVersion(name: "nope", version: 1) { version } noModel: registeredModel(name: "nope") { name } }`);
+    expect(lookups.errors).toBeUndefined();
+    expect(lookups.data).toEqual({ v1: { version: 1 }, v9: null, noModelV: null, noModel: null });
+    const promoteMissing = await t.gql(`mutation { promoteModelVersion(input: { name: "${NAME}", version: 9, stage: STAGING, decision: { justification: "x" } }) { modelVersion { version } } }`);
+    expect(promoteMissing.errors![0]).toMatchObject({ message: `Model "${NAME}" has no version 9.`, extensions: { code: 'NOT_FOUND' } });
 
     // The subscription saw both changes, after commit, in order.
     expect(await events.done).toEqual([

@@ -43,8 +43,10 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
     expect(runInDeleted.errors![0].extensions.code).toBe('FAILED_PRECONDITION');
     const restored = await t.gql(`mutation($id: ID!) { restoreExperiment(id: $id) { deleted } }`, { id: otherId });
     expect(restored.data.restoreExperiment.deleted).toBe(false);
-    const missing = await t.gql(`{ experiment(name: "nope") { id } }`);
-    expect(missing.errors![0].extensions.code).toBe('NOT_FOUND');
+    // A missing one is null, and does not null its neighbours in an aliased query.
+    const missing = await t.gql(`query($id: String!) { gone: experiment(name: "nope") { id } here: experiment(id: $id) { id } }`, { id: otherId });
+    expect(missing.errors).toBeUndefined();
+    expect(missing.data).toEqual({ gone: null, here: { id: otherId } });
   });
 
   it('creates a run with params and tags, and finds it by id and by short id', async (ctx) => {
@@ -73,10 +75,12 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
     const ambiguous = await t.gql(`query($id: ID!) { run(id: $id) { id } }`, { id: shared });
     expect(ambiguous.errors![0].extensions.code).toBe('BAD_USER_INPUT');
     expect(ambiguous.errors![0].message).toMatch(new RegExp(`^run id prefix "${shared}" is ambiguous`));
-    const unknown = await t.gql(`{ run(id: "00000000-0000-4000-8000-000000000000") { id } }`);
-    expect(unknown.errors![0]).toMatchObject({ message: 'Run "00000000-0000-4000-8000-000000000000" not found', extensions: { code: 'NOT_FOUND' } });
-    const notHex = await t.gql(`{ run(id: "zz") { id } }`);
-    expect(notHex.errors![0].extensions.code).toBe('NOT_FOUND');
+    // Absent runs are null (an aliased query keeps its other answers); mutations on them stay NOT_FOUND.
+    const unknown = await t.gql(`query($id: ID!) { gone: run(id: "00000000-0000-4000-8000-000000000000") { id } notHex: run(id: "zz") { id } here: run(id: $id) { id } }`, { id: ids[0] });
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data).toEqual({ gone: null, notHex: null, here: { id: ids[0] } });
+    const renameMissing = await t.gql(`mutation { updateRun(input: { id: "00000000-0000-4000-8000-000000000000", name: "x" }) { id } }`);
+    expect(renameMissing.errors![0]).toMatchObject({ message: 'Run "00000000-0000-4000-8000-000000000000" not found', extensions: { code: 'NOT_FOUND' } });
   });
 
   it('keeps params immutable: same value is a no-op, a different value is CONFLICT naming the key and both values', async (ctx) => {

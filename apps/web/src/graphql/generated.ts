@@ -243,7 +243,7 @@ export type ExperimentQueryVariables = Exact<{
 }>;
 
 
-export type ExperimentQuery = { experiment: { id: string, name: string, description: string | null, createdAt: string, createdBy: string | null, tags: Array<{ key: string, value: string }> } };
+export type ExperimentQuery = { experiment: { id: string, name: string, description: string | null, createdAt: string, createdBy: string | null, tags: Array<{ key: string, value: string }> } | null };
 
 export type RegisteredModelsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -260,7 +260,7 @@ export type RegisteredModelQueryVariables = Exact<{
 }>;
 
 
-export type RegisteredModelQuery = { registeredModel: { id: string, name: string, description: string | null, policy: Record<string, unknown> | null, createdAt: string, createdBy: string | null, tags: Array<{ key: string, value: string }>, versions: { totalCount: number, nodes: Array<{ id: string, modelName: string, version: number, stage: ModelStage, aliases: Array<string>, stageEnteredAt: string, createdAt: string, createdBy: string | null, description: string | null, sourceRunId: string | null, artifactPath: string, artifactSha256: string | null, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, last: number | null, lastStep: number, max: number | null, maxStep: number | null }> }> } } };
+export type RegisteredModelQuery = { registeredModel: { id: string, name: string, description: string | null, policy: Record<string, unknown> | null, createdAt: string, createdBy: string | null, tags: Array<{ key: string, value: string }>, versions: { totalCount: number, nodes: Array<{ id: string, modelName: string, version: number, stage: ModelStage, aliases: Array<string>, stageEnteredAt: string, createdAt: string, createdBy: string | null, description: string | null, sourceRunId: string | null, artifactPath: string, artifactSha256: string | null, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, last: number | null, lastStep: number, max: number | null, maxStep: number | null }> }> } } | null };
 
 export type ModelVersionQueryVariables = Exact<{
   name: string;
@@ -268,7 +268,7 @@ export type ModelVersionQueryVariables = Exact<{
 }>;
 
 
-export type ModelVersionQuery = { modelVersion: { id: string, modelName: string, version: number, stage: ModelStage, aliases: Array<string>, stageEnteredAt: string, createdAt: string, createdBy: string | null, description: string | null, sourceRunId: string | null, artifactPath: string, artifactSha256: string | null, sourceRun: { id: string, shortId: string, name: string, experimentId: string } | null, artifact: { path: string, size: number, contentType: string, downloadUrl: string } | null, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, last: number | null, lastStep: number, max: number | null, maxStep: number | null }> } };
+export type ModelVersionQuery = { modelVersion: { id: string, modelName: string, version: number, stage: ModelStage, aliases: Array<string>, stageEnteredAt: string, createdAt: string, createdBy: string | null, description: string | null, sourceRunId: string | null, artifactPath: string, artifactSha256: string | null, sourceRun: { id: string, shortId: string, name: string, experimentId: string } | null, artifact: { path: string, size: number, contentType: string, downloadUrl: string } | null, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, last: number | null, lastStep: number, max: number | null, maxStep: number | null }> } | null };
 
 export type TransitionFieldsFragment = { seq: number, modelName: string, version: number, kind: ModelTransitionKind, fromStage: ModelStage, toStage: ModelStage, alias: string | null, aliasPreviousVersion: number | null, actor: string, at: string, automatic: boolean, reason: string | null, gates: Record<string, unknown> | null, metricsSnapshot: Record<string, unknown>, decision: { justification: string, alternatives: string | null, risks: string | null, nextSteps: string | null, report: { locale: string, markdown: string } | null } | null };
 
@@ -339,14 +339,14 @@ export type RunQueryVariables = Exact<{
 }>;
 
 
-export type RunQuery = { run: { id: string, shortId: string, name: string, status: RunStatus, kind: RunKind, startTime: string, endTime: string | null, createdBy: string | null, parentRunId: string | null, lastSequence: number, evaluationDataset: string | null, experiment: { id: string, name: string }, params: Array<{ key: string, value: string }>, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, last: number | string, lastStep: number, min: number | string | null, minStep: number | null, max: number | string | null, maxStep: number | null, count: number }>, artifacts: Array<{ path: string, size: number, contentType: string, downloadUrl: string, epoch: number | null, sha256: string, createdAt: string }> } };
+export type RunQuery = { run: { id: string, shortId: string, name: string, status: RunStatus, kind: RunKind, startTime: string, endTime: string | null, createdBy: string | null, parentRunId: string | null, lastSequence: number, evaluationDataset: string | null, experiment: { id: string, name: string }, params: Array<{ key: string, value: string }>, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, last: number | string, lastStep: number, min: number | string | null, minStep: number | null, max: number | string | null, maxStep: number | null, count: number }>, artifacts: Array<{ path: string, size: number, contentType: string, downloadUrl: string, epoch: number | null, sha256: string, createdAt: string }> } | null };
 
 export type RunMetricKeysQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RunMetricKeysQuery = { run: { id: string, metrics: Array<{ key: string, count: number }> } };
+export type RunMetricKeysQuery = { run: { id: string, metrics: Array<{ key: string, count: number }> } | null };
 
 export type MetricBatchLoggedSubscriptionVariables = Exact<{
   runId: string | number;

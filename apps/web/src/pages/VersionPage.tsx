@@ -34,7 +34,7 @@ export default function VersionPage() {
     },
   });
   const holders = useMemo(() => {
-    const versions = model.data?.registeredModel.versions.nodes ?? [];
+    const versions = model.data?.registeredModel?.versions.nodes ?? [];
     const aliases = new Map<string, number>();
     for (const x of versions) for (const a of x.aliases) aliases.set(a, x.version);
     return { production: versions.find((x) => x.stage === 'PRODUCTION')?.version ?? null, aliases };
@@ -47,6 +47,7 @@ export default function VersionPage() {
 
   if (v.error) return <ErrorBox error={v.error} />;
   const mv = v.data?.modelVersion;
+  if (v.data && !mv) return <p className="muted" data-testid="not-found">No version {raw} of {name}.</p>;
   if (!mv) return <p className="muted">Loading…</p>;
   const evaluations = (jobs.data?.evaluationJobs.nodes ?? []).filter((j) => j.modelVersion === version);
   return (
