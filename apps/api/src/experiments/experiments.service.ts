@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '../auth/roles';
 import { badInput, conflict, notFound } from '../common/app-error';
-import { offsetPage, type Page } from '../common/pagination';
+import { keysetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import { type ExperimentEntity, type KeyValue } from './experiment.entity';
@@ -94,7 +94,7 @@ export class ExperimentsService {
   }
 
   list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<Page<ExperimentEntity>> {
-    return offsetPage(args.first, args.after, (offset, limit) => this.repo.page(offset, limit, args.includeDeleted ?? false));
+    return keysetPage(args.first, args.after, (after, limit) => this.repo.page(after, limit, args.includeDeleted ?? false), (e) => ({ key: e.createdAt.getTime(), id: e.id }));
   }
 
   async update(input: UpdateExperimentData, _actor: Identity): Promise<ExperimentEntity> {

@@ -1,7 +1,7 @@
 // Registered models and their versions: creation (version numbers under a unique constraint, retried) and reads.
 import { Inject, Injectable } from '@nestjs/common';
 import { conflict, notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { keysetPage } from '../common/pagination';
 import { Database } from '../database/database';
 import { connection, type Connection } from '../graphql/connection.type';
 import type { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/registry.inputs';
@@ -14,7 +14,6 @@ import { SourceArtifactChecker } from './source-artifact.checker';
 /** Attempts at `max(version) + 1` before giving up; the model row lock makes a second attempt rare. */
 const VERSION_NUMBER_ATTEMPTS = 8;
 
-const isName = (v: unknown): v is string => typeof v === 'string';
 
 @Injectable()
 export class ModelRegistryService {
@@ -47,11 +46,8 @@ export class ModelRegistryService {
   }
 
   async listModels(first: number | null | undefined, after: string | null | undefined): Promise<Connection<RegisteredModelEntity>> {
-    const limit = pageSize(first);
-    const afterName = decodeCursor(after, isName);
-    const { rows, total } = await this.repo.listModels(this.db.read, afterName, limit + 1);
-    const page = rows.slice(0, limit);
-    return connection(page, total, page.length ? encodeCursor(page[page.length - 1].name) : null, rows.length > limit);
+    const page = await keysetPage(first, after, (a, limit) => this.repo.listModels(this.db.read, a, limit), (m) => ({ key: m.name, id: m.id }));
+    return connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage);
   }
 
   /**
@@ -101,10 +97,7 @@ export class ModelRegistryService {
   }
 
   async versionPage(modelId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<ModelVersionEntity>> {
-    const limit = pageSize(first);
-    const afterVersion = decodeCursor(after, isNonNegativeInt);
-    const { rows, total } = await this.repo.findVersionPage(this.db.read, modelId, afterVersion, limit + 1);
-    const page = rows.slice(0, limit);
-    return connection(page, total, page.length ? encodeCursor(page[page.length - 1].version) : null, rows.length > limit);
+    const page = await keysetPage(first, after, (a, limit) => this.repo.findVersionPage(this.db.read, modelId, a, limit), (v) => ({ key: v.version, id: v.id }));
+    return connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage);
   }
 }

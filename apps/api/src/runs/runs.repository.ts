@@ -1,6 +1,7 @@
 // All SQL of runs, their params and tags.
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
+import { afterKeyset, type Keyset } from '../common/pagination';
 import { Database } from '../database/database';
 import { RunHistoryEntity } from './run-history.entity';
 import { RunParamEntity } from './run-param.entity';
@@ -54,9 +55,12 @@ export class RunsRepository {
     return rows.length ? Number(rows[0].next_sequence) : undefined;
   }
 
-  async page(experimentId: string, offset: number, limit: number, includeDeleted: boolean): Promise<{ rows: RunEntity[]; total: number }> {
-    const where = includeDeleted ? { experimentId } : { experimentId, lifecycle: 'active' as const };
-    const [rows, total] = await this.db.read.findAndCount(RunEntity, { where, order: { startTime: 'DESC', id: 'ASC' }, skip: offset, take: limit });
+  async page(experimentId: string, after: Keyset | undefined, limit: number, includeDeleted: boolean): Promise<{ rows: RunEntity[]; total: number }> {
+    const qb = this.db.read.createQueryBuilder(RunEntity, 'r').where('r.experimentId = :experimentId', { experimentId });
+    if (!includeDeleted) qb.andWhere('r.lifecycle = :lifecycle', { lifecycle: 'active' });
+    const total = await qb.getCount();
+    if (after) qb.andWhere(afterKeyset('r.startTime', 'DESC', 'r.id', 'ASC', after));
+    const rows = await qb.orderBy('r.startTime', 'DESC').addOrderBy('r.id', 'ASC').take(limit).getMany();
     return { rows, total };
   }
 

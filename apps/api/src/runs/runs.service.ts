@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '../auth/roles';
 import { AppError, badInput, conflict, failedPrecondition, notFound } from '../common/app-error';
-import { offsetPage, type Page } from '../common/pagination';
+import { keysetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import type { KeyValue } from '../experiments/experiment.entity';
@@ -159,7 +159,7 @@ export class RunsService {
   }
 
   listRuns(args: { experimentId: string; first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<Page<RunEntity>> {
-    return offsetPage(args.first, args.after, (offset, limit) => this.repo.page(args.experimentId, offset, limit, args.includeDeleted ?? false));
+    return keysetPage(args.first, args.after, (after, limit) => this.repo.page(args.experimentId, after, limit, args.includeDeleted ?? false), (r) => ({ key: r.startTime, id: r.id }));
   }
 
   /**
