@@ -109,8 +109,8 @@ describe.each(DIALECTS)('keyset cursors on %s', (dialect) => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; ; i++) {
-      const page = (await ok(`query($r: ID!, $a: String) { metricHistory(runId: $r, key: "loss", first: 2, after: $a) { nodes { step sequence } pageInfo { endCursor hasNextPage } } }`, { r: runId, a: after })).metricHistory;
-      seen.push(...page.nodes.map((n: { step: number; sequence: number }) => `${n.step}/${n.sequence}`));
+      const page: { nodes: { step: number; sequence: number }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } = (await ok(`query($r: ID!, $a: String) { metricHistory(runId: $r, key: "loss", first: 2, after: $a) { nodes { step sequence } pageInfo { endCursor hasNextPage } } }`, { r: runId, a: after })).metricHistory;
+      seen.push(...page.nodes.map((n) => `${n.step}/${n.sequence}`));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
       if (i < 2) await log([5 + i]);
@@ -126,7 +126,7 @@ describe.each(DIALECTS)('keyset cursors on %s', (dialect) => {
     }
   });
 
-  async function pageThroughAll(read: (after: string | null) => Promise<{ nodes: Listed[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>): Promise<string[]> {
+  async function pageThroughAll(read: (after: string | null) => Promise<{ nodes: Listed[]; pageInfo: { endCursor: string | null; hasNextPage: boolean }; totalCount: number }>): Promise<string[]> {
     return pageThrough(read, async () => undefined);
   }
 });

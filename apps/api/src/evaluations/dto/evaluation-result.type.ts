@@ -34,6 +34,19 @@ export class SkippedImageType {
   @Field({ description: 'Why it was skipped (decode error, …).' }) reason: string;
 }
 
+@ObjectType('PerClassResult', { description: 'One class of an evaluation: its labels, predictions, AP and P/R/F1 (null where the worker sent no finite number).' })
+export class PerClassResultType {
+  @Field(() => Int, { description: 'Class id (index in the dataset’s class names).' }) classId: number;
+  @Field({ description: 'Class name.' }) name: string;
+  @Field(() => Int, { nullable: true, description: 'Ground-truth boxes of the class.' }) nLabels: number | null;
+  @Field(() => Int, { nullable: true, description: 'Predictions of the class.' }) nPredictions: number | null;
+  @Field(() => Float, { nullable: true, description: 'AP at IoU 0.50.' }) ap50: number | null;
+  @Field(() => Float, { nullable: true, description: 'AP averaged over IoU 0.50:0.95.' }) ap50_95: number | null;
+  @Field(() => Float, { nullable: true, description: 'Precision at the result’s bestConfidence.' }) precision: number | null;
+  @Field(() => Float, { nullable: true, description: 'Recall at the result’s bestConfidence.' }) recall: number | null;
+  @Field(() => Float, { nullable: true, description: 'F1 at the result’s bestConfidence.' }) f1: number | null;
+}
+
 @ObjectType('EvaluationResult', { description: "A finished job's result (the evaluation run holds the same numbers as metrics)." })
 export class EvaluationResultType {
   @Field(() => Float, { description: 'mAP at IoU 0.50.' }) map50: number;
@@ -46,7 +59,7 @@ export class EvaluationResultType {
   @Field(() => Float, { description: 'Ultralytics fitness: 0.1 × map50 + 0.9 × map50_95.' }) fitness: number;
   @Field(() => Float, { nullable: true, description: "At the job's own conf." }) precisionAtConf: number | null;
   @Field(() => Float, { nullable: true, description: 'At the job\'s own conf.' }) recallAtConf: number | null;
-  @Field(() => [GraphQLJSONObject], { description: 'Per-class numbers.' }) perClass: Record<string, unknown>[];
+  @Field(() => [PerClassResultType], { description: 'Per-class numbers, by class id.' }) perClass: PerClassResultType[];
   @Field(() => CocoMetricsType, { description: 'The same detections scored the pycocotools way.' }) coco: CocoMetricsType;
   @Field(() => [ThresholdSweepType], { description: 'P/R/F1 at a grid of confidence thresholds, per NMS IoU.' }) thresholdSweep: ThresholdSweepType[];
   @Field(() => OperatingPointType, { nullable: true, description: 'The best sweep point (highest F1), null without a sweep.' }) bestOperatingPoint: OperatingPointType | null;
@@ -57,5 +70,5 @@ export class EvaluationResultType {
   @Field(() => Int, { description: 'Images scored.' }) imagesEvaluated: number;
   @Field(() => Int, { description: 'Images that could not be used (see skipped).' }) skippedImages: number;
   @Field(() => [SkippedImageType], { description: 'The skipped images, with their reasons.' }) skipped: SkippedImageType[];
-  @Field(() => GraphQLJSONObject, { description: 'The full result as the worker reported it (curves included).' }) raw: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { description: 'The full result exactly as the worker reported it, kept as JSON on purpose: an archive of the report (curves of up to 1,000 points per class, confusion matrix, extras a newer worker adds) for tools to read; the numbers a person reads are the typed fields beside it.' }) raw: Record<string, unknown>;
 }

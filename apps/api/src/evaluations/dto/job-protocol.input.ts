@@ -69,7 +69,7 @@ export class HeartbeatEvaluationJobInput extends JobAttemptInput {
 
 @InputType({ description: 'Worker protocol: the finished evaluation\'s result.' })
 export class CompleteEvaluationJobInput extends JobAttemptInput {
-  @Field(() => GraphQLJSONObject, { description: "The pipeline's EvaluationResult." })
+  @Field(() => GraphQLJSONObject, { description: "The pipeline's EvaluationResult. JSON on purpose: the worker's report is checked field by field on arrival and kept whole as EvaluationResult.raw." })
   result: Record<string, unknown>;
 }
 

@@ -1,6 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../graphql/connection.type';
+import { GateReportType } from './gate-report.type';
 import { ModelStage, TransitionKind } from './model-stage';
 
 @ObjectType('PromotionReportRef', { description: 'The promotion report a decision relied on, as it was when the decision was taken.' })
@@ -71,10 +72,10 @@ export class ModelVersionTransitionType {
   @Field(() => PromotionDecisionType, { nullable: true, description: 'The recorded decision (justification, alternatives, risks, …).' })
   decision: PromotionDecisionType | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The gates evaluated, each with its evidence (null when the target has none).' })
-  gates: Record<string, unknown> | null;
+  @Field(() => GateReportType, { nullable: true, description: 'The gates evaluated, each with its evidence (null when the target has none).' })
+  gates: GateReportType | null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Source-run metric summaries and the evaluation evidence at the time.' })
+  @Field(() => GraphQLJSONObject, { description: 'Source-run metric summaries and the evaluation evidence at the time. JSON on purpose: a frozen record whose keys are the run’s own metric keys (any number of them); the gates field carries the evidence typed.' })
   metricsSnapshot: Record<string, unknown>;
 }
 

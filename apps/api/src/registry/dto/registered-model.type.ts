@@ -26,7 +26,7 @@ export class RegisteredModelType {
   @Field({ description: 'Last change to the model (policy included).' })
   updatedAt: Date;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The promotion policy (gates per target); null = no gates.' })
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The promotion policy (gates per target); null = no gates. JSON on purpose: the very document setPromotionPolicy takes (validated as a whole there), so it can be read, edited and sent back as is.' })
   policy: Record<string, unknown> | null;
 }
 

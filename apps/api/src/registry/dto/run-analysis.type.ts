@@ -1,7 +1,7 @@
 // GraphQL shapes of compareRuns, gridAnalysis and promotionReport (the numbers come from @podium/registry as is;
 // non-finite values become null because GraphQL Float cannot carry them).
-import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PromotionReportSectionsType } from './promotion-report.type';
 
 export enum GridAggregation {
   LAST = 'LAST',
@@ -148,6 +148,81 @@ export class GridParamType {
   best: string | null;
 }
 
+@ObjectType('ParamSetting', { description: 'A param and the value a run (or a group of runs) holds.' })
+export class ParamSettingType {
+  @Field({ description: 'The param.' })
+  key: string;
+
+  @Field(() => String, { nullable: true, description: 'Its value; null = the param is not set.' })
+  value: string | null;
+}
+
+@ObjectType('GridRun', { description: 'A grid run and its value of the analysed metric.' })
+export class GridRunType {
+  @Field(() => ID, { description: 'The run.' })
+  runId: string;
+
+  @Field({ description: 'Its display name.' })
+  runName: string;
+
+  @Field(() => Float, { nullable: true, description: 'The metric as aggregated (null when not finite).' })
+  value: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'The step of that value (null for an aggregation without one).' })
+  step: number | null;
+
+  @Field(() => [ParamSettingType], { description: 'The run’s params, by key.' })
+  params: ParamSettingType[];
+}
+
+@ObjectType('GridHole', { description: 'A combination of the grid values that no run tried.' })
+export class GridHoleType {
+  @Field(() => [ParamSettingType], { description: 'The values of the combination, by param.' })
+  params: ParamSettingType[];
+}
+
+@ObjectType('GridOutsideRun', { description: 'A run left out of the means: it tried a value at a single point of the other params.' })
+export class GridOutsideRunType {
+  @Field(() => ID, { description: 'The run.' })
+  runId: string;
+
+  @Field({ description: 'Its display name.' })
+  runName: string;
+
+  @Field(() => Float, { nullable: true, description: 'The metric as aggregated (null when not finite).' })
+  value: number | null;
+
+  @Field(() => [ParamSettingType], { description: 'Why: each param = value off the grid.' })
+  reasons: ParamSettingType[];
+}
+
+@ObjectType('GridNoiseGroup', { description: 'Runs that differ only in repeat params (seeds): their spread is noise.' })
+export class GridNoiseGroupType {
+  @Field(() => [ParamSettingType], { description: 'The non-repeat params every run of the group shares.' })
+  params: ParamSettingType[];
+
+  @Field(() => [ID], { description: 'The runs of the group.' })
+  runIds: string[];
+
+  @Field(() => [Float], { description: 'Their metric values, in runIds order (non-finite values left out).' })
+  values: number[];
+
+  @Field(() => Int, { description: 'Runs in the group.' })
+  n: number;
+
+  @Field(() => Float, { nullable: true, description: 'Mean of the values.' })
+  mean: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Sample standard deviation (n − 1).' })
+  std: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'max − min.' })
+  range: number | null;
+
+  @Field(() => Float, { nullable: true, description: '(max − min) / mean; null when the mean is 0.' })
+  relativeRange: number | null;
+}
+
 @ObjectType('GridNoiseFloor', { description: 'The spread between runs that differ only in repeat params (seeds): how big a change must be to mean something.' })
 export class GridNoiseFloorType {
   @Field(() => [String], { description: 'The params treated as repeats.' })
@@ -168,8 +243,8 @@ export class GridNoiseFloorType {
   @Field(() => Float, { nullable: true, description: '2 × std: a difference at least this big is significant.' })
   significanceThreshold: number | null;
 
-  @Field(() => [GraphQLJSONObject], { description: 'Each group: params, runIds, values, n, mean, std, range, relativeRange.' })
-  groups: Record<string, unknown>[];
+  @Field(() => [GridNoiseGroupType], { description: 'Each group of runs that differ only in repeat params.' })
+  groups: GridNoiseGroupType[];
 }
 
 @ObjectType('GridAnalysis', { description: 'What each param of a grid does to a metric, against the seed noise.' })
@@ -186,8 +261,8 @@ export class GridAnalysisType {
   @Field(() => Int, { description: 'Runs in the grid.' })
   runCount: number;
 
-  @Field(() => [GraphQLJSONObject], { description: 'Each run: runId, runName, value, step, params.' })
-  runs: Record<string, unknown>[];
+  @Field(() => [GridRunType], { description: 'Each grid run with its value and params.' })
+  runs: GridRunType[];
 
   @Field(() => [GridParamType], { description: 'Each varying param.' })
   params: GridParamType[];
@@ -195,14 +270,14 @@ export class GridAnalysisType {
   @Field(() => GridNoiseFloorType, { description: 'The noise floor from repeat params.' })
   noise: GridNoiseFloorType;
 
-  @Field(() => [GraphQLJSONObject], { description: 'Combinations of the grid values with no run.' })
-  holes: Record<string, unknown>[];
+  @Field(() => [GridHoleType], { description: 'Combinations of the grid values with no run.' })
+  holes: GridHoleType[];
 
-  @Field(() => [GraphQLJSONObject], { description: 'Runs outside the grid (runId, runName, value, reasons), excluded from the means.' })
-  outsideGrid: Record<string, unknown>[];
+  @Field(() => [GridOutsideRunType], { description: 'Runs outside the grid, excluded from the means, with the reasons.' })
+  outsideGrid: GridOutsideRunType[];
 
-  @Field(() => GraphQLJSONObject, { description: 'The best grid run for the goal.' })
-  best: Record<string, unknown>;
+  @Field(() => GridRunType, { description: 'The best grid run for the goal.' })
+  best: GridRunType;
 }
 
 @ObjectType('PromotionReport', { description: 'The decision document, written from tracked data only.' })
@@ -213,8 +288,6 @@ export class PromotionReportType {
   @Field({ description: 'The report as Markdown.' })
   markdown: string;
 
-  @Field(() => GraphQLJSONObject, {
-    description: 'The same content as structured fields: objective, constraints, candidate, comparison, observations, risks, decision, nextSteps.',
-  })
-  sections: Record<string, unknown>;
+  @Field(() => PromotionReportSectionsType, { description: 'The same content as typed sections: objective, constraints, candidate, comparison, observations, risks, decision, nextSteps.' })
+  sections: PromotionReportSectionsType;
 }
