@@ -15,8 +15,11 @@ const objects = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) :
 const stringMap = (v: unknown): Record<string, string | null> => {
   const out: Record<string, string | null> = {};
   const put = (k: string, x: unknown) => (out[k] = typeof x === 'string' ? x : x === null || x === undefined ? null : String(x));
-  if (Array.isArray(v)) for (const e of v.filter(isObject)) typeof e.key === 'string' && put(e.key, e.value);
-  else if (isObject(v)) for (const [k, x] of Object.entries(v)) put(k, x);
+  if (Array.isArray(v)) {
+    for (const e of v.filter(isObject)) if (typeof e.key === 'string') put(e.key, e.value);
+  } else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) put(k, x);
+  }
   return out;
 };
 
