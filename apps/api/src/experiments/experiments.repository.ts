@@ -34,9 +34,11 @@ export class ExperimentsRepository {
    * Up to `limit` experiments after `after`, newest first (then by id), and how many the list holds. The anchor's
    * created_at is read from its own row: PostgreSQL keeps microseconds, a cursor's JavaScript Date would not.
    */
-  async page(after: Keyset | undefined, limit: number, includeDeleted: boolean): Promise<{ rows: ExperimentEntity[]; total: number }> {
-    const qb = this.db.read.createQueryBuilder(ExperimentEntity, 'e');
-    if (!includeDeleted) qb.where('e.lifecycle = :lifecycle', { lifecycle: 'active' });
+  async page(after: Keyset | undefined, limit: number, includeDeleted: boolean, nameContains?: string | null): Promise<{ rows: ExperimentEntity[]; total: number }> {
+    const qb = this.db.read.createQueryBuilder(ExperimentEntity, 'e').where('1 = 1');
+    if (!includeDeleted) qb.andWhere('e.lifecycle = :lifecycle', { lifecycle: 'active' });
+    // Case-insensitive substring on both drivers: LOWER on both sides, LIKE's wildcards escaped.
+    if (nameContains) qb.andWhere("LOWER(e.name) LIKE :nameLike ESCAPE '\\'", { nameLike: `%${nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     const total = await qb.getCount();
     if (after) qb.andWhere(afterKeyset('e.createdAt', 'DESC', 'e.id', 'DESC', after, '(SELECT x.created_at FROM experiments x WHERE x.id = :keysetId)'));
     const rows = await qb.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').take(limit).getMany();

@@ -93,8 +93,8 @@ export class ExperimentsService {
     return isUuid(id) ? ((await this.repo.lockShared(tx, id)) ?? undefined) : undefined;
   }
 
-  list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<Page<ExperimentEntity>> {
-    return keysetPage(args.first, args.after, (after, limit) => this.repo.page(after, limit, args.includeDeleted ?? false), (e) => ({ key: e.createdAt.getTime(), id: e.id }));
+  list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean; search?: string | null }): Promise<Page<ExperimentEntity>> {
+    return keysetPage(args.first, args.after, (after, limit) => this.repo.page(after, limit, args.includeDeleted ?? false, args.search), (e) => ({ key: e.createdAt.getTime(), id: e.id }));
   }
 
   async update(input: UpdateExperimentData, _actor: Identity): Promise<ExperimentEntity> {

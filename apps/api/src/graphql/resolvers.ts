@@ -3,6 +3,7 @@ import { HealthResolver } from '../health/health.resolver';
 import { RunMetricsResolver } from '../metrics/run-metrics.resolver';
 import { MetricsResolver } from '../metrics/metrics.resolver';
 import { RunFieldsResolver } from '../runs/run-fields.resolver';
+import { ExperimentRunsResolver } from '../runs/experiment-runs.resolver';
 import { SearchRunsResolver } from '../runs/search/search-runs.resolver';
 import { ArtifactsResolver } from '../artifacts/artifacts.resolver';
 import { RunsResolver } from '../runs/runs.resolver';
@@ -16,4 +17,4 @@ import { EvaluationsResolver } from '../evaluations/evaluations.resolver';
 import { JobProtocolResolver } from '../evaluations/job-protocol.resolver';
 import { WorkerAdminResolver } from '../evaluations/worker-admin.resolver';
 
-export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS, ApiTokenResolver, ViewerResolver, MetricsResolver, RunMetricsResolver, EvaluationsResolver, JobProtocolResolver, WorkerAdminResolver];
+export const RESOLVERS: Function[] = [HealthResolver, ExperimentsResolver, RunsResolver, RunFieldsResolver, ExperimentRunsResolver, SearchRunsResolver, ArtifactsResolver, DatasetsResolver, WorkersResolver, ...REGISTRY_RESOLVERS, ApiTokenResolver, ViewerResolver, MetricsResolver, RunMetricsResolver, EvaluationsResolver, JobProtocolResolver, WorkerAdminResolver];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { ExperimentRunsResolver } from './experiment-runs.resolver';
 import { RunFieldsResolver } from './run-fields.resolver';
 import { RunsRepository } from './runs.repository';
 import { RunsResolver } from './runs.resolver';
@@ -7,7 +8,7 @@ import { RunsService } from './runs.service';
 
 @Module({
   imports: [ExperimentsModule],
-  providers: [RunsRepository, RunsService, RunsResolver, RunFieldsResolver],
+  providers: [RunsRepository, RunsService, RunsResolver, RunFieldsResolver, ExperimentRunsResolver],
   exports: [RunsService, RunsRepository],
 })
 export class RunsModule {}

@@ -313,6 +313,18 @@ export class RunsService {
     });
   }
 
+  /** Run count and last activity of each experiment (DataLoader batch; unknown ids get 0 runs and null). */
+  async activityByExperimentIds(ids: readonly string[]): Promise<{ runCount: number; lastActivity: number | null }[]> {
+    const found = new Map((await this.repo.activityByExperimentIds(ids.filter(isUuid))).map((a) => [a.experimentId, a]));
+    return ids.map((id) => found.get(id) ?? { runCount: 0, lastActivity: null });
+  }
+
+  /** The newest active run of each experiment, or null (DataLoader batch). */
+  async latestRunByExperimentIds(ids: readonly string[]): Promise<(RunEntity | null)[]> {
+    const found = new Map((await this.repo.latestByExperimentIds(ids.filter(isUuid))).map((r) => [r.experimentId, r]));
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
   async paramsByRunIds(ids: readonly string[]): Promise<Map<string, KeyValue[]>> {
     return groupByRun(ids, await this.repo.paramsByRunIds(ids.filter(isUuid)));
   }

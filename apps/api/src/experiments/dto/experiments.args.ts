@@ -1,3 +1,4 @@
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ArgsType, Field, Int } from 'type-graphql';
 
 @ArgsType()
@@ -10,6 +11,12 @@ export class ExperimentsArgs {
 
   @Field({ defaultValue: false, description: 'Include soft-deleted experiments.' })
   includeDeleted: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Only experiments whose name contains this text (any case; % and _ are plain characters). totalCount counts the matches.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  search?: string | null;
 }
 
 @ArgsType()
