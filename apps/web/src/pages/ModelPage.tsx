@@ -8,11 +8,12 @@ import { TransitionHistory } from '../components/TransitionHistory';
 import { ModelTransitionsDocument, ModelVersionChangedDocument, RegisteredModelDocument } from '../graphql/generated';
 import { formatTime } from '../lib/format';
 import { formatNumber } from '../lib/grid';
+import { HISTORY_PAGE } from '../api/page-sizes';
 
 export default function ModelPage() {
   const { name = '' } = useParams();
   const model = useQuery(RegisteredModelDocument, { variables: { name } });
-  const history = useQuery(ModelTransitionsDocument, { variables: { name, first: 100 } });
+  const history = useQuery(ModelTransitionsDocument, { variables: { name, first: HISTORY_PAGE } });
   useSubscription(ModelVersionChangedDocument, {
     variables: { name },
     onData: () => {

@@ -13,6 +13,7 @@ import { TransitionHistory } from '../components/TransitionHistory';
 import { EvaluationJobsDocument, ModelTransitionsDocument, ModelVersionChangedDocument, ModelVersionDocument, PromotionReportDocument, RegisteredModelDocument, type ReportLocale } from '../graphql/generated';
 import { formatBytes, formatTime } from '../lib/format';
 import { formatNumber } from '../lib/grid';
+import { HISTORY_PAGE } from '../api/page-sizes';
 
 const Markdown = lazy(() => import('../components/Markdown'));
 
@@ -22,7 +23,7 @@ export default function VersionPage() {
   const [locale, setLocale] = useState<ReportLocale>('en');
   const v = useQuery(ModelVersionDocument, { variables: { name, version } });
   const model = useQuery(RegisteredModelDocument, { variables: { name } });
-  const history = useQuery(ModelTransitionsDocument, { variables: { name, first: 100 } });
+  const history = useQuery(ModelTransitionsDocument, { variables: { name, first: HISTORY_PAGE } });
   const report = useQuery(PromotionReportDocument, { variables: { name, version, locale } });
   const jobs = useQuery(EvaluationJobsDocument, { variables: { filter: { modelName: name }, first: 50 } });
   useSubscription(ModelVersionChangedDocument, {
