@@ -1,8 +1,11 @@
 // Every list pages by keyset: rows created between two page fetches neither repeat a row nor skip one that was there
 // from the start (an offset cursor over newest-first rows shifted by one per new row and showed a row twice).
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
+
+const COCO128 = resolve(__dirname, '../../../../assets/datasets/coco128');
 
 interface Listed {
   id: string;
@@ -98,6 +101,19 @@ describe.each(DIALECTS)('keyset cursors on %s', (dialect) => {
       for (const id of before) expect(seen).toContain(id);
       expect(before).toHaveLength(initial);
     }
+  });
+
+  it('datasets (by name, newest version first): versions imported meanwhile, none shown twice, none skipped', async (ctx) => {
+    // importDataset reads a server folder: the embedded default (SQLite) only; the list's SQL is the same on both.
+    if (!t || dialect !== 'sqlite') return ctx.skip();
+    const imp = (name: string) => ok(`mutation($i: ImportDatasetInput!) { importDataset(input: $i) { id } }`, { i: { name, path: COCO128, format: 'YOLO', classNames: ['coco80'] } });
+    for (const name of ['kp-a', 'kp-a', 'kp-a', 'kp-b', 'kp-b']) await imp(name);
+    const read = async (after: string | null) => (await ok(`query($a: String) { datasets(first: 2, after: $a) { nodes { id } pageInfo { endCursor hasNextPage } totalCount } }`, { a: after })).datasets;
+    const expected = (await ok(`{ datasets(first: 100) { nodes { id } } }`)).datasets.nodes.map((n: Listed) => n.id);
+    // New versions sort first within their name: before the cursor, so not seen, and nothing shifts.
+    const seen = await pageThrough(read, (i) => imp(i % 2 ? 'kp-a' : 'kp-b'));
+    noRepeat(seen);
+    expect(seen).toEqual(expected);
   });
 
   it('metric history (step, then sequence): points logged meanwhile at later steps are read once, in order', async (ctx) => {
