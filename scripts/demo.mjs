@@ -76,22 +76,13 @@ const EXPERIMENT_Q = 'query($name: String) { experiment(name: $name) { id name d
 const MODEL_Q = `query($name: String!) { registeredModel(name: $name) { name policy
   versions(first: 100) { nodes { version stage stageEnteredAt sourceRunId artifactPath artifactSha256 } } } }`;
 
+/** Lookups answer null when absent. */
 async function findExperiment(s) {
-  try {
-    return (await gql(s, EXPERIMENT_Q, { name: EXPERIMENT })).experiment;
-  } catch (e) {
-    if (e.code === 'NOT_FOUND') return null;
-    throw e;
-  }
+  return (await gql(s, EXPERIMENT_Q, { name: EXPERIMENT })).experiment;
 }
 
 async function findModel(s) {
-  try {
-    return (await gql(s, MODEL_Q, { name: MODEL_NAME })).registeredModel;
-  } catch (e) {
-    if (e.code === 'NOT_FOUND') return null;
-    throw e;
-  }
+  return (await gql(s, MODEL_Q, { name: MODEL_NAME })).registeredModel;
 }
 
 /** Renames the experiment out of the way (names are unique, deleted ones included) and soft-deletes it. */
@@ -229,9 +220,9 @@ async function trainGrid(s, experimentId, log) {
 }
 
 const GRID_Q = `query($e: ID!, $metric: String!) { gridAnalysis(experimentId: $e, metric: $metric, aggregation: MAX) {
-  runCount best holes outsideGrid
+  runCount best { runId runName value step } holes { params { key value } } outsideGrid { runName }
   params { key isRepeat best values { value mean std n } changes { from to meanFrom meanTo difference relativeChange significant } }
-  noise { std significanceThreshold degreesOfFreedom meanRelativeRange maxRelativeRange repeatParams groups } } }`;
+  noise { std significanceThreshold degreesOfFreedom meanRelativeRange maxRelativeRange repeatParams groups { range } } } }`;
 
 async function analyse(s, experimentId) {
   const [map50, recall] = await Promise.all(['map50', 'recall'].map((metric) => gql(s, GRID_Q, { e: experimentId, metric }).then((d) => d.gridAnalysis)));

@@ -106,7 +106,9 @@ async function main() {
 
   let runId;
   if (s.run) {
-    runId = (await gql(s, 'query($id: ID!) { run(id: $id) { id } }', { id: s.run })).run.id;
+    const { run } = await gql(s, 'query($id: ID!) { run(id: $id) { id } }', { id: s.run });
+    if (!run) throw new ApiError('NOT_FOUND', `run "${s.run}" not found`);
+    runId = run.id;
     log(`run ${runId}`);
   } else {
     const expId = await experimentId(s, s.experiment);

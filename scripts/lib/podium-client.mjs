@@ -121,12 +121,10 @@ export async function mlflowArtifact(s, experimentIdValue, runId, path, bytes, c
 
 /** The experiment's id, created when absent (the name is unique: a concurrent creation is read back). */
 export async function experimentId(s, name) {
-  const byName = () => gql(s, 'query($name: String) { experiment(name: $name) { id } }', { name }).then((d) => d.experiment.id);
-  try {
-    return await byName();
-  } catch (e) {
-    if (e.code !== 'NOT_FOUND') throw e;
-  }
+  // A lookup answers null when absent.
+  const byName = () => gql(s, 'query($name: String) { experiment(name: $name) { id } }', { name }).then((d) => d.experiment?.id ?? null);
+  const found = await byName();
+  if (found) return found;
   try {
     return (await gql(s, 'mutation($name: String!) { createExperiment(input: { name: $name }) { id } }', { name })).createExperiment.id;
   } catch (e) {

@@ -1,6 +1,7 @@
 // All SQL on api_tokens. Reads go to the reader (committed data only); writes take the caller's transaction.
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In, IsNull } from 'typeorm';
+import { afterKeyset, type Keyset } from '../common/pagination';
 import { Database } from '../database/database';
 import { ApiTokenEntity } from './api-token.entity';
 
@@ -34,9 +35,12 @@ export class ApiTokenRepository {
   }
 
   /** A page in creation order (id breaks ties: SQLite and fast scripts create several tokens per millisecond). */
-  async list(offset: number, limit: number, includeRevoked: boolean): Promise<{ rows: ApiTokenEntity[]; total: number }> {
-    const where = includeRevoked ? {} : { revokedAt: IsNull() };
-    const [rows, total] = await this.db.read.findAndCount(ApiTokenEntity, { where, order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: limit });
+  async list(after: Keyset | undefined, limit: number, includeRevoked: boolean): Promise<{ rows: ApiTokenEntity[]; total: number }> {
+    const qb = this.db.read.createQueryBuilder(ApiTokenEntity, 't');
+    if (!includeRevoked) qb.where('t.revokedAt IS NULL');
+    const total = await qb.getCount();
+    if (after) qb.andWhere(afterKeyset('t.createdAt', 'ASC', 't.id', 'ASC', after));
+    const rows = await qb.orderBy('t.createdAt', 'ASC').addOrderBy('t.id', 'ASC').take(limit).getMany();
     return { rows, total };
   }
 

@@ -18,7 +18,7 @@ export class ApiTokenResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => CreatedApiToken, { description: 'Creates a token; its secret is returned here once and never again.' })
-  async createApiToken(@Arg('input') input: CreateApiTokenInput, @Ctx() ctx: GraphqlContext): Promise<CreatedApiToken> {
+  async createApiToken(@Arg('input', { description: 'Name, role and optional expiry.' }) input: CreateApiTokenInput, @Ctx() ctx: GraphqlContext): Promise<CreatedApiToken> {
     const { token, secret } = await this.tokens.create(input, ctx.identity);
     return { token: toApiToken(token), secret };
   }
@@ -32,7 +32,7 @@ export class ApiTokenResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ApiToken, { description: 'Revokes a token at once: its next request fails and its open subscriptions are closed.' })
-  async revokeApiToken(@Arg('input') input: RevokeApiTokenInput, @Ctx() ctx: GraphqlContext): Promise<ApiToken> {
+  async revokeApiToken(@Arg('input', { description: 'The token, by id or by name.' }) input: RevokeApiTokenInput, @Ctx() ctx: GraphqlContext): Promise<ApiToken> {
     return toApiToken(await this.tokens.revoke(input, ctx.identity));
   }
 }

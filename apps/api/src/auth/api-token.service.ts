@@ -3,7 +3,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { badInput, conflict, notFound } from '../common/app-error';
-import { offsetPage, type Page } from '../common/pagination';
+import { keysetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/unique-violation';
@@ -50,7 +50,7 @@ export class ApiTokenService {
   }
 
   list(first: number | null | undefined, after: string | null | undefined, includeRevoked: boolean): Promise<Page<ApiTokenEntity>> {
-    return offsetPage(first, after, (offset, limit) => this.tokens.list(offset, limit, includeRevoked));
+    return keysetPage(first, after, (a, limit) => this.tokens.list(a, limit, includeRevoked), (t) => ({ key: t.createdAt, id: t.id }));
   }
 
   /** Revokes by id or by name (among active tokens); open graphql-ws connections of the token close after commit. */

@@ -1,6 +1,7 @@
 // SQL for the datasets table.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { afterKeyset, type Keyset } from '../common/pagination';
 import { Database } from '../database/database';
 import { DatasetEntity } from './dataset.entity';
 
@@ -31,8 +32,12 @@ export class DatasetsRepository {
     return this.db.read.findOne(DatasetEntity, { where: { digest }, order: { createdAt: 'ASC' } });
   }
 
-  async findPage(offset: number, limit: number): Promise<{ rows: DatasetEntity[]; total: number }> {
-    const [rows, total] = await this.db.read.findAndCount(DatasetEntity, { order: { name: 'ASC', version: 'DESC' }, skip: offset, take: limit });
+  /** By name, then newest version first: (name, version) is unique, so the version breaks ties. */
+  async findPage(after: Keyset | undefined, limit: number): Promise<{ rows: DatasetEntity[]; total: number }> {
+    const qb = this.db.read.createQueryBuilder(DatasetEntity, 'd');
+    const total = await qb.getCount();
+    if (after) qb.where(afterKeyset('d.name', 'ASC', 'd.version', 'DESC', after));
+    const rows = await qb.orderBy('d.name', 'ASC').addOrderBy('d.version', 'DESC').take(limit).getMany();
     return { rows, total };
   }
 }

@@ -32,7 +32,7 @@ export class DatasetsResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => DatasetType, { description: 'Registers a folder of the api host (embedded default only); elsewhere POST an archive to /datasets/upload.' })
-  async importDataset(@Arg('input') input: ImportDatasetInput, @Ctx() ctx: GraphqlContext): Promise<DatasetType> {
+  async importDataset(@Arg('input', { description: 'The folder, its format and the dataset name.' }) input: ImportDatasetInput, @Ctx() ctx: GraphqlContext): Promise<DatasetType> {
     return toDatasetType(await this.service.importFolder(input, ctx.identity!.name));
   }
 }

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, badInput, conflict, failedPrecondition, notFound } from '../common/app-error';
-import { offsetPage, type Page } from '../common/pagination';
+import { keysetPage, type Page } from '../common/pagination';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
 import { dialectOf } from '../database/data-source';
@@ -175,7 +175,7 @@ export class DatasetsService {
   }
 
   list(first?: number | null, after?: string | null): Promise<Page<DatasetEntity>> {
-    return offsetPage(first, after, (offset, limit) => this.repo.findPage(offset, limit));
+    return keysetPage(first, after, (a, limit) => this.repo.findPage(a, limit), (d) => ({ key: d.name, id: d.version }));
   }
 }
 

@@ -2,6 +2,7 @@
 // conditional state moves keyed by (id, status, attempt), lease expiry scans and filtered pages.
 import { Injectable } from '@nestjs/common';
 import { Brackets, type EntityManager, In } from 'typeorm';
+import { afterKeyset, type Keyset } from '../common/pagination';
 import { Database } from '../database/database';
 import { EvaluationJobEntity } from './evaluation-job.entity';
 import { EvaluationJobStatus } from './evaluation-job-status';
@@ -103,12 +104,14 @@ export class EvaluationJobsRepository {
       .getMany();
   }
 
-  async findPage(filter: JobFilter, offset: number, limit: number): Promise<{ rows: EvaluationJobEntity[]; total: number }> {
+  async findPage(filter: JobFilter, after: Keyset | undefined, limit: number): Promise<{ rows: EvaluationJobEntity[]; total: number }> {
     const qb = this.db.read.createQueryBuilder(EvaluationJobEntity, 'j');
     if (filter.status) qb.andWhere('j.status = :status', { status: filter.status });
     if (filter.modelName) qb.andWhere('j.modelName = :modelName', { modelName: filter.modelName });
     if (filter.runId) qb.andWhere(new Brackets((b) => b.where('j.runId = :runId', { runId: filter.runId }).orWhere('j.sourceRunId = :runId', { runId: filter.runId })));
-    const [rows, total] = await qb.orderBy('j.createdAt', 'DESC').addOrderBy('j.id', 'DESC').skip(offset).take(limit).getManyAndCount();
+    const total = await qb.getCount();
+    if (after) qb.andWhere(afterKeyset('j.createdAt', 'DESC', 'j.id', 'DESC', after));
+    const rows = await qb.orderBy('j.createdAt', 'DESC').addOrderBy('j.id', 'DESC').take(limit).getMany();
     return { rows, total };
   }
 }

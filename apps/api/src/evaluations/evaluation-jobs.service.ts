@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/roles';
 import { conflict, notFound } from '../common/app-error';
-import { offsetPage, type Page } from '../common/pagination';
+import { keysetPage, type Page } from '../common/pagination';
 import { refusalError } from '../common/refusal';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
@@ -148,6 +148,6 @@ export class EvaluationJobsService {
   }
 
   list(filter: JobFilter, first?: number | null, after?: string | null): Promise<Page<EvaluationJobEntity>> {
-    return offsetPage(first, after, (offset, limit) => this.repo.findPage(filter, offset, limit));
+    return keysetPage(first, after, (a, limit) => this.repo.findPage(filter, a, limit), (j) => ({ key: j.createdAt, id: j.id }));
   }
 }

@@ -2,11 +2,35 @@ import { datasetArchiveUrl } from '../datasets/datasets.mapper';
 import type { EvaluationJobEntity } from './evaluation-job.entity';
 import type { EvaluationResultData } from './evaluation-contract';
 import type { EvaluationJobType } from './dto/evaluation-job.type';
-import type { EvaluationResultType } from './dto/evaluation-result.type';
+import type { EvaluationResultType, PerClassResultType } from './dto/evaluation-result.type';
 import type { JobClaimType, JobLeaseType } from './dto/job-claim.type';
 import type { JobClaim } from './job-claim.service';
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const count = (v: unknown): number | null => (Number.isInteger(v) ? (v as number) : null);
+
+/** The worker's per-class rows (checked only as an array on completion): rows without an integer classId are left out. */
+function toPerClass(rows: unknown[]): PerClassResultType[] {
+  return rows.flatMap((c) => {
+    if (typeof c !== 'object' || c === null) return [];
+    const o = c as Record<string, unknown>;
+    const classId = count(o.classId);
+    if (classId === null) return [];
+    return [{
+      classId,
+      name: typeof o.name === 'string' ? o.name : String(classId),
+      nLabels: count(o.nLabels),
+      nPredictions: count(o.nPredictions),
+      ap50: finite(o.ap50),
+      ap50_95: finite(o.ap50_95),
+      precision: finite(o.precision),
+      recall: finite(o.recall),
+      f1: finite(o.f1),
+    }];
+  });
+}
 
 export function toResultType(raw: Record<string, unknown>): EvaluationResultType {
   const r = raw as EvaluationResultData;
@@ -21,7 +45,7 @@ export function toResultType(raw: Record<string, unknown>): EvaluationResultType
     fitness: r.fitness,
     precisionAtConf: r.precisionAtConf ?? null,
     recallAtConf: r.recallAtConf ?? null,
-    perClass: (r.perClass ?? []) as Record<string, unknown>[],
+    perClass: toPerClass(r.perClass ?? []),
     coco: { ap: r.coco.ap, ap50: r.coco.ap50, ap75: r.coco.ap75, ar100: r.coco.ar100 },
     thresholdSweep: r.thresholdSweep ?? [],
     bestOperatingPoint: r.bestOperatingPoint ?? null,

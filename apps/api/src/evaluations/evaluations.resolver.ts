@@ -20,19 +20,19 @@ export class EvaluationsResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => EvaluationJobType, { description: 'Queues an evaluation job and creates its evaluation run (kind EVALUATION).' })
-  async evaluateModel(@Arg('input') input: EvaluateModelInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
+  async evaluateModel(@Arg('input', { description: 'What to evaluate, on which dataset, and how.' }) input: EvaluateModelInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
     return toJobType(await this.jobs.evaluateModel(input, ctx.identity!));
   }
 
   @Authorized(Role.EDITOR)
   @Mutation(() => EvaluationJobType, { description: 'QUEUED → CANCELLED at once; RUNNING → cancel requested, the worker stops and the job ends CANCELLED.' })
-  async cancelEvaluationJob(@Arg('input') input: CancelEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
+  async cancelEvaluationJob(@Arg('input', { description: 'The job.' }) input: CancelEvaluationJobInput, @Ctx() ctx: GraphqlContext): Promise<EvaluationJobType> {
     return toJobType(await this.jobs.cancel(input.id, ctx.identity!));
   }
 
   @Authorized(Role.VIEWER)
-  @Query(() => EvaluationJobType, { nullable: true })
-  async evaluationJob(@Arg('id', () => ID) id: string): Promise<EvaluationJobType | null> {
+  @Query(() => EvaluationJobType, { nullable: true, description: 'One evaluation job by id (null when absent).' })
+  async evaluationJob(@Arg('id', () => ID, { description: 'The job\'s id.' }) id: string): Promise<EvaluationJobType | null> {
     const job = await this.jobs.get(id);
     return job ? toJobType(job) : null;
   }
@@ -49,7 +49,7 @@ export class EvaluationsResolver {
     subscribe: ({ args, context }) => serviceOf(context, JobUpdateStream).stream(args.jobId),
     description: 'One job: first as it is now, then each change after commit (claimed, progress: images done/total, images/s, ETA; re-queued), ending with its final status and result.',
   })
-  evaluationJobUpdated(@Root() job: EvaluationJobType, @Arg('jobId', () => ID) _jobId: string): EvaluationJobType {
+  evaluationJobUpdated(@Root() job: EvaluationJobType, @Arg('jobId', () => ID, { description: 'The job to follow.' }) _jobId: string): EvaluationJobType {
     return job;
   }
 }

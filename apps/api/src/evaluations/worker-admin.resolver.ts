@@ -17,7 +17,7 @@ export class WorkerAdminResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WorkerType, { description: 'DRAINING: the worker finishes its running job and claims no new one (its claims get FAILED_PRECONDITION, reason WORKER_DRAINING) until resumeWorker.' })
-  async drainWorker(@Arg('input') input: DrainWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerType> {
+  async drainWorker(@Arg('input', { description: 'The worker and why.' }) input: DrainWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerType> {
     return toWorkerType(await this.admin.drain(input.id, input.reason ?? null, ctx.identity!));
   }
 
@@ -25,14 +25,14 @@ export class WorkerAdminResolver {
   @Mutation(() => WorkerRemovalType, {
     description: 'REMOVED: the worker can no longer claim or report (FORBIDDEN, reason WORKER_REMOVED) nor register its name again until resumeWorker; its running job goes back to the queue as a new attempt, not counted as a failure.',
   })
-  async removeWorker(@Arg('input') input: RemoveWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerRemovalType> {
+  async removeWorker(@Arg('input', { description: 'The worker and why.' }) input: RemoveWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerRemovalType> {
     const { worker, handedBack } = await this.admin.remove(input.id, input.reason ?? null, ctx.identity!);
     return { worker: toWorkerType(worker), handedBack: handedBack.map(toJobType) };
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WorkerType, { description: 'ACTIVE again: a drained or removed worker claims and reports as before.' })
-  async resumeWorker(@Arg('input') input: ResumeWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerType> {
+  async resumeWorker(@Arg('input', { description: 'The worker.' }) input: ResumeWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerType> {
     return toWorkerType(await this.admin.resume(input.id, ctx.identity!));
   }
 }

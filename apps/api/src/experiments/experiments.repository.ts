@@ -1,6 +1,7 @@
 // All SQL of experiments.
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
+import { afterKeyset, type Keyset } from '../common/pagination';
 import { Database } from '../database/database';
 import { ExperimentEntity } from './experiment.entity';
 
@@ -29,10 +30,18 @@ export class ExperimentsRepository {
     return m.findOneBy(ExperimentEntity, { name });
   }
 
-  /** A page ordered newest first (then by name); returns one row more than asked to tell whether there is a next page. */
-  async page(offset: number, limit: number, includeDeleted: boolean): Promise<{ rows: ExperimentEntity[]; total: number }> {
-    const where = includeDeleted ? {} : { lifecycle: 'active' as const };
-    const [rows, total] = await this.db.read.findAndCount(ExperimentEntity, { where, order: { createdAt: 'DESC', name: 'ASC' }, skip: offset, take: limit });
+  /**
+   * Up to `limit` experiments after `after`, newest first (then by id), and how many the list holds. The anchor's
+   * created_at is read from its own row: PostgreSQL keeps microseconds, a cursor's JavaScript Date would not.
+   */
+  async page(after: Keyset | undefined, limit: number, includeDeleted: boolean, nameContains?: string | null): Promise<{ rows: ExperimentEntity[]; total: number }> {
+    const qb = this.db.read.createQueryBuilder(ExperimentEntity, 'e').where('1 = 1');
+    if (!includeDeleted) qb.andWhere('e.lifecycle = :lifecycle', { lifecycle: 'active' });
+    // Case-insensitive substring on both drivers: LOWER on both sides, LIKE's wildcards escaped.
+    if (nameContains) qb.andWhere("LOWER(e.name) LIKE :nameLike ESCAPE '\\'", { nameLike: `%${nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    const total = await qb.getCount();
+    if (after) qb.andWhere(afterKeyset('e.createdAt', 'DESC', 'e.id', 'DESC', after, '(SELECT x.created_at FROM experiments x WHERE x.id = :keysetId)'));
+    const rows = await qb.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').take(limit).getMany();
     return { rows, total };
   }
 

@@ -17,9 +17,10 @@ export class ExperimentsResolver {
   constructor(private readonly service: ExperimentsService) {}
 
   @Authorized(Role.VIEWER)
-  @Query(() => ExperimentType, { description: 'One experiment, by id or by name (exactly one of the two).' })
-  async experiment(@Args() ref: ExperimentRefArgs): Promise<ExperimentType> {
-    return toExperimentType(await this.service.getByRef(ref));
+  @Query(() => ExperimentType, { nullable: true, description: 'One experiment, by id or by name (exactly one of the two); null when none matches.' })
+  async experiment(@Args() ref: ExperimentRefArgs): Promise<ExperimentType | null> {
+    const found = await this.service.findByRef(ref);
+    return found && toExperimentType(found);
   }
 
   @Authorized(Role.VIEWER)
@@ -30,26 +31,26 @@ export class ExperimentsResolver {
   }
 
   @Authorized(Role.EDITOR)
-  @Mutation(() => ExperimentType)
-  async createExperiment(@Arg('input') input: CreateExperimentInput, @Ctx() ctx: GraphqlContext): Promise<ExperimentType> {
+  @Mutation(() => ExperimentType, { description: 'Creates an experiment, a named group of runs: a trainer\'s first call (then createRun). A name already taken, even by a deleted experiment, is CONFLICT. EDITOR.' })
+  async createExperiment(@Arg('input', { description: 'The name, and optionally a description and tags.' }) input: CreateExperimentInput, @Ctx() ctx: GraphqlContext): Promise<ExperimentType> {
     return toExperimentType(await this.service.create(input, ctx.identity!));
   }
 
   @Authorized(Role.EDITOR)
-  @Mutation(() => ExperimentType)
-  async updateExperiment(@Arg('input') input: UpdateExperimentInput): Promise<ExperimentType> {
+  @Mutation(() => ExperimentType, { description: 'Renames an experiment or changes its description or tags (fields left out stay). EDITOR.' })
+  async updateExperiment(@Arg('input', { description: 'The experiment and the fields to change.' }) input: UpdateExperimentInput): Promise<ExperimentType> {
     return toExperimentType(await this.service.update(input));
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ExperimentType, { description: 'Soft delete: the experiment and its runs stay stored; restoreExperiment undoes it.' })
-  async deleteExperiment(@Arg('id', () => ID) id: string): Promise<ExperimentType> {
+  async deleteExperiment(@Arg('id', () => ID, { description: 'The experiment\'s id.' }) id: string): Promise<ExperimentType> {
     return toExperimentType(await this.service.softDelete(id));
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ExperimentType)
-  async restoreExperiment(@Arg('id', () => ID) id: string): Promise<ExperimentType> {
+  @Mutation(() => ExperimentType, { description: 'Undoes deleteExperiment: the experiment and its runs are listed again. ADMIN.' })
+  async restoreExperiment(@Arg('id', () => ID, { description: 'The experiment\'s id.' }) id: string): Promise<ExperimentType> {
     return toExperimentType(await this.service.restore(id));
   }
 }

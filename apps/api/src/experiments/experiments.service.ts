@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '../auth/roles';
 import { badInput, conflict, notFound } from '../common/app-error';
-import { offsetPage, type Page } from '../common/pagination';
+import { keysetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
 import { type ExperimentEntity, type KeyValue } from './experiment.entity';
@@ -66,13 +66,19 @@ export class ExperimentsService {
     return found;
   }
 
-  /** `experiment(id | name)`: exactly one of the two. */
+  /** `experiment(id | name)`: exactly one of the two (NOT_FOUND when none matches). */
   async getByRef(ref: { id?: string | null; name?: string | null }): Promise<ExperimentEntity> {
+    const found = await this.findByRef(ref);
+    if (!found) throw notFound('Experiment', (ref.id ?? ref.name)!);
+    return found;
+  }
+
+  /** `experiment(id | name)`: exactly one of the two; null when none matches. */
+  async findByRef(ref: { id?: string | null; name?: string | null }): Promise<ExperimentEntity | null> {
     if ((ref.id == null) === (ref.name == null)) throw badInput('experiment: give exactly one of id and name');
     // A name is looked up as a name even when it reads like a uuid (get() would take it for an id).
     const found = ref.id != null ? (isUuid(ref.id) ? (await this.repo.findByIds([ref.id]))[0] : undefined) : await this.repo.findByName(ref.name!);
-    if (!found) throw notFound('Experiment', (ref.id ?? ref.name)!);
-    return found;
+    return found ?? null;
   }
 
   findByIds(ids: readonly string[]): Promise<ExperimentEntity[]> {
@@ -87,8 +93,8 @@ export class ExperimentsService {
     return isUuid(id) ? ((await this.repo.lockShared(tx, id)) ?? undefined) : undefined;
   }
 
-  list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<Page<ExperimentEntity>> {
-    return offsetPage(args.first, args.after, (offset, limit) => this.repo.page(offset, limit, args.includeDeleted ?? false));
+  list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean; search?: string | null }): Promise<Page<ExperimentEntity>> {
+    return keysetPage(args.first, args.after, (after, limit) => this.repo.page(after, limit, args.includeDeleted ?? false, args.search), (e) => ({ key: e.createdAt.getTime(), id: e.id }));
   }
 
   async update(input: UpdateExperimentData): Promise<ExperimentEntity> {

@@ -1,12 +1,12 @@
 // The one list shape (CONTRIBUTING.md rule 8): { nodes, pageInfo { endCursor, hasNextPage }, totalCount }.
 import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType()
+@ObjectType({ description: 'Where a page ends and whether another follows.' })
 export class PageInfo {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Opaque cursor of the last item: pass it as `after` to get the next page (null on an empty page).' })
   endCursor: string | null;
 
-  @Field()
+  @Field({ description: 'true when more items follow this page.' })
   hasNextPage: boolean;
 }
 
@@ -17,15 +17,16 @@ export interface Connection<T> {
 }
 
 export function ConnectionType<T extends object>(item: ClassType<T>, name: string): ClassType<Connection<T>> {
-  @ObjectType(name)
+  const itemName = name.replace(/Connection$/, '');
+  @ObjectType(name, { description: `A page of ${itemName} items: nodes, pageInfo and totalCount.` })
   class ConnectionClass implements Connection<T> {
-    @Field(() => [item])
+    @Field(() => [item], { description: 'The items of this page, in the list\'s order.' })
     nodes: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Cursor of this page\'s end and whether more follow.' })
     pageInfo: PageInfo;
 
-    @Field(() => Int)
+    @Field(() => Int, { description: 'Items in the whole list (every page).' })
     totalCount: number;
   }
   return ConnectionClass;

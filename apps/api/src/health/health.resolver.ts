@@ -5,9 +5,9 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
 import { dialectOf } from '../database/data-source';
 
-@ObjectType()
+@ObjectType({ description: 'What this Podium server runs on.' })
 export class ServerInfo {
-  @Field()
+  @Field({ description: 'Podium version.' })
   version: string;
 
   @Field({ description: 'sqlite or postgres' })

@@ -3,7 +3,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { badInput, notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor } from '../common/pagination';
+import { keysetPage } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../core/core.module';
@@ -50,8 +50,6 @@ export interface SummaryPageArgs {
   after?: string | null;
 }
 
-type HistoryCursor = [number, number];
-const isHistoryCursor = (v: unknown): v is HistoryCursor => Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x));
 
 interface Receipt {
   key: string;
@@ -192,26 +190,26 @@ export class MetricsService {
    * An unknown run is NOT_FOUND (a run without points for the key is an empty page).
    */
   async history(runId: string, key: string, first?: number | null, after?: string | null): Promise<HistoryPage> {
-    const limit = first ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) throw badInput(`first must be an integer between 1 and ${MAX_HISTORY_PAGE}, got ${first}`);
-    const cursor = decodeCursor(after, isHistoryCursor);
-    const id = await this.resolveRunId(runId);
-    const canonical = canonicalMetricKey(key);
-    const [rows, count] = await Promise.all([
-      this.repo.history(id, canonical, cursor && { step: cursor[0], sequence: cursor[1] }, limit + 1),
-      // The key's own summary row holds its count; read through the run's row, so a full id that names no run is told
-      // apart in the same read (a short id was resolved above).
-      this.repo.keyCount(id, canonical),
-    ]);
-    if (count === undefined) throw notFound('Run', runId);
-    const nodes = rows.slice(0, limit);
-    const last = nodes[nodes.length - 1];
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: last ? encodeCursor([last.step, last.sequence]) : null,
-      hasNextPage: rows.length > limit,
-    };
+    // The keyset is (step, sequence): sequence is unique within the run.
+    return keysetPage(
+      first,
+      after,
+      async (cursor, limit) => {
+        if (cursor && !(Number.isInteger(cursor.key) && Number.isInteger(cursor.id))) throw badInput(`after: malformed cursor "${after}"`);
+        const id = await this.resolveRunId(runId);
+        const canonical = canonicalMetricKey(key);
+        const [rows, count] = await Promise.all([
+          this.repo.history(id, canonical, cursor && { step: cursor.key as number, sequence: cursor.id as number }, limit),
+          // The key's own summary row holds its count; read through the run's row, so a full id that names no run is
+          // told apart in the same read (a short id was resolved above).
+          this.repo.keyCount(id, canonical),
+        ]);
+        if (count === undefined) throw notFound('Run', runId);
+        return { rows, total: count };
+      },
+      (p) => ({ key: p.step, id: p.sequence }),
+      { max: MAX_HISTORY_PAGE, byDefault: 100 },
+    );
   }
 
   /** Full uuid of a run given by id or short prefix (one indexed read; a full uuid skips it). */

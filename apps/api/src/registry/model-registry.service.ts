@@ -1,7 +1,7 @@
 // Registered models and their versions: creation (version numbers under a unique constraint, retried) and reads.
 import { Inject, Injectable } from '@nestjs/common';
 import { conflict, notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { keysetPage } from '../common/pagination';
 import { Database } from '../database/database';
 import { connection, type Connection } from '../graphql/connection.type';
 import type { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/registry.inputs';
@@ -14,7 +14,6 @@ import { SourceArtifactChecker } from './source-artifact.checker';
 /** Attempts at `max(version) + 1` before giving up; the model row lock makes a second attempt rare. */
 const VERSION_NUMBER_ATTEMPTS = 8;
 
-const isName = (v: unknown): v is string => typeof v === 'string';
 
 @Injectable()
 export class ModelRegistryService {
@@ -36,17 +35,19 @@ export class ModelRegistryService {
   }
 
   async getModel(name: string): Promise<RegisteredModelEntity> {
-    const [model] = await this.repo.findModelsByNames(this.db.read, [name]);
+    const model = await this.findModel(name);
     if (!model) throw notFound('Registered model', name);
     return model;
   }
 
+  async findModel(name: string): Promise<RegisteredModelEntity | null> {
+    const [model] = await this.repo.findModelsByNames(this.db.read, [name]);
+    return model ?? null;
+  }
+
   async listModels(first: number | null | undefined, after: string | null | undefined): Promise<Connection<RegisteredModelEntity>> {
-    const limit = pageSize(first);
-    const afterName = decodeCursor(after, isName);
-    const { rows, total } = await this.repo.listModels(this.db.read, afterName, limit + 1);
-    const page = rows.slice(0, limit);
-    return connection(page, total, page.length ? encodeCursor(page[page.length - 1].name) : null, rows.length > limit);
+    const page = await keysetPage(first, after, (a, limit) => this.repo.listModels(this.db.read, a, limit), (m) => ({ key: m.name, id: m.id }));
+    return connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage);
   }
 
   /**
@@ -83,17 +84,20 @@ export class ModelRegistryService {
   }
 
   async getVersion(name: string, version: number): Promise<{ model: RegisteredModelEntity; version: ModelVersionEntity }> {
-    const model = await this.getModel(name);
-    const row = await this.repo.findVersion(this.db.read, model.id, version);
-    if (!row) throw notFound('Model version', `${name}/${version}`);
-    return { model, version: row };
+    const found = await this.findVersion(name, version);
+    if (!found) throw notFound('Model version', `${name}/${version}`);
+    return found;
+  }
+
+  /** null when the model or the version does not exist (the `modelVersion` query). */
+  async findVersion(name: string, version: number): Promise<{ model: RegisteredModelEntity; version: ModelVersionEntity } | null> {
+    const model = await this.findModel(name);
+    const row = model ? await this.repo.findVersion(this.db.read, model.id, version) : undefined;
+    return model && row ? { model, version: row } : null;
   }
 
   async versionPage(modelId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<ModelVersionEntity>> {
-    const limit = pageSize(first);
-    const afterVersion = decodeCursor(after, isNonNegativeInt);
-    const { rows, total } = await this.repo.findVersionPage(this.db.read, modelId, afterVersion, limit + 1);
-    const page = rows.slice(0, limit);
-    return connection(page, total, page.length ? encodeCursor(page[page.length - 1].version) : null, rows.length > limit);
+    const page = await keysetPage(first, after, (a, limit) => this.repo.findVersionPage(this.db.read, modelId, a, limit), (v) => ({ key: v.version, id: v.id }));
+    return connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage);
   }
 }

@@ -19,7 +19,7 @@ import {
 import type { EntityManager } from 'typeorm';
 import { type Identity, Role, roleSatisfies } from '../auth/roles';
 import { AppError, conflict, notFound } from '../common/app-error';
-import { decodeCursor, encodeCursor, isNonNegativeInt, pageSize } from '../common/pagination';
+import { keysetPage } from '../common/pagination';
 import { Database } from '../database/database';
 import { connection, type Connection } from '../graphql/connection.type';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
@@ -154,11 +154,8 @@ export class PromotionService {
 
   async transitions(name: string, first: number | null | undefined, after: string | null | undefined): Promise<{ model: RegisteredModelEntity; page: Connection<StageTransitionEntity> }> {
     const model = await this.modelNamed(name);
-    const limit = pageSize(first);
-    const afterSeq = decodeCursor(after, isNonNegativeInt);
-    const { rows, total } = await this.repo.findTransitionPage(this.db.read, model.id, afterSeq, limit + 1);
-    const page = rows.slice(0, limit);
-    return { model, page: connection(page, total, page.length ? encodeCursor(page[page.length - 1].seq) : null, rows.length > limit) };
+    const page = await keysetPage(first, after, (a, limit) => this.repo.findTransitionPage(this.db.read, model.id, a, limit), (t) => ({ key: t.seq, id: t.id }));
+    return { model, page: connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage) };
   }
 
   /** The version that was in PRODUCTION at `at`, replayed from the history (null when none was). */

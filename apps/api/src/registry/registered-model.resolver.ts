@@ -18,14 +18,15 @@ export class RegisteredModelResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => RegisteredModelType, { description: 'Creates a registered model (names are unique).' })
-  async createRegisteredModel(@Arg('input') input: CreateRegisteredModelInput, @Ctx() ctx: GraphqlContext): Promise<RegisteredModelType> {
+  async createRegisteredModel(@Arg('input', { description: 'Name, description and tags.' }) input: CreateRegisteredModelInput, @Ctx() ctx: GraphqlContext): Promise<RegisteredModelType> {
     return toRegisteredModelType(await this.registry.createModel(input, ctx.identity!.name));
   }
 
   @Authorized(Role.VIEWER)
-  @Query(() => RegisteredModelType, { description: 'A registered model by name (NOT_FOUND when absent).' })
-  async registeredModel(@Arg('name') name: string): Promise<RegisteredModelType> {
-    return toRegisteredModelType(await this.registry.getModel(name));
+  @Query(() => RegisteredModelType, { nullable: true, description: 'A registered model by name (null when absent).' })
+  async registeredModel(@Arg('name', { description: 'The model\'s name.' }) name: string): Promise<RegisteredModelType | null> {
+    const model = await this.registry.findModel(name);
+    return model && toRegisteredModelType(model);
   }
 
   @Authorized(Role.VIEWER)
@@ -37,16 +38,16 @@ export class RegisteredModelResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => ModelVersionType, { description: 'Registers a run’s artifact as the next version (1, 2, …) of a model, in stage NONE.' })
-  async createModelVersion(@Arg('input') input: CreateModelVersionInput, @Ctx() ctx: GraphqlContext): Promise<ModelVersionType> {
+  async createModelVersion(@Arg('input', { description: 'The model, the source run and the artifact path.' }) input: CreateModelVersionInput, @Ctx() ctx: GraphqlContext): Promise<ModelVersionType> {
     const { model, version } = await this.registry.createVersion(input, ctx.identity!.name);
     return toModelVersionType(version, model.name);
   }
 
   @Authorized(Role.VIEWER)
-  @Query(() => ModelVersionType, { description: 'One version of a registered model (NOT_FOUND when absent).' })
-  async modelVersion(@Arg('name') name: string, @Arg('version', () => Int) version: number): Promise<ModelVersionType> {
-    const found = await this.registry.getVersion(name, version);
-    return toModelVersionType(found.version, found.model.name);
+  @Query(() => ModelVersionType, { nullable: true, description: 'One version of a registered model (null when the model or the version is absent).' })
+  async modelVersion(@Arg('name', { description: 'The registered model\'s name.' }) name: string, @Arg('version', () => Int, { description: 'The version number.' }) version: number): Promise<ModelVersionType | null> {
+    const found = await this.registry.findVersion(name, version);
+    return found && toModelVersionType(found.version, found.model.name);
   }
 
   @Authorized(Role.VIEWER)

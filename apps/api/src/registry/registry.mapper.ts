@@ -6,6 +6,7 @@ import type { TransitionKind } from './dto/model-stage';
 import type { ModelVersionChangeType, ModelVersionTransitionType, PromotionDecisionType } from './dto/model-version-transition.type';
 import type { ModelVersionMetricType, ModelVersionType } from './dto/model-version.type';
 import type { RegisteredModelType } from './dto/registered-model.type';
+import { toGateReportType } from './gate-report.mapper';
 import type { ModelAliasEntity } from './model-alias.entity';
 import type { ModelVersionEntity } from './model-version.entity';
 import type { RegisteredModelEntity } from './registered-model.entity';
@@ -106,7 +107,7 @@ export function toTransitionType(e: StageTransitionEntity, modelName: string): M
     automatic: e.automatic,
     reason: e.reason,
     decision: toDecisionType(e.decision as PromotionDecision | null),
-    gates: (e.gates as Record<string, unknown> | null) ?? null,
+    gates: toGateReportType(e.gates),
     metricsSnapshot: (e.metricsSnapshot as Record<string, unknown>) ?? {},
   };
 }

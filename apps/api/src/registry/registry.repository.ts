@@ -1,7 +1,8 @@
 // All SQL of the registry tables: models, versions, aliases and the transition history.
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, In, LessThanOrEqual, MoreThan } from 'typeorm';
+import { type EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { afterKeyset, type Keyset } from '../common/pagination';
 import type { Dialect } from '../database/data-source';
 import { ModelAliasEntity } from './model-alias.entity';
 import { ModelVersionEntity } from './model-version.entity';
@@ -37,9 +38,9 @@ export class RegistryRepository {
   }
 
   /** Page of models ordered by name, after the name `afterName` (exclusive). */
-  async listModels(em: EntityManager, afterName: string | undefined, limit: number): Promise<{ rows: RegisteredModelEntity[]; total: number }> {
-    const qb = em.createQueryBuilder(RegisteredModelEntity, 'm').orderBy('m.name', 'ASC').take(limit);
-    if (afterName !== undefined) qb.where('m.name > :afterName', { afterName });
+  async listModels(em: EntityManager, after: Keyset | undefined, limit: number): Promise<{ rows: RegisteredModelEntity[]; total: number }> {
+    const qb = em.createQueryBuilder(RegisteredModelEntity, 'm').orderBy('m.name', 'ASC').addOrderBy('m.id', 'ASC').take(limit);
+    if (after) qb.where(afterKeyset('m.name', 'ASC', 'm.id', 'ASC', after));
     const [rows, total] = await Promise.all([qb.getMany(), em.count(RegisteredModelEntity)]);
     return { rows, total };
   }
@@ -68,10 +69,11 @@ export class RegistryRepository {
     return em.find(ModelVersionEntity, { where: { modelId: In([...modelIds]) }, order: { version: 'ASC' } });
   }
 
-  async findVersionPage(em: EntityManager, modelId: string, afterVersion: number | undefined, limit: number): Promise<{ rows: ModelVersionEntity[]; total: number }> {
-    const where = afterVersion === undefined ? { modelId } : { modelId, version: MoreThan(afterVersion) };
+  async findVersionPage(em: EntityManager, modelId: string, after: Keyset | undefined, limit: number): Promise<{ rows: ModelVersionEntity[]; total: number }> {
+    const qb = em.createQueryBuilder(ModelVersionEntity, 'v').where('v.modelId = :modelId', { modelId });
+    if (after) qb.andWhere(afterKeyset('v.version', 'ASC', 'v.id', 'ASC', after));
     const [rows, total] = await Promise.all([
-      em.find(ModelVersionEntity, { where, order: { version: 'ASC' }, take: limit }),
+      qb.orderBy('v.version', 'ASC').addOrderBy('v.id', 'ASC').take(limit).getMany(),
       em.countBy(ModelVersionEntity, { modelId }),
     ]);
     return { rows, total };
@@ -121,10 +123,11 @@ export class RegistryRepository {
     return entities;
   }
 
-  async findTransitionPage(em: EntityManager, modelId: string, afterSeq: number | undefined, limit: number): Promise<{ rows: StageTransitionEntity[]; total: number }> {
-    const where = afterSeq === undefined ? { modelId } : { modelId, seq: MoreThan(afterSeq) };
+  async findTransitionPage(em: EntityManager, modelId: string, after: Keyset | undefined, limit: number): Promise<{ rows: StageTransitionEntity[]; total: number }> {
+    const qb = em.createQueryBuilder(StageTransitionEntity, 't').where('t.modelId = :modelId', { modelId });
+    if (after) qb.andWhere(afterKeyset('t.seq', 'ASC', 't.id', 'ASC', after));
     const [rows, total] = await Promise.all([
-      em.find(StageTransitionEntity, { where, order: { seq: 'ASC' }, take: limit }),
+      qb.orderBy('t.seq', 'ASC').addOrderBy('t.id', 'ASC').take(limit).getMany(),
       em.countBy(StageTransitionEntity, { modelId }),
     ]);
     return { rows, total };

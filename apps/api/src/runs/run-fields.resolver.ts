@@ -38,7 +38,7 @@ export class RunFieldsResolver {
   }
 
   @Authorized(Role.VIEWER)
-  @FieldResolver(() => ExperimentType)
+  @FieldResolver(() => ExperimentType, { description: 'The experiment the run belongs to.' })
   async experiment(@Root() run: RunType, @Ctx() ctx: GraphqlContext): Promise<ExperimentType> {
     const e = await loader<string, ExperimentType>(ctx, 'experiment.byId', async (ids) => {
       const found = new Map((await this.experimentsService.findByIds(ids)).map((x) => [x.id, toExperimentType(x)]));

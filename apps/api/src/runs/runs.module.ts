@@ -1,4 +1,5 @@
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { ExperimentRunsResolver } from './experiment-runs.resolver';
 import { RunFieldsResolver } from './run-fields.resolver';
 import { RunsRepository } from './runs.repository';
 import { RunsResolver } from './runs.resolver';
@@ -10,7 +11,7 @@ import { RunParamEntity } from './run-param.entity';
 import { RunTagEntity } from './run-tag.entity';
 
 @FeatureModule({
-  resolvers: [RunsResolver, RunFieldsResolver],
+  resolvers: [RunsResolver, RunFieldsResolver, ExperimentRunsResolver],
   entities: [RunEntity, RunParamEntity, RunTagEntity, RunHistoryEntity],
   imports: [ExperimentsModule],
   providers: [RunsRepository, RunsService],

@@ -1,6 +1,7 @@
 // All SQL of runs, their params and tags.
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
+import { afterKeyset, type Keyset } from '../common/pagination';
 import { Database } from '../database/database';
 import { RunHistoryEntity } from './run-history.entity';
 import { RunParamEntity } from './run-param.entity';
@@ -54,10 +55,45 @@ export class RunsRepository {
     return rows.length ? Number(rows[0].next_sequence) : undefined;
   }
 
-  async page(experimentId: string, offset: number, limit: number, includeDeleted: boolean): Promise<{ rows: RunEntity[]; total: number }> {
-    const where = includeDeleted ? { experimentId } : { experimentId, lifecycle: 'active' as const };
-    const [rows, total] = await this.db.read.findAndCount(RunEntity, { where, order: { startTime: 'DESC', id: 'ASC' }, skip: offset, take: limit });
+  async page(experimentId: string, after: Keyset | undefined, limit: number, includeDeleted: boolean): Promise<{ rows: RunEntity[]; total: number }> {
+    const qb = this.db.read.createQueryBuilder(RunEntity, 'r').where('r.experimentId = :experimentId', { experimentId });
+    if (!includeDeleted) qb.andWhere('r.lifecycle = :lifecycle', { lifecycle: 'active' });
+    const total = await qb.getCount();
+    if (after) qb.andWhere(afterKeyset('r.startTime', 'DESC', 'r.id', 'ASC', after));
+    const rows = await qb.orderBy('r.startTime', 'DESC').addOrderBy('r.id', 'ASC').take(limit).getMany();
     return { rows, total };
+  }
+
+  /** Per experiment: its active runs and the latest start or end among them (experiments without runs are absent). */
+  async activityByExperimentIds(ids: readonly string[]): Promise<{ experimentId: string; runCount: number; lastActivity: number | null }[]> {
+    if (ids.length === 0) return [];
+    const rows: { experimentId: string; n: string | number; started: string | number | null; ended: string | number | null }[] = await this.db.read
+      .createQueryBuilder(RunEntity, 'r')
+      .select('r.experimentId', 'experimentId')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('MAX(r.startTime)', 'started')
+      .addSelect('MAX(r.endTime)', 'ended')
+      .where('r.experimentId IN (:...ids)', { ids: [...ids] })
+      .andWhere('r.lifecycle = :lifecycle', { lifecycle: 'active' })
+      .groupBy('r.experimentId')
+      .getRawMany();
+    return rows.map((r) => {
+      const times = [r.started, r.ended].filter((t) => t !== null).map(Number);
+      return { experimentId: r.experimentId, runCount: Number(r.n), lastActivity: times.length ? Math.max(...times) : null };
+    });
+  }
+
+  /** Per experiment, its newest active run (the first row of `runs`: start_time DESC, then id). */
+  async latestByExperimentIds(ids: readonly string[]): Promise<RunEntity[]> {
+    if (ids.length === 0) return [];
+    return this.db.read
+      .createQueryBuilder(RunEntity, 'r')
+      .where('r.experimentId IN (:...ids)', { ids: [...ids] })
+      .andWhere('r.lifecycle = :lifecycle', { lifecycle: 'active' })
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM runs n WHERE n.experiment_id = r.experiment_id AND n.lifecycle = 'active' AND (n.start_time > r.start_time OR (n.start_time = r.start_time AND n.id < r.id)))`,
+      )
+      .getMany();
   }
 
   async insert(tx: EntityManager, run: RunEntity): Promise<void> {

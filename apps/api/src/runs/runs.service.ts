@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '../auth/roles';
 import { AppError, badInput, conflict, failedPrecondition, notFound } from '../common/app-error';
-import { offsetPage, type Page } from '../common/pagination';
+import { keysetPage, type Page } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import { Database, type UnitOfWork } from '../database/database';
 import type { KeyValue } from '../experiments/experiment.entity';
@@ -138,16 +138,19 @@ export class RunsService {
 
   /** A run by full id or unique short-id prefix (NOT_FOUND; an ambiguous prefix is BAD_USER_INPUT). Deleted runs too. */
   async getRun(idOrShortPrefix: string): Promise<RunEntity> {
+    const run = await this.findRun(idOrShortPrefix);
+    if (!run) throw notFound('Run', idOrShortPrefix);
+    return run;
+  }
+
+  /** As getRun, but null when no run matches (the `run` query: one missing id must not null a whole response). */
+  async findRun(idOrShortPrefix: string): Promise<RunEntity | null> {
     if (!idOrShortPrefix.trim()) throw badInput('run id must not be empty');
     const prefix = uuidPrefixOf(idOrShortPrefix);
-    if (!prefix) throw notFound('Run', idOrShortPrefix);
-    if (prefix.length === 36) {
-      const [run] = await this.repo.findByIds([prefix]);
-      if (!run) throw notFound('Run', idOrShortPrefix);
-      return run;
-    }
+    if (!prefix) return null;
+    if (prefix.length === 36) return (await this.repo.findByIds([prefix]))[0] ?? null;
     const found = await this.repo.findByIdPrefix(prefix, 2);
-    if (found.length === 0) throw notFound('Run', idOrShortPrefix);
+    if (found.length === 0) return null;
     if (found.length > 1) throw badInput(`run id prefix "${idOrShortPrefix}" is ambiguous (matches ${found.map((r) => shortIdOf(r.id)).join(', ')}, …); give more characters`);
     return found[0];
   }
@@ -158,7 +161,7 @@ export class RunsService {
   }
 
   listRuns(args: { experimentId: string; first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<Page<RunEntity>> {
-    return offsetPage(args.first, args.after, (offset, limit) => this.repo.page(args.experimentId, offset, limit, args.includeDeleted ?? false));
+    return keysetPage(args.first, args.after, (after, limit) => this.repo.page(args.experimentId, after, limit, args.includeDeleted ?? false), (r) => ({ key: r.startTime, id: r.id }));
   }
 
   /**
@@ -299,6 +302,18 @@ export class RunsService {
       if (!(await this.repo.deleteTag(tx, run.id, key))) throw notFound('Tag', key);
       return run;
     });
+  }
+
+  /** Run count and last activity of each experiment (DataLoader batch; unknown ids get 0 runs and null). */
+  async activityByExperimentIds(ids: readonly string[]): Promise<{ runCount: number; lastActivity: number | null }[]> {
+    const found = new Map((await this.repo.activityByExperimentIds(ids.filter(isUuid))).map((a) => [a.experimentId, a]));
+    return ids.map((id) => found.get(id) ?? { runCount: 0, lastActivity: null });
+  }
+
+  /** The newest active run of each experiment, or null (DataLoader batch). */
+  async latestRunByExperimentIds(ids: readonly string[]): Promise<(RunEntity | null)[]> {
+    const found = new Map((await this.repo.latestByExperimentIds(ids.filter(isUuid))).map((r) => [r.experimentId, r]));
+    return ids.map((id) => found.get(id) ?? null);
   }
 
   async paramsByRunIds(ids: readonly string[]): Promise<Map<string, KeyValue[]>> {

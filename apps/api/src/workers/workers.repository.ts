@@ -1,6 +1,7 @@
 // SQL for the workers table.
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
+import { afterKeyset, type Keyset } from '../common/pagination';
 import { Database } from '../database/database';
 import { WorkerEntity } from './worker.entity';
 import { WorkerState } from './worker-rules';
@@ -42,8 +43,11 @@ export class WorkersRepository {
     return rows.some((w) => w.executionProviders.includes(provider));
   }
 
-  async findPage(offset: number, limit: number): Promise<{ rows: WorkerEntity[]; total: number }> {
-    const [rows, total] = await this.db.read.findAndCount(WorkerEntity, { order: { name: 'ASC' }, skip: offset, take: limit });
+  async findPage(after: Keyset | undefined, limit: number): Promise<{ rows: WorkerEntity[]; total: number }> {
+    const qb = this.db.read.createQueryBuilder(WorkerEntity, 'w');
+    const total = await qb.getCount();
+    if (after) qb.where(afterKeyset('w.name', 'ASC', 'w.id', 'ASC', after));
+    const rows = await qb.orderBy('w.name', 'ASC').addOrderBy('w.id', 'ASC').take(limit).getMany();
     return { rows, total };
   }
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '../auth/roles';
 import { notFound } from '../common/app-error';
-import { offsetPage, type Page } from '../common/pagination';
+import { keysetPage, type Page } from '../common/pagination';
 import { refusalError } from '../common/refusal';
 import { isUuid } from '../common/uuid';
 import { Database } from '../database/database';
@@ -96,7 +96,7 @@ export class WorkersService {
   }
 
   list(first?: number | null, after?: string | null): Promise<Page<WorkerEntity>> {
-    return offsetPage(first, after, (offset, limit) => this.repo.findPage(offset, limit));
+    return keysetPage(first, after, (a, limit) => this.repo.findPage(a, limit), (w) => ({ key: w.name, id: w.id }));
   }
 
   private async admit(tx: EntityManager, workerId: string, at: number, rule: (w: WorkerEntity) => Admission): Promise<WorkerEntity> {

@@ -136,8 +136,8 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
 
   it('gives gridAnalysis the effects of the seed decision: imgsz 416 vs 320 +11.1 % (recall +6.5 %), lr0 within the seed noise', async (ctx) => {
     if (!db) return ctx.skip();
-    const q = `query($e: ID!, $m: String!) { gridAnalysis(experimentId: $e, metric: $m, aggregation: MAX) { runCount best outsideGrid
-      params { key isRepeat values { value mean n } changes { from to difference relativeChange significant } } noise { std groups } } }`;
+    const q = `query($e: ID!, $m: String!) { gridAnalysis(experimentId: $e, metric: $m, aggregation: MAX) { runCount best { runName value } outsideGrid { runName }
+      params { key isRepeat values { value mean n } changes { from to difference relativeChange significant } } noise { std groups { range } } } }`;
     const { gridAnalysis: g } = await gql(q, { e: first.json.experiment.id, m: 'map50' });
     const byKey = (k: string) => g.params.find((p: any) => p.key === k);
     expect(g.runCount).toBe(9);

@@ -91,6 +91,9 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const done = (await ok(COMPLETE, { i: { workerId, jobId: job.id, attempt: 1, result: fakeResult(0.5) } })).completeEvaluationJob;
     expect(done).toMatchObject({ status: 'SUCCEEDED', progress: { done: 128, total: 128 }, result: { map50: 0.5, precisionAtConf: 0.008, executionProvider: 'CPU', device: 'test cpu' } });
     expect(done.result.thresholdSweep.map((s: { iou: number }) => s.iou)).toEqual([0.5, 0.6, 0.7]);
+    // Per-class rows are typed; what the worker did not send (or sent as a non-number) is null.
+    const perClass = await ok(`query($id: ID!) { evaluationJob(id: $id) { result { perClass { classId name nLabels ap50 ap50_95 precision } } } }`, { id: job.id });
+    expect(perClass.evaluationJob.result.perClass).toEqual([{ classId: 0, name: 'person', nLabels: null, ap50: 0.8, ap50_95: null, precision: null }]);
     // The current state first, then each change; the stream completes after the final status (4 of the 5 asked).
     const events = await updates.done;
     expect(events.map((e) => e.evaluationJobUpdated.status)).toEqual(['QUEUED', 'RUNNING', 'RUNNING', 'SUCCEEDED']);

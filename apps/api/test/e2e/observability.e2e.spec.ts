@@ -146,7 +146,7 @@ describe.each(DIALECTS)('health, readiness and metrics on %s', (dialect) => {
     expect(claim.job.id).toBe(job.id);
     await ok('mutation($i: CompleteEvaluationJobInput!) { completeEvaluationJob(input: $i) { status } }', { i: { workerId, jobId: job.id, attempt: claim.attempt, result: fakeResult(0.5) } });
     // A refused operation: its code is counted.
-    const refused = await t.gql('query Missing { run(id: "00000000-0000-4000-8000-000000000000") { id } }');
+    const refused = await t.gql('mutation Missing { deleteRun(id: "00000000-0000-4000-8000-000000000000") { id } }');
     expect(refused.errors[0].extensions.code).toBe('NOT_FOUND');
     const after = await scrape();
 
@@ -159,7 +159,7 @@ describe.each(DIALECTS)('health, readiness and metrics on %s', (dialect) => {
     expect(after.value('podium_metric_points_ingested_total', { source: 'mlflow' }) - before.value('podium_metric_points_ingested_total', { source: 'mlflow' })).toBe(3);
     // GraphQL operations by name, type and outcome; errors by code.
     expect(after.count('podium_graphql_operation_duration_seconds', { operation: 'LogEpoch', type: 'mutation', outcome: 'ok' })).toBe(before.count('podium_graphql_operation_duration_seconds', { operation: 'LogEpoch', type: 'mutation', outcome: 'ok' }) + 1);
-    expect(after.count('podium_graphql_operation_duration_seconds', { operation: 'Missing', type: 'query', outcome: 'error' })).toBeGreaterThanOrEqual(1);
+    expect(after.count('podium_graphql_operation_duration_seconds', { operation: 'Missing', type: 'mutation', outcome: 'error' })).toBeGreaterThanOrEqual(1);
     expect(after.value('podium_graphql_errors_total', { code: 'NOT_FOUND' })).toBeGreaterThan(before.value('podium_graphql_errors_total', { code: 'NOT_FOUND' }));
     // HTTP requests by route pattern, never the raw URL (no run id in any label).
     expect(after.count('podium_http_request_duration_seconds', { method: 'PUT', route: '/artifacts/*path', status: '201' })).toBeGreaterThanOrEqual(1);

@@ -80,7 +80,7 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     const { gridAnalysis } = await ok(
       `query($e: ID!) { gridAnalysis(experimentId: $e, metric: "map50", aggregation: MAX) {
         runCount params { key isRepeat best values { value mean std n } changes { from to meanFrom meanTo relativeChange significant } }
-        noise { std repeatParams degreesOfFreedom significanceThreshold } holes outsideGrid best } }`,
+        noise { std repeatParams degreesOfFreedom significanceThreshold groups { params { key value } runIds n } } holes { params { key value } } outsideGrid { runId runName value reasons { key value } } best { runId runName value params { key value } } } }`,
       { e: experimentId },
     );
     const imgsz = gridAnalysis.params.find((p: any) => p.key === 'imgsz');
@@ -98,7 +98,9 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     expect(gridAnalysis.noise.std).toBeCloseTo(0.01 / Math.SQRT2, 10);
     expect(gridAnalysis.outsideGrid.map((o: any) => o.runId)).toEqual([runIds[8]]);
     expect(gridAnalysis.holes).toEqual([]);
-    expect(gridAnalysis.best.runId).toBe(runIds[4]);
+    expect(gridAnalysis.best).toMatchObject({ runId: runIds[4], runName: 'yolov8n_e3_sz416_lr0.01_s42', params: expect.arrayContaining([{ key: 'imgsz', value: '416' }, { key: 'seed', value: '42' }]) });
+    expect(gridAnalysis.outsideGrid[0].reasons.length).toBeGreaterThan(0);
+    expect(gridAnalysis.noise.groups.every((g: any) => g.n >= 1 && g.runIds.length === g.n && g.params.every((p: any) => p.key !== 'seed'))).toBe(true);
 
     // Register the best run's artifact.
     const best = runIds[4];
@@ -126,7 +128,7 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     expect(next.registeredModels).toEqual({ nodes: [{ name: NAME }], pageInfo: { hasNextPage: false } });
 
     const promote = `mutation($input: PromoteModelVersionInput!) { promoteModelVersion(input: $input) {
-      modelVersion { version stage } transitions { seq version fromStage toStage actor decision { justification risks report { locale markdown } } gates } } }`;
+      modelVersion { version stage } transitions { seq version fromStage toStage actor decision { justification risks report { locale markdown } } gates { passed target { kind stage alias } gates { name passed observed message required { source threshold metric } evidence { evaluationRunId dataset settings { key value } value } } } } } }`;
     const staged = await ok(promote, { input: { name: NAME, version: 1, stage: 'STAGING', decision: { justification: 'Best mAP@50 of the grid (0.31).' } } });
     expect(staged.promoteModelVersion.modelVersion).toEqual({ version: 1, stage: 'STAGING' });
 
@@ -175,7 +177,7 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     const promoted = await ok(promote, { input: productionInput });
     const [toProduction] = promoted.promoteModelVersion.transitions;
     expect(toProduction).toMatchObject({ seq: 2, version: 1, fromStage: 'STAGING', toStage: 'PRODUCTION', actor: 'local' });
-    expect(toProduction.gates).toMatchObject({ passed: true, gates: [{ name: 'EVALUATION', passed: true, observed: 0.52, evidence: { evaluationRunId: evaluationId } }] });
+    expect(toProduction.gates).toMatchObject({ passed: true, target: { kind: 'STAGE', stage: 'PRODUCTION', alias: null }, gates: [{ name: 'EVALUATION', passed: true, observed: 0.52, evidence: { evaluationRunId: evaluationId } }] });
     expect(toProduction.decision.report.locale).toBe('en');
     expect(toProduction.decision.report.markdown).toContain('imgsz 416 vs 320: +11.1 % (0.300 vs 0.270)');
 
@@ -196,6 +198,12 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
 
     const { registeredModel } = await ok(`{ registeredModel(name: "${NAME}") { policy versions { totalCount nodes { version stage aliases } } } }`);
     expect(registeredModel.versions).toEqual({ totalCount: 1, nodes: [{ version: 1, stage: 'PRODUCTION', aliases: [] }] });
+    // Absent lookups are null; an aliased query keeps the answers that exist. Mutations on them stay NOT_FOUND.
+    const lookups = await t.gql(`{ v1: modelVersion(name: "${NAME}", version: 1) { version } v9: modelVersion(name: "${NAME}", version: 9) { version } noModelV: modelVersion(name: "nope", version: 1) { version } noModel: registeredModel(name: "nope") { name } }`);
+    expect(lookups.errors).toBeUndefined();
+    expect(lookups.data).toEqual({ v1: { version: 1 }, v9: null, noModelV: null, noModel: null });
+    const promoteMissing = await t.gql(`mutation { promoteModelVersion(input: { name: "${NAME}", version: 9, stage: STAGING, decision: { justification: "x" } }) { modelVersion { version } } }`);
+    expect(promoteMissing.errors![0]).toMatchObject({ message: `Model "${NAME}" has no version 9.`, extensions: { code: 'NOT_FOUND' } });
 
     // The subscription saw both changes, after commit, in order.
     expect(await events.done).toEqual([
@@ -204,11 +212,12 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     ]);
 
     // The report, written from the tracked data, in both locales.
-    const { en, fr } = await ok(`{ en: promotionReport(name: "${NAME}", version: 1, locale: en) { locale markdown sections } fr: promotionReport(name: "${NAME}", version: 1, locale: fr) { markdown } }`);
+    const { en, fr } = await ok(`{ en: promotionReport(name: "${NAME}", version: 1, locale: en) { locale markdown sections { candidate { runId version keyParams { key value } evaluation { runId settings { key value } operatingPoint { precision recall } f1Optimal { precision recall } } } comparison { runCount params { key changes { text significant } } } decision { verdict gates { name passed } } } } fr: promotionReport(name: "${NAME}", version: 1, locale: fr) { markdown } }`);
     expect(en.markdown).toContain('imgsz 416 vs 320: +11.1 % (0.300 vs 0.270), significant');
     expect(en.markdown).toContain('Seed variance: runs that differ only in the seed spread with std 0.007');
     expect(en.markdown).toContain(best.slice(0, 8));
     expect(en.markdown).toContain('0.008');
+    expect(en.sections.comparison.params.find((p: any) => p.key === 'imgsz').changes[0]).toMatchObject({ text: expect.stringContaining('imgsz 416 vs 320: +11.1 %'), significant: true });
     expect(en.sections.candidate).toMatchObject({ runId: best, version: 1, evaluation: { runId: evaluationId, operatingPoint: { precision: 0.008, recall: 0.71 }, f1Optimal: { precision: 0.62, recall: 0.55 } } });
     expect(fr.markdown).toContain('imgsz 416 contre 320 : +11,1 % (0,300 contre 0,270)');
   }, 120_000);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunsRepository } from '../../src/runs/runs.repository';
 import { DIALECTS } from '../support/databases';
 import { collect, startTestApp, type TestApp } from '../support/test-app';
 
@@ -43,8 +44,50 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
     expect(runInDeleted.errors![0].extensions.code).toBe('FAILED_PRECONDITION');
     const restored = await t.gql(`mutation($id: ID!) { restoreExperiment(id: $id) { deleted } }`, { id: otherId });
     expect(restored.data.restoreExperiment.deleted).toBe(false);
-    const missing = await t.gql(`{ experiment(name: "nope") { id } }`);
-    expect(missing.errors![0].extensions.code).toBe('NOT_FOUND');
+    // A missing one is null, and does not null its neighbours in an aliased query.
+    const missing = await t.gql(`query($id: String!) { gone: experiment(name: "nope") { id } here: experiment(id: $id) { id } }`, { id: otherId });
+    expect(missing.errors).toBeUndefined();
+    expect(missing.data).toEqual({ gone: null, here: { id: otherId } });
+  });
+
+  it('lists experiments with run count, last activity and newest run, one batched read per field; searches names', async (ctx) => {
+    if (!t) return ctx.skip();
+    const ids: string[] = [];
+    for (const name of ['act-A_1', 'act-b%2', 'act-empty']) ids.push((await t.gql(`mutation($n: String!) { createExperiment(input: { name: $n }) { id } }`, { n: name })).data.createExperiment.id);
+    const run = (e: string) => t!.gql(`mutation($e: ID!) { createRun(input: { experimentId: $e }) { id startTime } }`, { e }).then((r) => r.data.createRun);
+    await run(ids[0]);
+    const newestOfA = await run(ids[0]);
+    const ended = await t.gql(`mutation($id: ID!) { updateRun(input: { id: $id, status: FINISHED }) { endTime } }`, { id: newestOfA.id });
+    const deleted = await run(ids[1]);
+    await run(ids[1]);
+    await t.gql(`mutation($id: ID!) { deleteRun(id: $id) { id } }`, { id: deleted.id });
+
+    const repo = t.podium.app.get(RunsRepository);
+    const reads = { activity: 0, latest: 0 };
+    const activity = repo.activityByExperimentIds.bind(repo);
+    const latest = repo.latestByExperimentIds.bind(repo);
+    repo.activityByExperimentIds = (x) => (reads.activity++, activity(x));
+    repo.latestByExperimentIds = (x) => (reads.latest++, latest(x));
+    try {
+      const res = await t.gql(`{ experiments(first: 100, search: "act-") { totalCount nodes { id name runCount lastActivityAt latestRun { id } } } }`);
+      expect(res.errors).toBeUndefined();
+      const byName = Object.fromEntries(res.data.experiments.nodes.map((n: any) => [n.name, n]));
+      expect(res.data.experiments.totalCount).toBe(3);
+      expect(byName['act-A_1']).toMatchObject({ runCount: 2, lastActivityAt: ended.data.updateRun.endTime, latestRun: { id: newestOfA.id } });
+      expect(byName['act-b%2'].runCount).toBe(1);
+      expect(byName['act-empty']).toMatchObject({ runCount: 0, lastActivityAt: null, latestRun: null });
+      // Three experiments, each field read once for all of them.
+      expect(reads).toEqual({ activity: 1, latest: 1 });
+    } finally {
+      repo.activityByExperimentIds = activity;
+      repo.latestByExperimentIds = latest;
+    }
+    // The search is a case-insensitive substring; % and _ match themselves only.
+    const names = async (search: string) => (await t!.gql(`query($s: String) { experiments(first: 100, search: $s) { nodes { name } } }`, { s: search })).data.experiments.nodes.map((n: any) => n.name).sort();
+    expect(await names('ACT-a')).toEqual(['act-A_1']);
+    expect(await names('b%')).toEqual(['act-b%2']);
+    expect(await names('_1')).toEqual(['act-A_1']);
+    expect(await names('t-%')).toEqual([]);
   });
 
   it('creates a run with params and tags, and finds it by id and by short id', async (ctx) => {
@@ -73,10 +116,12 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
     const ambiguous = await t.gql(`query($id: ID!) { run(id: $id) { id } }`, { id: shared });
     expect(ambiguous.errors![0].extensions.code).toBe('BAD_USER_INPUT');
     expect(ambiguous.errors![0].message).toMatch(new RegExp(`^run id prefix "${shared}" is ambiguous`));
-    const unknown = await t.gql(`{ run(id: "00000000-0000-4000-8000-000000000000") { id } }`);
-    expect(unknown.errors![0]).toMatchObject({ message: 'Run "00000000-0000-4000-8000-000000000000" not found', extensions: { code: 'NOT_FOUND' } });
-    const notHex = await t.gql(`{ run(id: "zz") { id } }`);
-    expect(notHex.errors![0].extensions.code).toBe('NOT_FOUND');
+    // Absent runs are null (an aliased query keeps its other answers); mutations on them stay NOT_FOUND.
+    const unknown = await t.gql(`query($id: ID!) { gone: run(id: "00000000-0000-4000-8000-000000000000") { id } notHex: run(id: "zz") { id } here: run(id: $id) { id } }`, { id: ids[0] });
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data).toEqual({ gone: null, notHex: null, here: { id: ids[0] } });
+    const renameMissing = await t.gql(`mutation { updateRun(input: { id: "00000000-0000-4000-8000-000000000000", name: "x" }) { id } }`);
+    expect(renameMissing.errors![0]).toMatchObject({ message: 'Run "00000000-0000-4000-8000-000000000000" not found', extensions: { code: 'NOT_FOUND' } });
   });
 
   it('keeps params immutable: same value is a no-op, a different value is CONFLICT naming the key and both values', async (ctx) => {

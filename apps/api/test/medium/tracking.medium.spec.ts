@@ -72,8 +72,9 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     const name = randomUUID();
     const created = await experiments.create({ name }, actor);
     expect(created.id).not.toBe(name);
-    expect(await experiments.getByRef({ name })).toMatchObject({ id: created.id, name });
-    expect(await experiments.getByRef({ id: created.id })).toMatchObject({ id: created.id, name });
+    expect(await experiments.findByRef({ name })).toMatchObject({ id: created.id, name });
+    expect(await experiments.findByRef({ id: created.id })).toMatchObject({ id: created.id, name });
+    expect(await experiments.findByRef({ id: name })).toBeNull();
     await expect(experiments.getByRef({ id: name })).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Experiment "${name}" not found` });
   });
 

@@ -11,9 +11,15 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const strOrNull = (v: unknown): string | null => (v === null ? null : str(v));
 const numArray = (v: unknown): number[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : null);
 const objects = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
+/** A params map from the api's `[ParamSetting]` lists ({key, value}) or from a plain JSON object. */
 const stringMap = (v: unknown): Record<string, string | null> => {
   const out: Record<string, string | null> = {};
-  if (isObject(v)) for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : x === null ? null : String(x);
+  const put = (k: string, x: unknown) => (out[k] = typeof x === 'string' ? x : x === null || x === undefined ? null : String(x));
+  if (Array.isArray(v)) {
+    for (const e of v.filter(isObject)) if (typeof e.key === 'string') put(e.key, e.value);
+  } else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) put(k, x);
+  }
   return out;
 };
 
@@ -199,12 +205,12 @@ export function readGridAnalysis(g: GridAnalysisWire): GridAnalysisView {
     })),
     best: readGridRun(g.best),
     runs: g.runs.map(readGridRun).filter((r): r is GridRun => r !== null),
-    holes: g.holes.map(stringMap),
+    holes: g.holes.map((h) => stringMap(isObject(h) && Array.isArray(h.params) ? h.params : h)),
     outsideGrid: objects(g.outsideGrid).map((o) => ({
       runId: str(o.runId) ?? '?',
       runName: str(o.runName) ?? str(o.runId) ?? '?',
       value: num(o.value),
-      reasons: objects(o.reasons).map((r) => ({ param: str(r.param) ?? '?', value: strOrNull(r.value) })),
+      reasons: objects(o.reasons).map((r) => ({ param: str(r.key) ?? str(r.param) ?? '?', value: strOrNull(r.value) })),
     })),
     noise: {
       std: g.noise.std ?? null,

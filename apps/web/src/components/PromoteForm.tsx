@@ -9,6 +9,7 @@ import { ModelTransitionsDocument, type ModelStage, PromoteModelVersionDocument,
 import { useSession } from '../session';
 import { ErrorBox } from './ErrorBox';
 import { GateList } from './GateList';
+import { HISTORY_PAGE } from '../api/page-sizes';
 
 type Target = 'STAGING' | 'PRODUCTION' | 'ARCHIVED' | 'ALIAS';
 const ADMIN_ONLY = new Set<Target>(['PRODUCTION', 'ARCHIVED']);
@@ -27,7 +28,7 @@ export function PromoteForm({ name, version, stage, holders }: { name: string; v
   const [promote, { loading, error, reset }] = useMutation(PromoteModelVersionDocument, {
     refetchQueries: [
       { query: RegisteredModelDocument, variables: { name } },
-      { query: ModelTransitionsDocument, variables: { name, first: 100 } },
+      { query: ModelTransitionsDocument, variables: { name, first: HISTORY_PAGE } },
     ],
     awaitRefetchQueries: true,
   });

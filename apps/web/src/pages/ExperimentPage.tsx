@@ -60,7 +60,7 @@ export default function ExperimentPage() {
     <section>
       <div className="page-head">
         <h1>
-          <Link to="/">Experiments</Link> / {exp.data?.experiment.name ?? '…'}
+          <Link to="/">Experiments</Link> / {exp.data ? (exp.data.experiment?.name ?? 'not found') : '…'}
         </h1>
         <span className="muted" data-testid="run-count">
           {pages.total === null ? '…' : `${pages.total} run${pages.total === 1 ? '' : 's'}`}
@@ -75,7 +75,7 @@ export default function ExperimentPage() {
           </button>
         )}
       </div>
-      {exp.data?.experiment.description && <p className="muted">{exp.data.experiment.description}</p>}
+      {exp.data?.experiment?.description && <p className="muted">{exp.data.experiment.description}</p>}
       <ErrorBox error={exp.error} />
       <div className="toolbar">
         <FilterBox value={filter} onApply={(v) => set('filter', v)} problem={problem} />

@@ -8,11 +8,12 @@ import { TransitionHistory } from '../components/TransitionHistory';
 import { ModelTransitionsDocument, ModelVersionChangedDocument, RegisteredModelDocument } from '../graphql/generated';
 import { formatTime } from '../lib/format';
 import { formatNumber } from '../lib/grid';
+import { HISTORY_PAGE } from '../api/page-sizes';
 
 export default function ModelPage() {
   const { name = '' } = useParams();
   const model = useQuery(RegisteredModelDocument, { variables: { name } });
-  const history = useQuery(ModelTransitionsDocument, { variables: { name, first: 100 } });
+  const history = useQuery(ModelTransitionsDocument, { variables: { name, first: HISTORY_PAGE } });
   useSubscription(ModelVersionChangedDocument, {
     variables: { name },
     onData: () => {
@@ -22,6 +23,7 @@ export default function ModelPage() {
   });
   const m = model.data?.registeredModel;
   if (model.error) return <ErrorBox error={model.error} />;
+  if (model.data && !m) return <p className="muted" data-testid="not-found">No registered model {name}.</p>;
   if (!m) return <p className="muted">Loading…</p>;
   const policy = describePolicy(m.policy);
   return (

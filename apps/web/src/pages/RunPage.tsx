@@ -49,6 +49,7 @@ export default function RunPage() {
   const extraCurves = useMemo(() => (store ? charted.map((k) => ({ k, curves: [{ store, key: k, label: k }] })) : []), [store, charted]);
 
   if (error) return <ErrorBox error={error} />;
+  if (data && !run) return <p className="muted" data-testid="not-found">No run {id}.</p>;
   if (!run) return <p className="muted">Loading…</p>;
   const summaries = run.metrics.filter((m) => !summarySearch || m.key.toLowerCase().includes(summarySearch.toLowerCase()));
   const otherShown = others.filter((k) => !charted.includes(k) && (!otherSearch || k.toLowerCase().includes(otherSearch.toLowerCase())));

@@ -13,6 +13,7 @@ import { TransitionHistory } from '../components/TransitionHistory';
 import { EvaluationJobsDocument, ModelTransitionsDocument, ModelVersionChangedDocument, ModelVersionDocument, PromotionReportDocument, RegisteredModelDocument, type ReportLocale } from '../graphql/generated';
 import { formatBytes, formatTime } from '../lib/format';
 import { formatNumber } from '../lib/grid';
+import { HISTORY_PAGE } from '../api/page-sizes';
 
 const Markdown = lazy(() => import('../components/Markdown'));
 
@@ -22,7 +23,7 @@ export default function VersionPage() {
   const [locale, setLocale] = useState<ReportLocale>('en');
   const v = useQuery(ModelVersionDocument, { variables: { name, version } });
   const model = useQuery(RegisteredModelDocument, { variables: { name } });
-  const history = useQuery(ModelTransitionsDocument, { variables: { name, first: 100 } });
+  const history = useQuery(ModelTransitionsDocument, { variables: { name, first: HISTORY_PAGE } });
   const report = useQuery(PromotionReportDocument, { variables: { name, version, locale } });
   const jobs = useQuery(EvaluationJobsDocument, { variables: { filter: { modelName: name }, first: 50 } });
   useSubscription(ModelVersionChangedDocument, {
@@ -34,7 +35,7 @@ export default function VersionPage() {
     },
   });
   const holders = useMemo(() => {
-    const versions = model.data?.registeredModel.versions.nodes ?? [];
+    const versions = model.data?.registeredModel?.versions.nodes ?? [];
     const aliases = new Map<string, number>();
     for (const x of versions) for (const a of x.aliases) aliases.set(a, x.version);
     return { production: versions.find((x) => x.stage === 'PRODUCTION')?.version ?? null, aliases };
@@ -47,6 +48,7 @@ export default function VersionPage() {
 
   if (v.error) return <ErrorBox error={v.error} />;
   const mv = v.data?.modelVersion;
+  if (v.data && !mv) return <p className="muted" data-testid="not-found">No version {raw} of {name}.</p>;
   if (!mv) return <p className="muted">Loading…</p>;
   const evaluations = (jobs.data?.evaluationJobs.nodes ?? []).filter((j) => j.modelVersion === version);
   return (

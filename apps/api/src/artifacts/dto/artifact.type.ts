@@ -8,19 +8,19 @@ export class ArtifactType {
   @Field(() => Number, { description: 'Bytes (a Float: files may exceed 2^31).' })
   size: number;
 
-  @Field()
+  @Field({ description: 'Hex sha256 of the bytes, computed while they were stored.' })
   sha256: string;
 
   @Field(() => Int, { nullable: true, description: 'Set for epoch checkpoints (?epoch=N).' })
   epoch: number | null;
 
-  @Field()
+  @Field({ description: 'MIME type given at upload (or guessed from the extension).' })
   contentType: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Name of the identity that uploaded it.' })
   createdBy: string | null;
 
-  @Field()
+  @Field({ description: 'When the upload completed.' })
   createdAt: Date;
 
   @Field({ description: 'Path on this server to GET the bytes from (same Authorization as GraphQL).' })

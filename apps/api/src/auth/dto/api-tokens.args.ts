@@ -9,7 +9,7 @@ export class ApiTokensArgs {
   @Max(100)
   first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   @IsOptional()
   after?: string | null;
 

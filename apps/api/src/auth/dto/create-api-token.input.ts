@@ -6,14 +6,14 @@ import { Role } from '../roles';
 export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 export const TOKEN_NAME_RULE = 'name may contain letters, digits and . _ @ - (starting with a letter or digit)';
 
-@InputType()
+@InputType({ description: 'A new api token.' })
 export class CreateApiTokenInput {
   @Field({ description: 'Unique among active tokens, e.g. "ci" or "gpu-worker-1".' })
   @Length(1, 128)
   @Matches(TOKEN_NAME_PATTERN, { message: TOKEN_NAME_RULE })
   name: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'What the token may do (WORKER for gpu-workers).' })
   @IsEnum(Role)
   role: Role;
 

@@ -3,7 +3,7 @@ import { DatasetFormat } from '../dataset-format';
 
 @ObjectType('DatasetCounts', { description: 'What validation counted when the dataset was registered.' })
 export class DatasetCountsType {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Images in the dataset.' })
   images: number;
 
   @Field(() => Int, { description: 'Images with at least one box.' })
@@ -15,7 +15,7 @@ export class DatasetCountsType {
   @Field(() => Int, { description: 'YOLO label files without an image; COCO annotations pointing at no image.' })
   orphans: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Labelled boxes in all.' })
   boxes: number;
 
   @Field(() => Int, { description: 'Distinct classes present in the labels.' })
@@ -30,45 +30,45 @@ export class DatasetCountsType {
 
 @ObjectType('Dataset', { description: 'A registered dataset version; its files are served as a tar at archiveUrl.' })
 export class DatasetType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The dataset version\'s id.' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Dataset name (shared by its versions).' })
   name: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Version number, 1, 2, … per name.' })
   version: number;
 
-  @Field(() => DatasetFormat)
+  @Field(() => DatasetFormat, { description: 'YOLO or COCO.' })
   format: DatasetFormat;
 
   @Field({ description: 'sha256 over the sorted relative paths and bytes of the files.' })
   digest: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Class names in index order.' })
   classNames: string[];
 
-  @Field(() => DatasetCountsType)
+  @Field(() => DatasetCountsType, { description: 'What validation counted at registration.' })
   counts: DatasetCountsType;
 
   @Field({ description: 'HTTP GET path of the normalised tar (bearer token: WORKER or VIEWER+).' })
   archiveUrl: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Size of the stored files in bytes.' })
   sizeBytes: number;
 
   @Field({ description: 'Relative path of the images folder inside the archive.' })
   imagesDir: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'YOLO: relative path of the label files inside the archive.' })
   labelsDir: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'COCO: relative path of the instances json inside the archive.' })
   annotationsPath: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Name of the identity that registered it.' })
   createdBy: string | null;
 
-  @Field()
+  @Field({ description: 'When it was registered.' })
   createdAt: Date;
 }

@@ -4,16 +4,16 @@ import { DATASET_NAME_PATTERN } from './import-dataset.input';
 
 @ArgsType()
 export class DatasetsArgs {
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Page size, 1..100 (default 20).' })
   first?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   after?: string;
 }
 
 @ArgsType()
 export class DatasetArgs {
-  @Field()
+  @Field({ description: 'Dataset name.' })
   @Matches(DATASET_NAME_PATTERN)
   name: string;
 

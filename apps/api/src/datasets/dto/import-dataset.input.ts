@@ -7,7 +7,7 @@ export const MAX_DATASET_VERSION = 1_000_000;
 
 @InputType({ description: 'Registers a server-side folder as a dataset (ADMIN, embedded default only).' })
 export class ImportDatasetInput {
-  @Field()
+  @Field({ description: 'Dataset name: letters, digits, . _ - (starting with a letter or digit).' })
   @Matches(DATASET_NAME_PATTERN, { message: 'name must be 1–128 characters of letters, digits, ".", "_" or "-"' })
   name: string;
 
@@ -16,7 +16,7 @@ export class ImportDatasetInput {
   @Length(1, 4096)
   path: string;
 
-  @Field(() => DatasetFormat)
+  @Field(() => DatasetFormat, { description: 'How the folder is labelled: YOLO or COCO.' })
   format: DatasetFormat;
 
   @Field(() => Int, { nullable: true, description: 'Defaults to the next version of this name (1 for a new name).' })

@@ -4,11 +4,11 @@ import { ExecutionProvider } from '../evaluation-job-status';
 
 @InputType('EvaluationDatasetInput', { description: 'A dataset by name; the latest version when version is absent.' })
 export class EvaluationDatasetInput {
-  @Field()
+  @Field({ description: 'Registered dataset name.' })
   @Length(1, 256)
   name: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Dataset version; the latest when absent.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -17,28 +17,28 @@ export class EvaluationDatasetInput {
 
 @InputType({ description: 'What to evaluate (runId + artifactPath, or modelName + version), on what, and how.' })
 export class EvaluateModelInput {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The run holding the artifact (with artifactPath); full id or unique short-id prefix.' })
   @IsOptional()
   @IsUUID()
   runId?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Path of the ONNX artifact under runId, e.g. weights/best.onnx.' })
   @IsOptional()
   @Length(1, 1024)
   artifactPath?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A registered model (with version) instead of runId + artifactPath.' })
   @IsOptional()
   @Length(1, 256)
   modelName?: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'The version of modelName to evaluate.' })
   @IsOptional()
   @IsInt()
   @Min(1)
   version?: number;
 
-  @Field(() => EvaluationDatasetInput)
+  @Field(() => EvaluationDatasetInput, { description: 'The dataset to evaluate on.' })
   @ValidateNested()
   dataset: EvaluationDatasetInput;
 
@@ -79,9 +79,9 @@ export class EvaluateModelInput {
   epoch?: number;
 }
 
-@InputType()
+@InputType({ description: 'The job to cancel.' })
 export class CancelEvaluationJobInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The evaluation job\'s id.' })
   @IsUUID()
   id: string;
 }

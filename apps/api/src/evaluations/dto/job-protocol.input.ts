@@ -3,9 +3,9 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { IsInt, IsNumber, IsOptional, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 
-@InputType()
+@InputType({ description: 'Worker protocol: which worker claims, and for how long.' })
 export class ClaimEvaluationJobInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The claiming worker (registerWorker\'s id), registered with the same api token.' })
   @IsUUID()
   workerId: string;
 
@@ -16,24 +16,24 @@ export class ClaimEvaluationJobInput {
   leaseSeconds: number;
 }
 
-@InputType()
+@InputType({ description: 'Worker protocol: how far the evaluation is.' })
 export class JobProgressInput {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Images evaluated so far.' })
   @IsInt()
   @Min(0)
   done: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Images to evaluate in all.' })
   @IsInt()
   @Min(0)
   total: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Current throughput.' })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   imagesPerSecond: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Estimated seconds until the end.' })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   etaSeconds: number;
@@ -45,11 +45,11 @@ export class JobProgressInput {
  */
 @InputType('JobAttemptInput')
 abstract class JobAttemptInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The claimed job.' })
   @IsUUID()
   jobId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The attempt the claim returned (a stale one is CONFLICT).' })
   @IsInt()
   @Min(1)
   attempt: number;
@@ -59,23 +59,23 @@ abstract class JobAttemptInput {
   workerId: string;
 }
 
-@InputType()
+@InputType({ description: 'Worker protocol: extend the lease and report progress.' })
 export class HeartbeatEvaluationJobInput extends JobAttemptInput {
-  @Field(() => JobProgressInput, { nullable: true })
+  @Field(() => JobProgressInput, { nullable: true, description: 'Progress so far (kept as the job\'s progress and published).' })
   @IsOptional()
   @ValidateNested()
   progress?: JobProgressInput;
 }
 
-@InputType()
+@InputType({ description: 'Worker protocol: the finished evaluation\'s result.' })
 export class CompleteEvaluationJobInput extends JobAttemptInput {
-  @Field(() => GraphQLJSONObject, { description: "The pipeline's EvaluationResult." })
+  @Field(() => GraphQLJSONObject, { description: "The pipeline's EvaluationResult. JSON on purpose: the worker's report is checked field by field on arrival and kept whole as EvaluationResult.raw." })
   result: Record<string, unknown>;
 }
 
-@InputType()
+@InputType({ description: 'Worker protocol: why the attempt failed.' })
 export class FailEvaluationJobInput extends JobAttemptInput {
-  @Field()
+  @Field({ description: 'Human-readable error message.' })
   @Length(1, 10_000)
   error: string;
 
@@ -85,9 +85,9 @@ export class FailEvaluationJobInput extends JobAttemptInput {
   code?: string;
 }
 
-@InputType()
+@InputType({ description: 'Worker protocol: hand a claimed job back to the queue.' })
 export class ReleaseEvaluationJobInput extends JobAttemptInput {
-  @Field()
+  @Field({ description: 'Why (e.g. the worker is shutting down).' })
   @Length(1, 1000)
   reason: string;
 }

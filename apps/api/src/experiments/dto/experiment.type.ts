@@ -3,16 +3,16 @@ import { KeyValueType } from './key-value.type';
 
 @ObjectType('Experiment', { description: 'A named group of runs (soft-deletable; names stay reserved while deleted).' })
 export class ExperimentType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The experiment\'s id (createRun takes it).' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Unique name.' })
   name: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text given at creation or by updateExperiment.' })
   description: string | null;
 
-  @Field(() => [KeyValueType])
+  @Field(() => [KeyValueType], { description: 'Key/value labels, by key.' })
   tags: KeyValueType[];
 
   @Field({ description: 'true after deleteExperiment, until restoreExperiment.' })
@@ -21,9 +21,9 @@ export class ExperimentType {
   @Field(() => String, { nullable: true, description: 'Identity that created it.' })
   createdBy: string | null;
 
-  @Field()
+  @Field({ description: 'When it was created.' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'Last change to its name, description, tags or deletion.' })
   updatedAt: Date;
 }

@@ -4,14 +4,14 @@ import { Field, InputType } from 'type-graphql';
 export const MAX_KEY_LENGTH = 250;
 export const MAX_VALUE_LENGTH = 6000;
 
-@InputType('KeyValueInput')
+@InputType('KeyValueInput', { description: 'A key and its string value (a param or a tag).' })
 export class KeyValueInput {
-  @Field()
+  @Field({ description: '1..250 characters.' })
   @IsString()
   @Length(1, MAX_KEY_LENGTH)
   key: string;
 
-  @Field()
+  @Field({ description: 'Up to 6,000 characters; numbers are sent as strings.' })
   @IsString()
   @MaxLength(MAX_VALUE_LENGTH)
   value: string;

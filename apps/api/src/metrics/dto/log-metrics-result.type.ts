@@ -1,8 +1,8 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType('LogMetricsResult')
+@ObjectType('LogMetricsResult', { description: 'What logMetrics stored.' })
 export class LogMetricsResultType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The run\'s full id.' })
   runId: string;
 
   @Field(() => Int, { description: 'Points stored.' })
@@ -11,7 +11,7 @@ export class LogMetricsResultType {
   @Field(() => Int, { nullable: true, description: 'Sequence of the first point of this batch (null for an empty batch).' })
   firstSequence: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Sequence of the last point of this batch (null for an empty batch).' })
   lastSequence: number | null;
 
   @Field(() => [String], { description: 'Canonical keys written, in first-seen order.' })

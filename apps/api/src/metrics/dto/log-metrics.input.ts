@@ -3,12 +3,12 @@ import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { MetricValueScalar } from '../metric-value.scalar';
 
 /** No class-validator decorators here on purpose: a batch is checked with plain loops in MetricsService (ingest speed). */
-@InputType()
+@InputType({ description: 'One point: a key\'s value at a step.' })
 export class MetricInput {
   @Field({ description: 'Any key; Ultralytics keys such as metrics/mAP50(B) are stored under canonical keys.' })
   key: string;
 
-  @Field(() => MetricValueScalar)
+  @Field(() => MetricValueScalar, { description: 'A number, or "NaN", "Infinity", "-Infinity".' })
   value: number;
 
   @Field(() => Int, { description: 'Epoch (or iteration).' })
@@ -25,7 +25,7 @@ export class LogMetricsInput {
   @Length(1, 36)
   runId: string;
 
-  @Field(() => [MetricInput])
+  @Field(() => [MetricInput], { description: 'The points, 1..1,000.' })
   @ArrayMaxSize(1000, { message: 'logMetrics takes at most $constraint1 points a call' })
   metrics: MetricInput[];
 

@@ -3,13 +3,13 @@ import { MetricValueScalar } from '../metric-value.scalar';
 
 @ObjectType('MetricSummary', { description: 'Per-key summary maintained on write: last (highest step, then latest timestamp), min and max (NaN ignored), count (NaN included).' })
 export class MetricSummaryType {
-  @Field()
+  @Field({ description: 'Canonical key.' })
   key: string;
 
-  @Field(() => MetricValueScalar)
+  @Field(() => MetricValueScalar, { description: 'Value at the highest step.' })
   last: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Step of last.' })
   lastStep: number;
 
   @Field(() => Float, { description: 'Epoch milliseconds of the last point.' })
@@ -18,15 +18,15 @@ export class MetricSummaryType {
   @Field(() => MetricValueScalar, { nullable: true, description: 'null when every point is NaN.' })
   min: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Step of min.' })
   minStep: number | null;
 
   @Field(() => MetricValueScalar, { nullable: true, description: 'null when every point is NaN.' })
   max: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Step of max.' })
   maxStep: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Points logged under this key (NaN included).' })
   count: number;
 }

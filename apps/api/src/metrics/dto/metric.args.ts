@@ -2,7 +2,7 @@ import { ArgsType, Field, ID, Int } from 'type-graphql';
 
 @ArgsType()
 export class MetricHistoryArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Full id or unique short-id prefix.' })
   runId: string;
 
   @Field({ description: 'Canonical key or Ultralytics alias.' })
@@ -11,7 +11,7 @@ export class MetricHistoryArgs {
   @Field(() => Int, { nullable: true, description: 'Page size, 1..1000 (default 100): plots want whole curves.' })
   first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   after?: string | null;
 }
 

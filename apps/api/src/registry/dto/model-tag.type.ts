@@ -1,23 +1,23 @@
 import { IsString, Length, MaxLength } from 'class-validator';
 import { Field, InputType, ObjectType } from 'type-graphql';
 
-@ObjectType('ModelTag')
+@ObjectType('ModelTag', { description: 'A key and its string value on a registered model or version.' })
 export class ModelTagType {
-  @Field()
+  @Field({ description: 'The key.' })
   key: string;
 
-  @Field()
+  @Field({ description: 'The value.' })
   value: string;
 }
 
-@InputType('ModelTagInput')
+@InputType('ModelTagInput', { description: 'A key and its string value on a registered model or version.' })
 export class ModelTagInput {
-  @Field()
+  @Field({ description: 'The key.' })
   @IsString()
   @Length(1, 250)
   key: string;
 
-  @Field()
+  @Field({ description: 'The value.' })
   @IsString()
   @MaxLength(5000)
   value: string;

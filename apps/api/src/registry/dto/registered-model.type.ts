@@ -5,28 +5,28 @@ import { ModelTagType } from './model-tag.type';
 
 @ObjectType('RegisteredModel', { description: 'A named model whose versions move through stages and aliases.' })
 export class RegisteredModelType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The model\'s id.' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Unique name.' })
   name: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text.' })
   description: string | null;
 
-  @Field(() => [ModelTagType])
+  @Field(() => [ModelTagType], { description: 'Key/value labels.' })
   tags: ModelTagType[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Name of the identity that created it.' })
   createdBy: string | null;
 
-  @Field()
+  @Field({ description: 'When it was created.' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'Last change to the model (policy included).' })
   updatedAt: Date;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The promotion policy (gates per target); null = no gates.' })
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The promotion policy (gates per target); null = no gates. JSON on purpose: the very document setPromotionPolicy takes (validated as a whole there), so it can be read, edited and sent back as is.' })
   policy: Record<string, unknown> | null;
 }
 

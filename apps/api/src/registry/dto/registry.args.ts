@@ -8,6 +8,6 @@ export class PageArgs {
   @Max(100)
   first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   after?: string | null;
 }

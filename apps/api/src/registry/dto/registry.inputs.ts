@@ -8,19 +8,19 @@ import { ModelTagInput } from './model-tag.type';
 
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-@InputType()
+@InputType({ description: 'A new registered model.' })
 export class CreateRegisteredModelInput {
-  @Field()
+  @Field({ description: 'Unique name: letters, digits, . _ - (starting with a letter or digit).' })
   @Length(1, 256)
   @Matches(MODEL_NAME, { message: 'name must start with a letter or digit and contain only letters, digits, ".", "_" and "-"' })
   name: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text.' })
   @IsOptional()
   @MaxLength(20_000)
   description?: string | null;
 
-  @Field(() => [ModelTagInput], { nullable: true })
+  @Field(() => [ModelTagInput], { nullable: true, description: 'Key/value labels.' })
   @IsOptional()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -28,7 +28,7 @@ export class CreateRegisteredModelInput {
   tags?: ModelTagInput[] | null;
 }
 
-@InputType()
+@InputType({ description: 'A run\'s artifact to register as the model\'s next version.' })
 export class CreateModelVersionInput {
   @Field({ description: 'The registered model.' })
   @Length(1, 256)
@@ -42,12 +42,12 @@ export class CreateModelVersionInput {
   @Length(1, 1024)
   artifactPath: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text.' })
   @IsOptional()
   @MaxLength(20_000)
   description?: string | null;
 
-  @Field(() => [ModelTagInput], { nullable: true })
+  @Field(() => [ModelTagInput], { nullable: true, description: 'Key/value labels.' })
   @IsOptional()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -55,24 +55,24 @@ export class CreateModelVersionInput {
   tags?: ModelTagInput[] | null;
 }
 
-@InputType()
+@InputType({ description: 'Why a move is made; kept forever with the transition.' })
 export class PromotionDecisionInput {
   @Field({ description: 'Why: required (non-blank) to enter STAGING or PRODUCTION.' })
   @IsString()
   @MaxLength(20_000)
   justification: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What else was considered.' })
   @IsOptional()
   @MaxLength(20_000)
   alternatives?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Known risks of the move.' })
   @IsOptional()
   @MaxLength(20_000)
   risks?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What follows.' })
   @IsOptional()
   @MaxLength(20_000)
   nextSteps?: string | null;
@@ -88,13 +88,13 @@ export class PromotionDecisionInput {
   reportLocale?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A stage move or an alias move for one version.' })
 export class PromoteModelVersionInput {
-  @Field()
+  @Field({ description: 'The registered model.' })
   @Length(1, 256)
   name: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The version to move.' })
   @IsInt()
   @Min(1)
   version: number;
@@ -108,7 +108,7 @@ export class PromoteModelVersionInput {
   @IsString()
   alias?: string | null;
 
-  @Field(() => PromotionDecisionInput, { nullable: true })
+  @Field(() => PromotionDecisionInput, { nullable: true, description: 'Why (justification required for STAGING and PRODUCTION).' })
   @IsOptional()
   @ValidateNested()
   @Type(() => PromotionDecisionInput)
@@ -129,9 +129,9 @@ export class PromoteModelVersionInput {
   expectedCurrentVersion?: number | null;
 }
 
-@InputType()
+@InputType({ description: 'The gates a model\'s versions must pass to enter a stage.' })
 export class SetPromotionPolicyInput {
-  @Field()
+  @Field({ description: 'The registered model.' })
   @Length(1, 256)
   name: string;
 

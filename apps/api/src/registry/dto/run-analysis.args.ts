@@ -29,14 +29,14 @@ export class GridAnalysisArgs {
   @Length(1, 64)
   experimentId?: string | null;
 
-  @Field()
+  @Field({ description: 'Metric key (canonical or Ultralytics name).' })
   @Length(1, 250)
   metric: string;
 
-  @Field(() => GridAggregation)
+  @Field(() => GridAggregation, { description: 'Which value of each run\'s metric.' })
   aggregation: GridAggregation;
 
-  @Field(() => GridGoal, { nullable: true })
+  @Field(() => GridGoal, { nullable: true, description: 'Which value is best; default from the metric (losses MINIMIZE, others MAXIMIZE).' })
   goal?: GridGoal | null;
 
   @Field(() => [String], { nullable: true, description: 'Params that only repeat a configuration (default: seed-like names).' })
@@ -54,14 +54,14 @@ export class GridAnalysisArgs {
 
 @ArgsType()
 export class PromotionReportArgs {
-  @Field()
+  @Field({ description: 'The registered model.' })
   @Length(1, 256)
   name: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The version.' })
   version: number;
 
-  @Field(() => ReportLocale, { defaultValue: ReportLocale.en })
+  @Field(() => ReportLocale, { defaultValue: ReportLocale.en, description: 'en (default) or fr.' })
   locale: ReportLocale;
 
   @Field(() => String, { nullable: true, description: 'Grid metric (default map50).' })

@@ -3,9 +3,9 @@ import { Field, ID, InputType } from 'type-graphql';
 import { KeyValueInput } from '../../experiments/dto/key-value.input';
 import { RunKind, RunStatus } from '../run-kind';
 
-@InputType()
+@InputType({ description: 'A new run in an experiment; the trainer\'s first call after createExperiment.' })
 export class CreateRunInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The experiment (createExperiment\'s id).' })
   @IsUUID()
   experimentId: string;
 
@@ -15,20 +15,20 @@ export class CreateRunInput {
   @Length(1, 256)
   name?: string | null;
 
-  @Field(() => RunKind, { defaultValue: RunKind.TRAINING })
+  @Field(() => RunKind, { defaultValue: RunKind.TRAINING, description: 'TRAINING (default) for a trainer; EVALUATION runs are created by evaluateModel.' })
   kind: RunKind;
 
   @Field(() => RunStatus, { defaultValue: RunStatus.RUNNING, description: 'RUNNING (default) or QUEUED.' })
   @IsIn([RunStatus.RUNNING, RunStatus.QUEUED], { message: 'status must be RUNNING or QUEUED when a run is created' })
   status: RunStatus;
 
-  @Field(() => [KeyValueInput], { nullable: true })
+  @Field(() => [KeyValueInput], { nullable: true, description: 'Hyper-parameters to log at once (same rules as logParams).' })
   @IsOptional()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
   params?: KeyValueInput[] | null;
 
-  @Field(() => [KeyValueInput], { nullable: true })
+  @Field(() => [KeyValueInput], { nullable: true, description: 'Tags to set at once.' })
   @IsOptional()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })

@@ -9,7 +9,7 @@ export class LogParamsInput {
   @Length(1, 36)
   runId: string;
 
-  @Field(() => [KeyValueInput])
+  @Field(() => [KeyValueInput], { description: 'The params (1..1,000), e.g. {key: "lr0", value: "0.01"}.' })
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
@@ -23,7 +23,7 @@ export class SetRunTagsInput {
   @Length(1, 36)
   runId: string;
 
-  @Field(() => [KeyValueInput])
+  @Field(() => [KeyValueInput], { description: 'The tags to set; other tags stay.' })
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })

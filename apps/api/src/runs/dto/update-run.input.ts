@@ -9,11 +9,11 @@ export class UpdateRunInput {
   @Length(1, 36)
   id: string;
 
-  @Field(() => RunStatus, { nullable: true })
+  @Field(() => RunStatus, { nullable: true, description: 'New status (FINISHED, FAILED or KILLED ends the run and sets endTime).' })
   @IsOptional()
   status?: RunStatus | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New display name.' })
   @IsOptional()
   @IsString()
   @Length(1, 256)

@@ -3,7 +3,7 @@ import { ArgsType, Field, ID, Int } from 'type-graphql';
 
 @ArgsType()
 export class SearchRunsArgs {
-  @Field(() => [ID])
+  @Field(() => [ID], { description: 'Experiments whose runs are searched (at least one).' })
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   experimentIds: string[];
