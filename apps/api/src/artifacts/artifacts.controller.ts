@@ -1,5 +1,5 @@
 // REST routes for artifact bytes: PUT /artifacts/{runId}/{path}[?epoch=N] streams the body (the body parser is off
-// globally) into the store; GET downloads it. Every error, before or after the body is read, is answered
+// globally) into the store; GET downloads it (one `Range` served 206). Every error, before or after the body is read, is answered
 // `{error: {code, message}}` with the matching status (common/http-error.ts).
 import { Controller, Get, Logger, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -8,6 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { type Identity, Role } from '../auth/roles';
 import { badInput } from '../common/app-error';
 import { answerError } from '../common/http-error';
+import { byteRangeOf, startDownload } from '../common/http-range';
 import { artifactPathFromUrl } from './artifact-path';
 import { ArtifactsService } from './artifacts.service';
 import { artifactBytes } from '../observability/metrics';
@@ -69,16 +70,15 @@ export class ArtifactsController {
       // Workers download checkpoints with their WORKER token (the evaluation protocol's modelUrl).
       await this.caller(req, Role.VIEWER, Role.WORKER);
       const { runId, path } = target(req);
-      const { row, stream } = await this.artifacts.open(runId, path);
-      res.status(200);
+      const { row, stream, range } = await this.artifacts.open(runId, path, (size) => byteRangeOf(req, res, size));
+      startDownload(res, row.size, range);
       res.setHeader('content-type', row.contentType);
-      res.setHeader('content-length', String(row.size));
       res.setHeader('etag', `"${row.sha256}"`);
       res.setHeader('x-podium-sha256', row.sha256);
       res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(path.split('/').pop() ?? path)}`);
       // pipeline closes the blob when the client goes; a read error cuts the response (answerError destroys it).
       await pipeline(stream, res);
-      artifactBytes.inc({ direction: 'out' }, row.size);
+      artifactBytes.inc({ direction: 'out' }, range ? range.end - range.start + 1 : row.size);
     } catch (e) {
       answerError(req, res, e, this.logger);
     }

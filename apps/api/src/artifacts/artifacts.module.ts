@@ -1,13 +1,24 @@
 import { Module } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../core/core.module';
 import { ArtifactStore } from './artifact-store';
 import { ArtifactsController } from './artifacts.controller';
 import { ArtifactsRepository } from './artifacts.repository';
 import { ArtifactsResolver } from './artifacts.resolver';
 import { ArtifactsService } from './artifacts.service';
+import { FsArtifactStore } from './fs-artifact-store';
+import { S3ArtifactStore } from './s3-artifact-store';
+
+/** The store's adapter, as PODIUM_ARTIFACT_STORE says: the data folder, or S3-compatible storage. */
+export const artifactStoreProvider = {
+  provide: ArtifactStore,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig): ArtifactStore => (config.artifactStore.kind === 's3' ? new S3ArtifactStore(config.artifactStore) : new FsArtifactStore(config)),
+};
 
 @Module({
   controllers: [ArtifactsController],
-  providers: [ArtifactsService, ArtifactsRepository, ArtifactStore, ArtifactsResolver],
+  providers: [ArtifactsService, ArtifactsRepository, artifactStoreProvider, ArtifactsResolver],
   exports: [ArtifactsService, ArtifactStore],
 })
 export class ArtifactsModule {}

@@ -11,7 +11,8 @@ export type AppErrorCode =
   | 'QUERY_TOO_DEEP'
   | 'QUERY_TOO_COMPLEX'
   | 'INSUFFICIENT_STORAGE'
-  | 'STORAGE_UNAVAILABLE';
+  | 'STORAGE_UNAVAILABLE'
+  | 'RANGE_NOT_SATISFIABLE';
 
 export class AppError extends Error {
   constructor(
@@ -55,6 +56,8 @@ export function httpStatusOf(code: AppErrorCode): number {
       return 507;
     case 'STORAGE_UNAVAILABLE':
       return 503;
+    case 'RANGE_NOT_SATISFIABLE':
+      return 416;
   }
 }
 

@@ -42,6 +42,7 @@ const BY_CODE: Record<AppErrorCode, Mapping> = {
   QUERY_TOO_COMPLEX: ['INVALID_PARAMETER_VALUE', 400],
   INSUFFICIENT_STORAGE: ['RESOURCE_EXHAUSTED', 507],
   STORAGE_UNAVAILABLE: ['TEMPORARILY_UNAVAILABLE', 503],
+  RANGE_NOT_SATISFIABLE: ['INVALID_PARAMETER_VALUE', 416],
 };
 
 /** AppErrors whose `details.reason` asks for another MLflow code than their AppError code. */
