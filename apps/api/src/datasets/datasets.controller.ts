@@ -1,12 +1,12 @@
 // REST edge for datasets: archive upload (EDITOR) and the normalised tar download (WORKER or VIEWER+) by digest.
 import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { AuthService } from '../auth/auth.service';
 import { type Identity, Role } from '../auth/roles';
 import { badInput } from '../common/app-error';
 import { answerError } from '../common/http-error';
+import { byteRangeOf, startDownload } from '../common/http-range';
 import { DatasetFormat } from './dataset-format';
 import { toDatasetType } from './datasets.mapper';
 import { DatasetsService } from './datasets.service';
@@ -45,12 +45,12 @@ export class DatasetsController {
     await this.respond(res, async () => {
       await this.caller(req, [Role.WORKER, Role.VIEWER]);
       if (!file.endsWith('.tar')) throw badInput('expected /datasets/<sha256>.tar');
-      const { path, dataset } = await this.datasets.archiveOf(file.slice(0, -4));
-      res.status(200).setHeader('content-type', 'application/x-tar');
-      res.setHeader('content-length', String(dataset.sizeBytes));
+      const { dataset, archive, range } = await this.datasets.openArchive(file.slice(0, -4), (size) => byteRangeOf(req, res, size));
+      startDownload(res, dataset.sizeBytes, range);
+      res.setHeader('content-type', 'application/x-tar');
       res.setHeader('etag', `"${dataset.digest}"`);
       res.setHeader('cache-control', 'private, max-age=31536000, immutable');
-      await pipeline(createReadStream(path), res);
+      await pipeline(archive.stream, res);
     });
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ArtifactsModule } from '../artifacts/artifacts.module';
 import { DatasetIntakeRunner } from './dataset-intake.runner';
 import { DatasetsController } from './datasets.controller';
 import { DatasetsRepository } from './datasets.repository';
@@ -7,6 +8,7 @@ import { DatasetsService } from './datasets.service';
 import { DemoDatasetSeeder } from './demo-dataset.seeder';
 
 @Module({
+  imports: [ArtifactsModule],
   controllers: [DatasetsController],
   providers: [DatasetIntakeRunner, DatasetsRepository, DatasetsService, DatasetsResolver, DemoDatasetSeeder],
   exports: [DatasetsService],
