@@ -44,7 +44,7 @@ export class MlflowAuth {
     if (!roleSatisfies(identity.role, role)) {
       throw new AppError('FORBIDDEN', `${req.method ?? ''} ${pathOf(req)} requires role ${role}; token "${identity.name}" has role ${identity.role}`.trim());
     }
-    if (access !== 'read') this.limits.takeWrite(identity);
+    if (access !== 'read') await this.limits.takeWrite(identity);
     return identity;
   }
 }

@@ -3,7 +3,9 @@
 // dataset archive route the same, its archive read from the store.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+
 import { tmpdir } from 'node:os';
+import type { Test } from 'supertest';
 import { join, resolve } from 'node:path';
 import { create as tarCreate } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +17,13 @@ import { startTestApp, type TestApp } from '../support/test-app';
 const MODEL = readFileSync(resolve(__dirname, '../../../../assets/models/yolox_nano.onnx'));
 const MODEL_SHA = createHash('sha256').update(MODEL).digest('hex');
 const COCO8 = resolve(__dirname, '../../../../assets/datasets/coco8');
-const binary = (res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
+/** The response body as bytes, whatever its content type. */
+const bytes = (req: Test) =>
+  req.buffer(true).parse((res, cb) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => cb(null, Buffer.concat(chunks)));
+  });
 
 let s3: TestS3;
 beforeAll(async () => {
@@ -44,17 +48,17 @@ describe.each(['file', 's3'] as const)('downloads from the %s adapter', (adapter
     expect(put.status).toBe(201);
     if (adapter === 's3') expect(await s3.keys(`${prefix}/blobs/`)).toEqual([`${prefix}/blobs/${MODEL_SHA.slice(0, 2)}/${MODEL_SHA.slice(2, 4)}/${MODEL_SHA}`]);
 
-    const whole = await t!.http().get(`/artifacts/${runId}/weights/best.onnx`).buffer(true).parse(binary);
+    const whole = await bytes(t!.http().get(`/artifacts/${runId}/weights/best.onnx`));
     expect(whole.status).toBe(200);
     expect(whole.headers).toMatchObject({ 'content-length': String(MODEL.length), etag: `"${MODEL_SHA}"`, 'x-podium-sha256': MODEL_SHA, 'accept-ranges': 'bytes' });
     expect((whole.body as Buffer).equals(MODEL)).toBe(true);
 
-    const part = await t!.http().get(`/artifacts/${runId}/weights/best.onnx`).set('range', 'bytes=100-1123').buffer(true).parse(binary);
+    const part = await bytes(t!.http().get(`/artifacts/${runId}/weights/best.onnx`).set('range', 'bytes=100-1123'));
     expect(part.status).toBe(206);
     expect(part.headers).toMatchObject({ 'content-length': '1024', 'content-range': `bytes 100-1123/${MODEL.length}`, 'x-podium-sha256': MODEL_SHA });
     expect((part.body as Buffer).equals(MODEL.subarray(100, 1124))).toBe(true);
 
-    const tail = await t!.http().get(`/artifacts/${runId}/weights/best.onnx`).set('range', 'bytes=-10').buffer(true).parse(binary);
+    const tail = await bytes(t!.http().get(`/artifacts/${runId}/weights/best.onnx`).set('range', 'bytes=-10'));
     expect(tail.status).toBe(206);
     expect((tail.body as Buffer).equals(MODEL.subarray(MODEL.length - 10))).toBe(true);
 
@@ -63,7 +67,7 @@ describe.each(['file', 's3'] as const)('downloads from the %s adapter', (adapter
     expect(past.headers['content-range']).toBe(`bytes */${MODEL.length}`);
     expect(past.body.error).toMatchObject({ code: 'RANGE_NOT_SATISFIABLE', size: MODEL.length });
 
-    const malformed = await t!.http().get(`/artifacts/${runId}/weights/best.onnx`).set('range', 'bytes=oops').buffer(true).parse(binary);
+    const malformed = await bytes(t!.http().get(`/artifacts/${runId}/weights/best.onnx`).set('range', 'bytes=oops'));
     expect(malformed.status).toBe(200);
     expect((malformed.body as Buffer).length).toBe(MODEL.length);
   });
@@ -76,11 +80,11 @@ describe.each(['file', 's3'] as const)('downloads from the %s adapter', (adapter
     expect(up.status).toBe(201);
     const { digest, sizeBytes } = up.body as { digest: string; sizeBytes: number };
     if (adapter === 's3') expect(await s3.keys(`${prefix}/_datasets/`)).toEqual([`${prefix}/_datasets/${digest}.tar`]);
-    const whole = await t!.http().get(`/datasets/${digest}.tar`).buffer(true).parse(binary);
+    const whole = await bytes(t!.http().get(`/datasets/${digest}.tar`));
     expect(whole.status).toBe(200);
     expect(whole.headers['content-length']).toBe(String(sizeBytes));
     expect((whole.body as Buffer).length).toBe(sizeBytes);
-    const part = await t!.http().get(`/datasets/${digest}.tar`).set('range', 'bytes=0-511').buffer(true).parse(binary);
+    const part = await bytes(t!.http().get(`/datasets/${digest}.tar`).set('range', 'bytes=0-511'));
     expect(part.status).toBe(206);
     expect((part.body as Buffer).equals((whole.body as Buffer).subarray(0, 512))).toBe(true);
     // The same content again is the same archive, not a second object.
