@@ -64,7 +64,7 @@ export class ApiTokenService {
       await this.tokens.markRevoked(tx, found.id, now, actor?.name ?? 'unknown');
       return Object.assign(found, { revokedAt: now, revokedBy: actor?.name ?? 'unknown' });
     });
-    const closed = this.connections?.closeToken(row.id, 'token revoked') ?? 0;
+    const closed = this.connections?.revoked(row.id) ?? 0;
     if (closed) this.logger.log(`closed ${closed} graphql-ws connection(s) of revoked token "${row.name}"`);
     return row;
   }
