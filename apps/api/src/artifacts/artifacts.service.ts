@@ -147,9 +147,19 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
   /**
    * Removes temp files of uploads that are over and every blob no row references, at any age; a blob whose upload
    * has placed it but not yet committed its row is kept (collect waits for that upload's lock, then sees its row).
-   * Never throws: a failed entry is logged and the rest go on.
+   * Never throws: a failed entry is logged and the rest go on. With several replicas on PostgreSQL one sweeps at a
+   * time; another that finds it sweeping skips this round.
    */
   async sweep(): Promise<StoreSweep> {
+    try {
+      return (await this.repo.ifNoOtherSweep(() => this.sweepStore())) ?? { tempRemoved: 0, blobsRemoved: 0, tempKept: 0, failed: 0 };
+    } catch (e) {
+      this.logger.warn(`sweep: ${(e as Error).message}`);
+      return { tempRemoved: 0, blobsRemoved: 0, tempKept: 0, failed: 1 };
+    }
+  }
+
+  private async sweepStore(): Promise<StoreSweep> {
     const temp = await this.store.sweepTemp();
     const done: StoreSweep = { tempRemoved: temp.removed, blobsRemoved: 0, tempKept: temp.kept, failed: temp.failed.length };
     for (const { entry, error } of temp.failed) this.logger.warn(`sweep: ${entry}: ${error.message}`);
