@@ -6,7 +6,6 @@ import 'reflect-metadata';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +38,6 @@ const DOOM_AT_COMMIT: Record<'sqlite' | 'postgres', string[]> = {
 };
 const MAX_BYTES = 24 * 1024 * 1024;
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const OWNER_HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
 
 let s3: TestS3;
 beforeAll(async () => {
