@@ -42,8 +42,6 @@ import {
 
 type S3Config = Extract<ArtifactStoreConfig, { kind: 's3' }>;
 
-/** The largest object a single server-side copy takes (S3's limit); PODIUM_ARTIFACT_MAX_BYTES stays under it. */
-export const S3_MAX_COPY_BYTES = 5 * 1024 ** 3;
 const PART_SIZE = 8 * 1024 ** 2;
 const OWNER_HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
 const TEMP_NAME = /^(.+)~(\d+)~[0-9a-f-]{36}\.part$/;

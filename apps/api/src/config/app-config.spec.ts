@@ -70,5 +70,8 @@ describe('loadConfig: the artifact store', () => {
       'PODIUM_S3_FORCE_PATH_STYLE must be a boolean (true/false), got "maybe"',
     ]);
     expect(problems({ PODIUM_S3_ENDPOINT: 'http://minio:9000' })).toEqual(['PODIUM_S3_ENDPOINT is set but PODIUM_ARTIFACT_STORE is not an s3:// URL']);
+    expect(problems({ PODIUM_ARTIFACT_STORE: 's3://bucket', PODIUM_ARTIFACT_MAX_BYTES: String(6 * 1024 ** 3) })).toEqual([
+      `PODIUM_ARTIFACT_MAX_BYTES must be at most ${5 * 1024 ** 3} (5 GiB) with an s3:// store (one server-side copy places each blob), got ${6 * 1024 ** 3}`,
+    ]);
   });
 });

@@ -73,6 +73,9 @@ export type ArtifactStoreConfig =
       forcePathStyle: boolean;
     };
 
+/** The largest object one S3 server-side copy takes: the S3 store places each blob with one. */
+export const S3_MAX_COPY_BYTES = 5 * 1024 ** 3;
+
 /** `PODIUM_ARTIFACT_STORE`: unset or `file` (the data folder), or `s3://bucket[/prefix]`. */
 function artifactStore(env: NodeJS.ProcessEnv, problems: string[]): ArtifactStoreConfig {
   const raw = env.PODIUM_ARTIFACT_STORE ?? '';
@@ -205,6 +208,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sharedWorkerTokenFile: env.PODIUM_SHARED_WORKER_TOKEN_FILE ? resolve(env.PODIUM_SHARED_WORKER_TOKEN_FILE) : undefined,
     ...overrides,
   };
+  if (config.artifactStore.kind === 's3' && config.artifactMaxBytes > S3_MAX_COPY_BYTES) {
+    problems.push(`PODIUM_ARTIFACT_MAX_BYTES must be at most ${S3_MAX_COPY_BYTES} (5 GiB) with an s3:// store (one server-side copy places each blob), got ${config.artifactMaxBytes}`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
