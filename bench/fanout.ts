@@ -1,13 +1,17 @@
 // Benchmark: 1,000 graphql-ws subscribers of `metricLogged` on one run: publish → receive latency (p50/p99) and
 // messages/s delivered. The api runs in its own process; the subscribers share this one. Prints figures; asserts nothing.
-// Run: npm run build && node dist/bench/fanout.js [subscribers=1000] [rounds=50]
+// Run: npm run build && node dist/bench/fanout.js [subscribers=1000] [rounds=50] [replicas]
+// `replicas`: on PostgreSQL (PODIUM_TEST_POSTGRES_URL) and Redis (PODIUM_TEST_REDIS_URL), one api replica first
+// (writer and every subscriber on it), then two (the writer on A, the subscribers split between A and B; docs/scaled.md).
 import { createClient, type Client } from 'graphql-ws';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { cpuSecondsOf, gql, startApi, stopApi } from './api-process';
+import { type ApiProcess, cpuSecondsOf, gql, startApi, stopApi, withPostgresDatabase } from './api-process';
 
 const SUBSCRIBERS = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 50);
+const REPLICAS = process.argv[4] === 'replicas';
 const BURST_BATCHES = 20;
 const BURST_POINTS = 10;
 
@@ -20,18 +24,45 @@ type Mode = keyof typeof SUBS;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
+const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+
 async function main(): Promise<void> {
+  if (REPLICAS) return replicas();
   const api = await startApi();
   try {
-    for (const mode of ['point', 'batch'] as Mode[]) await runCase(api.url, api.proc.pid!, mode);
+    for (const mode of ['point', 'batch'] as Mode[]) await runCase(api.url, [api.url], api.proc.pid!, mode);
   } finally {
     await stopApi(api);
   }
 }
 
-/** `point`: metricLogged (one message per point); `batch`: metricBatchLogged (one message per committed batch). */
-async function runCase(url: string, pid: number, mode: Mode): Promise<void> {
-  const exp = await gql(url, 'mutation($n: String!) { createExperiment(input: { name: $n }) { id } }', { n: `fanout-${mode}` });
+/** One replica, then two, on the same PostgreSQL database and Redis: the figures side by side. */
+async function replicas(): Promise<void> {
+  const pgUrl = process.env.PODIUM_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const env = (databaseUrl: string) => ({ DATABASE_URL: databaseUrl, REDIS_URL: process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  const ran = await withPostgresDatabase(pgUrl, async (databaseUrl) => {
+    const apis: ApiProcess[] = [];
+    try {
+      apis.push(await startApi(env(databaseUrl)));
+      console.log(`--- one api replica (PostgreSQL + Redis): writer and ${SUBSCRIBERS} subscribers on it`);
+      await runCase(apis[0].url, [apis[0].url], apis[0].proc.pid!, 'point');
+      apis.push(await startApi(env(databaseUrl)));
+      console.log(`--- two api replicas (PostgreSQL + Redis): writer on A, ${SUBSCRIBERS / 2} subscribers on A and ${SUBSCRIBERS / 2} on B`);
+      await runCase(apis[0].url, apis.map((a) => a.url), apis[0].proc.pid!, 'point');
+    } finally {
+      await Promise.all(apis.map((a) => stopApi(a)));
+    }
+    return true;
+  });
+  if (!ran) console.log(`PostgreSQL does not answer at ${pgUrl}: the replicas case needs it (and Redis)`);
+}
+
+/**
+ * `point`: metricLogged (one message per point); `batch`: metricBatchLogged (one message per committed batch). The
+ * writer logs through `url`; subscriber i connects to `subscribeUrls[i % n]`.
+ */
+async function runCase(url: string, subscribeUrls: string[], pid: number, mode: Mode): Promise<void> {
+  const exp = await gql(url, 'mutation($n: String!) { createExperiment(input: { name: $n }) { id } }', { n: `fanout-${mode}-${subscribeUrls.length}` });
   const runId = (await gql(url, 'mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: exp.createExperiment.id })).createRun.id;
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
@@ -57,10 +88,13 @@ async function runCase(url: string, pid: number, mode: Mode): Promise<void> {
   };
   let messages = 0;
   const until = (n: number) => new Promise<void>((r) => (received >= n ? r() : waiters.push({ n, resolve: r })));
-  const wsUrl = url.replace('http', 'ws');
+  // Connected in waves of 100: a thousand handshakes at once on a loaded machine miss graphql-ws's init timeout.
+  let connected = Promise.resolve();
   for (let i = 0; i < SUBSCRIBERS; i++) {
-    const c = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+    if (i % 100 === 0) await connected;
+    const c = createClient({ url: subscribeUrls[i % subscribeUrls.length].replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 5, lazy: false, onNonLazyError: () => subscriberErrors++ });
     clients.push(c);
+    connected = Promise.all([connected, new Promise<void>((r) => c.on('connected', () => r()))]).then(() => undefined);
     c.subscribe<any>(
       { query: SUBS[mode], variables: { runId, after: 0 } },
       {
@@ -73,7 +107,7 @@ async function runCase(url: string, pid: number, mode: Mode): Promise<void> {
   // Every subscriber is live once it has received a warm-up point.
   let seq = (await gql(url, LOG, { input: { runId, metrics: [{ key: 'warm', value: 0, step: 0 }] } })).logMetrics.lastSequence;
   await until(SUBSCRIBERS);
-  console.log(`fanout (${mode === 'point' ? 'metricLogged, one message per point' : 'metricBatchLogged, one message per batch'}): ${SUBSCRIBERS} graphql-ws subscribers (one connection each) on one run`);
+  console.log(`fanout (${mode === 'point' ? 'metricLogged, one message per point' : 'metricBatchLogged, one message per batch'}): ${SUBSCRIBERS} graphql-ws subscribers (one connection each) on one run, ${subscribeUrls.length} api replica(s)`);
 
   // Latency: one point per logMetrics, spaced so deliveries do not queue behind each other.
   measuring = true;
@@ -85,7 +119,7 @@ async function runCase(url: string, pid: number, mode: Mode): Promise<void> {
   }
   measuring = false;
   latencies.sort((a, b) => a - b);
-  console.log(`node ${process.version}, api NODE_ENV=${process.env.NODE_ENV ?? 'unset'}`);
+  console.log(`node ${process.version}, api NODE_ENV=${process.env.NODE_ENV ?? 'unset'}, ${load()}`);
   console.log(`latency logMetrics sent → point received (includes the HTTP call and the commit): p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms over ${latencies.length} deliveries`);
 
   // Throughput: a burst of batches; messages/s until the last subscriber has the last point.
@@ -107,7 +141,7 @@ async function runCase(url: string, pid: number, mode: Mode): Promise<void> {
   );
   const min = Math.min(...counts);
   const max = Math.max(...counts);
-  console.log(`per-subscriber messages: min ${min}, max ${max} (expected ${1 + ROUNDS + BURST_BATCHES * BURST_POINTS} each)`);
+  console.log(`${load()}; per-subscriber messages: min ${min}, max ${max} (expected ${1 + ROUNDS + BURST_BATCHES * BURST_POINTS} each)`);
   if (subscriberErrors) console.log(`subscriber errors: ${subscriberErrors}`);
   await Promise.all(clients.map((c) => c.dispose()));
 }

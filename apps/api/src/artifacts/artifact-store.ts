@@ -1,36 +1,36 @@
-// The artifact store on local disk: bytes in and out by key, the key being their sha256 (content-addressed blobs at
-// `<dataDir>/artifacts/blobs/ab/cd/<sha256>`). It knows nothing of rows: ArtifactsService decides which blobs a row
-// references and when one may go (CONTRIBUTING.md rule 13: no abstract store before there are two; an object-store
-// adapter would offer these same methods). Layout, guarantees and errors: docs/artifacts.md.
-import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+// The artifact store port: bytes in and out by key, the key being their sha256 (content-addressed blobs), plus named
+// objects for what is keyed otherwise (dataset archives by dataset digest). Two adapters: the local file system
+// (fs-artifact-store.ts, the default) and S3-compatible object storage (s3-artifact-store.ts), chosen by
+// PODIUM_ARTIFACT_STORE. It knows nothing of rows: ArtifactsService decides which blobs a row references and when one
+// may go. Layout, guarantees and errors: docs/artifacts.md; several replicas: docs/scaled.md.
+import type { Readable } from 'node:stream';
 import { AppError } from '../common/app-error';
-import { isUuid } from '../common/uuid';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../core/core.module';
 
-/** Bytes streamed into the store's temp folder, hashed and measured, not yet stored under their key. */
+/** Bytes streamed into the store's temp area, hashed and measured, not yet stored under their key. */
 export interface ReceivedFile {
-  tempPath: string;
+  /** Where the adapter keeps them meanwhile (a temp file, a temp object key); never served. */
+  tempRef: string;
   size: number;
   sha256: string;
 }
 
-/** A blob's bytes, opened: the descriptor is held, so the blob going meanwhile does not cut the read. */
+/** An inclusive byte range of a blob (`Range: bytes=start-end`). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** A blob's bytes, opened: on disk the descriptor is held, so the blob going meanwhile does not cut the read. */
 export interface OpenedBlob {
+  /** The whole blob's size (also when a range was asked for). */
   size: number;
+  /** The asked range's bytes, or all of them. */
   stream: Readable;
 }
 
-/** What one pass over the temp folder did. */
+/** What one pass over the temp area did. */
 export interface TempSweep {
-  /** Temp files of uploads that are over (a crash, a dead replica), removed. */
+  /** Temp files (objects, multipart uploads) of uploads that are over (a crash, a dead replica), removed. */
   removed: number;
   /** Temp files of uploads that may still be running (this process's, or another host's recent ones), kept. */
   kept: number;
@@ -46,319 +46,81 @@ export interface LegacyMigration {
   failed: { entry: string; error: Error }[];
 }
 
-const SHA256 = /^[0-9a-f]{64}$/;
-const BLOBS_DIR = 'blobs';
-const TEMP_DIR = '.incoming';
-
 /**
  * A temp file of another host is left alone until it has not been written to for this long: a live upload keeps its
  * mtime fresh (and Node's HTTP server ends a request after 5 minutes), so an older one belongs to a dead replica.
  */
 export const FOREIGN_TEMP_GRACE_MS = 10 * 60_000;
 
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Named objects (not blobs): a folder-like prefix and a file-like name, e.g. `_datasets/<digest>.tar`. */
+export const OBJECT_NAME = /^_[a-z]+\/[0-9A-Za-z._-]{1,200}$/;
+
 export const payloadTooLarge = (maxBytes: number): AppError =>
   new AppError('PAYLOAD_TOO_LARGE', `The artifact is larger than the limit of ${maxBytes} bytes (PODIUM_ARTIFACT_MAX_BYTES)`, { maxBytes });
 
-/** This process's name on temp files: `<host>~<pid>~`; the sweep tells a dead owner's files from a live one's by it. */
-const OWNER_HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
-
-/** Temp files of this process's uploads still running (process-wide, as their names are): the sweep keeps them. */
-const inFlight = new Set<string>();
-
-@Injectable()
-export class ArtifactStore {
-  readonly root: string;
-
-  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'dataDir'>) {
-    this.root = resolve(config.dataDir, 'artifacts');
-  }
+/**
+ * The port (an abstract class, so that Nest injects it by this name). Both adapters keep the same promises: `place`
+ * is atomic (a reader sees the whole blob or none), a blob's bytes never change under its key, and what `receive`
+ * leaves is found and removed by `sweepTemp` once its upload is over.
+ */
+export abstract class ArtifactStore {
+  /** `file` (the local data folder) or `s3`, for logs and readiness. */
+  abstract readonly kind: 'file' | 's3';
 
   /**
-   * Streams `body` into a temp file (never a served path), hashing it; over `maxBytes` it stops. The bytes are
-   * flushed to disk before it resolves. On any failure the temp file is removed.
+   * Streams `body` into the temp area, hashing and measuring it; over `maxBytes` it stops. The bytes are durable
+   * before it resolves. On any failure nothing is left.
    */
-  async receive(body: Readable, maxBytes: number): Promise<ReceivedFile> {
-    await ensureDir(join(this.root, TEMP_DIR));
-    const tempPath = join(this.root, TEMP_DIR, `${OWNER_HOST}~${process.pid}~${randomUUID()}.part`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (size > maxBytes) return done(payloadTooLarge(maxBytes));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    inFlight.add(tempPath);
-    try {
-      // `flush`: fsync before close. A row may name these bytes once renamed: they must survive a power cut as it does.
-      await pipeline(body, meter, createWriteStream(tempPath, { flags: 'wx', flush: true }));
-    } catch (e) {
-      await this.discard({ tempPath, size, sha256: '' });
-      throw e;
-    }
-    return { tempPath, size, sha256: hash.digest('hex') };
-  }
+  abstract receive(body: Readable, maxBytes: number): Promise<ReceivedFile>;
 
   /**
-   * Stores a received file under its sha256 (an atomic rename; identical bytes already there are replaced by the
-   * same bytes). The caller holds the blob's lock (ArtifactsRepository.lockBlob) until the row naming it commits, so
-   * the sweep cannot collect it in between.
+   * Stores a received file under its sha256. The caller holds the blob's lock (ArtifactsRepository.lockBlob) until the
+   * row naming it commits, so the sweep cannot collect it in between.
    */
-  async place(file: ReceivedFile): Promise<void> {
-    const target = this.blobPath(file.sha256);
-    await ensureDir(join(target, '..'));
-    await rename(file.tempPath, target);
-    inFlight.delete(file.tempPath);
-    await syncDir(join(target, '..'));
-  }
+  abstract place(file: ReceivedFile): Promise<void>;
 
   /** Drops a received file that will not be stored. */
-  async discard(file: ReceivedFile): Promise<void> {
-    await rm(file.tempPath, { force: true });
-    inFlight.delete(file.tempPath);
-  }
+  abstract discard(file: ReceivedFile): Promise<void>;
 
-  /** Opens the blob of `sha256`; null when the store has no such blob. */
-  async open(sha256: string): Promise<OpenedBlob | null> {
-    let handle;
-    try {
-      handle = await open(this.blobPath(sha256), 'r');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
-    try {
-      const { size } = await handle.stat();
-      return { size, stream: handle.createReadStream() };
-    } catch (e) {
-      await handle.close();
-      throw e;
-    }
-  }
-
-  /** For /readyz: a small file written, flushed and removed where uploads land (the sweeps skip its name). */
-  async probeWritable(): Promise<void> {
-    await ensureDir(join(this.root, TEMP_DIR));
-    const probe = join(this.root, TEMP_DIR, `readyz~${process.pid}~${randomUUID()}.probe`);
-    await writeFile(probe, 'ok', { flush: true });
-    await unlink(probe);
-  }
+  /** Opens the blob of `sha256` (its `range` only, when given); null when the store has no such blob. */
+  abstract open(sha256: string, range?: ByteRange): Promise<OpenedBlob | null>;
 
   /** Removes a blob (absent is fine). The caller has checked, under the blob's lock, that no row references it. */
-  async remove(sha256: string): Promise<void> {
-    await rm(this.blobPath(sha256), { force: true });
-  }
+  abstract remove(sha256: string): Promise<void>;
 
-  /** Every stored blob's sha256, in pages (directory order). */
-  async *listBlobs(pageSize = 500): AsyncGenerator<string[]> {
-    let page: string[] = [];
-    for (const a of await dirNames(join(this.root, BLOBS_DIR))) {
-      for (const b of await dirNames(join(this.root, BLOBS_DIR, a))) {
-        for (const name of await dirNames(join(this.root, BLOBS_DIR, a, b), true)) {
-          if (!SHA256.test(name) || name.slice(0, 2) !== a || name.slice(2, 4) !== b) continue;
-          page.push(name);
-          if (page.length >= pageSize) {
-            yield page;
-            page = [];
-          }
-        }
-      }
-    }
-    if (page.length) yield page;
-  }
+  /** Every stored blob's sha256, in pages. */
+  abstract listBlobs(pageSize?: number): AsyncGenerator<string[]>;
+
+  /** Removes temp files whose upload is over (see each adapter). Never throws. */
+  abstract sweepTemp(foreignGraceMs?: number, now?: number): Promise<TempSweep>;
+
+  /** Moves a store of the earlier on-disk layout into blobs (the object store never had one). Never throws. */
+  abstract migrateLegacy(): Promise<LegacyMigration>;
+
+  /** For /readyz: writes and removes a small object where uploads land. */
+  abstract probeWritable(): Promise<void>;
 
   /**
-   * Removes temp files whose upload is over, at any age: this process's that no running upload owns (a previous
-   * process with the same pid, as in a restarted container), and those of a dead process of this host. Another
-   * host's are removed once not written to for `foreignGraceMs` (its process cannot be asked). Never throws.
+   * Stores a local file under `name` (OBJECT_NAME) unless an object of that name exists: names are content digests,
+   * so the same name is the same bytes. Atomic: a reader sees the whole object or none.
    */
-  async sweepTemp(foreignGraceMs: number = FOREIGN_TEMP_GRACE_MS, now: number = Date.now()): Promise<TempSweep> {
-    const sweep: TempSweep = { removed: 0, kept: 0, failed: [] };
-    const dir = join(this.root, TEMP_DIR);
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') sweep.failed.push({ entry: dir, error: e as Error });
-      return sweep;
-    }
-    for (const name of names) {
-      const entry = join(dir, name);
-      const owner = /^(.+)~(\d+)~[0-9a-f-]{36}\.part$/.exec(name);
-      if (!owner) continue; // not ours (files of the earlier layout go in migrateLegacy)
-      try {
-        const pid = Number(owner[2]);
-        const stale = async () => now - ((await lstatOrNull(entry))?.mtimeMs ?? 0) >= foreignGraceMs;
-        let over: boolean;
-        if (owner[1] !== OWNER_HOST) over = await stale();
-        else if (pid === process.pid) over = !inFlight.has(entry);
-        // A live pid may be another program that took a dead api's number: the file's age settles it then.
-        else over = !processAlive(pid) || (await stale());
-        if (over) {
-          await rm(entry, { force: true });
-          sweep.removed++;
-        } else {
-          sweep.kept++;
-        }
-      } catch (e) {
-        sweep.failed.push({ entry, error: e as Error });
-      }
-    }
-    return sweep;
-  }
+  abstract putObjectFile(name: string, localFile: string): Promise<void>;
 
-  /**
-   * Moves a store of the earlier layout into blobs, idempotently and crash-safely: each file of `<runId>/<path>`
-   * and each replaced file an interrupted replacement left aside (`.incoming/<id>.old`) is hashed and renamed under
-   * its sha256; journals and cut-off uploads of that layout are removed. Which blobs rows still reference is the
-   * service's business (the sweep that follows collects the rest, among them bytes of a replacement that never
-   * committed). Never throws.
-   */
-  async migrateLegacy(): Promise<LegacyMigration> {
-    const done: LegacyMigration = { moved: 0, removed: 0, failed: [] };
-    const temp = join(this.root, TEMP_DIR);
-    for (const name of await dirNames(temp, true)) {
-      const legacy = /^[0-9a-f-]{36}\.(old|part)$/.exec(name);
-      if (!legacy) continue;
-      const entry = join(temp, name);
-      try {
-        if (legacy[1] === 'old') {
-          await this.adopt(entry);
-          done.moved++;
-        } else {
-          await rm(entry, { force: true });
-          done.removed++;
-        }
-      } catch (e) {
-        done.failed.push({ entry, error: e as Error });
-      }
-    }
-    // The journals last: each said where its `.old` belonged, which no longer matters once that is a blob.
-    for (const name of await dirNames(temp, true)) {
-      if (!/^[0-9a-f-]{36}\.json$/.test(name)) continue;
-      try {
-        await rm(join(temp, name), { force: true });
-        done.removed++;
-      } catch (e) {
-        done.failed.push({ entry: join(temp, name), error: e as Error });
-      }
-    }
-    for (const name of await dirNames(this.root, true)) {
-      if (!isUuid(name)) continue; // blobs/, .incoming/, _datasets/ and anything else are not run folders
-      const runDir = join(this.root, name);
-      try {
-        for (const file of await filesUnder(runDir)) {
-          try {
-            await this.adopt(file);
-            done.moved++;
-          } catch (e) {
-            done.failed.push({ entry: file, error: e as Error });
-          }
-        }
-        await removeEmptyDirs(runDir);
-      } catch (e) {
-        done.failed.push({ entry: runDir, error: e as Error });
-      }
-    }
-    return done;
-  }
+  /** Opens a named object (its `range` only, when given); null when absent. */
+  abstract openObject(name: string, range?: ByteRange): Promise<OpenedBlob | null>;
 
-  private blobPath(sha256: string): string {
-    if (!SHA256.test(sha256)) throw new Error(`"${sha256}" is not a sha256 in lower-case hex`);
-    return join(this.root, BLOBS_DIR, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-  }
-
-  /** Hashes a file of the store and renames it under its sha256 (rename is atomic: a crash leaves one or the other). */
-  private async adopt(file: string): Promise<void> {
-    const sha256 = await sha256OfFile(file);
-    const target = this.blobPath(sha256);
-    await ensureDir(join(target, '..'));
-    await rename(file, target);
-    await syncDir(join(target, '..'));
-  }
+  /** Whether a named object exists. */
+  abstract hasObject(name: string): Promise<boolean>;
 }
 
-async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+export function checkSha256(sha256: string): string {
+  if (!SHA256_HEX.test(sha256)) throw new Error(`"${sha256}" is not a sha256 in lower-case hex`);
+  return sha256;
 }
 
-/**
- * `mkdir -p`, one level at a time: Node's recursive mkdir reports ENOENT for what is EROFS (a read-only store), and
- * the caller's answer depends on the real cause.
- */
-async function ensureDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
-    await ensureDir(dirname(dir));
-    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
-      if (again.code !== 'EEXIST') throw again;
-    });
-  }
-}
-
-/** A rename is durable once its directory is flushed. */
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Names in a directory (none when it does not exist); `all` includes files, else only subdirectories. */
-async function dirNames(dir: string, all = false): Promise<string[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  return entries.filter((d) => all || d.isDirectory()).map((d) => d.name);
-}
-
-/** Regular files below `dir` (symbolic links are not followed: the earlier layout never made any). */
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const d of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, d.name);
-    if (d.isDirectory()) out.push(...(await filesUnder(full)));
-    else if (d.isFile()) out.push(full);
-  }
-  return out;
-}
-
-async function removeEmptyDirs(dir: string): Promise<void> {
-  for (const d of await readdir(dir, { withFileTypes: true })) if (d.isDirectory()) await removeEmptyDirs(join(dir, d.name));
-  await rmdir(dir).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOTEMPTY' && e.code !== 'ENOENT') throw e;
-  });
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists under another user.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function lstatOrNull(path: string): Promise<Stats | null> {
-  try {
-    return await lstat(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+export function checkObjectName(name: string): string {
+  if (!OBJECT_NAME.test(name) || name.includes('..')) throw new Error(`"${name}" is not an object name of the store`);
+  return name;
 }

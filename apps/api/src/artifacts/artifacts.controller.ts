@@ -1,13 +1,14 @@
 // REST routes for artifact bytes: PUT /artifacts/{runId}/{path}[?epoch=N] streams the body (the body parser is off
-// globally) into the store; GET downloads it. Access is checked by the REST guard (auth/rest-access.ts); every error,
-// before or after the body is read, is answered `{error: {code, message}}` with the matching status by the REST
-// error filter (common/rest-errors.ts).
+// globally) into the store; GET downloads it (one `Range` served 206). Access is checked by the REST guard
+// (auth/rest-access.ts); every error, before or after the body is read, is answered `{error: {code, message}}` with
+// the matching status by the REST error filter (common/rest-errors.ts).
 import { Controller, Get, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Caller, RestRoles } from '../auth/rest-access';
 import { type Identity, Role } from '../auth/roles';
 import { badInput } from '../common/app-error';
+import { byteRangeOf, startDownload } from '../common/http-range';
 import { ARTIFACT_SAFETY_HEADERS, presentArtifact } from './artifact-disposition';
 import { artifactPathFromUrl } from './artifact-path';
 import { ArtifactsService } from './artifacts.service';
@@ -60,17 +61,16 @@ export class ArtifactsController {
   @RestRoles(Role.VIEWER, Role.WORKER)
   async get(@Req() req: Request, @Res() res: Response): Promise<void> {
     const { runId, path } = target(req);
-    const { row, stream } = await this.artifacts.open(runId, path);
+    const { row, stream, range } = await this.artifacts.open(runId, path, (size) => byteRangeOf(req, res, size));
     const shown = presentArtifact(row.contentType, path);
-    res.status(200);
+    startDownload(res, row.size, range);
     res.setHeader('content-type', shown.contentType);
-    res.setHeader('content-length', String(row.size));
     res.setHeader('etag', `"${row.sha256}"`);
     res.setHeader('x-podium-sha256', row.sha256);
     res.setHeader('content-disposition', shown.disposition);
     for (const [name, value] of Object.entries(ARTIFACT_SAFETY_HEADERS)) res.setHeader(name, value);
     // pipeline closes the blob when the client goes; a read error cuts the response (the error filter destroys it).
     await pipeline(stream, res);
-    artifactBytes.inc({ direction: 'out' }, row.size);
+    artifactBytes.inc({ direction: 'out' }, range ? range.end - range.start + 1 : row.size);
   }
 }

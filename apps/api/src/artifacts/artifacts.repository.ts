@@ -91,6 +91,28 @@ export class ArtifactsRepository {
     return this.db.read.getRepository(ArtifactEntity).find({ where: { runId: In([...runIds]) }, order: { runId: 'ASC', path: 'ASC' } });
   }
 
+  /**
+   * Runs `work` unless another api replica is sweeping the store now (then null): a session advisory lock on
+   * PostgreSQL, tried, not waited for. Each removal still decides under the blob's lock; this only spares the store
+   * and the database N replicas listing it at once. SQLite: one api process, `work` runs.
+   */
+  async ifNoOtherSweep<T>(work: () => Promise<T>): Promise<T | null> {
+    if (this.db.dialect !== 'postgres') return work();
+    const session = this.db.writer.createQueryRunner();
+    await session.connect();
+    try {
+      const [{ locked }] = (await session.query(`SELECT pg_try_advisory_lock(hashtextextended('podium.artifact-sweep', 0)) AS locked`)) as { locked: boolean }[];
+      if (!locked) return null;
+      try {
+        return await work();
+      } finally {
+        await session.query(`SELECT pg_advisory_unlock(hashtextextended('podium.artifact-sweep', 0))`);
+      }
+    } finally {
+      await session.release();
+    }
+  }
+
   private async advisoryLock(tx: EntityManager, key: string): Promise<void> {
     if (this.db.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
   }

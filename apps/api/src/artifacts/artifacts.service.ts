@@ -12,7 +12,7 @@ import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import type { ArtifactRow } from './artifact.entity';
 import { ARTIFACT_UPLOADED, type ArtifactListener, uploadedEvent } from './artifact-events';
 import { validateArtifactPath } from './artifact-path';
-import { ArtifactStore, payloadTooLarge, type ReceivedFile } from './artifact-store';
+import { ArtifactStore, type ByteRange, payloadTooLarge, type ReceivedFile } from './artifact-store';
 import { ArtifactsRepository } from './artifacts.repository';
 import { artifactBytes } from '../observability/metrics';
 
@@ -92,15 +92,19 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
     return row;
   }
 
-  /** The stored row and a stream of the blob it names (opened before this returns: the bytes are the row's). */
-  async open(runId: string, path: string): Promise<{ row: ArtifactRow; stream: Readable }> {
+  /**
+   * The stored row and a stream of the blob it names (opened before this returns: the bytes are the row's); `rangeOf`
+   * picks a byte range once the row's size is known (it throws RANGE_NOT_SATISFIABLE for one past the end).
+   */
+  async open(runId: string, path: string, rangeOf?: (size: number) => ByteRange | undefined): Promise<{ row: ArtifactRow; stream: Readable; range?: ByteRange }> {
     validateArtifactPath(path);
     let seen: string | null = null;
     for (;;) {
       const row = isUuid(runId) ? await this.repo.findOne(runId.toLowerCase(), path) : null;
       if (!row) throw notFound('Artifact', `${runId}/${path}`);
-      const blob = await this.store.open(row.sha256);
-      if (blob && blob.size === row.size) return { row, stream: blob.stream };
+      const range = rangeOf?.(row.size);
+      const blob = await this.store.open(row.sha256, range);
+      if (blob && blob.size === row.size) return { row, stream: blob.stream, range };
       blob?.stream.destroy();
       // A replacement committed (and its old blob went) between the read of the row and the open: read it again.
       if (!blob && row.sha256 !== seen) {
@@ -143,9 +147,19 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
   /**
    * Removes temp files of uploads that are over and every blob no row references, at any age; a blob whose upload
    * has placed it but not yet committed its row is kept (collect waits for that upload's lock, then sees its row).
-   * Never throws: a failed entry is logged and the rest go on.
+   * Never throws: a failed entry is logged and the rest go on. With several replicas on PostgreSQL one sweeps at a
+   * time; another that finds it sweeping skips this round.
    */
   async sweep(): Promise<StoreSweep> {
+    try {
+      return (await this.repo.ifNoOtherSweep(() => this.sweepStore())) ?? { tempRemoved: 0, blobsRemoved: 0, tempKept: 0, failed: 0 };
+    } catch (e) {
+      this.logger.warn(`sweep: ${(e as Error).message}`);
+      return { tempRemoved: 0, blobsRemoved: 0, tempKept: 0, failed: 1 };
+    }
+  }
+
+  private async sweepStore(): Promise<StoreSweep> {
     const temp = await this.store.sweepTemp();
     const done: StoreSweep = { tempRemoved: temp.removed, blobsRemoved: 0, tempKept: temp.kept, failed: temp.failed.length };
     for (const { entry, error } of temp.failed) this.logger.warn(`sweep: ${entry}: ${error.message}`);

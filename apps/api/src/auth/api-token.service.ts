@@ -62,10 +62,12 @@ export class ApiTokenService {
       if (!found) throw notFound('api token', (by.id ?? by.name)!);
       if (found.revokedAt !== null) return found;
       await this.tokens.markRevoked(tx, found.id, now, actor?.name ?? 'unknown');
+      tx.afterCommit(() => {
+        const closed = this.connections?.revoked(found.id) ?? 0;
+        if (closed) this.logger.log(`closed ${closed} graphql-ws connection(s) of revoked token "${found.name}"`);
+      });
       return Object.assign(found, { revokedAt: now, revokedBy: actor?.name ?? 'unknown' });
     });
-    const closed = this.connections?.closeToken(row.id, 'token revoked') ?? 0;
-    if (closed) this.logger.log(`closed ${closed} graphql-ws connection(s) of revoked token "${row.name}"`);
     return row;
   }
 

@@ -1,5 +1,7 @@
-// Open graphql-ws connections by api token, so that revoking (or the expiry of) a token closes its sockets at once.
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+// Open graphql-ws connections by api token, so that revoking (or the expiry of) a token closes its sockets at once:
+// on this replica directly, on every other one through the events bus (Redis when REDIS_URL is set, docs/scaled.md).
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import { ApiTokenRepository } from './api-token.repository';
 import type { Identity } from './roles';
 
@@ -9,8 +11,15 @@ export interface ClosableConnection {
 
 /** graphql-ws close code for a connection whose token stopped working (revoked or expired). */
 export const TOKEN_GONE_CLOSE_CODE = 4403;
+/** The bus topic of a revoked token: each replica closes that token's connections it holds. */
+export const TOKEN_REVOKED = 'TOKEN_REVOKED' as const;
+
+export interface TokenRevokedEvent {
+  tokenId: string;
+}
+
 /** How often open connections are re-checked against the database: catches revocations made by another process
- * (the token CLI, another api replica), which cannot call closeToken here. */
+ * that has no bus (the token CLI) or an event lost while Redis was unreachable. */
 export const DEFAULT_SWEEP_MS = 5_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -20,14 +29,43 @@ interface Entry {
 }
 
 @Injectable()
-export class ConnectionRegistry implements OnApplicationShutdown {
+export class ConnectionRegistry implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Auth');
   private readonly byToken = new Map<string, Set<Entry>>();
   private sweepTimer?: NodeJS.Timeout;
   private stopped = false;
+  private revocations?: AsyncIterator<TokenRevokedEvent>;
   sweepMs = DEFAULT_SWEEP_MS;
 
-  constructor(private readonly tokens: ApiTokenRepository) {}
+  constructor(
+    private readonly tokens: ApiTokenRepository,
+    @Optional() @Inject(PUB_SUB) private readonly bus?: PodiumPubSub,
+  ) {}
+
+  /** Listens for revocations made on any replica. */
+  onApplicationBootstrap(): void {
+    if (!this.bus) return;
+    const revocations = this.bus.subscribe(TOKEN_REVOKED)[Symbol.asyncIterator]();
+    this.revocations = revocations;
+    void (async () => {
+      for (;;) {
+        const next = await revocations.next();
+        if (next.done) return;
+        const closed = this.closeToken(next.value.tokenId, 'token revoked');
+        if (closed) this.logger.log(`closed ${closed} graphql-ws connection(s) of a revoked token`);
+      }
+    })().catch((e: Error) => this.logger.error(`revocation listener stopped: ${e.message}`, e.stack));
+  }
+
+  /**
+   * After a revocation committed: closes the token's connections here at once, and announces it so that every other
+   * replica closes its own (within the bus's latency); returns how many were closed here.
+   */
+  revoked(tokenId: string): number {
+    const closed = this.closeToken(tokenId, 'token revoked');
+    this.bus?.publish(TOKEN_REVOKED, { tokenId } satisfies TokenRevokedEvent);
+    return closed;
+  }
 
   /** Tracks an open connection of `identity` (only token identities can be revoked); returns its untrack function. */
   track(identity: Identity, conn: ClosableConnection): () => void {
@@ -72,6 +110,7 @@ export class ConnectionRegistry implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.stopped = true;
+    void this.revocations?.return?.();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const set of this.byToken.values()) for (const e of set) if (e.expiryTimer) clearTimeout(e.expiryTimer);
     this.byToken.clear();

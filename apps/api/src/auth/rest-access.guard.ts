@@ -52,7 +52,7 @@ export class RestAccessGuard implements CanActivate {
     if (!access.roles.some((role) => roleSatisfies(identity.role, role))) {
       throw new AppError('FORBIDDEN', `${req.method} ${pathOf(req)} requires role ${access.roles.join(' or ')}; token "${identity.name}" has role ${identity.role}`);
     }
-    if (this.reflector.getAllAndOverride<boolean | undefined>(REST_WRITE, targets)) this.limits.takeWrite(identity);
+    if (this.reflector.getAllAndOverride<boolean | undefined>(REST_WRITE, targets)) await this.limits.takeWrite(identity);
     admitCaller(req, identity);
     return true;
   }

@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   QUERY_TOO_COMPLEX: { graphql: 'QUERY_TOO_COMPLEX', http: 400, mlflow: ['INVALID_PARAMETER_VALUE', 400] },
   INSUFFICIENT_STORAGE: { graphql: 'INSUFFICIENT_STORAGE', http: 507, mlflow: ['RESOURCE_EXHAUSTED', 507] },
   STORAGE_UNAVAILABLE: { graphql: 'STORAGE_UNAVAILABLE', http: 503, mlflow: ['TEMPORARILY_UNAVAILABLE', 503] },
+  // A download's Range outside the stored bytes (answered with `content-range: bytes */size`).
+  RANGE_NOT_SATISFIABLE: { graphql: 'RANGE_NOT_SATISFIABLE', http: 416, mlflow: ['INVALID_PARAMETER_VALUE', 416] },
 } as const satisfies Record<string, ErrorCodeRow>;
 
 export type AppErrorCode = keyof typeof ERROR_CODES;

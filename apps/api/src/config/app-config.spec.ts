@@ -40,3 +40,38 @@ describe('loadConfig: operations keys', () => {
     ]);
   });
 });
+
+describe('loadConfig: the artifact store', () => {
+  it('is the data folder by default, an S3 bucket with a prefix and endpoint when asked', () => {
+    expect(loadConfig({}).artifactStore).toEqual({ kind: 'file' });
+    expect(loadConfig({ PODIUM_ARTIFACT_STORE: 's3://podium-artifacts/team/a/', PODIUM_S3_ENDPOINT: 'http://minio:9000' }).artifactStore).toEqual({
+      kind: 's3',
+      bucket: 'podium-artifacts',
+      prefix: 'team/a',
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+    });
+    expect(loadConfig({ PODIUM_ARTIFACT_STORE: 's3://bucket' }).artifactStore).toEqual({ kind: 's3', bucket: 'bucket', prefix: '', endpoint: undefined, forcePathStyle: false });
+  });
+
+  it('refuses a bad URL, a bad endpoint and an endpoint without a bucket, in one error', () => {
+    const problems = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ PODIUM_ARTIFACT_STORE: 's3://Bad_Bucket/x' })).toEqual(['PODIUM_ARTIFACT_STORE must be "file" or s3://bucket[/prefix] (a valid bucket name, a relative prefix), got "s3://Bad_Bucket/x"']);
+    expect(problems({ PODIUM_ARTIFACT_STORE: 's3://bucket/a/../b' })).toHaveLength(1);
+    expect(problems({ PODIUM_ARTIFACT_STORE: 's3://bucket', PODIUM_S3_ENDPOINT: 'minio:9000', PODIUM_S3_FORCE_PATH_STYLE: 'maybe' })).toEqual([
+      'PODIUM_S3_ENDPOINT must be an http(s):// URL, got "minio:9000"',
+      'PODIUM_S3_FORCE_PATH_STYLE must be a boolean (true/false), got "maybe"',
+    ]);
+    expect(problems({ PODIUM_S3_ENDPOINT: 'http://minio:9000' })).toEqual(['PODIUM_S3_ENDPOINT is set but PODIUM_ARTIFACT_STORE is not an s3:// URL']);
+    expect(problems({ PODIUM_ARTIFACT_STORE: 's3://bucket', PODIUM_ARTIFACT_MAX_BYTES: String(6 * 1024 ** 3) })).toEqual([
+      `PODIUM_ARTIFACT_MAX_BYTES must be at most ${5 * 1024 ** 3} (5 GiB) with an s3:// store (one server-side copy places each blob), got ${6 * 1024 ** 3}`,
+    ]);
+  });
+});

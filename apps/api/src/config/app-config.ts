@@ -17,6 +17,8 @@ export interface AppConfig {
   authMode: AuthMode;
   introspection: boolean;
   artifactMaxBytes: number;
+  /** Where artifact and dataset bytes live: the data folder (default) or S3-compatible storage (docs/scaled.md). */
+  artifactStore: ArtifactStoreConfig;
   bodyLimitBytes: number;
   maxQueryDepth: number;
   maxQueryComplexity: number;
@@ -56,6 +58,40 @@ export interface AppConfig {
    * it with PODIUM_WORKER_TOKEN_FILE (docker compose); unset: none.
    */
   sharedWorkerTokenFile?: string;
+}
+
+export type ArtifactStoreConfig =
+  | { kind: 'file' }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Key prefix without a trailing slash ('' for the bucket's root). */
+      prefix: string;
+      /** PODIUM_S3_ENDPOINT: MinIO, Ceph, R2…; unset: AWS. Region and credentials come from the AWS SDK's chain. */
+      endpoint?: string;
+      /** Path-style URLs (`endpoint/bucket/key`), what most S3-compatible servers want; default: on with an endpoint. */
+      forcePathStyle: boolean;
+    };
+
+/** The largest object one S3 server-side copy takes: the S3 store places each blob with one. */
+export const S3_MAX_COPY_BYTES = 5 * 1024 ** 3;
+
+/** `PODIUM_ARTIFACT_STORE`: unset or `file` (the data folder), or `s3://bucket[/prefix]`. */
+function artifactStore(env: NodeJS.ProcessEnv, problems: string[]): ArtifactStoreConfig {
+  const raw = env.PODIUM_ARTIFACT_STORE ?? '';
+  const endpoint = env.PODIUM_S3_ENDPOINT || undefined;
+  if (raw === '' || raw === 'file') {
+    if (endpoint) problems.push('PODIUM_S3_ENDPOINT is set but PODIUM_ARTIFACT_STORE is not an s3:// URL');
+    return { kind: 'file' };
+  }
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(raw);
+  const prefix = (m?.[2] ?? '').replace(/\/+$/, '');
+  if (!m || prefix.startsWith('/') || prefix.includes('//') || prefix.split('/').some((s) => s === '.' || s === '..')) {
+    problems.push(`PODIUM_ARTIFACT_STORE must be "file" or s3://bucket[/prefix] (a valid bucket name, a relative prefix), got "${raw}"`);
+    return { kind: 'file' };
+  }
+  if (endpoint && !/^https?:\/\/[^/\s]+/.test(endpoint)) problems.push(`PODIUM_S3_ENDPOINT must be an http(s):// URL, got "${endpoint}"`);
+  return { kind: 's3', bucket: m[1], prefix, endpoint, forcePathStyle: bool(env, 'PODIUM_S3_FORCE_PATH_STYLE', endpoint !== undefined, problems) };
 }
 
 export class ConfigError extends Error {
@@ -152,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     authMode,
     introspection: bool(env, 'PODIUM_INTROSPECTION', true, problems),
     artifactMaxBytes: int(env, 'PODIUM_ARTIFACT_MAX_BYTES', 2 * 1024 ** 3, problems, 1),
+    artifactStore: artifactStore(env, problems),
     bodyLimitBytes: int(env, 'PODIUM_BODY_LIMIT_BYTES', 2 * 1024 ** 2, problems, 1024),
     maxQueryDepth: int(env, 'PODIUM_MAX_QUERY_DEPTH', 12, problems, 1),
     maxQueryComplexity: int(env, 'PODIUM_MAX_QUERY_COMPLEXITY', 5000, problems, 1),
@@ -171,6 +208,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sharedWorkerTokenFile: env.PODIUM_SHARED_WORKER_TOKEN_FILE ? resolve(env.PODIUM_SHARED_WORKER_TOKEN_FILE) : undefined,
     ...overrides,
   };
+  if (config.artifactStore.kind === 's3' && config.artifactMaxBytes > S3_MAX_COPY_BYTES) {
+    problems.push(`PODIUM_ARTIFACT_MAX_BYTES must be at most ${S3_MAX_COPY_BYTES} (5 GiB) with an s3:// store (one server-side copy places each blob), got ${config.artifactMaxBytes}`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

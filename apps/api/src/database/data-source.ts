@@ -52,7 +52,7 @@ export async function openDataSources(config: Pick<AppConfig, 'databaseUrl' | 's
   if (config.databaseUrl) {
     const url = config.databaseUrl;
     const ds = await waitFor(() => new DataSource(postgresOptions(url, entities)).initialize(), { waitSeconds: opts.waitSeconds ?? 0, what: 'PostgreSQL' });
-    await ds.runMigrations({ transaction: 'each' });
+    await migrateUnderLock(ds);
     return { writer: ds, reader: ds };
   }
   mkdirSync(dirname(config.sqlitePath), { recursive: true });
@@ -62,4 +62,23 @@ export async function openDataSources(config: Pick<AppConfig, 'databaseUrl' | 's
   const reader = new DataSource(sqliteOptions(config.sqlitePath, true, entities));
   await reader.initialize();
   return { writer, reader };
+}
+
+/**
+ * Runs the pending migrations holding a session advisory lock, so that api replicas starting at once migrate one
+ * after the other: the second finds nothing pending instead of creating the same tables (docs/scaled.md).
+ */
+async function migrateUnderLock(ds: DataSource): Promise<void> {
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtextextended('podium.migrations', 0))`);
+    try {
+      await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query(`SELECT pg_advisory_unlock(hashtextextended('podium.migrations', 0))`);
+    }
+  } finally {
+    await lock.release();
+  }
 }

@@ -16,8 +16,9 @@ export interface IntakeJob {
   source: { archive: string } | { folder: string };
   /** A private folder of this job; the caller removes it whatever happens. */
   workDir: string;
-  /** Where registered archives live (`<digest>.tar`): an existing one is not written again. */
-  archiveDir: string;
+  /** Where the file adapter keeps registered archives (`<digest>.tar`): an existing one is not written again. Unset on
+   * object storage: the tar is written and the store skips one it has. */
+  archiveDir?: string;
   /** `DatasetFormat` values; plain strings so this thread loads no GraphQL. */
   format: 'YOLO' | 'COCO';
   classNames?: string[];
@@ -41,8 +42,8 @@ export async function runIntake(job: IntakeJob): Promise<IntakeResult> {
     const layout = job.format === 'YOLO' ? validateYolo(source, job.classNames) : validateCoco(source, job.limits.maxFileBytes);
     await checkImages(source);
     const digest = datasetDigest(source);
-    const existing = join(job.archiveDir, `${digest}.tar`);
-    if (existsSync(existing)) return { digest, layout, sizeBytes: statSync(existing).size, tarPath: null };
+    const existing = job.archiveDir ? join(job.archiveDir, `${digest}.tar`) : '';
+    if (existing && existsSync(existing)) return { digest, layout, sizeBytes: statSync(existing).size, tarPath: null };
     const tarPath = join(job.workDir, `${digest}.tar`);
     return { digest, layout, sizeBytes: writeNormalisedTar(source, tarPath), tarPath };
   } finally {

@@ -3,11 +3,11 @@
 // its typed answer from the REST error filter (common/rest-errors.ts), logged with the request id.
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Caller, RestRoles } from '../auth/rest-access';
 import { type Identity, Role } from '../auth/roles';
 import { badInput } from '../common/app-error';
+import { byteRangeOf, startDownload } from '../common/http-range';
 import { DatasetFormat } from './dataset-format';
 import { toDatasetType } from './datasets.mapper';
 import { DatasetsService } from './datasets.service';
@@ -36,13 +36,13 @@ export class DatasetsController {
   /** `GET /datasets/<digest>.tar`: workers fetch and cache datasets by digest. */
   @Get(':file')
   @RestRoles(Role.WORKER, Role.VIEWER)
-  async download(@Param('file') file: string, @Res() res: Response): Promise<void> {
+  async download(@Param('file') file: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!file.endsWith('.tar')) throw badInput('expected /datasets/<sha256>.tar');
-    const { path, dataset } = await this.datasets.archiveOf(file.slice(0, -4));
-    res.status(200).setHeader('content-type', 'application/x-tar');
-    res.setHeader('content-length', String(dataset.sizeBytes));
+    const { dataset, archive, range } = await this.datasets.openArchive(file.slice(0, -4), (size) => byteRangeOf(req, res, size));
+    startDownload(res, dataset.sizeBytes, range);
+    res.setHeader('content-type', 'application/x-tar');
     res.setHeader('etag', `"${dataset.digest}"`);
     res.setHeader('cache-control', 'private, max-age=31536000, immutable');
-    await pipeline(createReadStream(path), res);
+    await pipeline(archive.stream, res);
   }
 }

@@ -1,3 +1,4 @@
+import { ArtifactsModule } from '../artifacts/artifacts.module';
 import { DatasetIntakeRunner } from './dataset-intake.runner';
 import { DatasetsController } from './datasets.controller';
 import { DatasetsRepository } from './datasets.repository';
@@ -10,6 +11,7 @@ import { DatasetEntity } from './dataset.entity';
 @FeatureModule({
   resolvers: [DatasetsResolver],
   entities: [DatasetEntity],
+  imports: [ArtifactsModule],
   controllers: [DatasetsController],
   providers: [DatasetIntakeRunner, DatasetsRepository, DatasetsService, DemoDatasetSeeder],
   exports: [DatasetsService],

@@ -1,12 +1,14 @@
-// Registers datasets (intake thread: validate → digest → normalised tar; then the tar into the store and the row) and finds them.
+// Registers datasets (intake thread: validate → digest → normalised tar; then the tar into the artifact store and the
+// row) and finds them. The archives live in the artifact store (`_datasets/<digest>.tar`), on disk or in S3, so a
+// worker served by any api replica reads any dataset (docs/scaled.md).
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
+import { ArtifactStore, type ByteRange, type OpenedBlob } from '../artifacts/artifact-store';
 import { AppError, badInput, conflict, failedPrecondition, notFound } from '../common/app-error';
 import { keysetPage, type Page } from '../common/pagination';
 import type { AppConfig } from '../config/app-config';
@@ -36,15 +38,17 @@ export class DatasetsService {
     private readonly repo: DatasetsRepository,
     private readonly intake: DatasetIntakeRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly store: ArtifactStore,
   ) {}
 
-  /** Where the normalised tar of a digest lives (inside the artifact store, so backups and workers see it). */
-  archivePath(digest: string): string {
-    return join(this.archiveDir, `${digest}.tar`);
+  /** The store's name for the normalised tar of a digest. */
+  archiveName(digest: string): string {
+    return `_datasets/${digest}.tar`;
   }
 
-  private get archiveDir(): string {
-    return join(this.config.dataDir, 'artifacts', '_datasets');
+  /** Where the file adapter keeps the archives (the intake skips writing one it finds there); none on object storage. */
+  private get archiveDir(): string | undefined {
+    return this.store.kind === 'file' ? join(this.config.dataDir, 'artifacts', '_datasets') : undefined;
   }
 
   /** ADMIN on the embedded default: registers a folder of the api host. */
@@ -136,23 +140,10 @@ export class DatasetsService {
     }
   }
 
-  /** Moves the thread's tar to `<digest>.tar` (a rename; a copy then a rename across file systems). Same digest, same bytes. */
+  /** Stores the thread's tar as `_datasets/<digest>.tar` unless the store has it (same digest, same bytes). */
   private async placeArchive(result: IntakeResult): Promise<void> {
-    const dest = this.archivePath(result.digest);
-    if (!result.tarPath || existsSync(dest)) return;
-    await mkdir(this.archiveDir, { recursive: true });
-    try {
-      await rename(result.tarPath, dest);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-      const staging = `${dest}.${randomUUID()}.tmp`;
-      try {
-        await copyFile(result.tarPath, staging);
-        await rename(staging, dest);
-      } finally {
-        await rm(staging, { force: true });
-      }
-    }
+    if (!result.tarPath) return;
+    await this.store.putObjectFile(this.archiveName(result.digest), result.tarPath);
   }
 
   async get(name: string, version?: number | null): Promise<DatasetEntity | null> {
@@ -165,13 +156,15 @@ export class DatasetsService {
     return found;
   }
 
-  /** The archive file of a digest, for the download route. */
-  async archiveOf(digest: string): Promise<{ dataset: DatasetEntity; path: string }> {
+  /** The archive of a digest, opened (its `rangeOf` range only), for the download route. */
+  async openArchive(digest: string, rangeOf?: (size: number) => ByteRange | undefined): Promise<{ dataset: DatasetEntity; archive: OpenedBlob; range?: ByteRange }> {
     if (!/^[0-9a-f]{64}$/.test(digest)) throw badInput(`"${digest}" is not a sha256 digest`);
     const dataset = await this.repo.findByDigest(digest);
-    const path = this.archivePath(digest);
-    if (!dataset || !existsSync(path)) throw notFound('dataset archive', digest);
-    return { dataset, path };
+    if (!dataset) throw notFound('dataset archive', digest);
+    const range = rangeOf?.(dataset.sizeBytes);
+    const archive = await this.store.openObject(this.archiveName(digest), range);
+    if (!archive) throw notFound('dataset archive', digest);
+    return { dataset, archive, range };
   }
 
   list(first?: number | null, after?: string | null): Promise<Page<DatasetEntity>> {

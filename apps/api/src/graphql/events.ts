@@ -1,6 +1,7 @@
 // Every topic of the events bus and its payload, in one map (CONTRIBUTING.md rule 7): `publish` and `subscribe` are
 // checked against it by the compiler, in memory and over Redis alike. A topic routed by an id takes [id, payload].
 import type { ArtifactUploadedEvent } from '../artifacts/artifact-events';
+import type { TokenRevokedEvent } from '../auth/connection-registry';
 import type { EvaluationJobType } from '../evaluations/dto/evaluation-job.type';
 import type { MetricLoggedEvent } from '../metrics/metric-events';
 import type { ModelVersionChangedPayload } from '../registry/registry.mapper';
@@ -19,6 +20,8 @@ export type PodiumEvents = {
   EVALUATION_JOB_UPDATED: [jobId: string, job: EvaluationJobType];
   /** A job became claimable: idle workers wake. */
   EVALUATION_JOB_QUEUED: [signal: { jobId: string }];
+  /** An api token was revoked: every replica closes its graphql-ws connections. */
+  TOKEN_REVOKED: [event: TokenRevokedEvent];
 };
 
 export type PodiumTopic = keyof PodiumEvents;

@@ -94,7 +94,7 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
         const nul = nulInputError(document, payload.operationName, payload.variables);
         if (nul) return [nul];
         try {
-          limits.check({ schema, document, operationName: payload.operationName, variables: payload.variables, identity: resolved.identity });
+          await limits.check({ schema, document, operationName: payload.operationName, variables: payload.variables, identity: resolved.identity });
         } catch (e) {
           if (e instanceof LimitError) return [new GraphQLErrorOf(e.message, { originalError: e })];
           throw e;

@@ -1,4 +1,4 @@
-// docker/compose.yml kept honest without a Docker engine (none on the development machines): parsed with a YAML
+// docker/compose.yml (and docker/compose.scaled.yml, last) kept honest without a Docker engine (none on the development machines): parsed with a YAML
 // parser and checked the way `docker compose config` and a first `up` would fail — every variable has a default,
 // every depends_on target has a healthcheck and is waited on healthy, every build context, Dockerfile and mounted
 // file exists, every COPY source is in the build context (and not excluded by .dockerignore) or made by an earlier
@@ -221,3 +221,87 @@ describe('docker/monitoring/grafana/podium-dashboard.json', () => {
     expect(dirname(mount)).toBe(provisioning.providers[0].options.path);
   });
 });
+
+describe('docker/compose.scaled.yml', () => {
+  const text = readFileSync(join(DOCKER, 'compose.scaled.yml'), 'utf8');
+  const scaled = parse(text, { merge: true }) as { services: Record<string, any>; volumes: Record<string, unknown> };
+  const all = Object.entries(scaled.services);
+  const replicas = ['api-a', 'api-b'];
+  /** Keys the AWS SDK reads (its credential and region chain), documented in docs/configuration.md. */
+  const SDK_KEYS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION']);
+  const OTHER_IMAGE_KEYS = new Set([...IMAGE_KEYS, 'MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD', 'BUCKET']);
+
+  it('parses, and every ${VAR} it reads has a default', () => {
+    const vars = [...text.matchAll(/(?<!\$)\$\{([^}]+)\}/g)].map((m) => m[1]);
+    expect(vars.length).toBeGreaterThan(0);
+    for (const v of vars) expect(v, `\${${v}} needs a default`).toMatch(/^[A-Z_][A-Z0-9_]*:-/);
+  });
+
+  it('waits on healthy services, or on the one-shot bucket job having succeeded; long-running services restart', () => {
+    for (const [name, service] of all) {
+      for (const [target, how] of Object.entries<any>(service.depends_on ?? {})) {
+        const dep = scaled.services[target];
+        expect(dep, `${name} depends on ${target}`).toBeDefined();
+        if (how.condition === 'service_completed_successfully') expect(dep.restart, `${target} is a one-shot job`).toBe('on-failure');
+        else {
+          expect(how.condition, `${name} waits for ${target}`).toBe('service_healthy');
+          expect(dep.healthcheck?.test, `${target} has a healthcheck`).toBeDefined();
+        }
+      }
+      if (name !== 'minio-bucket') expect(service.restart, name).toBe('unless-stopped');
+    }
+    for (const name of [...replicas, 'worker']) expect(scaled.services[name]).toMatchObject({ init: true, stop_grace_period: expect.stringMatching(/^\d+s$/) });
+  });
+
+  it('mounts only files and named volumes that exist; builds from existing Dockerfiles', () => {
+    for (const [name, service] of all) {
+      if (service.build) expect(existsSync(join(resolve(DOCKER, service.build.context), service.build.dockerfile)), name).toBe(true);
+      else expect(service.image, name).toMatch(/^[a-z0-9./-]+:[A-Za-z0-9._-]+$/);
+      for (const volume of service.volumes ?? []) {
+        const [source] = String(volume).split(':');
+        if (source.startsWith('.')) expect(existsSync(resolve(DOCKER, source)), `${name} mounts ${source}`).toBe(true);
+        else expect(scaled.volumes, `${name} mounts ${source}`).toHaveProperty(source);
+      }
+    }
+  });
+
+  it('runs two api replicas on one database, one Redis and one S3 bucket, each with a data folder of its own', () => {
+    const [a, b] = replicas.map((r) => envOf(scaled.services[r]));
+    for (const key of ['DATABASE_URL', 'REDIS_URL', 'PODIUM_ARTIFACT_STORE', 'PODIUM_S3_ENDPOINT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION']) {
+      expect(a[key], key).toBeTruthy();
+      expect(b[key], key).toBe(a[key]);
+    }
+    expect(a.PODIUM_ARTIFACT_STORE).toMatch(/^s3:\/\/\$\{PODIUM_S3_BUCKET:-podium\}\//);
+    expect(envOf(scaled.services['minio-bucket']).BUCKET).toBe('${PODIUM_S3_BUCKET:-podium}');
+    expect(a.PODIUM_S3_ENDPOINT).toBe('http://minio:9000');
+    expect(a.AWS_ACCESS_KEY_ID).toBe(envOf(scaled.services.minio).MINIO_ROOT_USER);
+    expect(a.AWS_SECRET_ACCESS_KEY).toBe(envOf(scaled.services.minio).MINIO_ROOT_PASSWORD);
+    const dataVolumes = replicas.map((r) => scaled.services[r].volumes.find((v: string) => v.endsWith(':/data')));
+    expect(new Set(dataVolumes).size).toBe(2);
+    expect(new Set(replicas.map((r) => scaled.services[r].hostname)).size, 'distinct host names (the temp-file sweep tells replicas by them)').toBe(2);
+    // One writer of the shared worker token; the worker reads it and talks to the load balancer.
+    expect(b.PODIUM_SHARED_WORKER_TOKEN_FILE).toBeUndefined();
+    expect(envOf(scaled.services.worker).PODIUM_WORKER_TOKEN_FILE).toBe(a.PODIUM_SHARED_WORKER_TOKEN_FILE);
+    expect(envOf(scaled.services.worker).PODIUM_API_URL).toBe('http://proxy:80');
+  });
+
+  it('balances over exactly the api replicas, passing graphql-ws upgrades and streaming bodies', () => {
+    const conf = readFileSync(join(DOCKER, 'nginx/scaled.conf'), 'utf8');
+    expect([...conf.matchAll(/^\s*server\s+([a-z0-9.-]+:\d+)/gm)].map((m) => m[1]).sort()).toEqual(replicas.map((r) => `${r}:4000`));
+    expect(conf).toContain('proxy_set_header Upgrade $http_upgrade');
+    expect(conf).toContain('proxy_request_buffering off');
+    expect(conf).toMatch(/client_max_body_size 0;/);
+    expect(scaled.services.proxy.volumes[0]).toBe('./nginx/scaled.conf:/etc/nginx/conf.d/default.conf:ro');
+    expect(JSON.stringify(scaled.services.proxy.ports)).toContain(':80');
+  });
+
+  it('sets only environment keys the apps (or the AWS SDK, or the images) read, the apps\' documented', () => {
+    for (const [name, service] of all) {
+      for (const key of Object.keys(envOf(service))) {
+        expect(readKeys.has(key) || SDK_KEYS.has(key) || OTHER_IMAGE_KEYS.has(key), `${name}: ${key}`).toBe(true);
+        if (readKeys.has(key) || SDK_KEYS.has(key)) expect(configDoc, `${key} is documented`).toContain(`\`${key}\``);
+      }
+    }
+  });
+});
+

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ArtifactEntity } from '../../src/artifacts/artifact.entity';
-import { ArtifactStore } from '../../src/artifacts/artifact-store';
+import { FsArtifactStore as ArtifactStore } from '../../src/artifacts/fs-artifact-store';
 import { ArtifactsRepository } from '../../src/artifacts/artifacts.repository';
 import { ArtifactsService } from '../../src/artifacts/artifacts.service';
 import type { Database } from '../../src/database/database';

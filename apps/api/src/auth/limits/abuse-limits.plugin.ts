@@ -8,7 +8,7 @@ export function abuseLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<G
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
-          limits.check({ schema: rc.schema, document: rc.document, operationName: rc.operationName, variables: rc.request.variables, identity: rc.contextValue.identity });
+          await limits.check({ schema: rc.schema, document: rc.document, operationName: rc.operationName, variables: rc.request.variables, identity: rc.contextValue.identity });
         },
       };
     },

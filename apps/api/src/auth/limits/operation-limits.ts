@@ -1,5 +1,6 @@
 // The abuse limits applied to every GraphQL operation, over HTTP (Apollo plugin) and graphql-ws (onSubscribe) alike.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
 import { type DocumentNode, getOperationAST, type GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../core/core.module';
@@ -7,7 +8,7 @@ import type { Identity } from '../roles';
 import { LimitError } from './limit-error';
 import { operationComplexity } from './query-complexity';
 import { operationDepth } from './query-depth';
-import { TokenBucketRateLimiter } from './rate-limiter';
+import { MutationRateLimiter } from './rate-limiter';
 
 export interface OperationToCheck {
   schema: GraphQLSchema;
@@ -18,15 +19,31 @@ export interface OperationToCheck {
 }
 
 @Injectable()
-export class OperationLimits {
-  private readonly mutations: TokenBucketRateLimiter;
+export class OperationLimits implements OnApplicationShutdown {
+  private readonly mutations: MutationRateLimiter;
+  private readonly redis?: Redis;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'maxQueryDepth' | 'maxQueryComplexity' | 'mutationRateLimitPerMinute'>) {
-    this.mutations = new TokenBucketRateLimiter(config.mutationRateLimitPerMinute);
+  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'maxQueryDepth' | 'maxQueryComplexity' | 'mutationRateLimitPerMinute' | 'redisUrl'>) {
+    if (config.redisUrl) {
+      // Its own connection: no offline queue, so a Redis outage answers at once (from the insurance limiter).
+      this.redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      const logger = new Logger('RateLimit');
+      let lastProblem = '';
+      this.redis.on('error', (e: Error) => {
+        if (e.message !== lastProblem) logger.warn(`Redis: ${e.message}; counting mutations in memory meanwhile`);
+        lastProblem = e.message;
+      });
+      this.redis.on('ready', () => (lastProblem = ''));
+    }
+    this.mutations = new MutationRateLimiter(config.mutationRateLimitPerMinute, this.redis);
   }
 
-  /** Throws a LimitError (QUERY_TOO_DEEP, QUERY_TOO_COMPLEX, RATE_LIMITED); cheap checks first, the bucket last. */
-  check(op: OperationToCheck, now = Date.now()): void {
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+  }
+
+  /** Throws a LimitError (QUERY_TOO_DEEP, QUERY_TOO_COMPLEX, RATE_LIMITED); cheap checks first, the budget last. */
+  async check(op: OperationToCheck): Promise<void> {
     const depth = operationDepth(op.document, op.operationName);
     const maxDepth = this.config.maxQueryDepth;
     if (depth > maxDepth) throw new LimitError('QUERY_TOO_DEEP', `Query depth ${depth} exceeds the limit of ${maxDepth} (PODIUM_MAX_QUERY_DEPTH)`, { depth, maxDepth });
@@ -52,15 +69,15 @@ export class OperationLimits {
 
     // Unauthenticated mutations are refused by the auth checker; they cannot drain anyone's bucket.
     if (operation?.operation !== 'mutation' || !op.identity) return;
-    this.takeWrite(op.identity, now);
+    await this.takeWrite(op.identity);
   }
 
   /**
-   * Takes one write from the caller's bucket (GraphQL mutations and the MLflow routes' writes share it); throws
-   * RATE_LIMITED with the seconds to wait when it is empty.
+   * Takes one write from the caller's budget (GraphQL mutations and the MLflow routes' writes share it, on every
+   * replica when REDIS_URL is set); throws RATE_LIMITED with the seconds to wait when it is spent.
    */
-  takeWrite(identity: Identity, now = Date.now()): void {
-    const taken = this.mutations.take(identity.tokenId ?? identity.name, now);
+  async takeWrite(identity: Identity): Promise<void> {
+    const taken = await this.mutations.take(identity.tokenId ?? identity.name);
     if (!taken.ok) {
       const retryAfterSeconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
       const limit = this.config.mutationRateLimitPerMinute;

@@ -1,24 +1,46 @@
-import { describe, expect, it } from 'vitest';
-import { TokenBucketRateLimiter } from './rate-limiter';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MutationRateLimiter } from './rate-limiter';
 
-describe('TokenBucketRateLimiter', () => {
-  it('allows a burst of perMinute, then refills at perMinute/60 per second, per key', () => {
-    const limiter = new TokenBucketRateLimiter(60);
-    const t0 = 1_000_000;
-    for (let i = 0; i < 60; i++) expect(limiter.take('a', t0)).toEqual({ ok: true });
-    expect(limiter.take('a', t0)).toEqual({ ok: false, retryAfterMs: 1000 });
-    expect(limiter.take('b', t0)).toEqual({ ok: true });
-    expect(limiter.take('a', t0 + 500)).toEqual({ ok: false, retryAfterMs: 500 });
-    expect(limiter.take('a', t0 + 1000)).toEqual({ ok: true });
-    expect(limiter.take('a', t0 + 1000).ok).toBe(false);
+const REDIS_URL = process.env.PODIUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('MutationRateLimiter', () => {
+  it('in memory: admits perMinute writes per key in a window, then says how long to wait', async () => {
+    const limiter = new MutationRateLimiter(5);
+    for (let i = 0; i < 5; i++) expect(await limiter.take('a')).toEqual({ ok: true });
+    const refused = await limiter.take('a');
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.retryAfterMs).toBeGreaterThan(55_000);
+    expect(!refused.ok && refused.retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(await limiter.take('b')).toEqual({ ok: true });
   });
 
-  it('never stores more than a full bucket after a long idle time', () => {
-    const limiter = new TokenBucketRateLimiter(2);
-    expect(limiter.take('a', 0).ok).toBe(true);
-    const later = 10 * 60_000;
-    expect(limiter.take('a', later).ok).toBe(true);
-    expect(limiter.take('a', later).ok).toBe(true);
-    expect(limiter.take('a', later)).toEqual({ ok: false, retryAfterMs: 30_000 });
+  describe('in Redis', () => {
+    const clients: Redis[] = [];
+    const client = () => {
+      const c = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      clients.push(c);
+      return new Promise<Redis>((resolve) => c.once('ready', () => resolve(c)));
+    };
+    afterAll(() => clients.forEach((c) => c.disconnect()));
+
+    it('is one budget for two limiters (two api replicas), whichever admits', async () => {
+      const prefix = `podium:test:${randomUUID()}`;
+      const a = new MutationRateLimiter(10, await client(), prefix);
+      const b = new MutationRateLimiter(10, await client(), prefix);
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).take('token-1')));
+      expect(results.filter((r) => r.ok)).toHaveLength(10);
+      expect(await a.take('token-2')).toEqual({ ok: true });
+    });
+
+    it('counts in memory while Redis is unreachable, rather than refusing every write', async () => {
+      const dead = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+      dead.on('error', () => undefined);
+      clients.push(dead);
+      const limiter = new MutationRateLimiter(3, dead, `podium:test:${randomUUID()}`);
+      const results = await Promise.all(Array.from({ length: 5 }, () => limiter.take('t')));
+      expect(results.map((r) => r.ok)).toEqual([true, true, true, false, false]);
+    });
   });
 });
