@@ -131,7 +131,7 @@ const QUERIES: [string, string, (e: string, ids: string[]) => unknown][] = [
   ['runs(first:10){nodes{metrics(first:100){key last}}}', 'query($e: ID!) { runs(experimentId: $e, first: 10) { nodes { id metrics(first: 100) { key last } } } }', (e) => ({ e })],
   ['runs(first:10){nodes{metrics(keys:[2]){key last}}}', 'query($e: ID!, $k: [String!]) { runs(experimentId: $e, first: 10) { nodes { id metrics(keys: $k) { key last } } } }', (e) => ({ e, k: ASKED })],
   ['compareRuns(10 runs, 2 metrics)', 'query($ids: [ID!]!, $m: [String!]!) { compareRuns(runIds: $ids, metrics: $m) { metrics { key summaries { last } } } }', (_, ids) => ({ ids, m: ASKED })],
-  ['gridAnalysis(10 runs, map50, LAST)', 'query($ids: [ID!]!) { gridAnalysis(runIds: $ids, metric: "map50", aggregation: LAST) { runCount best } }', (_, ids) => ({ ids })],
+  ['gridAnalysis(10 runs, map50, LAST)', 'query($ids: [ID!]!) { gridAnalysis(runIds: $ids, metric: "map50", aggregation: LAST) { runCount best { runName value } } }', (_, ids) => ({ ids })],
 ];
 
 const SUMMARY_SQL = (ph: (n: number) => string, runs: number) =>

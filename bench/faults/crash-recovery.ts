@@ -302,14 +302,14 @@ async function slowCommit(dialect: Dialect, running: ApiProcess, dataDir: string
   let feed!: ReadableStreamDefaultController<Uint8Array>;
   const fresh = put(api, runId, 'fresh.bin', new ReadableStream({ start: (c) => void (feed = c) })).catch(() => 0);
   feed.enqueue(randomBytes(64 * 1024));
-  for (const until = Date.now() + 5000; tempOnDisk(dataDir).length === 0; await sleep(10)) if (Date.now() > until) throw new Error('the cut-off upload never reached the store');
+  for (const until = Date.now() + 30_000; tempOnDisk(dataDir).length === 0; await sleep(10)) if (Date.now() > until) throw new Error('the cut-off upload never reached the store');
 
   const release = await db.holdCommit(runId, 'slow.bin');
   let servedDuringCommit = 'skipped (SQLite: the api waits on its one writer)';
   try {
     const replacement = put(api, runId, 'slow.bin', v2).catch(() => 0);
     const v2Blob = join(dataDir, 'artifacts', 'blobs', sha(v2).slice(0, 2), sha(v2).slice(2, 4), sha(v2));
-    for (const until = Date.now() + 5000; !existsSync(v2Blob); await sleep(5)) if (Date.now() > until) throw new Error('the replacement never placed its blob');
+    for (const until = Date.now() + 30_000; !existsSync(v2Blob); await sleep(5)) if (Date.now() > until) throw new Error('the replacement never placed its blob');
     if (dialect === 'postgres') {
       const got = await download(api, runId, 'slow.bin');
       servedDuringCommit = got?.sha256 === sha(v1) && got.header === sha(v1) ? 'old bytes under the old sha256' : `WRONG: ${JSON.stringify(got)}`;

@@ -69,8 +69,10 @@ export class ArtifactsController {
     res.setHeader('x-podium-sha256', row.sha256);
     res.setHeader('content-disposition', shown.disposition);
     for (const [name, value] of Object.entries(ARTIFACT_SAFETY_HEADERS)) res.setHeader(name, value);
+    // Counted once the body is handed to the socket: the pipeline itself resolves only when the blob's file is closed
+    // too, which a busy thread pool can hold back past the client's next request.
+    res.once('finish', () => artifactBytes.inc({ direction: 'out' }, range ? range.end - range.start + 1 : row.size));
     // pipeline closes the blob when the client goes; a read error cuts the response (the error filter destroys it).
     await pipeline(stream, res);
-    artifactBytes.inc({ direction: 'out' }, range ? range.end - range.start + 1 : row.size);
   }
 }

@@ -42,6 +42,16 @@ export function createPodiumPubSub(redisUrl?: string): PodiumPubSub {
     sent.catch((e: Error) => logger.warn(`event on ${channel} not published: ${e.message}`));
     return sent;
   };
+  // The event target drops the promises of SUBSCRIBE and UNSUBSCRIBE too: one refused while Redis is away (or cut
+  // by the shutdown's disconnect) was an unhandled rejection. ioredis re-subscribes what it holds on reconnect.
+  for (const command of ['subscribe', 'unsubscribe'] as const) {
+    const send = subscribeClient[command].bind(subscribeClient) as (...channels: string[]) => Promise<unknown>;
+    (subscribeClient as unknown as Record<string, (...channels: string[]) => Promise<unknown>>)[command] = (...channels) => {
+      const sent = send(...channels);
+      sent.catch((e: Error) => logger.warn(`${command.toUpperCase()} ${channels.join(' ')} failed: ${e.message}`));
+      return sent;
+    };
+  }
   const ps = createPubSub<PodiumEvents>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
   return Object.assign(ps, {
     close: async () => {

@@ -98,7 +98,7 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
       { key: 'metrics/mAP50(B)', summaries: runIds.map((_, r) => ({ last: r / 10 })) },
       { key: 'k010', summaries: runIds.map((_, r) => ({ last: r + 0.1 })) },
     ]);
-    const grid = await t.gql('query($e: ID!) { gridAnalysis(experimentId: $e, metric: "map50", aggregation: LAST) { runCount params { key values { value n } } best } }', { e: experimentId });
+    const grid = await t.gql('query($e: ID!) { gridAnalysis(experimentId: $e, metric: "map50", aggregation: LAST) { runCount params { key values { value n } } best { runName value } } }', { e: experimentId });
     expect(grid.errors).toBeUndefined();
     expect(grid.data.gridAnalysis.runCount).toBe(10);
     expect(grid.data.gridAnalysis.params).toEqual([{ key: 'lr0', values: [{ value: '0', n: 5 }, { value: '1', n: 5 }] }]);

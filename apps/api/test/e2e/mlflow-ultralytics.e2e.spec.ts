@@ -247,7 +247,7 @@ describe.each(DIALECTS)('yolo train with the MLflow callback, replayed on %s', (
     expect(compared.errors).toBeUndefined();
     // compareRuns names a metric as it was asked for; the summary is the canonical key's.
     expect(compared.data.compareRuns.metrics).toEqual([{ key: 'metrics/mAP50B', summaries: [{ last: 0.4567 + 0.08, lastStep: 2 }] }]);
-    const grid = await t.gql(`query($e: ID!) { gridAnalysis(experimentId: $e, metric: "map50", aggregation: MAX) { runCount best } }`, { e: experimentId }, admin);
+    const grid = await t.gql(`query($e: ID!) { gridAnalysis(experimentId: $e, metric: "map50", aggregation: MAX) { runCount best { runId } } }`, { e: experimentId }, admin);
     expect(grid.errors).toBeUndefined();
     expect(grid.data.gridAnalysis.runCount).toBe(1);
     expect(grid.data.gridAnalysis.best.runId).toBe(runId);
