@@ -189,6 +189,12 @@ export class CocoAccumulator {
     });
   }
 
+  /** accumulate() + summarize() alone: finish()'s mAP figures and stats, from the same computation. */
+  summary(): Pick<DetectionResult, 'protocol' | 'map50' | 'map50_95' | 'map75' | 'stats'> {
+    const stats = summarize(cocoAccumulate(this.categories().dets));
+    return { protocol: 'coco', map50: stats.ap50, map50_95: stats.ap, map75: stats.ap75, stats };
+  }
+
   finish(): DetectionResult {
     const categories = this.categories();
     const { ids, dets } = categories;
