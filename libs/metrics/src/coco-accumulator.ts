@@ -131,7 +131,7 @@ export class CocoAccumulator {
     const gtBoxes = new Float32Array(4 * regularIdx.length);
     const gtClasses = new Int32Array(regularIdx.length);
     regularIdx.forEach((g, k) => {
-      gtBoxes.set(gt.xyxy32.subarray(4 * g, 4 * g + 4), 4 * k);
+      for (let v = 0; v < 4; v++) gtBoxes[4 * k + v] = gt.xyxy32[4 * g + v];
       gtClasses[k] = gt.classes[g];
     });
     this.confusion.add(gtBoxes, gtClasses, boxes, scores, classes);

@@ -198,7 +198,11 @@ export function detectionsAtIous(
       const dt: Detections = { boxes: new Float32Array(kept.length * 4), scores: new Float32Array(kept.length), classes: new Int32Array(kept.length) };
       for (let i = 0; i < kept.length; i++) {
         const p = kept[i];
-        dt.boxes.set(input.corners.subarray(4 * p, 4 * p + 4), 4 * i);
+        // Element by element: a subarray per box is an allocation per box (young-generation churn in the threads).
+        dt.boxes[4 * i] = input.corners[4 * p];
+        dt.boxes[4 * i + 1] = input.corners[4 * p + 1];
+        dt.boxes[4 * i + 2] = input.corners[4 * p + 2];
+        dt.boxes[4 * i + 3] = input.corners[4 * p + 3];
         dt.scores[i] = batch.score[start + p];
         dt.classes[i] = input.cls[p];
       }
