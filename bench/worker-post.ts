@@ -3,11 +3,17 @@
  * pipeline's post-processing threads (PostShards). The model runs once over COCO128 on the CPU provider and its
  * candidates are kept; they are then replayed through fresh PostShards `--rounds` times, measuring wall time and the
  * process's CPU time (all threads). On a GPU machine whose CPU time bounds the pipeline, CPU ms per image is the
- * figure that matters. JSON line on stdout.
+ * figure that matters. Per stage: the batches (`addCpuMsPerImage`: preparing each batch on the event loop, NMS and
+ * the accumulators' add() in the threads, garbage collection) and the evaluation's end (`finishCpuMs`: the metrics'
+ * finish() and their results back, once per evaluation, so it weighs most on small sets); on Linux, the event loop's
+ * own share (`mainThreadCpuMsPerImage`, from /proc). The bare peer (`bareNmsCpuMsPerImage`): the same batches
+ * prepared and NMS'd at the job's IoU alone on this thread, no metrics, no threads: the floor of any post-processing.
+ * With the machine's load average. JSON line on stdout.
  *   node dist/bench/worker-post.js [--model m.onnx] [--imgsz 640] [--batch 8] [--rounds 5] [--repeat 10] [--predictions]
+ * (`--repeat 2`: the 256 images of `worker-e2e --repeat 2`.)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkerThreads } from '../apps/gpu-worker/src/threads/worker-threads';
 import { fuseGraph, FUSED_INPUT, FUSED_OUTPUTS } from '../apps/gpu-worker/src/models/fuse-graph';
@@ -15,7 +21,7 @@ import { decodeModel, inspectModel } from '../apps/gpu-worker/src/models/inspect
 import { readDataset } from '../apps/gpu-worker/src/pipeline/dataset-reader';
 import { configureSharp, decodeLetterboxed } from '../apps/gpu-worker/src/pipeline/decode-image';
 import { openSession } from '../apps/gpu-worker/src/pipeline/open-session';
-import { PostProcessor, planShards, type BatchImage, type BatchOutputs } from '../apps/gpu-worker/src/pipeline/post-processor';
+import { detectionsAtIous, PostProcessor, planShards, prepareBatch, type BatchImage, type BatchOutputs, type PostConfig } from '../apps/gpu-worker/src/pipeline/post-processor';
 import { PostShards } from '../apps/gpu-worker/src/pipeline/post-shards';
 import { yoloFolders } from './worker-dataset';
 
@@ -56,10 +62,12 @@ async function main(): Promise<void> {
   if (argv.includes('--inline')) return inline(recorded, repeat);
   const config = { family: spec.family, layout: spec.layout, imgsz, conf: 0.001, iou: 0.7, maxDet: 300, classNames: dataset.classNames ?? spec.classNames };
   const tmp = mkdtempSync(join(tmpdir(), 'podium-post-'));
-  const samples: { wall: number; cpu: number; map50: number }[] = [];
+  const samples: { wall: number; cpu: number; add: number; finish: number; main: number | null; map50: number }[] = [];
   let first: { wall: number; cpu: number } | undefined;
+  const load = loadavg();
   for (let round = 0; round < rounds + 1; round++) {
     const cpuBefore = process.cpuUsage();
+    const mainBefore = mainThreadCpuMs();
     const started = performance.now();
     // --predictions: the coco shard also writes the gzipped detections file, as a job does.
     const predictions = argv.includes('--predictions') ? { path: join(tmp, `round-${round}.json.gz`), ids: dataset.predictionIds } : undefined;
@@ -71,16 +79,30 @@ async function main(): Promise<void> {
         await post.drainTo(4);
       }
     }
+    await post.drainTo(0);
+    const added = process.cpuUsage(cpuBefore);
     const result = await post.finish();
     await post.close();
     const cpu = process.cpuUsage(cpuBefore);
+    const mainAfter = mainThreadCpuMs();
+    const ms = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
     // Round 0 starts the threads and warms their JIT up (a worker's first evaluation); later rounds reuse them, as
     // the evaluations after it do (post-thread-client.ts).
-    if (round === 0) first = { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1000 };
-    else samples.push({ wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1000, map50: result.ultralytics.map50 });
+    if (round === 0) first = { wall: (performance.now() - started) / 1000, cpu: ms(cpu) };
+    else
+      samples.push({
+        wall: (performance.now() - started) / 1000,
+        cpu: ms(cpu),
+        add: ms(added),
+        finish: ms(cpu) - ms(added),
+        main: mainBefore === null || mainAfter === null ? null : mainAfter - mainBefore,
+        map50: result.ultralytics.map50,
+      });
   }
   const n = dataset.items.length * repeat;
   const best = samples.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const bare = bareNms(recorded, repeat, config, rounds);
   console.log(
     JSON.stringify({
       bench: 'worker-post',
@@ -92,13 +114,42 @@ async function main(): Promise<void> {
       firstCpuMsPerImage: Math.round((first!.cpu / n) * 100) / 100,
       firstWallImagesPerSecond: Math.round(n / first!.wall),
       cpuMsPerImage: Math.round((best.cpu / n) * 100) / 100,
+      medianCpuMsPerImage: Math.round((median(samples.map((x) => x.cpu)) / n) * 100) / 100,
+      addCpuMsPerImage: Math.round((best.add / n) * 100) / 100,
+      finishCpuMs: Math.round(best.finish),
+      ...(best.main === null ? {} : { mainThreadCpuMsPerImage: Math.round((best.main / n) * 100) / 100 }),
+      bareNmsCpuMsPerImage: Math.round((bare / n) * 100) / 100,
       wallImagesPerSecond: Math.round(n / best.wall),
       map50: Math.round(best.map50 * 10000) / 10000,
       predictions: argv.includes('--predictions'),
+      loadAverage: [...load, ...loadavg()].map((l) => Math.round(l * 10) / 10),
     }),
   );
   rmSync(tmp, { recursive: true, force: true });
   await threads.close();
+}
+
+/** Least CPU ms of `rounds` passes: each batch prepared and NMS'd at the job's IoU on this thread, nothing else. */
+function bareNms(recorded: { images: BatchImage[]; outputs: BatchOutputs }[], repeat: number, config: Pick<PostConfig, 'family' | 'layout' | 'imgsz' | 'iou' | 'maxDet'>, rounds: number): number {
+  let best = Infinity;
+  for (let round = 0; round < rounds + 1; round++) {
+    const before = process.cpuUsage();
+    for (let copy = 0; copy < repeat; copy++) for (const r of recorded) detectionsAtIous(prepareBatch(r.outputs, r.images.length, config), r.images, config, [config.iou]);
+    const cpu = process.cpuUsage(before);
+    if (round > 0) best = Math.min(best, (cpu.user + cpu.system) / 1000);
+  }
+  return best;
+}
+
+/** This thread's CPU ms (Linux /proc; 10 ms ticks), or null elsewhere. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** Experiment: one PostProcessor with every IoU and coco on this thread (for --cpu-prof). */

@@ -4,7 +4,7 @@
 import { CocoAccumulator } from './coco-accumulator';
 import { MetricsError } from './metrics-error';
 import { OperatingPointTable } from './operating-point';
-import type { AccumulatorOptions, DetectionResult, ImageId, ImageInput, MetricsAccumulator, OperatingPoint } from './types';
+import type { AccumulatorOptions, DetectionResult, ImageId, ImageInput, MetricsAccumulator, MetricsSummary, OperatingPoint } from './types';
 import { UltralyticsAccumulator } from './ultralytics-accumulator';
 
 export function createAccumulator(options: AccumulatorOptions): MetricsAccumulator {
@@ -15,8 +15,10 @@ export function createAccumulator(options: AccumulatorOptions): MetricsAccumulat
   let result: DetectionResult | null = null;
   let table: OperatingPointTable | null = null; // rebuilt after an add()
 
+  let summary: MetricsSummary | null = null;
+
   const add = (image: ImageInput): void => {
-    if (result) throw new MetricsError('ALREADY_FINISHED', 'add() after finish(): create a new accumulator');
+    if (result || summary) throw new MetricsError('ALREADY_FINISHED', 'add() after finish(): create a new accumulator');
     if (seen.has(image.imageId))
       throw new MetricsError('INVALID_INPUT', `image ${String(image.imageId)} was already added`, { imageId: image.imageId });
     impl.add(image);
@@ -24,14 +26,20 @@ export function createAccumulator(options: AccumulatorOptions): MetricsAccumulat
     table = null;
   };
 
+  const finish = (): DetectionResult => (result ??= impl.finish());
+
   return {
     add,
     addBatch(images) {
       for (const image of images) add(image);
     },
-    finish() {
-      result ??= impl.finish();
-      return result;
+    finish,
+    summary() {
+      if (!summary) {
+        const r = result ?? (impl instanceof CocoAccumulator ? impl.summary() : finish());
+        summary = { protocol: r.protocol, map50: r.map50, map50_95: r.map50_95, map75: r.map75, ...(r.stats ? { stats: r.stats } : {}) };
+      }
+      return summary;
     },
     operatingPointAt(confidence: number): OperatingPoint {
       if (!Number.isFinite(confidence)) throw new MetricsError('INVALID_INPUT', `confidence must be a finite number, got ${confidence}`);

@@ -131,7 +131,7 @@ export class CocoAccumulator {
     const gtBoxes = new Float32Array(4 * regularIdx.length);
     const gtClasses = new Int32Array(regularIdx.length);
     regularIdx.forEach((g, k) => {
-      gtBoxes.set(gt.xyxy32.subarray(4 * g, 4 * g + 4), 4 * k);
+      for (let v = 0; v < 4; v++) gtBoxes[4 * k + v] = gt.xyxy32[4 * g + v];
       gtClasses[k] = gt.classes[g];
     });
     this.confusion.add(gtBoxes, gtClasses, boxes, scores, classes);
@@ -187,6 +187,12 @@ export class CocoAccumulator {
         tp: Uint16Array.from(keep, (j) => c.tp[j * AREA_COUNT] & 1),
       }];
     });
+  }
+
+  /** accumulate() + summarize() alone: finish()'s mAP figures and stats, from the same computation. */
+  summary(): Pick<DetectionResult, 'protocol' | 'map50' | 'map50_95' | 'map75' | 'stats'> {
+    const stats = summarize(cocoAccumulate(this.categories().dets));
+    return { protocol: 'coco', map50: stats.ap50, map50_95: stats.ap, map75: stats.ap75, stats };
   }
 
   finish(): DetectionResult {

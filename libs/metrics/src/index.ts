@@ -15,6 +15,7 @@ export type {
   ImageId,
   ImageInput,
   MetricsAccumulator,
+  MetricsSummary,
   OperatingPoint,
   PerCategoryResult,
   PerClassResult,

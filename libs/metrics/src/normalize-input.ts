@@ -116,7 +116,11 @@ export function detectionsInOrder(
   const out = { boxes: new Float32Array(4 * n), classes: new Int32Array(n), scores: new Float64Array(n) };
   for (let j = 0; j < n; j++) {
     const i = order[j];
-    out.boxes.set(dt.xyxy32.subarray(4 * i, 4 * i + 4), 4 * j);
+    // element by element: a subarray per box would allocate once per detection
+    out.boxes[4 * j] = dt.xyxy32[4 * i];
+    out.boxes[4 * j + 1] = dt.xyxy32[4 * i + 1];
+    out.boxes[4 * j + 2] = dt.xyxy32[4 * i + 2];
+    out.boxes[4 * j + 3] = dt.xyxy32[4 * i + 3];
     out.classes[j] = dt.classes[i];
     out.scores[j] = scores[i];
   }

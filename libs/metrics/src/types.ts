@@ -131,9 +131,18 @@ export interface DetectionResult {
   readonly perCategory?: PerCategoryResult[];
 }
 
+/** The headline numbers of a result; for `coco`, COCOeval's stats too. */
+export type MetricsSummary = Pick<DetectionResult, 'protocol' | 'map50' | 'map50_95' | 'map75' | 'stats'>;
+
 export interface MetricsAccumulator {
   add(image: ImageInput): void;
   addBatch(images: readonly ImageInput[]): void;
   finish(): DetectionResult;
+  /**
+   * The same numbers as finish() gives, like it closing the accumulator to add(). For `coco`, computed without the
+   * rest of finish() (per-category AP, the Ultralytics-style curves and P/R/F1, the confusion matrix): about half
+   * its work. finish() may still be called afterwards.
+   */
+  summary(): MetricsSummary;
   operatingPointAt(confidence: number): OperatingPoint;
 }

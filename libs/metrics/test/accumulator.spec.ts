@@ -124,6 +124,23 @@ describe.each<Protocol>(['ultralytics', 'coco'])('%s protocol properties', (prot
     acc.finish();
     expect(() => acc.add(image('z', { boxes: [], classes: [] }))).toThrow(expect.objectContaining({ code: 'ALREADY_FINISHED' }));
   });
+
+  it("summary() gives finish()'s figures exactly, before or after it, and closes the accumulator", () => {
+    const before = createAccumulator({ protocol });
+    before.addBatch(scene());
+    const summary = before.summary();
+    expect(() => before.add(image('z', { boxes: [], classes: [] }))).toThrow(expect.objectContaining({ code: 'ALREADY_FINISHED' }));
+    const { result, acc: after } = evaluate(protocol, scene());
+    expect(result.map50_95).toBeGreaterThan(0);
+    for (const s of [summary, after.summary(), before.summary()]) {
+      expect(s.protocol).toBe(protocol);
+      expect(s.map50).toBe(result.map50);
+      expect(s.map50_95).toBe(result.map50_95);
+      expect(s.map75).toBe(result.map75);
+      expect(s.stats).toEqual(result.stats);
+    }
+    expect(before.finish()).toEqual(result);
+  });
 });
 
 describe('ultralytics protocol, hand-computed', () => {

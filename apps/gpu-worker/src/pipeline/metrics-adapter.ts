@@ -2,7 +2,7 @@
  * The slice of `@podium/metrics` the worker uses, under the worker's names: ground truth in original pixels
  * (xyxy, Float64), detections after NMS (xyxy, Float32), one accumulator per protocol and swept IoU.
  */
-import { createAccumulator, type DetectionResult, type MetricsAccumulator, type OperatingPoint } from '@podium/metrics';
+import { createAccumulator, type DetectionResult, type MetricsAccumulator, type MetricsSummary, type OperatingPoint } from '@podium/metrics';
 
 export interface GroundTruth {
   /** xyxy, or xywh (a COCO json's own numbers) when `format` says so. */
@@ -21,7 +21,7 @@ export interface Detections {
 
 export type Accumulator = MetricsAccumulator;
 export type AccumulatorResult = DetectionResult;
-export type { OperatingPoint };
+export type { MetricsSummary, OperatingPoint };
 
 export interface AccumulatorOptions {
   protocol: 'ultralytics' | 'coco';

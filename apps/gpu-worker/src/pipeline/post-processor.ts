@@ -9,7 +9,7 @@ import { decodeBoxes } from '../models/decode-boxes';
 import type { ModelFamily, OutputLayout } from '../models/model-family';
 import type { Letterbox } from './letterbox';
 import { unletterboxBoxes } from './letterbox';
-import { createMetricsAccumulator, type Accumulator, type AccumulatorResult, type Detections, type GroundTruth, type OperatingPoint } from './metrics-adapter';
+import { createMetricsAccumulator, type Accumulator, type AccumulatorResult, type Detections, type GroundTruth, type MetricsSummary, type OperatingPoint } from './metrics-adapter';
 import { nmsPrepared, scoreOrder, writePosition, type NmsInput } from './nms';
 import type { PredictionsTarget } from './predictions-writer';
 
@@ -63,10 +63,22 @@ export interface PreparedBatch {
   maxClass: number;
 }
 
+/**
+ * What the evaluation reads of the ultralytics result at the job's IoU (assemble-result.ts). The rest (P and R
+ * curves, confusion matrix) stays in the thread: cloning a result's 1,000-point curves per class back to the event
+ * loop cost more CPU than computing them.
+ */
+export type HeadlineMetrics = Pick<AccumulatorResult, 'map50' | 'map50_95' | 'map75' | 'precision' | 'recall' | 'f1' | 'bestConfidence' | 'fitness' | 'perClass' | 'prCurve' | 'f1Curve'>;
+/** What the evaluation reads of the coco protocol's result: its summary (no curves, per-class figures or matrix). */
+export type CocoMetrics = MetricsSummary;
+
 export interface ShardResult {
-  /** `atConf`: P/R/F1 at the job's own conf (e.g. 0.001: the low precision users see in the raw detections). */
-  ultralytics: { iou: number; result: AccumulatorResult; points: OperatingPoint[]; atConf: OperatingPoint }[];
-  coco?: AccumulatorResult;
+  /**
+   * `result` only at the job's IoU (the other swept IoUs give their operating points alone, so their AP is never
+   * computed); `atConf`: P/R/F1 at the job's own conf (e.g. 0.001: the low precision users see in the raw detections).
+   */
+  ultralytics: { iou: number; result?: HeadlineMetrics; points: OperatingPoint[]; atConf: OperatingPoint }[];
+  coco?: CocoMetrics;
 }
 
 /**
@@ -120,12 +132,17 @@ export class PostProcessor {
   finish(): ShardResult {
     const ultralytics = [...this.ultralytics].map(([iou, accumulator]) => ({
       iou,
-      result: accumulator.finish(),
+      ...(iou === this.config.iou ? { result: headline(accumulator.finish()) } : {}),
       points: SWEEP_CONFIDENCES.map((c) => accumulator.operatingPointAt(c)),
       atConf: accumulator.operatingPointAt(this.config.conf),
     }));
-    return { ultralytics, ...(this.coco ? { coco: this.coco.finish() } : {}) };
+    return { ultralytics, ...(this.coco ? { coco: this.coco.summary() } : {}) };
   }
+}
+
+function headline(r: AccumulatorResult): HeadlineMetrics {
+  const { map50, map50_95, map75, precision, recall, f1, bestConfidence, fitness, perClass, prCurve, f1Curve } = r;
+  return { map50, map50_95, map75, precision, recall, f1, bestConfidence, fitness, perClass, prCurve, f1Curve };
 }
 
 /**
@@ -181,7 +198,11 @@ export function detectionsAtIous(
       const dt: Detections = { boxes: new Float32Array(kept.length * 4), scores: new Float32Array(kept.length), classes: new Int32Array(kept.length) };
       for (let i = 0; i < kept.length; i++) {
         const p = kept[i];
-        dt.boxes.set(input.corners.subarray(4 * p, 4 * p + 4), 4 * i);
+        // Element by element: a subarray per box is an allocation per box (young-generation churn in the threads).
+        dt.boxes[4 * i] = input.corners[4 * p];
+        dt.boxes[4 * i + 1] = input.corners[4 * p + 1];
+        dt.boxes[4 * i + 2] = input.corners[4 * p + 2];
+        dt.boxes[4 * i + 3] = input.corners[4 * p + 3];
         dt.scores[i] = batch.score[start + p];
         dt.classes[i] = input.cls[p];
       }

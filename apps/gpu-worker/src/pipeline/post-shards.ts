@@ -4,13 +4,13 @@
  * pipeline alone. What each shard would repeat (box decoding, the score sort, the NMS layout) is done once per batch
  * here, before the batch fans out.
  */
-import type { AccumulatorResult, OperatingPoint } from './metrics-adapter';
-import { planShards, prepareBatch, SWEEP_IOUS, type BatchImage, type BatchOutputs, type PostConfig } from './post-processor';
+import type { OperatingPoint } from './metrics-adapter';
+import { planShards, prepareBatch, SWEEP_IOUS, type BatchImage, type BatchOutputs, type CocoMetrics, type HeadlineMetrics, type PostConfig } from './post-processor';
 import { PostThreadClient, type PostPool } from './post-thread-client';
 
 export interface PostResult {
-  ultralytics: AccumulatorResult;
-  coco: AccumulatorResult;
+  ultralytics: HeadlineMetrics;
+  coco: CocoMetrics;
   thresholdSweep: { iou: number; points: OperatingPoint[] }[];
   /** At the job's conf and NMS IoU. */
   atConf: OperatingPoint;
@@ -58,9 +58,10 @@ export class PostShards {
     const byIou = new Map(shards.flatMap((s) => s.ultralytics).map((u) => [u.iou, u]));
     const coco = shards.find((s) => s.coco)?.coco;
     const predictionsPath = shards.find((s) => s.predictionsPath)?.predictionsPath;
-    if (!coco || !byIou.has(this.config.iou)) throw new Error('post-processing shards returned incomplete results');
+    const headline = byIou.get(this.config.iou)?.result;
+    if (!coco || !headline) throw new Error('post-processing shards returned incomplete results');
     return {
-      ultralytics: byIou.get(this.config.iou)!.result,
+      ultralytics: headline,
       coco,
       thresholdSweep: SWEEP_IOUS.map((iou) => ({ iou, points: byIou.get(iou)!.points })),
       atConf: byIou.get(this.config.iou)!.atConf,
