@@ -11,6 +11,16 @@ import { MlflowRunReads } from './mlflow-run-reads.service';
 import { tracking } from './mlflow-routes';
 import { MlflowRunsService } from './mlflow-runs.service';
 
+/**
+ * `Idempotency-Key` of a metric-logging request: a client that retries a batch whose answer it lost (MLflow's client
+ * retries 429 and 5xx) sends the same key, and a batch already committed under it is not stored twice (as the
+ * `idempotencyKey` of logMetrics; docs/mlflow.md). MLflow's own clients send none unless a header provider adds it.
+ */
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.headers['idempotency-key'];
+  return typeof key === 'string' ? key : undefined;
+}
+
 @Controller()
 @RestErrors(MLFLOW_ERRORS)
 export class MlflowRunsController {
@@ -66,7 +76,7 @@ export class MlflowRunsController {
   @Post(tracking('runs/log-metric'))
   @MlflowAccess('write')
   logMetric(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
-    return this.http.serve(req, res, caller, (p, caller) => this.runs.logMetric(p, caller));
+    return this.http.serve(req, res, caller, (p, caller) => this.runs.logMetric(p, caller, idempotencyKeyOf(req)));
   }
 
   @Post(tracking('runs/log-parameter'))
@@ -78,7 +88,7 @@ export class MlflowRunsController {
   @Post(tracking('runs/log-batch'))
   @MlflowAccess('write')
   logBatch(@Req() req: Request, @Res() res: Response, @Caller() caller: Identity): Promise<void> {
-    return this.http.serve(req, res, caller, (p, caller) => this.runs.logBatchRequest(p, caller));
+    return this.http.serve(req, res, caller, (p, caller) => this.runs.logBatchRequest(p, caller, idempotencyKeyOf(req)));
   }
 
   @Post(tracking('runs/set-tag'))

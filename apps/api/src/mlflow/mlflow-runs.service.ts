@@ -112,27 +112,28 @@ export class MlflowRunsService {
     return {};
   }
 
-  async logMetric(p: MlflowParams, caller: Identity): Promise<object> {
+  async logMetric(p: MlflowParams, caller: Identity, idempotencyKey?: string): Promise<object> {
     const fields = { key: p.string('key', MLFLOW_LIMITS.keyLength), value: p.raw('value'), timestamp: p.int64('timestamp'), step: p.int64('step') };
-    await this.logBatch(requireRunId(p.runId()), { metrics: [readMetric(fields, 'metric')], params: [], tags: [] }, caller);
+    await this.logBatch(requireRunId(p.runId()), { metrics: [readMetric(fields, 'metric')], params: [], tags: [] }, caller, idempotencyKey);
     return {};
   }
 
   /** runs/log-batch: at most 1,000 metrics, 100 params and 100 tags, checked before anything is written. */
-  async logBatchRequest(p: MlflowParams, caller: Identity): Promise<object> {
+  async logBatchRequest(p: MlflowParams, caller: Identity, idempotencyKey?: string): Promise<object> {
     const id = requireRunId(p.runId());
     const metrics = p.objects('metrics', MLFLOW_LIMITS.metricsPerBatch).map((m, i) => readMetric(m, `metrics[${i}]`));
     const params = p.objects('params', MLFLOW_LIMITS.paramsPerBatch).map((x, i) => readParam(x, `params[${i}]`));
     const tags = p.objects('tags', MLFLOW_LIMITS.tagsPerBatch).map((t, i) => readTag(t, `tags[${i}]`));
-    await this.logBatch(id, { metrics, params, tags }, caller);
+    await this.logBatch(id, { metrics, params, tags }, caller, idempotencyKey);
     return {};
   }
 
   /**
    * Params, tags and metrics in one transaction: a refused item (a param with another value, a deleted run, the key
-   * limit) stores nothing. Metric events are published after commit, as logMetrics publishes them.
+   * limit) stores nothing. Metric events are published after commit, as logMetrics publishes them. With an idempotency
+   * key, metrics already committed under it are not stored again (params and tags are idempotent by themselves).
    */
-  async logBatch(id: string, batch: LogBatchData, caller: Identity): Promise<void> {
+  async logBatch(id: string, batch: LogBatchData, caller: Identity, idempotencyKey?: string): Promise<void> {
     const renamed = batch.tags.filter((t) => t.key === RUN_NAME_TAG).pop();
     const tags = batch.tags.filter((t) => t.key !== RUN_NAME_TAG);
     const aliases = this.unrecordedAliases(id, batch.metrics);
@@ -142,7 +143,7 @@ export class MlflowRunsService {
       if (batch.params.length) await this.runs.logParams(id, batch.params, tx);
       if (tags.length) await this.runs.setTags(id, tags, tx);
       if (renamed) await this.runs.updateRun({ id, name: renamed.value }, caller, { uow: tx });
-      if (batch.metrics.length) await this.metrics.logMetrics(id, batch.metrics, { uow: tx, source: 'mlflow' });
+      if (batch.metrics.length) await this.metrics.logMetrics(id, batch.metrics, { uow: tx, source: 'mlflow', idempotencyKey });
       await this.repo.recordLoggedKeys(tx, aliases.map((loggedKey) => ({ runId: id, loggedKey, canonicalKey: canonicalMetricKey(loggedKey) })));
     });
     this.remember(id, aliases);

@@ -172,6 +172,21 @@ describe.each(DIALECTS)('MLflow errors, auth and bad input on %s', (dialect) => 
     expect(run.body.run.info.run_name).toBe('immutable');
   });
 
+  it('stores a retried batch once under its Idempotency-Key; the key with other metrics is refused', async (ctx) => {
+    if (!t) return ctx.skip();
+    const runId = await newRun('retried');
+    const batch = { run_id: runId, params: [{ key: 'imgsz', value: '416' }], metrics: [0, 1, 2].map((step) => ({ key: 'metrics/mAP50(B)', value: 0.1 * step, timestamp: 1_795_700_450_000 + step, step })) };
+    for (let i = 0; i < 3; i++) expect((await editor.post('runs/log-batch', batch).set('Idempotency-Key', 'epoch-2-batch')).status).toBe(200);
+    expect(await stored(runId)).toMatchObject({ lastSequence: 3, metricKeyCount: 1, params: [{ key: 'imgsz', value: '416' }] });
+    const reused = await editor.post('runs/log-batch', { ...batch, metrics: batch.metrics.map((m) => ({ ...m, value: 0.9 })) }).set('Idempotency-Key', 'epoch-2-batch');
+    expect(reused.status).toBe(400);
+    expect(reused.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect((await stored(runId)).lastSequence).toBe(3);
+    // Without a key, a retry is a new batch (MLflow's own behaviour).
+    expect((await editor.post('runs/log-batch', batch)).status).toBe(200);
+    expect((await stored(runId)).lastSequence).toBe(6);
+  });
+
   it('refuses a body over the limit with nothing stored, and serves the next request', async (ctx) => {
     if (!t) return ctx.skip();
     const runId = await newRun('oversized');
