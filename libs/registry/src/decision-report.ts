@@ -1,6 +1,7 @@
 // promotionReport: the decision document, written only from tracked data (runs, grid analysis, evaluation, gates,
 // decision) in the seed's shape — objective and constraints, candidate, comparison per parameter, observations,
 // risks and mitigations, decision and next steps — as Markdown and as the same content in structured fields.
+// Over 300 lines on purpose: one document's structure and its en/fr wording, read together.
 import type { GateReport } from './gate-types';
 import { targetPolicyFor } from './gates';
 import type { GridAnalysis, ParamChange } from './grid-analysis';

@@ -1,4 +1,5 @@
 // gridAnalysis: what each swept parameter did to a metric, measured against the noise of repeated runs (seeds).
+// Over 300 lines: the definitions below and the one computation they define, kept side by side.
 //
 // Definitions (the numbers the decision report quotes come from here):
 // - A run's value is its metric under the given aggregation (LAST/MAX/MIN); runs without one are set aside.

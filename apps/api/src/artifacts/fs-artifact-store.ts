@@ -1,6 +1,7 @@
 // The artifact store on local disk (the default adapter of the ArtifactStore port): content-addressed blobs at
 // `<dataDir>/artifacts/blobs/ab/cd/<sha256>`, named objects at `<dataDir>/artifacts/<name>`. Layout, guarantees and
-// errors: docs/artifacts.md.
+// errors: docs/artifacts.md. Over 300 lines on purpose: the crash-safety of one store (temp files, content-addressed
+// placement, per-blob locks, the sweep, the earlier layout's migration) is one argument, read in one file.
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';

@@ -1,4 +1,5 @@
 // Runs: create (with params and tags), read by id or short prefix, status lifecycle, params (immutable), tags, soft delete.
+// Over 300 lines: one method per run operation, each a short unit of work; the rules themselves are pure functions.
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
