@@ -55,7 +55,18 @@ export async function startApi(env: Record<string, string> = {}, opts: StartOpti
   const proc = spawn(command[0], command.slice(1), {
     uid: opts.uid,
     gid: opts.gid,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PODIUM_DATA_DIR: dataDir, PODIUM_AUTH: 'local', PODIUM_LOCAL_WORKER: 'false', PODIUM_SEED_DEMO: 'false', PODIUM_MUTATION_RATE_LIMIT: '100000000', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PODIUM_DATA_DIR: dataDir,
+      PODIUM_AUTH: 'local',
+      PODIUM_LOCAL_WORKER: 'false',
+      PODIUM_SEED_DEMO: 'false',
+      PODIUM_MUTATION_RATE_LIMIT: '100000000',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

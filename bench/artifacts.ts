@@ -22,9 +22,11 @@ const mb = (n: number) => (n * SIZE) / (1024 * 1024);
 async function rate(work: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let i = next++; i < COUNT; i = next++) await work(i);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < COUNT; i = next++) await work(i);
+    }),
+  );
   return mb(COUNT) / ((performance.now() - t0) / 1000);
 }
 
@@ -92,7 +94,9 @@ async function main(): Promise<void> {
   const sqlite = await startApi();
   try {
     const r = await throughApi(sqlite);
-    console.log(`api on SQLite: PUT ${f(r.put)} MiB/s (${(r.put / peer.put).toFixed(2)} of bare), ${f(r.putCpu)} api CPU ms/MiB; GET ${f(r.get)} MiB/s (${(r.get / peer.get).toFixed(2)} of bare), ${f(r.getCpu)} api CPU ms/MiB`);
+    console.log(
+      `api on SQLite: PUT ${f(r.put)} MiB/s (${(r.put / peer.put).toFixed(2)} of bare), ${f(r.putCpu)} api CPU ms/MiB; GET ${f(r.get)} MiB/s (${(r.get / peer.get).toFixed(2)} of bare), ${f(r.getCpu)} api CPU ms/MiB`,
+    );
   } finally {
     await stopApi(sqlite);
   }
@@ -106,7 +110,9 @@ async function main(): Promise<void> {
   const pg = await startApi({ DATABASE_URL: url.toString() });
   try {
     const r = await throughApi(pg);
-    console.log(`api on PostgreSQL: PUT ${f(r.put)} MiB/s (${(r.put / peer.put).toFixed(2)} of bare), ${f(r.putCpu)} api CPU ms/MiB; GET ${f(r.get)} MiB/s (${(r.get / peer.get).toFixed(2)} of bare), ${f(r.getCpu)} api CPU ms/MiB`);
+    console.log(
+      `api on PostgreSQL: PUT ${f(r.put)} MiB/s (${(r.put / peer.put).toFixed(2)} of bare), ${f(r.putCpu)} api CPU ms/MiB; GET ${f(r.get)} MiB/s (${(r.get / peer.get).toFixed(2)} of bare), ${f(r.getCpu)} api CPU ms/MiB`,
+    );
   } finally {
     await stopApi(pg);
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

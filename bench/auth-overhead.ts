@@ -61,7 +61,19 @@ async function run(label: string, dbConfig: { databaseUrl?: string; sqlitePath: 
     // Fill the table so the lookup is an index probe among many rows, as on a long-lived server.
     for (let i = 0; i < TOKENS; i += 500) {
       const rows = Array.from({ length: Math.min(500, TOKENS - i) }, (_, j) =>
-        Object.assign(new ApiTokenEntity(), { id: randomUUID(), name: `bench-${i + j}`, role: Role.VIEWER, tokenHash: hashTokenSecret(randomUUID()), prefix: 'pod_bench', createdBy: 'bench', createdAt: Date.now(), expiresAt: null, revokedAt: null, revokedBy: null, lastUsedAt: null }),
+        Object.assign(new ApiTokenEntity(), {
+          id: randomUUID(),
+          name: `bench-${i + j}`,
+          role: Role.VIEWER,
+          tokenHash: hashTokenSecret(randomUUID()),
+          prefix: 'pod_bench',
+          createdBy: 'bench',
+          createdAt: Date.now(),
+          expiresAt: null,
+          revokedAt: null,
+          revokedBy: null,
+          lastUsedAt: null,
+        }),
       );
       await db.write((tx) => tx.insert(ApiTokenEntity, rows));
     }

@@ -25,7 +25,9 @@ interface Case {
 }
 
 async function tinyPng(): Promise<Buffer> {
-  return sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer();
+  return sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
 }
 
 const CASES: Case[] = [
@@ -53,12 +55,26 @@ const CASES: Case[] = [
   {
     name: 'label file of 20 MB of bad rows (tar.gz, ~20x)',
     query: 'name=rows&format=YOLO&classNames=coco80',
-    build: async (dir) => moveTo(dir, await tarFile([{ name: 'images/val/a.png', data: await tinyPng() }, { name: 'labels/val/a.txt', size: 20 * MiB, chunks: () => badRows(20 * MiB, 32) }])),
+    build: async (dir) =>
+      moveTo(
+        dir,
+        await tarFile([
+          { name: 'images/val/a.png', data: await tinyPng() },
+          { name: 'labels/val/a.txt', size: 20 * MiB, chunks: () => badRows(20 * MiB, 32) },
+        ]),
+      ),
   },
   {
     name: 'label file of 200 MB of bad rows (tar.gz, ~300x)',
     query: 'name=rows&format=YOLO&classNames=coco80',
-    build: async (dir) => moveTo(dir, await tarFile([{ name: 'images/val/a.png', data: await tinyPng() }, { name: 'labels/val/a.txt', size: 200 * MiB, chunks: () => badRows(200 * MiB, 512) }])),
+    build: async (dir) =>
+      moveTo(
+        dir,
+        await tarFile([
+          { name: 'images/val/a.png', data: await tinyPng() },
+          { name: 'labels/val/a.txt', size: 200 * MiB, chunks: () => badRows(200 * MiB, 512) },
+        ]),
+      ),
   },
   {
     name: '1 GiB of zeros named .jpg (zip, 16 x 64 MiB)',
@@ -81,7 +97,9 @@ function moveTo(dir: string, file: string): string {
 
 function statusKb(pid: number, key: 'VmHWM' | 'VmRSS'): number | undefined {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${key}:`));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${key}:`));
     return line ? Number(line.split(/\s+/)[1]) : undefined;
   } catch {
     return undefined;

@@ -24,7 +24,10 @@ type Mode = keyof typeof SUBS;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 
 async function main(): Promise<void> {
   if (REPLICAS) return replicas();
@@ -48,7 +51,12 @@ async function replicas(): Promise<void> {
       await runCase(apis[0].url, [apis[0].url], apis[0].proc.pid!, 'point');
       apis.push(await startApi(env(databaseUrl)));
       console.log(`--- two api replicas (PostgreSQL + Redis): writer on A, ${SUBSCRIBERS / 2} subscribers on A and ${SUBSCRIBERS / 2} on B`);
-      await runCase(apis[0].url, apis.map((a) => a.url), apis[0].proc.pid!, 'point');
+      await runCase(
+        apis[0].url,
+        apis.map((a) => a.url),
+        apis[0].proc.pid!,
+        'point',
+      );
     } finally {
       await Promise.all(apis.map((a) => stopApi(a)));
     }
@@ -107,7 +115,9 @@ async function runCase(url: string, subscribeUrls: string[], pid: number, mode: 
   // Every subscriber is live once it has received a warm-up point.
   let seq = (await gql(url, LOG, { input: { runId, metrics: [{ key: 'warm', value: 0, step: 0 }] } })).logMetrics.lastSequence;
   await until(SUBSCRIBERS);
-  console.log(`fanout (${mode === 'point' ? 'metricLogged, one message per point' : 'metricBatchLogged, one message per batch'}): ${SUBSCRIBERS} graphql-ws subscribers (one connection each) on one run, ${subscribeUrls.length} api replica(s)`);
+  console.log(
+    `fanout (${mode === 'point' ? 'metricLogged, one message per point' : 'metricBatchLogged, one message per batch'}): ${SUBSCRIBERS} graphql-ws subscribers (one connection each) on one run, ${subscribeUrls.length} api replica(s)`,
+  );
 
   // Latency: one point per logMetrics, spaced so deliveries do not queue behind each other.
   measuring = true;
@@ -120,7 +130,9 @@ async function runCase(url: string, subscribeUrls: string[], pid: number, mode: 
   measuring = false;
   latencies.sort((a, b) => a - b);
   console.log(`node ${process.version}, api NODE_ENV=${process.env.NODE_ENV ?? 'unset'}, ${load()}`);
-  console.log(`latency logMetrics sent → point received (includes the HTTP call and the commit): p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms over ${latencies.length} deliveries`);
+  console.log(
+    `latency logMetrics sent → point received (includes the HTTP call and the commit): p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms over ${latencies.length} deliveries`,
+  );
 
   // Throughput: a burst of batches; messages/s until the last subscriber has the last point.
   const before = received;

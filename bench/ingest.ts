@@ -45,7 +45,9 @@ async function throughLogMetrics(url: string, pid: number, sameRun: boolean): Pr
   const runIds: string[] = [];
   for (let w = 0; w < (sameRun ? 1 : WRITERS); w++) runIds.push((await gql(url, 'mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: exp.createExperiment.id })).createRun.id);
   // Bodies are built before the clock starts: the figure is the server's, not JSON.stringify's.
-  const bodies = Array.from({ length: WRITERS }, (_, w) => Array.from({ length: BATCHES }, (_, b) => JSON.stringify({ query: LOG, variables: { input: { runId: runIds[sameRun ? 0 : w], metrics: batch(w, b) } } })));
+  const bodies = Array.from({ length: WRITERS }, (_, w) =>
+    Array.from({ length: BATCHES }, (_, b) => JSON.stringify({ query: LOG, variables: { input: { runId: runIds[sameRun ? 0 : w], metrics: batch(w, b) } } })),
+  );
   await gql(url, LOG, { input: { runId: runIds[0], metrics: batch(99, 9999) } }); // warm-up
   const cpu0 = cpuSecondsOf(pid);
   const t0 = performance.now();
@@ -70,7 +72,9 @@ function bareSqlite(): { perBatch: Rate; oneTx: Rate } {
   const db = new Database(join(dir, 'bare.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec(`CREATE TABLE metric_points (run_id varchar(36) NOT NULL, sequence integer NOT NULL, key varchar(250) NOT NULL, value double precision, is_nan boolean NOT NULL DEFAULT 0, step integer NOT NULL, timestamp integer NOT NULL, PRIMARY KEY (run_id, sequence)) WITHOUT ROWID`);
+  db.exec(
+    `CREATE TABLE metric_points (run_id varchar(36) NOT NULL, sequence integer NOT NULL, key varchar(250) NOT NULL, value double precision, is_nan boolean NOT NULL DEFAULT 0, step integer NOT NULL, timestamp integer NOT NULL, PRIMARY KEY (run_id, sequence)) WITHOUT ROWID`,
+  );
   db.exec(`CREATE INDEX idx ON metric_points (run_id, key, step, sequence)`);
   const insert = db.prepare('INSERT INTO metric_points VALUES (?, ?, ?, ?, ?, ?, ?)');
   const run = (runId: string, points: ReturnType<typeof batch>, seq0: number) => {
@@ -105,7 +109,9 @@ function bareSqlite(): { perBatch: Rate; oneTx: Rate } {
 async function barePostgres(url: string): Promise<number> {
   const setup = new Client({ connectionString: url });
   await setup.connect();
-  await setup.query(`CREATE TABLE metric_points (run_id uuid NOT NULL, sequence integer NOT NULL, key varchar(250) NOT NULL, value double precision, is_nan boolean NOT NULL DEFAULT false, step integer NOT NULL, timestamp bigint NOT NULL, PRIMARY KEY (run_id, sequence))`);
+  await setup.query(
+    `CREATE TABLE metric_points (run_id uuid NOT NULL, sequence integer NOT NULL, key varchar(250) NOT NULL, value double precision, is_nan boolean NOT NULL DEFAULT false, step integer NOT NULL, timestamp bigint NOT NULL, PRIMARY KEY (run_id, sequence))`,
+  );
   await setup.query(`CREATE INDEX idx ON metric_points (run_id, key, step, sequence)`);
   await setup.end();
   const clients = await Promise.all(

@@ -129,7 +129,11 @@ async function seed(url: string): Promise<{ experimentId: string; runIds: string
 const QUERIES: [string, string, (e: string, ids: string[]) => unknown][] = [
   ['runs(first:100){nodes{metrics{key last}}} (the report)', 'query($e: ID!) { runs(experimentId: $e, first: 100) { nodes { id metrics { key last } } } }', (e) => ({ e })],
   ['runs(first:10){nodes{metrics(first:100){key last}}}', 'query($e: ID!) { runs(experimentId: $e, first: 10) { nodes { id metrics(first: 100) { key last } } } }', (e) => ({ e })],
-  ['runs(first:10){nodes{metrics(keys:[2]){key last}}}', 'query($e: ID!, $k: [String!]) { runs(experimentId: $e, first: 10) { nodes { id metrics(keys: $k) { key last } } } }', (e) => ({ e, k: ASKED })],
+  [
+    'runs(first:10){nodes{metrics(keys:[2]){key last}}}',
+    'query($e: ID!, $k: [String!]) { runs(experimentId: $e, first: 10) { nodes { id metrics(keys: $k) { key last } } } }',
+    (e) => ({ e, k: ASKED }),
+  ],
   ['compareRuns(10 runs, 2 metrics)', 'query($ids: [ID!]!, $m: [String!]!) { compareRuns(runIds: $ids, metrics: $m) { metrics { key summaries { last } } } }', (_, ids) => ({ ids, m: ASKED })],
   ['gridAnalysis(10 runs, map50, LAST)', 'query($ids: [ID!]!) { gridAnalysis(runIds: $ids, metric: "map50", aggregation: LAST) { runCount best { runName value } } }', (_, ids) => ({ ids })],
 ];
@@ -181,7 +185,9 @@ async function measure(label: string, env: Record<string, string>, bareWhere: (d
         console.log(`  ${name.padEnd(58)} the api stopped answering ${e.message}; process ${exit === null ? 'still running' : `exited (${exit})`}, peak RSS before: see above`);
         return;
       }
-      console.log(`  ${name.padEnd(58)} ${fmt(s.ms).padStart(7)} ms ${fmt(s.bytes / 1024).padStart(9)} KiB  RSS ${fmt(s.rssMiB).padStart(5)} MiB  other client waited ≤ ${fmt(s.stallMs).padStart(6)} ms  ${s.outcome}`);
+      console.log(
+        `  ${name.padEnd(58)} ${fmt(s.ms).padStart(7)} ms ${fmt(s.bytes / 1024).padStart(9)} KiB  RSS ${fmt(s.rssMiB).padStart(5)} MiB  other client waited ≤ ${fmt(s.stallMs).padStart(6)} ms  ${s.outcome}`,
+      );
     }
     const bareMs = await bare(kind, bareWhere(api.dataDir), runIds);
     const compare = await timedMedian(api.url, pid, QUERIES[3][1], QUERIES[3][2](experimentId, runIds));

@@ -16,7 +16,7 @@ const coco128 = join(repoRoot(), 'assets', 'datasets', 'coco128');
 /** Deterministic generator so every run measures the same data. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 interface Labelled {
@@ -38,16 +38,23 @@ function predict(images: Labelled[], perImage: number, nc: number, seed: number)
     for (let g = 0; g < n && boxes.length / 4 < perImage; g++) {
       const copies = 1 + Math.floor(r() * 3);
       for (let k = 0; k < copies; k++) {
-        const x1 = im.boxes[4 * g], y1 = im.boxes[4 * g + 1], x2 = im.boxes[4 * g + 2], y2 = im.boxes[4 * g + 3];
-        const w = x2 - x1, h = y2 - y1, j = 0.05 + 0.4 * r();
+        const x1 = im.boxes[4 * g],
+          y1 = im.boxes[4 * g + 1],
+          x2 = im.boxes[4 * g + 2],
+          y2 = im.boxes[4 * g + 3];
+        const w = x2 - x1,
+          h = y2 - y1,
+          j = 0.05 + 0.4 * r();
         boxes.push(x1 + (r() - 0.5) * j * w, y1 + (r() - 0.5) * j * h, x2 + (r() - 0.5) * j * w, y2 + (r() - 0.5) * j * h);
         scores.push(k === 0 ? 0.3 + 0.7 * r() : 0.001 + 0.5 * r());
         classes.push(r() < 0.85 ? im.classes[g] : Math.floor(r() * nc));
       }
     }
     while (boxes.length / 4 < perImage) {
-      const w = 4 + r() * im.width * 0.4, h = 4 + r() * im.height * 0.4;
-      const x = r() * (im.width - w), y = r() * (im.height - h);
+      const w = 4 + r() * im.width * 0.4,
+        h = 4 + r() * im.height * 0.4;
+      const x = r() * (im.width - w),
+        y = r() * (im.height - h);
       boxes.push(x, y, x + w, y + h);
       scores.push(0.001 + 0.2 * r() ** 3);
       classes.push(Math.floor(r() * nc));
@@ -65,13 +72,16 @@ function predict(images: Labelled[], perImage: number, nc: number, seed: number)
 function synthetic(count: number, seed: number): Labelled[] {
   const r = lcg(seed);
   return Array.from({ length: count }, (_, i) => {
-    const width = 640, height = 480;
+    const width = 640,
+      height = 480;
     const n = Math.floor(r() * 15);
     const boxes = new Float64Array(4 * n);
     const classes = new Int32Array(n);
     for (let g = 0; g < n; g++) {
-      const w = 8 + r() ** 2 * 400, h = 8 + r() ** 2 * 300;
-      const x = r() * (width - w), y = r() * (height - h);
+      const w = 8 + r() ** 2 * 400,
+        h = 8 + r() ** 2 * 300;
+      const x = r() * (width - w),
+        y = r() * (height - h);
       boxes.set([x, y, x + w, y + h], 4 * g);
       classes[g] = Math.floor(r() * 80);
     }

@@ -52,7 +52,11 @@ async function measure(apiUrl: string, pid: number, experimentId: string, which:
   const base = apiUrl.replace(/\/graphql$/, '');
   const runIds: string[] = [];
   for (let w = 0; w < WRITERS; w++) {
-    const res = await fetch(`${base}/api/2.0/mlflow/runs/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_id: experimentId, run_name: `${which}-${round}-${w}`, start_time: T0, tags: [] }) });
+    const res = await fetch(`${base}/api/2.0/mlflow/runs/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ experiment_id: experimentId, run_name: `${which}-${round}-${w}`, start_time: T0, tags: [] }),
+    });
     runIds.push(((await res.json()) as { run: { info: { run_id: string } } }).run.info.run_id);
   }
   // Bodies are built before the clock starts: the figure is the server's, not the client's serialisation.
@@ -91,7 +95,9 @@ async function compare(label: string, apiUrl: string, pid: number): Promise<void
   }
   for (const which of ['log-batch', 'logMetrics'] as const) {
     const r = results[which];
-    console.log(`${label} ${which.padEnd(10)} wall points/s: ${r.map((x) => fmt(x.wall)).join(', ')} (median ${fmt(median(r.map((x) => x.wall)))}); api points per CPU-second: ${r.map((x) => fmt(x.cpu)).join(', ')} (median ${fmt(median(r.map((x) => x.cpu)))})`);
+    console.log(
+      `${label} ${which.padEnd(10)} wall points/s: ${r.map((x) => fmt(x.wall)).join(', ')} (median ${fmt(median(r.map((x) => x.wall)))}); api points per CPU-second: ${r.map((x) => fmt(x.cpu)).join(', ')} (median ${fmt(median(r.map((x) => x.cpu)))})`,
+    );
   }
   const wallRatio = median(results['log-batch'].map((x) => x.wall)) / median(results.logMetrics.map((x) => x.wall));
   const cpuRatio = median(results['log-batch'].map((x) => x.cpu)) / median(results.logMetrics.map((x) => x.cpu));
@@ -99,7 +105,10 @@ async function compare(label: string, apiUrl: string, pid: number): Promise<void
 }
 
 async function main(): Promise<void> {
-  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
   console.log(
     `mlflow-log-batch: ${WRITERS} writers × ${BATCHES} batches × ${BATCH_SIZE} points = ${fmt(WRITERS * BATCHES * BATCH_SIZE)} points per case, ${ROUNDS} rounds ` +
       `(node ${process.version}, api NODE_ENV=${process.env.NODE_ENV ?? 'unset'}, load average ${load()})`,

@@ -51,10 +51,15 @@ export async function seed(db: Database, count = RUNS): Promise<string> {
   const experimentId = randomUUID();
   const otherId = randomUUID();
   const now = Date.now();
-  await insertRows(db, 'experiments', ['id', 'name', 'tags', 'lifecycle'], [
-    [experimentId, 'bench', '[]', 'active'],
-    [otherId, 'other', '[]', 'active'],
-  ]);
+  await insertRows(
+    db,
+    'experiments',
+    ['id', 'name', 'tags', 'lifecycle'],
+    [
+      [experimentId, 'bench', '[]', 'active'],
+      [otherId, 'other', '[]', 'active'],
+    ],
+  );
   const rand = rng(42);
   const runs: unknown[][] = [];
   const params: unknown[][] = [];
@@ -119,7 +124,9 @@ export async function report(db: Database, experimentId: string): Promise<void> 
       await service.searchRuns(args);
       page.push(performance.now() - s);
       s = performance.now();
-      await (await service.searchRuns(args)).totalCount;
+      await (
+        await service.searchRuns(args)
+      ).totalCount;
       withCount.push(performance.now() - s);
     }
     console.log(`  ${c.name.padEnd(38)} ${String(total).padStart(7)}   ${stats(page)}        ${stats(withCount)}`);

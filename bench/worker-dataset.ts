@@ -22,7 +22,9 @@ export function yoloFolders(root: string): { imagesDir: string; labelsDir: strin
 
 export function repeatDataset(root: string, repeat: number): RepeatedDataset {
   const { imagesDir, labelsDir } = yoloFolders(root);
-  const files = readdirSync(imagesDir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+  const files = readdirSync(imagesDir)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort();
   if (repeat <= 1) return { imagesDir, labelsDir, images: files.map((f) => join(imagesDir, f)) };
   const dir = mkdtempSync(join(tmpdir(), 'podium-bench-'));
   mkdirSync(join(dir, 'images'));

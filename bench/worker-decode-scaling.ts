@@ -89,7 +89,10 @@ function runChild(imgsz: number, seconds: number, uvThreads: number): Promise<{ 
 /** The pipeline's DecodePool over COCO128's files for `seconds` (after one warm-up pass): images/s. */
 async function poolRate(imgsz: number, seconds: number, helpers: number, kind: HelperKind): Promise<number> {
   const { imagesDir } = yoloFolders(resolve('assets/datasets/coco128'));
-  const files = readdirSync(imagesDir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().map((f) => join(imagesDir, f));
+  const files = readdirSync(imagesDir)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort()
+    .map((f) => join(imagesDir, f));
   const pool = new DecodePool({ helpers, kind });
   try {
     await Promise.all(files.map((f) => pool.decode(f, imgsz, 'center')));
@@ -124,7 +127,17 @@ async function main(): Promise<void> {
     if (!argv.includes('--no-pool')) {
       const poolThreads = await poolRate(imgsz, seconds, n, 'thread');
       const poolProcesses = await poolRate(imgsz, seconds, n, 'process');
-      console.log(JSON.stringify({ bench: 'worker-decode-pool', imgsz, cores, n, uvThreads: Number(process.env.UV_THREADPOOL_SIZE), poolThreadsImagesPerSecond: round(poolThreads), poolProcessesImagesPerSecond: round(poolProcesses) }));
+      console.log(
+        JSON.stringify({
+          bench: 'worker-decode-pool',
+          imgsz,
+          cores,
+          n,
+          uvThreads: Number(process.env.UV_THREADPOOL_SIZE),
+          poolThreadsImagesPerSecond: round(poolThreads),
+          poolProcessesImagesPerSecond: round(poolProcesses),
+        }),
+      );
     }
     const threads = await runChild(imgsz, seconds, n);
     const processes = await Promise.all(Array.from({ length: n }, () => runChild(imgsz, seconds, 1)));

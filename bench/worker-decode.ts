@@ -37,7 +37,22 @@ async function main(): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   await pool?.close();
-  console.log(JSON.stringify({ bench: 'worker-decode', imgsz, pad, images: n, skipped, window, decodeHelpers: threads, decodeMode: kind, vipsThreads: sharp.concurrency(), uvThreads: Number(process.env.UV_THREADPOOL_SIZE), cores: cpus().length, imagesPerSecond: Math.round((n / seconds) * 10) / 10 }));
+  console.log(
+    JSON.stringify({
+      bench: 'worker-decode',
+      imgsz,
+      pad,
+      images: n,
+      skipped,
+      window,
+      decodeHelpers: threads,
+      decodeMode: kind,
+      vipsThreads: sharp.concurrency(),
+      uvThreads: Number(process.env.UV_THREADPOOL_SIZE),
+      cores: cpus().length,
+      imagesPerSecond: Math.round((n / seconds) * 10) / 10,
+    }),
+  );
 }
 
 // The libuv pool size must be in the environment at start (see thread-pool-size.ts).

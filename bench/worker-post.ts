@@ -52,7 +52,13 @@ async function main(): Promise<void> {
     decoded.forEach((d, i) => pixels.set(d.pixels, i * imageBytes));
     const { outputs } = await session.client.run(pixels, items.length, imgsz);
     recorded.push({
-      images: items.map((item, i) => ({ imageId: item.imageId, width: decoded[i].width, height: decoded[i].height, letterbox: decoded[i].letterbox, gt: item.groundTruth(decoded[i].width, decoded[i].height) })),
+      images: items.map((item, i) => ({
+        imageId: item.imageId,
+        width: decoded[i].width,
+        height: decoded[i].height,
+        letterbox: decoded[i].letterbox,
+        gt: item.groundTruth(decoded[i].width, decoded[i].height),
+      })),
       outputs: { indices: outputs[FUSED_OUTPUTS.indices].data as Int32Array, scores: outputs[FUSED_OUTPUTS.scores].data as Float32Array, boxes: outputs[FUSED_OUTPUTS.boxes].data as Float32Array },
     });
   }
@@ -159,7 +165,12 @@ async function inline(recorded: { images: BatchImage[]; outputs: BatchOutputs }[
   for (let round = 0; round < 2; round++) {
     const post = new PostProcessor(spec);
     const started = process.cpuUsage();
-    for (let copy = 0; copy < repeat; copy++) for (const r of recorded) post.addBatch(r.images.map((i) => ({ ...i, imageId: `${i.imageId}#${copy}` })), r.outputs);
+    for (let copy = 0; copy < repeat; copy++)
+      for (const r of recorded)
+        post.addBatch(
+          r.images.map((i) => ({ ...i, imageId: `${i.imageId}#${copy}` })),
+          r.outputs,
+        );
     const add = process.cpuUsage(started);
     post.finish();
     const all = process.cpuUsage(started);

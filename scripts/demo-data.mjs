@@ -17,7 +17,8 @@
 //   not significant); imgsz 320 → 416: +0.0300 (significant).
 
 export const EXPERIMENT = 'coco128-person';
-export const EXPERIMENT_DESCRIPTION = 'YOLOv8n, 3 epochs, person class, 40 training images of COCO128: imgsz 320/416 × lr0 0.01/0.005 × seed 42/1, plus a repeat of the best configuration. Logged by `npm run demo`: the training figures are illustrative, not measured (scripts/demo-data.mjs).';
+export const EXPERIMENT_DESCRIPTION =
+  'YOLOv8n, 3 epochs, person class, 40 training images of COCO128: imgsz 320/416 × lr0 0.01/0.005 × seed 42/1, plus a repeat of the best configuration. Logged by `npm run demo`: the training figures are illustrative, not measured (scripts/demo-data.mjs).';
 export const MODEL_NAME = 'yolov8n-coco128-person';
 export const BEST_RUN = 'yolov8n_e3_sz416_lr0.01_s42';
 export const EPOCHS = 3;
@@ -46,8 +47,12 @@ export const RUNS = [
 const RISE = { map50: [0.78, 0.93, 1], map50_95: [0.72, 0.9, 1], precision: [0.55, 0.82, 1], recall: [0.86, 0.95, 1] };
 /** Losses of the first epoch and their fall per epoch, for imgsz 320 at lr0 0.005; see lossScale for the others. */
 const LOSS = {
-  'train/box_loss': [1.412, 0.071], 'train/cls_loss': [2.874, 0.386], 'train/dfl_loss': [1.297, 0.038],
-  'val/box_loss': [1.318, 0.052], 'val/cls_loss': [2.431, 0.297], 'val/dfl_loss': [1.241, 0.027],
+  'train/box_loss': [1.412, 0.071],
+  'train/cls_loss': [2.874, 0.386],
+  'train/dfl_loss': [1.297, 0.038],
+  'val/box_loss': [1.318, 0.052],
+  'val/cls_loss': [2.431, 0.297],
+  'val/dfl_loss': [1.241, 0.027],
 };
 const r4 = (x) => Math.round(x * 1e4) / 1e4;
 const r6 = (x) => Math.round(x * 1e6) / 1e6;
@@ -80,8 +85,13 @@ export function epochMetrics(run, epoch) {
   return {
     train: { ...learningRates(run, epoch), 'train/box_loss': loss('train/box_loss'), 'train/cls_loss': loss('train/cls_loss'), 'train/dfl_loss': loss('train/dfl_loss') },
     fit: {
-      'metrics/precisionB': rise('precision'), 'metrics/recallB': rise('recall'), 'metrics/mAP50B': rise('map50'), 'metrics/mAP50-95B': rise('map50_95'),
-      'val/box_loss': loss('val/box_loss'), 'val/cls_loss': loss('val/cls_loss'), 'val/dfl_loss': loss('val/dfl_loss'),
+      'metrics/precisionB': rise('precision'),
+      'metrics/recallB': rise('recall'),
+      'metrics/mAP50B': rise('map50'),
+      'metrics/mAP50-95B': rise('map50_95'),
+      'val/box_loss': loss('val/box_loss'),
+      'val/cls_loss': loss('val/cls_loss'),
+      'val/dfl_loss': loss('val/dfl_loss'),
     },
   };
 }
@@ -89,22 +99,101 @@ export function epochMetrics(run, epoch) {
 /** `dict(trainer.args)` of `yolo train model=yolov8n.pt data=coco128.yaml classes=[0] fraction=0.3125 epochs=3 …`, str()'d as MLflow's log_params does. */
 export function ultralyticsArgs(run) {
   return {
-    task: 'detect', mode: 'train', model: 'yolov8n.pt', data: 'coco128.yaml', epochs: String(EPOCHS), time: 'None', patience: '100', batch: '16',
-    imgsz: String(run.imgsz), save: 'True', save_period: '-1', cache: 'False', device: '0', workers: '8', project: EXPERIMENT, name: run.name,
-    exist_ok: 'False', pretrained: 'True', optimizer: 'SGD', verbose: 'True', seed: String(run.seed), deterministic: 'True', single_cls: 'False',
-    rect: 'False', cos_lr: 'False', close_mosaic: '10', resume: 'False', amp: 'True', fraction: '0.3125', profile: 'False', freeze: 'None',
-    multi_scale: 'False', overlap_mask: 'True', mask_ratio: '4', dropout: '0.0', val: 'True', split: 'val', save_json: 'False', conf: 'None',
-    iou: '0.7', max_det: '300', half: 'False', dnn: 'False', plots: 'True', classes: '[0]', lr0: run.lr0, lrf: '0.01', momentum: '0.937',
-    weight_decay: '0.0005', warmup_epochs: '3.0', warmup_momentum: '0.8', warmup_bias_lr: '0.1', box: '7.5', cls: '0.5', dfl: '1.5',
-    nbs: '64', hsv_h: '0.015', hsv_s: '0.7', hsv_v: '0.4', degrees: '0.0', translate: '0.1', scale: '0.5', shear: '0.0', perspective: '0.0',
-    flipud: '0.0', fliplr: '0.5', bgr: '0.0', mosaic: '1.0', mixup: '0.0', copy_paste: '0.0', auto_augment: 'randaugment', erasing: '0.4',
-    cfg: 'None', tracker: 'botsort.yaml', save_dir: `runs/detect/${run.name}`,
+    task: 'detect',
+    mode: 'train',
+    model: 'yolov8n.pt',
+    data: 'coco128.yaml',
+    epochs: String(EPOCHS),
+    time: 'None',
+    patience: '100',
+    batch: '16',
+    imgsz: String(run.imgsz),
+    save: 'True',
+    save_period: '-1',
+    cache: 'False',
+    device: '0',
+    workers: '8',
+    project: EXPERIMENT,
+    name: run.name,
+    exist_ok: 'False',
+    pretrained: 'True',
+    optimizer: 'SGD',
+    verbose: 'True',
+    seed: String(run.seed),
+    deterministic: 'True',
+    single_cls: 'False',
+    rect: 'False',
+    cos_lr: 'False',
+    close_mosaic: '10',
+    resume: 'False',
+    amp: 'True',
+    fraction: '0.3125',
+    profile: 'False',
+    freeze: 'None',
+    multi_scale: 'False',
+    overlap_mask: 'True',
+    mask_ratio: '4',
+    dropout: '0.0',
+    val: 'True',
+    split: 'val',
+    save_json: 'False',
+    conf: 'None',
+    iou: '0.7',
+    max_det: '300',
+    half: 'False',
+    dnn: 'False',
+    plots: 'True',
+    classes: '[0]',
+    lr0: run.lr0,
+    lrf: '0.01',
+    momentum: '0.937',
+    weight_decay: '0.0005',
+    warmup_epochs: '3.0',
+    warmup_momentum: '0.8',
+    warmup_bias_lr: '0.1',
+    box: '7.5',
+    cls: '0.5',
+    dfl: '1.5',
+    nbs: '64',
+    hsv_h: '0.015',
+    hsv_s: '0.7',
+    hsv_v: '0.4',
+    degrees: '0.0',
+    translate: '0.1',
+    scale: '0.5',
+    shear: '0.0',
+    perspective: '0.0',
+    flipud: '0.0',
+    fliplr: '0.5',
+    bgr: '0.0',
+    mosaic: '1.0',
+    mixup: '0.0',
+    copy_paste: '0.0',
+    auto_augment: 'randaugment',
+    erasing: '0.4',
+    cfg: 'None',
+    tracker: 'botsort.yaml',
+    save_dir: `runs/detect/${run.name}`,
   };
 }
 
 /** results.csv as Ultralytics writes it (one row per epoch), from the same figures. */
 export function resultsCsv(run) {
-  const cols = ['train/box_loss', 'train/cls_loss', 'train/dfl_loss', 'metrics/precision(B)', 'metrics/recall(B)', 'metrics/mAP50(B)', 'metrics/mAP50-95(B)', 'val/box_loss', 'val/cls_loss', 'val/dfl_loss', 'lr/pg0', 'lr/pg1', 'lr/pg2'];
+  const cols = [
+    'train/box_loss',
+    'train/cls_loss',
+    'train/dfl_loss',
+    'metrics/precision(B)',
+    'metrics/recall(B)',
+    'metrics/mAP50(B)',
+    'metrics/mAP50-95(B)',
+    'val/box_loss',
+    'val/cls_loss',
+    'val/dfl_loss',
+    'lr/pg0',
+    'lr/pg1',
+    'lr/pg2',
+  ];
   const rows = [];
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     const { train, fit } = epochMetrics(run, epoch);

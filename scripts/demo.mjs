@@ -14,7 +14,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiError, endpointsOf, evaluationLines, fmt, follow, gql, JOB_FIELDS, mlflow, mlflowArtifact, parseArgs, reporter, runMain, secondsBetween, sha256File, TERMINAL, UsageError, upload } from './lib/podium-client.mjs';
+import {
+  ApiError,
+  endpointsOf,
+  evaluationLines,
+  fmt,
+  follow,
+  gql,
+  JOB_FIELDS,
+  mlflow,
+  mlflowArtifact,
+  parseArgs,
+  reporter,
+  runMain,
+  secondsBetween,
+  sha256File,
+  TERMINAL,
+  UsageError,
+  upload,
+} from './lib/podium-client.mjs';
 import { BEST_RUN, CHECKPOINT, EPOCHS, EXPERIMENT, EXPERIMENT_DESCRIPTION, MODEL_NAME, RUNS, epochMetrics, resultsCsv, ultralyticsArgs } from './demo-data.mjs';
 
 const USAGE = `usage: npm run demo -- [--url http://localhost:4000] [--token pod_…] [--speed 1] [--reset] [--json]
@@ -120,7 +138,9 @@ async function resetDemo(s, log) {
       done.archivedVersions.push(v.version);
     }
   }
-  log(`  reset: ${done.experiment ? `experiment renamed to "${done.experiment}" and deleted` : 'no experiment'}; ${done.archivedVersions.length ? `versions ${done.archivedVersions.join(', ')} ARCHIVED` : 'no version to archive'}${done.cancelledJobs.length ? `; ${done.cancelledJobs.length} evaluation job(s) cancelled` : ''}`);
+  log(
+    `  reset: ${done.experiment ? `experiment renamed to "${done.experiment}" and deleted` : 'no experiment'}; ${done.archivedVersions.length ? `versions ${done.archivedVersions.join(', ')} ARCHIVED` : 'no version to archive'}${done.cancelledJobs.length ? `; ${done.cancelledJobs.length} evaluation job(s) cancelled` : ''}`,
+  );
   return done;
 }
 
@@ -143,7 +163,7 @@ const RUNS_Q = `query($e: ID!, $after: String) { runs(experimentId: $e, first: 1
 
 async function experimentRuns(s, experimentId) {
   const all = [];
-  for (let after = null; ; ) {
+  for (let after = null; ;) {
     const { runs } = await gql(s, RUNS_Q, { e: experimentId, after });
     all.push(...runs.nodes);
     if (!runs.pageInfo.hasNextPage) return all;
@@ -186,10 +206,21 @@ async function trainRun(s, experimentId, run, index, existingId, from, log) {
     await batch(s, runId, { metrics: asMetrics(train, epoch) });
     await sleep(pause);
     await batch(s, runId, { metrics: asMetrics(fit, epoch) });
-    log(`  run ${index + 1}/${RUNS.length} ${run.name} (${runId.slice(0, 8)}) epoch ${epoch + 1}/${EPOCHS}: mAP50 ${fmt(fit['metrics/mAP50B'])}  mAP50-95 ${fmt(fit['metrics/mAP50-95B'])}  P ${fmt(fit['metrics/precisionB'])}  R ${fmt(fit['metrics/recallB'])}  box_loss ${fmt(train['train/box_loss'])}`);
+    log(
+      `  run ${index + 1}/${RUNS.length} ${run.name} (${runId.slice(0, 8)}) epoch ${epoch + 1}/${EPOCHS}: mAP50 ${fmt(fit['metrics/mAP50B'])}  mAP50-95 ${fmt(fit['metrics/mAP50-95B'])}  P ${fmt(fit['metrics/precisionB'])}  R ${fmt(fit['metrics/recallB'])}  box_loss ${fmt(train['train/box_loss'])}`,
+    );
   }
   await mlflowArtifact(s, experimentId, runId, 'results.csv', resultsCsv(run), 'text/csv');
-  await mlflowArtifact(s, experimentId, runId, 'args.yaml', Object.entries(ultralyticsArgs(run)).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n', 'application/x-yaml');
+  await mlflowArtifact(
+    s,
+    experimentId,
+    runId,
+    'args.yaml',
+    Object.entries(ultralyticsArgs(run))
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n') + '\n',
+    'application/x-yaml',
+  );
   await mlflow(s, 'POST', 'runs/update', { run_id: runId, run_uuid: runId, status: 'FINISHED', end_time: Date.now() });
   return runId;
 }
@@ -243,8 +274,12 @@ function gridLines(g, recall) {
   if (rc) lines.push(`imgsz ${rc.from} → ${rc.to} on recall: ${fmt(rc.meanFrom)} → ${fmt(rc.meanTo)} (${pct(rc.relativeChange)})`);
   const n = g.noise;
   const ranges = n.groups.map((x) => x.range);
-  lines.push(`seed noise (${n.repeatParams.join(', ')}): runs of one configuration differ by ${ranges.map((x) => fmt(x)).join(', ')} mAP@50 (${(100 * n.meanRelativeRange).toFixed(1)} % of their mean on average); pooled std ${fmt(n.std)} over ${n.degreesOfFreedom} degrees of freedom: an effect under ${fmt(n.significanceThreshold)} (2 × std) is noise`);
-  lines.push(`best run: ${g.best.runName} (${String(g.best.runId).slice(0, 8)}), mAP@50 ${fmt(g.best.value)} at epoch ${g.best.step + 1}; ${g.runCount} runs${g.holes.length ? `, ${g.holes.length} hole(s)` : ''}${g.outsideGrid.length ? `, ${g.outsideGrid.length} outside the grid` : ''}`);
+  lines.push(
+    `seed noise (${n.repeatParams.join(', ')}): runs of one configuration differ by ${ranges.map((x) => fmt(x)).join(', ')} mAP@50 (${(100 * n.meanRelativeRange).toFixed(1)} % of their mean on average); pooled std ${fmt(n.std)} over ${n.degreesOfFreedom} degrees of freedom: an effect under ${fmt(n.significanceThreshold)} (2 × std) is noise`,
+  );
+  lines.push(
+    `best run: ${g.best.runName} (${String(g.best.runId).slice(0, 8)}), mAP@50 ${fmt(g.best.value)} at epoch ${g.best.step + 1}; ${g.runCount} runs${g.holes.length ? `, ${g.holes.length} hole(s)` : ''}${g.outsideGrid.length ? `, ${g.outsideGrid.length} outside the grid` : ''}`,
+  );
   return lines;
 }
 
@@ -275,16 +310,24 @@ async function register(s, bestRun, bestValue, log) {
   let version = model.versions.nodes.find((v) => v.sourceRunId === bestRun.id && v.artifactPath === CHECKPOINT.artifactPath && v.stage !== 'ARCHIVED');
   const registered = !version;
   if (!version) {
-    version = (await gql(s, 'mutation($i: CreateModelVersionInput!) { createModelVersion(input: $i) { version stage stageEnteredAt sourceRunId artifactPath artifactSha256 } }', {
-      i: { name: MODEL_NAME, runId: bestRun.id, artifactPath: CHECKPOINT.artifactPath, description: `${BEST_RUN}: ${CHECKPOINT.file} (YOLOv8n exported to ONNX)` },
-    })).createModelVersion;
+    version = (
+      await gql(s, 'mutation($i: CreateModelVersionInput!) { createModelVersion(input: $i) { version stage stageEnteredAt sourceRunId artifactPath artifactSha256 } }', {
+        i: { name: MODEL_NAME, runId: bestRun.id, artifactPath: CHECKPOINT.artifactPath, description: `${BEST_RUN}: ${CHECKPOINT.file} (YOLOv8n exported to ONNX)` },
+      })
+    ).createModelVersion;
   }
-  log(`  ${MODEL_NAME} v${version.version}: ${registered ? 'registered' : 'registered already, reused'} from ${bestRun.name} ${CHECKPOINT.artifactPath}; PRODUCTION gate: a full ${DATASET} evaluation with mAP@50 ≥ ${POLICY.production.requireEvaluation.floor} or ≥ the holder's`);
+  log(
+    `  ${MODEL_NAME} v${version.version}: ${registered ? 'registered' : 'registered already, reused'} from ${bestRun.name} ${CHECKPOINT.artifactPath}; PRODUCTION gate: a full ${DATASET} evaluation with mAP@50 ≥ ${POLICY.production.requireEvaluation.floor} or ≥ the holder's`,
+  );
   if (version.stage === 'NONE') {
     const res = await gql(s, PROMOTE_M, {
       i: {
-        name: MODEL_NAME, version: version.version, stage: 'STAGING',
-        decision: { justification: `Best run of the grid by mAP@50 (${BEST_RUN}: ${fmt(bestValue)} at its last epoch, illustrative training figures); staged for a full ${DATASET} evaluation by the worker before PRODUCTION.` },
+        name: MODEL_NAME,
+        version: version.version,
+        stage: 'STAGING',
+        decision: {
+          justification: `Best run of the grid by mAP@50 (${BEST_RUN}: ${fmt(bestValue)} at its last epoch, illustrative training figures); staged for a full ${DATASET} evaluation by the worker before PRODUCTION.`,
+        },
       },
     });
     version = { ...version, ...res.promoteModelVersion.modelVersion };
@@ -297,9 +340,13 @@ async function register(s, bestRun, bestValue, log) {
 async function evaluate(s, version, log) {
   // Page through the model's jobs (newest first) with a light selection; the one kept is read whole.
   const mine = [];
-  for (let after = null; ; ) {
-    const { evaluationJobs: page } = await gql(s, `query($m: String!, $after: String) { evaluationJobs(filter: { modelName: $m }, first: 100, after: $after) {
-      nodes { id status modelVersion finishedAt dataset { name } settings { imgsz classes } } pageInfo { endCursor hasNextPage } } }`, { m: MODEL_NAME, after });
+  for (let after = null; ;) {
+    const { evaluationJobs: page } = await gql(
+      s,
+      `query($m: String!, $after: String) { evaluationJobs(filter: { modelName: $m }, first: 100, after: $after) {
+      nodes { id status modelVersion finishedAt dataset { name } settings { imgsz classes } } pageInfo { endCursor hasNextPage } } }`,
+      { m: MODEL_NAME, after },
+    );
     mine.push(...page.nodes.filter((j) => j.modelVersion === version && j.dataset.name === DATASET && !j.settings.classes?.length && j.settings.imgsz === IMGSZ));
     if (!page.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;
@@ -314,9 +361,11 @@ async function evaluate(s, version, log) {
   const action = job ? 'followed' : 'evaluated';
   if (job) log(`  evaluation ${job.id} of v${version} is ${job.status}: following it`);
   else {
-    job = (await gql(s, 'mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id status } }', {
-      i: { modelName: MODEL_NAME, version, dataset: { name: DATASET }, imgsz: IMGSZ, executionProvider: 'AUTO' },
-    })).evaluateModel;
+    job = (
+      await gql(s, 'mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id status } }', {
+        i: { modelName: MODEL_NAME, version, dataset: { name: DATASET }, imgsz: IMGSZ, executionProvider: 'AUTO' },
+      })
+    ).evaluateModel;
     log(`  evaluation ${job.id}: v${version} on ${DATASET} (all 80 classes, every image), imgsz ${IMGSZ}, queued for the local worker`);
   }
   const done = await follow(s, job.id, reporter(log, '  '), (l) => log(`  ${l}`));
@@ -411,9 +460,18 @@ async function main() {
   step('promotion report and PRODUCTION');
   const decision = decisionOf(job, grid.map50);
   const report = (await gql(s, 'query($n: String!, $v: Int!) { promotionReport(name: $n, version: $v, locale: en) { markdown } }', { n: MODEL_NAME, v: version.version })).promotionReport;
-  if (!s.json) log(report.markdown.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n'));
+  if (!s.json)
+    log(
+      report.markdown
+        .trimEnd()
+        .split('\n')
+        .map((l) => `  | ${l}`)
+        .join('\n'),
+    );
   const promotion = await promote(s, version.version, decision, log);
-  const history = (await gql(s, 'query($n: String!) { modelVersionTransitions(name: $n, first: 100) { totalCount nodes { seq version fromStage toStage actor at decision { justification } } } }', { n: MODEL_NAME })).modelVersionTransitions;
+  const history = (
+    await gql(s, 'query($n: String!) { modelVersionTransitions(name: $n, first: 100) { totalCount nodes { seq version fromStage toStage actor at decision { justification } } } }', { n: MODEL_NAME })
+  ).modelVersionTransitions;
 
   const seconds = (Date.now() - start) / 1000;
   const r = job.result;
@@ -425,13 +483,19 @@ async function main() {
     version: `${s.base}/models/${MODEL_NAME}/versions/${version.version}`,
     evaluation: `${s.base}/evaluations/${job.id}`,
   };
-  const counts = ['created', 'resumed', 'reused'].map((a) => [a, runs.filter((x) => x.action === a).length]).filter(([, c]) => c).map(([a, c]) => `${c} ${a}`).join(', ');
+  const counts = ['created', 'resumed', 'reused']
+    .map((a) => [a, runs.filter((x) => x.action === a).length])
+    .filter(([, c]) => c)
+    .map(([a, c]) => `${c} ${a}`)
+    .join(', ');
   log('');
   log(`summary (${seconds.toFixed(1)} s):`);
   log(`  training   ${RUNS.length} runs in ${EXPERIMENT} (${counts}); best ${BEST_RUN} mAP@50 ${fmt(grid.map50.best.value)} (illustrative)`);
   const im = grid.map50.params.find((p) => p.key === 'imgsz')?.changes[0];
   log(`  grid       imgsz 320 → 416: ${pct(im?.relativeChange)} mAP@50; seed noise std ${fmt(grid.map50.noise.std)}`);
-  log(`  measured   ${MODEL_NAME} v${version.version} on ${DATASET}: mAP50 ${fmt(r.map50)}  mAP50-95 ${fmt(r.map50_95)}  P ${fmt(r.precision)}  R ${fmt(r.recall)}  best conf ${fmt(r.bestConfidence, 3)} (job ${job.id}, ${evaluation.action})`);
+  log(
+    `  measured   ${MODEL_NAME} v${version.version} on ${DATASET}: mAP50 ${fmt(r.map50)}  mAP50-95 ${fmt(r.map50_95)}  P ${fmt(r.precision)}  R ${fmt(r.recall)}  best conf ${fmt(r.bestConfidence, 3)} (job ${job.id}, ${evaluation.action})`,
+  );
   log(`  decision   v${version.version} in PRODUCTION${promotion.promoted ? ' now' : ' already'}; history: ${history.totalCount} transition(s)`);
   log(`  see        ${links.bestRun}  (the best run)`);
   log(`             ${links.version}  (the version, its decision and report)`);

@@ -18,10 +18,9 @@ const params = [
   { key: 'lr0', value: '0.01' },
   { key: 'seed', value: '42' },
 ];
-const { createRun: run } = await gql(
-  'mutation($input: CreateRunInput!) { createRun(input: $input) { id shortId name } }',
-  { input: { experimentId: expId, name: `yolov8n_e${epochs}_sz416_lr0.01_s42`, params } },
-);
+const { createRun: run } = await gql('mutation($input: CreateRunInput!) { createRun(input: $input) { id shortId name } }', {
+  input: { experimentId: expId, name: `yolov8n_e${epochs}_sz416_lr0.01_s42`, params },
+});
 console.log(`run ${run.shortId} (${run.name}): subscribe with metricLogged(runId: "${run.shortId}")`);
 
 for (let epoch = 0; epoch < epochs; epoch++) {

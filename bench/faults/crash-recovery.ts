@@ -123,7 +123,11 @@ async function launch(db: Db, dataDir: string): Promise<ApiProcess> {
 function blobsOnDisk(dataDir: string): string[] {
   const dir = join(dataDir, 'artifacts', 'blobs');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map(String).filter((p) => /[0-9a-f]{64}$/.test(p)).map((p) => p.slice(-64)).sort();
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((p) => /[0-9a-f]{64}$/.test(p))
+    .map((p) => p.slice(-64))
+    .sort();
 }
 
 const tempOnDisk = (dataDir: string) => (existsSync(join(dataDir, 'artifacts', '.incoming')) ? readdirSync(join(dataDir, 'artifacts', '.incoming')) : []);
@@ -169,7 +173,10 @@ async function checkStore(api: ApiProcess, db: Db, dataDir: string, f: Failures,
   const rows = await db.artifacts();
   for (const row of rows) {
     const got = await download(api, row.run_id, row.path.split('/').map(encodeURIComponent).join('/'));
-    f.check(got?.status === 200 && got.sha256 === row.sha256 && got.header === row.sha256 && got.size === Number(row.size), `${label}: ${row.path} serves ${JSON.stringify(got)} under the row's sha256 ${row.sha256}`);
+    f.check(
+      got?.status === 200 && got.sha256 === row.sha256 && got.header === row.sha256 && got.size === Number(row.size),
+      `${label}: ${row.path} serves ${JSON.stringify(got)} under the row's sha256 ${row.sha256}`,
+    );
   }
   const refs = [...new Set(rows.map((r) => r.sha256))].sort();
   const blobs = blobsOnDisk(dataDir);
@@ -205,7 +212,11 @@ async function underLoad(dataDir: string, db: Db, f: Failures): Promise<{ api: A
     for (let b = 0; !stop; b++) {
       const metrics = Array.from({ length: BATCH }, (_, j) => ({ key: `crash/w${w}`, value: b * BATCH + j, step: b * BATCH + j }));
       try {
-        const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: LOG, variables: { input: { runId: metricsRun, metrics } } }) });
+        const res = await fetch(api.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: LOG, variables: { input: { runId: metricsRun, metrics } } }),
+        });
         const body = (await res.json()) as { data?: { logMetrics: { count: number } }; errors?: unknown };
         if (body.data?.logMetrics.count === BATCH) acked[w].add(b);
         else f.check(false, `batch ${w}/${b} answered ${JSON.stringify(body)}`);
@@ -283,7 +294,19 @@ async function underLoad(dataDir: string, db: Db, f: Failures): Promise<{ api: A
     }
     for (const [path, sha256] of newAcked) f.check(rows.get(path) === sha256, `${path}: acknowledged ${sha256}, the row says ${rows.get(path)}`);
     const store = await checkStore(api, db, dataDir, f, 'after a kill under load');
-    return { api, report: { ackedBatches: acked.reduce((n, s) => n + s.size, 0), storedBatches: stored, halfBatches: half, lostAckedBatches: lost, replacementsAcked, newUploadsAcked: newAcked.size, downloadsChecked: downloads, rowsChecked: store.rows } };
+    return {
+      api,
+      report: {
+        ackedBatches: acked.reduce((n, s) => n + s.size, 0),
+        storedBatches: stored,
+        halfBatches: half,
+        lostAckedBatches: lost,
+        replacementsAcked,
+        newUploadsAcked: newAcked.size,
+        downloadsChecked: downloads,
+        rowsChecked: store.rows,
+      },
+    };
   } catch (e) {
     await stopApi(api, { keepDataDir: true });
     throw e;
@@ -331,7 +354,12 @@ async function slowCommit(dialect: Dialect, running: ApiProcess, dataDir: string
     const freshGot = await download(api, runId, 'fresh.bin');
     f.check(freshGot?.status === 404, `the cut-off upload answers ${JSON.stringify(freshGot)}, expected 404`);
     await checkStore(api, db, dataDir, f, 'after a kill at a held commit');
-    return { servedDuringCommit, servedAfterRestart: got?.sha256 === sha(v1) ? 'old bytes under the old sha256' : 'WRONG', uncommittedBlobOnDiskBeforeSweep: orphanBeforeSweep, freshAfterRestart: freshGot?.status };
+    return {
+      servedDuringCommit,
+      servedAfterRestart: got?.sha256 === sha(v1) ? 'old bytes under the old sha256' : 'WRONG',
+      uncommittedBlobOnDiskBeforeSweep: orphanBeforeSweep,
+      freshAfterRestart: freshGot?.status,
+    };
   } finally {
     await stopApi(api, { keepDataDir: true });
   }

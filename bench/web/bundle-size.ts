@@ -44,7 +44,17 @@ export function entryWeight(manifest: Record<string, ManifestChunk>, entry: stri
     queue.push(...(manifest[k].imports ?? []), ...(manifest[k].dynamicImports ?? []));
   }
   const sum = (files: Iterable<string>, pick: 'raw' | 'gzip') => [...files].reduce((s, f) => s + sizes(f)[pick], 0);
-  return { js, css: [...css], jsGzip: sum(js, 'gzip'), jsRaw: sum(js, 'raw'), cssGzip: sum(css, 'gzip'), lazyGzip: sum([...lazy].map((k) => manifest[k].file), 'gzip') };
+  return {
+    js,
+    css: [...css],
+    jsGzip: sum(js, 'gzip'),
+    jsRaw: sum(js, 'raw'),
+    cssGzip: sum(css, 'gzip'),
+    lazyGzip: sum(
+      [...lazy].map((k) => manifest[k].file),
+      'gzip',
+    ),
+  };
 }
 
 function main(): void {
@@ -52,8 +62,11 @@ function main(): void {
   const kb = (n: number) => (n / 1024).toFixed(1);
   for (const entry of Object.keys(manifest).filter((k) => manifest[k].isEntry)) {
     const w = entryWeight(manifest, entry);
-    console.log(`${entry}: first load ${kb(w.jsGzip)} KB gzip of JS (${kb(w.jsRaw)} KB raw, ${w.js.length} files) + ${kb(w.cssGzip)} KB gzip of CSS; loaded on demand later: ${kb(w.lazyGzip)} KB gzip`);
-    if (entry === 'index.html') console.log(`  main route budget ${BUDGET_KB} KB gzip of JS: ${w.jsGzip / 1024 <= BUDGET_KB ? 'within' : 'OVER'} (${((100 * w.jsGzip) / 1024 / BUDGET_KB).toFixed(0)} %)`);
+    console.log(
+      `${entry}: first load ${kb(w.jsGzip)} KB gzip of JS (${kb(w.jsRaw)} KB raw, ${w.js.length} files) + ${kb(w.cssGzip)} KB gzip of CSS; loaded on demand later: ${kb(w.lazyGzip)} KB gzip`,
+    );
+    if (entry === 'index.html')
+      console.log(`  main route budget ${BUDGET_KB} KB gzip of JS: ${w.jsGzip / 1024 <= BUDGET_KB ? 'within' : 'OVER'} (${((100 * w.jsGzip) / 1024 / BUDGET_KB).toFixed(0)} %)`);
     for (const f of w.js) console.log(`    ${f} ${kb(sizes(f).gzip)} KB gzip`);
   }
 }

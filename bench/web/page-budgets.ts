@@ -66,7 +66,11 @@ async function runsIn(experimentId: string, n: number): Promise<string[]> {
   const inputs = Array.from({ length: n }, (_, i) => ({
     experimentId,
     name: `yolov8n_sz${i % 2 ? 416 : 320}_lr${i % 4 < 2 ? '0.01' : '0.005'}_s${i % 7}_${i}`,
-    params: [{ key: 'imgsz', value: i % 2 ? '416' : '320' }, { key: 'lr0', value: i % 4 < 2 ? '0.01' : '0.005' }, { key: 'seed', value: String(i % 7) }],
+    params: [
+      { key: 'imgsz', value: i % 2 ? '416' : '320' },
+      { key: 'lr0', value: i % 4 < 2 ? '0.01' : '0.005' },
+      { key: 'seed', value: String(i % 7) },
+    ],
   }));
   return (await batch('createRun', inputs, 'CreateRunInput', '{ id }')).map((r) => r.id);
 }
@@ -95,7 +99,14 @@ async function frames(page: Page, work: (arg: null) => Promise<void>, arg: null)
     const w = window as any;
     w.__live = false;
     const s = (w.__gaps as number[]).slice(1).sort((a, b) => a - b);
-    return { p50: s[Math.floor(s.length / 2)] ?? 0, p95: s[Math.floor(s.length * 0.95)] ?? 0, max: s[s.length - 1] ?? 0, over50: s.filter((g) => g > 50).length, frames: s.length, longTasks: w.__longTasks };
+    return {
+      p50: s[Math.floor(s.length / 2)] ?? 0,
+      p95: s[Math.floor(s.length * 0.95)] ?? 0,
+      max: s[s.length - 1] ?? 0,
+      over50: s.filter((g) => g > 50).length,
+      frames: s.length,
+      longTasks: w.__longTasks,
+    };
   });
 }
 
@@ -104,7 +115,9 @@ async function main(): Promise<void> {
   const manifest = JSON.parse(readFileSync(resolve(__dirname, '../../web/.vite/manifest.json'), 'utf8'));
   const main = entryWeight(manifest, 'index.html');
   const gi = entryWeight(manifest, 'graphiql.html');
-  console.log(`\n1. main route: ${(main.jsGzip / 1024).toFixed(1)} KB gzip of JS (budget 300 KB), ${(main.cssGzip / 1024).toFixed(1)} KB CSS; pages loaded on demand ${(main.lazyGzip / 1024).toFixed(1)} KB; /graphiql (own entry) ${(gi.jsGzip / 1024).toFixed(1)} KB`);
+  console.log(
+    `\n1. main route: ${(main.jsGzip / 1024).toFixed(1)} KB gzip of JS (budget 300 KB), ${(main.cssGzip / 1024).toFixed(1)} KB CSS; pages loaded on demand ${(main.lazyGzip / 1024).toFixed(1)} KB; /graphiql (own entry) ${(gi.jsGzip / 1024).toFixed(1)} KB`,
+  );
 
   api = await startApi();
   base = api.url.replace(/\/graphql$/, '');
@@ -125,16 +138,34 @@ async function main(): Promise<void> {
     if (section(2)) {
       const big = await experiment('bench-10k-runs');
       const ids = await runsIn(big, RUNS);
-      await batch('logMetrics', ids.map((runId, i) => ({ runId, metrics: [
-        { key: 'map50', value: (i % 997) / 1661, step: 2 }, { key: 'map50_95', value: (i % 991) / 3000, step: 2 },
-        { key: 'precision', value: (i % 89) / 100, step: 2 }, { key: 'recall', value: (i % 83) / 100, step: 2 },
-      ] })), 'LogMetricsInput', '{ count }');
-      await batch('updateRun', ids.map((id) => ({ id, status: 'FINISHED' })), 'UpdateRunInput', '{ status }');
+      await batch(
+        'logMetrics',
+        ids.map((runId, i) => ({
+          runId,
+          metrics: [
+            { key: 'map50', value: (i % 997) / 1661, step: 2 },
+            { key: 'map50_95', value: (i % 991) / 3000, step: 2 },
+            { key: 'precision', value: (i % 89) / 100, step: 2 },
+            { key: 'recall', value: (i % 83) / 100, step: 2 },
+          ],
+        })),
+        'LogMetricsInput',
+        '{ count }',
+      );
+      await batch(
+        'updateRun',
+        ids.map((id) => ({ id, status: 'FINISHED' })),
+        'UpdateRunInput',
+        '{ status }',
+      );
       console.log(`\n2. ${RUNS} runs (seeded through GraphQL in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
       const peer: number[] = [];
       for (let i = 0; i < 5; i++) {
         const s = performance.now();
-        await gql('query($e: [ID!]!) { searchRuns(experimentIds: $e, first: 100, orderBy: ["attributes.start_time DESC"]) { totalCount nodes { id shortId name status startTime endTime params { key value } metrics(keys: ["map50","map50_95","precision","recall"]) { key last } } } }', { e: [big] });
+        await gql(
+          'query($e: [ID!]!) { searchRuns(experimentIds: $e, first: 100, orderBy: ["attributes.start_time DESC"]) { totalCount nodes { id shortId name status startTime endTime params { key value } metrics(keys: ["map50","map50_95","precision","recall"]) { key last } } } }',
+          { e: [big] },
+        );
         peer.push(performance.now() - s);
       }
       const firstRender: number[] = [];
@@ -144,17 +175,25 @@ async function main(): Promise<void> {
         await page.waitForSelector('[data-run]');
         firstRender.push(performance.now() - t0);
       }
-      console.log(`   table first render (navigation → first rows, page + JS + first page of 100): median ${ms(median(firstRender))} of 3 (budget 1 s); bare peer: the same searchRuns page from node ${ms(median(peer))}`);
+      console.log(
+        `   table first render (navigation → first rows, page + JS + first page of 100): median ${ms(median(firstRender))} of 3 (budget 1 s); bare peer: the same searchRuns page from node ${ms(median(peer))}`,
+      );
       await page.waitForTimeout(1000);
-      const scroll = await frames(page, async () => {
-        const el = document.querySelector('.runs-scroll')!;
-        for (let i = 0; i < 300; i++) {
-          el.scrollTop += 120;
-          await new Promise((r) => requestAnimationFrame(r));
-        }
-      }, null);
+      const scroll = await frames(
+        page,
+        async () => {
+          const el = document.querySelector('.runs-scroll')!;
+          for (let i = 0; i < 300; i++) {
+            el.scrollTop += 120;
+            await new Promise((r) => requestAnimationFrame(r));
+          }
+        },
+        null,
+      );
       const loaded = await page.locator('[data-run]').count();
-      console.log(`   scrolling 300 frames × 120 px (36,000 px, ~1,200 rows, pages fetched as it goes): frame p50 ${ms(scroll.p50)}, p95 ${ms(scroll.p95)}, max ${ms(scroll.max)}, ${scroll.over50} frames > 50 ms, ${scroll.longTasks} long tasks; ${loaded} rows in the DOM`);
+      console.log(
+        `   scrolling 300 frames × 120 px (36,000 px, ~1,200 rows, pages fetched as it goes): frame p50 ${ms(scroll.p50)}, p95 ${ms(scroll.p95)}, max ${ms(scroll.max)}, ${scroll.over50} frames > 50 ms, ${scroll.longTasks} long tasks; ${loaded} rows in the DOM`,
+      );
       t0 = performance.now();
       await page.evaluate(() => {
         const el = document.querySelector('.runs-scroll')!;
@@ -170,7 +209,8 @@ async function main(): Promise<void> {
       t0 = performance.now();
       for (const [k, id] of cmpIds.entries()) {
         const pts: { key: string; value: number; step: number }[] = [];
-        for (let s = 0; s < 300; s++) for (const key of ['map50', 'map50_95', 'precision', 'recall']) pts.push({ key, value: Math.min(1, (0.2 + k / 400) * (1 - Math.exp(-s / 60)) + (key.length % 3) / 50), step: s });
+        for (let s = 0; s < 300; s++)
+          for (const key of ['map50', 'map50_95', 'precision', 'recall']) pts.push({ key, value: Math.min(1, (0.2 + k / 400) * (1 - Math.exp(-s / 60)) + (key.length % 3) / 50), step: s });
         await logPoints(id, pts);
       }
       console.log(`\n3. 100 runs × 300 epochs × 4 keys compared (seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
@@ -182,14 +222,18 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => [...document.querySelectorAll('figure[data-received]')].filter((e) => (e as HTMLElement).dataset.received === '30000').length === 4, null, { timeout: 180_000 });
       const cmpLoad = performance.now() - t0;
       await page.waitForTimeout(1000); // let the last replay pages settle: the hover is measured alone
-      const hover = await frames(page, async () => {
-        const c = document.querySelector('[data-testid="compare-map50"] .u-over')!;
-        const r = c.getBoundingClientRect();
-        for (let i = 0; i < 120; i++) {
-          c.dispatchEvent(new MouseEvent('mousemove', { clientX: r.left + ((i * 7) % r.width), clientY: r.top + r.height / 2, bubbles: true }));
-          await new Promise((x) => requestAnimationFrame(x));
-        }
-      }, null);
+      const hover = await frames(
+        page,
+        async () => {
+          const c = document.querySelector('[data-testid="compare-map50"] .u-over')!;
+          const r = c.getBoundingClientRect();
+          for (let i = 0; i < 120; i++) {
+            c.dispatchEvent(new MouseEvent('mousemove', { clientX: r.left + ((i * 7) % r.width), clientY: r.top + r.height / 2, bubbles: true }));
+            await new Promise((x) => requestAnimationFrame(x));
+          }
+        },
+        null,
+      );
       t0 = performance.now();
       await page.getByLabel('Smoothing').fill('0.8');
       await page.waitForTimeout(0);
@@ -201,11 +245,23 @@ async function main(): Promise<void> {
       let got = 0;
       await new Promise<void>((res, rej) => {
         for (const id of cmpIds)
-          peerWs.subscribe({ query: `subscription { metricBatchLogged(runId: "${id}", keys: ["map50", "map50_95", "precision", "recall"]) { lastSequence points { key step sequence value } } }` }, { next: (v: any) => { got += v.data.metricBatchLogged.points.length; if (got >= 120_000) res(); }, error: rej, complete: () => undefined });
+          peerWs.subscribe(
+            { query: `subscription { metricBatchLogged(runId: "${id}", keys: ["map50", "map50_95", "precision", "recall"]) { lastSequence points { key step sequence value } } }` },
+            {
+              next: (v: any) => {
+                got += v.data.metricBatchLogged.points.length;
+                if (got >= 120_000) res();
+              },
+              error: rej,
+              complete: () => undefined,
+            },
+          );
       });
       const cmpPeer = performance.now() - p0;
       await peerWs.dispose();
-      console.log(`   4 charts × 100 series: first drawn ${ms(cmpFirst)}, complete (120,000 points replayed over 100 streams) ${ms(cmpLoad)} after navigation; cursor over a 100-series chart: frame p50 ${ms(hover.p50)}, p95 ${ms(hover.p95)}, ${hover.over50} frames > 50 ms; smoothing all 400 curves: ${ms(smoothMs)}; bare peer: the same 100 replays to one node graphql-ws client ${ms(cmpPeer)}`);
+      console.log(
+        `   4 charts × 100 series: first drawn ${ms(cmpFirst)}, complete (120,000 points replayed over 100 streams) ${ms(cmpLoad)} after navigation; cursor over a 100-series chart: frame p50 ${ms(hover.p50)}, p95 ${ms(hover.p95)}, ${hover.over50} frames > 50 ms; smoothing all 400 curves: ${ms(smoothMs)}; bare peer: the same 100 replays to one node graphql-ws client ${ms(cmpPeer)}`,
+      );
     }
     // ---- 4. 10 charts × 10,000 steps
     if (section(4)) {
@@ -220,9 +276,18 @@ async function main(): Promise<void> {
       for (let i = 0; i < 3; i++) {
         t0 = performance.now();
         await page.goto(`${base}/runs/${longRun}`);
-        await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="chart-key-"]')].filter((e) => Number((e as HTMLElement).dataset.drawnPoints) > 0).length === 10, null, { timeout: 120_000, polling: 'raf' });
+        await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="chart-key-"]')].filter((e) => Number((e as HTMLElement).dataset.drawnPoints) > 0).length === 10, null, {
+          timeout: 120_000,
+          polling: 'raf',
+        });
         tenFirst.push(performance.now() - t0);
-        await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="chart-key-"]')].filter((e) => Number((e as HTMLElement).dataset.drawnPoints) > 0 && (e as HTMLElement).dataset.lastX === '9999').length === 10, null, { timeout: 120_000 });
+        await page.waitForFunction(
+          () =>
+            [...document.querySelectorAll('[data-testid^="chart-key-"]')].filter((e) => Number((e as HTMLElement).dataset.drawnPoints) > 0 && (e as HTMLElement).dataset.lastX === '9999').length ===
+            10,
+          null,
+          { timeout: 120_000 },
+        );
         tenCharts.push(performance.now() - t0);
       }
       const drawn = await page.locator('[data-testid^="chart-key-"]').first().getAttribute('data-drawn-points');
@@ -231,11 +296,25 @@ async function main(): Promise<void> {
         const ws = createClient({ url: base.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
         const s = performance.now();
         let n = 0;
-        await new Promise<void>((res, rej) => ws.subscribe({ query: `subscription { metricBatchLogged(runId: "${longRun}") { lastSequence points { key step sequence value } } }` }, { next: (v: any) => { n += v.data.metricBatchLogged.points.length; if (n >= 100_000) res(); }, error: rej, complete: () => res() }));
+        await new Promise<void>((res, rej) =>
+          ws.subscribe(
+            { query: `subscription { metricBatchLogged(runId: "${longRun}") { lastSequence points { key step sequence value } } }` },
+            {
+              next: (v: any) => {
+                n += v.data.metricBatchLogged.points.length;
+                if (n >= 100_000) res();
+              },
+              error: rej,
+              complete: () => res(),
+            },
+          ),
+        );
         sub.push(performance.now() - s);
         await ws.dispose();
       }
-      console.log(`   run page: 10 charts drawn (first replayed points) ${ms(median(tenFirst))}, complete (all 10,000 steps) ${ms(median(tenCharts))}, medians of 3 (budget 1 s); ${drawn} points drawn per series (downsampled from 10,000); bare peer: the same 100,000-point replay (same fields) to a node graphql-ws client ${ms(median(sub))}`);
+      console.log(
+        `   run page: 10 charts drawn (first replayed points) ${ms(median(tenFirst))}, complete (all 10,000 steps) ${ms(median(tenCharts))}, medians of 3 (budget 1 s); ${drawn} points drawn per series (downsampled from 10,000); bare peer: the same 100,000-point replay (same fields) to a node graphql-ws client ${ms(median(sub))}`,
+      );
     }
     // ---- 5. 10,000 distinct metric keys
     if (section(5)) {
@@ -243,7 +322,10 @@ async function main(): Promise<void> {
       await runsIn(keysExp, 50);
       // The newest run: the column picker reads the keys of the 5 newest runs.
       const [wide] = await runsIn(keysExp, 1);
-      await logPoints(wide, Array.from({ length: 10_000 }, (_, i) => ({ key: `class_${String(i).padStart(5, '0')}/ap`, value: (i % 100) / 100, step: 0 })));
+      await logPoints(
+        wide,
+        Array.from({ length: 10_000 }, (_, i) => ({ key: `class_${String(i).padStart(5, '0')}/ap`, value: (i % 100) / 100, step: 0 })),
+      );
       console.log(`\n5. 10,000 distinct metric keys on one run (of 51)`);
       await page.evaluate(() => ((window as any).__longTasks = 0));
       t0 = performance.now();
@@ -254,22 +336,28 @@ async function main(): Promise<void> {
       await page.getByRole('button', { name: /^Columns/ }).click();
       await page.waitForFunction(() => /of 100\d\d keys/.test(document.querySelector('.picker-panel')?.textContent ?? ''), null, { timeout: 60_000 });
       const pickerMs = performance.now() - t0;
-      const typing = await frames(page, async () => {
-        const input = document.querySelector('.picker-panel input[type=search]') as HTMLInputElement;
-        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-        for (const v of ['c', 'cl', 'cla', 'class_0', 'class_04', 'class_042']) {
-          set.call(input, v);
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-          await new Promise((r) => requestAnimationFrame(r));
-        }
-      }, null);
+      const typing = await frames(
+        page,
+        async () => {
+          const input = document.querySelector('.picker-panel input[type=search]') as HTMLInputElement;
+          const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+          for (const v of ['c', 'cl', 'cla', 'class_0', 'class_04', 'class_042']) {
+            set.call(input, v);
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            await new Promise((r) => requestAnimationFrame(r));
+          }
+        },
+        null,
+      );
       t0 = performance.now();
       await page.goto(`${base}/runs/${wide}`);
       await page.waitForSelector('[data-testid="summaries"] tbody tr');
       await page.waitForFunction(() => document.querySelectorAll('[data-testid^="chart-key-"][data-drawn-points]').length === 10, null, { timeout: 60_000 });
       const runMs = performance.now() - t0;
       const longTasks = await page.evaluate(() => (window as any).__longTasks);
-      console.log(`   table ${ms(tableMs)}; column picker open with every key listed ${ms(pickerMs)}; typing a search in it: frame p95 ${ms(typing.p95)}, max ${ms(typing.max)}; run page with its summaries and 10 charts ${ms(runMs)}; ${longTasks} long tasks (> 50 ms) over the three`);
+      console.log(
+        `   table ${ms(tableMs)}; column picker open with every key listed ${ms(pickerMs)}; typing a search in it: frame p95 ${ms(typing.p95)}, max ${ms(typing.max)}; run page with its summaries and 10 charts ${ms(runMs)}; ${longTasks} long tasks (> 50 ms) over the three`,
+      );
     }
     // ---- 6. logged epoch → visible on the chart
     if (section(6)) {
@@ -281,16 +369,36 @@ async function main(): Promise<void> {
       await page.evaluate(() => {
         const el = document.querySelector('[data-testid="chart-map"]')!;
         (window as any).__seen = [];
-        new MutationObserver(() => (window as any).__seen.push([Number((el as HTMLElement).dataset.drawnPoints), Date.now()])).observe(el, { attributes: true, attributeFilter: ['data-drawn-points'] });
+        new MutationObserver(() => (window as any).__seen.push([Number((el as HTMLElement).dataset.drawnPoints), Date.now()])).observe(el, {
+          attributes: true,
+          attributeFilter: ['data-drawn-points'],
+        });
       });
       const peerWs = createClient({ url: base.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
       const peerSeen = new Map<number, number>();
-      peerWs.subscribe({ query: `subscription { metricBatchLogged(runId: "${liveRun}", afterSequence: 1) { points { step } } }` }, { next: (v: any) => { for (const p of v.data.metricBatchLogged.points) peerSeen.set(p.step, Date.now()); }, error: () => undefined, complete: () => undefined });
+      peerWs.subscribe(
+        { query: `subscription { metricBatchLogged(runId: "${liveRun}", afterSequence: 1) { points { step } } }` },
+        {
+          next: (v: any) => {
+            for (const p of v.data.metricBatchLogged.points) peerSeen.set(p.step, Date.now());
+          },
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
       await new Promise((r) => setTimeout(r, 500));
       const lat: number[] = [];
       const peerLat: number[] = [];
       for (let step = 1; step <= 30; step++) {
-        await gql('mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }', { i: { runId: liveRun, metrics: [{ key: 'map50', value: 0.1 + step / 100, step }, { key: 'map50_95', value: step / 200, step }] } });
+        await gql('mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }', {
+          i: {
+            runId: liveRun,
+            metrics: [
+              { key: 'map50', value: 0.1 + step / 100, step },
+              { key: 'map50_95', value: step / 200, step },
+            ],
+          },
+        });
         const answered = Date.now();
         await page.waitForFunction((n) => (window as any).__seen.some((s: number[]) => s[0] === n), step + 1, { timeout: 5000, polling: 'raf' });
         const at = await page.evaluate((n) => (window as any).__seen.find((s: number[]) => s[0] === n)[1], step + 1);
@@ -299,7 +407,9 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 100));
       }
       await peerWs.dispose();
-      console.log(`\n6. logged epoch → drawn on the run chart, after logMetrics' HTTP answer (30 epochs): median ${ms(median(lat))}, p95 ${ms(pct(lat, 95))}, max ${ms(Math.max(...lat))} (budget 250 ms); bare peer: the batch reaching a node graphql-ws client median ${ms(median(peerLat))}, max ${ms(Math.max(...peerLat))} (negative: the event came before the HTTP answer)`);
+      console.log(
+        `\n6. logged epoch → drawn on the run chart, after logMetrics' HTTP answer (30 epochs): median ${ms(median(lat))}, p95 ${ms(pct(lat, 95))}, max ${ms(Math.max(...lat))} (budget 250 ms); bare peer: the batch reaching a node graphql-ws client median ${ms(median(peerLat))}, max ${ms(Math.max(...peerLat))} (negative: the event came before the HTTP answer)`,
+      );
     }
   } finally {
     await browser.close();

@@ -193,9 +193,10 @@ export function reporter(log, prefix = '') {
   let last = '';
   return (job) => {
     const p = job.progress;
-    const line = p && job.status === 'RUNNING'
-      ? `${job.status} ${p.done}/${p.total} images (${Math.round((100 * p.done) / Math.max(1, p.total))} %), ${fmt(p.imagesPerSecond, 1)} images/s, ETA ${Math.round(p.etaSeconds)} s`
-      : `${job.status}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}${job.status === 'QUEUED' ? ': waiting for a worker' : ''}${job.cancelRequested && !TERMINAL.has(job.status) ? ', cancel requested' : ''}`;
+    const line =
+      p && job.status === 'RUNNING'
+        ? `${job.status} ${p.done}/${p.total} images (${Math.round((100 * p.done) / Math.max(1, p.total))} %), ${fmt(p.imagesPerSecond, 1)} images/s, ETA ${Math.round(p.etaSeconds)} s`
+        : `${job.status}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}${job.status === 'QUEUED' ? ': waiting for a worker' : ''}${job.cancelRequested && !TERMINAL.has(job.status) ? ', cancel requested' : ''}`;
     // The final status is printed with the result.
     if (line !== last && !TERMINAL.has(job.status)) log(`${prefix}${line}`);
     last = line;
@@ -224,7 +225,11 @@ export async function follow(s, jobId, report, log) {
     }
     log('the subscription ended before a final status; asking for the job');
   } catch (e) {
-    const why = Array.isArray(e) ? e.map((x) => `${x.extensions?.code ?? 'ERROR'}: ${x.message}`).join('; ') : e?.code && e?.reason !== undefined ? `closed ${e.code} ${e.reason}` : String(e?.message ?? e);
+    const why = Array.isArray(e)
+      ? e.map((x) => `${x.extensions?.code ?? 'ERROR'}: ${x.message}`).join('; ')
+      : e?.code && e?.reason !== undefined
+        ? `closed ${e.code} ${e.reason}`
+        : String(e?.message ?? e);
     log(`the subscription failed (${why}); polling the job instead`);
   } finally {
     await client.dispose();

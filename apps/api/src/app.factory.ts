@@ -28,7 +28,6 @@ export interface PodiumApp {
   close(): Promise<void>;
 }
 
-
 export interface CreateAppOptions {
   /**
    * Log threshold over config.logLevel: false is silent, a list of Nest levels keeps the most verbose of them

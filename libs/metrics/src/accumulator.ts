@@ -8,8 +8,7 @@ import type { AccumulatorOptions, DetectionResult, ImageId, ImageInput, MetricsA
 import { UltralyticsAccumulator } from './ultralytics-accumulator';
 
 export function createAccumulator(options: AccumulatorOptions): MetricsAccumulator {
-  if (options.protocol !== 'ultralytics' && options.protocol !== 'coco')
-    throw new MetricsError('INVALID_INPUT', `protocol must be 'ultralytics' or 'coco', got ${String(options.protocol)}`);
+  if (options.protocol !== 'ultralytics' && options.protocol !== 'coco') throw new MetricsError('INVALID_INPUT', `protocol must be 'ultralytics' or 'coco', got ${String(options.protocol)}`);
   const impl = options.protocol === 'coco' ? new CocoAccumulator(options) : new UltralyticsAccumulator(options);
   const seen = new Set<ImageId>();
   let result: DetectionResult | null = null;
@@ -19,8 +18,7 @@ export function createAccumulator(options: AccumulatorOptions): MetricsAccumulat
 
   const add = (image: ImageInput): void => {
     if (result || summary) throw new MetricsError('ALREADY_FINISHED', 'add() after finish(): create a new accumulator');
-    if (seen.has(image.imageId))
-      throw new MetricsError('INVALID_INPUT', `image ${String(image.imageId)} was already added`, { imageId: image.imageId });
+    if (seen.has(image.imageId)) throw new MetricsError('INVALID_INPUT', `image ${String(image.imageId)} was already added`, { imageId: image.imageId });
     impl.add(image);
     seen.add(image.imageId);
     table = null;

@@ -81,8 +81,7 @@ export function runCli(args: CliArgs): DetectionResult & { operatingPoint?: Oper
   const predictions = readPredictions(args.dt);
   const byKey = new Map(images.map((im) => [String(im.imageId), im]));
   for (const id of predictions.keys())
-    if (!byKey.has(String(id)))
-      throw new MetricsError('UNKNOWN_IMAGE', `${args.dt}: predictions for image ${String(id)}, which the ground truth does not hold`, { imageId: id });
+    if (!byKey.has(String(id))) throw new MetricsError('UNKNOWN_IMAGE', `${args.dt}: predictions for image ${String(id)}, which the ground truth does not hold`, { imageId: id });
   const dtByKey = new Map([...predictions].map(([id, dt]) => [String(id), dt]));
 
   const confusionConf = args.conf === undefined || args.conf === 0.001 ? 0.25 : args.conf;

@@ -36,10 +36,8 @@ export interface CocoEval {
 }
 
 /** Index of pycocotools' precision[t, r, k, a, m] in CocoEval.precision (stored so each curve is contiguous). */
-export const precisionIndex = (_K: number, t: number, r: number, k: number, a: number, m: number): number =>
-  (((k * A + a) * M + m) * T + t) * R + r;
-export const recallIndex = (K: number, t: number, k: number, a: number, m: number): number =>
-  ((t * K + k) * A + a) * M + m;
+export const precisionIndex = (_K: number, t: number, r: number, k: number, a: number, m: number): number => (((k * A + a) * M + m) * T + t) * R + r;
+export const recallIndex = (K: number, t: number, k: number, a: number, m: number): number => ((t * K + k) * A + a) * M + m;
 
 export function cocoAccumulate(categories: readonly CocoCategoryDetections[]): CocoEval {
   const K = categories.length;
@@ -142,9 +140,7 @@ export function averagePrecision(e: CocoEval, a: number, m: number, t: number | 
   const values = buffer((t1 - t0) * R * (k1 - k0));
   let n = 0;
   // numpy's order for s[s > -1] of precision[t, r, k]: thresholds, then recall points, then categories
-  for (let ti = t0; ti < t1; ti++)
-    for (let r = 0; r < R; r++)
-      for (let ki = k0; ki < k1; ki++) values[n++] = e.precision[precisionIndex(K, ti, r, ki, a, m)];
+  for (let ti = t0; ti < t1; ti++) for (let r = 0; r < R; r++) for (let ki = k0; ki < k1; ki++) values[n++] = e.precision[precisionIndex(K, ti, r, ki, a, m)];
   return meanValid(values, n);
 }
 

@@ -101,7 +101,8 @@ export class CocoAccumulator {
     this.rank.reserve(rows);
     this.tp.reserve(rows);
     this.ig.reserve(rows);
-    const tpValues = this.tp.values, igValues = this.ig.values;
+    const tpValues = this.tp.values,
+      igValues = this.ig.values;
     for (let s = 0; s < S; s++) {
       const c = cats[s];
       let npig = this.npig.get(c);
@@ -110,10 +111,23 @@ export class CocoAccumulator {
       const first = at + dtStart[s];
       cocoEvaluateImage(
         {
-          gtBoxes: gt.xywh, gtCrowd: gt.crowd, gtArea: gt.area, gtIndex, gtStart: gtStart[s], nGt: gtStart[s + 1] - gtStart[s],
-          dtBoxes: dt.xywh, dtArea, dtIndex, dtStart: dtStart[s], nDt: D,
+          gtBoxes: gt.xywh,
+          gtCrowd: gt.crowd,
+          gtArea: gt.area,
+          gtIndex,
+          gtStart: gtStart[s],
+          nGt: gtStart[s + 1] - gtStart[s],
+          dtBoxes: dt.xywh,
+          dtArea,
+          dtIndex,
+          dtStart: dtStart[s],
+          nDt: D,
         },
-        tpValues, igValues, npig, this.workspace, first,
+        tpValues,
+        igValues,
+        npig,
+        this.workspace,
+        first,
       );
       for (let j = 0; j < D; j++) {
         this.score.values[first + j] = dt.scores[dtIndex[dtStart[s] + j]];
@@ -143,8 +157,11 @@ export class CocoAccumulator {
     const position = new Map<number, number>();
     ids.forEach((c, i) => position.set(c, i));
     const n = this.score.length;
-    const score = this.score.values, cat = this.cat.values, rank = this.rank.values;
-    const tp = this.tp.values, ig = this.ig.values;
+    const score = this.score.values,
+      cat = this.cat.values,
+      rank = this.rank.values;
+    const tp = this.tp.values,
+      ig = this.ig.values;
     const group = new Int32Array(n);
     for (let i = 0; i < n; i++) group[i] = position.get(cat[i]) as number;
     const rows = evaluationOrder({ ids: this.ids, rowStart: this.rowStart.values, rowEnd: this.rowEnd.values, score, group }, ids.length);
@@ -180,12 +197,14 @@ export class CocoAccumulator {
       if (c.npig[0] === 0) return [];
       const keep: number[] = [];
       for (let j = 0; j < c.score.length; j++) if (!(c.ig[j * AREA_COUNT] & 1)) keep.push(j);
-      return [{
-        classId,
-        nLabels: c.npig[0],
-        conf: Float64Array.from(keep, (j) => c.score[j]),
-        tp: Uint16Array.from(keep, (j) => c.tp[j * AREA_COUNT] & 1),
-      }];
+      return [
+        {
+          classId,
+          nLabels: c.npig[0],
+          conf: Float64Array.from(keep, (j) => c.score[j]),
+          tp: Uint16Array.from(keep, (j) => c.tp[j * AREA_COUNT] & 1),
+        },
+      ];
     });
   }
 

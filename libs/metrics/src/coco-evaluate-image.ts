@@ -56,14 +56,7 @@ export class CocoImageWorkspace {
  * Writes, for every detection (in dtIndex order) and area range a, tp bits into tpOut[(out + d) * 4 + a] and ignore
  * bits into igOut[(out + d) * 4 + a] (bit t = IoU threshold t); adds the non-ignored ground truths per area to npig.
  */
-export function cocoEvaluateImage(
-  x: CocoImageCategory,
-  tpOut: Uint16Array,
-  igOut: Uint16Array,
-  npig: Float64Array,
-  ws: CocoImageWorkspace = new CocoImageWorkspace(),
-  out = 0,
-): void {
+export function cocoEvaluateImage(x: CocoImageCategory, tpOut: Uint16Array, igOut: Uint16Array, npig: Float64Array, ws: CocoImageWorkspace = new CocoImageWorkspace(), out = 0): void {
   const G = x.nGt;
   const D = x.nDt;
   if (G === 0 || D === 0) {

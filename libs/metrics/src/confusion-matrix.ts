@@ -49,13 +49,7 @@ export class ConfusionCounter {
   }
 
   /** One image; boxes xyxy with float32 values, predictions in score order. */
-  add(
-    gtBoxes: ArrayLike<number>,
-    gtClasses: ArrayLike<number>,
-    dtBoxes: ArrayLike<number>,
-    dtScores: ArrayLike<number>,
-    dtClasses: ArrayLike<number>,
-  ): void {
+  add(gtBoxes: ArrayLike<number>, gtClasses: ArrayLike<number>, dtBoxes: ArrayLike<number>, dtScores: ArrayLike<number>, dtClasses: ArrayLike<number>): void {
     for (let g = 0; g < gtClasses.length; g++) this.see(gtClasses[g]);
     for (let d = 0; d < dtClasses.length; d++) this.see(dtClasses[d]);
     const kept: number[] = [];

@@ -27,8 +27,7 @@ export function evaluationOrder(d: StoredDetections, groups: number): Uint32Arra
       if (g >= 0) rows[g][fill[g]++] = i;
     }
   // every row of every group placed exactly once, else the stored row ranges are corrupt: fail loudly, not silently
-  for (let g = 0; g < groups; g++)
-    if (fill[g] !== counts[g]) throw new Error(`evaluationOrder: group ${g} has ${counts[g]} rows but the image ranges cover ${fill[g]}`);
+  for (let g = 0; g < groups; g++) if (fill[g] !== counts[g]) throw new Error(`evaluationOrder: group ${g} has ${counts[g]} rows but the image ranges cover ${fill[g]}`);
   return rows.map((r) => {
     const scores = new Float64Array(r.length);
     for (let j = 0; j < r.length; j++) scores[j] = d.score[r[j]];

@@ -60,7 +60,10 @@ function selectAndConvert(
   for (let j = 0; j < m; j++) {
     const i = idx[j];
     outClasses[j] = classes[i];
-    const a = boxes[4 * i], b = boxes[4 * i + 1], c = boxes[4 * i + 2], d = boxes[4 * i + 3];
+    const a = boxes[4 * i],
+      b = boxes[4 * i + 1],
+      c = boxes[4 * i + 2],
+      d = boxes[4 * i + 3];
     const o = 4 * j;
     xywh[o] = a;
     xywh[o + 1] = b;
@@ -107,11 +110,7 @@ export function normalizeDt(image: ImageInput, keep: ReadonlySet<number> | null)
 }
 
 /** The detections rearranged into `order` (positions in score order): xyxy float32 boxes, classes and `scores`. */
-export function detectionsInOrder(
-  dt: NormalizedDt,
-  order: ArrayLike<number>,
-  scores: ArrayLike<number> = dt.scores,
-): { boxes: Float32Array; classes: Int32Array; scores: Float64Array } {
+export function detectionsInOrder(dt: NormalizedDt, order: ArrayLike<number>, scores: ArrayLike<number> = dt.scores): { boxes: Float32Array; classes: Int32Array; scores: Float64Array } {
   const n = order.length;
   const out = { boxes: new Float32Array(4 * n), classes: new Int32Array(n), scores: new Float64Array(n) };
   for (let j = 0; j < n; j++) {

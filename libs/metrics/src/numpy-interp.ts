@@ -20,14 +20,7 @@ function valueAt(x: number, j: number, xp: ArrayLike<number>, fp: ArrayLike<numb
 }
 
 /** One point; `n` is how many xp/fp entries to use. */
-export function interpAt(
-  x: number,
-  xp: ArrayLike<number>,
-  fp: ArrayLike<number>,
-  n: number,
-  left: number = fp[0],
-  right: number = fp[n - 1],
-): number {
+export function interpAt(x: number, xp: ArrayLike<number>, fp: ArrayLike<number>, n: number, left: number = fp[0], right: number = fp[n - 1]): number {
   if (x > xp[n - 1]) return right;
   if (x < xp[0]) return left;
   return valueAt(x, lastAtMost(xp, n, x, 0), xp, fp, n);

@@ -42,7 +42,11 @@ export class OperatingPointTable {
   }
 
   at(confidence: number): OperatingPoint {
-    let pSum = 0, rSum = 0, f1Sum = 0, tpAll = 0, fpAll = 0;
+    let pSum = 0,
+      rSum = 0,
+      f1Sum = 0,
+      tpAll = 0,
+      fpAll = 0;
     const q = -confidence;
     for (const t of this.tables) {
       const n = t.n;
@@ -53,7 +57,8 @@ export class OperatingPointTable {
       rSum += r;
       f1Sum += (2 * p * r) / (p + r + EPS);
       // predictions with score >= confidence are those with -score <= -confidence: a prefix of the table
-      let lo = 0, hi = n;
+      let lo = 0,
+        hi = n;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (t.negConf[mid] <= q) lo = mid + 1;

@@ -8,15 +8,27 @@ export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - star
     return n === 0 ? 0 : s;
   }
   if (n <= 128) {
-    let r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3];
-    let r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
+    let r0 = a[start],
+      r1 = a[start + 1],
+      r2 = a[start + 2],
+      r3 = a[start + 3];
+    let r4 = a[start + 4],
+      r5 = a[start + 5],
+      r6 = a[start + 6],
+      r7 = a[start + 7];
     const end8 = n - (n % 8);
     let i = 8;
     for (; i < end8; i += 8) {
-      r0 += a[start + i]; r1 += a[start + i + 1]; r2 += a[start + i + 2]; r3 += a[start + i + 3];
-      r4 += a[start + i + 4]; r5 += a[start + i + 5]; r6 += a[start + i + 6]; r7 += a[start + i + 7];
+      r0 += a[start + i];
+      r1 += a[start + i + 1];
+      r2 += a[start + i + 2];
+      r3 += a[start + i + 3];
+      r4 += a[start + i + 4];
+      r5 += a[start + i + 5];
+      r6 += a[start + i + 6];
+      r7 += a[start + i + 7];
     }
-    let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    let s = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) s += a[start + i];
     return s;
   }

@@ -67,13 +67,12 @@ export class UltralyticsAccumulator {
     const position = new Map<number, number>();
     classIds.forEach((c, i) => position.set(c, i));
     const n = this.score.length;
-    const score = this.score.values, cls = this.cls.values, tp = this.tp.values;
+    const score = this.score.values,
+      cls = this.cls.values,
+      tp = this.tp.values;
     const group = new Int32Array(n);
     for (let i = 0; i < n; i++) group[i] = position.get(cls[i]) ?? -1;
-    const rows = evaluationOrder(
-      { ids: this.ids, rowStart: this.rowStart.values, rowEnd: this.rowEnd.values, score, group },
-      classIds.length,
-    );
+    const rows = evaluationOrder({ ids: this.ids, rowStart: this.rowStart.values, rowEnd: this.rowEnd.values, score, group }, classIds.length);
     this.cache = classIds.map((classId, p) => {
       const idx = rows[p];
       const conf = new Float64Array(idx.length);

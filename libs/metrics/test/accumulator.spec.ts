@@ -22,16 +22,24 @@ function evaluate(protocol: Protocol, images: ImageInput[]) {
 /** A small scene: 3 images, 2 classes, a duplicate, a wrong class, a miss, a background image with a false alarm. */
 function scene(): ImageInput[] {
   return [
-    image('a', { boxes: [box(10, 10, 110, 110), box(200, 200, 260, 300)], classes: [0, 1] }, {
-      boxes: [box(12, 8, 108, 112), box(15, 15, 115, 115), box(205, 195, 262, 298), box(400, 400, 450, 450)],
-      scores: [0.91, 0.42, 0.77, 0.33],
-      classes: [0, 0, 1, 1],
-    }),
-    image('b', { boxes: [box(50, 50, 150, 120), box(300, 100, 330, 160)], classes: [0, 0] }, {
-      boxes: [box(52, 48, 149, 125), box(300, 100, 330, 160)],
-      scores: [0.88, 0.12],
-      classes: [0, 1],
-    }),
+    image(
+      'a',
+      { boxes: [box(10, 10, 110, 110), box(200, 200, 260, 300)], classes: [0, 1] },
+      {
+        boxes: [box(12, 8, 108, 112), box(15, 15, 115, 115), box(205, 195, 262, 298), box(400, 400, 450, 450)],
+        scores: [0.91, 0.42, 0.77, 0.33],
+        classes: [0, 0, 1, 1],
+      },
+    ),
+    image(
+      'b',
+      { boxes: [box(50, 50, 150, 120), box(300, 100, 330, 160)], classes: [0, 0] },
+      {
+        boxes: [box(52, 48, 149, 125), box(300, 100, 330, 160)],
+        scores: [0.88, 0.12],
+        classes: [0, 1],
+      },
+    ),
     image('c', { boxes: [], classes: [] }, { boxes: [box(0, 0, 40, 40)], scores: [0.55], classes: [0] }),
   ];
 }
@@ -68,7 +76,10 @@ describe.each<Protocol>(['ultralytics', 'coco'])('%s protocol properties', (prot
           order.forEach((i, j) => out.set(src.subarray(i * w, i * w + w), j * w));
           return out;
         };
-        return { ...im, dt: { boxes: pick(im.dt.boxes as Float32Array, 4, Float32Array), scores: pick(im.dt.scores as Float32Array, 1, Float32Array), classes: pick(im.dt.classes as Int32Array, 1, Int32Array) } };
+        return {
+          ...im,
+          dt: { boxes: pick(im.dt.boxes as Float32Array, 4, Float32Array), scores: pick(im.dt.scores as Float32Array, 1, Float32Array), classes: pick(im.dt.classes as Int32Array, 1, Int32Array) },
+        };
       });
     const b = evaluate(protocol, shuffled).result;
     expect(b).toEqual(a);
@@ -97,7 +108,10 @@ describe.each<Protocol>(['ultralytics', 'coco'])('%s protocol properties', (prot
   it('counts images, backgrounds, labels and predictions', () => {
     const { result } = evaluate(protocol, scene());
     expect(result.counts).toMatchObject({ images: 3, backgrounds: 1, labels: 4, predictions: 7, classes: 2 });
-    expect(result.perClass.map((c) => [c.classId, c.nLabels])).toEqual([[0, 3], [1, 1]]);
+    expect(result.perClass.map((c) => [c.classId, c.nLabels])).toEqual([
+      [0, 3],
+      [1, 1],
+    ]);
   });
 
   it('keeps only the requested classes, in labels and predictions', () => {
@@ -148,11 +162,15 @@ describe('ultralytics protocol, hand-computed', () => {
     // P0 (score 0.9) overlaps L0 with IoU 7/13; P1 (0.8) overlaps L0 with 9/11 and L1 with 7/13. Ultralytics: P0
     // keeps L0, P1's best label is taken, so P1 is a false positive. COCO instead matches P1 to the free L1.
     const images = [
-      image(1, { boxes: [box(0, 0, 100, 100), box(40, 0, 140, 100)], classes: [0, 0] }, {
-        boxes: [box(-30, 0, 70, 100), box(10, 0, 110, 100)],
-        scores: [0.9, 0.8],
-        classes: [0, 0],
-      }),
+      image(
+        1,
+        { boxes: [box(0, 0, 100, 100), box(40, 0, 140, 100)], classes: [0, 0] },
+        {
+          boxes: [box(-30, 0, 70, 100), box(10, 0, 110, 100)],
+          scores: [0.9, 0.8],
+          classes: [0, 0],
+        },
+      ),
     ];
     const u = evaluate('ultralytics', images).acc.operatingPointAt(0.5);
     expect([u.tp, u.fp, u.fn]).toEqual([1, 1, 1]);
@@ -173,11 +191,15 @@ describe('ultralytics protocol, hand-computed', () => {
 
   it('gives a TP, FP, TP class the hand-integrated AP50 of 0.828333…', () => {
     const images = [
-      image(1, { boxes: [box(0, 0, 100, 100), box(200, 200, 300, 300)], classes: [0, 0] }, {
-        boxes: [box(0, 0, 100, 100), box(400, 400, 450, 450), box(200, 200, 300, 300)],
-        scores: [0.9, 0.8, 0.7],
-        classes: [0, 0, 0],
-      }),
+      image(
+        1,
+        { boxes: [box(0, 0, 100, 100), box(200, 200, 300, 300)], classes: [0, 0] },
+        {
+          boxes: [box(0, 0, 100, 100), box(400, 400, 450, 450), box(200, 200, 300, 300)],
+          scores: [0.9, 0.8, 0.7],
+          classes: [0, 0, 0],
+        },
+      ),
     ];
     const r = evaluate('ultralytics', images).result;
     expect(r.map50).toBeCloseTo((49 + 5 / 6 + (49 * 2) / 3 + 1 / 3) / 100, 12);
@@ -188,11 +210,15 @@ describe('ultralytics protocol, hand-computed', () => {
 
   it('drops crowd labels (as its COCO conversion does) while coco ignores detections on them', () => {
     const images = [
-      image(1, { boxes: [box(0, 0, 100, 100), box(200, 200, 400, 400)], classes: [0, 0], iscrowd: [0, 1] }, {
-        boxes: [box(0, 0, 100, 100), box(210, 210, 300, 300)],
-        scores: [0.9, 0.8],
-        classes: [0, 0],
-      }),
+      image(
+        1,
+        { boxes: [box(0, 0, 100, 100), box(200, 200, 400, 400)], classes: [0, 0], iscrowd: [0, 1] },
+        {
+          boxes: [box(0, 0, 100, 100), box(210, 210, 300, 300)],
+          scores: [0.9, 0.8],
+          classes: [0, 0],
+        },
+      ),
     ];
     const u = evaluate('ultralytics', images);
     expect(u.result.counts.labels).toBe(1);
@@ -218,11 +244,15 @@ describe('ultralytics protocol, hand-computed', () => {
 describe('exact IoU ties between two labels (later label wins, in both peers)', () => {
   // P (0.9) has IoU 9/11 with L0 and with L1; P2 (0.8) is L0 exactly (IoU 2/3 with L1).
   const images = [
-    image(1, { boxes: [box(0, 0, 100, 100), box(20, 0, 120, 100)], classes: [0, 0] }, {
-      boxes: [box(10, 0, 110, 100), box(0, 0, 100, 100)],
-      scores: [0.9, 0.8],
-      classes: [0, 0],
-    }),
+    image(
+      1,
+      { boxes: [box(0, 0, 100, 100), box(20, 0, 120, 100)], classes: [0, 0] },
+      {
+        boxes: [box(10, 0, 110, 100), box(0, 0, 100, 100)],
+        scores: [0.9, 0.8],
+        classes: [0, 0],
+      },
+    ),
   ];
 
   it('ultralytics: P takes L1, so P2 keeps L0: 0.995 up to IoU 0.80, then FP-before-TP (0.2475)', () => {

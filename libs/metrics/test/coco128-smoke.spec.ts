@@ -20,10 +20,7 @@ writeFileSync(
 );
 const cocoPreds = join(dir, 'coco-preds.json');
 const gtJson = JSON.parse(readFileSync(instances, 'utf8')) as { annotations: { image_id: number; category_id: number; bbox: number[]; iscrowd: number }[] };
-writeFileSync(
-  cocoPreds,
-  JSON.stringify(gtJson.annotations.filter((a) => !a.iscrowd).map((a) => ({ image_id: a.image_id, category_id: a.category_id, bbox: a.bbox, score: 1 }))),
-);
+writeFileSync(cocoPreds, JSON.stringify(gtJson.annotations.filter((a) => !a.iscrowd).map((a) => ({ image_id: a.image_id, category_id: a.category_id, bbox: a.bbox, score: 1 }))));
 
 describe('COCO128, ground truth as predictions', () => {
   it('ultralytics: mAP50 0.995 for every one of the 71 classes', () => {

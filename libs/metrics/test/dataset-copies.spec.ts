@@ -15,7 +15,7 @@ const coco128 = join(__dirname, '..', '..', '..', 'assets', 'datasets', 'coco128
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 /** Jittered copies of the labels (some with a wrong class) and 150 low-score boxes per image; scores on a coarse grid. */
@@ -23,20 +23,27 @@ function noisyPredictions(): ImageInput[] {
   const ds = readYoloDataset({ imagesDir: join(coco128, 'images', 'train2017'), labelsDir: join(coco128, 'labels', 'train2017') });
   const r = lcg(42);
   return ds.images.map((im) => {
-    const boxes: number[] = [], scores: number[] = [], classes: number[] = [];
-    const gb = im.gt.boxes, gc = im.gt.classes;
+    const boxes: number[] = [],
+      scores: number[] = [],
+      classes: number[] = [];
+    const gb = im.gt.boxes,
+      gc = im.gt.classes;
     for (let g = 0; g < gc.length; g++) {
       const copies = 1 + Math.floor(r() * 3);
       for (let k = 0; k < copies; k++) {
-        const w = gb[4 * g + 2] - gb[4 * g], h = gb[4 * g + 3] - gb[4 * g + 1], j = 0.05 + 0.5 * r();
+        const w = gb[4 * g + 2] - gb[4 * g],
+          h = gb[4 * g + 3] - gb[4 * g + 1],
+          j = 0.05 + 0.5 * r();
         boxes.push(gb[4 * g] + (r() - 0.5) * j * w, gb[4 * g + 1] + (r() - 0.5) * j * h, gb[4 * g + 2] + (r() - 0.5) * j * w, gb[4 * g + 3] + (r() - 0.5) * j * h);
         scores.push(Math.round((k === 0 ? 0.2 + 0.8 * r() : 0.001 + 0.5 * r()) * 100) / 100);
         classes.push(r() < 0.85 ? gc[g] : Math.floor(r() * 80));
       }
     }
     for (let q = 0; q < 150; q++) {
-      const w = 4 + r() * im.width * 0.4, h = 4 + r() * im.height * 0.4;
-      const x = r() * (im.width - w), y = r() * (im.height - h);
+      const w = 4 + r() * im.width * 0.4,
+        h = 4 + r() * im.height * 0.4;
+      const x = r() * (im.width - w),
+        y = r() * (im.height - h);
       boxes.push(x, y, x + w, y + h);
       scores.push(Math.round((0.001 + 0.3 * r() ** 3) * 1000) / 1000);
       classes.push(Math.floor(r() * 80));
@@ -52,8 +59,7 @@ function noisyPredictions(): ImageInput[] {
 }
 
 const base = noisyPredictions();
-const copies = (k: number): ImageInput[] =>
-  Array.from({ length: k }, (_, copy) => base.map((im) => ({ ...im, imageId: `${im.imageId}#${copy}` }))).flat();
+const copies = (k: number): ImageInput[] => Array.from({ length: k }, (_, copy) => base.map((im) => ({ ...im, imageId: `${im.imageId}#${copy}` }))).flat();
 const CONFIDENCES = [0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.77, 0.9, 1];
 
 interface Evaluation {
@@ -90,8 +96,16 @@ describe.each<Protocol>(['ultralytics', 'coco'])('%s: the dataset added k times'
 
   it.each([9, 12])('k = %i (past 1024 images) keeps the per-class score order, counts and AP of k = 1', (k) => {
     const many = evaluate(protocol, k);
-    const a = one.result, b = many.result;
-    expect(b.counts).toEqual({ ...a.counts, images: k * a.counts.images, backgrounds: k * a.counts.backgrounds, labels: k * a.counts.labels, crowdLabels: k * a.counts.crowdLabels, predictions: k * a.counts.predictions });
+    const a = one.result,
+      b = many.result;
+    expect(b.counts).toEqual({
+      ...a.counts,
+      images: k * a.counts.images,
+      backgrounds: k * a.counts.backgrounds,
+      labels: k * a.counts.labels,
+      crowdLabels: k * a.counts.crowdLabels,
+      predictions: k * a.counts.predictions,
+    });
 
     // exact: every class's scores repeated k times, k times the true positives in every run of equal scores
     expect(many.classes.map((c) => c.classId)).toEqual(one.classes.map((c) => c.classId));

@@ -8,7 +8,7 @@ import type { ImageId } from '../src/types';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 describe('Column', () => {
@@ -57,21 +57,12 @@ describe('evaluationOrder', () => {
   it('places every row of every group exactly once: score descending, then image id, then rank in the image', () => {
     const s = store();
     const imageOf = new Int32Array(s.score.length);
-    for (let slot = 0; slot < s.ids.length; slot++)
-      for (let i = s.rowStart.values[slot]; i < s.rowEnd.values[slot]; i++) imageOf[i] = slot;
-    const rows = evaluationOrder(
-      { ids: s.ids, rowStart: s.rowStart.values, rowEnd: s.rowEnd.values, score: s.score.values, group: s.group.view() },
-      2,
-    );
+    for (let slot = 0; slot < s.ids.length; slot++) for (let i = s.rowStart.values[slot]; i < s.rowEnd.values[slot]; i++) imageOf[i] = slot;
+    const rows = evaluationOrder({ ids: s.ids, rowStart: s.rowStart.values, rowEnd: s.rowEnd.values, score: s.score.values, group: s.group.view() }, 2);
     for (let g = 0; g < 2; g++) {
       const expected = [...s.group.view().keys()]
         .filter((i) => s.group.values[i] === g)
-        .sort(
-          (a, b) =>
-            s.score.values[b] - s.score.values[a] ||
-            compareImageIds(s.ids[imageOf[a]], s.ids[imageOf[b]]) ||
-            s.rank.values[a] - s.rank.values[b],
-        );
+        .sort((a, b) => s.score.values[b] - s.score.values[a] || compareImageIds(s.ids[imageOf[a]], s.ids[imageOf[b]]) || s.rank.values[a] - s.rank.values[b]);
       expect(expected.length).toBeGreaterThan(1000);
       expect(Array.from(rows[g])).toEqual(expected);
     }
@@ -84,8 +75,6 @@ describe('evaluationOrder', () => {
     const lost = s.rowEnd.values[1200] - s.rowStart.values[1200];
     const groupOfLost = [...s.group.view().subarray(s.rowStart.values[1200], s.rowEnd.values[1200])].some((g) => g >= 0);
     expect(lost > 0 && groupOfLost).toBe(true);
-    expect(() =>
-      evaluationOrder({ ids: s.ids, rowStart: s.rowStart.values, rowEnd, score: s.score.values, group: s.group.view() }, 2),
-    ).toThrow(/image ranges cover/);
+    expect(() => evaluationOrder({ ids: s.ids, rowStart: s.rowStart.values, rowEnd, score: s.score.values, group: s.group.view() }, 2)).toThrow(/image ranges cover/);
   });
 });

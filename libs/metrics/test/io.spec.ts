@@ -58,7 +58,9 @@ describe('image sizes from headers', () => {
   it('reads a PNG header and rejects a file that is no image', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metrics-'));
     const png = join(dir, 'x.png');
-    await sharp({ create: { width: 37, height: 21, channels: 3, background: '#000' } }).png().toFile(png);
+    await sharp({ create: { width: 37, height: 21, channels: 3, background: '#000' } })
+      .png()
+      .toFile(png);
     expect(readImageSize(png)).toEqual({ width: 37, height: 21 });
     const txt = join(dir, 'x.jpg');
     writeFileSync(txt, 'hello');
@@ -81,7 +83,10 @@ describe('image sizes from headers', () => {
   it('swaps the sides of a JPEG whose EXIF orientation is 6', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metrics-'));
     const file = join(dir, 'r.jpg');
-    await sharp({ create: { width: 40, height: 10, channels: 3, background: '#fff' } }).jpeg().withMetadata({ orientation: 6 }).toFile(file);
+    await sharp({ create: { width: 40, height: 10, channels: 3, background: '#fff' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toFile(file);
     expect(readImageSize(file)).toEqual({ width: 10, height: 40 });
   });
 });
@@ -119,13 +124,17 @@ describe('COCO json readers', () => {
     const ds = parseCocoDataset(json, 'i.json', { boxFormat: 'xywh' });
     expect(Array.from(ds.images[0].gt.boxes)).toEqual([0.1, 0.2, 3.3, 4.4]);
     expect(ds.images[0].gt.format).toBe('xywh');
-    expect(() => parseCocoDataset({ images: [], annotations: [{ image_id: 1, bbox: [1] }] }, 'bad.json')).toThrow(
-      expect.objectContaining({ code: 'MALFORMED_ANNOTATIONS' }),
-    );
+    expect(() => parseCocoDataset({ images: [], annotations: [{ image_id: 1, bbox: [1] }] }, 'bad.json')).toThrow(expect.objectContaining({ code: 'MALFORMED_ANNOTATIONS' }));
   });
 
   it('groups prediction files of both shapes by image in file order', () => {
-    const coco = parsePredictions([{ image_id: 3, category_id: 1, bbox: [1, 2, 3, 4], score: 0.5 }, { image_id: 3, category_id: 2, bbox: [0, 0, 1, 1], score: 0.7 }], 'p.json');
+    const coco = parsePredictions(
+      [
+        { image_id: 3, category_id: 1, bbox: [1, 2, 3, 4], score: 0.5 },
+        { image_id: 3, category_id: 2, bbox: [0, 0, 1, 1], score: 0.7 },
+      ],
+      'p.json',
+    );
     expect(coco.get(3)).toMatchObject({ format: 'xywh' });
     expect(Array.from(coco.get(3)!.scores)).toEqual([0.5, 0.7]);
     const yolo = parsePredictions([{ image: 'abc', cls: 0, box: [1, 2, 3, 4], score: 0.25 }], 'p.json');

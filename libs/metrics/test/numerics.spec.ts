@@ -104,7 +104,7 @@ describe('scoreOrder (the documented stable rule)', () => {
   });
   it('agrees with a stable comparator sort on large inputs with many ties', () => {
     let s = 7;
-    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
     const scores = Float64Array.from({ length: 5000 }, () => Math.round(rand() * 50) / 50 - 0.2);
     const expected = Array.from({ length: 5000 }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
     expect(Array.from(scoreOrder(scores))).toEqual(expected);

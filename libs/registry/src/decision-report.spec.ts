@@ -81,8 +81,14 @@ describe('promotionReport: numbers computed from the data', () => {
       ['map50', 0.32, 2],
       ['precision', 0.04, 2],
     ]);
-    expect(cand.evaluation).toMatchObject({ shortId: 'e0e0e0e0', dataset: 'coco128', datasetDigest: 'sha256:c0c0128', settings: { imgsz: '640', conf: '0.001', iou: '0.7' }, metrics: [{ key: 'map50', value: 0.612 }] });
-    expect(en.markdown).toContain('- At the evaluation\'s confidence threshold 0.001: P 0.041, R 0.912, F1 0.078.');
+    expect(cand.evaluation).toMatchObject({
+      shortId: 'e0e0e0e0',
+      dataset: 'coco128',
+      datasetDigest: 'sha256:c0c0128',
+      settings: { imgsz: '640', conf: '0.001', iou: '0.7' },
+      metrics: [{ key: 'map50', value: 0.612 }],
+    });
+    expect(en.markdown).toContain("- At the evaluation's confidence threshold 0.001: P 0.041, R 0.912, F1 0.078.");
     expect(en.markdown).toContain('- At the F1-optimal confidence threshold 0.250: P 0.712, R 0.561, F1 0.628.');
   });
 
@@ -127,7 +133,10 @@ describe('promotionReport: observations, risks, decision', () => {
   });
 
   it('does not blame the threshold when the F1-optimal precision is not much higher', () => {
-    const r = promotionReport(input({ evaluation: { run: evalRun, operatingPoint: { confidence: 0.001, precision: 0.05, recall: 0.9, f1: 0.09 }, f1Optimal: { confidence: 0.3, precision: 0.15, recall: 0.4, f1: 0.22 } } }), 'en');
+    const r = promotionReport(
+      input({ evaluation: { run: evalRun, operatingPoint: { confidence: 0.001, precision: 0.05, recall: 0.9, f1: 0.09 }, f1Optimal: { confidence: 0.3, precision: 0.15, recall: 0.4, f1: 0.22 } } }),
+      'en',
+    );
     expect(r.sections.observations.items.map((o) => o.kind)).toContain('LOW_PRECISION');
     expect(r.sections.observations.items.map((o) => o.kind)).not.toContain('LOW_PRECISION_THRESHOLD');
     expect(r.sections.risks.items.map((x) => x.kind)).not.toContain('THRESHOLD');
@@ -151,7 +160,12 @@ describe('promotionReport: observations, risks, decision', () => {
 
   it('says PROMOTE when the gates pass and BLOCKED when one is unmet, with the gate messages', () => {
     const ok = promotionReport(input(), 'en').sections.decision;
-    expect(ok).toMatchObject({ verdict: 'PROMOTE', verdictText: 'Promote version 3 to PRODUCTION: every gate passes.', justification: 'Best map50 of the grid; imgsz 416 is a real gain.', alternatives: 'Version 2 (imgsz 320).' });
+    expect(ok).toMatchObject({
+      verdict: 'PROMOTE',
+      verdictText: 'Promote version 3 to PRODUCTION: every gate passes.',
+      justification: 'Best map50 of the grid; imgsz 416 is a real gain.',
+      alternatives: 'Version 2 (imgsz 320).',
+    });
     const blocked = promotionReport(input({ gates: gates(false) }), 'fr').sections.decision;
     expect(blocked.verdict).toBe('BLOCKED');
     expect(blocked.markdown).toContain('- EVALUATION (non remplie) : map50 (last value) = 0.612 ≥ the policy floor 0.3.');

@@ -272,7 +272,15 @@ function comparisonSection(c: Ctx) {
   }
   lines.push(
     g.holes.length
-      ? c.w.holes(g.holes.map((h) => Object.entries(h).map(([k, v]) => `${k}=${valueLabel(v, c.w)}`).join(' ')).join('; '))
+      ? c.w.holes(
+          g.holes
+            .map((h) =>
+              Object.entries(h)
+                .map(([k, v]) => `${k}=${valueLabel(v, c.w)}`)
+                .join(' '),
+            )
+            .join('; '),
+        )
       : c.w.noHoles,
   );
   return {
@@ -306,14 +314,22 @@ function observations(c: Ctx, comparison: ReturnType<typeof comparisonSection>):
       items.push({
         kind: 'SEED_VARIANCE',
         text: c.w.seedVariance(c.n(nz.std), nz.groups.length, c.pct(nz.maxRelativeRange).replace(/^\+/, ''), c.n(nz.significanceThreshold)),
-        data: { std: nz.std, groups: nz.groups.length, degreesOfFreedom: nz.degreesOfFreedom, meanRelativeRange: nz.meanRelativeRange, maxRelativeRange: nz.maxRelativeRange, threshold: nz.significanceThreshold },
+        data: {
+          std: nz.std,
+          groups: nz.groups.length,
+          degreesOfFreedom: nz.degreesOfFreedom,
+          meanRelativeRange: nz.meanRelativeRange,
+          maxRelativeRange: nz.maxRelativeRange,
+          threshold: nz.significanceThreshold,
+        },
       });
       for (const p of comparison.params) {
         for (const ch of p.changes) {
           if (ch.significant === false) withinNoise.push({ key: p.key, text: `${p.key} ${valueLabel(ch.to, c.w)} ${c.w.vs} ${valueLabel(ch.from, c.w)} (${c.pct(ch.relativeChange)})` });
         }
       }
-      if (withinNoise.length) items.push({ kind: 'WITHIN_NOISE', text: c.w.withinNoise(withinNoise.map((x) => x.text).join('; ')), data: { params: [...new Set(withinNoise.map((x) => x.key))].join(',') } });
+      if (withinNoise.length)
+        items.push({ kind: 'WITHIN_NOISE', text: c.w.withinNoise(withinNoise.map((x) => x.text).join('; ')), data: { params: [...new Set(withinNoise.map((x) => x.key))].join(',') } });
     } else {
       items.push({ kind: 'NO_REPEATS', text: c.w.noRepeats, data: {} });
     }
@@ -347,7 +363,14 @@ function observations(c: Ctx, comparison: ReturnType<typeof comparisonSection>):
     items.push({
       kind: 'CONVERGENCE',
       text: stillImproving ? c.w.stillImproving(rising, usable.length, c.pct(meanRel)) : c.w.converged(usable.length, c.pct(meanRel)),
-      data: { metric: historyMetric ?? null, rising, runs: usable.length, meanLastEpochRelativeChange: meanRel, threshold: noise ?? CONVERGENCE_REL, thresholdKind: noise === null ? 'relative' : 'noise_std' },
+      data: {
+        metric: historyMetric ?? null,
+        rising,
+        runs: usable.length,
+        meanLastEpochRelativeChange: meanRel,
+        threshold: noise ?? CONVERGENCE_REL,
+        thresholdKind: noise === null ? 'relative' : 'noise_std',
+      },
     });
   }
 
@@ -447,7 +470,14 @@ export function promotionReport(input: PromotionReportInput, locale: ReportLocal
     constraints,
     candidate,
     comparison,
-    observations: { title: w.headings.observations, items: obs.items, markdown: bullets(obs.items.map((o) => o.text), w) },
+    observations: {
+      title: w.headings.observations,
+      items: obs.items,
+      markdown: bullets(
+        obs.items.map((o) => o.text),
+        w,
+      ),
+    },
     risks: {
       title: w.headings.risks,
       items: riskItems,

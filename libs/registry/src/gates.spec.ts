@@ -134,7 +134,9 @@ describe('evaluation gate', () => {
   });
 
   it('ignores compareWithProduction=false: the floor applies even with a comparable holder', () => {
-    const g = gate(snapshot({ candidateEvaluations: [evaluation(2, 0.31)], holderEvaluations: [evaluation(1, 0.9)] }), { production: { requireEvaluation: { ...requirement, compareWithProduction: false } } });
+    const g = gate(snapshot({ candidateEvaluations: [evaluation(2, 0.31)], holderEvaluations: [evaluation(1, 0.9)] }), {
+      production: { requireEvaluation: { ...requirement, compareWithProduction: false } },
+    });
     expect(g).toMatchObject({ passed: true, required: { source: 'FLOOR' } });
   });
 });

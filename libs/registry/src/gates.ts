@@ -122,11 +122,21 @@ export function evaluationGate(requirement: EvaluationRequirement, snapshot: Gat
   }
   const base = { name: 'EVALUATION' as const, rejected };
   if (usable.length === 0) {
-    const seen = rejected.length === 0 ? 'no evaluation run was found' : `${rejected.length} evaluation run(s) seen, none usable: ${rejected.map((r) => `${shortRunId(r.evaluationRunId)} ${r.reasons.join(', ')}`).join('; ')}`;
+    const seen =
+      rejected.length === 0
+        ? 'no evaluation run was found'
+        : `${rejected.length} evaluation run(s) seen, none usable: ${rejected.map((r) => `${shortRunId(r.evaluationRunId)} ${r.reasons.join(', ')}`).join('; ')}`;
     return {
       ...base,
       passed: false,
-      required: { source: requirement.floor !== undefined ? 'FLOOR' : 'EXISTENCE', comparator: '>=', threshold: requirement.floor ?? null, metric: requirement.metric, holderVersion: null, holderEvidence: null },
+      required: {
+        source: requirement.floor !== undefined ? 'FLOOR' : 'EXISTENCE',
+        comparator: '>=',
+        threshold: requirement.floor ?? null,
+        metric: requirement.metric,
+        holderVersion: null,
+        holderEvidence: null,
+      },
       observed: null,
       evidence: null,
       message: `Version ${candidate.version} needs a finished, unfiltered evaluation on ${requirement.dataset} with ${requirement.metric}: ${seen}.`,
@@ -163,11 +173,7 @@ export function evaluationGate(requirement: EvaluationRequirement, snapshot: Gat
   }
 
   const chosen = usable[0];
-  const why = !requirement.compareWithProduction
-    ? ''
-    : holder
-      ? ` (PRODUCTION version ${holder.version} has no evaluation on the same digest and settings)`
-      : ' (no version is in PRODUCTION)';
+  const why = !requirement.compareWithProduction ? '' : holder ? ` (PRODUCTION version ${holder.version} has no evaluation on the same digest and settings)` : ' (no version is in PRODUCTION)';
   if (requirement.floor === undefined) {
     return {
       ...base,

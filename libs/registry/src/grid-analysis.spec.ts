@@ -113,7 +113,12 @@ describe('gridAnalysis: holes, odd runs, options', () => {
   });
 
   it('keeps a random search whole instead of setting every run aside (each run alone at its lr0 and momentum)', () => {
-    const runs = [r('1', { lr0: '0.1', momentum: '0.9' }, 0.3), r('2', { lr0: '0.01', momentum: '0.8' }, 0.31), r('3', { lr0: '0.001', momentum: '0.7' }, 0.29), r('4', { lr0: '0.0001', momentum: '0.6' }, 0.28)];
+    const runs = [
+      r('1', { lr0: '0.1', momentum: '0.9' }, 0.3),
+      r('2', { lr0: '0.01', momentum: '0.8' }, 0.31),
+      r('3', { lr0: '0.001', momentum: '0.7' }, 0.29),
+      r('4', { lr0: '0.0001', momentum: '0.6' }, 0.28),
+    ];
     const g = gridAnalysis(runs, 'map50', 'LAST');
     expect(g.outsideGrid).toEqual([]);
     expect(g.runs.map((x) => x.runId)).toEqual(['1', '2', '3', '4']);
@@ -133,7 +138,11 @@ describe('gridAnalysis: holes, odd runs, options', () => {
   });
 
   it('lists holes of a grid with missing runs', () => {
-    const g = gridAnalysis(SEED_GRID.filter((_, i) => i !== 3 && i !== 8), 'map50', 'LAST');
+    const g = gridAnalysis(
+      SEED_GRID.filter((_, i) => i !== 3 && i !== 8),
+      'map50',
+      'LAST',
+    );
     expect(g.holes).toEqual([{ imgsz: '320', lr0: '0.005', seed: '1' }]);
     expect(g.noise.groups).toHaveLength(3);
   });
@@ -149,7 +158,12 @@ describe('gridAnalysis: holes, odd runs, options', () => {
   });
 
   it('honours repeatParams, ignoreParams and MINIMIZE', () => {
-    const runs = [r('1', { lr: '1', rep: 'a', out: 'x' }, 0.5), r('2', { lr: '1', rep: 'b', out: 'y' }, 0.7), r('3', { lr: '2', rep: 'a', out: 'z' }, 0.2), r('4', { lr: '2', rep: 'b', out: 'w' }, 0.2)];
+    const runs = [
+      r('1', { lr: '1', rep: 'a', out: 'x' }, 0.5),
+      r('2', { lr: '1', rep: 'b', out: 'y' }, 0.7),
+      r('3', { lr: '2', rep: 'a', out: 'z' }, 0.2),
+      r('4', { lr: '2', rep: 'b', out: 'w' }, 0.2),
+    ];
     const g = gridAnalysis(runs, 'map50', 'LAST', { repeatParams: ['rep'], ignoreParams: ['out'], goal: 'MINIMIZE' });
     expect(g.gridParams.map((p) => p.key)).toEqual(['lr', 'rep']);
     expect(g.noise.std).toBeCloseTo(Math.sqrt((0.02 + 0) / 2), 12);

@@ -280,7 +280,11 @@ export function gridAnalysis(runs: readonly RunSnapshot[], metricKey: string, ag
   const holes = holesOf(gridParams, new Set(grid.map((r) => comboKey(r.params, varying))));
 
   const repeatParams = varying.filter((k) => (options.repeatParams ? options.repeatParams.includes(k) : isSeedLikeParam(k)));
-  const noise = noiseFloor(grid, repeatParams, varying.filter((k) => !repeatParams.includes(k)));
+  const noise = noiseFloor(
+    grid,
+    repeatParams,
+    varying.filter((k) => !repeatParams.includes(k)),
+  );
   const better = (a: number, b: number): boolean => (goal === 'MAXIMIZE' ? a > b : a < b);
 
   const params: ParamAnalysis[] = gridParams.map(({ key, values: order }) => {

@@ -10,8 +10,7 @@ export interface StageTransitionLike {
   readonly sequence?: number;
 }
 
-const order = (a: StageTransitionLike, b: StageTransitionLike): number =>
-  a.sequence !== undefined && b.sequence !== undefined ? a.sequence - b.sequence : a.at.getTime() - b.at.getTime();
+const order = (a: StageTransitionLike, b: StageTransitionLike): number => (a.sequence !== undefined && b.sequence !== undefined ? a.sequence - b.sequence : a.at.getTime() - b.at.getTime());
 
 /**
  * The version in PRODUCTION at `at` (inclusive: a promotion at exactly `at` counts), replaying every stage transition

@@ -2,15 +2,7 @@
 import type { GateResult } from './gate-types';
 
 export type RegistryErrorCode =
-  | 'MODEL_NOT_FOUND'
-  | 'VERSION_NOT_FOUND'
-  | 'ILLEGAL_TRANSITION'
-  | 'DECISION_REQUIRED'
-  | 'GATE_UNMET'
-  | 'VERSION_CONFLICT'
-  | 'ALIAS_INVALID'
-  | 'INVALID_POLICY'
-  | 'INVALID_INPUT';
+  'MODEL_NOT_FOUND' | 'VERSION_NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'DECISION_REQUIRED' | 'GATE_UNMET' | 'VERSION_CONFLICT' | 'ALIAS_INVALID' | 'INVALID_POLICY' | 'INVALID_INPUT';
 
 /** The edge code each registry code maps to (CONTRIBUTING.md rule 6); the api keeps the one mapping, this is its table. */
 export const EDGE_CODE_OF: Readonly<Record<RegistryErrorCode, 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'FAILED_PRECONDITION'>> = {

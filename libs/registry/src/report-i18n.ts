@@ -143,7 +143,8 @@ const en: ReportWords = {
   holes: (h) => `Grid holes (combinations with no run): ${h}.`,
   noHoles: 'Grid holes: none.',
   noGrid: 'No grid analysis was given.',
-  seedVariance: (std, g, range, t) => `Seed variance: runs that differ only in the seed spread with std ${std} (pooled over ${g} groups; relative range up to ${range}); effects below ${t} (2 × std) are within noise.`,
+  seedVariance: (std, g, range, t) =>
+    `Seed variance: runs that differ only in the seed spread with std ${std} (pooled over ${g} groups; relative range up to ${range}); effects below ${t} (2 × std) are within noise.`,
   noRepeats: 'No runs repeat a configuration with another seed: the noise floor is unknown and no effect can be called significant.',
   withinNoise: (ps) => `Within noise: ${ps}.`,
   stillImproving: (r, t, c) => `Convergence: ${r} of ${t} runs were still improving at the last epoch (mean change over the last epoch ${c}).`,
@@ -209,7 +210,8 @@ const fr: ReportWords = {
   operatingPoint: (c, p, r, f) => `Au seuil de confiance de l'évaluation ${c} : P ${p}, R ${r}, F1 ${f}.`,
   f1Optimal: (c, p, r, f) => `Au seuil de confiance optimal pour F1 ${c} : P ${p}, R ${r}, F1 ${f}.`,
   noEvaluation: "Aucune évaluation n'a été fournie.",
-  gridIntro: (metric, agg, n, noise) => `${metric} (${agg}) sur ${n} runs de la grille` + (noise ? ` ; plancher de bruit (écart-type entre graines) ${noise}.` : ' ; aucun run répété, donc pas de plancher de bruit.'),
+  gridIntro: (metric, agg, n, noise) =>
+    `${metric} (${agg}) sur ${n} runs de la grille` + (noise ? ` ; plancher de bruit (écart-type entre graines) ${noise}.` : ' ; aucun run répété, donc pas de plancher de bruit.'),
   paramTableHeader: '| paramètre | valeur | moyenne | écart-type | n |',
   notSet: '(absent)',
   change: (key, to, from, pct, mt, mf) => `${key} ${to} contre ${from} : ${pct} (${mt} contre ${mf})`,
@@ -245,7 +247,7 @@ const fr: ReportWords = {
   riskThreshold: (c) => `Servi au seuil de l'évaluation (${c}), le modèle produirait beaucoup de faux positifs.`,
   mitigationThreshold: (c) => `Servir avec le seuil de confiance optimal pour F1, ${c}.`,
   riskTrainEqualsEval: (d) => `Le jeu d'évaluation (${d}) est aussi celui d'entraînement : les scores sont optimistes.`,
-  mitigationTrainEqualsEval: "Évaluer sur un jeu réservé avant de se fier aux valeurs absolues.",
+  mitigationTrainEqualsEval: 'Évaluer sur un jeu réservé avant de se fier aux valeurs absolues.',
   riskGiven: 'Indiqué dans la décision',
   verdictPromote: (v, s) => `Promouvoir la version ${v} en ${s} : toutes les conditions sont remplies.`,
   verdictBlocked: (v, s) => `Ne pas encore promouvoir la version ${v} en ${s} : des conditions ne sont pas remplies.`,

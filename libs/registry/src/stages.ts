@@ -4,8 +4,7 @@ import { RegistryError } from './registry-error';
 export const MODEL_STAGES = ['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED'] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
 
-export const isModelStage = (value: unknown): value is ModelStage =>
-  typeof value === 'string' && (MODEL_STAGES as readonly string[]).includes(value);
+export const isModelStage = (value: unknown): value is ModelStage => typeof value === 'string' && (MODEL_STAGES as readonly string[]).includes(value);
 
 /** Stages that at most one version of a model may hold at a time. */
 export const EXCLUSIVE_STAGES: readonly ModelStage[] = ['PRODUCTION'];
@@ -48,13 +47,7 @@ export function assertLegalStageMove(version: number, from: ModelStage, to: Mode
   }
   if (!isLegalStageMove(from, to, options)) {
     const allowed = legalTargets(from, options);
-    const hint =
-      to === 'PRODUCTION' && (from === 'NONE' || from === 'ARCHIVED')
-        ? ' Move it to STAGING first (or set production.allowDirectPromotion in the promotion policy).'
-        : '';
-    throw new RegistryError(
-      'ILLEGAL_TRANSITION',
-      `Version ${version} cannot move from ${from} to ${to}; from ${from} it may move to ${allowed.join(', ') || 'nothing'}.${hint}`,
-    );
+    const hint = to === 'PRODUCTION' && (from === 'NONE' || from === 'ARCHIVED') ? ' Move it to STAGING first (or set production.allowDirectPromotion in the promotion policy).' : '';
+    throw new RegistryError('ILLEGAL_TRANSITION', `Version ${version} cannot move from ${from} to ${to}; from ${from} it may move to ${allowed.join(', ') || 'nothing'}.${hint}`);
   }
 }

@@ -1,7 +1,6 @@
 // Small descriptive statistics; sample (n − 1) standard deviation throughout, as the grid report promises.
 
-export const mean = (values: readonly number[]): number =>
-  values.length === 0 ? Number.NaN : values.reduce((s, v) => s + v, 0) / values.length;
+export const mean = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((s, v) => s + v, 0) / values.length);
 
 /** Sample standard deviation (n − 1); null when n < 2 (undefined, not zero). */
 export function sampleStd(values: readonly number[]): number | null {

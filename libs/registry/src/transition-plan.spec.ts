@@ -39,8 +39,16 @@ describe('planPromotion: stage moves', () => {
   });
 
   it.each([
-    ['NONE', 'PRODUCTION', 'Version 1 cannot move from NONE to PRODUCTION; from NONE it may move to STAGING, ARCHIVED. Move it to STAGING first (or set production.allowDirectPromotion in the promotion policy).'],
-    ['ARCHIVED', 'PRODUCTION', 'Version 1 cannot move from ARCHIVED to PRODUCTION; from ARCHIVED it may move to STAGING. Move it to STAGING first (or set production.allowDirectPromotion in the promotion policy).'],
+    [
+      'NONE',
+      'PRODUCTION',
+      'Version 1 cannot move from NONE to PRODUCTION; from NONE it may move to STAGING, ARCHIVED. Move it to STAGING first (or set production.allowDirectPromotion in the promotion policy).',
+    ],
+    [
+      'ARCHIVED',
+      'PRODUCTION',
+      'Version 1 cannot move from ARCHIVED to PRODUCTION; from ARCHIVED it may move to STAGING. Move it to STAGING first (or set production.allowDirectPromotion in the promotion policy).',
+    ],
     ['PRODUCTION', 'STAGING', 'Version 1 cannot move from PRODUCTION to STAGING; from PRODUCTION it may move to ARCHIVED.'],
     ['ARCHIVED', 'NONE', 'Version 1 cannot move from ARCHIVED to NONE; from ARCHIVED it may move to STAGING.'],
     ['STAGING', 'STAGING', 'Version 1 is already in STAGING.'],
@@ -68,7 +76,10 @@ describe('planPromotion: stage moves', () => {
   });
 
   it.each([undefined, { justification: '' }, { justification: '   \n' }])('requires a justification for STAGING and PRODUCTION (%j)', (d) => {
-    for (const [from, to] of [['NONE', 'STAGING'], ['STAGING', 'PRODUCTION']] as const) {
+    for (const [from, to] of [
+      ['NONE', 'STAGING'],
+      ['STAGING', 'PRODUCTION'],
+    ] as const) {
       const e = registryErrorOf(() => planPromotion(snap([version(1, from)]), req({ stage: to, decision: d }), AT));
       expect(e.code).toBe('DECISION_REQUIRED');
       expect(e.message).toBe(`Moving version 1 to ${to} needs a decision with a non-empty justification.`);
@@ -82,9 +93,7 @@ describe('planPromotion: stage moves', () => {
   });
 
   it('keeps at most one PRODUCTION: archiveExisting=false with a holder is refused, without one it is fine', () => {
-    const e = registryErrorOf(() =>
-      planPromotion(snap([version(1, 'PRODUCTION'), version(2, 'STAGING')]), req({ version: 2, stage: 'PRODUCTION', decision, archiveExisting: false }), AT),
-    );
+    const e = registryErrorOf(() => planPromotion(snap([version(1, 'PRODUCTION'), version(2, 'STAGING')]), req({ version: 2, stage: 'PRODUCTION', decision, archiveExisting: false }), AT));
     expect(e.code).toBe('ILLEGAL_TRANSITION');
     expect(e.message).toBe('Version 1 is in PRODUCTION and at most one version may be: promote with archiveExisting=true, or archive version 1 first.');
     const plan = planPromotion(snap([version(2, 'STAGING')]), req({ version: 2, stage: 'PRODUCTION', decision, archiveExisting: false }), AT);
@@ -94,7 +103,12 @@ describe('planPromotion: stage moves', () => {
   it('records the source run metrics in the metrics snapshot', () => {
     const v = version(1, 'NONE', { sourceRunId: 'r1', sourceRunMetrics: { map50: { last: 0.3, lastStep: 2, min: 0.1, minStep: 0, max: 0.3, maxStep: 2 } } });
     const plan = planPromotion(snap([v]), req({ stage: 'STAGING', decision }), AT);
-    expect(plan.transition.metricsSnapshot).toEqual({ sourceRunId: 'r1', sourceRun: { map50: { last: 0.3, lastStep: 2, min: 0.1, minStep: 0, max: 0.3, maxStep: 2 } }, evaluation: null, comparedWith: null });
+    expect(plan.transition.metricsSnapshot).toEqual({
+      sourceRunId: 'r1',
+      sourceRun: { map50: { last: 0.3, lastStep: 2, min: 0.1, minStep: 0, max: 0.3, maxStep: 2 } },
+      evaluation: null,
+      comparedWith: null,
+    });
   });
 });
 
@@ -206,9 +220,7 @@ describe('planPromotion: gates', () => {
     const e = registryErrorOf(() => planPromotion(snap([version(1, 'STAGING')], { policy }), req({ stage: 'PRODUCTION', decision }), AT));
     expect(e.code).toBe('GATE_UNMET');
     expect(e.details.unmetGates?.map((g) => g.name)).toEqual(['EVALUATION']);
-    expect(e.message).toBe(
-      'Version 1 does not meet the gates for PRODUCTION: Version 1 needs a finished, unfiltered evaluation on coco128 with map50: no evaluation run was found.',
-    );
+    expect(e.message).toBe('Version 1 does not meet the gates for PRODUCTION: Version 1 needs a finished, unfiltered evaluation on coco128 with map50: no evaluation run was found.');
   });
 
   it('lists every unmet gate (evaluation below the holder and too little time in STAGING)', () => {

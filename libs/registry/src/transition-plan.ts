@@ -282,7 +282,17 @@ function planAliasMove(
     const prev = findVersion(model, previous);
     events.push({ type: 'MODEL_VERSION_CHANGED', modelName: model.name, version: previous, fromStage: prev.stage, toStage: prev.stage, aliasesAdded: [], aliasesRemoved: [alias], actor, at });
   }
-  events.push({ type: 'MODEL_VERSION_CHANGED', modelName: model.name, version: candidate.version, fromStage: candidate.stage, toStage: candidate.stage, aliasesAdded: [alias], aliasesRemoved: [], actor, at });
+  events.push({
+    type: 'MODEL_VERSION_CHANGED',
+    modelName: model.name,
+    version: candidate.version,
+    fromStage: candidate.stage,
+    toStage: candidate.stage,
+    aliasesAdded: [alias],
+    aliasesRemoved: [],
+    actor,
+    at,
+  });
   const transition: TransitionRecord = {
     modelName: model.name,
     version: candidate.version,

@@ -53,7 +53,10 @@ export function evaluation(
 /** Applies a plan to a model snapshot the way the api's transaction would (for sequential race simulations). */
 export function applyPlan(
   m: RegisteredModelSnapshot,
-  plan: { versionUpdates: readonly { version: number; fromStage: ModelStage; toStage: ModelStage; stageEnteredAt: Date }[]; aliasUpdates: readonly { alias: string; fromVersion: number | null; toVersion: number | null }[] },
+  plan: {
+    versionUpdates: readonly { version: number; fromStage: ModelStage; toStage: ModelStage; stageEnteredAt: Date }[];
+    aliasUpdates: readonly { alias: string; fromVersion: number | null; toVersion: number | null }[];
+  },
 ): RegisteredModelSnapshot {
   return {
     ...m,

@@ -45,10 +45,12 @@ export class ArtifactsRepository {
       .select('a.path', 'path')
       .where('a.run_id = :runId', { runId })
       // substr, not LIKE: a path may hold % and _.
-      .andWhere(new Brackets((w) => {
-        w.where('substr(a.path, 1, :n) = :folder', { n: [...path].length + 1, folder: `${path}/` });
-        if (ancestors.length) w.orWhere('a.path IN (:...ancestors)', { ancestors });
-      }))
+      .andWhere(
+        new Brackets((w) => {
+          w.where('substr(a.path, 1, :n) = :folder', { n: [...path].length + 1, folder: `${path}/` });
+          if (ancestors.length) w.orWhere('a.path IN (:...ancestors)', { ancestors });
+        }),
+      )
       .limit(1);
     return (await qb.getRawOne<{ path: string }>())?.path ?? null;
   }

@@ -131,7 +131,8 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     const migrated = await this.store.migrateLegacy();
     for (const { entry, error } of migrated.failed) this.logger.error(`moving ${entry} into the blob layout: ${error.message}`);
-    if (migrated.moved + migrated.removed > 0) this.logger.log(`store moved to the blob layout: ${migrated.moved} files hashed and moved, ${migrated.removed} temp files of the earlier layout removed`);
+    if (migrated.moved + migrated.removed > 0)
+      this.logger.log(`store moved to the blob layout: ${migrated.moved} files hashed and moved, ${migrated.removed} temp files of the earlier layout removed`);
     await this.sweep();
     this.sweepTimer = setInterval(() => {
       this.sweeping ??= this.sweep().finally(() => (this.sweeping = null));
@@ -180,7 +181,9 @@ export class ArtifactsService implements OnApplicationBootstrap, BeforeApplicati
       this.logger.warn(`sweep: listing blobs: ${(e as Error).message}`);
     }
     if (done.tempRemoved + done.blobsRemoved + done.failed > 0) {
-      this.logger.log(`store swept: interrupted uploads removed ${done.tempRemoved}, unreferenced blobs removed ${done.blobsRemoved}, failed ${done.failed}, uploads in progress left alone ${done.tempKept}`);
+      this.logger.log(
+        `store swept: interrupted uploads removed ${done.tempRemoved}, unreferenced blobs removed ${done.blobsRemoved}, failed ${done.failed}, uploads in progress left alone ${done.tempKept}`,
+      );
     }
     return done;
   }

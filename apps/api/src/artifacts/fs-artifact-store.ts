@@ -31,7 +31,10 @@ const BLOBS_DIR = 'blobs';
 const TEMP_DIR = '.incoming';
 
 /** This process's name on temp files: `<host>~<pid>~`; the sweep tells a dead owner's files from a live one's by it. */
-const OWNER_HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
+const OWNER_HOST =
+  hostname()
+    .replace(/[^A-Za-z0-9.-]/g, '_')
+    .slice(0, 64) || 'host';
 
 /** Temp files of this process's uploads still running (process-wide, as their names are): the sweep keeps them. */
 const inFlight = new Set<string>();

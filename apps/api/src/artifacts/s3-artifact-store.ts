@@ -43,7 +43,10 @@ import {
 type S3Config = Extract<ArtifactStoreConfig, { kind: 's3' }>;
 
 const PART_SIZE = 8 * 1024 ** 2;
-const OWNER_HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
+const OWNER_HOST =
+  hostname()
+    .replace(/[^A-Za-z0-9.-]/g, '_')
+    .slice(0, 64) || 'host';
 const TEMP_NAME = /^(.+)~(\d+)~[0-9a-f-]{36}\.part$/;
 
 /** A failure of the object store itself (unreachable, refusing, failing): 503 to the client, the cause in the log. */

@@ -27,7 +27,12 @@ export class ApiTokenResolver {
   @Query(() => ApiTokenConnection, { description: 'Api tokens in creation order (active ones unless includeRevoked).' })
   async apiTokens(@Args() { first, after, includeRevoked }: ApiTokensArgs): Promise<Connection<ApiToken>> {
     const page = await this.tokens.list(first, after, includeRevoked);
-    return connection(page.nodes.map((r) => toApiToken(r)), page.totalCount, page.endCursor, page.hasNextPage);
+    return connection(
+      page.nodes.map((r) => toApiToken(r)),
+      page.totalCount,
+      page.endCursor,
+      page.hasNextPage,
+    );
   }
 
   @Authorized(Role.ADMIN)

@@ -50,7 +50,12 @@ export class ApiTokenService {
   }
 
   list(first: number | null | undefined, after: string | null | undefined, includeRevoked: boolean): Promise<Page<ApiTokenEntity>> {
-    return keysetPage(first, after, (a, limit) => this.tokens.list(a, limit, includeRevoked), (t) => ({ key: t.createdAt, id: t.id }));
+    return keysetPage(
+      first,
+      after,
+      (a, limit) => this.tokens.list(a, limit, includeRevoked),
+      (t) => ({ key: t.createdAt, id: t.id }),
+    );
   }
 
   /** Revokes by id or by name (among active tokens); open graphql-ws connections of the token close after commit. */

@@ -21,7 +21,9 @@ export class AuthBootstrap implements OnApplicationBootstrap {
     if (path) this.logger.log(`first start: created the ADMIN api token "bootstrap-admin"; its secret is in ${path} (mode 0600). Use it as "Authorization: Bearer <secret>".`);
     if (this.config.authMode === 'disabled') {
       const banner = '!'.repeat(100);
-      this.logger.warn(`\n${banner}\n!! PODIUM_AUTH=disabled: EVERY request is treated as ADMIN, without a token, from any address (bound to ${this.config.host}).\n!! Anyone who can reach this port can read, change and delete everything. Use PODIUM_AUTH=token (or local on loopback).\n${banner}`);
+      this.logger.warn(
+        `\n${banner}\n!! PODIUM_AUTH=disabled: EVERY request is treated as ADMIN, without a token, from any address (bound to ${this.config.host}).\n!! Anyone who can reach this port can read, change and delete everything. Use PODIUM_AUTH=token (or local on loopback).\n${banner}`,
+      );
     } else if (this.config.authMode === 'local' && !isLoopbackHost(this.config.host)) {
       this.logger.warn(`PODIUM_AUTH=local while bound to ${this.config.host}: requests without a token from loopback (including a reverse proxy on this host) are ADMIN; others need a token.`);
     }

@@ -7,7 +7,17 @@ export enum Role {
   ADMIN = 'ADMIN',
   WORKER = 'WORKER',
 }
-registerEnumType(Role, { name: 'Role', valuesConfig: { VIEWER: { description: 'Reads everything and subscribes.' }, EDITOR: { description: 'VIEWER, plus creates experiments, runs, models and evaluations and logs to runs.' }, ADMIN: { description: 'Everything: PRODUCTION/ARCHIVED promotions, policies, tokens, workers, deletions.' }, WORKER: { description: 'A gpu-worker: the worker protocol only (register, claim, heartbeat, complete, fail, release).' } }, description: 'VIEWER reads and subscribes; EDITOR also creates and logs; ADMIN also promotes to PRODUCTION/ARCHIVED, sets policies, manages tokens and deletes; WORKER only runs the worker protocol.' });
+registerEnumType(Role, {
+  name: 'Role',
+  valuesConfig: {
+    VIEWER: { description: 'Reads everything and subscribes.' },
+    EDITOR: { description: 'VIEWER, plus creates experiments, runs, models and evaluations and logs to runs.' },
+    ADMIN: { description: 'Everything: PRODUCTION/ARCHIVED promotions, policies, tokens, workers, deletions.' },
+    WORKER: { description: 'A gpu-worker: the worker protocol only (register, claim, heartbeat, complete, fail, release).' },
+  },
+  description:
+    'VIEWER reads and subscribes; EDITOR also creates and logs; ADMIN also promotes to PRODUCTION/ARCHIVED, sets policies, manages tokens and deletes; WORKER only runs the worker protocol.',
+});
 
 const RANK: Record<Role, number> = { [Role.VIEWER]: 1, [Role.EDITOR]: 2, [Role.ADMIN]: 3, [Role.WORKER]: 0 };
 

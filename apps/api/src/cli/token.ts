@@ -74,7 +74,12 @@ async function main(): Promise<void> {
   const { writer, reader } = await openDataSources(config, APP_FEATURES.entities);
   const db = new Database(writer, reader, dialectOf(config));
   try {
-    await runTokenCommand(process.argv.slice(2), new ApiTokenService(db, new ApiTokenRepository(db)), (line) => console.log(line), (line) => console.error(line));
+    await runTokenCommand(
+      process.argv.slice(2),
+      new ApiTokenService(db, new ApiTokenRepository(db)),
+      (line) => console.log(line),
+      (line) => console.error(line),
+    );
   } finally {
     await db.close();
   }

@@ -63,8 +63,7 @@ export class AppError extends Error {
 export const notFound = (what: string, id: string): AppError => new AppError('NOT_FOUND', `${what} "${id}" not found`, { what, id });
 export const badInput = (message: string, details?: Record<string, unknown>): AppError => new AppError('BAD_USER_INPUT', message, details);
 export const conflict = (message: string, details?: Record<string, unknown>): AppError => new AppError('CONFLICT', message, details);
-export const failedPrecondition = (message: string, details?: Record<string, unknown>): AppError =>
-  new AppError('FAILED_PRECONDITION', message, details);
+export const failedPrecondition = (message: string, details?: Record<string, unknown>): AppError => new AppError('FAILED_PRECONDITION', message, details);
 
 /** HTTP status for REST routes from a domain code (the table above). */
 export function httpStatusOf(code: AppErrorCode): number {

@@ -12,7 +12,16 @@ export interface ErrorLogger {
 }
 
 /** Codes of the HTTP layer's own refusals (an unknown route, a malformed body), by status. */
-const CODE_OF_STATUS: Record<number, AppErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 412: 'FAILED_PRECONDITION', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
+const CODE_OF_STATUS: Record<number, AppErrorCode> = {
+  400: 'BAD_USER_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  412: 'FAILED_PRECONDITION',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+};
 
 interface Answer {
   status: number;

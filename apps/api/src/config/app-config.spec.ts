@@ -19,7 +19,15 @@ describe('loadConfig: operations keys', () => {
       PODIUM_SHUTDOWN_GRACE_SECONDS: '30',
       PODIUM_SHARED_WORKER_TOKEN_FILE: '/enroll/worker-token',
     });
-    expect(config).toMatchObject({ logLevel: 'debug', logFormat: 'json', dbWaitSeconds: 0, metricsPort: 9464, metricsHost: '0.0.0.0', shutdownGraceSeconds: 30, sharedWorkerTokenFile: '/enroll/worker-token' });
+    expect(config).toMatchObject({
+      logLevel: 'debug',
+      logFormat: 'json',
+      dbWaitSeconds: 0,
+      metricsPort: 9464,
+      metricsHost: '0.0.0.0',
+      shutdownGraceSeconds: 30,
+      sharedWorkerTokenFile: '/enroll/worker-token',
+    });
   });
 
   it('lists every bad key in one error', () => {
@@ -63,7 +71,9 @@ describe('loadConfig: the artifact store', () => {
       }
       return [];
     };
-    expect(problems({ PODIUM_ARTIFACT_STORE: 's3://Bad_Bucket/x' })).toEqual(['PODIUM_ARTIFACT_STORE must be "file" or s3://bucket[/prefix] (a valid bucket name, a relative prefix), got "s3://Bad_Bucket/x"']);
+    expect(problems({ PODIUM_ARTIFACT_STORE: 's3://Bad_Bucket/x' })).toEqual([
+      'PODIUM_ARTIFACT_STORE must be "file" or s3://bucket[/prefix] (a valid bucket name, a relative prefix), got "s3://Bad_Bucket/x"',
+    ]);
     expect(problems({ PODIUM_ARTIFACT_STORE: 's3://bucket/a/../b' })).toHaveLength(1);
     expect(problems({ PODIUM_ARTIFACT_STORE: 's3://bucket', PODIUM_S3_ENDPOINT: 'minio:9000', PODIUM_S3_FORCE_PATH_STYLE: 'maybe' })).toEqual([
       'PODIUM_S3_ENDPOINT must be an http(s):// URL, got "minio:9000"',

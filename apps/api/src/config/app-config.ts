@@ -126,7 +126,10 @@ function bool(env: NodeJS.ProcessEnv, key: string, def: boolean, problems: strin
   return def;
 }
 
-function datasetLimits(env: NodeJS.ProcessEnv, problems: string[]): Pick<AppConfig, 'datasetMaxEntries' | 'datasetMaxFileBytes' | 'datasetMaxImageBytes' | 'datasetMaxExtractedBytes' | 'datasetMaxRatio'> {
+function datasetLimits(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Pick<AppConfig, 'datasetMaxEntries' | 'datasetMaxFileBytes' | 'datasetMaxImageBytes' | 'datasetMaxExtractedBytes' | 'datasetMaxRatio'> {
   const artifactMaxBytes = int(env, 'PODIUM_ARTIFACT_MAX_BYTES', 2 * 1024 ** 3, [], 1);
   return {
     datasetMaxEntries: int(env, 'PODIUM_DATASET_MAX_ENTRIES', 200_000, problems, 1),
@@ -176,7 +179,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     problems.push(`PODIUM_AUTH must be one of local, token, disabled, got "${rawAuth}"`);
     authMode = 'token';
   }
-  const corsOrigins = (env.PODIUM_CORS_ORIGINS ?? 'https://studio.apollographql.com').split(',').map((s) => s.trim()).filter(Boolean);
+  const corsOrigins = (env.PODIUM_CORS_ORIGINS ?? 'https://studio.apollographql.com')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const config: AppConfig = {
     port,
     host,

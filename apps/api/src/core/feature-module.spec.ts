@@ -30,7 +30,11 @@ class ProbeModule {}
 @Module({ imports: [ProbeModule, MetricsModule] })
 class ParentModule {}
 
-const noContainer = { get: () => { throw new Error('no container'); } } as any;
+const noContainer = {
+  get: () => {
+    throw new Error('no container');
+  },
+} as any;
 const queryFields = async (resolvers: Function[]) => Object.keys((await buildPodiumSchema(resolvers, noContainer, createPodiumPubSub())).getQueryType()!.getFields());
 
 describe('feature modules', () => {

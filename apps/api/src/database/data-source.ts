@@ -48,7 +48,11 @@ export function postgresOptions(url: string, entities: Function[]): DataSourceOp
  * `waitSeconds` for a server that is not up yet (database/wait-for-database.ts). `entities`: the feature modules'
  * (app.module.ts APP_FEATURES.entities).
  */
-export async function openDataSources(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>, entities: Function[], opts: { waitSeconds?: number } = {}): Promise<{ writer: DataSource; reader: DataSource }> {
+export async function openDataSources(
+  config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>,
+  entities: Function[],
+  opts: { waitSeconds?: number } = {},
+): Promise<{ writer: DataSource; reader: DataSource }> {
   if (config.databaseUrl) {
     const url = config.databaseUrl;
     const ds = await waitFor(() => new DataSource(postgresOptions(url, entities)).initialize(), { waitSeconds: opts.waitSeconds ?? 0, what: 'PostgreSQL' });

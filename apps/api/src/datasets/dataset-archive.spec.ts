@@ -83,20 +83,36 @@ describe('extractArchive', () => {
     const three = zipOf(['a', 'b', 'c'].map((n) => ({ name: `${n}.txt`, data: 'x'.repeat(400) })));
     expect(await extract(three, { ...LIMITS, maxExtractedBytes: 1000 })).toEqual({ code: 'BAD_USER_INPUT', message: 'archive refused: its files add up to more than 1000 bytes' });
     expect(await extract(three, { ...LIMITS, maxEntries: 2 })).toEqual({ code: 'BAD_USER_INPUT', message: 'archive refused: it holds more than 2 entries' });
-    expect(await extract(await tarBytes(['a', 'b', 'c'].map((n) => ({ name: `${n}.txt`, data: 'x' }))), { ...LIMITS, maxEntries: 2 })).toEqual({ code: 'BAD_USER_INPUT', message: 'archive refused: it holds more than 2 entries' });
+    expect(await extract(await tarBytes(['a', 'b', 'c'].map((n) => ({ name: `${n}.txt`, data: 'x' }))), { ...LIMITS, maxEntries: 2 })).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'archive refused: it holds more than 2 entries',
+    });
   });
 
   it('refuses links and special files, zip and tar', async () => {
-    expect(await extract(zipOf([{ name: 'a.jpg', data: '/etc/passwd', mode: 0o120777 }]))).toEqual({ code: 'BAD_USER_INPUT', message: 'archive refused: a.jpg is a symbolic link; only plain files are accepted' });
+    expect(await extract(zipOf([{ name: 'a.jpg', data: '/etc/passwd', mode: 0o120777 }]))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'archive refused: a.jpg is a symbolic link; only plain files are accepted',
+    });
     expect(await extract(zipOf([{ name: 'fifo', mode: 0o010644 }]))).toEqual({ code: 'BAD_USER_INPUT', message: 'archive refused: fifo is a special file; only plain files are accepted' });
   });
 
   it('keeps a real image byte for byte, and takes an archive of one folder as that folder', async () => {
     const jpg = readFileSync(COCO8_IMAGE);
     const dir = tempDir();
-    writeFileSync(join(dir, 'u'), zipOf([{ name: 'c/i/a.jpg', deflated: deflated(jpg) }, { name: 'c/l/a.txt', data: 'x' }, { name: '__MACOSX/c/._a.jpg', data: 'y' }]));
+    writeFileSync(
+      join(dir, 'u'),
+      zipOf([
+        { name: 'c/i/a.jpg', deflated: deflated(jpg) },
+        { name: 'c/l/a.txt', data: 'x' },
+        { name: '__MACOSX/c/._a.jpg', data: 'y' },
+      ]),
+    );
     const source = await extractArchive(join(dir, 'u'), join(dir, 's'), LIMITS);
-    expect(source.files).toEqual([{ path: 'i/a.jpg', size: jpg.length }, { path: 'l/a.txt', size: 1 }]);
+    expect(source.files).toEqual([
+      { path: 'i/a.jpg', size: jpg.length },
+      { path: 'l/a.txt', size: 1 },
+    ]);
     expect(readWhole(source, source.files[0]).equals(jpg)).toBe(true);
     source.close();
   });
@@ -113,7 +129,14 @@ describe('writeNormalisedTar', () => {
     const out = tempDir();
     const folder = new FolderSource(root, LIMITS);
     const size = writeNormalisedTar(folder, join(out, 'x.tar'));
-    writeFileSync(join(out, 'up.tar'), await tarBytes([{ name: 'labels/a.txt', data: '0 0.5 0.5 0.1 0.1\n' }, { name: long, data: 'x'.repeat(1000) }, { name: 'README', data: 'two top-level entries: the archive root is kept' }]));
+    writeFileSync(
+      join(out, 'up.tar'),
+      await tarBytes([
+        { name: 'labels/a.txt', data: '0 0.5 0.5 0.1 0.1\n' },
+        { name: long, data: 'x'.repeat(1000) },
+        { name: 'README', data: 'two top-level entries: the archive root is kept' },
+      ]),
+    );
     const spool = await extractArchive(join(out, 'up.tar'), join(out, 'spool'), LIMITS);
     expect(writeNormalisedTar(spool, join(out, 'y.tar'))).toBe(size);
     spool.close();

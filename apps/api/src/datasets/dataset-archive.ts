@@ -75,8 +75,9 @@ class EntryWriter {
 
   write(chunk: Buffer): void {
     const open = this.open!;
-    if (open.written + chunk.length > open.entry.size) throw badInput(`archive refused: ${q(open.entry.path)} holds more bytes than its header declares (${open.entry.size})`, { entries: [open.entry.path] });
-    for (let at = 0; at < chunk.length; ) at += writeSync(this.fd, chunk, at, chunk.length - at, open.entry.offset + open.written + at);
+    if (open.written + chunk.length > open.entry.size)
+      throw badInput(`archive refused: ${q(open.entry.path)} holds more bytes than its header declares (${open.entry.size})`, { entries: [open.entry.path] });
+    for (let at = 0; at < chunk.length;) at += writeSync(this.fd, chunk, at, chunk.length - at, open.entry.offset + open.written + at);
     open.written += chunk.length;
   }
 
@@ -235,7 +236,7 @@ export function writeNormalisedTar(source: DatasetSource, dest: string): number 
   const fd = openSync(dest, 'w');
   let at = 0;
   const put = (buf: Buffer) => {
-    for (let done = 0; done < buf.length; ) done += writeSync(fd, buf, done, buf.length - done, at + done);
+    for (let done = 0; done < buf.length;) done += writeSync(fd, buf, done, buf.length - done, at + done);
     at += buf.length;
   };
   try {

@@ -52,12 +52,23 @@ describe('EntryNames', () => {
   });
 
   it('refuses names that differ only in letter case or Unicode normalisation', () => {
-    expect(clash(['images/a.jpg', 'file'], ['Images/b.jpg', 'file'])).toBe('archive refused: entries "images/a.jpg" and "Images/b.jpg" clash ("images" and "Images" differ only in letter case or Unicode form)');
-    expect(clash(['caf\u00e9', 'file'], ['cafe\u0301', 'file'])).toBe('archive refused: entries "caf\u00e9" and "cafe\u0301" clash ("caf\u00e9" and "cafe\u0301" differ only in letter case or Unicode form)');
+    expect(clash(['images/a.jpg', 'file'], ['Images/b.jpg', 'file'])).toBe(
+      'archive refused: entries "images/a.jpg" and "Images/b.jpg" clash ("images" and "Images" differ only in letter case or Unicode form)',
+    );
+    expect(clash(['caf\u00e9', 'file'], ['cafe\u0301', 'file'])).toBe(
+      'archive refused: entries "caf\u00e9" and "cafe\u0301" clash ("caf\u00e9" and "cafe\u0301" differ only in letter case or Unicode form)',
+    );
   });
 
   it('accepts repeated folder entries and folders shared by files', () => {
     const names = new EntryNames();
-    for (const [name, kind] of [['d/', 'dir'], ['d/a.txt', 'file'], ['d/', 'dir'], ['d/e/b.txt', 'file'], ['d/e', 'dir']] as const) names.add(normaliseEntryName(name)!, kind, name);
+    for (const [name, kind] of [
+      ['d/', 'dir'],
+      ['d/a.txt', 'file'],
+      ['d/', 'dir'],
+      ['d/e/b.txt', 'file'],
+      ['d/e', 'dir'],
+    ] as const)
+      names.add(normaliseEntryName(name)!, kind, name);
   });
 });

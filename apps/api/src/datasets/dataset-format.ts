@@ -5,7 +5,11 @@ export enum DatasetFormat {
   YOLO = 'YOLO',
   COCO = 'COCO',
 }
-registerEnumType(DatasetFormat, { name: 'DatasetFormat', valuesConfig: { YOLO: { description: 'One txt label file per image (`class xc yc w h`, normalised).' }, COCO: { description: 'One instances json for the whole set.' } }, description: 'YOLO (txt labels `class xc yc w h`, normalised) or COCO (instances json).' });
+registerEnumType(DatasetFormat, {
+  name: 'DatasetFormat',
+  valuesConfig: { YOLO: { description: 'One txt label file per image (`class xc yc w h`, normalised).' }, COCO: { description: 'One instances json for the whole set.' } },
+  description: 'YOLO (txt labels `class xc yc w h`, normalised) or COCO (instances json).',
+});
 
 export interface DatasetCounts {
   /** Images in the dataset (YOLO: files in imagesDir; COCO: entries of `images` in the json). */

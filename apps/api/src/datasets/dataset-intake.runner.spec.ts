@@ -25,7 +25,14 @@ describe('DatasetIntakeRunner', () => {
     const config = loadConfig({}, { dataDir });
     const runner = new DatasetIntakeRunner(config);
     runners.push(runner);
-    const job = async (source: IntakeJob['source']): Promise<IntakeJob> => ({ source, workDir: await runner.newWorkDir(), archiveDir: join(dataDir, 'store'), format: 'YOLO', classNames: NAMES, limits: datasetLimitsOf(config) });
+    const job = async (source: IntakeJob['source']): Promise<IntakeJob> => ({
+      source,
+      workDir: await runner.newWorkDir(),
+      archiveDir: join(dataDir, 'store'),
+      format: 'YOLO',
+      classNames: NAMES,
+      limits: datasetLimitsOf(config),
+    });
     return { runner, dataDir, job };
   }
 

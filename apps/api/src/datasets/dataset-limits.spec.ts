@@ -9,7 +9,13 @@ describe('dataset limits in the config', () => {
   });
 
   it('reads each from its variable and lists every bad one at boot', () => {
-    const env = { PODIUM_DATASET_MAX_ENTRIES: '10', PODIUM_DATASET_MAX_FILE_BYTES: '11', PODIUM_DATASET_MAX_IMAGE_BYTES: '12', PODIUM_DATASET_MAX_EXTRACTED_BYTES: '13', PODIUM_DATASET_MAX_RATIO: '14' };
+    const env = {
+      PODIUM_DATASET_MAX_ENTRIES: '10',
+      PODIUM_DATASET_MAX_FILE_BYTES: '11',
+      PODIUM_DATASET_MAX_IMAGE_BYTES: '12',
+      PODIUM_DATASET_MAX_EXTRACTED_BYTES: '13',
+      PODIUM_DATASET_MAX_RATIO: '14',
+    };
     expect(datasetLimitsOf(loadConfig(env))).toEqual({ maxEntries: 10, maxFileBytes: 11, maxImageBytes: 12, maxExtractedBytes: 13, maxRatio: 14 });
     let error: ConfigError | undefined;
     try {
@@ -18,6 +24,9 @@ describe('dataset limits in the config', () => {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems).toEqual([`PODIUM_DATASET_MAX_ENTRIES must be an integer in [1, ${Number.MAX_SAFE_INTEGER}], got "0"`, `PODIUM_DATASET_MAX_RATIO must be an integer in [1, ${Number.MAX_SAFE_INTEGER}], got "lots"`]);
+    expect(error!.problems).toEqual([
+      `PODIUM_DATASET_MAX_ENTRIES must be an integer in [1, ${Number.MAX_SAFE_INTEGER}], got "0"`,
+      `PODIUM_DATASET_MAX_RATIO must be an integer in [1, ${Number.MAX_SAFE_INTEGER}], got "lots"`,
+    ]);
   });
 });

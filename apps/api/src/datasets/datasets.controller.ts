@@ -27,7 +27,8 @@ export class DatasetsController {
     const format = (q.format ?? '').toUpperCase();
     if (format !== DatasetFormat.YOLO && format !== DatasetFormat.COCO) throw badInput(`format must be YOLO or COCO, got "${q.format ?? ''}"`);
     const version = q.version === undefined ? undefined : Number(q.version);
-    if (version !== undefined && (!Number.isInteger(version) || version < 1 || version > MAX_DATASET_VERSION)) throw badInput(`version must be an integer in [1, ${MAX_DATASET_VERSION}], got "${q.version}"`);
+    if (version !== undefined && (!Number.isInteger(version) || version < 1 || version > MAX_DATASET_VERSION))
+      throw badInput(`version must be an integer in [1, ${MAX_DATASET_VERSION}], got "${q.version}"`);
     const classNames = q.classNames ? q.classNames.split(',').map((s) => s.trim()) : undefined;
     const row = await this.datasets.registerUpload(req, { name, format: format as DatasetFormat, version, classNames }, identity.name);
     res.status(201).json(toDatasetType(row));

@@ -53,7 +53,8 @@ export class DatasetsService {
 
   /** ADMIN on the embedded default: registers a folder of the api host. */
   async importFolder(spec: RegisterDatasetSpec & { path: string }, actor: string): Promise<DatasetEntity> {
-    if (dialectOf(this.config) !== 'sqlite') throw failedPrecondition('importDataset reads a folder of the api host and is only available on the embedded default (SQLite); upload an archive to POST /datasets/upload instead');
+    if (dialectOf(this.config) !== 'sqlite')
+      throw failedPrecondition('importDataset reads a folder of the api host and is only available on the embedded default (SQLite); upload an archive to POST /datasets/upload instead');
     if (!isAbsolute(spec.path)) throw badInput(`path must be absolute, got "${spec.path}"`);
     if (!existsSync(spec.path) || !statSync(spec.path).isDirectory()) throw notFound('folder', spec.path);
     return this.registerFolder(spec.path, spec, actor);
@@ -168,7 +169,12 @@ export class DatasetsService {
   }
 
   list(first?: number | null, after?: string | null): Promise<Page<DatasetEntity>> {
-    return keysetPage(first, after, (a, limit) => this.repo.findPage(a, limit), (d) => ({ key: d.name, id: d.version }));
+    return keysetPage(
+      first,
+      after,
+      (a, limit) => this.repo.findPage(a, limit),
+      (d) => ({ key: d.name, id: d.version }),
+    );
   }
 }
 

@@ -15,7 +15,17 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function validateCoco(source: DatasetSource, maxFileBytes: number): DatasetLayout {
   const files = source.files;
   const jsons = files.filter((f) => extOf(f.path) === '.json');
-  if (jsons.length !== 1) throw badInput(`COCO dataset must hold exactly one annotations .json file, found ${jsons.length}${jsons.length ? ` (${jsons.map((j) => j.path).slice(0, 5).join(', ')})` : ''}`);
+  if (jsons.length !== 1)
+    throw badInput(
+      `COCO dataset must hold exactly one annotations .json file, found ${jsons.length}${
+        jsons.length
+          ? ` (${jsons
+              .map((j) => j.path)
+              .slice(0, 5)
+              .join(', ')})`
+          : ''
+      }`,
+    );
   const annotationsPath = jsons[0].path;
   if (jsons[0].size > maxFileBytes) throw oversized(annotationsPath, jsons[0].size, maxFileBytes);
   let coco: Record<string, unknown>;

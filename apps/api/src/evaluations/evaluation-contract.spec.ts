@@ -4,9 +4,24 @@ import { evaluationMetrics, evaluationRunName, evaluationRunParams, mirroredMetr
 import { ExecutionProvider } from './evaluation-job-status';
 
 const result = {
-  map50: 0.5, map50_95: 0.35, map75: 0.37, precision: 0.8, recall: 0.5, f1: 0.61, bestConfidence: 0.3, fitness: 0.365,
-  precisionAtConf: 0.008, recallAtConf: 0.7, perClass: [], coco: { ap: 0.34, ap50: 0.49, ap75: 0.36, ar100: 0.5 },
-  thresholdSweep: [], executionProvider: 'CUDA', device: 'NVIDIA H100', imagesPerSecond: 1200, imagesEvaluated: 128, skippedImages: 1,
+  map50: 0.5,
+  map50_95: 0.35,
+  map75: 0.37,
+  precision: 0.8,
+  recall: 0.5,
+  f1: 0.61,
+  bestConfidence: 0.3,
+  fitness: 0.365,
+  precisionAtConf: 0.008,
+  recallAtConf: 0.7,
+  perClass: [],
+  coco: { ap: 0.34, ap50: 0.49, ap75: 0.36, ar100: 0.5 },
+  thresholdSweep: [],
+  executionProvider: 'CUDA',
+  device: 'NVIDIA H100',
+  imagesPerSecond: 1200,
+  imagesEvaluated: 128,
+  skippedImages: 1,
 };
 
 function errorOf(f: () => unknown): AppError {
@@ -47,12 +62,35 @@ describe('the evaluation run', () => {
     expect(full.find((p) => p.key === 'classes')).toBeUndefined();
     expect(full.find((p) => p.key === 'batch')).toEqual({ key: 'batch', value: 'auto' });
     const filtered = evaluationRunParams({ ...base, modelName: 'm', modelVersion: 2, settings: validateSettings({ classes: [2, 0] }, 80) });
-    expect(filtered).toEqual(expect.arrayContaining([{ key: 'classes', value: '0,2' }, { key: 'model_name', value: 'm' }, { key: 'model_version', value: '2' }]));
+    expect(filtered).toEqual(
+      expect.arrayContaining([
+        { key: 'classes', value: '0,2' },
+        { key: 'model_name', value: 'm' },
+        { key: 'model_version', value: '2' },
+      ]),
+    );
   });
 
   it('gets the canonical metric keys, and a training run gets the accuracy ones under the dataset name', () => {
     const m = evaluationMetrics(validateResult(result));
-    expect(m.map((x) => x.key)).toEqual(['map50', 'map50_95', 'map75', 'precision', 'recall', 'f1', 'best_confidence', 'fitness', 'precision_at_conf', 'recall_at_conf', 'coco_ap', 'coco_ap50', 'coco_ap75', 'coco_ar100', 'images_per_second', 'skipped_images']);
+    expect(m.map((x) => x.key)).toEqual([
+      'map50',
+      'map50_95',
+      'map75',
+      'precision',
+      'recall',
+      'f1',
+      'best_confidence',
+      'fitness',
+      'precision_at_conf',
+      'recall_at_conf',
+      'coco_ap',
+      'coco_ap50',
+      'coco_ap75',
+      'coco_ar100',
+      'images_per_second',
+      'skipped_images',
+    ]);
     expect(m.find((x) => x.key === 'coco_ap75')?.value).toBe(0.36);
     const mirrored = mirroredMetrics('coco128', m).map((x) => x.key);
     expect(mirrored).toContain('coco128/map50');

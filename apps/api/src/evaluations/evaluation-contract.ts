@@ -150,6 +150,11 @@ export function mirroredMetrics(datasetName: string, metrics: MetricValue[]): Me
 
 /** The evaluation run's name: what was evaluated, on what. */
 export function evaluationRunName(p: { modelName: string | null; modelVersion: number | null; artifactPath: string; datasetName: string; epoch: number | null }): string {
-  const what = p.modelName ? `${p.modelName}-v${p.modelVersion}` : p.artifactPath.split('/').pop()!.replace(/\.onnx$/i, '');
+  const what = p.modelName
+    ? `${p.modelName}-v${p.modelVersion}`
+    : p.artifactPath
+        .split('/')
+        .pop()!
+        .replace(/\.onnx$/i, '');
   return `eval-${what}-${p.datasetName}${p.epoch !== null ? `-e${p.epoch}` : ''}`.slice(0, 256);
 }

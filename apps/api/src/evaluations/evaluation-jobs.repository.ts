@@ -28,7 +28,12 @@ export class EvaluationJobsRepository {
 
   /** How many jobs are in each status (for /metrics; a status with no job is absent). */
   async countByStatus(): Promise<Map<EvaluationJobStatus, number>> {
-    const rows = await this.db.read.createQueryBuilder(EvaluationJobEntity, 'j').select('j.status', 'status').addSelect('COUNT(*)', 'n').groupBy('j.status').getRawMany<{ status: EvaluationJobStatus; n: string | number }>();
+    const rows = await this.db.read
+      .createQueryBuilder(EvaluationJobEntity, 'j')
+      .select('j.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('j.status')
+      .getRawMany<{ status: EvaluationJobStatus; n: string | number }>();
     return new Map(rows.map((r) => [r.status, Number(r.n)]));
   }
 
@@ -59,12 +64,7 @@ export class EvaluationJobsRepository {
    * each take a different row without waiting; SQLite: the caller is inside the one serialised write transaction.
    */
   async lockNextQueued(tx: EntityManager, opts: { canRunCuda: boolean }): Promise<EvaluationJobEntity | null> {
-    const qb = tx
-      .createQueryBuilder(EvaluationJobEntity, 'j')
-      .where('j.status = :status', { status: EvaluationJobStatus.QUEUED })
-      .orderBy('j.createdAt', 'ASC')
-      .addOrderBy('j.id', 'ASC')
-      .limit(1);
+    const qb = tx.createQueryBuilder(EvaluationJobEntity, 'j').where('j.status = :status', { status: EvaluationJobStatus.QUEUED }).orderBy('j.createdAt', 'ASC').addOrderBy('j.id', 'ASC').limit(1);
     // A job that asks for CUDA is left to workers that can load it. `settings` is written by JSON.stringify only, so
     // the requested provider appears exactly as matched here.
     if (!opts.canRunCuda) qb.andWhere('j.settings NOT LIKE :cuda', { cuda: '%"executionProvider":"CUDA"%' });

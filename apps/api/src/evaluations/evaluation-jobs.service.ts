@@ -148,6 +148,11 @@ export class EvaluationJobsService {
   }
 
   list(filter: JobFilter, first?: number | null, after?: string | null): Promise<Page<EvaluationJobEntity>> {
-    return keysetPage(first, after, (a, limit) => this.repo.findPage(filter, a, limit), (j) => ({ key: j.createdAt, id: j.id }));
+    return keysetPage(
+      first,
+      after,
+      (a, limit) => this.repo.findPage(filter, a, limit),
+      (j) => ({ key: j.createdAt, id: j.id }),
+    );
   }
 }

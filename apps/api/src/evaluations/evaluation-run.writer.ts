@@ -63,13 +63,22 @@ export class EvaluationRunWriter {
       const step = job.epoch ?? 0;
       const values = evaluationMetrics(result);
       await this.runs.logParams(runId, resultParams(result), tx);
-      if (!(await this.metrics.hasPointAt(tx, runId, 'map50', step))) await this.metrics.logMetrics(runId, values.map((m) => ({ ...m, step })), { uow: tx, source: 'evaluation' });
+      if (!(await this.metrics.hasPointAt(tx, runId, 'map50', step)))
+        await this.metrics.logMetrics(
+          runId,
+          values.map((m) => ({ ...m, step })),
+          { uow: tx, source: 'evaluation' },
+        );
       if (job.mirrorRunId) {
         const mirrorId = job.mirrorRunId;
         const mirrored = mirroredMetrics(job.datasetName, values);
         // The training run is another owner's: a deleted or vanished one simply gets no mirror.
         if ((await this.runs.holdActive(tx, mirrorId)) && !(await this.metrics.hasPointAt(tx, mirrorId, mirrored[0].key, step))) {
-          await this.metrics.logMetrics(mirrorId, mirrored.map((m) => ({ ...m, step })), { uow: tx, source: 'evaluation' });
+          await this.metrics.logMetrics(
+            mirrorId,
+            mirrored.map((m) => ({ ...m, step })),
+            { uow: tx, source: 'evaluation' },
+          );
         }
       }
       await this.runs.endIfOpen(tx, runId, RunStatus.FINISHED);

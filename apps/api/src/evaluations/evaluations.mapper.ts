@@ -18,17 +18,19 @@ function toPerClass(rows: unknown[]): PerClassResultType[] {
     const o = c as Record<string, unknown>;
     const classId = count(o.classId);
     if (classId === null) return [];
-    return [{
-      classId,
-      name: typeof o.name === 'string' ? o.name : String(classId),
-      nLabels: count(o.nLabels),
-      nPredictions: count(o.nPredictions),
-      ap50: finite(o.ap50),
-      ap50_95: finite(o.ap50_95),
-      precision: finite(o.precision),
-      recall: finite(o.recall),
-      f1: finite(o.f1),
-    }];
+    return [
+      {
+        classId,
+        name: typeof o.name === 'string' ? o.name : String(classId),
+        nLabels: count(o.nLabels),
+        nPredictions: count(o.nPredictions),
+        ap50: finite(o.ap50),
+        ap50_95: finite(o.ap50_95),
+        precision: finite(o.precision),
+        recall: finite(o.recall),
+        f1: finite(o.f1),
+      },
+    ];
   });
 }
 
@@ -97,7 +99,17 @@ export function toJobClaimType(c: JobClaim): JobClaimType {
     leaseExpiresAt: new Date(c.job.leaseExpiresAt!),
     modelUrl: c.modelUrl,
     modelSha256: c.modelSha256,
-    dataset: { name: d.name, version: d.version, digest: d.digest, format: d.format, classNames: d.classNames, archiveUrl: datasetArchiveUrl(d.digest), imagesDir: d.imagesDir, labelsDir: d.labelsDir, annotationsPath: d.annotationsPath },
+    dataset: {
+      name: d.name,
+      version: d.version,
+      digest: d.digest,
+      format: d.format,
+      classNames: d.classNames,
+      archiveUrl: datasetArchiveUrl(d.digest),
+      imagesDir: d.imagesDir,
+      labelsDir: d.labelsDir,
+      annotationsPath: d.annotationsPath,
+    },
   };
 }
 

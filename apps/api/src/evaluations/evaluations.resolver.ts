@@ -32,7 +32,7 @@ export class EvaluationsResolver {
 
   @Authorized(Role.VIEWER)
   @Query(() => EvaluationJobType, { nullable: true, description: 'One evaluation job by id (null when absent).' })
-  async evaluationJob(@Arg('id', () => ID, { description: 'The job\'s id.' }) id: string): Promise<EvaluationJobType | null> {
+  async evaluationJob(@Arg('id', () => ID, { description: "The job's id." }) id: string): Promise<EvaluationJobType | null> {
     const job = await this.jobs.get(id);
     return job ? toJobType(job) : null;
   }

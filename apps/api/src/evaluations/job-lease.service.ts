@@ -13,7 +13,20 @@ import type { EvaluationJobEntity } from './evaluation-job.entity';
 import { EvaluationJobStatus } from './evaluation-job-status';
 import { EvaluationJobsRepository } from './evaluation-jobs.repository';
 import { EvaluationRunWriter } from './evaluation-run.writer';
-import { type Claimant, type JobPlan, type JobProgress, planClaim, planComplete, planFail, planHeartbeat, planLeaseExpiry, planRelease, planResultFile, planWorkerRemoval, staleAttempt } from './job-lifecycle';
+import {
+  type Claimant,
+  type JobPlan,
+  type JobProgress,
+  planClaim,
+  planComplete,
+  planFail,
+  planHeartbeat,
+  planLeaseExpiry,
+  planRelease,
+  planResultFile,
+  planWorkerRemoval,
+  staleAttempt,
+} from './job-lifecycle';
 import { JobTransitions } from './job-transitions';
 
 const SWEEPER: Identity = { name: 'lease-sweeper', role: Role.ADMIN };

@@ -63,7 +63,17 @@ describe('planClaim', () => {
     const plan = planClaim(queued({ attempt: 1, startedAt: AT - 99 }), { claimant: REAL, leaseSeconds: 45 }, AT);
     if (plan.kind !== 'MOVE') throw new Error('expected a move');
     expect(plan.expect).toEqual({ status: S.QUEUED, attempt: 1 });
-    expect(plan.patch).toEqual({ status: S.RUNNING, attempt: 2, workerId: 'w-real', claimTokenId: 't-real', leaseSeconds: 45, leaseExpiresAt: AT + 45_000, startedAt: AT - 99, progress: null, updatedAt: AT });
+    expect(plan.patch).toEqual({
+      status: S.RUNNING,
+      attempt: 2,
+      workerId: 'w-real',
+      claimTokenId: 't-real',
+      leaseSeconds: 45,
+      leaseExpiresAt: AT + 45_000,
+      startedAt: AT - 99,
+      progress: null,
+      updatedAt: AT,
+    });
     expect(plan.next).toMatchObject({ id: JOB_ID, status: S.RUNNING, attempt: 2, workerId: 'w-real', claimTokenId: 't-real' });
     expect(plan.run).toBeNull();
     expect(plan.events).toEqual(['JOB_UPDATED']);
@@ -179,7 +189,7 @@ describe('planResultFile', () => {
 describe('reports from the claimant', () => {
   const ref = { jobId: JOB_ID, attempt: 1, claimant: REAL };
 
-  it('heartbeat extends the lease by the claim\'s length and keeps the last progress when none is sent', () => {
+  it("heartbeat extends the lease by the claim's length and keeps the last progress when none is sent", () => {
     const progress = { done: 64, total: 128, imagesPerSecond: 100, etaSeconds: 0.64 };
     const plan = moved(planHeartbeat(running({ leaseSeconds: 20 }), { ...ref, progress }, AT));
     expect(plan.patch).toEqual({ leaseExpiresAt: AT + 20_000, progress, updatedAt: AT });
@@ -240,7 +250,10 @@ describe('planLeaseExpiry', () => {
       patch: { status: S.FAILED, leaseExpiries: 3, error: 'lease expired 3 times', errorCode: 'LEASE_EXPIRED', finishedAt: later },
       run: { kind: 'END' },
     });
-    expect(planLeaseExpiry(running({ cancelRequested: true }), later)).toMatchObject({ patch: { status: S.CANCELLED, errorCode: 'CANCELLED', error: 'cancelled (lease expired)' }, run: { kind: 'END' } });
+    expect(planLeaseExpiry(running({ cancelRequested: true }), later)).toMatchObject({
+      patch: { status: S.CANCELLED, errorCode: 'CANCELLED', error: 'cancelled (lease expired)' },
+      run: { kind: 'END' },
+    });
   });
 });
 
@@ -249,7 +262,11 @@ describe('planWorkerRemoval', () => {
 
   it('hands the job back to the queue without counting a failure; its next claim is a new attempt', () => {
     const plan = planWorkerRemoval(running({ leaseExpiries: 1 }), req, AT);
-    expect(plan).toMatchObject({ kind: 'MOVE', patch: { status: S.QUEUED, workerId: null, claimTokenId: null, error: 'worker gpu-1 removed by ops (attempt 1)' }, events: ['JOB_QUEUED', 'JOB_UPDATED'] });
+    expect(plan).toMatchObject({
+      kind: 'MOVE',
+      patch: { status: S.QUEUED, workerId: null, claimTokenId: null, error: 'worker gpu-1 removed by ops (attempt 1)' },
+      events: ['JOB_QUEUED', 'JOB_UPDATED'],
+    });
     if (plan.kind !== 'MOVE') throw new Error('expected a move');
     expect(plan.next.leaseExpiries).toBe(1);
     const reclaimed = planClaim(plan.next, { claimant: { workerId: 'w-2', tokenId: 't-2' }, leaseSeconds: 60 }, AT + 1);
@@ -257,7 +274,11 @@ describe('planWorkerRemoval', () => {
   });
 
   it('cancels a job whose cancel was pending, and leaves jobs the worker does not hold', () => {
-    expect(planWorkerRemoval(running({ cancelRequested: true }), req, AT)).toMatchObject({ kind: 'MOVE', patch: { status: S.CANCELLED, error: 'cancelled (worker gpu-1 removed)' }, run: { kind: 'END' } });
+    expect(planWorkerRemoval(running({ cancelRequested: true }), req, AT)).toMatchObject({
+      kind: 'MOVE',
+      patch: { status: S.CANCELLED, error: 'cancelled (worker gpu-1 removed)' },
+      run: { kind: 'END' },
+    });
     expect(planWorkerRemoval(running({ workerId: 'w-other' }), req, AT).kind).toBe('UNCHANGED');
     expect(planWorkerRemoval(running({ status: S.SUCCEEDED }), req, AT).kind).toBe('UNCHANGED');
   });

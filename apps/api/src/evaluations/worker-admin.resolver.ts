@@ -23,7 +23,8 @@ export class WorkerAdminResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WorkerRemovalType, {
-    description: 'REMOVED: the worker can no longer claim or report (FORBIDDEN, reason WORKER_REMOVED) nor register its name again until resumeWorker; its running job goes back to the queue as a new attempt, not counted as a failure.',
+    description:
+      'REMOVED: the worker can no longer claim or report (FORBIDDEN, reason WORKER_REMOVED) nor register its name again until resumeWorker; its running job goes back to the queue as a new attempt, not counted as a failure.',
   })
   async removeWorker(@Arg('input', { description: 'The worker and why.' }) input: RemoveWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerRemovalType> {
     const { worker, handedBack } = await this.admin.remove(input.id, input.reason ?? null, ctx.identity!);

@@ -31,7 +31,9 @@ export class ExperimentsResolver {
   }
 
   @Authorized(Role.EDITOR)
-  @Mutation(() => ExperimentType, { description: 'Creates an experiment, a named group of runs: a trainer\'s first call (then createRun). A name already taken, even by a deleted experiment, is CONFLICT. EDITOR.' })
+  @Mutation(() => ExperimentType, {
+    description: "Creates an experiment, a named group of runs: a trainer's first call (then createRun). A name already taken, even by a deleted experiment, is CONFLICT. EDITOR.",
+  })
   async createExperiment(@Arg('input', { description: 'The name, and optionally a description and tags.' }) input: CreateExperimentInput, @Ctx() ctx: GraphqlContext): Promise<ExperimentType> {
     return toExperimentType(await this.service.create(input, ctx.identity!));
   }
@@ -44,13 +46,13 @@ export class ExperimentsResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ExperimentType, { description: 'Soft delete: the experiment and its runs stay stored; restoreExperiment undoes it.' })
-  async deleteExperiment(@Arg('id', () => ID, { description: 'The experiment\'s id.' }) id: string): Promise<ExperimentType> {
+  async deleteExperiment(@Arg('id', () => ID, { description: "The experiment's id." }) id: string): Promise<ExperimentType> {
     return toExperimentType(await this.service.softDelete(id));
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ExperimentType, { description: 'Undoes deleteExperiment: the experiment and its runs are listed again. ADMIN.' })
-  async restoreExperiment(@Arg('id', () => ID, { description: 'The experiment\'s id.' }) id: string): Promise<ExperimentType> {
+  async restoreExperiment(@Arg('id', () => ID, { description: "The experiment's id." }) id: string): Promise<ExperimentType> {
     return toExperimentType(await this.service.restore(id));
   }
 }

@@ -94,7 +94,12 @@ export class ExperimentsService {
   }
 
   list(args: { first?: number | null; after?: string | null; includeDeleted?: boolean; search?: string | null }): Promise<Page<ExperimentEntity>> {
-    return keysetPage(args.first, args.after, (after, limit) => this.repo.page(after, limit, args.includeDeleted ?? false, args.search), (e) => ({ key: e.createdAt.getTime(), id: e.id }));
+    return keysetPage(
+      args.first,
+      args.after,
+      (after, limit) => this.repo.page(after, limit, args.includeDeleted ?? false, args.search),
+      (e) => ({ key: e.createdAt.getTime(), id: e.id }),
+    );
   }
 
   async update(input: UpdateExperimentData): Promise<ExperimentEntity> {

@@ -20,10 +20,10 @@ export function ConnectionType<T extends object>(item: ClassType<T>, name: strin
   const itemName = name.replace(/Connection$/, '');
   @ObjectType(name, { description: `A page of ${itemName} items: nodes, pageInfo and totalCount.` })
   class ConnectionClass implements Connection<T> {
-    @Field(() => [item], { description: 'The items of this page, in the list\'s order.' })
+    @Field(() => [item], { description: "The items of this page, in the list's order." })
     nodes: T[];
 
-    @Field(() => PageInfo, { description: 'Cursor of this page\'s end and whether more follow.' })
+    @Field(() => PageInfo, { description: "Cursor of this page's end and whether more follow." })
     pageInfo: PageInfo;
 
     @Field(() => Int, { description: 'Items in the whole list (every page).' })

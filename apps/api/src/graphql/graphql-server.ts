@@ -63,49 +63,52 @@ export async function mountGraphql(app: INestApplication, config: AppConfig): Pr
   const httpServer = app.getHttpServer();
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.bodyLimitBytes });
   const wsCleanup = useServer<Record<string, unknown>, { authorization?: string; untrack?: () => void }>(
-    observeGraphqlWs({
-      schema,
-      onConnect: async (ctx) => {
-        const authorization = headerOf(ctx.connectionParams, ctx.extra.request);
-        const resolved = await auth.resolveRequest(ctx.extra.request, authorization);
-        ctx.extra.authorization = authorization;
-        // A connection without an identity is refused at once (close 4401), with the reason.
-        if (!resolved.identity) {
-          ctx.extra.socket.close(4401, `Unauthenticated: ${resolved.problem ?? 'no token'}`.slice(0, 120));
-          return false;
-        }
-        // Revoking the token (or its expiry) closes this socket (4403).
-        ctx.extra.untrack = auth.trackConnection(resolved.identity, { close: (code, reason) => ctx.extra.socket.close(code, reason) });
-        return true;
+    observeGraphqlWs(
+      {
+        schema,
+        onConnect: async (ctx) => {
+          const authorization = headerOf(ctx.connectionParams, ctx.extra.request);
+          const resolved = await auth.resolveRequest(ctx.extra.request, authorization);
+          ctx.extra.authorization = authorization;
+          // A connection without an identity is refused at once (close 4401), with the reason.
+          if (!resolved.identity) {
+            ctx.extra.socket.close(4401, `Unauthenticated: ${resolved.problem ?? 'no token'}`.slice(0, 120));
+            return false;
+          }
+          // Revoking the token (or its expiry) closes this socket (4403).
+          ctx.extra.untrack = auth.trackConnection(resolved.identity, { close: (code, reason) => ctx.extra.socket.close(code, reason) });
+          return true;
+        },
+        onClose: (ctx) => ctx.extra.untrack?.(),
+        // Each operation re-resolves the token (revoked or expired tokens stop at once) and passes the abuse limits.
+        onSubscribe: async (ctx, _id, payload) => {
+          const resolved = await auth.resolveRequest(ctx.extra.request, ctx.extra.authorization);
+          if (!resolved.identity) return [new AuthenticationError(`Authentication required: ${resolved.problem ?? 'no token'}`)];
+          let document;
+          try {
+            document = parse(payload.query);
+          } catch (e) {
+            return [withCode(e as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+          }
+          const errors = validate(schema, document);
+          if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+          const nul = nulInputError(document, payload.operationName, payload.variables);
+          if (nul) return [nul];
+          try {
+            await limits.check({ schema, document, operationName: payload.operationName, variables: payload.variables, identity: resolved.identity });
+          } catch (e) {
+            if (e instanceof LimitError) return [new GraphQLErrorOf(e.message, { originalError: e })];
+            throw e;
+          }
+          return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: newContext(services, resolved.identity, resolved.problem) };
+        },
+        subscribe: sharedExecutionSubscribe,
+        // The same error mapping as HTTP (format-error.ts), so ws clients see extensions.code too.
+        onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatWsErrors(result.errors) } : undefined),
+        onError: (_ctx, _id, _payload, errors) => formatWsErrors(errors),
       },
-      onClose: (ctx) => ctx.extra.untrack?.(),
-      // Each operation re-resolves the token (revoked or expired tokens stop at once) and passes the abuse limits.
-      onSubscribe: async (ctx, _id, payload) => {
-        const resolved = await auth.resolveRequest(ctx.extra.request, ctx.extra.authorization);
-        if (!resolved.identity) return [new AuthenticationError(`Authentication required: ${resolved.problem ?? 'no token'}`)];
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (e) {
-          return [withCode(e as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
-        }
-        const errors = validate(schema, document);
-        if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
-        const nul = nulInputError(document, payload.operationName, payload.variables);
-        if (nul) return [nul];
-        try {
-          await limits.check({ schema, document, operationName: payload.operationName, variables: payload.variables, identity: resolved.identity });
-        } catch (e) {
-          if (e instanceof LimitError) return [new GraphQLErrorOf(e.message, { originalError: e })];
-          throw e;
-        }
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: newContext(services, resolved.identity, resolved.problem) };
-      },
-      subscribe: sharedExecutionSubscribe,
-      // The same error mapping as HTTP (format-error.ts), so ws clients see extensions.code too.
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatWsErrors(result.errors) } : undefined),
-      onError: (_ctx, _id, _payload, errors) => formatWsErrors(errors),
-    }, rootLoggerOf(app)),
+      rootLoggerOf(app),
+    ),
     wsServer,
   );
 

@@ -4,17 +4,7 @@
 // whatever the field: names, descriptions, keys, params, tags, filters, ids.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, Response } from 'express';
-import {
-  type ArgumentNode,
-  type DirectiveNode,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  getOperationAST,
-  GraphQLError,
-  Kind,
-  type SelectionSetNode,
-  type ValueNode,
-} from 'graphql';
+import { type ArgumentNode, type DirectiveNode, type DocumentNode, type FragmentDefinitionNode, getOperationAST, GraphQLError, Kind, type SelectionSetNode, type ValueNode } from 'graphql';
 
 const hasNul = (s: string): boolean => s.indexOf('\u0000') !== -1;
 

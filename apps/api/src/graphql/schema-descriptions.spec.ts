@@ -11,12 +11,28 @@ import { undescribed } from './schema-descriptions';
 describe('schema descriptions', () => {
   it('describe every public type, field, argument, input field and enum value (the list names each one missing)', async () => {
     // Built the way `npm run schema:emit` builds it (schema-sdl.ts): the app's feature modules' resolvers, no container.
-    const schema = await buildPodiumSchema(APP_FEATURES.resolvers, { get: () => { throw new Error('no container'); } } as any, createPodiumPubSub());
+    const schema = await buildPodiumSchema(
+      APP_FEATURES.resolvers,
+      {
+        get: () => {
+          throw new Error('no container');
+        },
+      } as any,
+      createPodiumPubSub(),
+    );
     expect(undescribed(schema)).toEqual([]);
   });
 
   it('mark the worker protocol: WORKER-only operations, and only they, start with "Worker protocol:" and say who calls them', async () => {
-    const schema = await buildPodiumSchema(APP_FEATURES.resolvers, { get: () => { throw new Error('no container'); } } as any, createPodiumPubSub());
+    const schema = await buildPodiumSchema(
+      APP_FEATURES.resolvers,
+      {
+        get: () => {
+          throw new Error('no container');
+        },
+      } as any,
+      createPodiumPubSub(),
+    );
     const storage = getMetadataStorage();
     const metas = [...storage.queries, ...storage.mutations, ...storage.subscriptions].filter((m) => APP_FEATURES.resolvers.includes(m.target));
     const roots = [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!];

@@ -6,6 +6,14 @@ import { createPodiumPubSub } from './pubsub';
 import { buildPodiumSchema } from './schema';
 
 export async function sortedSchemaSdl(): Promise<string> {
-  const schema = await buildPodiumSchema(APP_FEATURES.resolvers, { get: () => { throw new Error('no container while emitting the schema'); } } as any, createPodiumPubSub());
+  const schema = await buildPodiumSchema(
+    APP_FEATURES.resolvers,
+    {
+      get: () => {
+        throw new Error('no container while emitting the schema');
+      },
+    } as any,
+    createPodiumPubSub(),
+  );
   return printSchema(lexicographicSortSchema(schema)) + '\n';
 }

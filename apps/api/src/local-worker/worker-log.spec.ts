@@ -13,7 +13,9 @@ describe('forwardWorkerLine', () => {
     const { nest, records, lines } = apiLogger();
     const child = { level: 'warn', time: '2026-12-07T00:00:00.000Z', pid: 4242, hostname: 'h', name: 'podium-worker', context: 'agent', jobId: 'j-1', attempt: 2, msg: 'job j-1: heartbeat failed' };
     forwardWorkerLine(nest, JSON.stringify(child), 'stdout', 4000);
-    expect(records()).toEqual([expect.objectContaining({ level: 'warn', name: 'podium-api', source: 'worker', workerPid: 4242, context: 'agent', jobId: 'j-1', attempt: 2, msg: 'job j-1: heartbeat failed' })]);
+    expect(records()).toEqual([
+      expect.objectContaining({ level: 'warn', name: 'podium-api', source: 'worker', workerPid: 4242, context: 'agent', jobId: 'j-1', attempt: 2, msg: 'job j-1: heartbeat failed' }),
+    ]);
     for (const key of ['"level"', '"time"', '"pid"', '"name"', '"msg"']) expect(lines[0].split(key)).toHaveLength(2);
   });
 

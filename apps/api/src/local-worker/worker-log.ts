@@ -11,7 +11,12 @@ const BY_NUMBER: Record<number, Method> = { 60: 'fatal', 50: 'error', 40: 'warn'
 /** Stamped again by the api's logger: the child's are dropped, its pid kept as workerPid. */
 const RESTAMPED = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'v']);
 
-export function forwardWorkerLine(logger: Pick<LoggerService, 'log' | 'warn' | 'error'> & Partial<Pick<LoggerService, 'debug' | 'verbose' | 'fatal'>>, line: string, stream: 'stdout' | 'stderr', workerPid?: number): void {
+export function forwardWorkerLine(
+  logger: Pick<LoggerService, 'log' | 'warn' | 'error'> & Partial<Pick<LoggerService, 'debug' | 'verbose' | 'fatal'>>,
+  line: string,
+  stream: 'stdout' | 'stderr',
+  workerPid?: number,
+): void {
   let parsed: unknown;
   if (line.startsWith('{')) {
     try {

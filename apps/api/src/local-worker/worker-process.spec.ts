@@ -23,7 +23,7 @@ describe('WorkerProcess', () => {
     const errors: string[] = [];
     const p = new WorkerProcess({ mainPath, cwd: tmpdir(), env: process.env, log: () => undefined, error: (l) => errors.push(l) });
     p.start();
-    for (const until = Date.now() + 10_000; starts() < 2 && Date.now() < until; ) await sleep(50);
+    for (const until = Date.now() + 10_000; starts() < 2 && Date.now() < until;) await sleep(50);
     await p.stop();
     expect(starts()).toBeGreaterThanOrEqual(2);
     expect(errors[0]).toBe('[worker] exited (code 1); restarting in 1 s');
@@ -34,7 +34,7 @@ describe('WorkerProcess', () => {
     const errors: string[] = [];
     const p = new WorkerProcess({ mainPath, cwd: tmpdir(), env: process.env, log: () => undefined, error: (l) => errors.push(l) });
     p.start();
-    for (const until = Date.now() + 10_000; !errors.length && Date.now() < until; ) await sleep(50);
+    for (const until = Date.now() + 10_000; !errors.length && Date.now() < until;) await sleep(50);
     // Longer than the first restart's backoff (1 s): still one start.
     await sleep(1500);
     await p.stop();

@@ -52,7 +52,8 @@ export function checkPoints(points: readonly MetricPointInput[]): void {
     if (typeof p.value !== 'number') problems.push(`metrics[${i}].value must be a number, "NaN", "Infinity" or "-Infinity"`);
     if (!Number.isInteger(p.step) || p.step < INT32_MIN || p.step > INT32_MAX) problems.push(`metrics[${i}].step must be a 32-bit integer, got ${p.step}`);
     const ts = p.timestamp;
-    if (ts !== undefined && ts !== null && (!Number.isFinite(ts) || ts < 0 || ts > MAX_TIMESTAMP)) problems.push(`metrics[${i}].timestamp must be epoch milliseconds (a non-negative number), got ${ts}`);
+    if (ts !== undefined && ts !== null && (!Number.isFinite(ts) || ts < 0 || ts > MAX_TIMESTAMP))
+      problems.push(`metrics[${i}].timestamp must be epoch milliseconds (a non-negative number), got ${ts}`);
   }
   if (problems.length) throw badInput(`Invalid metrics: ${problems.join('; ')}`, { problems });
 }

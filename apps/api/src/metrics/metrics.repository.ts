@@ -110,10 +110,7 @@ export class MetricsRepository {
   /** These keys' summaries of one run, read in `m` (the ingest transaction, or the reader). */
   async summariesFor(m: EntityManager, runId: string, keys: readonly string[]): Promise<MetricSummaryRow[]> {
     if (keys.length === 0) return [];
-    const rows = await m.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM metric_summaries WHERE run_id = ${this.ph(1)} AND key IN (${keys.map((_, i) => this.ph(i + 2)).join(',')})`,
-      [runId, ...keys],
-    );
+    const rows = await m.query(`SELECT ${SUMMARY_COLUMNS} FROM metric_summaries WHERE run_id = ${this.ph(1)} AND key IN (${keys.map((_, i) => this.ph(i + 2)).join(',')})`, [runId, ...keys]);
     return rows.map(summaryFrom);
   }
 
@@ -148,10 +145,7 @@ export class MetricsRepository {
       where += ` AND step >= ${this.ph(params.length)}`;
     }
     params.push(q.limit);
-    const rows = await this.db.read.query(
-      `SELECT run_id, sequence, key, value, is_nan, step, timestamp FROM metric_points WHERE ${where} ORDER BY sequence LIMIT ${this.ph(params.length)}`,
-      params,
-    );
+    const rows = await this.db.read.query(`SELECT run_id, sequence, key, value, is_nan, step, timestamp FROM metric_points WHERE ${where} ORDER BY sequence LIMIT ${this.ph(params.length)}`, params);
     return rows.map(pointFrom);
   }
 
@@ -160,10 +154,7 @@ export class MetricsRepository {
    * read of the run joined to the key's summary row, so telling an unknown run from an empty key costs no extra read.
    */
   async keyCount(runId: string, key: string): Promise<number | undefined> {
-    const rows = await this.db.read.query(
-      `SELECT s.count FROM runs r LEFT JOIN metric_summaries s ON s.run_id = r.id AND s.key = ${this.ph(1)} WHERE r.id = ${this.ph(2)}`,
-      [key, runId],
-    );
+    const rows = await this.db.read.query(`SELECT s.count FROM runs r LEFT JOIN metric_summaries s ON s.run_id = r.id AND s.key = ${this.ph(1)} WHERE r.id = ${this.ph(2)}`, [key, runId]);
     return rows.length ? Number(rows[0].count ?? 0) : undefined;
   }
 
@@ -230,7 +221,10 @@ export class MetricsRepository {
     for (let i = 0; i < runIds.length; i += SQLITE_BRANCHES) {
       const chunk = runIds.slice(i, i + SQLITE_BRANCHES);
       const branch = `SELECT * FROM (SELECT ${SUMMARY_COLUMNS} FROM metric_summaries WHERE run_id = ? AND key > ? ORDER BY key LIMIT ?)`;
-      const rows = await this.db.read.query(chunk.map(() => branch).join(' UNION ALL '), chunk.flatMap((id) => [id, after, first]));
+      const rows = await this.db.read.query(
+        chunk.map(() => branch).join(' UNION ALL '),
+        chunk.flatMap((id) => [id, after, first]),
+      );
       out.push(...rows.map(summaryFrom));
     }
     return out;
@@ -238,10 +232,10 @@ export class MetricsRepository {
 
   /** The receipt of an idempotent batch (expired or not), read in the ingest transaction that holds the run's lock. */
   async findReceipt(tx: EntityManager, runId: string, idempotencyKey: string): Promise<BatchReceipt | undefined> {
-    const rows = await tx.query(
-      `SELECT fingerprint, count, first_sequence, last_sequence, created_at FROM metric_batch_receipts WHERE run_id = ${this.ph(1)} AND idempotency_key = ${this.ph(2)}`,
-      [runId, idempotencyKey],
-    );
+    const rows = await tx.query(`SELECT fingerprint, count, first_sequence, last_sequence, created_at FROM metric_batch_receipts WHERE run_id = ${this.ph(1)} AND idempotency_key = ${this.ph(2)}`, [
+      runId,
+      idempotencyKey,
+    ]);
     const r = rows[0];
     return r && { fingerprint: r.fingerprint, count: Number(r.count), firstSequence: Number(r.first_sequence), lastSequence: Number(r.last_sequence), createdAt: Number(r.created_at) };
   }
@@ -267,10 +261,11 @@ export class MetricsRepository {
 
   /** The distinct keys of a sequence range, in first-seen order (a replayed batch's `keys`). */
   async keysBetween(m: EntityManager, runId: string, firstSequence: number, lastSequence: number): Promise<string[]> {
-    const rows: { key: string }[] = await m.query(
-      `SELECT key FROM metric_points WHERE run_id = ${this.ph(1)} AND sequence >= ${this.ph(2)} AND sequence <= ${this.ph(3)} ORDER BY sequence`,
-      [runId, firstSequence, lastSequence],
-    );
+    const rows: { key: string }[] = await m.query(`SELECT key FROM metric_points WHERE run_id = ${this.ph(1)} AND sequence >= ${this.ph(2)} AND sequence <= ${this.ph(3)} ORDER BY sequence`, [
+      runId,
+      firstSequence,
+      lastSequence,
+    ]);
     return [...new Set(rows.map((r) => r.key))];
   }
 }

@@ -20,7 +20,8 @@ export class MetricsResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => LogMetricsResultType, {
-    description: 'Logs up to 1,000 points atomically; subscribers of metricLogged receive them after commit. A batch that would give the run more distinct keys than PODIUM_MAX_METRIC_KEYS_PER_RUN is refused whole (BAD_USER_INPUT, reason METRIC_KEY_LIMIT).',
+    description:
+      'Logs up to 1,000 points atomically; subscribers of metricLogged receive them after commit. A batch that would give the run more distinct keys than PODIUM_MAX_METRIC_KEYS_PER_RUN is refused whole (BAD_USER_INPUT, reason METRIC_KEY_LIMIT).',
   })
   async logMetrics(@Arg('input', { description: 'The run, its points and an optional idempotency key.' }) input: LogMetricsInput): Promise<LogMetricsResultType> {
     return toLogMetricsResult(await this.metrics.logMetrics(input.runId, input.metrics, { idempotencyKey: input.idempotencyKey }));

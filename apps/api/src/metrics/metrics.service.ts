@@ -12,16 +12,7 @@ import { isUniqueViolation } from '../database/unique-violation';
 import { PUB_SUB, type PodiumPubSub } from '../graphql/pubsub';
 import type { RunEntity } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
-import {
-  batchFingerprint,
-  batchOf,
-  checkIdempotencyKey,
-  checkPoints,
-  idempotencyConflict,
-  type LoggedBatch,
-  type MetricPointInput,
-  metricKeyLimitError,
-} from './metric-batch';
+import { batchFingerprint, batchOf, checkIdempotencyKey, checkPoints, idempotencyConflict, type LoggedBatch, type MetricPointInput, metricKeyLimitError } from './metric-batch';
 import { METRIC_LOGGED, toMetricLoggedEvent } from './metric-events';
 import { canonicalMetricKey, MAX_KEYS_PER_READ, MAX_METRIC_KEY_LENGTH } from './metric-keys';
 import { foldSummaries, type MetricPointRow, type MetricSummaryRow } from './metric-summary';
@@ -49,7 +40,6 @@ export interface SummaryPageArgs {
   first?: number | null;
   after?: string | null;
 }
-
 
 interface Receipt {
   key: string;

@@ -75,7 +75,11 @@ describe('renderMlflowError over HTTP', () => {
   it('answers a known error with its status, shape and headers, without logging it', async () => {
     const logged: string[] = [];
     const answer = await answerFor(new AppError('RATE_LIMITED', 'Mutation rate limit of 3 per minute exceeded', { retryAfterSeconds: 12 }), logged);
-    expect([answer.status, answer.headers['retry-after'], JSON.parse(answer.body)]).toEqual([429, '12', { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'Mutation rate limit of 3 per minute exceeded' }]);
+    expect([answer.status, answer.headers['retry-after'], JSON.parse(answer.body)]).toEqual([
+      429,
+      '12',
+      { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'Mutation rate limit of 3 per minute exceeded' },
+    ]);
     expect(logged).toEqual([]);
   });
 });

@@ -12,8 +12,7 @@ type NumberField = { kind: 'creation_time' | 'last_update_time' };
 type Field = StringField | NumberField;
 
 export type ExperimentCondition =
-  | { field: StringField; operator: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string }
-  | { field: NumberField; operator: '=' | '!=' | '<' | '<=' | '>' | '>='; value: number };
+  { field: StringField; operator: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string } | { field: NumberField; operator: '=' | '!=' | '<' | '<=' | '>' | '>='; value: number };
 
 export interface ExperimentOrder {
   field: 'name' | 'experiment_id' | 'creation_time' | 'last_update_time';

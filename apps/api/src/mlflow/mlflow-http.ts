@@ -24,7 +24,8 @@ export class MlflowHttp {
   constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'bodyLimitBytes'>) {}
 
   async serve(req: Request, res: Response, caller: Identity, handle: MlflowHandler): Promise<void> {
-    const params = req.method === 'GET' ? MlflowParams.ofQuery(new URL(req.originalUrl, 'http://x').searchParams) : MlflowParams.ofBody(parseMlflowBody(await readBodyText(req, this.config.bodyLimitBytes)));
+    const params =
+      req.method === 'GET' ? MlflowParams.ofQuery(new URL(req.originalUrl, 'http://x').searchParams) : MlflowParams.ofBody(parseMlflowBody(await readBodyText(req, this.config.bodyLimitBytes)));
     const answer = await handle(params, caller);
     res.status(200).setHeader('content-type', 'application/json');
     res.end(JSON.stringify(answer));

@@ -7,8 +7,7 @@ const DECIMAL = /^-?\d{1,16}$/;
 
 export const missingValue = (name: string): AppError => badInput(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`, { field: name });
 
-export const invalidValue = (name: string, value: unknown, why: string): AppError =>
-  badInput(`Invalid value ${shown(value)} for parameter '${name}' supplied: ${why}`, { field: name });
+export const invalidValue = (name: string, value: unknown, why: string): AppError => badInput(`Invalid value ${shown(value)} for parameter '${name}' supplied: ${why}`, { field: name });
 
 function shown(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));

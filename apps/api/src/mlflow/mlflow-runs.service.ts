@@ -144,7 +144,10 @@ export class MlflowRunsService {
       if (tags.length) await this.runs.setTags(id, tags, tx);
       if (renamed) await this.runs.updateRun({ id, name: renamed.value }, caller, { uow: tx });
       if (batch.metrics.length) await this.metrics.logMetrics(id, batch.metrics, { uow: tx, source: 'mlflow', idempotencyKey });
-      await this.repo.recordLoggedKeys(tx, aliases.map((loggedKey) => ({ runId: id, loggedKey, canonicalKey: canonicalMetricKey(loggedKey) })));
+      await this.repo.recordLoggedKeys(
+        tx,
+        aliases.map((loggedKey) => ({ runId: id, loggedKey, canonicalKey: canonicalMetricKey(loggedKey) })),
+      );
     });
     this.remember(id, aliases);
   }
@@ -156,7 +159,10 @@ export class MlflowRunsService {
     const now = Date.now();
     await this.db.write(async (tx: EntityManager) => {
       await this.runs.lockForLogging(tx, id, id);
-      await this.repo.insertInputs(tx, inputs.map((d) => ({ runId: id, ...d, createdAt: now })));
+      await this.repo.insertInputs(
+        tx,
+        inputs.map((d) => ({ runId: id, ...d, createdAt: now })),
+      );
     });
     return {};
   }

@@ -13,7 +13,13 @@ export class MlflowRepository {
   /** Remembers the keys a run's metrics were logged under (a key already known is left as it is). */
   async recordLoggedKeys(tx: EntityManager, rows: readonly MlflowMetricKeyEntity[]): Promise<void> {
     if (rows.length === 0) return;
-    await tx.createQueryBuilder().insert().into(MlflowMetricKeyEntity).values([...rows]).orIgnore().execute();
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(MlflowMetricKeyEntity)
+      .values([...rows])
+      .orIgnore()
+      .execute();
   }
 
   loggedKeysByRunIds(runIds: readonly string[]): Promise<MlflowMetricKeyEntity[]> {
@@ -24,7 +30,13 @@ export class MlflowRepository {
   /** Records dataset inputs; one already recorded for the run (same name and digest) is left as it is, as in MLflow. */
   async insertInputs(tx: EntityManager, rows: readonly MlflowRunInputEntity[]): Promise<void> {
     if (rows.length === 0) return;
-    await tx.createQueryBuilder().insert().into(MlflowRunInputEntity).values([...rows]).orIgnore().execute();
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(MlflowRunInputEntity)
+      .values([...rows])
+      .orIgnore()
+      .execute();
   }
 
   inputsByRunIds(runIds: readonly string[]): Promise<MlflowRunInputEntity[]> {

@@ -62,7 +62,12 @@ export const eventsDelivered = new Counter({ name: 'podium_events_delivered_tota
 
 export type IngestSource = 'graphql' | 'mlflow' | 'evaluation';
 
-export const metricPointsIngested = new Counter({ name: 'podium_metric_points_ingested_total', help: 'Metric points stored, by the door they came in through', labelNames: ['source'] as const, registers });
+export const metricPointsIngested = new Counter({
+  name: 'podium_metric_points_ingested_total',
+  help: 'Metric points stored, by the door they came in through',
+  labelNames: ['source'] as const,
+  registers,
+});
 
 /** What a door that stores metric points calls once they are committed (GraphQL logMetrics, the MLflow REST api). */
 export function countIngestedPoints(source: IngestSource, points: number): void {
@@ -71,6 +76,11 @@ export function countIngestedPoints(source: IngestSource, points: number): void 
 
 export const artifactBytes = new Counter({ name: 'podium_artifact_bytes_total', help: 'Artifact bytes stored (in) and served (out)', labelNames: ['direction'] as const, registers });
 
-export const jobTransitions = new Counter({ name: 'podium_evaluation_job_transitions_total', help: 'Evaluation job moves committed, by the status moved to', labelNames: ['status'] as const, registers });
+export const jobTransitions = new Counter({
+  name: 'podium_evaluation_job_transitions_total',
+  help: 'Evaluation job moves committed, by the status moved to',
+  labelNames: ['status'] as const,
+  registers,
+});
 
 export const leaseExpiries = new Counter({ name: 'podium_evaluation_lease_expiries_total', help: 'Evaluation jobs re-queued because their lease expired (a worker stopped heartbeating)', registers });

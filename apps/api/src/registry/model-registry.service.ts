@@ -14,7 +14,6 @@ import { SourceArtifactChecker } from './source-artifact.checker';
 /** Attempts at `max(version) + 1` before giving up; the model row lock makes a second attempt rare. */
 const VERSION_NUMBER_ATTEMPTS = 8;
 
-
 @Injectable()
 export class ModelRegistryService {
   constructor(
@@ -25,9 +24,7 @@ export class ModelRegistryService {
 
   async createModel(input: CreateRegisteredModelInput, actor: string): Promise<RegisteredModelEntity> {
     try {
-      return await this.db.write((tx) =>
-        this.repo.insertModel(tx, { name: input.name, description: input.description ?? null, tags: input.tags ?? [], createdBy: actor, policy: null }),
-      );
+      return await this.db.write((tx) => this.repo.insertModel(tx, { name: input.name, description: input.description ?? null, tags: input.tags ?? [], createdBy: actor, policy: null }));
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict(`Registered model "${input.name}" already exists`, { name: input.name });
       throw e;
@@ -46,7 +43,12 @@ export class ModelRegistryService {
   }
 
   async listModels(first: number | null | undefined, after: string | null | undefined): Promise<Connection<RegisteredModelEntity>> {
-    const page = await keysetPage(first, after, (a, limit) => this.repo.listModels(this.db.read, a, limit), (m) => ({ key: m.name, id: m.id }));
+    const page = await keysetPage(
+      first,
+      after,
+      (a, limit) => this.repo.listModels(this.db.read, a, limit),
+      (m) => ({ key: m.name, id: m.id }),
+    );
     return connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage);
   }
 
@@ -97,7 +99,12 @@ export class ModelRegistryService {
   }
 
   async versionPage(modelId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<ModelVersionEntity>> {
-    const page = await keysetPage(first, after, (a, limit) => this.repo.findVersionPage(this.db.read, modelId, a, limit), (v) => ({ key: v.version, id: v.id }));
+    const page = await keysetPage(
+      first,
+      after,
+      (a, limit) => this.repo.findVersionPage(this.db.read, modelId, a, limit),
+      (v) => ({ key: v.version, id: v.id }),
+    );
     return connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage);
   }
 }

@@ -105,7 +105,14 @@ export class PromotionReportService {
     const gates = policy
       ? evaluateGates(
           policy,
-          { modelName: model.name, candidate: toVersionSnapshot(version, aliases), target, productionHolder: holder ? toVersionSnapshot(holder, aliases) : null, candidateEvaluations, holderEvaluations },
+          {
+            modelName: model.name,
+            candidate: toVersionSnapshot(version, aliases),
+            target,
+            productionHolder: holder ? toVersionSnapshot(holder, aliases) : null,
+            candidateEvaluations,
+            holderEvaluations,
+          },
           new Date(),
         )
       : null;

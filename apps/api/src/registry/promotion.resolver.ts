@@ -24,7 +24,10 @@ export class PromotionResolver {
     description:
       'Moves a version to a stage or an alias onto it, atomically, after checking the model’s gates. PRODUCTION and ARCHIVED need ADMIN. FAILED_PRECONDITION lists each unmet gate with its evidence; a stale expectedCurrentVersion is CONFLICT.',
   })
-  async promoteModelVersion(@Arg('input', { description: 'The version, its target stage or alias, and the decision.' }) input: PromoteModelVersionInput, @Ctx() ctx: GraphqlContext): Promise<PromotionResultType> {
+  async promoteModelVersion(
+    @Arg('input', { description: 'The version, its target stage or alias, and the decision.' }) input: PromoteModelVersionInput,
+    @Ctx() ctx: GraphqlContext,
+  ): Promise<PromotionResultType> {
     const out = await this.promotions.promote(input, ctx.identity!);
     return { modelVersion: toModelVersionType(out.version, out.model.name), transitions: out.transitions.map((t) => toTransitionType(t, out.model.name)) };
   }

@@ -92,19 +92,31 @@ export class PromotionService {
     return { locale, markdown: report.markdown };
   }
 
-  private async loadSnapshot(tx: EntityManager, model: RegisteredModelEntity, versions: ModelVersionEntity[], policy: PromotionPolicy | null, input: PromoteModelVersionInput): Promise<PromotionSnapshot> {
+  private async loadSnapshot(
+    tx: EntityManager,
+    model: RegisteredModelEntity,
+    versions: ModelVersionEntity[],
+    policy: PromotionPolicy | null,
+    input: PromoteModelVersionInput,
+  ): Promise<PromotionSnapshot> {
     const aliases = await this.repo.findAliasesByModelIds(tx, [model.id]);
     const candidate = versions.find((v) => v.version === input.version);
     const holder = versions.find((v) => v.stage === 'PRODUCTION');
     const involved = [candidate, holder].filter((v): v is ModelVersionEntity => v !== undefined);
-    const metrics = await this.evidence.findSummaries(tx, involved.map((v) => v.sourceRunId).filter((id): id is string => id !== null));
-    const toSnapshot = (v: ModelVersionEntity): ModelVersionSnapshot =>
-      toVersionSnapshot(v, aliases, involved.includes(v) && v.sourceRunId ? (metrics.get(v.sourceRunId) ?? {}) : undefined);
+    const metrics = await this.evidence.findSummaries(
+      tx,
+      involved.map((v) => v.sourceRunId).filter((id): id is string => id !== null),
+    );
+    const toSnapshot = (v: ModelVersionEntity): ModelVersionSnapshot => toVersionSnapshot(v, aliases, involved.includes(v) && v.sourceRunId ? (metrics.get(v.sourceRunId) ?? {}) : undefined);
     const target = input.alias ? { kind: 'ALIAS' as const, alias: input.alias } : { kind: 'STAGE' as const, stage: (input.stage ?? 'NONE') as LibModelStage };
     let candidateEvaluations: RunSnapshot[] = [];
     let holderEvaluations: RunSnapshot[] = [];
     if (targetPolicyFor(policy, target)?.requireEvaluation && candidate) {
-      const ids = await this.evidence.findEvaluationRunIds(tx, model.name, involved.map((v) => v.version));
+      const ids = await this.evidence.findEvaluationRunIds(
+        tx,
+        model.name,
+        involved.map((v) => v.version),
+      );
       candidateEvaluations = await this.evidence.findRunSnapshots(tx, ids.get(candidate.version) ?? []);
       if (holder && holder !== candidate) holderEvaluations = await this.evidence.findRunSnapshots(tx, ids.get(holder.version) ?? []);
     }
@@ -154,7 +166,12 @@ export class PromotionService {
 
   async transitions(name: string, first: number | null | undefined, after: string | null | undefined): Promise<{ model: RegisteredModelEntity; page: Connection<StageTransitionEntity> }> {
     const model = await this.modelNamed(name);
-    const page = await keysetPage(first, after, (a, limit) => this.repo.findTransitionPage(this.db.read, model.id, a, limit), (t) => ({ key: t.seq, id: t.id }));
+    const page = await keysetPage(
+      first,
+      after,
+      (a, limit) => this.repo.findTransitionPage(this.db.read, model.id, a, limit),
+      (t) => ({ key: t.seq, id: t.id }),
+    );
     return { model, page: connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage) };
   }
 

@@ -24,7 +24,7 @@ export class RegisteredModelResolver {
 
   @Authorized(Role.VIEWER)
   @Query(() => RegisteredModelType, { nullable: true, description: 'A registered model by name (null when absent).' })
-  async registeredModel(@Arg('name', { description: 'The model\'s name.' }) name: string): Promise<RegisteredModelType | null> {
+  async registeredModel(@Arg('name', { description: "The model's name." }) name: string): Promise<RegisteredModelType | null> {
     const model = await this.registry.findModel(name);
     return model && toRegisteredModelType(model);
   }
@@ -45,7 +45,10 @@ export class RegisteredModelResolver {
 
   @Authorized(Role.VIEWER)
   @Query(() => ModelVersionType, { nullable: true, description: 'One version of a registered model (null when the model or the version is absent).' })
-  async modelVersion(@Arg('name', { description: 'The registered model\'s name.' }) name: string, @Arg('version', () => Int, { description: 'The version number.' }) version: number): Promise<ModelVersionType | null> {
+  async modelVersion(
+    @Arg('name', { description: "The registered model's name." }) name: string,
+    @Arg('version', () => Int, { description: 'The version number.' }) version: number,
+  ): Promise<ModelVersionType | null> {
     const found = await this.registry.findVersion(name, version);
     return found && toModelVersionType(found.version, found.model.name);
   }

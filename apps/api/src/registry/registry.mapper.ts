@@ -44,11 +44,7 @@ export function toModelVersionType(e: ModelVersionEntity, modelName: string): Mo
 }
 
 /** A version as the registry rules read it; `sourceRunMetrics` where the plan copies them into its metrics snapshot. */
-export function toVersionSnapshot(
-  v: ModelVersionEntity,
-  aliases: readonly ModelAliasEntity[],
-  sourceRunMetrics?: Readonly<Record<string, MetricSummary>>,
-): ModelVersionSnapshot {
+export function toVersionSnapshot(v: ModelVersionEntity, aliases: readonly ModelAliasEntity[], sourceRunMetrics?: Readonly<Record<string, MetricSummary>>): ModelVersionSnapshot {
   return {
     version: v.version,
     stage: v.stage as LibModelStage,

@@ -25,7 +25,17 @@ import { StageTransitionEntity } from './stage-transition.entity';
   resolvers: [RegisteredModelResolver, ModelVersionResolver, PromotionResolver, RunAnalysisResolver],
   entities: [RegisteredModelEntity, ModelVersionEntity, ModelAliasEntity, StageTransitionEntity],
   imports: [ArtifactsModule, RunsModule, MetricsModule, ExperimentsModule],
-  providers: [RegistryRepository, EvidenceRepository, SourceArtifactChecker, ModelRegistryService, PromotionService, RunAnalysisService, PromotionReportService, TrackedRunsLoader, ModelVersionFieldsService],
+  providers: [
+    RegistryRepository,
+    EvidenceRepository,
+    SourceArtifactChecker,
+    ModelRegistryService,
+    PromotionService,
+    RunAnalysisService,
+    PromotionReportService,
+    TrackedRunsLoader,
+    ModelVersionFieldsService,
+  ],
   exports: [ModelRegistryService, PromotionService],
 })
 export class RegistryModule {}

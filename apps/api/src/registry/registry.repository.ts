@@ -16,7 +16,7 @@ export class RegistryRepository {
   async insertModel(tx: EntityManager, row: Omit<RegisteredModelEntity, 'id' | 'createdAt' | 'updatedAt'>): Promise<RegisteredModelEntity> {
     const entity = tx.create(RegisteredModelEntity, { ...row, id: randomUUID() });
     await tx.insert(RegisteredModelEntity, entity);
-    return (await tx.findOneByOrFail(RegisteredModelEntity, { id: entity.id }));
+    return await tx.findOneByOrFail(RegisteredModelEntity, { id: entity.id });
   }
 
   findModelsByNames(em: EntityManager, names: readonly string[]): Promise<RegisteredModelEntity[]> {
@@ -50,11 +50,7 @@ export class RegistryRepository {
   }
 
   async nextVersionNumber(tx: EntityManager, modelId: string): Promise<number> {
-    const row = await tx
-      .createQueryBuilder(ModelVersionEntity, 'v')
-      .select('MAX(v.version)', 'max')
-      .where('v.model_id = :modelId', { modelId })
-      .getRawOne<{ max: number | string | null }>();
+    const row = await tx.createQueryBuilder(ModelVersionEntity, 'v').select('MAX(v.version)', 'max').where('v.model_id = :modelId', { modelId }).getRawOne<{ max: number | string | null }>();
     return Number(row?.max ?? 0) + 1;
   }
 
@@ -72,10 +68,7 @@ export class RegistryRepository {
   async findVersionPage(em: EntityManager, modelId: string, after: Keyset | undefined, limit: number): Promise<{ rows: ModelVersionEntity[]; total: number }> {
     const qb = em.createQueryBuilder(ModelVersionEntity, 'v').where('v.modelId = :modelId', { modelId });
     if (after) qb.andWhere(afterKeyset('v.version', 'ASC', 'v.id', 'ASC', after));
-    const [rows, total] = await Promise.all([
-      qb.orderBy('v.version', 'ASC').addOrderBy('v.id', 'ASC').take(limit).getMany(),
-      em.countBy(ModelVersionEntity, { modelId }),
-    ]);
+    const [rows, total] = await Promise.all([qb.orderBy('v.version', 'ASC').addOrderBy('v.id', 'ASC').take(limit).getMany(), em.countBy(ModelVersionEntity, { modelId })]);
     return { rows, total };
   }
 
@@ -112,11 +105,7 @@ export class RegistryRepository {
 
   /** Appends transitions with the next gapless `seq` numbers of the model (the caller holds the model's lock). */
   async appendTransitions(tx: EntityManager, modelId: string, rows: readonly NewTransition[]): Promise<StageTransitionEntity[]> {
-    const row = await tx
-      .createQueryBuilder(StageTransitionEntity, 't')
-      .select('MAX(t.seq)', 'max')
-      .where('t.model_id = :modelId', { modelId })
-      .getRawOne<{ max: number | string | null }>();
+    const row = await tx.createQueryBuilder(StageTransitionEntity, 't').select('MAX(t.seq)', 'max').where('t.model_id = :modelId', { modelId }).getRawOne<{ max: number | string | null }>();
     let seq = Number(row?.max ?? 0);
     const entities = rows.map((r) => tx.create(StageTransitionEntity, { ...r, id: randomUUID(), modelId, seq: ++seq }));
     for (const e of entities) await tx.insert(StageTransitionEntity, e);
@@ -126,10 +115,7 @@ export class RegistryRepository {
   async findTransitionPage(em: EntityManager, modelId: string, after: Keyset | undefined, limit: number): Promise<{ rows: StageTransitionEntity[]; total: number }> {
     const qb = em.createQueryBuilder(StageTransitionEntity, 't').where('t.modelId = :modelId', { modelId });
     if (after) qb.andWhere(afterKeyset('t.seq', 'ASC', 't.id', 'ASC', after));
-    const [rows, total] = await Promise.all([
-      qb.orderBy('t.seq', 'ASC').addOrderBy('t.id', 'ASC').take(limit).getMany(),
-      em.countBy(StageTransitionEntity, { modelId }),
-    ]);
+    const [rows, total] = await Promise.all([qb.orderBy('t.seq', 'ASC').addOrderBy('t.id', 'ASC').take(limit).getMany(), em.countBy(StageTransitionEntity, { modelId })]);
     return { rows, total };
   }
 
@@ -140,10 +126,6 @@ export class RegistryRepository {
 
   /** The latest transition of a version that carries a decision, however many transitions without one came since. */
   findLastDecision(em: EntityManager, modelId: string, version: number): Promise<StageTransitionEntity | null> {
-    return em
-      .createQueryBuilder(StageTransitionEntity, 't')
-      .where('t.model_id = :modelId AND t.version = :version AND t.decision IS NOT NULL', { modelId, version })
-      .orderBy('t.seq', 'DESC')
-      .getOne();
+    return em.createQueryBuilder(StageTransitionEntity, 't').where('t.model_id = :modelId AND t.version = :version AND t.decision IS NOT NULL', { modelId, version }).orderBy('t.seq', 'DESC').getOne();
   }
 }

@@ -112,14 +112,29 @@ export function toPromotionReportType(r: PromotionReport): PromotionReportType {
           isRepeat: p.isRepeat,
           best: p.best,
           values: p.values.map((v) => ({ value: v.value, mean: f(v.mean), std: f(v.std), n: v.n })),
-          changes: p.changes.map((x) => ({ from: x.from, to: x.to, meanFrom: f(x.meanFrom), meanTo: f(x.meanTo), difference: f(x.difference), relativeChange: f(x.relativeChange), significant: x.significant, text: x.text })),
+          changes: p.changes.map((x) => ({
+            from: x.from,
+            to: x.to,
+            meanFrom: f(x.meanFrom),
+            meanTo: f(x.meanTo),
+            difference: f(x.difference),
+            relativeChange: f(x.relativeChange),
+            significant: x.significant,
+            text: x.text,
+          })),
         })),
         outsideGrid: s.comparison.outsideGrid.map((o) => ({ runId: o.runId, runName: o.runName, value: f(o.value), reasons: o.reasons.map((x) => ({ key: x.param, value: x.value })) })),
         holes: s.comparison.holes.map((h) => ({ params: settings(h) })),
       },
       observations: {
         ...s.observations,
-        items: s.observations.items.map((o) => ({ kind: o.kind, text: o.text, data: Object.keys(o.data).sort().map((key) => ({ key, value: o.data[key] === null ? null : String(o.data[key]) })) })),
+        items: s.observations.items.map((o) => ({
+          kind: o.kind,
+          text: o.text,
+          data: Object.keys(o.data)
+            .sort()
+            .map((key) => ({ key, value: o.data[key] === null ? null : String(o.data[key]) })),
+        })),
       },
       risks: { ...s.risks, items: s.risks.items.map((x) => ({ ...x })) },
       decision: { ...s.decision, gates: s.decision.gates.map((g) => ({ ...g })) },

@@ -27,7 +27,11 @@ export class RunAnalysisResolver {
     description: 'Per varying param: values with mean, sample std and n, relative changes, best value; seed spread as the noise floor; holes and runs outside the grid.',
   })
   async gridAnalysis(@Args() a: GridAnalysisArgs): Promise<GridAnalysisType> {
-    const result = await this.analysis.gridAnalysis({ runIds: a.runIds, experimentId: a.experimentId }, a.metric, a.aggregation, { goal: a.goal, repeatParams: a.repeatParams, ignoreParams: a.ignoreParams });
+    const result = await this.analysis.gridAnalysis({ runIds: a.runIds, experimentId: a.experimentId }, a.metric, a.aggregation, {
+      goal: a.goal,
+      repeatParams: a.repeatParams,
+      ignoreParams: a.ignoreParams,
+    });
     return toGridAnalysisType(result);
   }
 

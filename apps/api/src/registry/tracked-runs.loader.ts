@@ -60,13 +60,7 @@ export class TrackedRunsLoader {
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids
       .filter((id) => byId.has(id))
-      .map((id) =>
-        toRunSnapshot(
-          byId.get(id)!,
-          Object.fromEntries((params.get(id) ?? []).map((p) => [p.key, p.value])),
-          byKey(summaries.get(id) ?? [], metricKeys),
-        ),
-      );
+      .map((id) => toRunSnapshot(byId.get(id)!, Object.fromEntries((params.get(id) ?? []).map((p) => [p.key, p.value])), byKey(summaries.get(id) ?? [], metricKeys)));
   }
 
   /** Active TRAINING runs of an experiment, oldest first (at most `max`, else null: the caller must narrow it). */

@@ -27,7 +27,11 @@ export class RunsRepository {
   async findByIdPrefix(prefix: string, limit: number): Promise<RunEntity[]> {
     const qb = this.db.read.createQueryBuilder(RunEntity, 'r');
     const column = this.db.dialect === 'postgres' ? 'r.id::text' : 'r.id';
-    return qb.where(`${column} LIKE :p`, { p: `${prefix}%` }).orderBy('r.id').limit(limit).getMany();
+    return qb
+      .where(`${column} LIKE :p`, { p: `${prefix}%` })
+      .orderBy('r.id')
+      .limit(limit)
+      .getMany();
   }
 
   /**
@@ -161,7 +165,13 @@ export class RunsRepository {
 
   async upsertTags(tx: EntityManager, rows: KeyValueRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 300) {
-      await tx.createQueryBuilder().insert().into(RunTagEntity).values(rows.slice(i, i + 300)).orUpdate(['value'], ['run_id', 'key']).execute();
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(RunTagEntity)
+        .values(rows.slice(i, i + 300))
+        .orUpdate(['value'], ['run_id', 'key'])
+        .execute();
     }
   }
 }

@@ -33,13 +33,21 @@ export class RunsResolver {
   }
 
   @Authorized(Role.EDITOR)
-  @Mutation(() => RunType, { description: 'Starts a run in an experiment (status RUNNING unless QUEUED is asked), with its params and tags if given; the trainer then calls logParams, logMetrics and, at the end, updateRun with FINISHED, FAILED or KILLED. Subscribers of runUpdated see it after commit. EDITOR.' })
-  async createRun(@Arg('input', { description: 'The experiment, and optionally name, kind, status, params, tags, parent run and evaluation dataset.' }) input: CreateRunInput, @Ctx() ctx: GraphqlContext): Promise<RunType> {
+  @Mutation(() => RunType, {
+    description:
+      'Starts a run in an experiment (status RUNNING unless QUEUED is asked), with its params and tags if given; the trainer then calls logParams, logMetrics and, at the end, updateRun with FINISHED, FAILED or KILLED. Subscribers of runUpdated see it after commit. EDITOR.',
+  })
+  async createRun(
+    @Arg('input', { description: 'The experiment, and optionally name, kind, status, params, tags, parent run and evaluation dataset.' }) input: CreateRunInput,
+    @Ctx() ctx: GraphqlContext,
+  ): Promise<RunType> {
     return toRunType(await this.service.createRun(input, ctx.identity!));
   }
 
   @Authorized(Role.EDITOR)
-  @Mutation(() => RunType, { description: 'Moves a run\'s status (QUEUED → RUNNING → FINISHED | FAILED | KILLED; ending it sets endTime) or renames it. An illegal move is FAILED_PRECONDITION. EDITOR.' })
+  @Mutation(() => RunType, {
+    description: "Moves a run's status (QUEUED → RUNNING → FINISHED | FAILED | KILLED; ending it sets endTime) or renames it. An illegal move is FAILED_PRECONDITION. EDITOR.",
+  })
   async updateRun(@Arg('input', { description: 'The run and what to change.' }) input: UpdateRunInput, @Ctx() ctx: GraphqlContext): Promise<RunType> {
     return toRunType(await this.service.updateRun(input, ctx.identity!));
   }
@@ -57,7 +65,10 @@ export class RunsResolver {
   }
 
   @Authorized(Role.EDITOR)
-  @Mutation(() => RunType, { description: 'Logs hyper-parameters on a run (string values, up to 1,000 a call). Params are immutable: the same value again is a no-op, a different value is CONFLICT and nothing of the call is written. EDITOR.' })
+  @Mutation(() => RunType, {
+    description:
+      'Logs hyper-parameters on a run (string values, up to 1,000 a call). Params are immutable: the same value again is a no-op, a different value is CONFLICT and nothing of the call is written. EDITOR.',
+  })
   async logParams(@Arg('input', { description: 'The run and its params.' }) input: LogParamsInput): Promise<RunType> {
     return toRunType(await this.service.logParams(input.runId, input.params));
   }
@@ -72,7 +83,7 @@ export class RunsResolver {
   @Subscription(() => RunType, {
     topics: RUN_UPDATED,
     topicId: ({ args }) => args.experimentId,
-    description: "Runs of one experiment as they are created, change status, are renamed, deleted or restored (after commit).",
+    description: 'Runs of one experiment as they are created, change status, are renamed, deleted or restored (after commit).',
   })
   runUpdated(@Root() event: RunUpdatedEvent, @Arg('experimentId', () => ID, { description: 'The experiment whose runs to follow.' }) _experimentId: string): RunType {
     return toRunType(event.run);

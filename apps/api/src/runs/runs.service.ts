@@ -129,7 +129,10 @@ export class RunsService {
         evaluationDataset: input.evaluationDataset ?? null,
       } as RunEntity;
       await this.repo.insert(tx, row);
-      await this.repo.insertParams(tx, params.map((p) => ({ runId: id, ...p })));
+      await this.repo.insertParams(
+        tx,
+        params.map((p) => ({ runId: id, ...p })),
+      );
       await this.repo.upsertTags(tx, lastWins(id, input.tags ?? []));
       this.publishAfterCommit(tx, 'CREATED', row);
       return row;
@@ -162,7 +165,12 @@ export class RunsService {
   }
 
   listRuns(args: { experimentId: string; first?: number | null; after?: string | null; includeDeleted?: boolean }): Promise<Page<RunEntity>> {
-    return keysetPage(args.first, args.after, (after, limit) => this.repo.page(args.experimentId, after, limit, args.includeDeleted ?? false), (r) => ({ key: r.startTime, id: r.id }));
+    return keysetPage(
+      args.first,
+      args.after,
+      (after, limit) => this.repo.page(args.experimentId, after, limit, args.includeDeleted ?? false),
+      (r) => ({ key: r.startTime, id: r.id }),
+    );
   }
 
   /**
@@ -188,17 +196,27 @@ export class RunsService {
       const at = input.endTime ?? Date.now();
       const move = planStatusMove(run.status, input.status, at, opts);
       if (move.kind === 'illegal') {
-        throw failedPrecondition(`run ${shortIdOf(run.id)} cannot move from ${run.status} to ${input.status}` + (move.allowed.length ? ` (allowed: ${move.allowed.join(', ')})` : ` (${run.status} is final)`), {
-          reason: 'ILLEGAL_TRANSITION',
-          from: run.status,
-          to: input.status,
-        });
+        throw failedPrecondition(
+          `run ${shortIdOf(run.id)} cannot move from ${run.status} to ${input.status}` + (move.allowed.length ? ` (allowed: ${move.allowed.join(', ')})` : ` (${run.status} is final)`),
+          {
+            reason: 'ILLEGAL_TRANSITION',
+            from: run.status,
+            to: input.status,
+          },
+        );
       }
       if (move.kind === 'move' || move.kind === 'resume') {
         patch.status = input.status;
         patch.endTime = move.endTime;
         change = 'STATUS_CHANGED';
-        await this.repo.appendHistory(tx, { runId: run.id, change: move.kind === 'resume' ? 'RESUMED' : 'STATUS_CHANGED', fromStatus: run.status, toStatus: input.status, actor: actor.name, at: Date.now() });
+        await this.repo.appendHistory(tx, {
+          runId: run.id,
+          change: move.kind === 'resume' ? 'RESUMED' : 'STATUS_CHANGED',
+          fromStatus: run.status,
+          toStatus: input.status,
+          actor: actor.name,
+          at: Date.now(),
+        });
       }
     }
     if (Object.keys(patch).length) await this.repo.update(tx, run.id, patch);
@@ -327,12 +345,23 @@ export class RunsService {
 
   private async writeParams(tx: EntityManager, id: string, wanted: readonly KeyValue[]): Promise<RunEntity> {
     const run = await this.lockActive(tx, id);
-    const existing = new Map((await this.repo.findParams(tx, run.id, wanted.map((p) => p.key))).map((p) => [p.key, p.value]));
+    const existing = new Map(
+      (
+        await this.repo.findParams(
+          tx,
+          run.id,
+          wanted.map((p) => p.key),
+        )
+      ).map((p) => [p.key, p.value]),
+    );
     for (const p of wanted) {
       const prev = existing.get(p.key);
       if (prev !== undefined && prev !== p.value) throw paramConflict(p.key, prev, p.value);
     }
-    await this.repo.insertParams(tx, wanted.filter((p) => !existing.has(p.key)).map((p) => ({ runId: run.id, ...p })));
+    await this.repo.insertParams(
+      tx,
+      wanted.filter((p) => !existing.has(p.key)).map((p) => ({ runId: run.id, ...p })),
+    );
     return run;
   }
 

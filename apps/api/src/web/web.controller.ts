@@ -27,6 +27,9 @@ export class WebController {
 
   private html(res: Response, body: Buffer | null, csp: string, next: NextFunction): void {
     if (!body) return next();
-    res.status(200).set({ ...securityHeaders(csp), 'content-type': 'text/html; charset=utf-8', 'cache-control': NO_CACHE }).send(body);
+    res
+      .status(200)
+      .set({ ...securityHeaders(csp), 'content-type': 'text/html; charset=utf-8', 'cache-control': NO_CACHE })
+      .send(body);
   }
 }

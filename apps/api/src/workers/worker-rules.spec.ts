@@ -60,7 +60,11 @@ describe('admitClaim and admitReport', () => {
   });
 
   it("refuses any other token, even one of the owner's token name that has not registered (FORBIDDEN)", () => {
-    for (const caller of [{ tokenId: 't-2', tokenName: 'forger' }, { tokenId: 't-9', tokenName: 'gpu-fleet' }, { tokenId: null, tokenName: 'local' }]) {
+    for (const caller of [
+      { tokenId: 't-2', tokenName: 'forger' },
+      { tokenId: 't-9', tokenName: 'gpu-fleet' },
+      { tokenId: null, tokenName: 'local' },
+    ]) {
       const refused = { kind: 'REFUSED', refusal: { code: 'FORBIDDEN', reason: 'NOT_OWNER', message: 'worker "gpu-1" belongs to another api token', details: { workerId: 'w-1' } } };
       expect(admitClaim(worker(), caller)).toEqual(refused);
       expect(admitReport(worker(), caller)).toEqual(refused);

@@ -19,9 +19,9 @@ export class WorkersResolver {
   @Authorized(Role.WORKER)
   @Mutation(() => WorkerType, {
     description:
-      'Worker protocol: called by a gpu-worker (WORKER token) when it starts. A worker announces itself and its capabilities; the same name again updates it. A name belongs to the api token that registered it first (or a later token of the same token name, once that one is revoked): any other token gets CONFLICT; a removed worker\'s name gets FAILED_PRECONDITION until an ADMIN resumes it.',
+      "Worker protocol: called by a gpu-worker (WORKER token) when it starts. A worker announces itself and its capabilities; the same name again updates it. A name belongs to the api token that registered it first (or a later token of the same token name, once that one is revoked): any other token gets CONFLICT; a removed worker's name gets FAILED_PRECONDITION until an ADMIN resumes it.",
   })
-  async registerWorker(@Arg('input', { description: 'The worker\'s name and capabilities.' }) input: RegisterWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerType> {
+  async registerWorker(@Arg('input', { description: "The worker's name and capabilities." }) input: RegisterWorkerInput, @Ctx() ctx: GraphqlContext): Promise<WorkerType> {
     return toWorkerType(await this.service.register(input, ctx.identity!));
   }
 

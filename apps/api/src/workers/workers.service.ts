@@ -96,7 +96,12 @@ export class WorkersService {
   }
 
   list(first?: number | null, after?: string | null): Promise<Page<WorkerEntity>> {
-    return keysetPage(first, after, (a, limit) => this.repo.findPage(a, limit), (w) => ({ key: w.name, id: w.id }));
+    return keysetPage(
+      first,
+      after,
+      (a, limit) => this.repo.findPage(a, limit),
+      (w) => ({ key: w.name, id: w.id }),
+    );
   }
 
   private async admit(tx: EntityManager, workerId: string, at: number, rule: (w: WorkerEntity) => Admission): Promise<WorkerEntity> {

@@ -42,7 +42,10 @@ const GLOB = new Map([
 
 /** `.dockerignore` patterns as the build context sees them (the forms this repository uses: names and dir/*.ext). */
 function ignored(path: string): boolean {
-  const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   return patterns.some((p) => {
     // `**/` any folders, `**` anything, `*` anything within one name; the rest literal.
     const glob = p
@@ -295,7 +298,7 @@ describe('docker/compose.scaled.yml', () => {
     expect(JSON.stringify(scaled.services.proxy.ports)).toContain(':80');
   });
 
-  it('sets only environment keys the apps (or the AWS SDK, or the images) read, the apps\' documented', () => {
+  it("sets only environment keys the apps (or the AWS SDK, or the images) read, the apps' documented", () => {
     for (const [name, service] of all) {
       for (const key of Object.keys(envOf(service))) {
         expect(readKeys.has(key) || SDK_KEYS.has(key) || OTHER_IMAGE_KEYS.has(key), `${name}: ${key}`).toBe(true);
@@ -304,4 +307,3 @@ describe('docker/compose.scaled.yml', () => {
     }
   });
 });
-

@@ -47,7 +47,11 @@ describe.each(DIALECTS)('abuse limits on %s', (dialect) => {
 
   it('answers a body over PODIUM_BODY_LIMIT_BYTES with 413 and a GraphQL-shaped PAYLOAD_TOO_LARGE error', async (ctx) => {
     if (!t) return ctx.skip();
-    const res = await t.http().post('/graphql').set('content-type', 'application/json').send({ query: `{ viewer { name } } # ${'x'.repeat(8192)}` });
+    const res = await t
+      .http()
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .send({ query: `{ viewer { name } } # ${'x'.repeat(8192)}` });
     expect(res.status).toBe(413);
     expect(res.body).toEqual({ errors: [{ message: 'Request body exceeds the limit of 4096 bytes (PODIUM_BODY_LIMIT_BYTES)', extensions: { code: 'PAYLOAD_TOO_LARGE', limitBytes: 4096 } }] });
     const broken = await t.http().post('/graphql').set('content-type', 'application/json').send('{"query": ');

@@ -75,7 +75,11 @@ describe.each(['file', 's3'] as const)('downloads from the %s adapter', (adapter
   it('stores a dataset archive in the store and serves it whole and by range', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podium-coco8-'));
     await tarCreate({ file: join(dir, 'coco8.tar'), cwd: COCO8 }, ['images/val', 'labels/val']);
-    const up = await t!.http().post('/datasets/upload?name=coco8&format=YOLO&classNames=coco80').set('content-type', 'application/x-tar').send(readFileSync(join(dir, 'coco8.tar')));
+    const up = await t!
+      .http()
+      .post('/datasets/upload?name=coco8&format=YOLO&classNames=coco80')
+      .set('content-type', 'application/x-tar')
+      .send(readFileSync(join(dir, 'coco8.tar')));
     expect(up.body.error).toBeUndefined();
     expect(up.status).toBe(201);
     const { digest, sizeBytes } = up.body as { digest: string; sizeBytes: number };
@@ -88,7 +92,10 @@ describe.each(['file', 's3'] as const)('downloads from the %s adapter', (adapter
     expect(part.status).toBe(206);
     expect((part.body as Buffer).equals((whole.body as Buffer).subarray(0, 512))).toBe(true);
     // The same content again is the same archive, not a second object.
-    const again = await t!.http().post('/datasets/upload?name=coco8&format=YOLO&classNames=coco80').send(readFileSync(join(dir, 'coco8.tar')));
+    const again = await t!
+      .http()
+      .post('/datasets/upload?name=coco8&format=YOLO&classNames=coco80')
+      .send(readFileSync(join(dir, 'coco8.tar')));
     expect(again.status).toBe(201);
     if (adapter === 's3') expect(await s3.keys(`${prefix}/_datasets/`)).toHaveLength(1);
   });

@@ -43,7 +43,8 @@ describe('artifact storage errors (api from dist/ on a real failing file system)
     return { base: api.url.replace(/\/graphql$/, ''), store: `/proc/${api.proc.pid}/root${store}` };
   };
   const newRun = async (base: string) => {
-    const gql = async (query: string, variables?: unknown) => ((await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json()) as { data: any }).data;
+    const gql = async (query: string, variables?: unknown) =>
+      ((await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json()) as { data: any }).data;
     const experimentId = (await gql('mutation { createExperiment(input: { name: "fs" }) { id } }')).createExperiment.id;
     return (await gql('mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: experimentId })).createRun.id as string;
   };

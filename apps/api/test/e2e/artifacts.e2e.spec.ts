@@ -36,8 +36,18 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     await db.write(async (tx) => {
       await tx.insert(ExperimentEntity, { id: experimentId, name: 'artifacts', description: null, tags: [], lifecycle: 'active', createdBy: 'local' });
       await tx.insert(RunEntity, {
-        id: runId, experimentId, name: 'r', kind: RunKind.TRAINING, status: RunStatus.RUNNING, startTime: Date.now(), endTime: null,
-        parentRunId: null, createdBy: 'local', lifecycle: 'active', nextSequence: 0, evaluationDataset: null,
+        id: runId,
+        experimentId,
+        name: 'r',
+        kind: RunKind.TRAINING,
+        status: RunStatus.RUNNING,
+        startTime: Date.now(),
+        endTime: null,
+        parentRunId: null,
+        createdBy: 'local',
+        lifecycle: 'active',
+        nextSequence: 0,
+        evaluationDataset: null,
       });
     });
   });
@@ -46,7 +56,14 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
   const rows = (path: string) => db.read.getRepository(ArtifactEntity).findBy({ runId, path });
   const incoming = () => (existsSync(join(store, '.incoming')) ? readdirSync(join(store, '.incoming')) : []);
   /** Every blob in the store and every row's sha256: equal when nothing is left behind. */
-  const blobs = () => (existsSync(join(store, 'blobs')) ? readdirSync(join(store, 'blobs'), { recursive: true }).map(String).filter((p) => /[0-9a-f]{64}$/.test(p)).map((p) => p.slice(-64)).sort() : []);
+  const blobs = () =>
+    existsSync(join(store, 'blobs'))
+      ? readdirSync(join(store, 'blobs'), { recursive: true })
+          .map(String)
+          .filter((p) => /[0-9a-f]{64}$/.test(p))
+          .map((p) => p.slice(-64))
+          .sort()
+      : [];
   const referenced = async () => [...new Set((await db.read.getRepository(ArtifactEntity).find()).map((r) => r.sha256))].sort();
 
   it('round-trips an ONNX checkpoint with its sha256, records it and announces it after commit', async (ctx) => {
@@ -67,13 +84,21 @@ describe.each(DIALECTS)('artifacts on %s', (dialect) => {
     expect(event).toMatchObject({ runId, path: 'weights/epoch3.onnx', sha256: MODEL_SHA, epoch: 3, createdBy: 'local' });
     await events.return?.();
 
-    const get = await t.http().get(`/artifacts/${runId}/weights/epoch3.onnx`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const get = await t
+      .http()
+      .get(`/artifacts/${runId}/weights/epoch3.onnx`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(get.status).toBe(200);
-    expect(createHash('sha256').update(get.body as Buffer).digest('hex')).toBe(MODEL_SHA);
+    expect(
+      createHash('sha256')
+        .update(get.body as Buffer)
+        .digest('hex'),
+    ).toBe(MODEL_SHA);
     expect(get.headers['x-podium-sha256']).toBe(MODEL_SHA);
     expect(await rows('weights/epoch3.onnx')).toMatchObject([{ size: MODEL.length, sha256: MODEL_SHA, epoch: 3, createdBy: 'local' }]);
     // Stored once, under its sha256 (docs/artifacts.md): no file at the run's path.

@@ -34,7 +34,12 @@ describe.each(DIALECTS)('artifact routes and identity with tokens on %s', (diale
     const none = await t.http().put(url).set('content-type', 'application/octet-stream').send(Buffer.from('onnx'));
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('UNAUTHENTICATED');
-    const bad = await t.http().put(url).set(bearer('pod_' + 'D'.repeat(43))).set('content-type', 'application/octet-stream').send(Buffer.from('onnx'));
+    const bad = await t
+      .http()
+      .put(url)
+      .set(bearer('pod_' + 'D'.repeat(43)))
+      .set('content-type', 'application/octet-stream')
+      .send(Buffer.from('onnx'));
     expect(bad.status).toBe(401);
     expect(bad.body.error.message).toBe('Authentication required: unknown token');
     const forbidden = await t.http().put(url).set(viewer).set('content-type', 'application/octet-stream').send(Buffer.from('onnx'));
@@ -50,11 +55,16 @@ describe.each(DIALECTS)('artifact routes and identity with tokens on %s', (diale
     const url = `/artifacts/${runId}/weights/best.onnx`;
     const none = await t.http().get(url);
     expect(none.status).toBe(401);
-    const ok = await t.http().get(url).set(bearer(secret)).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const ok = await t
+      .http()
+      .get(url)
+      .set(bearer(secret))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(ok.status).toBe(200);
     expect((ok.body as Buffer).toString()).toBe('onnx');
     await t.gql('mutation { revokeApiToken(input: { name: "downloader" }) { status } }', {}, bearer(bootstrapSecret(t)));

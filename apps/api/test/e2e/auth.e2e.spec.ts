@@ -186,7 +186,7 @@ describe.each(DIALECTS)('loopback local mode (PODIUM_AUTH=local, the default on 
     expect((await t.gql(VIEWER, {}, { origin: 'https://attacker.example', ...bearer(secret) })).data?.viewer.name).toBe('from-a-page');
   });
 
-  it('refuses a tokenless graphql-ws connection from another site\'s page', async (ctx) => {
+  it("refuses a tokenless graphql-ws connection from another site's page", async (ctx) => {
     if (!t) return ctx.skip();
     class CrossSiteWebSocket extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {

@@ -118,31 +118,76 @@ describe.each(DIALECTS)('hostile dataset uploads on %s', (dialect) => {
     expect(zip.length).toBe(184);
     const res = await refused(zip, 'archive refused: entries "a" and "a/b" clash ("a" would be both a file and a folder)');
     expect(res.body.error.entries).toEqual(['a', 'a/b']);
-    const tar = await tarBytes([{ name: 'a', data: 'x' }, { name: 'a/b', data: 'y' }]);
+    const tar = await tarBytes([
+      { name: 'a', data: 'x' },
+      { name: 'a/b', data: 'y' },
+    ]);
     await refused(tar, 'archive refused: entries "a" and "a/b" clash ("a" would be both a file and a folder)');
   });
 
   it('refuses a folder then a file of the same name, in zip and tar', async (ctx) => {
     if (!t) return ctx.skip();
-    await refused(zipOf([{ name: 'a/b', data: 'y' }, { name: 'a', data: 'x' }]), 'archive refused: entries "a/b" and "a" clash ("a" would be both a file and a folder)');
-    await refused(zipOf([{ name: 'a/', dir: true }, { name: 'a', data: 'x' }]), 'archive refused: entries "a/" and "a" clash ("a" would be both a file and a folder)');
-    await refused(await tarBytes([{ name: 'images/', dir: true }, { name: 'images', data: 'x' }]), 'archive refused: entries "images/" and "images" clash ("images" would be both a file and a folder)');
+    await refused(
+      zipOf([
+        { name: 'a/b', data: 'y' },
+        { name: 'a', data: 'x' },
+      ]),
+      'archive refused: entries "a/b" and "a" clash ("a" would be both a file and a folder)',
+    );
+    await refused(
+      zipOf([
+        { name: 'a/', dir: true },
+        { name: 'a', data: 'x' },
+      ]),
+      'archive refused: entries "a/" and "a" clash ("a" would be both a file and a folder)',
+    );
+    await refused(
+      await tarBytes([
+        { name: 'images/', dir: true },
+        { name: 'images', data: 'x' },
+      ]),
+      'archive refused: entries "images/" and "images" clash ("images" would be both a file and a folder)',
+    );
   });
 
   it('refuses duplicate entries and names that land on the same path', async (ctx) => {
     if (!t) return ctx.skip();
     const base = coco8ValEntries();
-    await refused(zipOf([...base, { name: 'labels/val/000000000036.txt', data: '0 0.5 0.5 0.1 0.1\n' }]), 'archive refused: entries "labels/val/000000000036.txt" and "labels/val/000000000036.txt" clash (both name the file "labels/val/000000000036.txt")');
-    await refused(zipOf([...base, { name: 'labels\\val\\000000000036.txt', data: '0 0.5 0.5 0.1 0.1\n' }]), 'archive refused: entries "labels/val/000000000036.txt" and "labels/val/000000000036.txt" clash (both name the file "labels/val/000000000036.txt")');
-    await refused(await tarBytes([{ name: 'x/a.txt', data: '1' }, { name: './x//a.txt', data: '2' }]), 'archive refused: entries "x/a.txt" and "./x//a.txt" clash (both name the file "x/a.txt")');
-    await refused(zipOf([...base, { name: 'Labels/val/extra.txt', data: '' }]), 'archive refused: entries "labels/val/000000000036.txt" and "Labels/val/extra.txt" clash ("labels" and "Labels" differ only in letter case or Unicode form)');
-    await refused(zipOf([{ name: 'caf\u00e9.txt', data: '1' }, { name: 'cafe\u0301.txt', data: '2' }]), 'archive refused: entries "caf\u00e9.txt" and "cafe\u0301.txt" clash ("caf\u00e9.txt" and "cafe\u0301.txt" differ only in letter case or Unicode form)');
+    await refused(
+      zipOf([...base, { name: 'labels/val/000000000036.txt', data: '0 0.5 0.5 0.1 0.1\n' }]),
+      'archive refused: entries "labels/val/000000000036.txt" and "labels/val/000000000036.txt" clash (both name the file "labels/val/000000000036.txt")',
+    );
+    await refused(
+      zipOf([...base, { name: 'labels\\val\\000000000036.txt', data: '0 0.5 0.5 0.1 0.1\n' }]),
+      'archive refused: entries "labels/val/000000000036.txt" and "labels/val/000000000036.txt" clash (both name the file "labels/val/000000000036.txt")',
+    );
+    await refused(
+      await tarBytes([
+        { name: 'x/a.txt', data: '1' },
+        { name: './x//a.txt', data: '2' },
+      ]),
+      'archive refused: entries "x/a.txt" and "./x//a.txt" clash (both name the file "x/a.txt")',
+    );
+    await refused(
+      zipOf([...base, { name: 'Labels/val/extra.txt', data: '' }]),
+      'archive refused: entries "labels/val/000000000036.txt" and "Labels/val/extra.txt" clash ("labels" and "Labels" differ only in letter case or Unicode form)',
+    );
+    await refused(
+      zipOf([
+        { name: 'caf\u00e9.txt', data: '1' },
+        { name: 'cafe\u0301.txt', data: '2' },
+      ]),
+      'archive refused: entries "caf\u00e9.txt" and "cafe\u0301.txt" clash ("caf\u00e9.txt" and "cafe\u0301.txt" differ only in letter case or Unicode form)',
+    );
   });
 
   it('refuses a 200 MB label file from a sub-megabyte tar.gz by its size, before reading a byte of it', async (ctx) => {
     if (!t) return ctx.skip();
     const size = 200 * MiB;
-    const tar = await tarBytes([{ name: 'images/val/a.png', data: await tinyPng() }, { name: 'labels/val/a.txt', size, chunks: () => repeatedLines('x\n', size) }]);
+    const tar = await tarBytes([
+      { name: 'images/val/a.png', data: await tinyPng() },
+      { name: 'labels/val/a.txt', size, chunks: () => repeatedLines('x\n', size) },
+    ]);
     expect(tar.length).toBeLessThan(MiB);
     const res = await refused(tar, `archive refused: "labels/val/a.txt" is ${size} bytes, over the ${64 * MiB}-byte limit for a label, annotation or other file`);
     expect(res.body.error).toMatchObject({ entries: ['labels/val/a.txt'], limit: 64 * MiB });
@@ -153,14 +198,20 @@ describe.each(DIALECTS)('hostile dataset uploads on %s', (dialect) => {
     const size = 20 * MiB;
     let rows = 0;
     for (const chunk of badRows(size, 32)) for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) rows++;
-    const tar = await tarBytes([{ name: 'images/val/a.png', data: await tinyPng() }, { name: 'labels/val/a.txt', size, chunks: () => badRows(size, 32) }]);
+    const tar = await tarBytes([
+      { name: 'images/val/a.png', data: await tinyPng() },
+      { name: 'labels/val/a.txt', size, chunks: () => badRows(size, 32) },
+    ]);
     // It compresses like text (~20×), within the 50× ratio: the rows themselves are what is refused.
     expect(tar.length).toBeGreaterThan(size / 50);
     const shown = Array.from({ length: 20 }, (_, i) => `labels/val/a.txt:${i + 1}: expected 5 values (class xc yc w h), got 1`);
     const res = await refused(tar, `dataset has ${rows} malformed row(s): ${shown.join('; ')} (and ${rows - 20} more)`);
     expect(res.body.error).toMatchObject({ problems: shown, problemCount: rows });
     // The same size of "x\n" alone compresses 1000×: refused by the ratio before extraction goes that far.
-    const bomb = await tarBytes([{ name: 'images/val/a.png', data: await tinyPng() }, { name: 'labels/val/a.txt', size, chunks: () => repeatedLines('x\n', size) }]);
+    const bomb = await tarBytes([
+      { name: 'images/val/a.png', data: await tinyPng() },
+      { name: 'labels/val/a.txt', size, chunks: () => repeatedLines('x\n', size) },
+    ]);
     await refused(bomb, `archive refused: it would extract to more than 50 times its own ${bomb.length} bytes`);
   }, 120_000);
 
@@ -173,10 +224,16 @@ describe.each(DIALECTS)('hostile dataset uploads on %s', (dialect) => {
     const one = zipOf([{ name: 'images/val/huge.jpg', deflated: await deflatedZeros(100 * MiB) }]);
     await refused(one, `archive refused: "images/val/huge.jpg" is ${100 * MiB} bytes, over the ${64 * MiB}-byte limit for an image`);
     // Stored, not compressed: no ratio to catch it, only the image check.
-    const res = await refused(zipOf([...coco8ValEntries(), { name: 'images/val/zero.jpg', data: Buffer.alloc(100_000) }]), 'dataset has 1 image file(s) that are not usable images: images/val/zero.jpg: not an image (no JPEG, PNG, WebP or TIFF header)');
+    const res = await refused(
+      zipOf([...coco8ValEntries(), { name: 'images/val/zero.jpg', data: Buffer.alloc(100_000) }]),
+      'dataset has 1 image file(s) that are not usable images: images/val/zero.jpg: not an image (no JPEG, PNG, WebP or TIFF header)',
+    );
     expect(res.body.error).toMatchObject({ problems: ['images/val/zero.jpg: not an image (no JPEG, PNG, WebP or TIFF header)'], problemCount: 1 });
     const truncated = readFileSync(join(COCO8, 'images/val/000000000036.jpg')).subarray(0, 200);
-    await refused(zipOf([...coco8ValEntries(), { name: 'images/val/cut.jpg', data: truncated }]), /^dataset has 1 image file\(s\) that are not usable images: images\/val\/cut\.jpg: unreadable JPEG \(.+\)$/);
+    await refused(
+      zipOf([...coco8ValEntries(), { name: 'images/val/cut.jpg', data: truncated }]),
+      /^dataset has 1 image file\(s\) that are not usable images: images\/val\/cut\.jpg: unreadable JPEG \(.+\)$/,
+    );
   });
 
   it('refuses an archive past the entry limit (100 here), zip and tar', async (ctx) => {
@@ -189,7 +246,10 @@ describe.each(DIALECTS)('hostile dataset uploads on %s', (dialect) => {
 
   it('keeps refusing links and paths that leave the archive', async (ctx) => {
     if (!t) return ctx.skip();
-    await refused(zipOf([...coco8ValEntries(), { name: 'images/val/evil.jpg', data: '/etc/passwd', mode: 0o120777 }]), 'archive refused: images/val/evil.jpg is a symbolic link; only plain files are accepted');
+    await refused(
+      zipOf([...coco8ValEntries(), { name: 'images/val/evil.jpg', data: '/etc/passwd', mode: 0o120777 }]),
+      'archive refused: images/val/evil.jpg is a symbolic link; only plain files are accepted',
+    );
     await refused(await tarBytes([{ name: '../evil.txt', data: 'x' }]), 'archive refused: ../evil.txt (path leaves the archive)');
   });
 
@@ -224,6 +284,8 @@ describe.each(DIALECTS)('hostile dataset uploads on %s', (dialect) => {
 
 let png: Buffer | undefined;
 async function tinyPng(): Promise<Buffer> {
-  png ??= await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer();
+  png ??= await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
   return png;
 }

@@ -12,7 +12,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
 const COCO128 = resolve(__dirname, '../../../../assets/datasets/coco128');
 const COCO8 = resolve(__dirname, '../../../../assets/datasets/coco8');
 
-const DATASET_FIELDS = 'id name version format digest classNames archiveUrl imagesDir labelsDir annotationsPath sizeBytes createdBy counts { images labelled backgrounds orphans boxes classesPresent missingImages crowd }';
+const DATASET_FIELDS =
+  'id name version format digest classNames archiveUrl imagesDir labelsDir annotationsPath sizeBytes createdBy counts { images labelled backgrounds orphans boxes classesPresent missingImages crowd }';
 
 /** The digest as the api defines it, written out independently: sorted paths, then path NUL size NUL bytes. */
 function expectedDigest(root: string): string {
@@ -76,11 +77,15 @@ describe.each(DIALECTS)('datasets on %s', (dialect) => {
     expect(q.data.dataset.createdBy).toBe('local');
     expect(q.data.datasets).toEqual({ totalCount: 1, nodes: [{ name: 'coco128', version: 1 }] });
 
-    const dl = await t.http().get(q.data.dataset.archiveUrl).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const dl = await t
+      .http()
+      .get(q.data.dataset.archiveUrl)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(dl.status).toBe(200);
     const tarFile = join(mkdtempSync(join(tmpdir(), 'podium-dl-')), 'd.tar');
     writeFileSync(tarFile, dl.body as Buffer);

@@ -17,8 +17,15 @@ const DEMO = join(ROOT, 'scripts/demo.mjs');
 const MODEL = 'yolov8n-coco128-person';
 const BEST = 'yolov8n_e3_sz416_lr0.01_s42';
 const NAMES = [
-  'yolov8n_e3_sz320_lr0.01_s42', 'yolov8n_e3_sz320_lr0.01_s1', 'yolov8n_e3_sz320_lr0.005_s42', 'yolov8n_e3_sz320_lr0.005_s1',
-  'yolov8n_e3_sz416_lr0.01_s42', 'yolov8n_e3_sz416_lr0.01_s1', 'yolov8n_e3_sz416_lr0.005_s42', 'yolov8n_e3_sz416_lr0.005_s1', 'yolov8n_e3_sz416_lr0.01_s42_repeat',
+  'yolov8n_e3_sz320_lr0.01_s42',
+  'yolov8n_e3_sz320_lr0.01_s1',
+  'yolov8n_e3_sz320_lr0.005_s42',
+  'yolov8n_e3_sz320_lr0.005_s1',
+  'yolov8n_e3_sz416_lr0.01_s42',
+  'yolov8n_e3_sz416_lr0.01_s1',
+  'yolov8n_e3_sz416_lr0.005_s42',
+  'yolov8n_e3_sz416_lr0.005_s1',
+  'yolov8n_e3_sz416_lr0.01_s42_repeat',
 ];
 // What the worker measures for assets/models/yolov8n_fp32_dynamic.onnx on the whole demo COCO128 at imgsz 640 (conf
 // 0.001, iou 0.7, 80 classes). Measured 2026-12-07 with `node scripts/evaluate-model.mjs --json` against `npm start`
@@ -78,7 +85,13 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     db = await createTestDatabase(dialect);
     if (!db) return;
     api = await startApi(
-      { PODIUM_LOCAL_WORKER: 'true', PODIUM_SEED_DEMO: 'true', PODIUM_WORKER_POLL_SECONDS: '1', PODIUM_AUTH: tokenMode ? 'token' : 'local', ...(db.config.databaseUrl ? { DATABASE_URL: db.config.databaseUrl } : {}) },
+      {
+        PODIUM_LOCAL_WORKER: 'true',
+        PODIUM_SEED_DEMO: 'true',
+        PODIUM_WORKER_POLL_SECONDS: '1',
+        PODIUM_AUTH: tokenMode ? 'token' : 'local',
+        ...(db.config.databaseUrl ? { DATABASE_URL: db.config.databaseUrl } : {}),
+      },
       { dataDir: db.config.dataDir },
     );
     base = api.url.replace(/\/graphql$/, '');
@@ -101,15 +114,22 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     expect(first.stderr).toMatch(/^\[6\/6\] promotion report and PRODUCTION/m);
     expect(first.stderr).toContain('they differ from the illustrative training figures');
     expect(first.stderr).toMatch(/^summary \(\d+\.\d s\):/m);
-    expect(first.json).toMatchObject({ experiment: { name: 'coco128-person', created: true }, model: { name: MODEL, version: 1, registered: true, stage: 'PRODUCTION', promoted: true }, evaluation: { action: 'evaluated' } });
+    expect(first.json).toMatchObject({
+      experiment: { name: 'coco128-person', created: true },
+      model: { name: MODEL, version: 1, registered: true, stage: 'PRODUCTION', promoted: true },
+      evaluation: { action: 'evaluated' },
+    });
     expect(first.json.runs.map((r: any) => [r.name, r.action])).toEqual(NAMES.map((n) => [n, 'created']));
   });
 
   it('logged the nine runs over the MLflow wire: FINISHED, Ultralytics params and tags, three epochs each', async (ctx) => {
     if (!db) return ctx.skip();
     const experimentId = first.json.experiment.id;
-    const { runs } = await gql(`query($e: ID!) { runs(experimentId: $e, first: 100) { totalCount nodes { id name kind status params { key value } tags { key value }
-      metrics(keys: ["map50", "map50_95", "precision", "recall", "lr/pg2", "val/dfl_loss"]) { key last lastStep count } artifacts { path } } } }`, { e: experimentId });
+    const { runs } = await gql(
+      `query($e: ID!) { runs(experimentId: $e, first: 100) { totalCount nodes { id name kind status params { key value } tags { key value }
+      metrics(keys: ["map50", "map50_95", "precision", "recall", "lr/pg2", "val/dfl_loss"]) { key last lastStep count } artifacts { path } } } }`,
+      { e: experimentId },
+    );
     // The nine training runs, and the evaluation run the worker's job wrote beside its source run.
     expect(runs.totalCount).toBe(10);
     expect(runs.nodes.filter((r: any) => r.kind === 'EVALUATION').map((r: any) => r.status)).toEqual(['FINISHED']);
@@ -120,7 +140,12 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
       const params = Object.fromEntries(r.params.map((p: any) => [p.key, p.value]));
       expect(params).toMatchObject({ model: 'yolov8n.pt', data: 'coco128.yaml', epochs: '3', name: r.name, optimizer: 'SGD' });
       expect(r.name).toBe(`yolov8n_e3_sz${params.imgsz}_lr${params.lr0}_s${params.seed}${r.name.endsWith('_repeat') ? '_repeat' : ''}`);
-      expect(r.tags).toEqual(expect.arrayContaining([{ key: 'mlflow.source.name', value: 'scripts/demo.mjs' }, { key: 'mlflow.user', value: 'podium-demo' }]));
+      expect(r.tags).toEqual(
+        expect.arrayContaining([
+          { key: 'mlflow.source.name', value: 'scripts/demo.mjs' },
+          { key: 'mlflow.user', value: 'podium-demo' },
+        ]),
+      );
       expect(r.metrics.map((m: any) => [m.key, m.lastStep, m.count])).toEqual(['lr/pg2', 'map50', 'map50_95', 'precision', 'recall', 'val/dfl_loss'].map((k) => [k, 2, 3]));
       expect(r.artifacts.map((a: any) => a.path)).toEqual(expect.arrayContaining(['results.csv', 'args.yaml']));
     }
@@ -143,7 +168,10 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     expect(g.runCount).toBe(9);
     expect(g.outsideGrid).toEqual([]);
     expect(g.best).toMatchObject({ runName: BEST, value: 0.3227 });
-    expect(byKey('imgsz').values.map((v: any) => [v.value, Number(v.mean.toFixed(6)), v.n])).toEqual([['320', 0.27, 4], ['416', 0.3, 5]]);
+    expect(byKey('imgsz').values.map((v: any) => [v.value, Number(v.mean.toFixed(6)), v.n])).toEqual([
+      ['320', 0.27, 4],
+      ['416', 0.3, 5],
+    ]);
     expect(byKey('imgsz').changes[0].relativeChange).toBeCloseTo(0.03 / 0.27, 6);
     expect(byKey('imgsz').changes[0].significant).toBe(true);
     expect(byKey('lr0').changes[0].significant).toBe(false);
@@ -161,8 +189,11 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
 
   it('evaluated the version on the whole coco128 with the worker: SUCCEEDED, the measured mAP50 and mAP50-95', async (ctx) => {
     if (!db) return ctx.skip();
-    const { evaluationJobs } = await gql(`query($m: String!) { evaluationJobs(filter: { modelName: $m }) { totalCount nodes { id status modelVersion dataset { name }
-      settings { imgsz classes } result { map50 map50_95 imagesEvaluated bestConfidence } } } }`, { m: MODEL });
+    const { evaluationJobs } = await gql(
+      `query($m: String!) { evaluationJobs(filter: { modelName: $m }) { totalCount nodes { id status modelVersion dataset { name }
+      settings { imgsz classes } result { map50 map50_95 imagesEvaluated bestConfidence } } } }`,
+      { m: MODEL },
+    );
     expect(evaluationJobs.totalCount).toBe(1);
     const job = evaluationJobs.nodes[0];
     expect(job).toMatchObject({ id: first.json.evaluation.job.id, status: 'SUCCEEDED', modelVersion: 1, dataset: { name: 'coco128' }, settings: { imgsz: 640, classes: null } });
@@ -174,12 +205,18 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
 
   it('promoted v1 to PRODUCTION with its decision (the train = eval risk named) and the stored report', async (ctx) => {
     if (!db) return ctx.skip();
-    const { registeredModel, modelVersionTransitions } = await gql(`query($n: String!) {
+    const { registeredModel, modelVersionTransitions } = await gql(
+      `query($n: String!) {
       registeredModel(name: $n) { policy versions { nodes { version stage sourceRun { name } artifactPath } } }
-      modelVersionTransitions(name: $n) { nodes { seq version fromStage toStage decision { justification alternatives risks nextSteps report { markdown } } } } }`, { n: MODEL });
+      modelVersionTransitions(name: $n) { nodes { seq version fromStage toStage decision { justification alternatives risks nextSteps report { markdown } } } } }`,
+      { n: MODEL },
+    );
     expect(registeredModel.versions.nodes).toEqual([{ version: 1, stage: 'PRODUCTION', sourceRun: { name: BEST }, artifactPath: 'weights/best.onnx' }]);
     expect(registeredModel.policy).toMatchObject({ production: { requireEvaluation: { dataset: 'coco128', metric: 'map50' } } });
-    expect(modelVersionTransitions.nodes.map((t: any) => [t.seq, t.fromStage, t.toStage])).toEqual([[1, 'NONE', 'STAGING'], [2, 'STAGING', 'PRODUCTION']]);
+    expect(modelVersionTransitions.nodes.map((t: any) => [t.seq, t.fromStage, t.toStage])).toEqual([
+      [1, 'NONE', 'STAGING'],
+      [2, 'STAGING', 'PRODUCTION'],
+    ]);
     const decision = modelVersionTransitions.nodes[1].decision;
     expect(decision.justification).toContain(BEST);
     expect(decision.justification).toContain('mAP@50 0.5952');
@@ -192,10 +229,17 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     if (!db) return ctx.skip();
     const again = await run('--speed', '0', '--json');
     expect(again.code, again.stderr).toBe(0);
-    expect(again.json).toMatchObject({ experiment: { id: first.json.experiment.id, created: false }, model: { version: 1, registered: false, promoted: false }, evaluation: { action: 'reused', job: { id: first.json.evaluation.job.id } } });
+    expect(again.json).toMatchObject({
+      experiment: { id: first.json.experiment.id, created: false },
+      model: { version: 1, registered: false, promoted: false },
+      evaluation: { action: 'reused', job: { id: first.json.evaluation.job.id } },
+    });
     expect(again.json.runs).toEqual(first.json.runs.map((r: any) => ({ ...r, action: 'reused' })));
     expect(again.json.transitions).toHaveLength(2);
-    const counts = await gql('query($e: ID!, $n: String!) { runs(experimentId: $e) { totalCount } evaluationJobs(filter: { modelName: $n }) { totalCount } }', { e: first.json.experiment.id, n: MODEL });
+    const counts = await gql('query($e: ID!, $n: String!) { runs(experimentId: $e) { totalCount } evaluationJobs(filter: { modelName: $n }) { totalCount } }', {
+      e: first.json.experiment.id,
+      n: MODEL,
+    });
     expect(counts).toEqual({ runs: { totalCount: 10 }, evaluationJobs: { totalCount: 1 } });
   });
 
@@ -208,13 +252,23 @@ describe.each(DIALECTS)('npm run demo against the api from dist/ with its local 
     expect(reset.json).toMatchObject({ experiment: { name: 'coco128-person', created: true }, model: { version: 2, registered: true, promoted: true }, evaluation: { action: 'evaluated' } });
     expect(reset.json.experiment.id).not.toBe(first.json.experiment.id);
     expect(reset.json.runs.map((r: any) => r.action)).toEqual(NAMES.map(() => 'created'));
-    const { experiments, registeredModel, modelVersionTransitions } = await gql(`query($n: String!) { experiments(includeDeleted: true) { nodes { id name deleted } }
-      registeredModel(name: $n) { versions { nodes { version stage } } } modelVersionTransitions(name: $n) { nodes { version fromStage toStage reason } } }`, { n: MODEL });
+    const { experiments, registeredModel, modelVersionTransitions } = await gql(
+      `query($n: String!) { experiments(includeDeleted: true) { nodes { id name deleted } }
+      registeredModel(name: $n) { versions { nodes { version stage } } } modelVersionTransitions(name: $n) { nodes { version fromStage toStage reason } } }`,
+      { n: MODEL },
+    );
     expect(experiments.nodes).toContainEqual({ id: first.json.experiment.id, name: reset.json.reset.experiment, deleted: true });
     expect(experiments.nodes).toContainEqual({ id: reset.json.experiment.id, name: 'coco128-person', deleted: false });
-    expect(registeredModel.versions.nodes.map((v: any) => [v.version, v.stage]).sort()).toEqual([[1, 'ARCHIVED'], [2, 'PRODUCTION']]);
+    expect(registeredModel.versions.nodes.map((v: any) => [v.version, v.stage]).sort()).toEqual([
+      [1, 'ARCHIVED'],
+      [2, 'PRODUCTION'],
+    ]);
     expect(modelVersionTransitions.nodes.map((t: any) => [t.version, t.fromStage, t.toStage])).toEqual([
-      [1, 'NONE', 'STAGING'], [1, 'STAGING', 'PRODUCTION'], [1, 'PRODUCTION', 'ARCHIVED'], [2, 'NONE', 'STAGING'], [2, 'STAGING', 'PRODUCTION'],
+      [1, 'NONE', 'STAGING'],
+      [1, 'STAGING', 'PRODUCTION'],
+      [1, 'PRODUCTION', 'ARCHIVED'],
+      [2, 'NONE', 'STAGING'],
+      [2, 'STAGING', 'PRODUCTION'],
     ]);
     expect(Math.abs(reset.json.evaluation.job.result.map50 - MEASURED.map50)).toBeLessThan(1e-4);
   }, 240_000);

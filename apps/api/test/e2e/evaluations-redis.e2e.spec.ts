@@ -52,10 +52,26 @@ describe('evaluation jobs over Redis (two api replicas on one SQLite file)', () 
     const updates = collect(watcher.ws(), 'subscription($id: ID!) { evaluationJobUpdated(jobId: $id) { status updatedAt progress { done total } result { map50 } } }', { id: job.id }, 10);
     await new Promise((r) => setTimeout(r, 300));
     const claim = (await ok('mutation($i: ClaimEvaluationJobInput!) { claimEvaluationJob(input: $i) { attempt } }', { i: { workerId } })).claimEvaluationJob;
-    await ok('mutation($i: HeartbeatEvaluationJobInput!) { heartbeatEvaluationJob(input: $i) { cancelRequested } }', { i: { workerId, jobId: job.id, attempt: claim.attempt, progress: { done: 2, total: 4, imagesPerSecond: 10, etaSeconds: 0.2 } } });
+    await ok('mutation($i: HeartbeatEvaluationJobInput!) { heartbeatEvaluationJob(input: $i) { cancelRequested } }', {
+      i: { workerId, jobId: job.id, attempt: claim.attempt, progress: { done: 2, total: 4, imagesPerSecond: 10, etaSeconds: 0.2 } },
+    });
     const result = {
-      map50: 0.4, map50_95: 0.3, map75: 0.3, precision: 0.5, recall: 0.5, f1: 0.5, bestConfidence: 0.2, fitness: 0.31, perClass: [],
-      coco: { ap: 0.3, ap50: 0.4, ap75: 0.3, ar100: 0.4 }, thresholdSweep: [], executionProvider: 'CPU', device: 'cpu', imagesPerSecond: 10, imagesEvaluated: 4, skippedImages: 0,
+      map50: 0.4,
+      map50_95: 0.3,
+      map75: 0.3,
+      precision: 0.5,
+      recall: 0.5,
+      f1: 0.5,
+      bestConfidence: 0.2,
+      fitness: 0.31,
+      perClass: [],
+      coco: { ap: 0.3, ap50: 0.4, ap75: 0.3, ar100: 0.4 },
+      thresholdSweep: [],
+      executionProvider: 'CPU',
+      device: 'cpu',
+      imagesPerSecond: 10,
+      imagesEvaluated: 4,
+      skippedImages: 0,
     };
     await ok('mutation($i: CompleteEvaluationJobInput!) { completeEvaluationJob(input: $i) { status } }', { i: { workerId, jobId: job.id, attempt: claim.attempt, result } });
     const events = (await updates.done).map((e) => e.evaluationJobUpdated);

@@ -22,7 +22,8 @@ import { collect, startTestApp, type TestApp } from '../support/test-app';
 
 const COCO128 = resolve(__dirname, '../../../../assets/datasets/coco128');
 
-const JOB = 'id status attempt maxAttempts runId sourceRunId artifactPath epoch cancelRequested error errorCode workerId progress { done total imagesPerSecond etaSeconds } dataset { name version digest } settings { imgsz conf iou maxDet classes batch executionProvider } result { map50 map50_95 precision recall f1 precisionAtConf executionProvider device skippedImages coco { ap ap50 ap75 ar100 } thresholdSweep { iou points { conf f1 } } }';
+const JOB =
+  'id status attempt maxAttempts runId sourceRunId artifactPath epoch cancelRequested error errorCode workerId progress { done total imagesPerSecond etaSeconds } dataset { name version digest } settings { imgsz conf iou maxDet classes batch executionProvider } result { map50 map50_95 precision recall f1 precisionAtConf executionProvider device skippedImages coco { ap ap50 ap75 ar100 } thresholdSweep { iou points { conf f1 } } }';
 const CLAIM = `mutation($i: ClaimEvaluationJobInput!) { claimEvaluationJob(input: $i) { attempt leaseExpiresAt modelUrl modelSha256 dataset { name version digest format classNames archiveUrl imagesDir labelsDir annotationsPath } job { ${JOB} } } }`;
 const HEARTBEAT = 'mutation($i: HeartbeatEvaluationJobInput!) { heartbeatEvaluationJob(input: $i) { leaseExpiresAt cancelRequested } }';
 const COMPLETE = `mutation($i: CompleteEvaluationJobInput!) { completeEvaluationJob(input: $i) { ${JOB} } }`;
@@ -44,7 +45,8 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     return res.data;
   };
-  const evaluate = (extra: Record<string, unknown> = {}) => ok(EVALUATE, { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco128' }, imgsz: 640, ...extra } }).then((d) => d.evaluateModel);
+  const evaluate = (extra: Record<string, unknown> = {}) =>
+    ok(EVALUATE, { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco128' }, imgsz: 640, ...extra } }).then((d) => d.evaluateModel);
   const claim = (wid = workerId, leaseSeconds = 60) => ok(CLAIM, { i: { workerId: wid, leaseSeconds } }).then((d) => d.claimEvaluationJob);
   const drain = async () => {
     // Leaves no QUEUED job behind for the next test: each claimed one is failed.
@@ -61,14 +63,16 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(up.status).toBe(201);
     digest = up.body.digest;
     experimentId = (await ok('mutation { createExperiment(input: { name: "yolo" }) { id } }')).createExperiment.id;
-    runId = (await ok('mutation($e: ID!) { createRun(input: { experimentId: $e, name: "train", params: [{ key: "imgsz", value: "416" }], evaluationDataset: "coco128" }) { id } }', { e: experimentId })).createRun.id;
+    runId = (
+      await ok('mutation($e: ID!) { createRun(input: { experimentId: $e, name: "train", params: [{ key: "imgsz", value: "416" }], evaluationDataset: "coco128" }) { id } }', { e: experimentId })
+    ).createRun.id;
     const put = await t.http().put(`/artifacts/${runId}/weights/best.onnx`).set('content-type', 'application/octet-stream').send(Buffer.from('not really onnx'));
     expect(put.status).toBe(201);
     workerId = (await ok('mutation { registerWorker(input: { name: "w1", executionProviders: ["CUDA", "CPU"], gpuName: "H100", gpuMemoryMb: 81559, cpuCores: 16 }) { id } }')).registerWorker.id;
   });
   afterAll(async () => t?.close());
 
-  it('queues a job with its evaluation run, leases it to a worker, and records the result as the run\'s metrics', async (ctx) => {
+  it("queues a job with its evaluation run, leases it to a worker, and records the result as the run's metrics", async (ctx) => {
     if (!t) return ctx.skip();
     const job = await evaluate({ conf: 0.001, iou: 0.6 });
     expect(job).toMatchObject({ status: 'QUEUED', attempt: 0, sourceRunId: runId, dataset: { name: 'coco128', version: 1, digest } });
@@ -76,13 +80,28 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const evalRun = (await ok('query($id: ID!) { run(id: $id) { kind status experimentId parentRunId params { key value } } }', { id: job.runId })).run;
     expect(evalRun).toMatchObject({ kind: 'EVALUATION', status: 'RUNNING', experimentId, parentRunId: runId });
     const params = Object.fromEntries(evalRun.params.map((p: { key: string; value: string }) => [p.key, p.value]));
-    expect(params).toMatchObject({ job_id: job.id, dataset: 'coco128', dataset_digest: digest, dataset_version: '1', imgsz: '640', conf: '0.001', iou: '0.6', max_det: '300', source_run_id: runId, artifact_path: 'weights/best.onnx' });
+    expect(params).toMatchObject({
+      job_id: job.id,
+      dataset: 'coco128',
+      dataset_digest: digest,
+      dataset_version: '1',
+      imgsz: '640',
+      conf: '0.001',
+      iou: '0.6',
+      max_det: '300',
+      source_run_id: runId,
+      artifact_path: 'weights/best.onnx',
+    });
     expect(params.classes).toBeUndefined();
 
     const updates = collect(t.ws(), `subscription($id: ID!) { evaluationJobUpdated(jobId: $id) { status progress { done total } result { map50 } } }`, { id: job.id }, 5);
     await new Promise((r) => setTimeout(r, 200));
     const c = await claim();
-    expect(c).toMatchObject({ attempt: 1, modelUrl: `/artifacts/${runId}/weights/best.onnx`, dataset: { name: 'coco128', digest, format: 'YOLO', archiveUrl: `/datasets/${digest}.tar`, imagesDir: 'images/train2017', labelsDir: 'labels/train2017' } });
+    expect(c).toMatchObject({
+      attempt: 1,
+      modelUrl: `/artifacts/${runId}/weights/best.onnx`,
+      dataset: { name: 'coco128', digest, format: 'YOLO', archiveUrl: `/datasets/${digest}.tar`, imagesDir: 'images/train2017', labelsDir: 'labels/train2017' },
+    });
     expect(c.job).toMatchObject({ id: job.id, status: 'RUNNING', workerId });
     expect(c.modelSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(c.dataset.classNames[0]).toBe('person');
@@ -106,7 +125,24 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const finished = (await ok('query($id: ID!) { run(id: $id) { status params { key value } metrics { key last lastStep count } artifacts { path } } }', { id: job.runId })).run;
     expect(finished.status).toBe('FINISHED');
     const m = Object.fromEntries(finished.metrics.map((x: { key: string; last: number; lastStep: number; count: number }) => [x.key, x]));
-    expect(Object.keys(m).sort()).toEqual(['best_confidence', 'coco_ap', 'coco_ap50', 'coco_ap75', 'coco_ar100', 'f1', 'fitness', 'images_per_second', 'map50', 'map50_95', 'map75', 'precision', 'precision_at_conf', 'recall', 'recall_at_conf', 'skipped_images']);
+    expect(Object.keys(m).sort()).toEqual([
+      'best_confidence',
+      'coco_ap',
+      'coco_ap50',
+      'coco_ap75',
+      'coco_ar100',
+      'f1',
+      'fitness',
+      'images_per_second',
+      'map50',
+      'map50_95',
+      'map75',
+      'precision',
+      'precision_at_conf',
+      'recall',
+      'recall_at_conf',
+      'skipped_images',
+    ]);
     expect(m.map50).toMatchObject({ last: 0.5, lastStep: 0, count: 1 });
     expect(m.precision_at_conf.last).toBe(0.008);
     const p = Object.fromEntries(finished.params.map((x: { key: string; value: string }) => [x.key, x.value]));
@@ -120,7 +156,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(after.metrics).toEqual([{ last: 0.5, count: 1 }]);
   });
 
-  it('re-queues a job whose lease expired (attempt 2), refuses the stale attempt\'s reports, and finishes once', async (ctx) => {
+  it("re-queues a job whose lease expired (attempt 2), refuses the stale attempt's reports, and finishes once", async (ctx) => {
     if (!t) return ctx.skip();
     const job = await evaluate();
     const first = await claim();
@@ -163,7 +199,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(run.status).toBe('FAILED');
   });
 
-  it('cancels a QUEUED job at once and a RUNNING one through the worker\'s heartbeat', async (ctx) => {
+  it("cancels a QUEUED job at once and a RUNNING one through the worker's heartbeat", async (ctx) => {
     if (!t) return ctx.skip();
     const queued = await evaluate();
     const cancelled = (await ok(CANCEL, { i: { id: queued.id } })).cancelEvaluationJob;
@@ -180,7 +216,17 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const ended = (await ok(FAIL, { i: { workerId, jobId: running.id, attempt: c.attempt, error: 'cancelled', code: 'CANCELLED' } })).failEvaluationJob;
     expect(ended.status).toBe('CANCELLED');
     expect((await ok('query($id: ID!) { run(id: $id) { status } }', { id: running.runId })).run.status).toBe('KILLED');
-    const late = await t.gql(CANCEL, { i: { id: (await evaluate().then(async (j) => { const cc = await claim(); await ok(COMPLETE, { i: { workerId, jobId: j.id, attempt: cc.attempt, result: fakeResult(0.3) } }); return j; })).id } });
+    const late = await t.gql(CANCEL, {
+      i: {
+        id: (
+          await evaluate().then(async (j) => {
+            const cc = await claim();
+            await ok(COMPLETE, { i: { workerId, jobId: j.id, attempt: cc.attempt, result: fakeResult(0.3) } });
+            return j;
+          })
+        ).id,
+      },
+    });
     expect(late.errors![0].extensions.code).toBe('FAILED_PRECONDITION');
   });
 
@@ -249,7 +295,12 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
 
     const filtered = await evaluate({ classes: [0], batch: 8, executionProvider: 'CUDA' });
     const params = (await ok('query($id: ID!) { run(id: $id) { params { key value } } }', { id: filtered.runId })).run.params;
-    expect(params).toEqual(expect.arrayContaining([{ key: 'classes', value: '0' }, { key: 'batch', value: '8' }]));
+    expect(params).toEqual(
+      expect.arrayContaining([
+        { key: 'classes', value: '0' },
+        { key: 'batch', value: '8' },
+      ]),
+    );
     const c = await claim();
     const wrong = await t.gql(COMPLETE, { i: { workerId, jobId: filtered.id, attempt: c.attempt, result: { ...fakeResult(0.5), map50: 7, executionProvider: 'TPU' } } });
     expect(wrong.errors![0].extensions.code).toBe('BAD_USER_INPUT');
@@ -271,7 +322,8 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
 
   it('admits WORKER tokens to the protocol and the downloads only, and keeps other roles out of the protocol', async (ctx) => {
     if (!t) return ctx.skip();
-    const token = async (name: string, role: string) => `Bearer ${(await ok('mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }', { i: { name, role } })).createApiToken.secret}`;
+    const token = async (name: string, role: string) =>
+      `Bearer ${(await ok('mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }', { i: { name, role } })).createApiToken.secret}`;
     const worker = { authorization: await token('gpu-box', 'WORKER') };
     const viewer = { authorization: await token('reader', 'VIEWER') };
     const model = await t.http().get(`/artifacts/${runId}/weights/best.onnx`).set(worker);
@@ -313,7 +365,12 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     await ok(COMPLETE, { i: { workerId, jobId: job.id, attempt: c.attempt, result: fakeResult(0.61) } });
     const run = (await ok('query($id: ID!) { run(id: $id) { kind status parentRunId params { key value } metrics(keys: ["map50"]) { last } } }', { id: job.runId })).run;
     expect(run).toMatchObject({ kind: 'EVALUATION', status: 'FINISHED', parentRunId: runId, metrics: [{ last: 0.61 }] });
-    expect(run.params).toEqual(expect.arrayContaining([{ key: 'model_name', value: 'person-detector' }, { key: 'model_version', value: '1' }]));
+    expect(run.params).toEqual(
+      expect.arrayContaining([
+        { key: 'model_name', value: 'person-detector' },
+        { key: 'model_version', value: '1' },
+      ]),
+    );
     const unknown = await t.gql(EVALUATE, { i: { modelName: 'person-detector', version: 9, dataset: { name: 'coco128' } } });
     expect(unknown.errors![0].extensions.code).toBe('NOT_FOUND');
 
@@ -334,7 +391,11 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const seen = collect(t.ws(), 'subscription($r: ID!) { metricLogged(runId: $r, keys: ["coco128/map50"]) { key value step } }', { r: runId }, 3, 30_000);
     await new Promise((r) => setTimeout(r, 200));
     for (const epoch of [1, 2, 3]) {
-      const put = await t.http().put(`/artifacts/${runId}/weights/epoch${epoch}.onnx?epoch=${epoch}`).set('content-type', 'application/octet-stream').send(Buffer.from(`checkpoint ${epoch}`));
+      const put = await t
+        .http()
+        .put(`/artifacts/${runId}/weights/epoch${epoch}.onnx?epoch=${epoch}`)
+        .set('content-type', 'application/octet-stream')
+        .send(Buffer.from(`checkpoint ${epoch}`));
       expect(put.status).toBe(201);
     }
     // Not a checkpoint: no epoch, or not ONNX.
@@ -350,14 +411,19 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(points.map((p) => p.step)).toEqual([1, 2, 3]);
     expect(points.map((p) => p.value)).toEqual([0.1, 0.2, 0.30000000000000004]);
     const training = (await ok('query($id: ID!) { run(id: $id) { metrics(keys: ["coco128/map50", "coco128/map50_95"]) { key count lastStep } } }', { id: runId })).run;
-    expect(training.metrics).toEqual(expect.arrayContaining([{ key: 'coco128/map50', count: 3, lastStep: 3 }, { key: 'coco128/map50_95', count: 3, lastStep: 3 }]));
+    expect(training.metrics).toEqual(
+      expect.arrayContaining([
+        { key: 'coco128/map50', count: 3, lastStep: 3 },
+        { key: 'coco128/map50_95', count: 3, lastStep: 3 },
+      ]),
+    );
   });
   const RUN_STATE = 'query($id: ID!) { run(id: $id) { status deleted params { key } metrics(keys: ["map50", "map50_95"]) { key last lastStep count } artifacts { path } } }';
   const JOB_STATE = 'query($id: ID!) { evaluationJob(id: $id) { status attempt result { map50 } } }';
   const runState = async (id: string) => (await ok(RUN_STATE, { id })).run;
   const jobState = async (id: string) => (await ok(JOB_STATE, { id })).evaluationJob;
 
-  it('commits the job\'s SUCCEEDED with its evaluation run\'s FINISHED and metrics: the first event of the completion already finds both', async (ctx) => {
+  it("commits the job's SUCCEEDED with its evaluation run's FINISHED and metrics: the first event of the completion already finds both", async (ctx) => {
     if (!t) return ctx.skip();
     await drain();
     const job = await evaluate();
@@ -394,7 +460,7 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(await seen).toEqual({ points: 16, job: 'SUCCEEDED', run: 'FINISHED', map50: 0.55 });
   });
 
-  it('on PostgreSQL no reader sees a job ended before its run: while the run\'s row is held, the report (or cancel) waits with the job unchanged', async (ctx) => {
+  it("on PostgreSQL no reader sees a job ended before its run: while the run's row is held, the report (or cancel) waits with the job unchanged", async (ctx) => {
     if (!t || dialect !== 'postgres') return ctx.skip();
     await drain();
     const holder = new Client({ connectionString: t.db.config.databaseUrl });
@@ -458,7 +524,13 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     await ok('mutation($id: ID!) { restoreRun(id: $id) { id } }', { id: job.runId });
     const done = (await ok(COMPLETE, { i: { workerId, jobId: job.id, attempt: c.attempt, result: fakeResult(0.66) } })).completeEvaluationJob;
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempt: c.attempt, result: { map50: 0.66 } });
-    expect(await runState(job.runId)).toMatchObject({ status: 'FINISHED', metrics: [{ key: 'map50', last: 0.66, count: 1 }, { key: 'map50_95', count: 1 }] });
+    expect(await runState(job.runId)).toMatchObject({
+      status: 'FINISHED',
+      metrics: [
+        { key: 'map50', last: 0.66, count: 1 },
+        { key: 'map50_95', count: 1 },
+      ],
+    });
 
     // A param that contradicts the result (params are immutable): CONFLICT, the job stays RUNNING, its worker fails it.
     const other = await evaluate();
@@ -502,9 +574,18 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     const c = await claim();
     expect(c.job.epoch).toBe(9);
     // The state a version that committed the job and its run separately left when it stopped in between.
-    await t.podium.app.get(Database).write((tx) =>
-      t!.podium.app.get(EvaluationJobsRepository).moveIf(tx, c.job.id, { status: EvaluationJobStatus.RUNNING, attempt: c.attempt }, { status: EvaluationJobStatus.SUCCEEDED, result: fakeResult(0.77), finishedAt: Date.now(), leaseExpiresAt: null }),
-    );
+    await t.podium.app
+      .get(Database)
+      .write((tx) =>
+        t!.podium.app
+          .get(EvaluationJobsRepository)
+          .moveIf(
+            tx,
+            c.job.id,
+            { status: EvaluationJobStatus.RUNNING, attempt: c.attempt },
+            { status: EvaluationJobStatus.SUCCEEDED, result: fakeResult(0.77), finishedAt: Date.now(), leaseExpiresAt: null },
+          ),
+      );
     expect(await runState(c.job.runId)).toMatchObject({ status: 'RUNNING', metrics: [], artifacts: [] });
     // A completion that stopped after its commit, before the files.
     const filesLost = await evaluate();
@@ -523,6 +604,13 @@ describe.each(DIALECTS)('evaluation jobs and the worker protocol on %s', (dialec
     expect(evalRun).toEqual({ status: 'FINISHED', metrics: [{ last: 0.77, lastStep: 9, count: 1 }], artifacts: [{ path: 'evaluation/pr_curve.json' }, { path: 'evaluation/result.json' }] });
     const history = (await ok('query($r: ID!) { metricHistory(runId: $r, key: "coco128/map50", first: 100) { nodes { step value } } }', { r: runId })).metricHistory.nodes;
     expect(history.filter((p: { step: number }) => p.step === 9)).toEqual([{ step: 9, value: 0.77 }]);
-    expect(await runState(filesLost.runId)).toMatchObject({ status: 'FINISHED', metrics: [{ key: 'map50', count: 1 }, { key: 'map50_95', count: 1 }], artifacts: [{ path: 'evaluation/pr_curve.json' }, { path: 'evaluation/result.json' }] });
+    expect(await runState(filesLost.runId)).toMatchObject({
+      status: 'FINISHED',
+      metrics: [
+        { key: 'map50', count: 1 },
+        { key: 'map50_95', count: 1 },
+      ],
+      artifacts: [{ path: 'evaluation/pr_curve.json' }, { path: 'evaluation/result.json' }],
+    });
   });
 });

@@ -28,9 +28,23 @@ const WORKER_STATE = 'id name state stateReason stateChangedBy tokenName';
 /** A pipeline EvaluationResult with a chosen mAP@50 on the 4 images of coco8's val split. */
 function result(map50: number) {
   return {
-    map50, map50_95: map50 * 0.7, map75: map50 * 0.75, precision: 0.8, recall: 0.6, f1: 0.69, bestConfidence: 0.3, fitness: map50 * 0.73,
-    perClass: [], coco: { ap: map50 * 0.68, ap50: map50, ap75: map50 * 0.7, ar100: 0.6 }, thresholdSweep: [],
-    executionProvider: 'CPU', device: 'test cpu', imagesPerSecond: 40, imagesEvaluated: 4, skippedImages: 0, skipped: [],
+    map50,
+    map50_95: map50 * 0.7,
+    map75: map50 * 0.75,
+    precision: 0.8,
+    recall: 0.6,
+    f1: 0.69,
+    bestConfidence: 0.3,
+    fitness: map50 * 0.73,
+    perClass: [],
+    coco: { ap: map50 * 0.68, ap50: map50, ap75: map50 * 0.7, ar100: 0.6 },
+    thresholdSweep: [],
+    executionProvider: 'CPU',
+    device: 'test cpu',
+    imagesPerSecond: 40,
+    imagesEvaluated: 4,
+    skippedImages: 0,
+    skipped: [],
   };
 }
 
@@ -56,7 +70,8 @@ describe.each(DIALECTS)('jobs bound to their claimant on %s', (dialect) => {
     return res.errors[0] as { message: string; extensions: { code: string; reason?: string } };
   };
   const evaluate = async () =>
-    (await ok('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id runId } }', { i: { modelName: MODEL, version: 1, dataset: { name: 'coco8val' }, executionProvider: 'CPU' } }, admin)).evaluateModel as { id: string; runId: string };
+    (await ok('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id runId } }', { i: { modelName: MODEL, version: 1, dataset: { name: 'coco8val' }, executionProvider: 'CPU' } }, admin))
+      .evaluateModel as { id: string; runId: string };
   const job = async (id: string) => (await ok(JOB, { id }, admin)).evaluationJob;
   const run = async (id: string) => (await ok(RUN, { id }, admin)).run;
 
@@ -64,7 +79,10 @@ describe.each(DIALECTS)('jobs bound to their claimant on %s', (dialect) => {
     t = await startTestApp(dialect, { authMode: 'token' });
     if (!t) return;
     admin = bearer(bootstrapSecret(t));
-    for (const [name, set] of [['gpu-real', (v: typeof real) => (real = v)], ['gpu-forger', (v: typeof real) => (forger = v)]] as const) {
+    for (const [name, set] of [
+      ['gpu-real', (v: typeof real) => (real = v)],
+      ['gpu-forger', (v: typeof real) => (forger = v)],
+    ] as const) {
       const { secret } = await createToken(t, name, 'WORKER');
       set({ secret, headers: bearer(secret) });
     }
@@ -82,7 +100,11 @@ describe.each(DIALECTS)('jobs bound to their claimant on %s', (dialect) => {
     await ok(`mutation { createRegisteredModel(input: { name: "${MODEL}" }) { name } }`, {}, admin);
     await ok(`mutation($r: String!) { createModelVersion(input: { name: "${MODEL}", runId: $r, artifactPath: "weights/best.onnx" }) { version } }`, { r: runId }, admin);
     await ok(`mutation { promoteModelVersion(input: { name: "${MODEL}", version: 1, stage: STAGING, decision: { justification: "candidate" } }) { modelVersion { stage } } }`, {}, admin);
-    await ok('mutation($i: SetPromotionPolicyInput!) { setPromotionPolicy(input: $i) { name } }', { i: { name: MODEL, policy: { production: { requireEvaluation: { dataset: 'coco8val', metric: 'map50', floor: 0.9, compareWithProduction: false, settingsMustMatch: [] } } } } }, admin);
+    await ok(
+      'mutation($i: SetPromotionPolicyInput!) { setPromotionPolicy(input: $i) { name } }',
+      { i: { name: MODEL, policy: { production: { requireEvaluation: { dataset: 'coco8val', metric: 'map50', floor: 0.9, compareWithProduction: false, settingsMustMatch: [] } } } } },
+      admin,
+    );
 
     realWorker = (await ok(REGISTER, { i: { name: 'gpu-box-1', executionProviders: ['CPU'], cpuCores: 8 } }, real.headers)).registerWorker.id;
     forgerWorker = (await ok(REGISTER, { i: { name: 'forger-box', executionProviders: ['CPU'], cpuCores: 8 } }, forger.headers)).registerWorker.id;
@@ -93,7 +115,10 @@ describe.each(DIALECTS)('jobs bound to their claimant on %s', (dialect) => {
     if (!t) return ctx.skip();
     // The forger cannot take the real worker's name.
     const takeName = await refused(REGISTER, { i: { name: 'gpu-box-1', executionProviders: ['CPU'], cpuCores: 1 } }, forger.headers);
-    expect(takeName).toMatchObject({ message: 'worker name "gpu-box-1" is registered by another api token; pick another name (PODIUM_WORKER_NAME)', extensions: { code: 'CONFLICT', reason: 'NAME_TAKEN' } });
+    expect(takeName).toMatchObject({
+      message: 'worker name "gpu-box-1" is registered by another api token; pick another name (PODIUM_WORKER_NAME)',
+      extensions: { code: 'CONFLICT', reason: 'NAME_TAKEN' },
+    });
     const workers = (await ok('{ workers { nodes { id name tokenName cpuCores } } }', {}, admin)).workers.nodes;
     expect(workers).toEqual(expect.arrayContaining([{ id: realWorker, name: 'gpu-box-1', tokenName: 'gpu-real', cpuCores: 8 }]));
 
@@ -115,7 +140,10 @@ describe.each(DIALECTS)('jobs bound to their claimant on %s', (dialect) => {
     expect(before).toMatchObject({ status: 'RUNNING', attempt: 1, workerId: realWorker, progress: null, result: null });
 
     // The forger claiming as the real worker.
-    expect(await refused(CLAIM, { i: { workerId: realWorker } }, forger.headers)).toMatchObject({ message: 'worker "gpu-box-1" belongs to another api token', extensions: { code: 'FORBIDDEN', reason: 'NOT_OWNER' } });
+    expect(await refused(CLAIM, { i: { workerId: realWorker } }, forger.headers)).toMatchObject({
+      message: 'worker "gpu-box-1" belongs to another api token',
+      extensions: { code: 'FORBIDDEN', reason: 'NOT_OWNER' },
+    });
     // Every report, naming its own worker or the real one, with the real attempt.
     const forged = (workerId: string) => {
       const ref = { jobId: heard.evaluationJobQueued.jobId, attempt: 1, workerId };
@@ -128,7 +156,10 @@ describe.each(DIALECTS)('jobs bound to their claimant on %s', (dialect) => {
     };
     for (const [query, input] of forged(forgerWorker)) {
       const e = await refused(query, { i: input }, forger.headers);
-      expect(e).toMatchObject({ message: `job ${queued.id} attempt 1 was claimed by another worker or api token; only its claimant may report on it`, extensions: { code: 'FORBIDDEN', reason: 'NOT_CLAIMANT' } });
+      expect(e).toMatchObject({
+        message: `job ${queued.id} attempt 1 was claimed by another worker or api token; only its claimant may report on it`,
+        extensions: { code: 'FORBIDDEN', reason: 'NOT_CLAIMANT' },
+      });
       expect(e.message).not.toContain(real.secret);
       expect(e.message).not.toContain(forger.secret);
     }
@@ -228,20 +259,31 @@ describe.each(DIALECTS)('jobs bound to their claimant on %s', (dialect) => {
     expect(c2).toMatchObject({ attempt: 1, job: { id: second.id } });
 
     // Removed mid-job: the job is back in the queue at once, not failed, and the worker is shut out.
-    const removal = (await ok(`mutation($i: RemoveWorkerInput!) { removeWorker(input: $i) { worker { ${WORKER_STATE} } handedBack { id status attempt workerId error } } }`, { i: { id: worker, reason: 'disk failing' } }, admin)).removeWorker;
+    const removal = (
+      await ok(
+        `mutation($i: RemoveWorkerInput!) { removeWorker(input: $i) { worker { ${WORKER_STATE} } handedBack { id status attempt workerId error } } }`,
+        { i: { id: worker, reason: 'disk failing' } },
+        admin,
+      )
+    ).removeWorker;
     expect(removal.worker).toMatchObject({ state: 'REMOVED', stateReason: 'disk failing' });
     expect(removal.handedBack).toEqual([{ id: second.id, status: 'QUEUED', attempt: 1, workerId: null, error: 'worker gpu-box-2 removed by bootstrap-admin (attempt 1)' }]);
     const removed = { message: 'worker "gpu-box-2" was removed by bootstrap-admin (disk failing): it can no longer claim or report', extensions: { code: 'FORBIDDEN', reason: 'WORKER_REMOVED' } };
     expect(await refused(HEARTBEAT, { i: { jobId: second.id, attempt: 1, workerId: worker } }, real.headers)).toMatchObject(removed);
     expect(await refused(COMPLETE, { i: { jobId: second.id, attempt: 1, workerId: worker, result: result(0.99) } }, real.headers)).toMatchObject(removed);
     expect(await refused(CLAIM, { i: { workerId: worker } }, real.headers)).toMatchObject(removed);
-    expect(await refused(REGISTER, { i: { name: 'gpu-box-2', executionProviders: ['CPU'], cpuCores: 4 } }, real.headers)).toMatchObject({ extensions: { code: 'FAILED_PRECONDITION', reason: 'WORKER_REMOVED' } });
+    expect(await refused(REGISTER, { i: { name: 'gpu-box-2', executionProviders: ['CPU'], cpuCores: 4 } }, real.headers)).toMatchObject({
+      extensions: { code: 'FAILED_PRECONDITION', reason: 'WORKER_REMOVED' },
+    });
     expect((await run(second.runId)).status).toBe('RUNNING');
 
     // Another worker takes the job as attempt 2 and finishes it; the removal was not counted as a failure.
     const c3 = (await ok(CLAIM, { i: { workerId: realWorker } }, real.headers)).claimEvaluationJob;
     expect(c3).toMatchObject({ attempt: 2, job: { id: second.id, workerId: realWorker } });
-    expect((await ok(COMPLETE, { i: { jobId: second.id, attempt: 2, workerId: realWorker, result: result(0.55) } }, real.headers)).completeEvaluationJob).toMatchObject({ status: 'SUCCEEDED', attempt: 2 });
+    expect((await ok(COMPLETE, { i: { jobId: second.id, attempt: 2, workerId: realWorker, result: result(0.55) } }, real.headers)).completeEvaluationJob).toMatchObject({
+      status: 'SUCCEEDED',
+      attempt: 2,
+    });
     expect((await run(second.runId)).metrics.find((m: { key: string }) => m.key === 'map50')).toEqual({ key: 'map50', last: 0.55 });
 
     // Resumed, the removed worker may register and claim again.

@@ -25,7 +25,10 @@ describe.each(DIALECTS)('keyset cursors on %s', (dialect) => {
   };
 
   /** Pages through a list two at a time, calling `between` after each page; returns the ids seen, in order. */
-  async function pageThrough(read: (after: string | null) => Promise<{ nodes: Listed[]; pageInfo: { endCursor: string | null; hasNextPage: boolean }; totalCount: number }>, between: (i: number) => Promise<unknown>): Promise<string[]> {
+  async function pageThrough(
+    read: (after: string | null) => Promise<{ nodes: Listed[]; pageInfo: { endCursor: string | null; hasNextPage: boolean }; totalCount: number }>,
+    between: (i: number) => Promise<unknown>,
+  ): Promise<string[]> {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 50; i++) {
@@ -66,7 +69,8 @@ describe.each(DIALECTS)('keyset cursors on %s', (dialect) => {
     const e = (await ok(`mutation { createExperiment(input: { name: "kp-runs" }) { id } }`)).createExperiment.id;
     const create = async () => (await ok(`mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }`, { e })).createRun.id as string;
     const initial = await Promise.all(Array.from({ length: 9 }, create));
-    const read = async (after: string | null) => (await ok(`query($e: ID!, $a: String) { runs(experimentId: $e, first: 2, after: $a) { nodes { id } pageInfo { endCursor hasNextPage } totalCount } }`, { e, a: after })).runs;
+    const read = async (after: string | null) =>
+      (await ok(`query($e: ID!, $a: String) { runs(experimentId: $e, first: 2, after: $a) { nodes { id } pageInfo { endCursor hasNextPage } totalCount } }`, { e, a: after })).runs;
     const expected = (await read(null)).totalCount === 9 ? (await ok(`query($e: ID!) { runs(experimentId: $e, first: 100) { nodes { id } } }`, { e })).runs.nodes.map((n: Listed) => n.id) : [];
     expect(new Set(expected)).toEqual(new Set(initial));
     const seen = await pageThrough(read, () => create());
@@ -80,7 +84,8 @@ describe.each(DIALECTS)('keyset cursors on %s', (dialect) => {
     const lists = [
       {
         create: (n: string) => ok(`mutation($n: String!) { createRegisteredModel(input: { name: $n }) { id } }`, { n }),
-        read: async (after: string | null) => (await ok(`query($a: String) { registeredModels(first: 2, after: $a) { nodes { id } pageInfo { endCursor hasNextPage } totalCount } }`, { a: after })).registeredModels,
+        read: async (after: string | null) =>
+          (await ok(`query($a: String) { registeredModels(first: 2, after: $a) { nodes { id } pageInfo { endCursor hasNextPage } totalCount } }`, { a: after })).registeredModels,
       },
       {
         create: (n: string) => ok(`mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { id } }`, { i: { name: n, executionProviders: ['CPU'], cpuCores: 2 } }),
@@ -108,7 +113,8 @@ describe.each(DIALECTS)('keyset cursors on %s', (dialect) => {
     if (!t || dialect !== 'sqlite') return ctx.skip();
     const imp = (name: string) => ok(`mutation($i: ImportDatasetInput!) { importDataset(input: $i) { id } }`, { i: { name, path: COCO128, format: 'YOLO', classNames: ['coco80'] } });
     for (const name of ['kp-a', 'kp-a', 'kp-a', 'kp-b', 'kp-b']) await imp(name);
-    const read = async (after: string | null) => (await ok(`query($a: String) { datasets(first: 2, after: $a) { nodes { id } pageInfo { endCursor hasNextPage } totalCount } }`, { a: after })).datasets;
+    const read = async (after: string | null) =>
+      (await ok(`query($a: String) { datasets(first: 2, after: $a) { nodes { id } pageInfo { endCursor hasNextPage } totalCount } }`, { a: after })).datasets;
     const expected = (await ok(`{ datasets(first: 100) { nodes { id } } }`)).datasets.nodes.map((n: Listed) => n.id);
     // New versions sort first within their name: before the cursor, so not seen, and nothing shifts.
     const seen = await pageThrough(read, (i) => imp(i % 2 ? 'kp-a' : 'kp-b'));
@@ -120,12 +126,15 @@ describe.each(DIALECTS)('keyset cursors on %s', (dialect) => {
     if (!t) return ctx.skip();
     const e = (await ok(`mutation { createExperiment(input: { name: "kp-metrics" }) { id } }`)).createExperiment.id;
     const runId = (await ok(`mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }`, { e })).createRun.id;
-    const log = (steps: number[]) => ok(`mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }`, { i: { runId, metrics: steps.map((step) => ({ key: 'loss', step, value: step / 10 })) } });
+    const log = (steps: number[]) =>
+      ok(`mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }`, { i: { runId, metrics: steps.map((step) => ({ key: 'loss', step, value: step / 10 })) } });
     await log([0, 1, 2, 3, 4]);
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; ; i++) {
-      const page: { nodes: { step: number; sequence: number }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } = (await ok(`query($r: ID!, $a: String) { metricHistory(runId: $r, key: "loss", first: 2, after: $a) { nodes { step sequence } pageInfo { endCursor hasNextPage } } }`, { r: runId, a: after })).metricHistory;
+      const page: { nodes: { step: number; sequence: number }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } = (
+        await ok(`query($r: ID!, $a: String) { metricHistory(runId: $r, key: "loss", first: 2, after: $a) { nodes { step sequence } pageInfo { endCursor hasNextPage } } }`, { r: runId, a: after })
+      ).metricHistory;
       seen.push(...page.nodes.map((n) => `${n.step}/${n.sequence}`));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;

@@ -23,11 +23,13 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
     experimentId = (await t.gql('mutation { createExperiment(input: { name: "many-keys" }) { id } }')).data.createExperiment.id;
     runIds = [];
     for (let r = 0; r < 10; r++) {
-      const id = (await t.gql('mutation($e: ID!, $n: String, $p: [KeyValueInput!]) { createRun(input: { experimentId: $e, name: $n, params: $p }) { id } }', {
-        e: experimentId,
-        n: `run-${r}`,
-        p: [{ key: 'lr0', value: String(r % 2) }],
-      })).data.createRun.id;
+      const id = (
+        await t.gql('mutation($e: ID!, $n: String, $p: [KeyValueInput!]) { createRun(input: { experimentId: $e, name: $n, params: $p }) { id } }', {
+          e: experimentId,
+          n: `run-${r}`,
+          p: [{ key: 'lr0', value: String(r % 2) }],
+        })
+      ).data.createRun.id;
       const metrics = [...keysOf('k', KEYS_PER_RUN - 1).map((key, i) => ({ key, value: r + i / 100, step: 0 })), { key: 'metrics/mAP50(B)', value: r / 10, step: 1 }];
       expect((await log(id, metrics)).errors).toBeUndefined();
       runIds.push(id);
@@ -47,7 +49,14 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
     const run = await t.gql('query($id: ID!) { run(id: $id) { lastSequence metricKeyCount metrics(keys: ["k000"]) { count } } }', { id: runId });
     expect(run.data.run).toEqual({ lastSequence: 55, metricKeyCount: 55, metrics: [{ count: 1 }] });
     // Five new keys fit exactly.
-    expect((await log(runId, keysOf('new', 5).map((key) => ({ key, value: 1, step: 2 })))).data.logMetrics.count).toBe(5);
+    expect(
+      (
+        await log(
+          runId,
+          keysOf('new', 5).map((key) => ({ key, value: 1, step: 2 })),
+        )
+      ).data.logMetrics.count,
+    ).toBe(5);
     expect((await t.gql('query($id: ID!) { run(id: $id) { metricKeyCount } }', { id: runId })).data.run.metricKeyCount).toBe(60);
   });
 
@@ -98,10 +107,20 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
       { key: 'metrics/mAP50(B)', summaries: runIds.map((_, r) => ({ last: r / 10 })) },
       { key: 'k010', summaries: runIds.map((_, r) => ({ last: r + 0.1 })) },
     ]);
-    const grid = await t.gql('query($e: ID!) { gridAnalysis(experimentId: $e, metric: "map50", aggregation: LAST) { runCount params { key values { value n } } best { runName value } } }', { e: experimentId });
+    const grid = await t.gql('query($e: ID!) { gridAnalysis(experimentId: $e, metric: "map50", aggregation: LAST) { runCount params { key values { value n } } best { runName value } } }', {
+      e: experimentId,
+    });
     expect(grid.errors).toBeUndefined();
     expect(grid.data.gridAnalysis.runCount).toBe(10);
-    expect(grid.data.gridAnalysis.params).toEqual([{ key: 'lr0', values: [{ value: '0', n: 5 }, { value: '1', n: 5 }] }]);
+    expect(grid.data.gridAnalysis.params).toEqual([
+      {
+        key: 'lr0',
+        values: [
+          { value: '0', n: 5 },
+          { value: '1', n: 5 },
+        ],
+      },
+    ]);
     expect(grid.data.gridAnalysis.best).toMatchObject({ runName: 'run-9', value: 0.9 });
   });
 
@@ -126,7 +145,13 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
     await log(runId, [{ key: 'loss', value: 0.5, step: 1 }], 'epoch-1');
     const events = await sub.done;
     expect(events.map((e) => e.metricBatchLogged)).toEqual([
-      { lastSequence: 2, points: [{ key: 'loss', sequence: 1 }, { key: 'map50', sequence: 2 }] },
+      {
+        lastSequence: 2,
+        points: [
+          { key: 'loss', sequence: 1 },
+          { key: 'map50', sequence: 2 },
+        ],
+      },
       { lastSequence: 3, points: [{ key: 'loss', sequence: 3 }] },
     ]);
     const run = await t.gql('query($id: ID!) { run(id: $id) { lastSequence metrics(keys: ["loss"]) { count } } }', { id: runId });

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, redisAvailable } from '../support/redis';
 import { collect, startTestApp, type TestApp } from '../support/test-app';
 
-
 describe('metricLogged over Redis (two api replicas on one SQLite file)', () => {
   let writer: TestApp | undefined;
   let reader: TestApp | undefined;
@@ -31,8 +30,14 @@ describe('metricLogged over Redis (two api replicas on one SQLite file)', () => 
     );
     await new Promise((r) => setTimeout(r, 500));
     const log = (metrics: unknown[]) => writer!.gql(`mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }`, { i: { runId, metrics } });
-    await log([{ key: 'metrics/mAP50(B)', value: 0.1, step: 0 }, { key: 'loss', value: 'NaN', step: 0 }]);
-    await log([{ key: 'metrics/mAP50(B)', value: 0.2, step: 1 }, { key: 'loss', value: 'Infinity', step: 1 }]);
+    await log([
+      { key: 'metrics/mAP50(B)', value: 0.1, step: 0 },
+      { key: 'loss', value: 'NaN', step: 0 },
+    ]);
+    await log([
+      { key: 'metrics/mAP50(B)', value: 0.2, step: 1 },
+      { key: 'loss', value: 'Infinity', step: 1 },
+    ]);
     const points = (await sub.done).map((e) => e.metricLogged);
     expect(points).toEqual([
       { key: 'map50', value: 0.1, sequence: 1 },

@@ -65,7 +65,10 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
     ]);
     const only = await t.gql(`query($id: ID!) { run(id: $id) { metrics(keys: ["metrics/mAP50-95(B)", "metrics/mAP50(B)"]) { key } } }`, { id: runId });
     expect(only.data.run.metrics).toEqual([{ key: 'map50' }]);
-    const history = await t.gql(`query($id: ID!) { metricHistory(runId: $id, key: "metrics/mAP50(B)", first: 2) { totalCount nodes { step value sequence timestamp } pageInfo { hasNextPage endCursor } } }`, { id: runId });
+    const history = await t.gql(
+      `query($id: ID!) { metricHistory(runId: $id, key: "metrics/mAP50(B)", first: 2) { totalCount nodes { step value sequence timestamp } pageInfo { hasNextPage endCursor } } }`,
+      { id: runId },
+    );
     expect(history.data.metricHistory.totalCount).toBe(3);
     expect(history.data.metricHistory.nodes).toEqual([
       { step: 0, value: 0.25, sequence: 1, timestamp: 1000 },
@@ -81,16 +84,28 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
   it('refuses bad batches with clear errors and writes nothing', async (ctx) => {
     if (!t) return ctx.skip();
     const runId = await newRun('bad');
-    const tooMany = await log(runId, Array.from({ length: 1001 }, (_, i) => ({ key: 'k', value: i, step: i })));
+    const tooMany = await log(
+      runId,
+      Array.from({ length: 1001 }, (_, i) => ({ key: 'k', value: i, step: i })),
+    );
     expect(tooMany.errors![0]).toMatchObject({ message: 'Invalid input: metrics: logMetrics takes at most 1000 points a call', extensions: { code: 'BAD_USER_INPUT' } });
     const unknown = await log('00000000-0000-4000-8000-000000000000', [{ key: 'k', value: 1, step: 0 }]);
     expect(unknown.errors![0]).toMatchObject({ message: 'Run "00000000-0000-4000-8000-000000000000" not found', extensions: { code: 'NOT_FOUND' } });
-    const badValue = await log(runId, [{ key: 'k', value: 1, step: 0 }, { key: 'k', value: 'inf', step: 1 }]);
+    const badValue = await log(runId, [
+      { key: 'k', value: 1, step: 0 },
+      { key: 'k', value: 'inf', step: 1 },
+    ]);
     // Variable coercion errors: graphql-js refuses the whole operation before anything runs.
     expect(badValue.errors![0].message).toMatch(/MetricValue must be a number, or one of the strings "NaN", "Infinity", "-Infinity", got "inf"/);
-    const badStep = await log(runId, [{ key: 'k', value: 1, step: 0 }, { key: 'k', value: 2, step: 1.5 }]);
+    const badStep = await log(runId, [
+      { key: 'k', value: 1, step: 0 },
+      { key: 'k', value: 2, step: 1.5 },
+    ]);
     expect(badStep.errors![0].message).toMatch(/Int cannot represent non-integer value: 1.5/);
-    const badKey = await log(runId, [{ key: 'k', value: 1, step: 0 }, { key: '', value: 2, step: 1 }]);
+    const badKey = await log(runId, [
+      { key: 'k', value: 1, step: 0 },
+      { key: '', value: 2, step: 1 },
+    ]);
     expect(badKey.errors![0]).toMatchObject({ message: 'Invalid metrics: metrics[1].key must be 1..250 characters', extensions: { code: 'BAD_USER_INPUT' } });
     const run = await t.gql(`query($id: ID!) { run(id: $id) { lastSequence metrics { key } } }`, { id: runId });
     expect(run.data.run).toEqual({ lastSequence: 0, metrics: [] });
@@ -102,7 +117,15 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
     for (const imgsz of ['320', '416'])
       for (const lr0 of ['0.01', '0.005'])
         for (const seed of [42, 1])
-          grid.push({ name: `yolov8n_e3_sz${imgsz}_lr${lr0}_s${seed}`, seed, params: [{ key: 'imgsz', value: imgsz }, { key: 'lr0', value: lr0 }, { key: 'seed', value: String(seed) }] });
+          grid.push({
+            name: `yolov8n_e3_sz${imgsz}_lr${lr0}_s${seed}`,
+            seed,
+            params: [
+              { key: 'imgsz', value: imgsz },
+              { key: 'lr0', value: lr0 },
+              { key: 'seed', value: String(seed) },
+            ],
+          });
     grid.push({ name: 'baseline', seed: 0, params: [{ key: 'imgsz', value: '640' }] });
     const runIds = await Promise.all(grid.map((g) => newRun(g.name, g.params)));
     const perRun = 3 * 5;
@@ -153,7 +176,10 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
       // Two writers on one run, each logging its own key; late epochs arrive after later ones.
       for (const step of steps) {
         if (stopWriters) break;
-        const r = await log(runId, [{ key: `w${w}/loss`, value: step / 10, step }, { key: `w${w}/map`, value: step / 20, step }]);
+        const r = await log(runId, [
+          { key: `w${w}/loss`, value: step / 10, step },
+          { key: `w${w}/map`, value: step / 20, step },
+        ]);
         expect(r.errors).toBeUndefined();
         await new Promise((res) => setTimeout(res, 5));
       }

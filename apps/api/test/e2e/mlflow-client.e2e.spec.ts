@@ -72,7 +72,13 @@ describe.each(DIALECTS)('the npm mlflow client against Podium on %s', (dialect) 
       { key: 'train/box_loss', value: 1.25, timestamp: start + 5000, step: 2 },
     ]);
 
-    const { runs } = await Runs.search({ experiment_ids: [experiment_id], filter: "metrics.`metrics/mAP50B` > 0.45 and tags.stage = 'done'", run_view_type: ViewType.ACTIVE_ONLY, max_results: 10, order_by: ['metrics.`metrics/mAP50B` DESC'] });
+    const { runs } = await Runs.search({
+      experiment_ids: [experiment_id],
+      filter: "metrics.`metrics/mAP50B` > 0.45 and tags.stage = 'done'",
+      run_view_type: ViewType.ACTIVE_ONLY,
+      max_results: 10,
+      order_by: ['metrics.`metrics/mAP50B` DESC'],
+    });
     expect(runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([runIds[0], runIds[1]]);
     const best = await Runs.search({ experiment_ids: [experiment_id], filter: "params.lr0 = '0.001'" });
     expect(best.runs.map((r) => r.info.run_id)).toEqual([runIds[1]]);
@@ -84,7 +90,12 @@ describe.each(DIALECTS)('the npm mlflow client against Podium on %s', (dialect) 
       [2, 0.3 + 0.2],
     ]);
 
-    const put = await t.http().put(`/api/2.0/mlflow-artifacts/artifacts/${experiment_id}/${runIds[0]}/artifacts/weights/best.onnx`).set(bearer(bootstrapSecret(t))).set('content-type', 'application/octet-stream').send(Buffer.alloc(1234, 7));
+    const put = await t
+      .http()
+      .put(`/api/2.0/mlflow-artifacts/artifacts/${experiment_id}/${runIds[0]}/artifacts/weights/best.onnx`)
+      .set(bearer(bootstrapSecret(t)))
+      .set('content-type', 'application/octet-stream')
+      .send(Buffer.alloc(1234, 7));
     expect(put.status).toBe(200);
     const listed = await Artifacts.list({ run_id: runIds[0], path: 'weights' });
     expect(listed).toEqual({ root_uri: `mlflow-artifacts:/${experiment_id}/${runIds[0]}/artifacts`, files: [{ path: 'weights/best.onnx', is_dir: false, file_size: 1234 }] });

@@ -96,7 +96,10 @@ describe.each(DIALECTS)('MLflow errors, auth and bad input on %s', (dialect) => 
     const tokenAsUser = await new PythonMlflowClient(server, basic(editorSecret, '')).get('experiments/get', [['experiment_id', experimentId]]);
     expect([tokenAsUser.status, tokenAsUser.body.error_code]).toEqual([401, 'UNAUTHENTICATED']);
     const forged = await new PythonMlflowClient(server, `Bearer pod_${'A'.repeat(43)}`).get('experiments/get', [['experiment_id', experimentId]]);
-    expect([forged.status, forged.body]).toEqual([401, { error_code: 'UNAUTHENTICATED', message: 'Authentication required: unknown token (MLflow clients: set MLFLOW_TRACKING_TOKEN to a Podium token)' }]);
+    expect([forged.status, forged.body]).toEqual([
+      401,
+      { error_code: 'UNAUTHENTICATED', message: 'Authentication required: unknown token (MLflow clients: set MLFLOW_TRACKING_TOKEN to a Podium token)' },
+    ]);
 
     const worker = new PythonMlflowClient(server, `Bearer ${(await createToken(t, 'gpu-1', 'WORKER')).secret}`);
     const workerRead = await worker.get('experiments/get', [['experiment_id', experimentId]]);
@@ -109,7 +112,10 @@ describe.each(DIALECTS)('MLflow errors, auth and bad input on %s', (dialect) => 
     if (!t) return ctx.skip();
     const runId = await newRun('nan');
     // A hand-written logger: json.dumps(allow_nan=True) writes bare tokens.
-    const bare = await editor.post('runs/log-batch', `{"run_id": "${runId}", "metrics": [{"key": "loss", "value": NaN, "timestamp": 1795700450001, "step": 0}, {"key": "loss", "value": Infinity, "timestamp": 1795700450002, "step": 1}, {"key": "loss", "value": -Infinity, "timestamp": 1795700450003, "step": 2}]}`);
+    const bare = await editor.post(
+      'runs/log-batch',
+      `{"run_id": "${runId}", "metrics": [{"key": "loss", "value": NaN, "timestamp": 1795700450001, "step": 0}, {"key": "loss", "value": Infinity, "timestamp": 1795700450002, "step": 1}, {"key": "loss", "value": -Infinity, "timestamp": 1795700450003, "step": 2}]}`,
+    );
     expect([bare.status, bare.body]).toEqual([200, {}]);
     const strings = await editor.post('runs/log-batch', {
       run_id: runId,
@@ -119,8 +125,23 @@ describe.each(DIALECTS)('MLflow errors, auth and bad input on %s', (dialect) => 
     const single = await editor.post('runs/log-metric', { run_id: runId, key: 'loss', value: 'nAn', timestamp: 1_795_700_450_100, step: 10 });
     expect([single.status, single.body]).toEqual([200, {}]);
     const history = await t.gql(`query($id: ID!) { metricHistory(runId: $id, key: "loss", first: 100) { nodes { step value } } }`, { id: runId }, admin);
-    expect(history.data.metricHistory.nodes.map((n: { value: unknown }) => n.value)).toEqual(['NaN', 'Infinity', '-Infinity', 'NaN', 'Infinity', '-Infinity', 'Infinity', '-Infinity', 'NaN', 0.25, 'NaN']);
-    const mlflow = await editor.get('metrics/get-history', [['run_id', runId], ['metric_key', 'loss']]);
+    expect(history.data.metricHistory.nodes.map((n: { value: unknown }) => n.value)).toEqual([
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      'Infinity',
+      '-Infinity',
+      'NaN',
+      0.25,
+      'NaN',
+    ]);
+    const mlflow = await editor.get('metrics/get-history', [
+      ['run_id', runId],
+      ['metric_key', 'loss'],
+    ]);
     expect(mlflow.body.metrics.slice(0, 3).map((m: { value: unknown }) => m.value)).toEqual(['NaN', 'Infinity', '-Infinity']);
   });
 
@@ -130,17 +151,45 @@ describe.each(DIALECTS)('MLflow errors, auth and bad input on %s', (dialect) => 
     const metric = (over: Record<string, unknown> = {}) => ({ key: 'map50', value: float(0.5), timestamp: 1_795_700_450_000, step: 0, ...over });
     const param = { key: 'imgsz', value: '416' };
     const cases: [string, unknown, string][] = [
-      ['a metric value that is no number', { run_id: runId, params: [param], metrics: [metric(), metric({ value: 'abc' })] }, `Invalid value "abc" for parameter 'metrics[1].value' supplied: expected a number, or "NaN", "Infinity", "-Infinity"`],
+      [
+        'a metric value that is no number',
+        { run_id: runId, params: [param], metrics: [metric(), metric({ value: 'abc' })] },
+        `Invalid value "abc" for parameter 'metrics[1].value' supplied: expected a number, or "NaN", "Infinity", "-Infinity"`,
+      ],
       ['a fractional step', { run_id: runId, params: [param], metrics: [metric({ step: float(1.5) })] }, "Invalid value 1.5 for parameter 'metrics[0].step' supplied: expected an integer"],
       ['a step past 32 bits', { run_id: runId, metrics: [metric({ step: 2 ** 31 })] }, "Invalid value 2147483648 for parameter 'metrics[0].step' supplied: steps are stored as 32-bit integers"],
-      ['a metric without a key', { run_id: runId, metrics: [metric({ key: '' })] }, "Missing value for required parameter 'metrics[0].key'. See the API docs for more information about request parameters."],
+      [
+        'a metric without a key',
+        { run_id: runId, metrics: [metric({ key: '' })] },
+        "Missing value for required parameter 'metrics[0].key'. See the API docs for more information about request parameters.",
+      ],
       ['a param value that is a number', { run_id: runId, params: [{ key: 'imgsz', value: 416 }] }, "Invalid value 416 for parameter 'params[0].value' supplied: expected a string, got number"],
       ['metrics that are not a list', { run_id: runId, metrics: { key: 'm' } }, `Invalid value {"key":"m"} for parameter 'metrics' supplied: expected a list`],
-      ['1,001 metrics', { run_id: runId, metrics: Array.from({ length: 1001 }, (_, i) => metric({ step: i })) }, 'A batch logging request can contain at most 1000 metrics; got 1001. Nothing was stored.'],
-      ['101 params', { run_id: runId, params: Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: 'v' })) }, 'A batch logging request can contain at most 100 params; got 101. Nothing was stored.'],
-      ['101 tags', { run_id: runId, tags: Array.from({ length: 101 }, (_, i) => ({ key: `t${i}`, value: 'v' })) }, 'A batch logging request can contain at most 100 tags; got 101. Nothing was stored.'],
-      ['a key of 251 characters', { run_id: runId, metrics: [metric({ key: 'k'.repeat(251) })] }, `Invalid value "${'k'.repeat(76)}... for parameter 'metrics[0].key' supplied: longer than 250 characters (251)`],
-      ['a param value of 6,001 characters', { run_id: runId, params: [{ key: 'cfg', value: 'x'.repeat(6001) }] }, `Invalid value "${'x'.repeat(76)}... for parameter 'params[0].value' supplied: longer than 6000 characters (6001)`],
+      [
+        '1,001 metrics',
+        { run_id: runId, metrics: Array.from({ length: 1001 }, (_, i) => metric({ step: i })) },
+        'A batch logging request can contain at most 1000 metrics; got 1001. Nothing was stored.',
+      ],
+      [
+        '101 params',
+        { run_id: runId, params: Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: 'v' })) },
+        'A batch logging request can contain at most 100 params; got 101. Nothing was stored.',
+      ],
+      [
+        '101 tags',
+        { run_id: runId, tags: Array.from({ length: 101 }, (_, i) => ({ key: `t${i}`, value: 'v' })) },
+        'A batch logging request can contain at most 100 tags; got 101. Nothing was stored.',
+      ],
+      [
+        'a key of 251 characters',
+        { run_id: runId, metrics: [metric({ key: 'k'.repeat(251) })] },
+        `Invalid value "${'k'.repeat(76)}... for parameter 'metrics[0].key' supplied: longer than 250 characters (251)`,
+      ],
+      [
+        'a param value of 6,001 characters',
+        { run_id: runId, params: [{ key: 'cfg', value: 'x'.repeat(6001) }] },
+        `Invalid value "${'x'.repeat(76)}... for parameter 'params[0].value' supplied: longer than 6000 characters (6001)`,
+      ],
       ['a NUL in a tag key', { run_id: runId, tags: [{ key: 'a\u0000b', value: 'v' }] }, `Invalid value "a\\u0000b" for parameter 'tags[0].key' supplied: NUL characters are not allowed`],
     ];
     for (const [what, body, message] of cases) {
@@ -163,8 +212,14 @@ describe.each(DIALECTS)('MLflow errors, auth and bad input on %s', (dialect) => 
     const clash = await editor.post('runs/log-batch', {
       run_id: runId,
       metrics: [{ key: 'metrics/mAP50B', value: float(0.5), timestamp: 1_795_700_450_000, step: 0 }],
-      params: [{ key: 'imgsz', value: '416' }, { key: 'lr0', value: '0.02' }],
-      tags: [{ key: 'note', value: 'x' }, { key: 'mlflow.runName', value: 'renamed' }],
+      params: [
+        { key: 'imgsz', value: '416' },
+        { key: 'lr0', value: '0.02' },
+      ],
+      tags: [
+        { key: 'note', value: 'x' },
+        { key: 'mlflow.runName', value: 'renamed' },
+      ],
     });
     expect([clash.status, clash.body]).toEqual([400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'param "lr0" already has value "0.01"; refusing "0.02" (params are immutable)' }]);
     expect(await stored(runId)).toEqual({ lastSequence: 0, metricKeyCount: 0, params: [{ key: 'lr0', value: '0.01' }], tags: [] });
@@ -175,7 +230,11 @@ describe.each(DIALECTS)('MLflow errors, auth and bad input on %s', (dialect) => 
   it('stores a retried batch once under its Idempotency-Key; the key with other metrics is refused', async (ctx) => {
     if (!t) return ctx.skip();
     const runId = await newRun('retried');
-    const batch = { run_id: runId, params: [{ key: 'imgsz', value: '416' }], metrics: [0, 1, 2].map((step) => ({ key: 'metrics/mAP50(B)', value: 0.1 * step, timestamp: 1_795_700_450_000 + step, step })) };
+    const batch = {
+      run_id: runId,
+      params: [{ key: 'imgsz', value: '416' }],
+      metrics: [0, 1, 2].map((step) => ({ key: 'metrics/mAP50(B)', value: 0.1 * step, timestamp: 1_795_700_450_000 + step, step })),
+    };
     for (let i = 0; i < 3; i++) expect((await editor.post('runs/log-batch', batch).set('Idempotency-Key', 'epoch-2-batch')).status).toBe(200);
     expect(await stored(runId)).toMatchObject({ lastSequence: 3, metricKeyCount: 1, params: [{ key: 'imgsz', value: '416' }] });
     const reused = await editor.post('runs/log-batch', { ...batch, metrics: batch.metrics.map((m) => ({ ...m, value: 0.9 })) }).set('Idempotency-Key', 'epoch-2-batch');

@@ -26,8 +26,24 @@ describe.each(DIALECTS)('MLflow tracking surface on %s', (dialect) => {
   it('searches experiments by name, tag and time, orders and pages them, by view type', async (ctx) => {
     if (!t) return ctx.skip();
     const ids: string[] = [];
-    for (const [name, team] of [['det-person', 'vision'], ['det-car', 'vision'], ['seg-road', 'maps']]) {
-      ids.push((await ok(mlflow.post('experiments/create', { name, tags: [{ key: 'team', value: team }, { key: 'mlflow.note.content', value: `${name} notes` }] }))).experiment_id);
+    for (const [name, team] of [
+      ['det-person', 'vision'],
+      ['det-car', 'vision'],
+      ['seg-road', 'maps'],
+    ]) {
+      ids.push(
+        (
+          await ok(
+            mlflow.post('experiments/create', {
+              name,
+              tags: [
+                { key: 'team', value: team },
+                { key: 'mlflow.note.content', value: `${name} notes` },
+              ],
+            }),
+          )
+        ).experiment_id,
+      );
     }
     const desc = await t.gql(`query($id: String!) { experiment(id: $id) { description tags { key value } } }`, { id: ids[0] });
     expect(desc.data.experiment).toEqual({ description: 'det-person notes', tags: [{ key: 'team', value: 'vision' }] });
@@ -47,7 +63,13 @@ describe.each(DIALECTS)('MLflow tracking surface on %s', (dialect) => {
     await ok(mlflow.post('experiments/set-experiment-tag', { experiment_id: ids[2], key: 'team', value: 'vision' }));
     await ok(mlflow.post('experiments/delete-experiment-tag', { experiment_id: ids[2], key: 'mlflow.note.content' }));
     await ok(mlflow.post('experiments/delete', { experiment_id: ids[1] }));
-    const active = await ok(mlflow.get('experiments/search', [['filter', "tags.team = 'vision'"], ['view_type', 'ACTIVE_ONLY'], ['order_by', 'name DESC']]));
+    const active = await ok(
+      mlflow.get('experiments/search', [
+        ['filter', "tags.team = 'vision'"],
+        ['view_type', 'ACTIVE_ONLY'],
+        ['order_by', 'name DESC'],
+      ]),
+    );
     expect(active.experiments.map((e: { name: string }) => e.name)).toEqual(['seg-road', 'det-person']);
     expect(active.experiments[0].tags).toEqual([{ key: 'team', value: 'vision' }]);
     const deleted = await ok(mlflow.post('experiments/search', { view_type: 'DELETED_ONLY' }));
@@ -96,7 +118,10 @@ describe.each(DIALECTS)('MLflow tracking surface on %s', (dialect) => {
     await ok(mlflow.post('runs/log-inputs', { run_id: runId, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset }] }));
     await ok(mlflow.post('runs/log-inputs', { run_id: runId, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset }] }));
     const badInput = await mlflow.post('runs/log-inputs', { run_id: runId, datasets: [{ dataset: { name: 'x' } }] });
-    expect([badInput.status, badInput.body.message]).toEqual([400, "Missing value for required parameter 'datasets[0].dataset.digest'. See the API docs for more information about request parameters."]);
+    expect([badInput.status, badInput.body.message]).toEqual([
+      400,
+      "Missing value for required parameter 'datasets[0].dataset.digest'. See the API docs for more information about request parameters.",
+    ]);
     const run = (await ok(mlflow.get('runs/get', [['run_id', runId]]))).run;
     expect(run.info.run_name).toBe('renamed-again');
     expect(run.data.tags).toEqual([
@@ -113,7 +138,13 @@ describe.each(DIALECTS)('MLflow tracking surface on %s', (dialect) => {
     for (let i = 0; i < 5; i++) {
       const run = (await ok(mlflow.post('runs/create', { experiment_id, run_name: `r${i}`, start_time: 1_795_700_481_000 + i, tags: [] }))).run;
       runIds.push(run.info.run_id);
-      await ok(mlflow.post('runs/log-batch', { run_id: run.info.run_id, params: [{ key: 'i', value: String(i) }], metrics: [{ key: 'metrics/mAP50-95B', value: float(0.1 * (i + 1)), timestamp: 1, step: 0 }] }));
+      await ok(
+        mlflow.post('runs/log-batch', {
+          run_id: run.info.run_id,
+          params: [{ key: 'i', value: String(i) }],
+          metrics: [{ key: 'metrics/mAP50-95B', value: float(0.1 * (i + 1)), timestamp: 1, step: 0 }],
+        }),
+      );
     }
     const order = ['metrics.`metrics/mAP50-95B` DESC'];
     const first = await ok(mlflow.post('runs/search', { experiment_ids: [experiment_id], max_results: 2, order_by: order }));
@@ -123,7 +154,9 @@ describe.each(DIALECTS)('MLflow tracking surface on %s', (dialect) => {
     const last = await ok(mlflow.post('runs/search', { experiment_ids: [experiment_id], max_results: 2, order_by: order, page_token: second.next_page_token }));
     expect(last.runs.map((r: { info: { run_name: string } }) => r.info.run_name)).toEqual(['r0']);
     expect(last).not.toHaveProperty('next_page_token');
-    const either = await ok(mlflow.post('runs/search', { experiment_ids: [experiment_id], filter: "(params.i = '0' or params.i = '3') and metrics.map50_95 >= 0.1", order_by: ['attributes.run_name'] }));
+    const either = await ok(
+      mlflow.post('runs/search', { experiment_ids: [experiment_id], filter: "(params.i = '0' or params.i = '3') and metrics.map50_95 >= 0.1", order_by: ['attributes.run_name'] }),
+    );
     expect(either.runs.map((r: { info: { run_name: string } }) => r.info.run_name)).toEqual(['r0', 'r3']);
     const tooMany = await mlflow.post('runs/search', { experiment_ids: [experiment_id], max_results: 50_001 });
     expect([tooMany.status, tooMany.body.message]).toEqual([400, "Invalid value 50001 for parameter 'max_results' supplied: must be between 1 and 50000"]);

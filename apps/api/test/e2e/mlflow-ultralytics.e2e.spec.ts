@@ -16,21 +16,125 @@ const T0 = 1_795_700_412_000;
 /** `dict(trainer.args)` of `yolo train model=yolov8n.pt data=coco128.yaml epochs=3 imgsz=416 lr0=0.01 seed=42 …`, str()'d as MLflow's log_params does. */
 function ultralyticsArgs(): [string, string][] {
   const args: Record<string, string> = {
-    task: 'detect', mode: 'train', model: 'yolov8n.pt', data: 'coco128.yaml', epochs: '3', time: 'None', patience: '100', batch: '16', imgsz: '416',
-    save: 'True', save_period: '-1', cache: 'False', device: 'None', workers: '8', project: EXPERIMENT, name: RUN_NAME, exist_ok: 'False',
-    pretrained: 'True', optimizer: 'auto', verbose: 'True', seed: '42', deterministic: 'True', single_cls: 'False', rect: 'False', cos_lr: 'False',
-    close_mosaic: '10', resume: 'False', amp: 'True', fraction: '1.0', profile: 'False', freeze: 'None', multi_scale: 'False', overlap_mask: 'True',
-    mask_ratio: '4', dropout: '0.0', val: 'True', split: 'val', save_json: 'False', save_hybrid: 'False', conf: 'None', iou: '0.7', max_det: '300',
-    half: 'False', dnn: 'False', plots: 'True', source: 'None', vid_stride: '1', stream_buffer: 'False', visualize: 'False', augment: 'False',
-    agnostic_nms: 'False', classes: 'None', retina_masks: 'False', embed: 'None', show: 'False', save_frames: 'False', save_txt: 'False',
-    save_conf: 'False', save_crop: 'False', show_labels: 'True', show_conf: 'True', show_boxes: 'True', line_width: 'None', format: 'torchscript',
-    keras: 'False', optimize: 'False', int8: 'False', dynamic: 'False', simplify: 'True', opset: 'None', workspace: 'None', nms: 'False',
-    lr0: '0.01', lrf: '0.01', momentum: '0.937', weight_decay: '0.0005', warmup_epochs: '3.0', warmup_momentum: '0.8', warmup_bias_lr: '0.1',
-    box: '7.5', cls: '0.5', dfl: '1.5', pose: '12.0', kobj: '1.0', label_smoothing: '0.0', nbs: '64', hsv_h: '0.015', hsv_s: '0.7', hsv_v: '0.4',
-    degrees: '0.0', translate: '0.1', scale: '0.5', shear: '0.0', perspective: '0.0', flipud: '0.0', fliplr: '0.5', bgr: '0.0', mosaic: '1.0',
-    mixup: '0.0', copy_paste: '0.0', copy_paste_mode: 'flip', auto_augment: 'randaugment', erasing: '0.4', crop_fraction: '1.0', cfg: 'None',
-    tracker: 'botsort.yaml', save_dir: `runs/detect/${RUN_NAME}`, classes_filter: 'None', compile: 'False', distill: 'None', multi_gpu: 'False',
-    hub_model: 'None', label_kpts: 'None', batch_val: '32', rle: 'None', out_dir: 'None', val_period: '1', val_split: 'None', cache_dir: 'None',
+    task: 'detect',
+    mode: 'train',
+    model: 'yolov8n.pt',
+    data: 'coco128.yaml',
+    epochs: '3',
+    time: 'None',
+    patience: '100',
+    batch: '16',
+    imgsz: '416',
+    save: 'True',
+    save_period: '-1',
+    cache: 'False',
+    device: 'None',
+    workers: '8',
+    project: EXPERIMENT,
+    name: RUN_NAME,
+    exist_ok: 'False',
+    pretrained: 'True',
+    optimizer: 'auto',
+    verbose: 'True',
+    seed: '42',
+    deterministic: 'True',
+    single_cls: 'False',
+    rect: 'False',
+    cos_lr: 'False',
+    close_mosaic: '10',
+    resume: 'False',
+    amp: 'True',
+    fraction: '1.0',
+    profile: 'False',
+    freeze: 'None',
+    multi_scale: 'False',
+    overlap_mask: 'True',
+    mask_ratio: '4',
+    dropout: '0.0',
+    val: 'True',
+    split: 'val',
+    save_json: 'False',
+    save_hybrid: 'False',
+    conf: 'None',
+    iou: '0.7',
+    max_det: '300',
+    half: 'False',
+    dnn: 'False',
+    plots: 'True',
+    source: 'None',
+    vid_stride: '1',
+    stream_buffer: 'False',
+    visualize: 'False',
+    augment: 'False',
+    agnostic_nms: 'False',
+    classes: 'None',
+    retina_masks: 'False',
+    embed: 'None',
+    show: 'False',
+    save_frames: 'False',
+    save_txt: 'False',
+    save_conf: 'False',
+    save_crop: 'False',
+    show_labels: 'True',
+    show_conf: 'True',
+    show_boxes: 'True',
+    line_width: 'None',
+    format: 'torchscript',
+    keras: 'False',
+    optimize: 'False',
+    int8: 'False',
+    dynamic: 'False',
+    simplify: 'True',
+    opset: 'None',
+    workspace: 'None',
+    nms: 'False',
+    lr0: '0.01',
+    lrf: '0.01',
+    momentum: '0.937',
+    weight_decay: '0.0005',
+    warmup_epochs: '3.0',
+    warmup_momentum: '0.8',
+    warmup_bias_lr: '0.1',
+    box: '7.5',
+    cls: '0.5',
+    dfl: '1.5',
+    pose: '12.0',
+    kobj: '1.0',
+    label_smoothing: '0.0',
+    nbs: '64',
+    hsv_h: '0.015',
+    hsv_s: '0.7',
+    hsv_v: '0.4',
+    degrees: '0.0',
+    translate: '0.1',
+    scale: '0.5',
+    shear: '0.0',
+    perspective: '0.0',
+    flipud: '0.0',
+    fliplr: '0.5',
+    bgr: '0.0',
+    mosaic: '1.0',
+    mixup: '0.0',
+    copy_paste: '0.0',
+    copy_paste_mode: 'flip',
+    auto_augment: 'randaugment',
+    erasing: '0.4',
+    crop_fraction: '1.0',
+    cfg: 'None',
+    tracker: 'botsort.yaml',
+    save_dir: `runs/detect/${RUN_NAME}`,
+    classes_filter: 'None',
+    compile: 'False',
+    distill: 'None',
+    multi_gpu: 'False',
+    hub_model: 'None',
+    label_kpts: 'None',
+    batch_val: '32',
+    rle: 'None',
+    out_dir: 'None',
+    val_period: '1',
+    val_split: 'None',
+    cache_dir: 'None',
   };
   return Object.entries(args);
 }
@@ -70,7 +174,15 @@ const FILES: { path: string; mime: string; bytes: Buffer }[] = [
   { path: 'weights/last.pt', mime: 'application/octet-stream', bytes: randomBytes(96 * 1024) },
   { path: 'results.csv', mime: 'text/csv', bytes: Buffer.from('epoch,train/box_loss,metrics/mAP50(B)\n0,1.6123,0.4567\n1,1.5123,0.4967\n2,1.4123,0.5367\n') },
   { path: 'results.png', mime: 'image/png', bytes: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(4096)]) },
-  { path: 'args.yaml', mime: 'application/octet-stream', bytes: Buffer.from(ultralyticsArgs().map(([k, v]) => `${k}: ${v}`).join('\n') + '\n') },
+  {
+    path: 'args.yaml',
+    mime: 'application/octet-stream',
+    bytes: Buffer.from(
+      ultralyticsArgs()
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n') + '\n',
+    ),
+  },
 ];
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -181,7 +293,10 @@ describe.each(DIALECTS)('yolo train with the MLflow callback, replayed on %s', (
 
     // on_train_end: log_artifact of each file, each resolving the run's artifact_uri first; then end_run.
     for (const f of FILES) {
-      const before = await client.get('runs/get', [['run_uuid', runId], ['run_id', runId]]);
+      const before = await client.get('runs/get', [
+        ['run_uuid', runId],
+        ['run_id', runId],
+      ]);
       expect(before.body.run.info.artifact_uri).toBe(artifactUri);
       const put = await client.putArtifact(artifactUri, f.path, f.bytes, f.mime);
       expect([put.status, put.body]).toEqual([200, {}]);
@@ -196,7 +311,19 @@ describe.each(DIALECTS)('yolo train with the MLflow callback, replayed on %s', (
     const live = await points.done;
     // Canonical keys on Podium's side; NaN as the MetricValue string.
     expect(live.filter((p) => p.metricLogged.step === 0).map((p) => p.metricLogged.key)).toEqual([
-      'lr/pg0', 'lr/pg1', 'lr/pg2', 'train/box_loss', 'train/cls_loss', 'train/dfl_loss', 'precision', 'recall', 'map50', 'map50_95', 'val/box_loss', 'val/cls_loss', 'val/dfl_loss',
+      'lr/pg0',
+      'lr/pg1',
+      'lr/pg2',
+      'train/box_loss',
+      'train/cls_loss',
+      'train/dfl_loss',
+      'precision',
+      'recall',
+      'map50',
+      'map50_95',
+      'val/box_loss',
+      'val/cls_loss',
+      'val/dfl_loss',
     ]);
     expect(live.find((p) => p.metricLogged.key === 'val/dfl_loss')!.metricLogged.value).toBe('NaN');
     expect(live.map((p) => p.metricLogged.sequence)).toEqual(Array.from({ length: 39 }, (_, i) => i + 1));
@@ -213,7 +340,14 @@ describe.each(DIALECTS)('yolo train with the MLflow callback, replayed on %s', (
     );
     expect(res.errors).toBeUndefined();
     const run = res.data.run;
-    expect(run).toMatchObject({ name: RUN_NAME, status: 'FINISHED', kind: 'TRAINING', createdBy: 'yolo-trainer', startTime: new Date(T0).toISOString(), endTime: new Date(T0 + 300_000).toISOString() });
+    expect(run).toMatchObject({
+      name: RUN_NAME,
+      status: 'FINISHED',
+      kind: 'TRAINING',
+      createdBy: 'yolo-trainer',
+      startTime: new Date(T0).toISOString(),
+      endTime: new Date(T0 + 300_000).toISOString(),
+    });
     const params = new Map(run.params.map((p: { key: string; value: string }) => [p.key, p.value]));
     expect(params.size).toBe(ultralyticsArgs().length);
     expect([params.get('imgsz'), params.get('lr0'), params.get('seed'), params.get('time'), params.get('amp')]).toEqual(['416', '0.01', '42', 'None', 'True']);
@@ -255,28 +389,63 @@ describe.each(DIALECTS)('yolo train with the MLflow callback, replayed on %s', (
 
   it('gives MLflow clients the keys as they logged them: runs/get, metrics/get-history, runs/search, artifacts', async (ctx) => {
     if (!t) return ctx.skip();
-    const got = await client.get('runs/get', [['run_uuid', runId], ['run_id', runId]]);
+    const got = await client.get('runs/get', [
+      ['run_uuid', runId],
+      ['run_id', runId],
+    ]);
     expect(got.status).toBe(200);
     const metrics = Object.fromEntries(got.body.run.data.metrics.map((m: { key: string }) => [m.key, m]));
     expect(Object.keys(metrics).sort()).toEqual(
-      ['lr/pg0', 'lr/pg1', 'lr/pg2', 'metrics/mAP50-95B', 'metrics/mAP50B', 'metrics/precisionB', 'metrics/recallB', 'train/box_loss', 'train/cls_loss', 'train/dfl_loss', 'val/box_loss', 'val/cls_loss', 'val/dfl_loss'].sort(),
+      [
+        'lr/pg0',
+        'lr/pg1',
+        'lr/pg2',
+        'metrics/mAP50-95B',
+        'metrics/mAP50B',
+        'metrics/precisionB',
+        'metrics/recallB',
+        'train/box_loss',
+        'train/cls_loss',
+        'train/dfl_loss',
+        'val/box_loss',
+        'val/cls_loss',
+        'val/dfl_loss',
+      ].sort(),
     );
     expect(metrics['metrics/mAP50B']).toEqual({ key: 'metrics/mAP50B', value: 0.4567 + 0.08, timestamp: T0 + 180_000 + 5000, step: 2 });
     expect(got.body.run.data.params).toHaveLength(ultralyticsArgs().length);
     expect(got.body.run.info).toMatchObject({ status: 'FINISHED', end_time: T0 + 300_000 });
 
-    const history = await client.get('metrics/get-history', [['run_uuid', runId], ['run_id', runId], ['metric_key', 'metrics/mAP50B'], ['max_results', 25000]]);
+    const history = await client.get('metrics/get-history', [
+      ['run_uuid', runId],
+      ['run_id', runId],
+      ['metric_key', 'metrics/mAP50B'],
+      ['max_results', 25000],
+    ]);
     expect(history.status).toBe(200);
     expect(history.body).toEqual({
       metrics: [0, 1, 2].map((step) => ({ key: 'metrics/mAP50B', value: 0.4567 + 0.04 * step, timestamp: T0 + 60_000 * (step + 1) + 5000, step })),
     });
-    const nan = await client.get('metrics/get-history', [['run_uuid', runId], ['run_id', runId], ['metric_key', 'val/dfl_loss']]);
+    const nan = await client.get('metrics/get-history', [
+      ['run_uuid', runId],
+      ['run_id', runId],
+      ['metric_key', 'val/dfl_loss'],
+    ]);
     expect(nan.body.metrics[0]).toEqual({ key: 'val/dfl_loss', value: 'NaN', timestamp: T0 + 65_000, step: 0 });
     // The canonical name reads the same points, under the name asked for.
-    const canonical = await client.get('metrics/get-history', [['run_id', runId], ['metric_key', 'map50']]);
+    const canonical = await client.get('metrics/get-history', [
+      ['run_id', runId],
+      ['metric_key', 'map50'],
+    ]);
     expect(canonical.body.metrics.map((m: { key: string; value: number }) => [m.key, m.value])).toEqual([0, 1, 2].map((s) => ['map50', 0.4567 + 0.04 * s]));
 
-    const found = await client.post('runs/search', { experiment_ids: [experimentId], filter: "metrics.`metrics/mAP50B` > 0.5 and params.seed = '42'", run_view_type: 'ACTIVE_ONLY', max_results: 1000, order_by: ['metrics.`metrics/mAP50-95B` DESC'] });
+    const found = await client.post('runs/search', {
+      experiment_ids: [experimentId],
+      filter: "metrics.`metrics/mAP50B` > 0.5 and params.seed = '42'",
+      run_view_type: 'ACTIVE_ONLY',
+      max_results: 1000,
+      order_by: ['metrics.`metrics/mAP50-95B` DESC'],
+    });
     expect(found.status).toBe(200);
     expect(found.body.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([runId]);
     expect(found.body.runs[0].data.metrics).toContainEqual(metrics['metrics/mAP50B']);
@@ -291,8 +460,16 @@ describe.each(DIALECTS)('yolo train with the MLflow callback, replayed on %s', (
         { path: 'weights', is_dir: true },
       ],
     });
-    const weights = await t.http().get(`/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(`${experimentId}/${runId}/artifacts/weights`)}`).set(admin);
-    expect(weights.body).toEqual({ files: [{ path: 'best.pt', is_dir: false, file_size: FILES[0].bytes.length }, { path: 'last.pt', is_dir: false, file_size: FILES[1].bytes.length }] });
+    const weights = await t
+      .http()
+      .get(`/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(`${experimentId}/${runId}/artifacts/weights`)}`)
+      .set(admin);
+    expect(weights.body).toEqual({
+      files: [
+        { path: 'best.pt', is_dir: false, file_size: FILES[0].bytes.length },
+        { path: 'last.pt', is_dir: false, file_size: FILES[1].bytes.length },
+      ],
+    });
     const download = await client.getArtifact(artifactUri, 'weights/best.pt');
     expect(download.status).toBe(200);
     expect(sha256(download.body as Buffer)).toBe(sha256(FILES[0].bytes));
@@ -325,6 +502,9 @@ describe.each(DIALECTS)('yolo train with the MLflow callback, replayed on %s', (
     expect(history.every((h) => Math.abs(h.at - Date.now()) < 60_000)).toBe(true);
     // GraphQL's updateRun still refuses to reopen an ended run: only MLflow's resume does.
     const reopen = await t.gql(`mutation($id: ID!) { updateRun(input: { id: $id, status: RUNNING }) { status } }`, { id: runId }, admin);
-    expect(reopen.errors[0]).toMatchObject({ message: `run ${runId.replace(/-/g, '').slice(0, 8)} cannot move from FINISHED to RUNNING (FINISHED is final)`, extensions: { code: 'FAILED_PRECONDITION' } });
+    expect(reopen.errors[0]).toMatchObject({
+      message: `run ${runId.replace(/-/g, '').slice(0, 8)} cannot move from FINISHED to RUNNING (FINISHED is final)`,
+      extensions: { code: 'FAILED_PRECONDITION' },
+    });
   });
 });

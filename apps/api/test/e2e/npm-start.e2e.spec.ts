@@ -19,7 +19,6 @@ const MAIN = join(ROOT, 'dist/apps/api/src/main.js');
 const YOLOX = readFileSync(join(ROOT, 'assets/models/yolox_nano.onnx'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 /** Whether any process of the group `pgid` is alive. */
 function groupAlive(pgid: number): boolean {
   try {
@@ -42,7 +41,11 @@ describe('npm run serve: JSON logs without secrets, worker health and metrics, S
   const lines = () => out.split('\n').filter(Boolean);
   const records = () => lines().map((l) => JSON.parse(l) as Record<string, any>);
   const gql = async (query: string, variables?: Record<string, unknown>) => {
-    const res = await fetch(`${api}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}`, 'x-request-id': 'e2e-req-1' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(`${api}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}`, 'x-request-id': 'e2e-req-1' },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json()) as { data?: any; errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
@@ -85,7 +88,10 @@ describe('npm run serve: JSON logs without secrets, worker health and metrics, S
     const runId = (await gql('mutation NewRun($e: ID!) { createRun(input: { experimentId: $e, name: "r" }) { id } }', { e: experimentId })).createRun.id;
     const ws = createClient({ url: `${api.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${secret}` }, retryAttempts: 0 });
     const got = new Promise((resolve, reject) => {
-      const stop = ws.subscribe({ query: 'subscription Follow($id: ID!) { metricLogged(runId: $id) { runId } }', variables: { id: runId } }, { next: (v) => (stop(), resolve(v)), error: reject, complete: () => undefined });
+      const stop = ws.subscribe(
+        { query: 'subscription Follow($id: ID!) { metricLogged(runId: $id) { runId } }', variables: { id: runId } },
+        { next: (v) => (stop(), resolve(v)), error: reject, complete: () => undefined },
+      );
     });
     await sleep(500);
     await gql('mutation LogSome($i: LogMetricsInput!) { logMetrics(input: $i) { count } }', { i: { runId, metrics: [{ key: 'loss', value: 0.25, step: 1 }] } });
@@ -97,8 +103,21 @@ describe('npm run serve: JSON logs without secrets, worker health and metrics, S
     expect(out).not.toContain(secret.slice(4, 20));
     const all = records();
     expect(all.every((r) => typeof r.level === 'string' && typeof r.time === 'string' && typeof r.msg === 'string')).toBe(true);
-    expect(all).toContainEqual(expect.objectContaining({ reqId: 'e2e-req-1', transport: 'http', operation: 'LogSome', type: 'mutation', status: 200, outcome: 'ok', identity: 'bootstrap-admin', durationMs: expect.any(Number) }));
-    expect(all).toContainEqual(expect.objectContaining({ reqId: 'e2e-req-1', method: 'POST', route: '/graphql', path: '/graphql', status: 200, identity: 'bootstrap-admin', durationMs: expect.any(Number) }));
+    expect(all).toContainEqual(
+      expect.objectContaining({
+        reqId: 'e2e-req-1',
+        transport: 'http',
+        operation: 'LogSome',
+        type: 'mutation',
+        status: 200,
+        outcome: 'ok',
+        identity: 'bootstrap-admin',
+        durationMs: expect.any(Number),
+      }),
+    );
+    expect(all).toContainEqual(
+      expect.objectContaining({ reqId: 'e2e-req-1', method: 'POST', route: '/graphql', path: '/graphql', status: 200, identity: 'bootstrap-admin', durationMs: expect.any(Number) }),
+    );
     expect(all).toContainEqual(expect.objectContaining({ transport: 'ws', operation: 'Follow', type: 'subscription', field: 'metricLogged', outcome: 'ok', identity: 'bootstrap-admin' }));
   });
 
@@ -112,17 +131,29 @@ describe('npm run serve: JSON logs without secrets, worker health and metrics, S
     const runId = (await gql('mutation($e: ID!) { createRun(input: { experimentId: $e, name: "yolox" }) { id } }', { e: experimentId })).createRun.id;
     const put = await fetch(`${api}/artifacts/${runId}/m.onnx`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${secret}` }, body: YOLOX });
     expect(put.status).toBe(201);
-    const id = (await gql('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', { i: { runId, artifactPath: 'm.onnx', dataset: { name: 'coco128' }, imgsz: 416, batch: 1, executionProvider: 'CPU' } })).evaluateModel.id;
-    const done = await waitFor('the job', async () => {
-      const j = await job(id);
-      return ['SUCCEEDED', 'FAILED'].includes(j.status) ? j : undefined;
-    }, 180_000);
+    const id = (
+      await gql('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', {
+        i: { runId, artifactPath: 'm.onnx', dataset: { name: 'coco128' }, imgsz: 416, batch: 1, executionProvider: 'CPU' },
+      })
+    ).evaluateModel.id;
+    const done = await waitFor(
+      'the job',
+      async () => {
+        const j = await job(id);
+        return ['SUCCEEDED', 'FAILED'].includes(j.status) ? j : undefined;
+      },
+      180_000,
+    );
     expect(done.status).toBe('SUCCEEDED');
     // The worker counts the job once the api has answered its completion: moments after the api's status says so.
-    const metrics = await waitFor('the worker to count the job', async () => {
-      const scrape = new Scrape(await (await fetch(`${workerHealth}/metrics`)).text());
-      return scrape.value('podium_worker_jobs_total', { outcome: 'SUCCEEDED' }) === 1 ? scrape : undefined;
-    }, 10_000);
+    const metrics = await waitFor(
+      'the worker to count the job',
+      async () => {
+        const scrape = new Scrape(await (await fetch(`${workerHealth}/metrics`)).text());
+        return scrape.value('podium_worker_jobs_total', { outcome: 'SUCCEEDED' }) === 1 ? scrape : undefined;
+      },
+      10_000,
+    );
     expect(metrics.value('podium_worker_images_total')).toBe(128);
     expect(metrics.count('podium_worker_batch_seconds', { stage: 'inference' })).toBe(128);
     expect(metrics.value('podium_worker_execution_provider', { provider: 'CPU' })).toBe(1);
@@ -134,17 +165,27 @@ describe('npm run serve: JSON logs without secrets, worker health and metrics, S
     const experimentId = (await gql('mutation { createExperiment(input: { name: "stopped" }) { id } }')).createExperiment.id;
     const runId = (await gql('mutation($e: ID!) { createRun(input: { experimentId: $e, name: "yolox" }) { id } }', { e: experimentId })).createRun.id;
     await fetch(`${api}/artifacts/${runId}/m.onnx`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${secret}` }, body: YOLOX });
-    const id = (await gql('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', { i: { runId, artifactPath: 'm.onnx', dataset: { name: 'coco128' }, imgsz: 416, batch: 1, executionProvider: 'CPU' } })).evaluateModel.id;
+    const id = (
+      await gql('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', {
+        i: { runId, artifactPath: 'm.onnx', dataset: { name: 'coco128' }, imgsz: 416, batch: 1, executionProvider: 'CPU' },
+      })
+    ).evaluateModel.id;
     await waitFor('the job to run', async () => {
       const j = await job(id);
       return j.status === 'RUNNING' && j.progress?.done > 0 ? j : undefined;
     });
-    const workerPids = [...new Set(records().filter((r) => r.source === 'worker').map((r) => r.workerPid as number))];
+    const workerPids = [
+      ...new Set(
+        records()
+          .filter((r) => r.source === 'worker')
+          .map((r) => r.workerPid as number),
+      ),
+    ];
     expect(workerPids.length).toBeGreaterThan(0);
 
     process.kill(npm.pid!, 'SIGTERM');
     expect(await exited).toBe(0);
-    for (const until = Date.now() + 10_000; groupAlive(npm.pid!) && Date.now() < until; ) await sleep(100);
+    for (const until = Date.now() + 10_000; groupAlive(npm.pid!) && Date.now() < until;) await sleep(100);
     expect(groupAlive(npm.pid!)).toBe(false);
 
     const all = records();

@@ -35,13 +35,49 @@ describe.each(DIALECTS)('NUL in inputs on %s', (dialect) => {
 
   const CASES: [string, string, () => Record<string, unknown>, string][] = [
     ['an experiment name', 'mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }', () => ({ input: { name: NUL } }), '$input.name'],
-    ['an experiment description', 'mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }', () => ({ input: { name: 'ok-desc', description: NUL } }), '$input.description'],
+    [
+      'an experiment description',
+      'mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { id } }',
+      () => ({ input: { name: 'ok-desc', description: NUL } }),
+      '$input.description',
+    ],
     ['a run name', 'mutation($input: CreateRunInput!) { createRun(input: $input) { id } }', () => ({ input: { experimentId, name: NUL } }), '$input.name'],
-    ['a param key', 'mutation($input: CreateRunInput!) { createRun(input: $input) { id } }', () => ({ input: { experimentId, params: [{ key: 'lr0', value: '1' }, { key: NUL, value: '1' }] } }), '$input.params[1].key'],
+    [
+      'a param key',
+      'mutation($input: CreateRunInput!) { createRun(input: $input) { id } }',
+      () => ({
+        input: {
+          experimentId,
+          params: [
+            { key: 'lr0', value: '1' },
+            { key: NUL, value: '1' },
+          ],
+        },
+      }),
+      '$input.params[1].key',
+    ],
     ['a param value', 'mutation($input: LogParamsInput!) { logParams(input: $input) { id } }', () => ({ input: { runId, params: [{ key: 'imgsz', value: NUL }] } }), '$input.params[0].value'],
     ['a tag', 'mutation($input: SetRunTagsInput!) { setRunTags(input: $input) { id } }', () => ({ input: { runId, tags: [{ key: 'note', value: NUL }] } }), '$input.tags[0].value'],
-    ['a metric key', 'mutation($input: LogMetricsInput!) { logMetrics(input: $input) { count } }', () => ({ input: { runId, metrics: [{ key: 'ok', value: 1, step: 0 }, { key: NUL, value: 1, step: 0 }] } }), '$input.metrics[1].key'],
-    ['an idempotency key', 'mutation($input: LogMetricsInput!) { logMetrics(input: $input) { count } }', () => ({ input: { runId, metrics: [{ key: 'ok', value: 1, step: 0 }], idempotencyKey: NUL } }), '$input.idempotencyKey'],
+    [
+      'a metric key',
+      'mutation($input: LogMetricsInput!) { logMetrics(input: $input) { count } }',
+      () => ({
+        input: {
+          runId,
+          metrics: [
+            { key: 'ok', value: 1, step: 0 },
+            { key: NUL, value: 1, step: 0 },
+          ],
+        },
+      }),
+      '$input.metrics[1].key',
+    ],
+    [
+      'an idempotency key',
+      'mutation($input: LogMetricsInput!) { logMetrics(input: $input) { count } }',
+      () => ({ input: { runId, metrics: [{ key: 'ok', value: 1, step: 0 }], idempotencyKey: NUL } }),
+      '$input.idempotencyKey',
+    ],
     ['a search filter', 'query($e: [ID!]!, $f: String) { searchRuns(experimentIds: $e, filter: $f) { totalCount } }', () => ({ e: [experimentId], f: `params.x = '${NUL}'` }), '$f'],
     ['a run id', 'query($id: ID!) { run(id: $id) { id } }', () => ({ id: NUL }), '$id'],
     ['a compared metric', 'query($ids: [ID!]!, $m: [String!]!) { compareRuns(runIds: $ids, metrics: $m) { runs { id } } }', () => ({ ids: [runId], m: ['map50', NUL] }), '$m[1]'],
@@ -50,12 +86,18 @@ describe.each(DIALECTS)('NUL in inputs on %s', (dialect) => {
 
   it.for(CASES)('refuses NUL in %s (variables) with BAD_USER_INPUT naming the argument, and stores nothing', async ([_what, query, variables, argument], ctx) => {
     if (!t) return ctx.skip();
-    const before = await t.gql('query($id: ID!, $e: ID!) { run(id: $id) { lastSequence params { key } tags { key } } runs(experimentId: $e) { totalCount } experiments { totalCount } }', { id: runId, e: experimentId });
+    const before = await t.gql('query($id: ID!, $e: ID!) { run(id: $id) { lastSequence params { key } tags { key } } runs(experimentId: $e) { totalCount } experiments { totalCount } }', {
+      id: runId,
+      e: experimentId,
+    });
     const res = await post(query, variables());
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([nulError(argument)]);
     expect(res.body.data).toBeUndefined();
-    const after = await t.gql('query($id: ID!, $e: ID!) { run(id: $id) { lastSequence params { key } tags { key } } runs(experimentId: $e) { totalCount } experiments { totalCount } }', { id: runId, e: experimentId });
+    const after = await t.gql('query($id: ID!, $e: ID!) { run(id: $id) { lastSequence params { key } tags { key } } runs(experimentId: $e) { totalCount } experiments { totalCount } }', {
+      id: runId,
+      e: experimentId,
+    });
     expect(after).toEqual(before);
   });
 

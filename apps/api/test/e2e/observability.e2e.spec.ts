@@ -89,7 +89,11 @@ describe.each(DIALECTS)('health, readiness and metrics on %s', (dialect) => {
       const down = await readyzUntil(503);
       expect(down.status).toBe(503);
       expect(down.body.status).toBe('unavailable');
-      expect(down.body.checks.database).toEqual({ ok: false, error: dialect === 'postgres' ? expect.stringMatching(/^(55000|57P01|ECONNRESET|unreachable)$/) : 'database file moved or replaced', ms: expect.any(Number) });
+      expect(down.body.checks.database).toEqual({
+        ok: false,
+        error: dialect === 'postgres' ? expect.stringMatching(/^(55000|57P01|ECONNRESET|unreachable)$/) : 'database file moved or replaced',
+        ms: expect.any(Number),
+      });
       expect(down.body.checks.artifacts.ok).toBe(true);
       // The body names checks and codes only: no database name, path or address.
       expect(JSON.stringify(down.body)).not.toMatch(/podium_t_|sqlite|127\.0\.0\.1|\//);
@@ -135,12 +139,16 @@ describe.each(DIALECTS)('health, readiness and metrics on %s', (dialect) => {
     });
     expect(log.data.logMetrics.count).toBe(5);
     // The same run through MLflow's door: counted under its own source.
-    const mlflow = await t.http().post('/api/2.0/mlflow/runs/log-batch').send({ run_id: runId, metrics: [0, 1, 2].map((step) => ({ key: 'mlflow_loss', value: step, timestamp: 1_700_000_000_000, step })) });
+    const mlflow = await t
+      .http()
+      .post('/api/2.0/mlflow/runs/log-batch')
+      .send({ run_id: runId, metrics: [0, 1, 2].map((step) => ({ key: 'mlflow_loss', value: step, timestamp: 1_700_000_000_000, step })) });
     expect(mlflow.status).toBe(200);
     expect((await t.http().get(`/artifacts/${runId}/weights/best.onnx`)).status).toBe(200);
     // A job from queue to SUCCEEDED through the worker protocol (a fake worker: the local admin may run it).
     const workerId = (await ok('mutation { registerWorker(input: { name: "observed-worker", executionProviders: ["CPU"], cpuCores: 2 }) { id } }')).registerWorker.id;
-    const job = (await ok('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco128' }, imgsz: 640 } })).evaluateModel;
+    const job = (await ok('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco128' }, imgsz: 640 } }))
+      .evaluateModel;
     const queued = await scrape();
     const claim = (await ok('mutation($i: ClaimEvaluationJobInput!) { claimEvaluationJob(input: $i) { attempt job { id } } }', { i: { workerId, leaseSeconds: 60 } })).claimEvaluationJob;
     expect(claim.job.id).toBe(job.id);
@@ -158,12 +166,16 @@ describe.each(DIALECTS)('health, readiness and metrics on %s', (dialect) => {
     expect(after.value('podium_metric_points_ingested_total', { source: 'evaluation' })).toBeGreaterThan(before.value('podium_metric_points_ingested_total', { source: 'evaluation' }));
     expect(after.value('podium_metric_points_ingested_total', { source: 'mlflow' }) - before.value('podium_metric_points_ingested_total', { source: 'mlflow' })).toBe(3);
     // GraphQL operations by name, type and outcome; errors by code.
-    expect(after.count('podium_graphql_operation_duration_seconds', { operation: 'LogEpoch', type: 'mutation', outcome: 'ok' })).toBe(before.count('podium_graphql_operation_duration_seconds', { operation: 'LogEpoch', type: 'mutation', outcome: 'ok' }) + 1);
+    expect(after.count('podium_graphql_operation_duration_seconds', { operation: 'LogEpoch', type: 'mutation', outcome: 'ok' })).toBe(
+      before.count('podium_graphql_operation_duration_seconds', { operation: 'LogEpoch', type: 'mutation', outcome: 'ok' }) + 1,
+    );
     expect(after.count('podium_graphql_operation_duration_seconds', { operation: 'Missing', type: 'mutation', outcome: 'error' })).toBeGreaterThanOrEqual(1);
     expect(after.value('podium_graphql_errors_total', { code: 'NOT_FOUND' })).toBeGreaterThan(before.value('podium_graphql_errors_total', { code: 'NOT_FOUND' }));
     // HTTP requests by route pattern, never the raw URL (no run id in any label).
     expect(after.count('podium_http_request_duration_seconds', { method: 'PUT', route: '/artifacts/*path', status: '201' })).toBeGreaterThanOrEqual(1);
-    expect(after.count('podium_http_request_duration_seconds', { method: 'POST', route: '/graphql', status: '200' })).toBeGreaterThan(before.count('podium_http_request_duration_seconds', { method: 'POST', route: '/graphql', status: '200' }));
+    expect(after.count('podium_http_request_duration_seconds', { method: 'POST', route: '/graphql', status: '200' })).toBeGreaterThan(
+      before.count('podium_http_request_duration_seconds', { method: 'POST', route: '/graphql', status: '200' }),
+    );
     expect(after.text).not.toContain(runId);
     expect(after.text).not.toContain(job.id);
     // Artifact bytes in (the weights, then the finished job's result files) and out (one download).
@@ -190,21 +202,30 @@ describe.each(DIALECTS)('health, readiness and metrics on %s', (dialect) => {
     const before = await scrape();
     const client = t.ws();
     const events: unknown[] = [];
-    const stop = client.subscribe({ query: 'subscription Watch($id: ID!) { metricLogged(runId: $id) { runId } }', variables: { id: runId } }, { next: (v) => void events.push(v), error: () => undefined, complete: () => undefined });
-    for (const until = Date.now() + 10_000; (await scrape()).value('podium_graphql_subscriptions', { field: 'metricLogged' }) <= before.value('podium_graphql_subscriptions', { field: 'metricLogged' }) && Date.now() < until; ) await sleep(100);
+    const stop = client.subscribe(
+      { query: 'subscription Watch($id: ID!) { metricLogged(runId: $id) { runId } }', variables: { id: runId } },
+      { next: (v) => void events.push(v), error: () => undefined, complete: () => undefined },
+    );
+    for (
+      const until = Date.now() + 10_000;
+      (await scrape()).value('podium_graphql_subscriptions', { field: 'metricLogged' }) <= before.value('podium_graphql_subscriptions', { field: 'metricLogged' }) && Date.now() < until;
+    )
+      await sleep(100);
     const open = await scrape();
     expect(open.value('podium_graphql_ws_connections')).toBe(before.value('podium_graphql_ws_connections') + 1);
     expect(open.value('podium_graphql_subscriptions', { field: 'metricLogged' })).toBe(before.value('podium_graphql_subscriptions', { field: 'metricLogged' }) + 1);
     await ok('mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }', { i: { runId, metrics: [{ key: 'loss', value: 0.5, step: 0 }] } });
-    for (const until = Date.now() + 10_000; events.length < 1 && Date.now() < until; ) await sleep(50);
+    for (const until = Date.now() + 10_000; events.length < 1 && Date.now() < until;) await sleep(50);
     expect(events).toHaveLength(1);
     stop();
     await client.dispose();
-    for (const until = Date.now() + 10_000; (await scrape()).value('podium_graphql_ws_connections') !== before.value('podium_graphql_ws_connections') && Date.now() < until; ) await sleep(100);
+    for (const until = Date.now() + 10_000; (await scrape()).value('podium_graphql_ws_connections') !== before.value('podium_graphql_ws_connections') && Date.now() < until;) await sleep(100);
     const closed = await scrape();
     expect(closed.value('podium_events_delivered_total', { field: 'metricLogged' }) - before.value('podium_events_delivered_total', { field: 'metricLogged' })).toBe(1);
     expect(closed.value('podium_graphql_subscriptions', { field: 'metricLogged' })).toBe(before.value('podium_graphql_subscriptions', { field: 'metricLogged' }));
-    expect(closed.count('podium_graphql_operation_duration_seconds', { operation: 'Watch', type: 'subscription', outcome: 'ok' })).toBe(before.count('podium_graphql_operation_duration_seconds', { operation: 'Watch', type: 'subscription', outcome: 'ok' }) + 1);
+    expect(closed.count('podium_graphql_operation_duration_seconds', { operation: 'Watch', type: 'subscription', outcome: 'ok' })).toBe(
+      before.count('podium_graphql_operation_duration_seconds', { operation: 'Watch', type: 'subscription', outcome: 'ok' }) + 1,
+    );
   });
 
   it('caps client operation names: new names past the cap count as "other"', async (ctx) => {

@@ -37,7 +37,14 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     return res.data as T;
   }
 
-  async function finishedRun(experimentId: string, name: string, kind: 'TRAINING' | 'EVALUATION', params: Record<string, string>, points: { key: string; value: number; step: number }[], parentRunId?: string): Promise<string> {
+  async function finishedRun(
+    experimentId: string,
+    name: string,
+    kind: 'TRAINING' | 'EVALUATION',
+    params: Record<string, string>,
+    points: { key: string; value: number; step: number }[],
+    parentRunId?: string,
+  ): Promise<string> {
     const { createRun } = await ok(`mutation($input: CreateRunInput!) { createRun(input: $input) { id } }`, {
       input: { experimentId, name, kind, parentRunId, params: Object.entries(params).map(([key, value]) => ({ key, value })) },
     });
@@ -98,7 +105,14 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     expect(gridAnalysis.noise.std).toBeCloseTo(0.01 / Math.SQRT2, 10);
     expect(gridAnalysis.outsideGrid.map((o: any) => o.runId)).toEqual([runIds[8]]);
     expect(gridAnalysis.holes).toEqual([]);
-    expect(gridAnalysis.best).toMatchObject({ runId: runIds[4], runName: 'yolov8n_e3_sz416_lr0.01_s42', params: expect.arrayContaining([{ key: 'imgsz', value: '416' }, { key: 'seed', value: '42' }]) });
+    expect(gridAnalysis.best).toMatchObject({
+      runId: runIds[4],
+      runName: 'yolov8n_e3_sz416_lr0.01_s42',
+      params: expect.arrayContaining([
+        { key: 'imgsz', value: '416' },
+        { key: 'seed', value: '42' },
+      ]),
+    });
     expect(gridAnalysis.outsideGrid[0].reasons.length).toBeGreaterThan(0);
     expect(gridAnalysis.noise.groups.every((g: any) => g.n >= 1 && g.runIds.length === g.n && g.params.every((p: any) => p.key !== 'seed'))).toBe(true);
 
@@ -147,9 +161,7 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     };
     const refused = await t.gql(promote, { input: productionInput });
     expect(refused.errors?.[0].extensions.code).toBe('FAILED_PRECONDITION');
-    expect(refused.errors?.[0].message).toBe(
-      'Version 1 does not meet the gates for PRODUCTION: Version 1 needs a finished, unfiltered evaluation on coco128 with map50: no evaluation run was found.',
-    );
+    expect(refused.errors?.[0].message).toBe('Version 1 does not meet the gates for PRODUCTION: Version 1 needs a finished, unfiltered evaluation on coco128 with map50: no evaluation run was found.');
     expect(refused.errors?.[0].extensions.unmetGates).toMatchObject([{ name: 'EVALUATION', passed: false, observed: null, required: { source: 'FLOOR', threshold: 0.3 } }]);
 
     // The evaluation run, as the evaluation contract writes it (full, unfiltered: no `classes` param).
@@ -158,8 +170,21 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
       'eval_person-detector_v1_coco128',
       'EVALUATION',
       {
-        job_id: 'job-1', dataset: 'coco128', dataset_digest: 'sha256:0c0128', dataset_version: '1', imgsz: '640', conf: '0.001', iou: '0.7', max_det: '300',
-        batch: '8', execution_provider: 'CPU', device: 'cpu', source_run_id: best, artifact_path: 'weights/best.onnx', model_name: NAME, model_version: '1',
+        job_id: 'job-1',
+        dataset: 'coco128',
+        dataset_digest: 'sha256:0c0128',
+        dataset_version: '1',
+        imgsz: '640',
+        conf: '0.001',
+        iou: '0.7',
+        max_det: '300',
+        batch: '8',
+        execution_provider: 'CPU',
+        device: 'cpu',
+        source_run_id: best,
+        artifact_path: 'weights/best.onnx',
+        model_name: NAME,
+        model_version: '1',
       },
       [
         { key: 'map50', value: 0.52, step: 0 },
@@ -177,7 +202,11 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     const promoted = await ok(promote, { input: productionInput });
     const [toProduction] = promoted.promoteModelVersion.transitions;
     expect(toProduction).toMatchObject({ seq: 2, version: 1, fromStage: 'STAGING', toStage: 'PRODUCTION', actor: 'local' });
-    expect(toProduction.gates).toMatchObject({ passed: true, target: { kind: 'STAGE', stage: 'PRODUCTION', alias: null }, gates: [{ name: 'EVALUATION', passed: true, observed: 0.52, evidence: { evaluationRunId: evaluationId } }] });
+    expect(toProduction.gates).toMatchObject({
+      passed: true,
+      target: { kind: 'STAGE', stage: 'PRODUCTION', alias: null },
+      gates: [{ name: 'EVALUATION', passed: true, observed: 0.52, evidence: { evaluationRunId: evaluationId } }],
+    });
     expect(toProduction.decision.report.locale).toBe('en');
     expect(toProduction.decision.report.markdown).toContain('imgsz 416 vs 320: +11.1 % (0.300 vs 0.270)');
 
@@ -193,13 +222,18 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     expect(modelVersionTransitions.nodes[1].decision.risks).toBe('Low precision at conf 0.001.');
     expect(modelVersionTransitions.nodes[1].metricsSnapshot).toMatchObject({ sourceRunId: best, evaluation: { value: 0.52 } });
     const before = new Date(new Date(modelVersionTransitions.nodes[1].at).getTime() - 1).toISOString();
-    const at = await ok(`query($b: DateTimeISO!) { now: productionVersionAt(name: "${NAME}", at: "${new Date(Date.now() + 1000).toISOString()}") { version } before: productionVersionAt(name: "${NAME}", at: $b) { version } }`, { b: before });
+    const at = await ok(
+      `query($b: DateTimeISO!) { now: productionVersionAt(name: "${NAME}", at: "${new Date(Date.now() + 1000).toISOString()}") { version } before: productionVersionAt(name: "${NAME}", at: $b) { version } }`,
+      { b: before },
+    );
     expect(at).toEqual({ now: { version: 1 }, before: null });
 
     const { registeredModel } = await ok(`{ registeredModel(name: "${NAME}") { policy versions { totalCount nodes { version stage aliases } } } }`);
     expect(registeredModel.versions).toEqual({ totalCount: 1, nodes: [{ version: 1, stage: 'PRODUCTION', aliases: [] }] });
     // Absent lookups are null; an aliased query keeps the answers that exist. Mutations on them stay NOT_FOUND.
-    const lookups = await t.gql(`{ v1: modelVersion(name: "${NAME}", version: 1) { version } v9: modelVersion(name: "${NAME}", version: 9) { version } noModelV: modelVersion(name: "nope", version: 1) { version } noModel: registeredModel(name: "nope") { name } }`);
+    const lookups = await t.gql(
+      `{ v1: modelVersion(name: "${NAME}", version: 1) { version } v9: modelVersion(name: "${NAME}", version: 9) { version } noModelV: modelVersion(name: "nope", version: 1) { version } noModel: registeredModel(name: "nope") { name } }`,
+    );
     expect(lookups.errors).toBeUndefined();
     expect(lookups.data).toEqual({ v1: { version: 1 }, v9: null, noModelV: null, noModel: null });
     const promoteMissing = await t.gql(`mutation { promoteModelVersion(input: { name: "${NAME}", version: 9, stage: STAGING, decision: { justification: "x" } }) { modelVersion { version } } }`);
@@ -212,13 +246,19 @@ describe.each(DIALECTS)('registry flow on %s', (dialect) => {
     ]);
 
     // The report, written from the tracked data, in both locales.
-    const { en, fr } = await ok(`{ en: promotionReport(name: "${NAME}", version: 1, locale: en) { locale markdown sections { candidate { runId version keyParams { key value } evaluation { runId settings { key value } operatingPoint { precision recall } f1Optimal { precision recall } } } comparison { runCount params { key changes { text significant } } } decision { verdict gates { name passed } } } } fr: promotionReport(name: "${NAME}", version: 1, locale: fr) { markdown } }`);
+    const { en, fr } = await ok(
+      `{ en: promotionReport(name: "${NAME}", version: 1, locale: en) { locale markdown sections { candidate { runId version keyParams { key value } evaluation { runId settings { key value } operatingPoint { precision recall } f1Optimal { precision recall } } } comparison { runCount params { key changes { text significant } } } decision { verdict gates { name passed } } } } fr: promotionReport(name: "${NAME}", version: 1, locale: fr) { markdown } }`,
+    );
     expect(en.markdown).toContain('imgsz 416 vs 320: +11.1 % (0.300 vs 0.270), significant');
     expect(en.markdown).toContain('Seed variance: runs that differ only in the seed spread with std 0.007');
     expect(en.markdown).toContain(best.slice(0, 8));
     expect(en.markdown).toContain('0.008');
     expect(en.sections.comparison.params.find((p: any) => p.key === 'imgsz').changes[0]).toMatchObject({ text: expect.stringContaining('imgsz 416 vs 320: +11.1 %'), significant: true });
-    expect(en.sections.candidate).toMatchObject({ runId: best, version: 1, evaluation: { runId: evaluationId, operatingPoint: { precision: 0.008, recall: 0.71 }, f1Optimal: { precision: 0.62, recall: 0.55 } } });
+    expect(en.sections.candidate).toMatchObject({
+      runId: best,
+      version: 1,
+      evaluation: { runId: evaluationId, operatingPoint: { precision: 0.008, recall: 0.71 }, f1Optimal: { precision: 0.62, recall: 0.55 } },
+    });
     expect(fr.markdown).toContain('imgsz 416 contre 320 : +11,1 % (0,300 contre 0,270)');
   }, 120_000);
 });

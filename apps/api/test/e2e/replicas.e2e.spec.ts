@@ -62,12 +62,16 @@ describe('two api replicas on one PostgreSQL, one Redis and one S3 store', () =>
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return res.data as T;
   };
-  const newRun = async (on: TestApp, name: string): Promise<string> =>
-    (await gql(on, 'mutation($i: CreateRunInput!) { createRun(input: $i) { id } }', { i: { experimentId, name } })).createRun.id;
+  const newRun = async (on: TestApp, name: string): Promise<string> => (await gql(on, 'mutation($i: CreateRunInput!) { createRun(input: $i) { id } }', { i: { experimentId, name } })).createRun.id;
 
   /** Uploads COCO8 val through `on` (the same content again is the same dataset version). */
   const uploadCoco8 = async (on: TestApp) => {
-    const up = await on.http().post('/datasets/upload?name=coco8val&format=YOLO&classNames=coco80').set(admin).set('content-type', 'application/x-tar').send(await yoloTar('coco8', 'val'));
+    const up = await on
+      .http()
+      .post('/datasets/upload?name=coco8val&format=YOLO&classNames=coco80')
+      .set(admin)
+      .set('content-type', 'application/x-tar')
+      .send(await yoloTar('coco8', 'val'));
     expect(up.status, JSON.stringify(up.body)).toBe(201);
   };
 
@@ -108,10 +112,18 @@ describe('two api replicas on one PostgreSQL, one Redis and one S3 store', () =>
     const runId = await newRun(a, 'metrics');
     const batches = 10;
     const perBatch = 50;
-    const sub = collect<{ metricLogged: { key: string; step: number; sequence: number } }>(b.ws({ authorization: admin.authorization }), 'subscription($r: ID!) { metricLogged(runId: $r) { key step sequence } }', { r: runId }, batches * perBatch, 30_000);
+    const sub = collect<{ metricLogged: { key: string; step: number; sequence: number } }>(
+      b.ws({ authorization: admin.authorization }),
+      'subscription($r: ID!) { metricLogged(runId: $r) { key step sequence } }',
+      { r: runId },
+      batches * perBatch,
+      30_000,
+    );
     await sleep(500);
     for (let i = 0; i < batches; i++) {
-      await gql(a, 'mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }', { i: { runId, metrics: Array.from({ length: perBatch }, (_, j) => ({ key: `k${j % 5}`, value: j, step: i })) } });
+      await gql(a, 'mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }', {
+        i: { runId, metrics: Array.from({ length: perBatch }, (_, j) => ({ key: `k${j % 5}`, value: j, step: i })) },
+      });
     }
     const points = (await sub.done).map((e) => e.metricLogged);
     expect(points.map((p) => p.sequence)).toEqual(Array.from({ length: batches * perBatch }, (_, i) => i + 1));
@@ -147,7 +159,11 @@ describe('two api replicas on one PostgreSQL, one Redis and one S3 store', () =>
     );
     agent.start();
     try {
-      const jobId = (await gql(b, 'mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco8val' }, imgsz: 416, executionProvider: 'CPU' } })).evaluateModel.id;
+      const jobId = (
+        await gql(b, 'mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', {
+          i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco8val' }, imgsz: 416, executionProvider: 'CPU' },
+        })
+      ).evaluateModel.id;
       let job: any;
       for (const until = Date.now() + 90_000; Date.now() < until; await sleep(200)) {
         job = (await gql(b, 'query($id: ID!) { evaluationJob(id: $id) { status error workerId result { map50 imagesEvaluated } } }', { id: jobId })).evaluationJob;
@@ -172,7 +188,7 @@ describe('two api replicas on one PostgreSQL, one Redis and one S3 store', () =>
         { next: () => undefined, error: (e) => resolve({ code: (e as any).code, reason: (e as any).reason, at: Date.now() }), complete: () => reject(new Error('completed instead of closing')) },
       );
     });
-    for (const until = Date.now() + 5000; b.podium.app.get(ConnectionRegistry).openConnections(viewer.token.id) === 0 && Date.now() < until; ) await sleep(20);
+    for (const until = Date.now() + 5000; b.podium.app.get(ConnectionRegistry).openConnections(viewer.token.id) === 0 && Date.now() < until;) await sleep(20);
     expect(b.podium.app.get(ConnectionRegistry).openConnections(viewer.token.id)).toBe(1);
     const revokedAt = Date.now();
     await gql(a, 'mutation($id: ID!) { revokeApiToken(input: { id: $id }) { status } }', { id: viewer.token.id });
@@ -198,7 +214,11 @@ describe('two api replicas on one PostgreSQL, one Redis and one S3 store', () =>
     const runId = await newRun(a, 'lease');
     expect((await a.http().put(`/artifacts/${runId}/weights/best.onnx`).set(admin).send(MODEL)).status).toBe(201);
     const workerId = (await gql(a, 'mutation { registerWorker(input: { name: "claimer", executionProviders: ["CPU"], cpuCores: 2 }) { id } }', {}, worker)).registerWorker.id;
-    const jobId = (await gql(b, 'mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', { i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco8val' }, imgsz: 416, executionProvider: 'CPU' } })).evaluateModel.id;
+    const jobId = (
+      await gql(b, 'mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', {
+        i: { runId, artifactPath: 'weights/best.onnx', dataset: { name: 'coco8val' }, imgsz: 416, executionProvider: 'CPU' },
+      })
+    ).evaluateModel.id;
     const claimed = (await gql(a, 'mutation($i: ClaimEvaluationJobInput!) { claimEvaluationJob(input: $i) { attempt job { id } } }', { i: { workerId, leaseSeconds: 60 } }, worker)).claimEvaluationJob;
     expect(claimed).toEqual({ attempt: 1, job: { id: jobId } });
     const later = Date.now() + 3_600_000;

@@ -170,11 +170,14 @@ describe.each(DIALECTS)('role matrix over every operation of the schema on %s', 
       const client = t.ws(headers[caller]);
       const results = subs.map((op) => {
         const r: { errors?: any[] } = {};
-        client.subscribe({ query: op.document, variables: op.variables }, {
-          next: (v) => (r.errors ??= v.errors as any[]),
-          error: (e) => (r.errors ??= Array.isArray(e) ? e : [{ extensions: { code: `closed ${(e as any).code}` } }]),
-          complete: () => undefined,
-        });
+        client.subscribe(
+          { query: op.document, variables: op.variables },
+          {
+            next: (v) => (r.errors ??= v.errors as any[]),
+            error: (e) => (r.errors ??= Array.isArray(e) ? e : [{ extensions: { code: `closed ${(e as any).code}` } }]),
+            complete: () => undefined,
+          },
+        );
         return r;
       });
       // Auth errors come back at subscribe time; an allowed subscription waits quietly for events.

@@ -11,7 +11,9 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
   beforeAll(async () => {
     t = await startTestApp(dialect);
     if (!t) return;
-    const res = await t.gql(`mutation { createExperiment(input: { name: "coco128-person", description: "grid", tags: [{ key: "team", value: "vision" }] }) { id name description tags { key value } deleted createdBy } }`);
+    const res = await t.gql(
+      `mutation { createExperiment(input: { name: "coco128-person", description: "grid", tags: [{ key: "team", value: "vision" }] }) { id name description tags { key value } deleted createdBy } }`,
+    );
     experimentId = res.data.createExperiment.id;
   });
   afterAll(async () => t?.close());
@@ -37,7 +39,9 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
     const withDeleted = await t.gql(`{ experiments(first: 1, includeDeleted: true) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }`);
     expect(withDeleted.data.experiments.totalCount).toBe(2);
     expect(withDeleted.data.experiments.pageInfo.hasNextPage).toBe(true);
-    const page2 = await t.gql(`query($a: String) { experiments(first: 1, includeDeleted: true, after: $a) { nodes { name } pageInfo { hasNextPage } } }`, { a: withDeleted.data.experiments.pageInfo.endCursor });
+    const page2 = await t.gql(`query($a: String) { experiments(first: 1, includeDeleted: true, after: $a) { nodes { name } pageInfo { hasNextPage } } }`, {
+      a: withDeleted.data.experiments.pageInfo.endCursor,
+    });
     expect(page2.data.experiments.pageInfo.hasNextPage).toBe(false);
     expect([withDeleted.data.experiments.nodes[0].name, page2.data.experiments.nodes[0].name].sort()).toEqual(['coco128-person', 'scratch-2']);
     const runInDeleted = await t.gql(`mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }`, { e: otherId });
@@ -83,7 +87,8 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
       repo.latestByExperimentIds = latest;
     }
     // The search is a case-insensitive substring; % and _ match themselves only.
-    const names = async (search: string) => (await t!.gql(`query($s: String) { experiments(first: 100, search: $s) { nodes { name } } }`, { s: search })).data.experiments.nodes.map((n: any) => n.name).sort();
+    const names = async (search: string) =>
+      (await t!.gql(`query($s: String) { experiments(first: 100, search: $s) { nodes { name } } }`, { s: search })).data.experiments.nodes.map((n: any) => n.name).sort();
     expect(await names('ACT-a')).toEqual(['act-A_1']);
     expect(await names('b%')).toEqual(['act-b%2']);
     expect(await names('_1')).toEqual(['act-A_1']);
@@ -97,7 +102,10 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
     const run = res.data.createRun;
     expect(run).toMatchObject({ name: 'yolov8n_e3_sz416_lr0.01_s42', kind: 'TRAINING', status: 'RUNNING', endTime: null, experimentId, deleted: false, lastSequence: 0 });
     expect(run.shortId).toBe(run.id.replace(/-/g, '').slice(0, 8));
-    expect(run.params).toEqual([{ key: 'imgsz', value: '416' }, { key: 'lr0', value: '0.01' }]);
+    expect(run.params).toEqual([
+      { key: 'imgsz', value: '416' },
+      { key: 'lr0', value: '0.01' },
+    ]);
     expect(run.tags).toEqual([{ key: 'grid', value: 'a' }]);
     expect(run.experiment).toEqual({ name: 'coco128-person' });
     const byShort = await t.gql(`query($id: ID!) { run(id: $id) { id } }`, { id: run.shortId });
@@ -129,7 +137,10 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
     const id = (await createRun(`params: [{ key: "imgsz", value: "320" }]`)).data.createRun.id;
     const same = await t.gql(`mutation($id: ID!) { logParams(input: { runId: $id, params: [{ key: "imgsz", value: "320" }, { key: "seed", value: "42" }] }) { params { key value } } }`, { id });
     expect(same.errors).toBeUndefined();
-    expect(same.data.logParams.params).toEqual([{ key: 'imgsz', value: '320' }, { key: 'seed', value: '42' }]);
+    expect(same.data.logParams.params).toEqual([
+      { key: 'imgsz', value: '320' },
+      { key: 'seed', value: '42' },
+    ]);
     const diff = await t.gql(`mutation($id: ID!) { logParams(input: { runId: $id, params: [{ key: "epochs", value: "3" }, { key: "imgsz", value: "416" }] }) { id } }`, { id });
     expect(diff.errors![0].extensions).toMatchObject({ code: 'CONFLICT', key: 'imgsz', existing: '320', attempted: '416' });
     expect(diff.errors![0].message).toBe('param "imgsz" already has value "320"; refusing "416" (params are immutable)');
@@ -144,7 +155,10 @@ describe.each(DIALECTS)('experiments and runs on %s', (dialect) => {
     expect(done.data.updateRun).toMatchObject({ status: 'FINISHED', name: 'renamed' });
     expect(Date.parse(done.data.updateRun.endTime)).toBeGreaterThan(Date.now() - 60_000);
     const back = await t.gql(`mutation($id: ID!) { updateRun(input: { id: $id, status: RUNNING }) { status } }`, { id });
-    expect(back.errors![0]).toMatchObject({ message: expect.stringMatching(/cannot move from FINISHED to RUNNING \(FINISHED is final\)/), extensions: { code: 'FAILED_PRECONDITION', reason: 'ILLEGAL_TRANSITION' } });
+    expect(back.errors![0]).toMatchObject({
+      message: expect.stringMatching(/cannot move from FINISHED to RUNNING \(FINISHED is final\)/),
+      extensions: { code: 'FAILED_PRECONDITION', reason: 'ILLEGAL_TRANSITION' },
+    });
     const badEnum = await t.gql(`mutation($id: ID!) { updateRun(input: { id: $id, status: DONE }) { status } }`, { id });
     expect(badEnum.errors![0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const badEnumVar = await t.gql(`mutation($id: ID!, $s: RunStatus) { updateRun(input: { id: $id, status: $s }) { status } }`, { id, s: 'DONE' });

@@ -85,7 +85,8 @@ describe('the process safety net (api from dist/ with fault routes)', () => {
   });
 
   it('still stores and serves artifacts after all of the above', async () => {
-    const gql = async (query: string, variables?: unknown) => ((await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json()) as { data: any }).data;
+    const gql = async (query: string, variables?: unknown) =>
+      ((await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json()) as { data: any }).data;
     const experimentId = (await gql('mutation { createExperiment(input: { name: "after-faults" }) { id } }')).createExperiment.id;
     const runId = (await gql('mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }', { e: experimentId })).createRun.id;
     expect((await fetch(`${base}/artifacts/${runId}/ok.txt`, { method: 'PUT', body: 'still here' })).status).toBe(201);

@@ -46,7 +46,11 @@ describe.each(DIALECTS)('searchRuns on %s', (dialect) => {
     const log = (runId: string, metrics: { key: string; value: number | string; step: number }[]) =>
       gql(`mutation($i: LogMetricsInput!) { logMetrics(input: $i) { __typename } }`, { i: { runId, metrics } });
     for (const g of GRID) {
-      const params = [{ key: 'imgsz', value: g.imgsz }, { key: 'lr0', value: g.lr0 }, { key: 'seed', value: g.seed }];
+      const params = [
+        { key: 'imgsz', value: g.imgsz },
+        { key: 'lr0', value: g.lr0 },
+        { key: 'seed', value: g.seed },
+      ];
       const tags = g.best ? [{ key: 'best', value: 'yes' }] : [];
       const id = (await gql(createRun, { i: { experimentId, name: nameOf(g), kind: 'TRAINING', status: 'RUNNING', params, tags } })).createRun.id;
       // Logged as Ultralytics does; stored under the canonical key map50. min = max − 0.02, max at step 5, last at step 10.

@@ -38,7 +38,10 @@ describe('stopping the api', () => {
     const closed = new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as { code: number }).code)));
     const experimentId = (await t!.gql('mutation { createExperiment(input: { name: "stopping" }) { id } }')).data.createExperiment.id;
     const runId = (await t!.gql('mutation($e: ID!) { createRun(input: { experimentId: $e, name: "r" }) { id } }', { e: experimentId })).data.createRun.id;
-    client.subscribe({ query: 'subscription($id: ID!) { metricLogged(runId: $id) { runId } }', variables: { id: runId } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    client.subscribe(
+      { query: 'subscription($id: ID!) { metricLogged(runId: $id) { runId } }', variables: { id: runId } },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
     await sleep(300);
 
     const slow = slowPost(url, `mutation { logMetrics(input: { runId: "${runId}", metrics: [{ key: "loss", value: 0.5, step: 1 }] }) { count } }`);

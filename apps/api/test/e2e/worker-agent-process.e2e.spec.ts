@@ -25,7 +25,9 @@ describe('the embedded local worker (child process from dist/)', () => {
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return res.data;
   };
-  const job = async (id: string) => (await gql('query($id: ID!) { evaluationJob(id: $id) { status attempt workerId errorCode error progress { done total } result { map50 imagesEvaluated executionProvider } } }', { id })).evaluationJob;
+  const job = async (id: string) =>
+    (await gql('query($id: ID!) { evaluationJob(id: $id) { status attempt workerId errorCode error progress { done total } result { map50 imagesEvaluated executionProvider } } }', { id }))
+      .evaluationJob;
   const waitFor = async (id: string, done: (j: any) => boolean, timeoutMs = 90_000) => {
     for (const until = Date.now() + timeoutMs; ; await sleep(100)) {
       const j = await job(id);
@@ -53,12 +55,16 @@ describe('the embedded local worker (child process from dist/)', () => {
   afterAll(async () => t?.close());
 
   const evaluate = async (): Promise<string> =>
-    (await gql('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', { i: { runId, artifactPath: 'm.onnx', dataset: { name: 'coco128' }, imgsz: 416, batch: 1, executionProvider: 'CPU' } })).evaluateModel.id;
+    (
+      await gql('mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id } }', {
+        i: { runId, artifactPath: 'm.onnx', dataset: { name: 'coco128' }, imgsz: 416, batch: 1, executionProvider: 'CPU' },
+      })
+    ).evaluateModel.id;
 
   it('registers as local-worker with a WORKER token kept 0600 in the data directory, and evaluates a job', async () => {
     const tokenFile = join(t!.podium.config.dataDir, LOCAL_WORKER_TOKEN_FILE);
     const workers = async () => (await gql('{ workers { nodes { id name executionProviders } } }')).workers.nodes;
-    for (const until = Date.now() + 60_000; !(await workers()).length && Date.now() < until; ) await sleep(200);
+    for (const until = Date.now() + 60_000; !(await workers()).length && Date.now() < until;) await sleep(200);
     expect(await workers()).toEqual([expect.objectContaining({ name: 'local-worker', executionProviders: expect.arrayContaining(['CPU']) })]);
     expect(existsSync(tokenFile)).toBe(true);
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);

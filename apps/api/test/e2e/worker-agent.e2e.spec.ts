@@ -82,7 +82,16 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
   /** An agent with the real pipeline; `slow` adds a pause per progress event so a job stays RUNNING for a while. */
   const startAgent = (name: string, opts: { slowMs?: number; executionProvider?: 'CUDA' | 'CPU'; apiUrl?: string; onRemoved?: (message: string) => void } = {}) => {
     const agent = new WorkerAgent(
-      { executionProvider: opts.executionProvider, apiUrl: opts.apiUrl ?? t!.podium.url, token: workerSecret, name, cacheDir: mkdtempSync(join(tmpdir(), 'podium-cache-')), pollSeconds: 0.5, leaseSeconds: 10, log: process.env.PODIUM_TEST_AGENT_LOG ? (m) => console.log(`[${name}] ${m}`) : () => undefined },
+      {
+        executionProvider: opts.executionProvider,
+        apiUrl: opts.apiUrl ?? t!.podium.url,
+        token: workerSecret,
+        name,
+        cacheDir: mkdtempSync(join(tmpdir(), 'podium-cache-')),
+        pollSeconds: 0.5,
+        leaseSeconds: 10,
+        log: process.env.PODIUM_TEST_AGENT_LOG ? (m) => console.log(`[${name}] ${m}`) : () => undefined,
+      },
       {
         probeCapabilities,
         runEvaluation: (o: EvaluationOptions) =>
@@ -108,12 +117,17 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     (await gql('mutation($i: CreateRunInput!) { createRun(input: $i) { id } }', { i: { experimentId, name, ...extra } })).createRun.id;
 
   const upload = async (runId: string, path: string, bytes: Buffer, epoch?: number) => {
-    const res = await t!.http().put(`/artifacts/${runId}/${path}${epoch === undefined ? '' : `?epoch=${epoch}`}`).set('content-type', 'application/octet-stream').send(bytes);
+    const res = await t!
+      .http()
+      .put(`/artifacts/${runId}/${path}${epoch === undefined ? '' : `?epoch=${epoch}`}`)
+      .set('content-type', 'application/octet-stream')
+      .send(bytes);
     expect(res.status).toBe(201);
   };
 
   const evaluate = async (input: Record<string, unknown>): Promise<string> =>
-    (await gql(`mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id status } }`, { i: { dataset: { name: 'coco8val' }, imgsz: 416, executionProvider: 'CPU', ...input } })).evaluateModel.id;
+    (await gql(`mutation($i: EvaluateModelInput!) { evaluateModel(input: $i) { id status } }`, { i: { dataset: { name: 'coco8val' }, imgsz: 416, executionProvider: 'CPU', ...input } })).evaluateModel
+      .id;
 
   const job = async (id: string) => (await gql(`query($id: ID!) { evaluationJob(id: $id) { ${JOB_FIELDS} } }`, { id })).evaluationJob;
 
@@ -129,7 +143,7 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
   const final = (id: string) => waitFor(id, (j) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.status));
   /** The job's commit is visible before the agent has read the api's answer: wait for its own record too. */
   const settled = async (agent: WorkerAgent, n: number) => {
-    for (const until = Date.now() + 10_000; agent.finished.length < n && Date.now() < until; ) await sleep(50);
+    for (const until = Date.now() + 10_000; agent.finished.length < n && Date.now() < until;) await sleep(50);
     return agent.finished;
   };
 
@@ -138,8 +152,15 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     if (!t) return;
     workerSecret = (await createToken(t, 'test-worker', 'WORKER')).secret;
     // Uploaded as archives (the route every deployment has; importDataset is for the embedded SQLite default only).
-    for (const [name, src, split] of [['coco8val', 'coco8', 'val'], ['coco128', 'coco128', 'train2017']]) {
-      const res = await t.http().post(`/datasets/upload?name=${name}&format=YOLO&classNames=coco80`).set('content-type', 'application/x-tar').send(await yoloTar(src, split));
+    for (const [name, src, split] of [
+      ['coco8val', 'coco8', 'val'],
+      ['coco128', 'coco128', 'train2017'],
+    ]) {
+      const res = await t
+        .http()
+        .post(`/datasets/upload?name=${name}&format=YOLO&classNames=coco80`)
+        .set('content-type', 'application/x-tar')
+        .send(await yoloTar(src, split));
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     }
     experimentId = (await gql('mutation { createExperiment(input: { name: "worker-agent" }) { id } }')).createExperiment.id;
@@ -192,11 +213,15 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     const files = (await gql(`query($id: ID!) { run(id: $id) { artifacts { path contentType downloadUrl } } }`, { id: done.runId })).run.artifacts;
     const kept = files.find((a: any) => a.path === 'evaluation/predictions.json.gz');
     expect(kept).toMatchObject({ contentType: 'application/gzip' });
-    const gz = await t.http().get(kept.downloadUrl).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const gz = await t
+      .http()
+      .get(kept.downloadUrl)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(gz.status).toBe(200);
     const dt = join(mkdtempSync(join(tmpdir(), 'podium-dt-')), 'predictions.json.gz');
     writeFileSync(dt, gz.body as Buffer);
@@ -230,7 +255,8 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     expect((await final(good)).status).toBe('SUCCEEDED');
     // The evaluation run of the failed job is FAILED, not left RUNNING.
     let status = 'RUNNING';
-    for (const until = Date.now() + 10_000; status === 'RUNNING' && Date.now() < until; await sleep(100)) status = (await gql(`query($id: ID!) { run(id: $id) { status } }`, { id: b.runId })).run.status;
+    for (const until = Date.now() + 10_000; status === 'RUNNING' && Date.now() < until; await sleep(100))
+      status = (await gql(`query($id: ID!) { run(id: $id) { status } }`, { id: b.runId })).run.status;
     expect(status).toBe('FAILED');
     if (caps.executionProviders.includes('CUDA')) {
       expect((await final(cuda)).status).toBe('SUCCEEDED');
@@ -334,7 +360,7 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     const waiting = await evaluate({ runId, artifactPath: 'm.onnx' });
     expect((await final(running)).status).toBe('SUCCEEDED');
     // Its next claims are refused: it says so once and keeps polling quietly.
-    for (const until = Date.now() + 10_000; !agent.draining && Date.now() < until; ) await sleep(100);
+    for (const until = Date.now() + 10_000; !agent.draining && Date.now() < until;) await sleep(100);
     expect(agent.draining).toBe(true);
     await sleep(1500);
     expect(await job(waiting)).toMatchObject({ status: 'QUEUED', attempt: 0 });
@@ -356,10 +382,10 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     await waitFor(long, (j) => j.status === 'RUNNING' && j.progress?.done > 0 && j.workerId === removableId);
     const removal = (await gql('mutation($i: RemoveWorkerInput!) { removeWorker(input: $i) { handedBack { id status } } }', { i: { id: removableId, reason: 'retired' } })).removeWorker;
     expect(removal.handedBack).toEqual([{ id: long, status: 'QUEUED' }]);
-    for (const until = Date.now() + 20_000; removable.removed === undefined && Date.now() < until; ) await sleep(100);
+    for (const until = Date.now() + 20_000; removable.removed === undefined && Date.now() < until;) await sleep(100);
     expect(removable.removed).toMatch(/^worker "agent-h" was removed by local \(retired\): it can no longer claim or report$/);
     expect(await settled(removable, 1)).toEqual([expect.objectContaining({ jobId: long, outcome: 'LOST' })]);
-    for (const until = Date.now() + 20_000; !removedMessages.length && Date.now() < until; ) await sleep(100);
+    for (const until = Date.now() + 20_000; !removedMessages.length && Date.now() < until;) await sleep(100);
     expect(removedMessages).toEqual([removable.removed]);
     // Nothing it did after the removal reached the job: still QUEUED at attempt 1, taken next as attempt 2.
     expect(await job(long)).toMatchObject({ status: 'QUEUED', attempt: 1 });
@@ -386,4 +412,3 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     expect(new Set(seen.map((p: any) => p.value)).size).toBe(1);
   }, 240_000);
 });
-

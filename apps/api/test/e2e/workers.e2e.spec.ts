@@ -13,7 +13,9 @@ describe.each(DIALECTS)('workers on %s', (dialect) => {
 
   it('registers a worker with its capabilities, and the same name again updates that worker', async (ctx) => {
     if (!t) return ctx.skip();
-    const first = await t.gql(REGISTER, { i: { name: 'gpu-1', executionProviders: ['cuda', 'CPU', 'CPU'], gpuName: 'NVIDIA H100 80GB HBM3', gpuMemoryMb: 81559, cpuCores: 16, cpuModel: 'Xeon', version: '0.1.0' } });
+    const first = await t.gql(REGISTER, {
+      i: { name: 'gpu-1', executionProviders: ['cuda', 'CPU', 'CPU'], gpuName: 'NVIDIA H100 80GB HBM3', gpuMemoryMb: 81559, cpuCores: 16, cpuModel: 'Xeon', version: '0.1.0' },
+    });
     expect(first.errors).toBeUndefined();
     expect(first.data.registerWorker).toMatchObject({ name: 'gpu-1', executionProviders: ['CUDA', 'CPU'], gpuName: 'NVIDIA H100 80GB HBM3', gpuMemoryMb: 81559, cpuCores: 16 });
     await new Promise((r) => setTimeout(r, 20));
@@ -22,7 +24,13 @@ describe.each(DIALECTS)('workers on %s', (dialect) => {
     expect(Date.parse(again.data.registerWorker.lastHeartbeatAt)).toBeGreaterThan(Date.parse(first.data.registerWorker.lastHeartbeatAt));
     await t.gql(REGISTER, { i: { name: 'cpu-2', executionProviders: ['CPU'], cpuCores: 2 } });
     const list = await t.gql('{ workers(first: 10) { totalCount nodes { name executionProviders } } }');
-    expect(list.data.workers).toEqual({ totalCount: 2, nodes: [{ name: 'cpu-2', executionProviders: ['CPU'] }, { name: 'gpu-1', executionProviders: ['CPU'] }] });
+    expect(list.data.workers).toEqual({
+      totalCount: 2,
+      nodes: [
+        { name: 'cpu-2', executionProviders: ['CPU'] },
+        { name: 'gpu-1', executionProviders: ['CPU'] },
+      ],
+    });
   });
 
   it('refuses bad capabilities and claims from an unknown worker', async (ctx) => {

@@ -22,7 +22,10 @@ import { seedTrainingRun } from '../support/seed';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const MAX_BYTES = 1024 * 1024;
-const HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
+const HOST =
+  hostname()
+    .replace(/[^A-Za-z0-9.-]/g, '_')
+    .slice(0, 64) || 'host';
 
 describe.each(DIALECTS)('artifact store recovery on %s', (dialect) => {
   let tdb: TestDatabase | undefined;
@@ -57,7 +60,14 @@ describe.each(DIALECTS)('artifact store recovery on %s', (dialect) => {
   const incomingDir = () => join(store.root, '.incoming');
   const temp = () => (existsSync(incomingDir()) ? readdirSync(incomingDir()).sort() : []);
   const blobFile = (text: string) => join(store.root, 'blobs', sha(text).slice(0, 2), sha(text).slice(2, 4), sha(text));
-  const blobs = () => (existsSync(join(store.root, 'blobs')) ? readdirSync(join(store.root, 'blobs'), { recursive: true }).map(String).filter((p) => /[0-9a-f]{64}$/.test(p)).map((p) => p.slice(-64)).sort() : []);
+  const blobs = () =>
+    existsSync(join(store.root, 'blobs'))
+      ? readdirSync(join(store.root, 'blobs'), { recursive: true })
+          .map(String)
+          .filter((p) => /[0-9a-f]{64}$/.test(p))
+          .map((p) => p.slice(-64))
+          .sort()
+      : [];
   const referenced = async () => [...new Set((await db.read.getRepository(ArtifactEntity).find()).map((r) => r.sha256))].sort();
   /** The api starting again after the crash: a new service on the same database and store, through its bootstrap hook. */
   const restart = async () => {
@@ -137,7 +147,16 @@ describe.each(DIALECTS)('artifact store recovery on %s', (dialect) => {
   it('moves a store of the earlier layout into blobs at start, settling an interrupted replacement by the rows', async (ctx) => {
     if (!tdb) return ctx.skip();
     const { runId: legacyRun } = await seedTrainingRun(db, 'legacy');
-    const legacyRow = (path: string, text: string) => ({ runId: legacyRun, path, size: Buffer.byteLength(text), sha256: sha(text), epoch: null, contentType: 'text/plain', createdBy: 'tester', createdAt: Date.now() });
+    const legacyRow = (path: string, text: string) => ({
+      runId: legacyRun,
+      path,
+      size: Buffer.byteLength(text),
+      sha256: sha(text),
+      epoch: null,
+      contentType: 'text/plain',
+      createdBy: 'tester',
+      createdAt: Date.now(),
+    });
     await db.write(async (tx) => {
       await new ArtifactsRepository(db).upsert(tx, legacyRow('weights/best.onnx', 'legacy committed'));
       await new ArtifactsRepository(db).upsert(tx, legacyRow('report.html', '<h1>legacy</h1>'));
@@ -190,7 +209,16 @@ describe.each(DIALECTS)('artifact store recovery on %s', (dialect) => {
     const texts = ['alpha', 'beta', 'gamma'];
     await db.write(async (tx) => {
       for (const [i, text] of texts.entries()) {
-        await new ArtifactsRepository(db).upsert(tx, { runId: halfRun, path: `f${i}.txt`, size: text.length, sha256: sha(text), epoch: null, contentType: 'text/plain', createdBy: 'tester', createdAt: Date.now() });
+        await new ArtifactsRepository(db).upsert(tx, {
+          runId: halfRun,
+          path: `f${i}.txt`,
+          size: text.length,
+          sha256: sha(text),
+          epoch: null,
+          contentType: 'text/plain',
+          createdBy: 'tester',
+          createdAt: Date.now(),
+        });
       }
     });
     // The earlier layout with the first file already moved (the crash came after its rename).
@@ -214,7 +242,9 @@ describe.each(DIALECTS)('artifact store recovery on %s', (dialect) => {
 
   it('answers a row whose bytes are missing with an error naming them, not with other bytes', async (ctx) => {
     if (!tdb) return ctx.skip();
-    await db.write((tx) => new ArtifactsRepository(db).upsert(tx, { runId, path: 'lost.bin', size: 4, sha256: sha('lost'), epoch: null, contentType: 'text/plain', createdBy: 'tester', createdAt: Date.now() }));
+    await db.write((tx) =>
+      new ArtifactsRepository(db).upsert(tx, { runId, path: 'lost.bin', size: 4, sha256: sha('lost'), epoch: null, contentType: 'text/plain', createdBy: 'tester', createdAt: Date.now() }),
+    );
     await expect(artifacts.open(runId, 'lost.bin')).rejects.toThrow(`the bytes of artifact ${runId}/lost.bin (sha256 ${sha('lost')}, 4 bytes) are missing from the store`);
     await db.write((tx) => tx.delete(ArtifactEntity, { runId, path: 'lost.bin' }));
   });

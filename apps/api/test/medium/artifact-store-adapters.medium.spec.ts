@@ -145,9 +145,11 @@ describe.each(DIALECTS.flatMap((d) => (['file', 's3'] as const).map((a) => [d, a
     const part = Buffer.alloc(1024 * 1024);
     for (let i = 0; i < part.length; i++) part[i] = (i * 31) & 0xff;
     const whole = Buffer.concat(Array.from({ length: 19 }, (_, i) => Buffer.concat([part, Buffer.from([i])])));
-    const body = Readable.from((function* () {
-      for (let i = 0; i < 19; i++) yield Buffer.concat([part, Buffer.from([i])]);
-    })());
+    const body = Readable.from(
+      (function* () {
+        for (let i = 0; i < 19; i++) yield Buffer.concat([part, Buffer.from([i])]);
+      })(),
+    );
     const row = await artifacts.put(runId, 'weights/big.onnx', body, { actor: 'tester' });
     expect(row).toMatchObject({ size: whole.length, sha256: sha(whole) });
     const got = await download('weights/big.onnx');
@@ -159,9 +161,11 @@ describe.each(DIALECTS.flatMap((d) => (['file', 's3'] as const).map((a) => [d, a
   it('leaves no object and no row for an upload over the limit, one cut off, or one whose commit is refused', async (ctx) => {
     if (!tdb) return ctx.skip();
     const before = await blobs();
-    const huge = Readable.from((function* () {
-      for (let i = 0; i < 30; i++) yield Buffer.alloc(1024 * 1024, i);
-    })());
+    const huge = Readable.from(
+      (function* () {
+        for (let i = 0; i < 30; i++) yield Buffer.alloc(1024 * 1024, i);
+      })(),
+    );
     await expect(artifacts.put(runId, 'too/large.bin', huge, { actor: 'tester' })).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     const cut = new Readable({ read() {} });
     cut.push(Buffer.alloc(64 * 1024, 7));

@@ -72,7 +72,14 @@ describe.each(DIALECTS)('artifact blobs on %s', (dialect) => {
   const blobFile = (text: string) => join(store.root, 'blobs', sha(text).slice(0, 2), sha(text).slice(2, 4), sha(text));
   const temp = () => (existsSync(join(store.root, '.incoming')) ? readdirSync(join(store.root, '.incoming')) : []);
   /** Every blob in the store. */
-  const blobs = () => (existsSync(join(store.root, 'blobs')) ? readdirSync(join(store.root, 'blobs'), { recursive: true }).map(String).filter((p) => /[0-9a-f]{64}$/.test(p)).map((p) => p.slice(-64)).sort() : []);
+  const blobs = () =>
+    existsSync(join(store.root, 'blobs'))
+      ? readdirSync(join(store.root, 'blobs'), { recursive: true })
+          .map(String)
+          .filter((p) => /[0-9a-f]{64}$/.test(p))
+          .map((p) => p.slice(-64))
+          .sort()
+      : [];
   /** The sha256 of every row. */
   const referenced = async () => [...new Set((await db.read.getRepository(ArtifactEntity).find()).map((r) => r.sha256))].sort();
 

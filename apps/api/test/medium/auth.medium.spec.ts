@@ -53,7 +53,12 @@ describe.each(DIALECTS)('api tokens on %s', (dialect) => {
     if (!tdb) return ctx.skip();
     const out: string[] = [];
     const notes: string[] = [];
-    await runTokenCommand(['create', '--name', 'ci', '--role', 'editor', '--expires', '30d'], tokens, (l) => out.push(l), (l) => notes.push(l));
+    await runTokenCommand(
+      ['create', '--name', 'ci', '--role', 'editor', '--expires', '30d'],
+      tokens,
+      (l) => out.push(l),
+      (l) => notes.push(l),
+    );
     expect(out).toHaveLength(1);
     const secret = out[0];
     expect(secret).toMatch(/^pod_[A-Za-z0-9_-]{43}$/);
@@ -131,7 +136,11 @@ describe.each(DIALECTS)('api tokens on %s', (dialect) => {
     const b = await tokens.create({ name: 'sweep-b', role: Role.VIEWER }, null);
     const c = await tokens.create({ name: 'sweep-c', role: Role.VIEWER, expiresAt: new Date(Date.now() + 3_600_000) }, null);
     const closed: string[] = [];
-    for (const [name, created] of [['a', a], ['b', b], ['c', c]] as const) {
+    for (const [name, created] of [
+      ['a', a],
+      ['b', b],
+      ['c', c],
+    ] as const) {
       const identity = (await auth.verifySecret(created.secret)).identity!;
       registry.track(identity, { close: (code, reason) => closed.push(`${name} ${code} ${reason}`) });
     }

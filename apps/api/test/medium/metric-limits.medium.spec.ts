@@ -292,7 +292,16 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
     const p = (n: number) => (dialect === 'postgres' ? `$${n}` : '?');
     await db.write(async (tx) => {
       for (const key of ['a', 'b', 'c']) {
-        await tx.query(`INSERT INTO metric_summaries (run_id, key, last_value, last_is_nan, last_step, last_timestamp, last_sequence, count) VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map(p).join(',')})`, [runId, key, 1, dialect === 'postgres' ? false : 0, 0, 0, 1, 1]);
+        await tx.query(`INSERT INTO metric_summaries (run_id, key, last_value, last_is_nan, last_step, last_timestamp, last_sequence, count) VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map(p).join(',')})`, [
+          runId,
+          key,
+          1,
+          dialect === 'postgres' ? false : 0,
+          0,
+          0,
+          1,
+          1,
+        ]);
       }
     });
     const migration = dialect === 'postgres' ? new PostgresMigration() : new SqliteMigration();

@@ -78,14 +78,34 @@ describe.each(DIALECTS)('model registry on %s', (dialect) => {
     const id = randomUUID();
     await db.write(async (tx) => {
       await tx.insert(RunEntity, {
-        id, experimentId, name: `run-${id.slice(0, 8)}`, kind: opts.kind ?? RunKind.TRAINING, status: RunStatus.FINISHED, startTime: Date.now(), endTime: Date.now(),
-        parentRunId: null, createdBy: 'test', lifecycle: 'active', nextSequence: 0, evaluationDataset: null,
+        id,
+        experimentId,
+        name: `run-${id.slice(0, 8)}`,
+        kind: opts.kind ?? RunKind.TRAINING,
+        status: RunStatus.FINISHED,
+        startTime: Date.now(),
+        endTime: Date.now(),
+        parentRunId: null,
+        createdBy: 'test',
+        lifecycle: 'active',
+        nextSequence: 0,
+        evaluationDataset: null,
       });
       for (const [key, value] of Object.entries(opts.params ?? {})) await tx.insert(RunParamEntity, { runId: id, key, value });
       for (const [key, value] of Object.entries(opts.metrics ?? {})) {
         await tx.insert(MetricSummaryEntity, {
-          runId: id, key, lastValue: value, lastIsNan: false, lastStep: 0, lastTimestamp: Date.now(), lastSequence: 1,
-          minValue: value, minStep: 0, maxValue: value, maxStep: 0, count: 1,
+          runId: id,
+          key,
+          lastValue: value,
+          lastIsNan: false,
+          lastStep: 0,
+          lastTimestamp: Date.now(),
+          lastSequence: 1,
+          minValue: value,
+          minStep: 0,
+          maxValue: value,
+          maxStep: 0,
+          count: 1,
         });
       }
     });
@@ -205,7 +225,20 @@ describe.each(DIALECTS)('model registry on %s', (dialect) => {
     expect(isUniqueViolation(second)).toBe(true);
     const repo = ctx.get(RegistryRepository);
     const duplicate = await db
-      .write((tx) => repo.insertVersion(tx, { modelId: model.id, version: 2, sourceRunId: null, artifactPath: 'x', artifactSha256: null, description: null, tags: [], stage: 'NONE', stageEnteredAt: 0, createdBy: 't' }))
+      .write((tx) =>
+        repo.insertVersion(tx, {
+          modelId: model.id,
+          version: 2,
+          sourceRunId: null,
+          artifactPath: 'x',
+          artifactSha256: null,
+          description: null,
+          tags: [],
+          stage: 'NONE',
+          stageEnteredAt: 0,
+          createdBy: 't',
+        }),
+      )
       .catch((e: unknown) => e);
     expect(isUniqueViolation(duplicate)).toBe(true);
     expect(isUniqueViolation(new Error('UNIQUE constraint failed'))).toBe(false);

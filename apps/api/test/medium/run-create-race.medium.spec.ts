@@ -67,9 +67,7 @@ describe.each(DIALECTS)('createRun against deleteExperiment on %s', (dialect) =>
       // Started in turn one before the other, so that both outcomes come up.
       const create = () => runs.createRun({ experimentId: exp.id, name: `r${round}` }, actor);
       const remove = () => experiments.softDelete(exp.id);
-      const [run, deleted] = round % 2
-        ? await Promise.allSettled([create(), remove()])
-        : await Promise.allSettled([remove(), create()]).then(([d, r]) => [r, d] as const);
+      const [run, deleted] = round % 2 ? await Promise.allSettled([create(), remove()]) : await Promise.allSettled([remove(), create()]).then(([d, r]) => [r, d] as const);
       expect(deleted).toMatchObject({ status: 'fulfilled', value: { lifecycle: 'deleted' } });
       const stored: { id: string; lifecycle: string }[] = await db.read.query(`SELECT id, lifecycle FROM runs WHERE experiment_id = ${p(1)}`, [exp.id]);
       if (run.status === 'rejected') {

@@ -29,8 +29,18 @@ describe.each(DIALECTS)('tracking tables on %s', (dialect) => {
     await db.write(async (tx) => {
       await tx.insert(ExperimentEntity, { id: expId, name: 'yolo', description: null, tags: [{ key: 'k', value: 'v' }], lifecycle: 'active', createdBy: 'local' });
       await tx.insert(RunEntity, {
-        id: runId, experimentId: expId, name: 'r', kind: RunKind.TRAINING, status: RunStatus.RUNNING, startTime: start, endTime: null,
-        parentRunId: null, createdBy: 'local', lifecycle: 'active', nextSequence: 0, evaluationDataset: null,
+        id: runId,
+        experimentId: expId,
+        name: 'r',
+        kind: RunKind.TRAINING,
+        status: RunStatus.RUNNING,
+        startTime: start,
+        endTime: null,
+        parentRunId: null,
+        createdBy: 'local',
+        lifecycle: 'active',
+        nextSequence: 0,
+        evaluationDataset: null,
       });
       await tx.insert(MetricPointEntity, { runId, sequence: 1, key: 'map50', value: null, isNan: true, step: 0, timestamp: start });
     });

@@ -55,12 +55,25 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     if (!tdb) return ctx.skip();
     const run = await runs.createRun({ experimentId, params: [{ key: 'imgsz', value: '416' }] }, actor);
     expect(run.createdBy).toBe('tester');
-    await runs.logParams(run.id, [{ key: 'imgsz', value: '416' }, { key: 'lr0', value: '0.01' }]);
-    await expect(runs.logParams(run.id, [{ key: 'seed', value: '1' }, { key: 'lr0', value: '0.005' }])).rejects.toMatchObject({
+    await runs.logParams(run.id, [
+      { key: 'imgsz', value: '416' },
+      { key: 'lr0', value: '0.01' },
+    ]);
+    await expect(
+      runs.logParams(run.id, [
+        { key: 'seed', value: '1' },
+        { key: 'lr0', value: '0.005' },
+      ]),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
       message: 'param "lr0" already has value "0.01"; refusing "0.005" (params are immutable)',
     });
-    await expect(runs.logParams(run.id, [{ key: 'a', value: '1' }, { key: 'a', value: '2' }])).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      runs.logParams(run.id, [
+        { key: 'a', value: '1' },
+        { key: 'a', value: '2' },
+      ]),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await runs.paramsByRunIds([run.id])).get(run.id)).toEqual([
       { key: 'imgsz', value: '416' },
       { key: 'lr0', value: '0.01' },
@@ -144,7 +157,12 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
       throw new Error('disk full');
     };
     try {
-      await expect(metrics.logMetrics(run.id, [{ key: 'loss', value: 0.5, step: 1 }, { key: 'map50', value: 0.3, step: 1 }])).rejects.toThrow('disk full');
+      await expect(
+        metrics.logMetrics(run.id, [
+          { key: 'loss', value: 0.5, step: 1 },
+          { key: 'map50', value: 0.3, step: 1 },
+        ]),
+      ).rejects.toThrow('disk full');
     } finally {
       metricsRepo.upsertSummaries = original;
     }
@@ -159,11 +177,21 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
   it('refuses oversized and malformed batches before touching the database', async (ctx) => {
     if (!tdb) return ctx.skip();
     const run = await runs.createRun({ experimentId }, actor);
-    await expect(metrics.logMetrics(run.id, Array.from({ length: 1001 }, (_, i) => ({ key: 'k', value: i, step: i })))).rejects.toMatchObject({
+    await expect(
+      metrics.logMetrics(
+        run.id,
+        Array.from({ length: 1001 }, (_, i) => ({ key: 'k', value: i, step: i })),
+      ),
+    ).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
       message: 'logMetrics takes at most 1000 points a call, got 1001',
     });
-    await expect(metrics.logMetrics(run.id, [{ key: 'k', value: 1, step: 0.5 }, { key: 'x'.repeat(251), value: 1, step: 0 }])).rejects.toMatchObject({
+    await expect(
+      metrics.logMetrics(run.id, [
+        { key: 'k', value: 1, step: 0.5 },
+        { key: 'x'.repeat(251), value: 1, step: 0 },
+      ]),
+    ).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
       message: 'Invalid metrics: metrics[0].step must be a 32-bit integer, got 0.5; metrics[1].key must be 1..250 characters',
     });
@@ -208,7 +236,11 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     const it = streams.batches(run.id, { keys: ['map50'] });
     const first = it.next();
     await new Promise((r) => setTimeout(r, 100));
-    await metrics.logMetrics(run.id, [{ key: 'metrics/mAP50(B)', value: 0.1, step: 0 }, { key: 'loss', value: 2, step: 0 }, { key: 'map50', value: 0.2, step: 1 }]);
+    await metrics.logMetrics(run.id, [
+      { key: 'metrics/mAP50(B)', value: 0.1, step: 0 },
+      { key: 'loss', value: 2, step: 0 },
+      { key: 'map50', value: 0.2, step: 1 },
+    ]);
     const started = Date.now();
     const batch = (await first).value as MetricPointRow[];
     expect(Date.now() - started).toBeLessThan(IDLE_RECHECK_MS + 1500);
@@ -233,7 +265,12 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
       }
     })();
     const batches = await Promise.all(
-      Array.from({ length: 8 }, (_, w) => metrics.logMetrics(run.id, Array.from({ length: 50 }, (_, i) => ({ key: `w${w}`, value: i, step: i })))),
+      Array.from({ length: 8 }, (_, w) =>
+        metrics.logMetrics(
+          run.id,
+          Array.from({ length: 50 }, (_, i) => ({ key: `w${w}`, value: i, step: i })),
+        ),
+      ),
     );
     for (const b of batches) expect([b.count, b.lastSequence! - b.firstSequence!]).toEqual([50, 49]);
     expect(batches.map((b) => b.firstSequence!).sort((a, b) => a - b)).toEqual([1, 51, 101, 151, 201, 251, 301, 351]);

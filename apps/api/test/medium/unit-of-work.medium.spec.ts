@@ -56,7 +56,8 @@ describe.each(DIALECTS)('unit of work on %s', (dialect) => {
     return { events, stop: async () => (await it.return?.(), await pump) };
   }
 
-  const count = (runId: string) => db.read.query(`SELECT COUNT(*) AS n FROM metric_points WHERE run_id = ${dialect === 'postgres' ? '$1' : '?'}`, [runId]).then((r: { n: string | number }[]) => Number(r[0].n));
+  const count = (runId: string) =>
+    db.read.query(`SELECT COUNT(*) AS n FROM metric_points WHERE run_id = ${dialect === 'postgres' ? '$1' : '?'}`, [runId]).then((r: { n: string | number }[]) => Number(r[0].n));
 
   it('runs hooks after commit in the order they were registered, with the writes visible, and drops them on rollback', async (ctx) => {
     if (!tdb) return ctx.skip();
@@ -120,7 +121,14 @@ describe.each(DIALECTS)('unit of work on %s', (dialect) => {
     // The same writes committed: each event once, after commit, the points counted under their source.
     await db.write(async (tx) => {
       await runs.updateRun({ id: run.id, name: 'renamed' }, actor, { uow: tx });
-      await metrics.logMetrics(run.id, [{ key: 'loss', value: 1, step: 0 }, { key: 'map50', value: 0.5, step: 0 }], { uow: tx, source: 'mlflow' });
+      await metrics.logMetrics(
+        run.id,
+        [
+          { key: 'loss', value: 1, step: 0 },
+          { key: 'map50', value: 0.5, step: 0 },
+        ],
+        { uow: tx, source: 'mlflow' },
+      );
       await settle();
       // Not before the commit, even with time to deliver.
       expect(points.events).toEqual([]);
@@ -142,7 +150,11 @@ describe.each(DIALECTS)('unit of work on %s', (dialect) => {
     await Promise.all(
       Array.from({ length: 12 }, (_, w) =>
         db.write(async (tx) => {
-          const batch = await metrics.logMetrics(run.id, Array.from({ length: 5 }, (_, i) => ({ key: `w${w % 3}`, value: i, step: w * 10 + i })), { uow: tx });
+          const batch = await metrics.logMetrics(
+            run.id,
+            Array.from({ length: 5 }, (_, i) => ({ key: `w${w % 3}`, value: i, step: w * 10 + i })),
+            { uow: tx },
+          );
           tx.afterCommit(() => void hookOrder.push(batch.lastSequence!));
         }),
       ),

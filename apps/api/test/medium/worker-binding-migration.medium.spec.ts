@@ -29,7 +29,8 @@ describe.each(DIALECTS)('the WorkerBinding migration over existing rows on %s', 
   const open = async (upTo: 'before' | 'all'): Promise<DataSource> => {
     const all = dialect === 'postgres' ? POSTGRES_MIGRATIONS : SQLITE_MIGRATIONS;
     const migrations = upTo === 'all' ? all : all.slice(0, all.indexOf(dialect === 'postgres' ? PostgresBinding : SqliteBinding));
-    const base: DataSourceOptions = dialect === 'postgres' ? postgresOptions(tdb!.config.databaseUrl!, APP_FEATURES.entities) : { type: 'better-sqlite3', database: join(tdb!.config.dataDir, 'podium.sqlite') };
+    const base: DataSourceOptions =
+      dialect === 'postgres' ? postgresOptions(tdb!.config.databaseUrl!, APP_FEATURES.entities) : { type: 'better-sqlite3', database: join(tdb!.config.dataDir, 'podium.sqlite') };
     const source = new DataSource({ ...base, entities: [], migrations } as DataSourceOptions);
     await source.initialize();
     await source.runMigrations({ transaction: 'each' });
@@ -50,7 +51,12 @@ describe.each(DIALECTS)('the WorkerBinding migration over existing rows on %s', 
     await before.query(sql(token), [T_REAL, 'gpu-real', 'a'.repeat(64), now, null]);
     await before.query(sql(token), [T_GONE, 'gpu-gone', 'b'.repeat(64), now, now]);
     const worker = `INSERT INTO "workers" ("id", "name", "execution_providers", "cpu_cores", "created_by", "created_at", "last_heartbeat_at") VALUES (?, ?, '["CPU"]', 2, ?, ?, ?)`;
-    for (const [id, name, by] of [[W_REAL, 'box-1', 'gpu-real'], [W_GONE, 'box-2', 'gpu-gone'], [W_LOCAL, 'local-box', 'local']]) await before.query(sql(worker), [id, name, by, now, now]);
+    for (const [id, name, by] of [
+      [W_REAL, 'box-1', 'gpu-real'],
+      [W_GONE, 'box-2', 'gpu-gone'],
+      [W_LOCAL, 'local-box', 'local'],
+    ])
+      await before.query(sql(worker), [id, name, by, now, now]);
     const job = `INSERT INTO "evaluation_jobs" ("id", "status", "artifact_path", "dataset_id", "dataset_name", "dataset_version", "dataset_digest", "settings", "attempt", "worker_id", "created_at", "updated_at")
       VALUES (?, ?, 'm.onnx', '40000000-0000-4000-8000-000000000001', 'd', 1, 'digest', '{}', 1, ?, ?, ?)`;
     await before.query(sql(job), [J_RUNNING, 'RUNNING', W_REAL, now, now]);
@@ -73,7 +79,7 @@ describe.each(DIALECTS)('the WorkerBinding migration over existing rows on %s', 
     ]);
   });
 
-  it('binds a RUNNING job to its worker\'s token, and leaves finished jobs unbound', async (ctx) => {
+  it("binds a RUNNING job to its worker's token, and leaves finished jobs unbound", async (ctx) => {
     if (!ds) return ctx.skip();
     const rows = await ds.query(`SELECT "id", "claim_token_id" FROM "evaluation_jobs" ORDER BY "id"`);
     expect(rows).toEqual([
@@ -88,7 +94,19 @@ describe.each(DIALECTS)('the WorkerBinding migration over existing rows on %s', 
     expect(Number(last[0].n)).toBe(1);
     await (dialect === 'postgres' ? new PostgresBinding() : new SqliteBinding()).down(ds.createQueryRunner());
     const workers = await ds.query(`SELECT * FROM "workers" WHERE "id" = '${W_REAL}'`);
-    expect(Object.keys(workers[0]).sort()).toEqual(['cpu_cores', 'cpu_model', 'created_at', 'created_by', 'execution_providers', 'gpu_memory_mb', 'gpu_name', 'id', 'last_heartbeat_at', 'name', 'version']);
+    expect(Object.keys(workers[0]).sort()).toEqual([
+      'cpu_cores',
+      'cpu_model',
+      'created_at',
+      'created_by',
+      'execution_providers',
+      'gpu_memory_mb',
+      'gpu_name',
+      'id',
+      'last_heartbeat_at',
+      'name',
+      'version',
+    ]);
     const jobs = await ds.query(`SELECT * FROM "evaluation_jobs" WHERE "id" = '${J_RUNNING}'`);
     expect(Object.keys(jobs[0])).not.toContain('claim_token_id');
   });

@@ -41,7 +41,10 @@ export function pyJson(v: unknown): string {
 
 /** urllib.parse.urlencode (quote_plus): only letters, digits and `_.-~` stay as they are; a space is `+`. */
 export function urlencode(fields: readonly (readonly [string, string | number])[]): string {
-  const quote = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+  const quote = (s: string) =>
+    encodeURIComponent(s)
+      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+      .replace(/%20/g, '+');
   return fields.map(([k, v]) => `${quote(k)}=${quote(String(v))}`).join('&');
 }
 
@@ -61,28 +64,40 @@ export class PythonMlflowClient {
   /** GET /api/2.0/mlflow/<endpoint>?<fields> (requests' `params=`). */
   get(endpoint: string, fields: readonly (readonly [string, string | number])[] = []): request.Test {
     const query = urlencode(fields);
-    return request(this.server).get(`/api/2.0/mlflow/${endpoint}${query ? `?${query}` : ''}`).set(this.headers());
+    return request(this.server)
+      .get(`/api/2.0/mlflow/${endpoint}${query ? `?${query}` : ''}`)
+      .set(this.headers());
   }
 
   /** POST /api/2.0/mlflow/<endpoint> with the body as requests' `json=` writes it (or raw text as given). */
   post(endpoint: string, body: unknown): request.Test {
     const text = typeof body === 'string' ? body : pyJson(body);
-    return request(this.server).post(`/api/2.0/mlflow/${endpoint}`).set(this.headers({ 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) })).send(text);
+    return request(this.server)
+      .post(`/api/2.0/mlflow/${endpoint}`)
+      .set(this.headers({ 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }))
+      .send(text);
   }
 
   /** PUT of one file to the artifact proxy (HttpArtifactRepository.log_artifact). */
   putArtifact(artifactUri: string, path: string, bytes: Buffer, mimeType: string): request.Test {
     const url = `/api/2.0/mlflow-artifacts/artifacts/${artifactUri.replace(/^mlflow-artifacts:\//, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
-    return request(this.server).put(url).set(this.headers({ 'Content-Type': mimeType, 'Content-Length': String(bytes.length) })).send(bytes);
+    return request(this.server)
+      .put(url)
+      .set(this.headers({ 'Content-Type': mimeType, 'Content-Length': String(bytes.length) }))
+      .send(bytes);
   }
 
   /** GET of one file from the artifact proxy. */
   getArtifact(artifactUri: string, path: string): request.Test {
     const url = `/api/2.0/mlflow-artifacts/artifacts/${artifactUri.replace(/^mlflow-artifacts:\//, '')}/${path}`;
-    return request(this.server).get(url).set(this.headers()).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    return request(this.server)
+      .get(url)
+      .set(this.headers())
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
   }
 }

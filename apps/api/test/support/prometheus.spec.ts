@@ -17,7 +17,7 @@ h_count{operation="B \\"quoted\\"",type="query"} 1
 g NaN
 `;
 
-describe('Scrape, the suites\' Prometheus text reader', () => {
+describe("Scrape, the suites' Prometheus text reader", () => {
   it('reads counters, histogram counts with their labels, and escaped label values', () => {
     const s = new Scrape(TEXT);
     expect(s.value('podium_x_total')).toBe(7);

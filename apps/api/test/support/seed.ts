@@ -12,8 +12,18 @@ export async function seedTrainingRun(db: Database, experimentName: string): Pro
   await db.write(async (tx) => {
     await tx.insert(ExperimentEntity, { id: experimentId, name: experimentName, description: null, tags: [], lifecycle: 'active', createdBy: 'tester' });
     await tx.insert(RunEntity, {
-      id: runId, experimentId, name: 'r', kind: RunKind.TRAINING, status: RunStatus.RUNNING, startTime: Date.now(), endTime: null,
-      parentRunId: null, createdBy: 'tester', lifecycle: 'active', nextSequence: 0, evaluationDataset: null,
+      id: runId,
+      experimentId,
+      name: 'r',
+      kind: RunKind.TRAINING,
+      status: RunStatus.RUNNING,
+      startTime: Date.now(),
+      endTime: null,
+      parentRunId: null,
+      createdBy: 'tester',
+      lifecycle: 'active',
+      nextSequence: 0,
+      evaluationDataset: null,
     });
   });
   return { experimentId, runId };

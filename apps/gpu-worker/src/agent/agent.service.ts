@@ -12,11 +12,7 @@ export class AgentService implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger('agent');
   readonly agent: WorkerAgent;
 
-  constructor(
-    @Inject(WORKER_CONFIG) config: WorkerConfig,
-    @Inject(AGENT_CONFIG) agentConfig: AgentConfig,
-    pipeline: PipelineService,
-  ) {
+  constructor(@Inject(WORKER_CONFIG) config: WorkerConfig, @Inject(AGENT_CONFIG) agentConfig: AgentConfig, pipeline: PipelineService) {
     this.agent = new WorkerAgent(
       {
         apiUrl: config.apiUrl,

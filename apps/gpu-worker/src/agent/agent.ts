@@ -130,7 +130,11 @@ export class WorkerAgent {
   private async main(): Promise<void> {
     await this.register();
     if (this.stopping) return;
-    this.unsubscribe = this.api.subscribe(JOB_QUEUED, () => this.wakeUp(), (e) => this.log(`job wake-up subscription dropped (${describe(e)}); re-subscribing, polling every ${this.pollMs / 1000} s meanwhile`));
+    this.unsubscribe = this.api.subscribe(
+      JOB_QUEUED,
+      () => this.wakeUp(),
+      (e) => this.log(`job wake-up subscription dropped (${describe(e)}); re-subscribing, polling every ${this.pollMs / 1000} s meanwhile`),
+    );
     while (!this.stopping) {
       let claim: JobClaim | null = null;
       try {
@@ -147,7 +151,11 @@ export class WorkerAgent {
       if (claim) {
         const claimed = claim;
         // Its log lines carry the job id and attempt; its outcome is counted (observability/job-context.ts).
-        await runInJob({ jobId: claimed.job.id, attempt: claimed.attempt }, () => this.runner.run(claimed), () => this.finished.at(-1)?.outcome);
+        await runInJob(
+          { jobId: claimed.job.id, attempt: claimed.attempt },
+          () => this.runner.run(claimed),
+          () => this.finished.at(-1)?.outcome,
+        );
         continue;
       }
       await this.sleep(this.pollMs);

@@ -27,28 +27,32 @@ export class WorkerCache {
   /** Folder holding the extracted dataset archive. */
   dataset(claim: JobClaim): Promise<string> {
     const dir = join(this.root, 'datasets', claim.dataset.digest);
-    return this.once(dir, async () => {
-      const work = `${dir}.part-${process.pid}`;
-      await rm(work, { recursive: true, force: true });
-      await mkdir(work, { recursive: true });
-      const archive = join(work, '..', `${claim.dataset.digest}.tar.part-${process.pid}`);
-      try {
-        await this.api.download(claim.dataset.archiveUrl, archive);
-        // The archive is the api's normalised tar: plain files only, relative paths.
-        await extract({ file: archive, cwd: work, strict: true, filter: (p, entry) => !p.includes('..') && (entry as any).type !== 'SymbolicLink' });
-        await writeFile(join(work, '.complete'), claim.dataset.digest);
-        // Another worker process sharing this cache may have finished the same digest first: keep its copy.
-        if (!existsSync(join(dir, '.complete'))) {
-          await rm(dir, { recursive: true, force: true });
-          await rename(work, dir).catch((e: unknown) => {
-            if (!existsSync(join(dir, '.complete'))) throw e;
-          });
-        }
-      } finally {
-        await rm(archive, { force: true });
+    return this.once(
+      dir,
+      async () => {
+        const work = `${dir}.part-${process.pid}`;
         await rm(work, { recursive: true, force: true });
-      }
-    }, join(dir, '.complete'));
+        await mkdir(work, { recursive: true });
+        const archive = join(work, '..', `${claim.dataset.digest}.tar.part-${process.pid}`);
+        try {
+          await this.api.download(claim.dataset.archiveUrl, archive);
+          // The archive is the api's normalised tar: plain files only, relative paths.
+          await extract({ file: archive, cwd: work, strict: true, filter: (p, entry) => !p.includes('..') && (entry as any).type !== 'SymbolicLink' });
+          await writeFile(join(work, '.complete'), claim.dataset.digest);
+          // Another worker process sharing this cache may have finished the same digest first: keep its copy.
+          if (!existsSync(join(dir, '.complete'))) {
+            await rm(dir, { recursive: true, force: true });
+            await rename(work, dir).catch((e: unknown) => {
+              if (!existsSync(join(dir, '.complete'))) throw e;
+            });
+          }
+        } finally {
+          await rm(archive, { force: true });
+          await rm(work, { recursive: true, force: true });
+        }
+      },
+      join(dir, '.complete'),
+    );
   }
 
   /**
@@ -58,9 +62,7 @@ export class WorkerCache {
   async predictionsPath(claim: JobClaim, keep = 20): Promise<string> {
     const dir = join(this.root, 'predictions');
     await mkdir(dir, { recursive: true });
-    const files = await Promise.all(
-      (await readdir(dir)).map(async (name) => ({ path: join(dir, name), mtime: (await stat(join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0 })),
-    );
+    const files = await Promise.all((await readdir(dir)).map(async (name) => ({ path: join(dir, name), mtime: (await stat(join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0 })));
     const old = files.sort((a, b) => b.mtime - a.mtime).slice(Math.max(0, keep - 1));
     await Promise.all(old.map((f) => rm(f.path, { force: true })));
     return join(dir, `${claim.job.id}-attempt-${claim.attempt}.predictions.json.gz`);

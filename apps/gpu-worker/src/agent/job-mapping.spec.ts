@@ -10,7 +10,18 @@ const claim = (dataset: Partial<JobClaim['dataset']>): JobClaim => ({
   modelUrl: '/artifacts/r/m.onnx',
   modelSha256: 'x',
   job: { id: 'j', epoch: null, settings: { imgsz: 640, conf: 0.001, iou: 0.7, maxDet: 300, classes: null, batch: null, executionProvider: 'CPU' } },
-  dataset: { name: 'd', version: 1, digest: 'abc', format: 'YOLO', classNames: ['a'], archiveUrl: '/datasets/abc.tar', imagesDir: 'images/val', labelsDir: 'labels/val', annotationsPath: null, ...dataset },
+  dataset: {
+    name: 'd',
+    version: 1,
+    digest: 'abc',
+    format: 'YOLO',
+    classNames: ['a'],
+    archiveUrl: '/datasets/abc.tar',
+    imagesDir: 'images/val',
+    labelsDir: 'labels/val',
+    annotationsPath: null,
+    ...dataset,
+  },
 });
 
 const result = (extra: Record<string, unknown> = {}) =>

@@ -115,7 +115,9 @@ export class JobRunner {
       if (result.predictionsPath) await this.keepDetections(claim, result.predictionsPath);
       await this.host.api.request(COMPLETE, { input: { ...this.ref(claim), result: reportedResult(result, settings.conf, settings.iou) } });
       this.host.finished.push({ jobId: job.id, outcome: 'SUCCEEDED' });
-      this.host.log(`job ${job.id}: map50 ${result.map50.toFixed(4)} map50-95 ${result.map50_95.toFixed(4)} on ${result.executionProvider} (${result.imagesPerSecond.toFixed(1)} images/s, pixels ${result.run.inputCache === 'hit' ? 'from the tensor cache' : result.run.inputCache === 'off' ? 'decoded' : 'decoded into the tensor cache'})${result.predictionsPath ? `; detections in ${result.predictionsPath}` : ''}`);
+      this.host.log(
+        `job ${job.id}: map50 ${result.map50.toFixed(4)} map50-95 ${result.map50_95.toFixed(4)} on ${result.executionProvider} (${result.imagesPerSecond.toFixed(1)} images/s, pixels ${result.run.inputCache === 'hit' ? 'from the tensor cache' : result.run.inputCache === 'off' ? 'decoded' : 'decoded into the tensor cache'})${result.predictionsPath ? `; detections in ${result.predictionsPath}` : ''}`,
+      );
     } catch (e) {
       clearInterval(timer);
       await beating;

@@ -3,7 +3,12 @@
 import type { JobSettings } from '@podium/contracts';
 export const REGISTER_WORKER = /* GraphQL */ `
   mutation RegisterWorker($input: RegisterWorkerInput!) {
-    registerWorker(input: $input) { id name state stateReason }
+    registerWorker(input: $input) {
+      id
+      name
+      state
+      stateReason
+    }
   }
 `;
 
@@ -14,38 +19,76 @@ export const CLAIM_JOB = /* GraphQL */ `
       leaseExpiresAt
       modelUrl
       modelSha256
-      job { id epoch settings { imgsz conf iou maxDet classes batch executionProvider } }
-      dataset { name version digest format classNames archiveUrl imagesDir labelsDir annotationsPath }
+      job {
+        id
+        epoch
+        settings {
+          imgsz
+          conf
+          iou
+          maxDet
+          classes
+          batch
+          executionProvider
+        }
+      }
+      dataset {
+        name
+        version
+        digest
+        format
+        classNames
+        archiveUrl
+        imagesDir
+        labelsDir
+        annotationsPath
+      }
     }
   }
 `;
 
 export const HEARTBEAT = /* GraphQL */ `
   mutation HeartbeatEvaluationJob($input: HeartbeatEvaluationJobInput!) {
-    heartbeatEvaluationJob(input: $input) { leaseExpiresAt cancelRequested }
+    heartbeatEvaluationJob(input: $input) {
+      leaseExpiresAt
+      cancelRequested
+    }
   }
 `;
 
 export const COMPLETE = /* GraphQL */ `
   mutation CompleteEvaluationJob($input: CompleteEvaluationJobInput!) {
-    completeEvaluationJob(input: $input) { id status }
+    completeEvaluationJob(input: $input) {
+      id
+      status
+    }
   }
 `;
 
 export const FAIL = /* GraphQL */ `
   mutation FailEvaluationJob($input: FailEvaluationJobInput!) {
-    failEvaluationJob(input: $input) { id status }
+    failEvaluationJob(input: $input) {
+      id
+      status
+    }
   }
 `;
 
 export const RELEASE = /* GraphQL */ `
   mutation ReleaseEvaluationJob($input: ReleaseEvaluationJobInput!) {
-    releaseEvaluationJob(input: $input) { id status }
+    releaseEvaluationJob(input: $input) {
+      id
+      status
+    }
   }
 `;
 
 export const JOB_QUEUED = /* GraphQL */ `
-  subscription { evaluationJobQueued { jobId } }
+  subscription {
+    evaluationJobQueued {
+      jobId
+    }
+  }
 `;
 
 /** How the api tells a worker that an ADMIN changed its state (`extensions.reason` of the refusal). */

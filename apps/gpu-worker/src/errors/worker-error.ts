@@ -1,10 +1,5 @@
 /** Typed failures of an evaluation; the agent maps `code` onto the job's error. */
-export type WorkerErrorCode =
-  | 'MODEL_INVALID'
-  | 'MODEL_INCOMPATIBLE'
-  | 'PROVIDER_UNAVAILABLE'
-  | 'DATASET_INVALID'
-  | 'CANCELLED';
+export type WorkerErrorCode = 'MODEL_INVALID' | 'MODEL_INCOMPATIBLE' | 'PROVIDER_UNAVAILABLE' | 'DATASET_INVALID' | 'CANCELLED';
 
 export class WorkerError extends Error {
   constructor(

@@ -118,12 +118,20 @@ class CandidateBuilder {
 
   private grow(): void {
     this.capacity *= 2;
-    const grow32 = (a: Int32Array) => { const b = new Int32Array(this.capacity); b.set(a); return b; };
+    const grow32 = (a: Int32Array) => {
+      const b = new Int32Array(this.capacity);
+      b.set(a);
+      return b;
+    };
     this.image = grow32(this.image);
     this.cls = grow32(this.cls);
     this.anchor = grow32(this.anchor);
-    const score = new Float32Array(this.capacity); score.set(this.score); this.score = score;
-    const raw = new Float32Array(this.capacity * 4); raw.set(this.raw); this.raw = raw;
+    const score = new Float32Array(this.capacity);
+    score.set(this.score);
+    this.score = score;
+    const raw = new Float32Array(this.capacity * 4);
+    raw.set(this.raw);
+    this.raw = raw;
   }
 }
 

@@ -7,7 +7,16 @@ describe('YOLOv8 channels-first [B, 4+nc, N]', () => {
   const dims = [2, 6, 3];
   const out = new Float32Array(2 * 6 * 3);
   const set = (b: number, c: number, a: number, v: number) => (out[b * 18 + c * 3 + a] = v);
-  [[100, 50, 20, 10], [200, 200, 40, 40], [10, 10, 4, 4]].forEach((box, a) => box.forEach((v, k) => { set(0, k, a, v); set(1, k, a, v + 1); }));
+  [
+    [100, 50, 20, 10],
+    [200, 200, 40, 40],
+    [10, 10, 4, 4],
+  ].forEach((box, a) =>
+    box.forEach((v, k) => {
+      set(0, k, a, v);
+      set(1, k, a, v + 1);
+    }),
+  );
   set(0, 4, 0, 0.9); // image 0, class 0, anchor 0
   set(0, 5, 0, 0.3); // multi-label: class 1 on the same anchor
   set(0, 5, 2, 0.0005); // below conf
@@ -39,9 +48,21 @@ describe('YOLOv8 channels-first [B, 4+nc, N]', () => {
 describe('anchors-first [B, N, 5+nc]', () => {
   const out = new Float32Array([
     // anchor 0: cx cy w h obj c0 c1
-    0.5, 0.5, 0, 0, 0.5, 0.8, 0.1,
+    0.5,
+    0.5,
+    0,
+    0,
+    0.5,
+    0.8,
+    0.1,
     // anchor 1
-    0.25, 0.75, Math.log(2), 0, 0.1, 0.009, 0.5,
+    0.25,
+    0.75,
+    Math.log(2),
+    0,
+    0.1,
+    0.009,
+    0.5,
   ]);
 
   it('scores objectness × class (float32) and keeps the raw head for YOLOX', () => {

@@ -113,9 +113,7 @@ function valueInfo(name: string, elemType: number, dims: Dim[]): onnx.IValueInfo
 
 function node(opType: string, input: string[], output: string[], attributes: Record<string, number | number[]> = {}): onnx.INodeProto {
   const attribute = Object.entries(attributes).map(([name, value]) =>
-    Array.isArray(value)
-      ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: value }
-      : { name, type: onnx.AttributeProto.AttributeType.INT, i: value },
+    Array.isArray(value) ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: value } : { name, type: onnx.AttributeProto.AttributeType.INT, i: value },
   );
   return { opType, input, output, name: `podium_${opType}_${output[0]}`, attribute };
 }

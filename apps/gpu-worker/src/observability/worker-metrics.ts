@@ -17,11 +17,21 @@ const batchSeconds = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers,
 });
-const stageSeconds = new Counter({ name: 'podium_worker_stage_seconds_total', help: 'Time spent by stage (decode, inference, post); post is the post-processing threads\' busy time', labelNames: ['stage'] as const, registers });
+const stageSeconds = new Counter({
+  name: 'podium_worker_stage_seconds_total',
+  help: "Time spent by stage (decode, inference, post); post is the post-processing threads' busy time",
+  labelNames: ['stage'] as const,
+  registers,
+});
 const images = new Counter({ name: 'podium_worker_images_total', help: 'Images evaluated (rate() of it is images/s)', registers });
 const imagesPerSecond = new Gauge({ name: 'podium_worker_images_per_second', help: 'Throughput of the last finished evaluation', registers });
 const providerInUse = new Gauge({ name: 'podium_worker_execution_provider', help: '1 for the execution provider of the current or last evaluation', labelNames: ['provider'] as const, registers });
-const providersAvailable = new Gauge({ name: 'podium_worker_providers_available', help: '1 for each execution provider this worker can use (probed at start)', labelNames: ['provider'] as const, registers });
+const providersAvailable = new Gauge({
+  name: 'podium_worker_providers_available',
+  help: '1 for each execution provider this worker can use (probed at start)',
+  labelNames: ['provider'] as const,
+  registers,
+});
 
 export const workerMetrics = {
   registry,

@@ -17,9 +17,7 @@ export function assembleResult(post: PostResult, ctx: RunFacts): EvaluationResul
   const u = post.ultralytics;
   const stats = (post.coco.stats ?? {}) as Record<string, number>;
   const thresholdSweep = post.thresholdSweep.map((s) => ({ iou: s.iou, points: s.points.map(toSweepPoint) }));
-  const bestOperatingPoint = thresholdSweep
-    .flatMap((s) => s.points.map((p) => ({ iou: s.iou, ...p })))
-    .reduce((best, p) => (p.f1 > best.f1 ? p : best));
+  const bestOperatingPoint = thresholdSweep.flatMap((s) => s.points.map((p) => ({ iou: s.iou, ...p }))).reduce((best, p) => (p.f1 > best.f1 ? p : best));
   const deviceId = ctx.opts.deviceId ?? 0;
   return {
     map50: u.map50,

@@ -11,9 +11,7 @@ import { WorkerError } from '../errors/worker-error';
 import type { GroundTruth } from './metrics-adapter';
 import { IMAGE_EXTENSIONS } from '@podium/contracts';
 
-export type DatasetSpec =
-  | { format: 'YOLO'; imagesDir: string; labelsDir: string; classNames?: string[] }
-  | { format: 'COCO'; imagesDir: string; annotationsPath: string };
+export type DatasetSpec = { format: 'YOLO'; imagesDir: string; labelsDir: string; classNames?: string[] } | { format: 'COCO'; imagesDir: string; annotationsPath: string };
 
 export interface DatasetItem {
   imageId: string;
@@ -50,7 +48,9 @@ export function readDataset(spec: DatasetSpec): Dataset {
 
 function listImages(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new WorkerError('DATASET_INVALID', `images directory ${dir} does not exist`);
-  const files = readdirSync(dir).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())).sort();
+  const files = readdirSync(dir)
+    .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
+    .sort();
   if (files.length === 0) throw new WorkerError('DATASET_INVALID', `images directory ${dir} holds no images`);
   return files;
 }

@@ -19,7 +19,11 @@ export function cpuCores(): number {
 /** GPU `deviceId` from nvidia-smi, else from the driver's /proc entries; undefined without an NVIDIA driver. */
 export function gpuInfo(deviceId = 0): GpuInfo | undefined {
   try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits', `--id=${deviceId}`], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits', `--id=${deviceId}`], {
+      encoding: 'utf8',
+      timeout: 5_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const [name, memory] = out.trim().split(/,\s*/);
     if (name) return { name, memoryMb: Number(memory) || undefined };
   } catch {

@@ -124,7 +124,7 @@ export class CacheSource implements InputSource {
     if (indices.length === 0) return [];
     // Cached images are contiguous in the batch unless a fresh one sits between them: read each contiguous group.
     const bad: number[] = [];
-    for (let k = 0; k < indices.length; ) {
+    for (let k = 0; k < indices.length;) {
       let n = 1;
       while (k + n < indices.length && slots[k + n] === slots[k] + n) n++;
       const view = target.subarray(slots[k] * imageBytes, (slots[k] + n) * imageBytes);

@@ -2,11 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { iouXyxy, nmsClassAware, nmsPrepared, nmsSorted, prepareNms, scoreOrder } from './nms';
 
 const boxes = new Float32Array([
-  0, 0, 10, 10, // 0
-  1, 0, 11, 10, // 1: IoU with 0 = 90/110 ≈ 0.818
-  0, 0, 10, 10, // 2: same box as 0, other class
-  20, 20, 30, 30, // 3: far away
-  0, 0, 10, 5, // 4: IoU with 0 = 0.5 exactly
+  0,
+  0,
+  10,
+  10, // 0
+  1,
+  0,
+  11,
+  10, // 1: IoU with 0 = 90/110 ≈ 0.818
+  0,
+  0,
+  10,
+  10, // 2: same box as 0, other class
+  20,
+  20,
+  30,
+  30, // 3: far away
+  0,
+  0,
+  10,
+  5, // 4: IoU with 0 = 0.5 exactly
 ]);
 
 describe('nmsClassAware', () => {
@@ -61,7 +76,7 @@ function reference(boxes: Float32Array, classes: Int32Array, order: Int32Array, 
 describe('nmsPrepared', () => {
   it('keeps exactly what plain greedy NMS keeps, on random crowded images, at every IoU and cap', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 40; trial++) {
       const n = 50 + Math.floor(random() * 900);
       const boxes = new Float32Array(4 * n);

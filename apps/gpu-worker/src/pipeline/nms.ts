@@ -63,7 +63,10 @@ export function prepareNms(boxes: Float32Array, classes: Int32Array, order: Int3
 
 /** Copies candidate `k` to position `p`; returns its class. */
 export function writePosition(boxes: Float32Array, classes: Int32Array, k: number, p: number, cls: Int32Array, corners: Float32Array, area: Float64Array): number {
-  const x1 = boxes[4 * k], y1 = boxes[4 * k + 1], x2 = boxes[4 * k + 2], y2 = boxes[4 * k + 3];
+  const x1 = boxes[4 * k],
+    y1 = boxes[4 * k + 1],
+    x2 = boxes[4 * k + 2],
+    y2 = boxes[4 * k + 3];
   corners[4 * p] = x1;
   corners[4 * p + 1] = y1;
   corners[4 * p + 2] = x2;
@@ -99,7 +102,10 @@ export function nmsPrepared(input: NmsInput, iou: number, maxDet: number): Int32
   let nKept = 0;
   for (let p = 0; p < n && nKept < cap; p++) {
     const c = cls[p];
-    const ax1 = corners[4 * p], ay1 = corners[4 * p + 1], ax2 = corners[4 * p + 2], ay2 = corners[4 * p + 3];
+    const ax1 = corners[4 * p],
+      ay1 = corners[4 * p + 1],
+      ax2 = corners[4 * p + 2],
+      ay2 = corners[4 * p + 3];
     const a = area[p];
     const base = c * cap;
     const count = keptCount[c];
@@ -140,8 +146,14 @@ export function nmsClassAware(boxes: Float32Array, scores: Float32Array, classes
 }
 
 export function iouXyxy(boxes: Float32Array, i: number, j: number): number {
-  const ax1 = boxes[4 * i], ay1 = boxes[4 * i + 1], ax2 = boxes[4 * i + 2], ay2 = boxes[4 * i + 3];
-  const bx1 = boxes[4 * j], by1 = boxes[4 * j + 1], bx2 = boxes[4 * j + 2], by2 = boxes[4 * j + 3];
+  const ax1 = boxes[4 * i],
+    ay1 = boxes[4 * i + 1],
+    ax2 = boxes[4 * i + 2],
+    ay2 = boxes[4 * i + 3];
+  const bx1 = boxes[4 * j],
+    by1 = boxes[4 * j + 1],
+    bx2 = boxes[4 * j + 2],
+    by2 = boxes[4 * j + 3];
   const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
   const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
   if (iw <= 0 || ih <= 0) return 0;

@@ -38,7 +38,10 @@ export class PipelineService implements OnApplicationShutdown {
       tensorCache: opts.tensorCache === undefined ? this.tensorCache : opts.tensorCache,
       signal: abort.signal,
     });
-    this.running.set(abort, run.catch(() => undefined));
+    this.running.set(
+      abort,
+      run.catch(() => undefined),
+    );
     return run.finally(() => this.running.delete(abort));
   }
 

@@ -149,21 +149,11 @@ function headline(r: AccumulatorResult): HeadlineMetrics {
  * Boxes decoded once, then each image's candidates (index < `images`: padding images of the batch are ignored) in
  * score order, cut to the NMS input cap and laid out for NMS. Done once per batch, whatever the number of shards.
  */
-export function prepareBatch(
-  outputs: BatchOutputs,
-  images: number,
-  config: Pick<PostConfig, 'family' | 'layout' | 'imgsz'>,
-  classes?: ReadonlySet<number>,
-): PreparedBatch {
+export function prepareBatch(outputs: BatchOutputs, images: number, config: Pick<PostConfig, 'family' | 'layout' | 'imgsz'>, classes?: ReadonlySet<number>): PreparedBatch {
   return prepareCandidates(candidatesFromFused(outputs.indices, outputs.scores, outputs.boxes, config.layout), images, config, classes);
 }
 
-export function prepareCandidates(
-  candidates: Candidates,
-  images: number,
-  config: Pick<PostConfig, 'family' | 'imgsz'>,
-  classes?: ReadonlySet<number>,
-): PreparedBatch {
+export function prepareCandidates(candidates: Candidates, images: number, config: Pick<PostConfig, 'family' | 'imgsz'>, classes?: ReadonlySet<number>): PreparedBatch {
   const boxes = decodeBoxes(candidates, config.family, config.imgsz);
   const ranges = imageRanges(candidates, images);
   const orders = Array.from({ length: images }, (_, b) => scoreOrder(candidates.score, ranges[b], ranges[b + 1], candidates.cls, classes));
@@ -182,12 +172,7 @@ export function prepareCandidates(
 }
 
 /** NMS per image at each IoU over a prepared batch, boxes scaled back to original pixels. */
-export function detectionsAtIous(
-  batch: PreparedBatch,
-  images: Pick<BatchImage, 'width' | 'height' | 'letterbox'>[],
-  config: Pick<PostConfig, 'maxDet'>,
-  ious: number[],
-): Map<number, Detections[]> {
+export function detectionsAtIous(batch: PreparedBatch, images: Pick<BatchImage, 'width' | 'height' | 'letterbox'>[], config: Pick<PostConfig, 'maxDet'>, ious: number[]): Map<number, Detections[]> {
   const out = new Map<number, Detections[]>(ious.map((iou) => [iou, []]));
   images.forEach((image, b) => {
     const start = batch.starts[b];

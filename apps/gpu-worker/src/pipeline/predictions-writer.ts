@@ -34,7 +34,8 @@ export class PredictionsWriter {
     const categories = this.target.ids.categoryIds;
     let text = '';
     for (let i = 0; i < dt.scores.length; i++) {
-      const x1 = dt.boxes[4 * i], y1 = dt.boxes[4 * i + 1];
+      const x1 = dt.boxes[4 * i],
+        y1 = dt.boxes[4 * i + 1];
       const category = categories ? categories[dt.classes[i]] : dt.classes[i];
       text += `${this.first ? '' : ','}\n{"image_id":${id},"category_id":${category},"bbox":[${x1},${y1},${dt.boxes[4 * i + 2] - x1},${dt.boxes[4 * i + 3] - y1}],"score":${dt.scores[i]}}`;
       this.first = false;

@@ -39,7 +39,10 @@ export async function prepareDataset(opts: PrepareOptions): Promise<PrepareResul
   const lease = await opts.tensorCache.open(key, files, (file, size, pad, writeTo) => threads.decode.decode(file, size, pad, writeTo), Math.max(16, 4 * threads.decode.size));
   if (!lease) {
     const bytes = files.length * opts.imgsz * opts.imgsz * 3;
-    throw new WorkerError('DATASET_INVALID', `cannot cache this dataset now: ${bytes} bytes at imgsz ${opts.imgsz} (cap ${opts.tensorCache.maxBytes}), or the cap is held by entries in use, or another process is building it`);
+    throw new WorkerError(
+      'DATASET_INVALID',
+      `cannot cache this dataset now: ${bytes} bytes at imgsz ${opts.imgsz} (cap ${opts.tensorCache.maxBytes}), or the cap is held by entries in use, or another process is building it`,
+    );
   }
   try {
     await lease.complete;

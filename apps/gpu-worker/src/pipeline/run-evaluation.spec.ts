@@ -40,7 +40,10 @@ function busDataset(): EvaluationOptions['dataset'] {
 }
 
 async function expectWorkerError(promise: Promise<unknown>, code: string, message: RegExp) {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WorkerError);
   expect((error as WorkerError).code).toBe(code);
   expect((error as WorkerError).message).toMatch(message);
@@ -107,15 +110,19 @@ describe('runEvaluation on the CPU EP', () => {
   it.each([
     ['YOLOv8n', V8, 640],
     ['YOLOX-nano', YOLOX, 416],
-  ] as const)('finds the bus and the people on bus.jpg with %s', async (_name, modelPath, imgsz) => {
-    const result = await runEvaluation({ ...BASE, modelPath, imgsz, dataset: busDataset() });
-    // YOLOX carries no class names: COCO-80 index 0 is person, 5 is bus.
-    const perClass = result.perClass;
-    expect(perClass.find((c) => c.classId === 5)?.ap50).toBeGreaterThan(0.9);
-    expect(perClass.find((c) => c.classId === 0)?.nLabels).toBe(4);
-    expect(perClass.find((c) => c.classId === 0)?.ap50).toBeGreaterThan(0.6);
-    expect(result.map50).toBeGreaterThan(0.7);
-  }, 120_000);
+  ] as const)(
+    'finds the bus and the people on bus.jpg with %s',
+    async (_name, modelPath, imgsz) => {
+      const result = await runEvaluation({ ...BASE, modelPath, imgsz, dataset: busDataset() });
+      // YOLOX carries no class names: COCO-80 index 0 is person, 5 is bus.
+      const perClass = result.perClass;
+      expect(perClass.find((c) => c.classId === 5)?.ap50).toBeGreaterThan(0.9);
+      expect(perClass.find((c) => c.classId === 0)?.nLabels).toBe(4);
+      expect(perClass.find((c) => c.classId === 0)?.ap50).toBeGreaterThan(0.6);
+      expect(result.map50).toBeGreaterThan(0.7);
+    },
+    120_000,
+  );
 
   it('decodes with helper processes to the same metrics as with threads', async () => {
     const threads = new WorkerThreads({ helpers: 2, kind: 'process' });
@@ -242,7 +249,12 @@ describe('continuous evaluation of COCO128 with YOLOv8n at 640 on the CPU EP', (
     expect(cold.predictionsPath).toBe(join(out, 'cold.json.gz'));
     expect(existsSync(`${cold.predictionsPath}.part`)).toBe(false);
     const rows = JSON.parse(gunzipSync(readFileSync(cold.predictionsPath!)).toString()) as { image_id: string; category_id: number; bbox: number[]; score: number }[];
-    expect(rows[0]).toEqual({ image_id: expect.stringMatching(/^0000000000\d\d$/), category_id: expect.any(Number), bbox: [expect.any(Number), expect.any(Number), expect.any(Number), expect.any(Number)], score: expect.any(Number) });
+    expect(rows[0]).toEqual({
+      image_id: expect.stringMatching(/^0000000000\d\d$/),
+      category_id: expect.any(Number),
+      bbox: [expect.any(Number), expect.any(Number), expect.any(Number), expect.any(Number)],
+      score: expect.any(Number),
+    });
     expect(new Set(rows.map((r) => r.image_id)).size).toBeGreaterThan(120);
     const cli = (protocol: string) => runCli(parseArgs(['--gt', COCO128.labelsDir, '--images', COCO128.imagesDir, '--dt', cold.predictionsPath!, '--protocol', protocol]));
     const ultralytics = cli('ultralytics');

@@ -92,7 +92,7 @@ export class TensorCacheEntry {
   async readInto(indices: number[], target: Uint8Array): Promise<number[]> {
     const { imageBytes } = this.layout;
     const reads: Promise<void>[] = [];
-    for (let k = 0; k < indices.length; ) {
+    for (let k = 0; k < indices.length;) {
       const { shard, position } = this.slot(indices[k]);
       let run = 1;
       while (k + run < indices.length && indices[k + run] === indices[k] + run && this.slot(indices[k + run]).shard === shard) run++;

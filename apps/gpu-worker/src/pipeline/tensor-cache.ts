@@ -96,7 +96,10 @@ export class TensorCache {
     // One open at a time per key in this process: two jobs arriving together must not both try to build.
     const previous = this.opening.get(hash) ?? Promise.resolve();
     const opened = previous.then(() => this.openNow(hash, key, files, decode, window));
-    const settled = opened.then(() => undefined, () => undefined);
+    const settled = opened.then(
+      () => undefined,
+      () => undefined,
+    );
     this.opening.set(hash, settled);
     void settled.then(() => this.opening.get(hash) === settled && this.opening.delete(hash));
     return opened;
@@ -163,7 +166,10 @@ export class TensorCache {
     const shards = Math.ceil(files.length / manifest.itemsPerShard);
     for (let s = 0; s < shards; s++) {
       const slots = Math.min(manifest.itemsPerShard, files.length - s * manifest.itemsPerShard);
-      const size = await stat(join(dir, shardName(s))).then((st) => st.size, () => -1);
+      const size = await stat(join(dir, shardName(s))).then(
+        (st) => st.size,
+        () => -1,
+      );
       if (size !== slots * manifest.imageBytes) return `shard ${s} is ${size} bytes, expected ${slots * manifest.imageBytes}`;
     }
     return manifest;
@@ -266,6 +272,5 @@ export class TensorCache {
     return used + bytes <= this.maxBytes;
   }
 }
-
 
 export { fingerprintFiles } from './tensor-cache-disk';

@@ -27,7 +27,11 @@ export function serve<B, R>(handler: (body: B) => R | Transferring<R> | Promise<
   onRequest((request: Request<B>) => {
     try {
       const value = handler(request.body);
-      if (value instanceof Promise) value.then((v) => answer(request.id, v), (e) => refuse(request.id, e));
+      if (value instanceof Promise)
+        value.then(
+          (v) => answer(request.id, v),
+          (e) => refuse(request.id, e),
+        );
       else answer(request.id, value);
     } catch (error) {
       refuse(request.id, error);

@@ -174,8 +174,22 @@ export interface GridAnalysisWire {
   holes: unknown[];
   outsideGrid: unknown[];
   runs: unknown[];
-  params: { key: string; isRepeat: boolean; best?: string | null; values: { value?: string | null; mean?: number | null; std?: number | null; n: number; runIds: string[] }[]; changes: { from?: string | null; to?: string | null; meanFrom?: number | null; meanTo?: number | null; difference?: number | null; relativeChange?: number | null; significant?: boolean | null }[] }[];
-  noise: { std?: number | null; significanceThreshold?: number | null; meanRelativeRange?: number | null; maxRelativeRange?: number | null; degreesOfFreedom: number; repeatParams: string[]; groups: unknown[] };
+  params: {
+    key: string;
+    isRepeat: boolean;
+    best?: string | null;
+    values: { value?: string | null; mean?: number | null; std?: number | null; n: number; runIds: string[] }[];
+    changes: { from?: string | null; to?: string | null; meanFrom?: number | null; meanTo?: number | null; difference?: number | null; relativeChange?: number | null; significant?: boolean | null }[];
+  }[];
+  noise: {
+    std?: number | null;
+    significanceThreshold?: number | null;
+    meanRelativeRange?: number | null;
+    maxRelativeRange?: number | null;
+    degreesOfFreedom: number;
+    repeatParams: string[];
+    groups: unknown[];
+  };
 }
 
 function readGridRun(v: unknown): GridRun | null {
@@ -251,17 +265,19 @@ export function readPerClass(list: readonly unknown[]): PerClassRow[] {
   return objects(list).flatMap((c) => {
     const classId = num(c.classId);
     if (classId === null) return [];
-    return [{
-      classId,
-      name: str(c.name) ?? String(classId),
-      nLabels: num(c.nLabels),
-      nPredictions: num(c.nPredictions),
-      ap50: num(c.ap50),
-      ap50_95: num(c.ap50_95),
-      precision: num(c.precision),
-      recall: num(c.recall),
-      f1: num(c.f1),
-    }];
+    return [
+      {
+        classId,
+        name: str(c.name) ?? String(classId),
+        nLabels: num(c.nLabels),
+        nPredictions: num(c.nPredictions),
+        ap50: num(c.ap50),
+        ap50_95: num(c.ap50_95),
+        precision: num(c.precision),
+        recall: num(c.recall),
+        f1: num(c.f1),
+      },
+    ];
   });
 }
 
@@ -321,8 +337,7 @@ export function readEvaluationRaw(raw: unknown): EvaluationCurves {
     pCurve: readCurve(r.pCurve),
     rCurve: readCurve(r.rCurve),
     confusionMatrix: readMatrix(r.confusionMatrix),
-    operatingPointAtConf:
-      op && num(op.conf) !== null ? { conf: num(op.conf)!, precision: num(op.precision) ?? NaN, recall: num(op.recall) ?? NaN, f1: num(op.f1) ?? NaN } : null,
+    operatingPointAtConf: op && num(op.conf) !== null ? { conf: num(op.conf)!, precision: num(op.precision) ?? NaN, recall: num(op.recall) ?? NaN, f1: num(op.f1) ?? NaN } : null,
     cocoStats: stats,
   };
 }
@@ -333,8 +348,7 @@ export function readEvaluationRaw(raw: unknown): EvaluationCurves {
 export function readMetricsSnapshot(v: unknown): { sourceRunId: string | null; sourceRun: Record<string, number | null>; evaluation: { runId: string | null; value: number | null } | null } {
   const o = isObject(v) ? v : {};
   const source: Record<string, number | null> = {};
-  if (isObject(o.sourceRun))
-    for (const [k, s] of Object.entries(o.sourceRun)) source[k] = isObject(s) ? (num(s.last) ?? num(s.lastValue) ?? num(s.value)) : num(s);
+  if (isObject(o.sourceRun)) for (const [k, s] of Object.entries(o.sourceRun)) source[k] = isObject(s) ? (num(s.last) ?? num(s.lastValue) ?? num(s.value)) : num(s);
   const e = isObject(o.evaluation) ? o.evaluation : null;
   return { sourceRunId: str(o.sourceRunId), sourceRun: source, evaluation: e ? { runId: str(e.evaluationRunId) ?? str(e.runId), value: num(e.value) } : null };
 }

@@ -21,7 +21,9 @@ function fakeClient() {
   return { client, subs, drop: () => closed.forEach((cb) => cb()) };
 }
 
-const batch = (points: [number, number, number][], key = 'map50') => ({ data: { metricBatchLogged: { runId: 'r', lastSequence: points.at(-1)![0], points: points.map(([sequence, step, value]) => ({ key, sequence, step, value })) } } });
+const batch = (points: [number, number, number][], key = 'map50') => ({
+  data: { metricBatchLogged: { runId: 'r', lastSequence: points.at(-1)![0], points: points.map(([sequence, step, value]) => ({ key, sequence, step, value })) } },
+});
 
 describe('MetricStream', () => {
   it('subscribes from sequence 0, then after a dropped socket from the last sequence it applied', () => {
@@ -29,13 +31,23 @@ describe('MetricStream', () => {
     const changes: string[][] = [];
     const stream = new MetricStream(f.client, 'r', ['map50'], (c) => changes.push([...c]));
     expect(f.subs.map((s) => s.variables)).toEqual([{ runId: 'r', afterSequence: 0, keys: ['map50'] }]);
-    f.subs[0].sink.next(batch([[1, 0, 0.1], [2, 1, 0.2]]));
+    f.subs[0].sink.next(
+      batch([
+        [1, 0, 0.1],
+        [2, 1, 0.2],
+      ]),
+    );
     f.drop();
     expect(f.subs[0].disposed).toBe(true);
     expect(f.subs[1].variables).toEqual({ runId: 'r', afterSequence: 2, keys: ['map50'] });
     // A late batch on the old subscription is ignored; the new one replays from 3 (with an overlap the merge skips).
     f.subs[0].sink.next(batch([[3, 2, 9]]));
-    f.subs[1].sink.next(batch([[2, 1, 0.2], [3, 2, 0.3]]));
+    f.subs[1].sink.next(
+      batch([
+        [2, 1, 0.2],
+        [3, 2, 0.3],
+      ]),
+    );
     expect(stream.series('map50')).toEqual({ steps: [0, 1, 2], values: [0.1, 0.2, 0.3], sequences: [1, 2, 3] });
     expect(changes).toEqual([['map50'], ['map50']]);
     stream.close();

@@ -128,7 +128,6 @@ export class RunSeriesStore {
     return () => this.listeners.delete(listener);
   };
 
-
   /** Listeners are told synchronously; a chart coalesces (useStoresVersion), so many stores cost one redraw. */
   private changed(): void {
     this.version++;

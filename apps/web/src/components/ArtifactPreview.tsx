@@ -85,7 +85,11 @@ function CsvPreview({ a }: { a: ArtifactInfo }) {
     <div className="csv-scroll">
       <table className="grid-table small">
         <thead>
-          <tr>{head?.map((h, i) => <th key={i}>{h.trim()}</th>)}</tr>
+          <tr>
+            {head?.map((h, i) => (
+              <th key={i}>{h.trim()}</th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {body.slice(0, CSV_ROWS).map((r, i) => (
@@ -115,7 +119,15 @@ async function download(a: ArtifactInfo): Promise<void> {
 }
 
 export function ArtifactList({ artifacts }: { artifacts: ArtifactInfo[] }) {
-  const [open, setOpen] = useState<Set<string>>(() => new Set(artifacts.filter((a) => previewKind(a) === 'image').slice(0, 4).map((a) => a.path)));
+  const [open, setOpen] = useState<Set<string>>(
+    () =>
+      new Set(
+        artifacts
+          .filter((a) => previewKind(a) === 'image')
+          .slice(0, 4)
+          .map((a) => a.path),
+      ),
+  );
   if (!artifacts.length) return <p className="muted">No artifact.</p>;
   return (
     <ul className="artifacts">
@@ -125,7 +137,10 @@ export function ArtifactList({ artifacts }: { artifacts: ArtifactInfo[] }) {
         return (
           <li key={a.path}>
             <div className="artifact-head">
-              <span className="mono">{a.path}</span> <span className="muted small">{formatBytes(a.size)} · {a.contentType}</span>{' '}
+              <span className="mono">{a.path}</span>{' '}
+              <span className="muted small">
+                {formatBytes(a.size)} · {a.contentType}
+              </span>{' '}
               {kind && (
                 <button type="button" className="link" onClick={() => setOpen((s) => (s.has(a.path) ? new Set([...s].filter((p) => p !== a.path)) : new Set([...s, a.path])))}>
                   {shown ? 'Hide' : 'Preview'}

@@ -42,7 +42,8 @@ export function ConfusionMatrixView({ cm, names }: { cm: ConfusionMatrix; names:
           const r = e.currentTarget.getBoundingClientRect();
           const j = Math.floor((e.clientX - r.left) / cell);
           const i = Math.floor((e.clientY - r.top) / cell);
-          if (i >= 0 && j >= 0 && i < n && j < n) setHover(`predicted ${label(i)} · true ${label(j)}: ${cm.matrix[i][j]}${colTotals[j] ? ` (${((100 * cm.matrix[i][j]) / colTotals[j]).toFixed(1)} % of ${label(j)})` : ''}`);
+          if (i >= 0 && j >= 0 && i < n && j < n)
+            setHover(`predicted ${label(i)} · true ${label(j)}: ${cm.matrix[i][j]}${colTotals[j] ? ` (${((100 * cm.matrix[i][j]) / colTotals[j]).toFixed(1)} % of ${label(j)})` : ''}`);
         }}
         onMouseLeave={() => setHover(null)}
       />

@@ -9,12 +9,11 @@ export function GateList({ gates, testId }: { gates: GateResult[]; testId?: stri
     <ul className="gates" data-testid={testId}>
       {gateRows(gates).map((g, i) => (
         <li key={i} className={g.passed ? 'gate pass' : 'gate fail'}>
-          <b>{g.passed ? '✓' : '✗'} {g.name}</b>: required {g.required}; observed {g.observed}
-          {g.evidence && (
-            <div className="small">
-              Evidence: {g.evidenceRunId ? <Link to={`/runs/${g.evidenceRunId}`}>{g.evidence}</Link> : g.evidence}
-            </div>
-          )}
+          <b>
+            {g.passed ? '✓' : '✗'} {g.name}
+          </b>
+          : required {g.required}; observed {g.observed}
+          {g.evidence && <div className="small">Evidence: {g.evidenceRunId ? <Link to={`/runs/${g.evidenceRunId}`}>{g.evidence}</Link> : g.evidence}</div>}
           {g.message && <div className="small muted">{g.message}</div>}
           {g.rejected.length > 0 && (
             <ul className="small">

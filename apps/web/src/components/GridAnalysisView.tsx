@@ -51,9 +51,7 @@ export function GridAnalysisView({ experimentId, metrics }: { experimentId: stri
               <tr>
                 <th>Param</th>
                 <th>Value</th>
-                <th className="num">
-                  {g.metric} mean ± std (n)
-                </th>
+                <th className="num">{g.metric} mean ± std (n)</th>
                 <th>Change</th>
                 <th>Noise</th>
               </tr>
@@ -64,7 +62,12 @@ export function GridAnalysisView({ experimentId, metrics }: { experimentId: stri
                   const change = i > 0 ? p.changes[i - 1] : null;
                   return (
                     <tr key={`${p.key}:${v.value}`} className={p.best === v.value ? 'best' : ''}>
-                      {i === 0 && <th rowSpan={p.values.length}>{p.key}{p.isRepeat ? ' (repeat)' : ''}</th>}
+                      {i === 0 && (
+                        <th rowSpan={p.values.length}>
+                          {p.key}
+                          {p.isRepeat ? ' (repeat)' : ''}
+                        </th>
+                      )}
                       <td className="mono">{v.value ?? '(unset)'}</td>
                       <td className="num">{meanStdLabel(v)}</td>
                       <td data-testid="grid-change">{change ? `${p.key} ${changeLabel(change)}` : ''}</td>
@@ -77,11 +80,20 @@ export function GridAnalysisView({ experimentId, metrics }: { experimentId: stri
           </table>
           <p>
             Noise floor ({g.noise.repeatParams.join(', ') || 'no repeat param'}):{' '}
-            {g.noise.std === null ? 'no repeated configuration, no estimate' : `std ${formatNumber(g.noise.std)} over ${g.noise.groups.length} groups (${g.noise.degreesOfFreedom} d.o.f.), mean spread ${formatPercent(g.noise.meanRelativeRange)}; effects below ${formatNumber(g.noise.significanceThreshold)} are within noise`}
+            {g.noise.std === null
+              ? 'no repeated configuration, no estimate'
+              : `std ${formatNumber(g.noise.std)} over ${g.noise.groups.length} groups (${g.noise.degreesOfFreedom} d.o.f.), mean spread ${formatPercent(g.noise.meanRelativeRange)}; effects below ${formatNumber(g.noise.significanceThreshold)} are within noise`}
           </p>
           {g.holes.length > 0 && (
             <p>
-              Holes (no run): {g.holes.map((h) => Object.entries(h).map(([k, v]) => `${k}=${v ?? '(unset)'}`).join(', ')).join(' · ')}
+              Holes (no run):{' '}
+              {g.holes
+                .map((h) =>
+                  Object.entries(h)
+                    .map(([k, v]) => `${k}=${v ?? '(unset)'}`)
+                    .join(', '),
+                )
+                .join(' · ')}
             </p>
           )}
           {g.outsideGrid.length > 0 && (

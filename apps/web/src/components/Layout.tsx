@@ -21,7 +21,13 @@ export function Layout({ children }: { children: ReactNode }) {
           <a href="/graphiql">GraphiQL</a>
         </nav>
         <span className="who" data-testid="viewer">
-          {s.pending ? '…' : <>{s.name} · <span className={`role role-${s.role}`}>{s.role}</span></>}
+          {s.pending ? (
+            '…'
+          ) : (
+            <>
+              {s.name} · <span className={`role role-${s.role}`}>{s.role}</span>
+            </>
+          )}
           {s.signedInWithToken && (
             <button type="button" className="link" onClick={() => (clearToken(), window.location.reload())}>
               Sign out

@@ -43,7 +43,17 @@ export function PromoteForm({ name, version, stage, holders }: { name: string; v
     reset();
     setDone(null);
     const expected = target === 'PRODUCTION' ? (holders.production ?? 0) : target === 'ALIAS' ? (holders.aliases.get(alias.trim()) ?? 0) : undefined;
-    const decision = justification.trim() || needsJustification ? { justification: justification.trim(), alternatives: alternatives.trim() || null, risks: risks.trim() || null, nextSteps: nextSteps.trim() || null, useReport, reportLocale: useReport ? locale : null } : null;
+    const decision =
+      justification.trim() || needsJustification
+        ? {
+            justification: justification.trim(),
+            alternatives: alternatives.trim() || null,
+            risks: risks.trim() || null,
+            nextSteps: nextSteps.trim() || null,
+            useReport,
+            reportLocale: useReport ? locale : null,
+          }
+        : null;
     try {
       const res = await promote({
         variables: { input: { name, version, ...(target === 'ALIAS' ? { alias: alias.trim() } : { stage: target }), expectedCurrentVersion: expected, decision } },

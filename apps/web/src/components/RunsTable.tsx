@@ -33,7 +33,25 @@ function cell(r: RunRowFragment, c: Column): string {
 }
 
 // Props are plain values (no style object), so a scroll re-renders only the rows that moved in or out.
-const Row = memo(function Row({ r, index, top, grid, columns, checked, onSelect, now }: { r: RunRowFragment; index: number; top: number; grid: string; columns: Column[]; checked: boolean; onSelect: Props['onSelect']; now: number }) {
+const Row = memo(function Row({
+  r,
+  index,
+  top,
+  grid,
+  columns,
+  checked,
+  onSelect,
+  now,
+}: {
+  r: RunRowFragment;
+  index: number;
+  top: number;
+  grid: string;
+  columns: Column[];
+  checked: boolean;
+  onSelect: Props['onSelect'];
+  now: number;
+}) {
   return (
     <div className="vrow" role="row" aria-rowindex={index + 2} style={{ gridTemplateColumns: grid, transform: `translateY(${top}px)`, height: ROW }} data-run={r.shortId}>
       <span role="cell">
@@ -75,7 +93,13 @@ export function RunsTable({ pages, columns, sort, onSort, selected, onSelect }: 
   const header = (label: string, c: Column | null, className = '') => {
     const active = c && sort && columnId(sort.column) === columnId(c);
     return (
-      <span role="columnheader" className={`${className} ${c ? 'sortable' : ''}`} aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : undefined} onClick={c ? () => onSort(active ? (sort!.desc ? { column: c, desc: false } : null) : { column: c, desc: true }) : undefined} title={c ? 'Sort (server-side)' : undefined}>
+      <span
+        role="columnheader"
+        className={`${className} ${c ? 'sortable' : ''}`}
+        aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : undefined}
+        onClick={c ? () => onSort(active ? (sort!.desc ? { column: c, desc: false } : null) : { column: c, desc: true }) : undefined}
+        title={c ? 'Sort (server-side)' : undefined}
+      >
         {label}
         {active ? (sort!.desc ? ' ▼' : ' ▲') : ''}
       </span>

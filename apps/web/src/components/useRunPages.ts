@@ -26,7 +26,18 @@ export function useRunPages(experimentId: string, filter: string, orderBy: strin
   const key = JSON.stringify([experimentId, filter, orderBy, metricKeys]);
   const [, setVersion] = useState(0);
   const [reloads, setReloads] = useState(0);
-  const s = useRef({ key: '', rows: [] as RunRowFragment[], index: new Map<string, number>(), total: null as number | null, cursor: null as string | null, hasNext: true, loading: false, errors: [] as GraphqlErrorLike[], want: 0, generation: 0 });
+  const s = useRef({
+    key: '',
+    rows: [] as RunRowFragment[],
+    index: new Map<string, number>(),
+    total: null as number | null,
+    cursor: null as string | null,
+    hasNext: true,
+    loading: false,
+    errors: [] as GraphqlErrorLike[],
+    want: 0,
+    generation: 0,
+  });
   const bump = () => setVersion((v) => v + 1);
 
   const pump = useCallback(async () => {

@@ -34,12 +34,6 @@ const link = new URLSearchParams(window.location.search);
 
 createRoot(document.getElementById('graphiql')!).render(
   <StrictMode>
-    <GraphiQL
-      fetcher={fetcher}
-      defaultQuery={DEFAULT_QUERY}
-      initialQuery={link.get('query') ?? undefined}
-      initialVariables={link.get('variables') ?? undefined}
-      shouldPersistHeaders={false}
-    />
+    <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} initialQuery={link.get('query') ?? undefined} initialVariables={link.get('variables') ?? undefined} shouldPersistHeaders={false} />
   </StrictMode>,
 );

@@ -36,7 +36,10 @@ export function confidenceChart(curves: EvaluationCurves, sweep: readonly SweepL
   if (curves.f1Curve && (curves.pCurve || curves.rCurve || !sweep.length)) {
     const list = [{ steps: curves.f1Curve.x, values: curves.f1Curve.mean }];
     const labels = ['F1'];
-    for (const [c, label] of [[curves.pCurve, 'precision'], [curves.rCurve, 'recall']] as const) {
+    for (const [c, label] of [
+      [curves.pCurve, 'precision'],
+      [curves.rCurve, 'recall'],
+    ] as const) {
       if (!c) continue;
       list.push({ steps: c.x, values: c.mean });
       labels.push(label);

@@ -5,7 +5,12 @@ describe('filterProblemOf', () => {
   it('locates the api’s INVALID_FILTER error in the filter text', () => {
     const text = "params.imgsz = '416' and metrics.map50 xyz 0.3";
     const p = filterProblemOf(
-      [{ message: 'Unexpected token "xyz" at position 39: expected a comparison operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN)', extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_FILTER', position: 39, input: 'filter' } }],
+      [
+        {
+          message: 'Unexpected token "xyz" at position 39: expected a comparison operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN)',
+          extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_FILTER', position: 39, input: 'filter' },
+        },
+      ],
       text,
     );
     expect(p).toMatchObject({ input: 'filter', position: 39, before: "params.imgsz = '416' and metrics.map50 ", at: 'x', after: 'yz 0.3' });

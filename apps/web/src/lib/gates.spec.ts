@@ -12,13 +12,29 @@ const unmet = {
       required: { source: 'PRODUCTION_HOLDER', comparator: '>=', threshold: 0.52, metric: 'map50', holderVersion: 1, holderEvidence: null },
       observed: 0.48,
       evidence: {
-        evaluationRunId: 'e2', evaluationRunName: 'eval_v2_coco128', modelVersion: 2, dataset: 'coco128', datasetDigest: 'abc',
-        settings: { imgsz: '640', conf: '0.001', iou: '0.7' }, metric: 'map50', aggregation: 'LAST', value: 0.48, step: 0,
+        evaluationRunId: 'e2',
+        evaluationRunName: 'eval_v2_coco128',
+        modelVersion: 2,
+        dataset: 'coco128',
+        datasetDigest: 'abc',
+        settings: { imgsz: '640', conf: '0.001', iou: '0.7' },
+        metric: 'map50',
+        aggregation: 'LAST',
+        value: 0.48,
+        step: 0,
       },
       rejected: [{ evaluationRunId: 'e3', evaluationRunName: 'eval_v2_filtered', reasons: ['filtered by classes 0', 'imgsz 320 ≠ 640'] }],
       message: 'Version 2 map50 0.48 < 0.52 of version 1 in PRODUCTION',
     },
-    { name: 'MIN_TIME_IN_STAGING', passed: true, required: { source: 'MIN_SECONDS', comparator: '>=', threshold: 60, metric: null, holderVersion: null, holderEvidence: null }, observed: 75, evidence: null, rejected: [], message: 'ok' },
+    {
+      name: 'MIN_TIME_IN_STAGING',
+      passed: true,
+      required: { source: 'MIN_SECONDS', comparator: '>=', threshold: 60, metric: null, holderVersion: null, holderEvidence: null },
+      observed: 75,
+      evidence: null,
+      rejected: [],
+      message: 'ok',
+    },
     { nonsense: true },
   ],
 };
@@ -40,7 +56,13 @@ describe('gate display', () => {
   });
 
   it('a gate without evidence says nothing was observed', () => {
-    const [row] = gateRows(readUnmetGates({ unmetGates: [{ name: 'EVALUATION', passed: false, required: { source: 'FLOOR', threshold: 0.3, metric: 'map50' }, observed: null, evidence: null, rejected: [], message: 'no evaluation run was found' }] }));
+    const [row] = gateRows(
+      readUnmetGates({
+        unmetGates: [
+          { name: 'EVALUATION', passed: false, required: { source: 'FLOOR', threshold: 0.3, metric: 'map50' }, observed: null, evidence: null, rejected: [], message: 'no evaluation run was found' },
+        ],
+      }),
+    );
     expect(row).toMatchObject({ required: 'map50 ≥ 0.3 (policy floor)', observed: 'nothing observed', evidence: null, message: 'no evaluation run was found' });
   });
 

@@ -17,12 +17,21 @@ const wire: GridAnalysisWire = {
       key: 'imgsz',
       isRepeat: false,
       best: '416',
-      values: [{ value: '320', mean: 0.27, std: 0.005, n: 4, runIds: [] }, { value: '416', mean: 0.3, std: 0.006, n: 4, runIds: [] }],
+      values: [
+        { value: '320', mean: 0.27, std: 0.005, n: 4, runIds: [] },
+        { value: '416', mean: 0.3, std: 0.006, n: 4, runIds: [] },
+      ],
       changes: [{ from: '320', to: '416', meanFrom: 0.27, meanTo: 0.3, difference: 0.03, relativeChange: 0.1111, significant: true }],
     },
     { key: 'seed', isRepeat: true, best: null, values: [], changes: [{ from: '1', to: '2', relativeChange: 0.01, significant: null }] },
   ],
-  noise: { std: 0.007, significanceThreshold: 0.014, degreesOfFreedom: 4, repeatParams: ['seed'], groups: [{ params: { imgsz: '416' }, runIds: ['a', 'b'], n: 2, mean: 0.3, std: 0.007, range: 0.01, relativeRange: 0.033 }] },
+  noise: {
+    std: 0.007,
+    significanceThreshold: 0.014,
+    degreesOfFreedom: 4,
+    repeatParams: ['seed'],
+    groups: [{ params: { imgsz: '416' }, runIds: ['a', 'b'], n: 2, mean: 0.3, std: 0.007, range: 0.01, relativeRange: 0.033 }],
+  },
 };
 
 describe('grid analysis display', () => {

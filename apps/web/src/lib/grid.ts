@@ -37,7 +37,5 @@ export function meanStdLabel(v: { mean: number | null; std: number | null; n: nu
 
 /** Lines of the analysis: one per consecutive change of each non-repeat parameter. */
 export function changeLines(params: readonly GridParamAnalysis[]): { key: string; label: string; significance: string; change: GridChange }[] {
-  return params
-    .filter((p) => !p.isRepeat)
-    .flatMap((p) => p.changes.map((c) => ({ key: p.key, label: `${p.key} ${changeLabel(c)}`, significance: significanceLabel(c), change: c })));
+  return params.filter((p) => !p.isRepeat).flatMap((p) => p.changes.map((c) => ({ key: p.key, label: `${p.key} ${changeLabel(c)}`, significance: significanceLabel(c), change: c })));
 }

@@ -125,6 +125,9 @@ describe('alignSeries', () => {
     ]);
   });
   it('on a log scale a value ≤ 0 is a gap', () => {
-    expect(alignSeries([{ steps: [0, 1, 2], values: [1, 0, -1] }], { logScale: true })).toEqual([[0, 1, 2], [1, null, null]]);
+    expect(alignSeries([{ steps: [0, 1, 2], values: [1, 0, -1] }], { logScale: true })).toEqual([
+      [0, 1, 2],
+      [1, null, null],
+    ]);
   });
 });

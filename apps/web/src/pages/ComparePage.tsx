@@ -25,18 +25,16 @@ export default function ComparePage() {
   const cmp = data?.compareRuns;
   const stores = useRunStores(ws, cmp ? cmp.runs.map((r) => r.id) : []);
   const charts = useMemo(
-    () =>
-      cmp && stores.size
-        ? metrics.map((m) => ({ m, curves: cmp.runs.flatMap((r) => (stores.get(r.id) ? [{ store: stores.get(r.id)!, key: m, label: `${r.name} (${r.shortId})` }] : [])) }))
-        : [],
+    () => (cmp && stores.size ? metrics.map((m) => ({ m, curves: cmp.runs.flatMap((r) => (stores.get(r.id) ? [{ store: stores.get(r.id)!, key: m, label: `${r.name} (${r.shortId})` }] : [])) })) : []),
     [cmp, stores, metrics],
   );
   if (!runIds.length) return <p>Select runs in an experiment&apos;s table to compare them.</p>;
-  const setMetrics = (ms: string[]) => setParams((p) => {
-    const next = new URLSearchParams(p);
-    next.set('metrics', ms.join(','));
-    return next;
-  });
+  const setMetrics = (ms: string[]) =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      next.set('metrics', ms.join(','));
+      return next;
+    });
   return (
     <section>
       <div className="page-head">

@@ -146,8 +146,26 @@ export default function EvaluationPage() {
             </label>
           </div>
           <div className="charts">
-            <Chart title="Precision–recall (IoU 0.5)" data={pr.data} series={pr.labels.map((label, i) => ({ label, width: i === 0 ? 2.5 : 1.5, dash: i === 1 && vs.job ? [6, 4] : undefined }))} xLabel="recall" yLabel="precision" xRange={[0, 1]} yRange={[0, 1.02]} testId="pr-curve" />
-            <Chart title={`P / R / F1 against confidence${conf.source === 'sweep' ? ` (sweep at IoU ${job.settings.iou})` : ''}`} data={conf.data} series={conf.labels.map((label) => ({ label }))} xLabel="confidence" xRange={[0, 1]} yRange={[0, 1.02]} markers={markers} testId="confidence-curve" />
+            <Chart
+              title="Precision–recall (IoU 0.5)"
+              data={pr.data}
+              series={pr.labels.map((label, i) => ({ label, width: i === 0 ? 2.5 : 1.5, dash: i === 1 && vs.job ? [6, 4] : undefined }))}
+              xLabel="recall"
+              yLabel="precision"
+              xRange={[0, 1]}
+              yRange={[0, 1.02]}
+              testId="pr-curve"
+            />
+            <Chart
+              title={`P / R / F1 against confidence${conf.source === 'sweep' ? ` (sweep at IoU ${job.settings.iou})` : ''}`}
+              data={conf.data}
+              series={conf.labels.map((label) => ({ label }))}
+              xLabel="confidence"
+              xRange={[0, 1]}
+              yRange={[0, 1.02]}
+              markers={markers}
+              testId="confidence-curve"
+            />
           </div>
           {vs.job?.result && (
             <table className="grid-table small" data-testid="eval-compare">
@@ -190,11 +208,19 @@ export default function EvaluationPage() {
           <table className="grid-table small" data-testid="per-class">
             <thead>
               <tr>
-                <th className="sortable" onClick={() => setSortKey('name')}>Class</th>
-                <th className="num sortable" onClick={() => setSortKey('nLabels')}>Labels</th>
+                <th className="sortable" onClick={() => setSortKey('name')}>
+                  Class
+                </th>
+                <th className="num sortable" onClick={() => setSortKey('nLabels')}>
+                  Labels
+                </th>
                 <th className="num">Predictions</th>
-                <th className="num sortable" onClick={() => setSortKey('ap50')}>AP@50</th>
-                <th className="num sortable" onClick={() => setSortKey('ap50_95')}>AP@50-95</th>
+                <th className="num sortable" onClick={() => setSortKey('ap50')}>
+                  AP@50
+                </th>
+                <th className="num sortable" onClick={() => setSortKey('ap50_95')}>
+                  AP@50-95
+                </th>
                 <th className="num">P</th>
                 <th className="num">R</th>
               </tr>

@@ -40,7 +40,12 @@ export default function EvaluationsPage() {
           {conn?.nodes.map((j) => (
             <tr key={j.id}>
               <td>
-                <input type="checkbox" checked={picked.includes(j.id)} onChange={(e) => setPicked((p) => (e.target.checked ? [...p, j.id].slice(-2) : p.filter((x) => x !== j.id)))} aria-label="pick" />
+                <input
+                  type="checkbox"
+                  checked={picked.includes(j.id)}
+                  onChange={(e) => setPicked((p) => (e.target.checked ? [...p, j.id].slice(-2) : p.filter((x) => x !== j.id)))}
+                  aria-label="pick"
+                />
               </td>
               <td>
                 <Link to={`/evaluations/${j.id}`}>{j.id.slice(0, 8)}</Link>
@@ -62,7 +67,15 @@ export default function EvaluationsPage() {
         </tbody>
       </table>
       {conn?.pageInfo.hasNextPage && (
-        <button type="button" onClick={() => fetchMore({ variables: { after: conn.pageInfo.endCursor }, updateQuery: (prev, { fetchMoreResult }) => ({ evaluationJobs: { ...fetchMoreResult.evaluationJobs, nodes: [...prev.evaluationJobs.nodes, ...fetchMoreResult.evaluationJobs.nodes] } }) })}>
+        <button
+          type="button"
+          onClick={() =>
+            fetchMore({
+              variables: { after: conn.pageInfo.endCursor },
+              updateQuery: (prev, { fetchMoreResult }) => ({ evaluationJobs: { ...fetchMoreResult.evaluationJobs, nodes: [...prev.evaluationJobs.nodes, ...fetchMoreResult.evaluationJobs.nodes] } }),
+            })
+          }
+        >
           Load more
         </button>
       )}

@@ -48,12 +48,16 @@ export default function ExperimentPage() {
     },
     [setParams],
   );
-  const onSelect = useCallback((runId: string, on: boolean) => setSelected((s) => {
-    const next = new Set(s);
-    if (on) next.add(runId);
-    else next.delete(runId);
-    return next;
-  }), []);
+  const onSelect = useCallback(
+    (runId: string, on: boolean) =>
+      setSelected((s) => {
+        const next = new Set(s);
+        if (on) next.add(runId);
+        else next.delete(runId);
+        return next;
+      }),
+    [],
+  );
 
   const problem = filterProblemOf(pages.errors, filter, orderBy);
   return (

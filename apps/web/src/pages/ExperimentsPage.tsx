@@ -47,7 +47,15 @@ export function ExperimentsPage() {
       </table>
       {!loading && conn && !conn.nodes.length && <p className="muted">No experiment yet: a trainer creates one with createExperiment.</p>}
       {conn?.pageInfo.hasNextPage && (
-        <button type="button" onClick={() => fetchMore({ variables: { after: conn.pageInfo.endCursor }, updateQuery: (prev, { fetchMoreResult }) => ({ experiments: { ...fetchMoreResult.experiments, nodes: [...prev.experiments.nodes, ...fetchMoreResult.experiments.nodes] } }) })}>
+        <button
+          type="button"
+          onClick={() =>
+            fetchMore({
+              variables: { after: conn.pageInfo.endCursor },
+              updateQuery: (prev, { fetchMoreResult }) => ({ experiments: { ...fetchMoreResult.experiments, nodes: [...prev.experiments.nodes, ...fetchMoreResult.experiments.nodes] } }),
+            })
+          }
+        >
           Load more ({conn.nodes.length} of {conn.totalCount})
         </button>
       )}

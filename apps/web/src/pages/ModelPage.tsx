@@ -23,7 +23,12 @@ export default function ModelPage() {
   });
   const m = model.data?.registeredModel;
   if (model.error) return <ErrorBox error={model.error} />;
-  if (model.data && !m) return <p className="muted" data-testid="not-found">No registered model {name}.</p>;
+  if (model.data && !m)
+    return (
+      <p className="muted" data-testid="not-found">
+        No registered model {name}.
+      </p>
+    );
   if (!m) return <p className="muted">Loading…</p>;
   const policy = describePolicy(m.policy);
   return (

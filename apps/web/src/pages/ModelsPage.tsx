@@ -28,7 +28,11 @@ export default function ModelsPage() {
         <tbody>
           {data?.registeredModels.nodes.map((m) => {
             const vs = m.versions.nodes;
-            const at = (stage: string) => vs.filter((v) => v.stage === stage).map((v) => `v${v.version}`).join(', ') || '—';
+            const at = (stage: string) =>
+              vs
+                .filter((v) => v.stage === stage)
+                .map((v) => `v${v.version}`)
+                .join(', ') || '—';
             return (
               <tr key={m.id}>
                 <td>

@@ -49,7 +49,12 @@ export default function RunPage() {
   const extraCurves = useMemo(() => (store ? charted.map((k) => ({ k, curves: [{ store, key: k, label: k }] })) : []), [store, charted]);
 
   if (error) return <ErrorBox error={error} />;
-  if (data && !run) return <p className="muted" data-testid="not-found">No run {id}.</p>;
+  if (data && !run)
+    return (
+      <p className="muted" data-testid="not-found">
+        No run {id}.
+      </p>
+    );
   if (!run) return <p className="muted">Loading…</p>;
   const summaries = run.metrics.filter((m) => !summarySearch || m.key.toLowerCase().includes(summarySearch.toLowerCase()));
   const otherShown = others.filter((k) => !charted.includes(k) && (!otherSearch || k.toLowerCase().includes(otherSearch.toLowerCase())));
@@ -96,9 +101,7 @@ export default function RunPage() {
       {!keys.length && <p className="muted">No metric logged yet; charts appear with the first logMetrics.</p>}
       {others.length > 0 && (
         <details className="other-keys">
-          <summary>
-            Other metrics ({others.length}): chart one
-          </summary>
+          <summary>Other metrics ({others.length}): chart one</summary>
           <input type="search" placeholder="Search keys…" value={otherSearch} onChange={(e) => setOtherSearch(e.target.value)} />
           <ul className="key-list">
             {otherShown.slice(0, OTHER_LIMIT).map((k) => (

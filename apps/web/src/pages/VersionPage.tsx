@@ -10,7 +10,15 @@ import { GateList } from '../components/GateList';
 import { PromoteForm } from '../components/PromoteForm';
 import { StatusBadge } from '../components/StatusBadge';
 import { TransitionHistory } from '../components/TransitionHistory';
-import { EvaluationJobsDocument, ModelTransitionsDocument, ModelVersionChangedDocument, ModelVersionDocument, PromotionReportDocument, RegisteredModelDocument, type ReportLocale } from '../graphql/generated';
+import {
+  EvaluationJobsDocument,
+  ModelTransitionsDocument,
+  ModelVersionChangedDocument,
+  ModelVersionDocument,
+  PromotionReportDocument,
+  RegisteredModelDocument,
+  type ReportLocale,
+} from '../graphql/generated';
 import { formatBytes, formatTime } from '../lib/format';
 import { formatNumber } from '../lib/grid';
 import { HISTORY_PAGE } from '../api/page-sizes';
@@ -48,7 +56,12 @@ export default function VersionPage() {
 
   if (v.error) return <ErrorBox error={v.error} />;
   const mv = v.data?.modelVersion;
-  if (v.data && !mv) return <p className="muted" data-testid="not-found">No version {raw} of {name}.</p>;
+  if (v.data && !mv)
+    return (
+      <p className="muted" data-testid="not-found">
+        No version {raw} of {name}.
+      </p>
+    );
   if (!mv) return <p className="muted">Loading…</p>;
   const evaluations = (jobs.data?.evaluationJobs.nodes ?? []).filter((j) => j.modelVersion === version);
   return (

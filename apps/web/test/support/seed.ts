@@ -62,13 +62,23 @@ export async function seedGrid(t: TestApp, name = 'coco128-grid'): Promise<Seede
   for (const g of GRID) {
     const runName = `yolov8n_e${EPOCHS}_sz${g.imgsz}_lr${g.lr0}${g.seed ? `_s${g.seed}` : ''}`;
     const params = [{ key: 'imgsz', value: g.imgsz }, { key: 'lr0', value: g.lr0 }, { key: 'epochs', value: String(EPOCHS) }, ...(g.seed ? [{ key: 'seed', value: g.seed }] : [])];
-    const { createRun } = await gql('mutation($i: CreateRunInput!) { createRun(input: $i) { id shortId } }', { i: { experimentId, name: runName, params, tags: [{ key: 'dataset', value: 'coco128' }] } });
+    const { createRun } = await gql('mutation($i: CreateRunInput!) { createRun(input: $i) { id shortId } }', {
+      i: { experimentId, name: runName, params, tags: [{ key: 'dataset', value: 'coco128' }] },
+    });
     for (let e = 0; e < EPOCHS; e++) await gql('mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }', { i: { runId: createRun.id, metrics: epochPoints(g.map50, e) } });
     await gql('mutation($i: UpdateRunInput!) { updateRun(input: $i) { status } }', { i: { id: createRun.id, status: 'FINISHED' } });
     runs.push({ id: createRun.id, shortId: createRun.shortId, name: runName, imgsz: g.imgsz, map50: g.map50 });
   }
   const { createRun: live } = await gql('mutation($i: CreateRunInput!) { createRun(input: $i) { id shortId name } }', {
-    i: { experimentId, name: 'live_sz416_lr0.01_s7', params: [{ key: 'imgsz', value: '416' }, { key: 'lr0', value: '0.01' }, { key: 'seed', value: '7' }] },
+    i: {
+      experimentId,
+      name: 'live_sz416_lr0.01_s7',
+      params: [
+        { key: 'imgsz', value: '416' },
+        { key: 'lr0', value: '0.01' },
+        { key: 'seed', value: '7' },
+      ],
+    },
   });
   for (let e = 0; e < EPOCHS; e++) await gql('mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }', { i: { runId: live.id, metrics: epochPoints(0.3, e, 10) } });
   return { experimentId, runs, live };

@@ -39,9 +39,7 @@ function malformed(file: string, why: string): never {
 export function parseCocoDataset(json: unknown, file: string, options: ReadCocoDatasetOptions = {}): CocoDataset {
   const root = json as { images?: unknown; annotations?: unknown; categories?: unknown };
   if (!root || !Array.isArray(root.images) || !Array.isArray(root.annotations)) malformed(file, 'expected "images" and "annotations" arrays');
-  const categories: CocoCategory[] = Array.isArray(root.categories)
-    ? (root.categories as { id: number; name: string }[]).map((c) => ({ id: c.id, name: String(c.name) }))
-    : [];
+  const categories: CocoCategory[] = Array.isArray(root.categories) ? (root.categories as { id: number; name: string }[]).map((c) => ({ id: c.id, name: String(c.name) })) : [];
   const keep = options.classes ? new Set(options.classes) : null;
   const xywh = options.boxFormat === 'xywh';
   const byImage = new Map<number, RawAnnotation[]>();
@@ -53,7 +51,9 @@ export function parseCocoDataset(json: unknown, file: string, options: ReadCocoD
     if (!list) byImage.set(a.image_id, (list = []));
     list.push(a);
   });
-  let boxes = 0, crowd = 0, backgrounds = 0;
+  let boxes = 0,
+    crowd = 0,
+    backgrounds = 0;
   const classSet = new Set<number>();
   const images: DatasetImage[] = (root.images as { id: number; file_name?: string; width?: number; height?: number }[]).map((im) => {
     const anns = byImage.get(im.id) ?? [];

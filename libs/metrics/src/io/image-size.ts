@@ -97,7 +97,6 @@ export function readImageSize(file: string): ImageSize {
     head = readHead(file, Number.MAX_SAFE_INTEGER); // a very large EXIF block: read the whole file once
     size = sizeFromHeader(head);
   }
-  if (!size || size === 'more' || !(size.width > 0) || !(size.height > 0))
-    throw new MetricsError('UNREADABLE_IMAGE', `${file}: no image size in the header`, { file });
+  if (!size || size === 'more' || !(size.width > 0) || !(size.height > 0)) throw new MetricsError('UNREADABLE_IMAGE', `${file}: no image size in the header`, { file });
   return size;
 }

@@ -30,6 +30,8 @@ describe('readPredictions', () => {
     const bad = join(dir, 'bad.json.gz');
     const full = gzipSync(JSON.stringify(results));
     writeFileSync(bad, full.subarray(0, full.length - 12));
-    expect(() => readPredictions(bad)).toThrow(expect.objectContaining({ code: 'MALFORMED_ANNOTATIONS', message: expect.stringMatching(/bad\.json\.gz: not readable json \(unexpected end of file\)/) }));
+    expect(() => readPredictions(bad)).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_ANNOTATIONS', message: expect.stringMatching(/bad\.json\.gz: not readable json \(unexpected end of file\)/) }),
+    );
   });
 });

@@ -26,11 +26,7 @@ export function parsePredictions(json: unknown, file: string): Map<ImageId, Dete
     const box = (coco ? p.bbox : p?.box) as number[];
     const cls = (coco ? p.category_id : p?.cls) as number;
     const score = p?.score as number;
-    if (
-      (typeof id !== 'string' && typeof id !== 'number') ||
-      !Array.isArray(box) || box.length !== 4 || box.some((v) => !Number.isFinite(v)) ||
-      !Number.isInteger(cls) || !Number.isFinite(score)
-    )
+    if ((typeof id !== 'string' && typeof id !== 'number') || !Array.isArray(box) || box.length !== 4 || box.some((v) => !Number.isFinite(v)) || !Number.isInteger(cls) || !Number.isFinite(score))
       malformed(file, `prediction ${i} needs ${coco ? 'image_id, category_id, bbox [x, y, w, h]' : 'image, cls, box [x1, y1, x2, y2]'} and score`);
     format = coco ? 'xywh' : 'xyxy';
     let g = groups.get(id);
@@ -40,8 +36,7 @@ export function parsePredictions(json: unknown, file: string): Map<ImageId, Dete
     g.classes.push(cls);
   });
   const out = new Map<ImageId, DetectionsInput>();
-  for (const [id, g] of groups)
-    out.set(id, { boxes: Float64Array.from(g.boxes), scores: Float64Array.from(g.scores), classes: Int32Array.from(g.classes), format });
+  for (const [id, g] of groups) out.set(id, { boxes: Float64Array.from(g.boxes), scores: Float64Array.from(g.scores), classes: Int32Array.from(g.classes), format });
   return out;
 }
 

@@ -50,7 +50,10 @@ export function readYoloDataset(options: ReadYoloDatasetOptions): YoloDataset {
   const orphanLabels = labelFiles.filter((f) => !stems.has(parse(f).name)).length;
 
   const images: DatasetImage[] = [];
-  let labelled = 0, backgrounds = 0, boxes = 0, duplicatesRemoved = 0;
+  let labelled = 0,
+    backgrounds = 0,
+    boxes = 0,
+    duplicatesRemoved = 0;
   const classSet = new Set<number>();
   for (const f of files) {
     const file = join(options.imagesDir, f);

@@ -35,7 +35,10 @@ export function parseYoloLabels(text: string, file: string): YoloLabelRows {
     if (polygons) {
       const pts = values.length - 1;
       if (pts < 2 || pts % 2 !== 0) bad(file, line, `a polygon row needs an even number of coordinates, got ${pts}`);
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      let x0 = Infinity,
+        y0 = Infinity,
+        x1 = -Infinity,
+        y1 = -Infinity;
       for (let k = 1; k < values.length; k += 2) {
         x0 = Math.min(x0, values[k]);
         x1 = Math.max(x1, values[k]);
@@ -74,7 +77,10 @@ export function parseYoloLabels(text: string, file: string): YoloLabelRows {
  * formula every reader uses (the CLI's dataset reader and the gpu-worker's), so their ground truths are equal bits.
  */
 export function yoloRowToXyxy(xywhn: ArrayLike<number>, i: number, width: number, height: number, out: Float64Array, o: number): void {
-  const xc = xywhn[4 * i], yc = xywhn[4 * i + 1], w = xywhn[4 * i + 2], h = xywhn[4 * i + 3];
+  const xc = xywhn[4 * i],
+    yc = xywhn[4 * i + 1],
+    w = xywhn[4 * i + 2],
+    h = xywhn[4 * i + 3];
   out[o] = (xc - w / 2) * width;
   out[o + 1] = (yc - h / 2) * height;
   out[o + 2] = (xc + w / 2) * width;

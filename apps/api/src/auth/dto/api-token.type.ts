@@ -7,11 +7,15 @@ export enum ApiTokenStatus {
   EXPIRED = 'EXPIRED',
   REVOKED = 'REVOKED',
 }
-registerEnumType(ApiTokenStatus, { name: 'ApiTokenStatus', valuesConfig: { ACTIVE: { description: 'Works now.' }, EXPIRED: { description: 'Past its expiresAt.' }, REVOKED: { description: 'Revoked by an ADMIN.' } }, description: 'Whether the token works now.' });
+registerEnumType(ApiTokenStatus, {
+  name: 'ApiTokenStatus',
+  valuesConfig: { ACTIVE: { description: 'Works now.' }, EXPIRED: { description: 'Past its expiresAt.' }, REVOKED: { description: 'Revoked by an ADMIN.' } },
+  description: 'Whether the token works now.',
+});
 
 @ObjectType({ description: 'An api token. Its secret is shown once, by createApiToken; only a hash is kept.' })
 export class ApiToken {
-  @Field(() => ID, { description: 'The token\'s id (revokeApiToken takes it).' })
+  @Field(() => ID, { description: "The token's id (revokeApiToken takes it)." })
   id: string;
 
   @Field({ description: 'Unique among tokens that are not revoked; recorded as the actor of what the token writes.' })

@@ -3,7 +3,7 @@ import { Field, ID, InputType } from 'type-graphql';
 
 @InputType({ description: 'Exactly one of id or name (name matches the active token of that name).' })
 export class RevokeApiTokenInput {
-  @Field(() => ID, { nullable: true, description: 'The token\'s id.' })
+  @Field(() => ID, { nullable: true, description: "The token's id." })
   @IsOptional()
   @IsUUID()
   id?: string | null;

@@ -64,7 +64,11 @@ export class OperationLimits implements OnApplicationShutdown {
     }
     const maxComplexity = this.config.maxQueryComplexity;
     if (complexity > maxComplexity) {
-      throw new LimitError('QUERY_TOO_COMPLEX', `Query complexity ${complexity} exceeds the limit of ${maxComplexity} (PODIUM_MAX_QUERY_COMPLEXITY); ask for smaller pages (first) or fewer nested lists`, { complexity, maxComplexity });
+      throw new LimitError(
+        'QUERY_TOO_COMPLEX',
+        `Query complexity ${complexity} exceeds the limit of ${maxComplexity} (PODIUM_MAX_QUERY_COMPLEXITY); ask for smaller pages (first) or fewer nested lists`,
+        { complexity, maxComplexity },
+      );
     }
 
     // Unauthenticated mutations are refused by the auth checker; they cannot drain anyone's bucket.

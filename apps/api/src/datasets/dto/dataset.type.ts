@@ -30,7 +30,7 @@ export class DatasetCountsType {
 
 @ObjectType('Dataset', { description: 'A registered dataset version; its files are served as a tar at archiveUrl.' })
 export class DatasetType {
-  @Field(() => ID, { description: 'The dataset version\'s id.' })
+  @Field(() => ID, { description: "The dataset version's id." })
   id: string;
 
   @Field({ description: 'Dataset name (shared by its versions).' })

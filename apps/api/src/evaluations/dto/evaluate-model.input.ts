@@ -81,7 +81,7 @@ export class EvaluateModelInput {
 
 @InputType({ description: 'The job to cancel.' })
 export class CancelEvaluationJobInput {
-  @Field(() => ID, { description: 'The evaluation job\'s id.' })
+  @Field(() => ID, { description: "The evaluation job's id." })
   @IsUUID()
   id: string;
 }

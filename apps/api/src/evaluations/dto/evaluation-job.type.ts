@@ -25,12 +25,12 @@ export class EvaluationSettingsType {
 export class EvaluationDatasetRefType {
   @Field({ description: 'Dataset name.' }) name: string;
   @Field(() => Int, { description: 'Dataset version.' }) version: number;
-  @Field({ description: 'sha256 of the dataset\'s files when the job was queued.' }) digest: string;
+  @Field({ description: "sha256 of the dataset's files when the job was queued." }) digest: string;
 }
 
 @ObjectType('EvaluationJob', { description: 'One evaluation of a model artifact on a dataset, run by a worker.' })
 export class EvaluationJobType {
-  @Field(() => ID, { description: 'The job\'s id.' }) id: string;
+  @Field(() => ID, { description: "The job's id." }) id: string;
   @Field(() => EvaluationJobStatus, { description: 'Where the job is: QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED.' }) status: EvaluationJobStatus;
   @Field(() => ID, { nullable: true, description: 'The evaluation run (kind EVALUATION) recording this job.' }) runId: string | null;
   @Field(() => ID, { nullable: true, description: 'The training run whose artifact is evaluated.' }) sourceRunId: string | null;
@@ -48,7 +48,7 @@ export class EvaluationJobType {
   @Field(() => JobProgressType, { nullable: true, description: 'Progress last reported by the worker (null before the first heartbeat).' }) progress: JobProgressType | null;
   @Field(() => EvaluationResultType, { nullable: true, description: 'The result once SUCCEEDED.' }) result: EvaluationResultType | null;
   @Field(() => String, { nullable: true, description: 'The error message once FAILED.' }) error: string | null;
-  @Field(() => String, { nullable: true, description: 'The worker\'s error code once FAILED (MODEL_INVALID, …).' }) errorCode: string | null;
+  @Field(() => String, { nullable: true, description: "The worker's error code once FAILED (MODEL_INVALID, …)." }) errorCode: string | null;
   @Field(() => String, { nullable: true, description: 'Name of the identity that queued it.' }) createdBy: string | null;
   @Field({ description: 'When it was queued.' }) createdAt: Date;
   @Field({ description: 'Last change of any kind.' }) updatedAt: Date;

@@ -3,7 +3,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('CocoMetrics', { description: 'pycocotools-style numbers on the same ground truth.' })
 export class CocoMetricsType {
-  @Field(() => Float, { description: 'AP averaged over IoU 0.50:0.95 (COCO\'s main number).' }) ap: number;
+  @Field(() => Float, { description: "AP averaged over IoU 0.50:0.95 (COCO's main number)." }) ap: number;
   @Field(() => Float, { description: 'AP at IoU 0.50.' }) ap50: number;
   @Field(() => Float, { description: 'AP at IoU 0.75.' }) ap75: number;
   @Field(() => Float, { description: 'Average recall with at most 100 detections per image.' }) ar100: number;
@@ -58,7 +58,7 @@ export class EvaluationResultType {
   @Field(() => Float, { description: 'The confidence where F1 is highest.' }) bestConfidence: number;
   @Field(() => Float, { description: 'Ultralytics fitness: 0.1 × map50 + 0.9 × map50_95.' }) fitness: number;
   @Field(() => Float, { nullable: true, description: "At the job's own conf." }) precisionAtConf: number | null;
-  @Field(() => Float, { nullable: true, description: 'At the job\'s own conf.' }) recallAtConf: number | null;
+  @Field(() => Float, { nullable: true, description: "At the job's own conf." }) recallAtConf: number | null;
   @Field(() => [PerClassResultType], { description: 'Per-class numbers, by class id.' }) perClass: PerClassResultType[];
   @Field(() => CocoMetricsType, { description: 'The same detections scored the pycocotools way.' }) coco: CocoMetricsType;
   @Field(() => [ThresholdSweepType], { description: 'P/R/F1 at a grid of confidence thresholds, per NMS IoU.' }) thresholdSweep: ThresholdSweepType[];
@@ -70,5 +70,9 @@ export class EvaluationResultType {
   @Field(() => Int, { description: 'Images scored.' }) imagesEvaluated: number;
   @Field(() => Int, { description: 'Images that could not be used (see skipped).' }) skippedImages: number;
   @Field(() => [SkippedImageType], { description: 'The skipped images, with their reasons.' }) skipped: SkippedImageType[];
-  @Field(() => GraphQLJSONObject, { description: 'The full result exactly as the worker reported it, kept as JSON on purpose: an archive of the report (curves of up to 1,000 points per class, confusion matrix, extras a newer worker adds) for tools to read; the numbers a person reads are the typed fields beside it.' }) raw: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, {
+    description:
+      'The full result exactly as the worker reported it, kept as JSON on purpose: an archive of the report (curves of up to 1,000 points per class, confusion matrix, extras a newer worker adds) for tools to read; the numbers a person reads are the typed fields beside it.',
+  })
+  raw: Record<string, unknown>;
 }

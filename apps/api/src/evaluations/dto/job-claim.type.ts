@@ -6,7 +6,7 @@ import { EvaluationJobType } from './evaluation-job.type';
 export class ClaimedDatasetType {
   @Field({ description: 'Dataset name.' }) name: string;
   @Field(() => Int, { description: 'Dataset version.' }) version: number;
-  @Field({ description: 'sha256 of the dataset\'s files: the key to cache the download under.' }) digest: string;
+  @Field({ description: "sha256 of the dataset's files: the key to cache the download under." }) digest: string;
   @Field(() => DatasetFormat, { description: 'YOLO or COCO: how to read the labels.' }) format: DatasetFormat;
   @Field(() => [String], { description: 'Class names in index order.' }) classNames: string[];
   @Field({ description: 'HTTP GET path of the tar (same bearer token).' }) archiveUrl: string;

@@ -5,7 +5,7 @@ import { Field, Float, ID, InputType, Int } from 'type-graphql';
 
 @InputType({ description: 'Worker protocol: which worker claims, and for how long.' })
 export class ClaimEvaluationJobInput {
-  @Field(() => ID, { description: 'The claiming worker (registerWorker\'s id), registered with the same api token.' })
+  @Field(() => ID, { description: "The claiming worker (registerWorker's id), registered with the same api token." })
   @IsUUID()
   workerId: string;
 
@@ -54,20 +54,20 @@ abstract class JobAttemptInput {
   @Min(1)
   attempt: number;
 
-  @Field(() => ID, { description: 'The reporting worker (registerWorker\'s id): it must be the one that claimed this attempt, with the same api token.' })
+  @Field(() => ID, { description: "The reporting worker (registerWorker's id): it must be the one that claimed this attempt, with the same api token." })
   @IsUUID()
   workerId: string;
 }
 
 @InputType({ description: 'Worker protocol: extend the lease and report progress.' })
 export class HeartbeatEvaluationJobInput extends JobAttemptInput {
-  @Field(() => JobProgressInput, { nullable: true, description: 'Progress so far (kept as the job\'s progress and published).' })
+  @Field(() => JobProgressInput, { nullable: true, description: "Progress so far (kept as the job's progress and published)." })
   @IsOptional()
   @ValidateNested()
   progress?: JobProgressInput;
 }
 
-@InputType({ description: 'Worker protocol: the finished evaluation\'s result.' })
+@InputType({ description: "Worker protocol: the finished evaluation's result." })
 export class CompleteEvaluationJobInput extends JobAttemptInput {
   @Field(() => GraphQLJSONObject, { description: "The pipeline's EvaluationResult. JSON on purpose: the worker's report is checked field by field on arrival and kept whole as EvaluationResult.raw." })
   result: Record<string, unknown>;

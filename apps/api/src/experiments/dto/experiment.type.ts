@@ -3,7 +3,7 @@ import { KeyValueType } from './key-value.type';
 
 @ObjectType('Experiment', { description: 'A named group of runs (soft-deletable; names stay reserved while deleted).' })
 export class ExperimentType {
-  @Field(() => ID, { description: 'The experiment\'s id (createRun takes it).' })
+  @Field(() => ID, { description: "The experiment's id (createRun takes it)." })
   id: string;
 
   @Field({ description: 'Unique name.' })

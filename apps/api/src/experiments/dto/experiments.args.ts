@@ -21,9 +21,9 @@ export class ExperimentsArgs {
 
 @ArgsType()
 export class ExperimentRefArgs {
-  @Field(() => String, { nullable: true, description: 'The experiment\'s id.' })
+  @Field(() => String, { nullable: true, description: "The experiment's id." })
   id?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The experiment\'s exact name.' })
+  @Field(() => String, { nullable: true, description: "The experiment's exact name." })
   name?: string | null;
 }

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('LogMetricsResult', { description: 'What logMetrics stored.' })
 export class LogMetricsResultType {
-  @Field(() => ID, { description: 'The run\'s full id.' })
+  @Field(() => ID, { description: "The run's full id." })
   runId: string;
 
   @Field(() => Int, { description: 'Points stored.' })

@@ -3,7 +3,7 @@ import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { MetricValueScalar } from '../metric-value.scalar';
 
 /** No class-validator decorators here on purpose: a batch is checked with plain loops in MetricsService (ingest speed). */
-@InputType({ description: 'One point: a key\'s value at a step.' })
+@InputType({ description: "One point: a key's value at a step." })
 export class MetricInput {
   @Field({ description: 'Any key; Ultralytics keys such as metrics/mAP50(B) are stored under canonical keys.' })
   key: string;

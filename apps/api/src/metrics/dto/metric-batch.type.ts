@@ -3,7 +3,7 @@ import { MetricPointType } from './metric-point.type';
 
 @ObjectType('MetricBatch', { description: 'Points of one committed batch (or one page of the replay), in sequence order.' })
 export class MetricBatchType {
-  @Field(() => ID, { description: 'The run\'s full id.' })
+  @Field(() => ID, { description: "The run's full id." })
   runId: string;
 
   @Field(() => Int, { description: 'Sequence of the last point here: resume with afterSequence set to it.' })

@@ -9,7 +9,13 @@ export enum ModelStage {
   ARCHIVED = 'ARCHIVED',
 }
 registerEnumType(ModelStage, {
-  name: 'ModelStage', valuesConfig: { NONE: { description: 'Registered, not staged.' }, STAGING: { description: 'Under test.' }, PRODUCTION: { description: 'Serving (at most one version per model).' }, ARCHIVED: { description: 'Retired (can go back to STAGING).' } },
+  name: 'ModelStage',
+  valuesConfig: {
+    NONE: { description: 'Registered, not staged.' },
+    STAGING: { description: 'Under test.' },
+    PRODUCTION: { description: 'Serving (at most one version per model).' },
+    ARCHIVED: { description: 'Retired (can go back to STAGING).' },
+  },
   description: 'NONE → STAGING → PRODUCTION → ARCHIVED (ARCHIVED → STAGING to roll back). At most one version per model is in PRODUCTION.',
 });
 
@@ -21,4 +27,8 @@ export enum TransitionKind {
   STAGE = 'STAGE',
   ALIAS = 'ALIAS',
 }
-registerEnumType(TransitionKind, { name: 'ModelTransitionKind', valuesConfig: { STAGE: { description: 'A stage move.' }, ALIAS: { description: 'An alias moved onto a version.' } }, description: 'STAGE (a stage move) or ALIAS (an alias moved onto a version).' });
+registerEnumType(TransitionKind, {
+  name: 'ModelTransitionKind',
+  valuesConfig: { STAGE: { description: 'A stage move.' }, ALIAS: { description: 'An alias moved onto a version.' } },
+  description: 'STAGE (a stage move) or ALIAS (an alias moved onto a version).',
+});

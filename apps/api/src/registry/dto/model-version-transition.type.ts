@@ -75,7 +75,10 @@ export class ModelVersionTransitionType {
   @Field(() => GateReportType, { nullable: true, description: 'The gates evaluated, each with its evidence (null when the target has none).' })
   gates: GateReportType | null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Source-run metric summaries and the evaluation evidence at the time. JSON on purpose: a frozen record whose keys are the run’s own metric keys (any number of them); the gates field carries the evidence typed.' })
+  @Field(() => GraphQLJSONObject, {
+    description:
+      'Source-run metric summaries and the evaluation evidence at the time. JSON on purpose: a frozen record whose keys are the run’s own metric keys (any number of them); the gates field carries the evidence typed.',
+  })
   metricsSnapshot: Record<string, unknown>;
 }
 

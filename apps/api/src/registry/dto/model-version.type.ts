@@ -5,7 +5,7 @@ import { ModelTagType } from './model-tag.type';
 
 @ObjectType('ModelVersion', { description: 'One registered version: a run’s artifact, numbered 1, 2, … per model.' })
 export class ModelVersionType {
-  @Field(() => ID, { description: 'The version\'s id.' })
+  @Field(() => ID, { description: "The version's id." })
   id: string;
 
   /** Internal: used by field resolvers, not exposed. */

@@ -5,7 +5,7 @@ import { ModelTagType } from './model-tag.type';
 
 @ObjectType('RegisteredModel', { description: 'A named model whose versions move through stages and aliases.' })
 export class RegisteredModelType {
-  @Field(() => ID, { description: 'The model\'s id.' })
+  @Field(() => ID, { description: "The model's id." })
   id: string;
 
   @Field({ description: 'Unique name.' })
@@ -26,7 +26,11 @@ export class RegisteredModelType {
   @Field({ description: 'Last change to the model (policy included).' })
   updatedAt: Date;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The promotion policy (gates per target); null = no gates. JSON on purpose: the very document setPromotionPolicy takes (validated as a whole there), so it can be read, edited and sent back as is.' })
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'The promotion policy (gates per target); null = no gates. JSON on purpose: the very document setPromotionPolicy takes (validated as a whole there), so it can be read, edited and sent back as is.',
+  })
   policy: Record<string, unknown> | null;
 }
 

@@ -28,7 +28,7 @@ export class CreateRegisteredModelInput {
   tags?: ModelTagInput[] | null;
 }
 
-@InputType({ description: 'A run\'s artifact to register as the model\'s next version.' })
+@InputType({ description: "A run's artifact to register as the model's next version." })
 export class CreateModelVersionInput {
   @Field({ description: 'The registered model.' })
   @Length(1, 256)
@@ -129,7 +129,7 @@ export class PromoteModelVersionInput {
   expectedCurrentVersion?: number | null;
 }
 
-@InputType({ description: 'The gates a model\'s versions must pass to enter a stage.' })
+@InputType({ description: "The gates a model's versions must pass to enter a stage." })
 export class SetPromotionPolicyInput {
   @Field({ description: 'The registered model.' })
   @Length(1, 256)

@@ -33,7 +33,7 @@ export class GridAnalysisArgs {
   @Length(1, 250)
   metric: string;
 
-  @Field(() => GridAggregation, { description: 'Which value of each run\'s metric.' })
+  @Field(() => GridAggregation, { description: "Which value of each run's metric." })
   aggregation: GridAggregation;
 
   @Field(() => GridGoal, { nullable: true, description: 'Which value is best; default from the metric (losses MINIMIZE, others MAXIMIZE).' })

@@ -8,13 +8,21 @@ export enum GridAggregation {
   MAX = 'MAX',
   MIN = 'MIN',
 }
-registerEnumType(GridAggregation, { name: 'GridAggregation', valuesConfig: { LAST: { description: 'The value at the highest step.' }, MAX: { description: 'The largest value.' }, MIN: { description: 'The smallest value.' } }, description: 'Which value of each run’s metric: LAST (highest step), MAX or MIN.' });
+registerEnumType(GridAggregation, {
+  name: 'GridAggregation',
+  valuesConfig: { LAST: { description: 'The value at the highest step.' }, MAX: { description: 'The largest value.' }, MIN: { description: 'The smallest value.' } },
+  description: 'Which value of each run’s metric: LAST (highest step), MAX or MIN.',
+});
 
 export enum GridGoal {
   MAXIMIZE = 'MAXIMIZE',
   MINIMIZE = 'MINIMIZE',
 }
-registerEnumType(GridGoal, { name: 'GridGoal', valuesConfig: { MAXIMIZE: { description: 'Higher is better (mAP, precision, recall).' }, MINIMIZE: { description: 'Lower is better (losses).' } }, description: 'MAXIMIZE (mAP, precision, recall) or MINIMIZE (losses): which value is best.' });
+registerEnumType(GridGoal, {
+  name: 'GridGoal',
+  valuesConfig: { MAXIMIZE: { description: 'Higher is better (mAP, precision, recall).' }, MINIMIZE: { description: 'Lower is better (losses).' } },
+  description: 'MAXIMIZE (mAP, precision, recall) or MINIMIZE (losses): which value is best.',
+});
 
 export enum ReportLocale {
   en = 'en',
@@ -24,7 +32,7 @@ registerEnumType(ReportLocale, { name: 'ReportLocale', description: 'Language of
 
 @ObjectType('ComparedRun', { description: 'A run of the comparison.' })
 export class ComparedRunType {
-  @Field(() => ID, { description: 'The run\'s full id.' })
+  @Field(() => ID, { description: "The run's full id." })
   id: string;
 
   @Field({ description: 'First 8 hex characters of the id.' })
@@ -39,7 +47,7 @@ export class ComparedParamType {
   @Field({ description: 'The param.' })
   key: string;
 
-  @Field(() => [String], { nullable: 'items', description: 'The run\'s value, in the order of `runs` (null = not set).' })
+  @Field(() => [String], { nullable: 'items', description: "The run's value, in the order of `runs` (null = not set)." })
   values: (string | null)[];
 
   @Field({ description: 'true when the runs do not all hold the same value.' })
@@ -93,7 +101,7 @@ export class GridParamValueType {
   @Field(() => String, { nullable: true, description: 'null = the param is not set.' })
   value: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Mean of the runs\' metric values.' })
+  @Field(() => Float, { nullable: true, description: "Mean of the runs' metric values." })
   mean: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Sample standard deviation (n − 1); null when n < 2.' })
@@ -252,7 +260,7 @@ export class GridAnalysisType {
   @Field({ description: 'The metric analysed.' })
   metric: string;
 
-  @Field(() => GridAggregation, { description: 'Which value of each run\'s metric was used.' })
+  @Field(() => GridAggregation, { description: "Which value of each run's metric was used." })
   aggregation: GridAggregation;
 
   @Field(() => GridGoal, { description: 'Which value is best.' })

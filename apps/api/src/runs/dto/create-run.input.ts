@@ -3,9 +3,9 @@ import { Field, ID, InputType } from 'type-graphql';
 import { KeyValueInput } from '../../experiments/dto/key-value.input';
 import { RunKind, RunStatus } from '../run-kind';
 
-@InputType({ description: 'A new run in an experiment; the trainer\'s first call after createExperiment.' })
+@InputType({ description: "A new run in an experiment; the trainer's first call after createExperiment." })
 export class CreateRunInput {
-  @Field(() => ID, { description: 'The experiment (createExperiment\'s id).' })
+  @Field(() => ID, { description: "The experiment (createExperiment's id)." })
   @IsUUID()
   experimentId: string;
 

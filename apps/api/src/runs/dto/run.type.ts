@@ -3,7 +3,7 @@ import { RunKind, RunStatus } from '../run-kind';
 
 @ObjectType('Run', { description: 'One training or evaluation run. `params`, `tags`, `metrics`, `experiment` and `artifacts` are resolved in batches.' })
 export class RunType {
-  @Field(() => ID, { description: 'The run\'s full id (a UUID).' })
+  @Field(() => ID, { description: "The run's full id (a UUID)." })
   id: string;
 
   @Field({ description: 'The first 8 hex characters of the id; `run(id:)` accepts any unique prefix.' })

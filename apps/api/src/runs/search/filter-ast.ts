@@ -4,11 +4,7 @@ export type MetricAggregation = 'last' | 'min' | 'max';
 
 export type Attribute = 'status' | 'name' | 'start_time' | 'end_time' | 'run_id' | 'kind' | 'created_by';
 
-export type Target =
-  | { kind: 'metric'; key: string; aggregation: MetricAggregation }
-  | { kind: 'param'; key: string }
-  | { kind: 'tag'; key: string }
-  | { kind: 'attribute'; name: Attribute };
+export type Target = { kind: 'metric'; key: string; aggregation: MetricAggregation } | { kind: 'param'; key: string } | { kind: 'tag'; key: string } | { kind: 'attribute'; name: Attribute };
 
 export type ComparisonOperator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE' | 'ILIKE' | 'IN' | 'NOT IN';
 

@@ -87,9 +87,7 @@ function scalar(v: FilterValue): string | number {
 }
 
 function lookup(table: string, condition: string, alias: string, opts: CompileOptions): string {
-  return opts.form === 'set'
-    ? `r.id IN (SELECT ${alias}.run_id FROM ${table} ${alias} WHERE ${condition})`
-    : `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.run_id = r.id AND ${condition})`;
+  return opts.form === 'set' ? `r.id IN (SELECT ${alias}.run_id FROM ${table} ${alias} WHERE ${condition})` : `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.run_id = r.id AND ${condition})`;
 }
 
 function comparison(c: Comparison, p: SqlParams, opts: CompileOptions): string {
@@ -212,7 +210,12 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
       const inner = `(SELECT run_id, ${column} FROM metric_summaries WHERE key = ${p.add(key)} AND ${column} IS NOT NULL ORDER BY ${column} ${first.direction} LIMIT ${p.add(window)}) s0`;
       const order = orderItems(rest, 1, p, probeOpts);
       const where = ['r.id = s0.run_id', baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
-      const sql = [`SELECT r.id AS id, ${col} AS v FROM ${inner} CROSS JOIN runs r`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`].join(' ');
+      const sql = [
+        `SELECT r.id AS id, ${col} AS v FROM ${inner} CROSS JOIN runs r`,
+        ...order.joins,
+        `WHERE ${where.join(' AND ')}`,
+        `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`,
+      ].join(' ');
       return { sql: `${sql} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, params: p.values };
     },
     boundary: (window) => {
@@ -224,7 +227,12 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
       const keyParam = p.add(key);
       const order = orderItems(rest, 1, p, setOpts);
       const where = [`${col} IS NOT NULL`, baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, setOpts)] : [])];
-      return [`SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`].join(' ');
+      return [
+        `SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`,
+        ...order.joins,
+        `WHERE ${where.join(' AND ')}`,
+        `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`,
+      ].join(' ');
     }, opts),
   };
   const nan: SearchSegment = {
@@ -232,7 +240,12 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
       const keyParam = p.add(key);
       const order = orderItems(rest, 1, p, probeOpts);
       const where = [`${col} IS NULL`, baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
-      return [`SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${order.items.join(', ')}`].join(' ');
+      return [
+        `SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`,
+        ...order.joins,
+        `WHERE ${where.join(' AND ')}`,
+        `ORDER BY ${order.items.join(', ')}`,
+      ].join(' ');
     }, opts),
   };
   const missing: SearchSegment = {

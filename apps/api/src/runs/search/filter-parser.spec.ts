@@ -36,7 +36,11 @@ describe('parseFilter', () => {
     expect(parseFilter('max(metrics.`metrics/mAP50(B)`) >= 0.25')).toMatchObject({ target: { kind: 'metric', key: 'metrics/mAP50(B)', aggregation: 'max' }, operator: '>=' });
     expect(parseFilter('MIN(metric."val loss") < 1e-2')).toMatchObject({ target: { kind: 'metric', key: 'val loss', aggregation: 'min' }, value: { value: 0.01 } });
     expect(parseFilter("attributes.run_name LIKE 'yolo%'")).toMatchObject({ target: { kind: 'attribute', name: 'name' }, operator: 'LIKE' });
-    expect(parseFilter("run.status IN ('FINISHED', 'FAILED')")).toMatchObject({ target: { kind: 'attribute', name: 'status' }, operator: 'IN', value: { type: 'list', values: ['FINISHED', 'FAILED'] } });
+    expect(parseFilter("run.status IN ('FINISHED', 'FAILED')")).toMatchObject({
+      target: { kind: 'attribute', name: 'status' },
+      operator: 'IN',
+      value: { type: 'list', values: ['FINISHED', 'FAILED'] },
+    });
     expect(parseFilter("params.lr0 NOT IN ('0.01')")).toMatchObject({ operator: 'NOT IN', value: { values: ['0.01'] } });
     expect(parseFilter('attributes.start_time >= 1700000000000')).toMatchObject({ target: { name: 'start_time' }, value: { type: 'number', value: 1700000000000 } });
     expect(parseFilter('metrics.loss != -2.5')).toMatchObject({ operator: '!=', value: { value: -2.5 } });
@@ -50,23 +54,23 @@ describe('parseFilter', () => {
   });
 
   it.each([
-    ["metrics.map50 xyz 0.3", 14, 'Unexpected token "xyz" at position 14: expected a comparison operator'],
+    ['metrics.map50 xyz 0.3', 14, 'Unexpected token "xyz" at position 14: expected a comparison operator'],
     ["params.imgsz = '416' and metrics.map50 xyz 0.3", 39, 'Unexpected token "xyz" at position 39: expected a comparison operator'],
     ['metrics.map50 >', 15, 'Unexpected end of filter at position 15: expected a number for metrics.map50'],
     ["foo.bar = 'x'", 0, 'Unexpected token "foo" at position 0: expected metrics., params., tags. or attributes.'],
-    ["(metrics.a > 1 OR metrics.b > 2", 31, 'Unexpected end of filter at position 31: expected ")" to close "(" at position 0'],
-    ["metrics.a > 1 metrics.b > 2", 14, 'Unexpected token "metrics" at position 14: expected AND, OR or the end of the filter'],
-    ["params.imgsz = 416", 15, 'Unexpected token "416" at position 15: expected a quoted string for params.imgsz'],
+    ['(metrics.a > 1 OR metrics.b > 2', 31, 'Unexpected end of filter at position 31: expected ")" to close "(" at position 0'],
+    ['metrics.a > 1 metrics.b > 2', 14, 'Unexpected token "metrics" at position 14: expected AND, OR or the end of the filter'],
+    ['params.imgsz = 416', 15, 'Unexpected token "416" at position 15: expected a quoted string for params.imgsz'],
     ["metrics.map50 LIKE '0.3%'", 14, 'Operator LIKE at position 14 does not apply to metrics.map50'],
     ["params.x > 'a'", 9, 'Operator > at position 9 does not apply to params.x'],
     ["attributes.colour = 'red'", 11, 'Unknown attribute "colour" at position 11'],
     ["max(params.x) = 'a'", 0, 'Aggregation max() at position 0 applies to metrics only, not params.x'],
-    ["avg(metrics.x) > 1", 0, 'Unexpected token "avg" at position 0: expected an aggregation (min, max, last)'],
+    ['avg(metrics.x) > 1', 0, 'Unexpected token "avg" at position 0: expected an aggregation (min, max, last)'],
     ["tags.a = 'open", 9, 'Unterminated string at position 9'],
-    ["metrics.`map50 > 1", 8, 'Unterminated backquoted name at position 8'],
-    ["metrics.a > 1 ; drop table runs", 14, 'Unexpected character ";" at position 14'],
-    ["tags.a IN ()", 11, 'Unexpected token ")" at position 11: expected a quoted string in the list'],
-    ["metrics.a > 12abc", 12, 'Unexpected token "12abc" at position 12'],
+    ['metrics.`map50 > 1', 8, 'Unterminated backquoted name at position 8'],
+    ['metrics.a > 1 ; drop table runs', 14, 'Unexpected character ";" at position 14'],
+    ['tags.a IN ()', 11, 'Unexpected token ")" at position 11: expected a quoted string in the list'],
+    ['metrics.a > 12abc', 12, 'Unexpected token "12abc" at position 12'],
   ])('rejects %j at position %i', (filter, position, message) => {
     const e = errorOf(() => parseFilter(filter));
     expect(e.code).toBe('INVALID_FILTER');

@@ -155,11 +155,7 @@ class Parser {
     if (entity === 'tag') return { kind: 'tag', key };
     const name = ATTRIBUTES[key.toLowerCase()];
     if (!name) {
-      throw new SearchFilterError(
-        `Unknown attribute "${key}" at position ${keyToken.position}: expected one of ${Object.keys(ATTRIBUTES).join(', ')}`,
-        keyToken.position,
-        this.input,
-      );
+      throw new SearchFilterError(`Unknown attribute "${key}" at position ${keyToken.position}: expected one of ${Object.keys(ATTRIBUTES).join(', ')}`, keyToken.position, this.input);
     }
     return { kind: 'attribute', name };
   }

@@ -6,7 +6,6 @@ import { canonicalMetricKey } from '../../metrics/metric-keys';
 import { RunEntity } from '../run.entity';
 import { type CompiledQuery, compileCount, compileSearch, type SearchQuery, type SearchSegment } from './filter-compiler';
 
-
 /** Where a page starts: a segment of the order (value, NaN, missing) and an offset inside it. */
 export interface SearchPosition {
   segment: number;
@@ -51,10 +50,7 @@ export class SearchRunsRepository {
   private async readSegment(segment: SearchSegment, want: number, offset: number): Promise<string[]> {
     if (segment.windowed && segment.boundary) {
       const window = Math.max(this.minWindow, (offset + want) * this.windowFactor);
-      const [rows, bound] = await Promise.all([
-        this.query<{ id: string; v: number }>(segment.windowed(want, offset, window)),
-        this.query<{ v: number }>(segment.boundary(window)),
-      ]);
+      const [rows, bound] = await Promise.all([this.query<{ id: string; v: number }>(segment.windowed(want, offset, window)), this.query<{ v: number }>(segment.boundary(window))]);
       const limit = bound[0]?.v;
       // No boundary: the window held every entry, so it is exact whatever it returned.
       if (limit === undefined) return rows.map((r) => r.id);

@@ -4,7 +4,7 @@ import { Field, ID, InputType } from 'type-graphql';
 
 @InputType('WorkerRefInput')
 abstract class WorkerRefInput {
-  @Field(() => ID, { description: 'The worker\'s id.' })
+  @Field(() => ID, { description: "The worker's id." })
   @IsUUID()
   id: string;
 }

@@ -2,13 +2,14 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { WorkerState } from '../worker-rules';
 
 registerEnumType(WorkerState, {
-  name: 'WorkerState', valuesConfig: { ACTIVE: { description: 'Claims jobs.' }, DRAINING: { description: 'Finishes its running job, claims no new one.' }, REMOVED: { description: 'Can no longer claim or report.' } },
+  name: 'WorkerState',
+  valuesConfig: { ACTIVE: { description: 'Claims jobs.' }, DRAINING: { description: 'Finishes its running job, claims no new one.' }, REMOVED: { description: 'Can no longer claim or report.' } },
   description: 'ACTIVE claims jobs; DRAINING finishes its running job and claims no new one; REMOVED can no longer claim or report (its running job went back to the queue).',
 });
 
 @ObjectType('Worker', { description: 'A gpu-worker and the capabilities it reported at registration.' })
 export class WorkerType {
-  @Field(() => ID, { description: 'The worker\'s id.' })
+  @Field(() => ID, { description: "The worker's id." })
   id: string;
 
   @Field({ description: 'Stable name given at registration.' })
