@@ -4,6 +4,7 @@
 // the matching status by the REST error filter (common/rest-errors.ts).
 import { Controller, Get, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Caller, RestRoles } from '../auth/rest-access';
 import { type Identity, Role } from '../auth/roles';
@@ -69,10 +70,15 @@ export class ArtifactsController {
     res.setHeader('x-podium-sha256', row.sha256);
     res.setHeader('content-disposition', shown.disposition);
     for (const [name, value] of Object.entries(ARTIFACT_SAFETY_HEADERS)) res.setHeader(name, value);
-    // Counted once the body is handed to the socket: the pipeline itself resolves only when the blob's file is closed
-    // too, which a busy thread pool can hold back past the client's next request.
-    res.once('finish', () => artifactBytes.inc({ direction: 'out' }, range ? range.end - range.start + 1 : row.size));
+    // Bytes are counted as they are handed to the socket: the client may have the whole body (content-length) before
+    // the blob's stream reports its end, which a busy thread pool can hold back past the client's next request.
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        artifactBytes.inc({ direction: 'out' }, chunk.length);
+        done(null, chunk);
+      },
+    });
     // pipeline closes the blob when the client goes; a read error cuts the response (the error filter destroys it).
-    await pipeline(stream, res);
+    await pipeline(stream, counted, res);
   }
 }
