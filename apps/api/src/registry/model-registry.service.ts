@@ -1,6 +1,6 @@
 // Registered models and their versions: creation (version numbers under a unique constraint, retried) and reads.
 import { Inject, Injectable } from '@nestjs/common';
-import { conflict, notFound } from '../common/app-error';
+import { badInput, conflict, notFound } from '../common/app-error';
 import { keysetPage } from '../common/pagination';
 import { Database } from '../database/database';
 import { connection, type Connection } from '../graphql/connection.type';
@@ -8,7 +8,7 @@ import type { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/
 import type { ModelVersionEntity } from './model-version.entity';
 import type { RegisteredModelEntity } from './registered-model.entity';
 import { isUniqueViolation } from '../database/unique-violation';
-import { RegistryRepository } from './registry.repository';
+import { RegistryRepository, type VersionFilter } from './registry.repository';
 import { SourceArtifactChecker } from './source-artifact.checker';
 
 /** Attempts at `max(version) + 1` before giving up; the model row lock makes a second attempt rare. */
@@ -98,13 +98,23 @@ export class ModelRegistryService {
     return model && row ? { model, version: row } : null;
   }
 
-  async versionPage(modelId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<ModelVersionEntity>> {
-    const page = await keysetPage(
-      first,
-      after,
-      (a, limit) => this.repo.findVersionPage(this.db.read, modelId, a, limit),
-      (v) => ({ key: v.version, id: v.id }),
+  /**
+   * The same page of versions (filter, `first`, `after`) of each model in `modelIds`, read for all of them at once
+   * (the `RegisteredModel.versions` DataLoader batches one list's models here).
+   */
+  async versionPages(modelIds: readonly string[], filter: VersionFilter, first: number | null | undefined, after: string | null | undefined): Promise<Connection<ModelVersionEntity>[]> {
+    if (filter.stages?.length === 0) throw badInput('stages: name at least one stage, or leave the argument out');
+    let batch: Promise<Map<string, { rows: ModelVersionEntity[]; total: number }>> | undefined;
+    return Promise.all(
+      modelIds.map(async (modelId) => {
+        const page = await keysetPage(
+          first,
+          after,
+          async (a, limit) => (await (batch ??= this.repo.findVersionPages(this.db.read, modelIds, filter, a, limit))).get(modelId)!,
+          (v) => ({ key: v.version, id: v.id }),
+        );
+        return connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage);
+      }),
     );
-    return connection(page.nodes, page.totalCount, page.endCursor, page.hasNextPage);
   }
 }

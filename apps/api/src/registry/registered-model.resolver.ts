@@ -3,12 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/roles';
 import type { Connection } from '../graphql/connection.type';
-import type { GraphqlContext } from '../graphql/context';
+import { type GraphqlContext, loader } from '../graphql/context';
 import { ModelVersionConnection, ModelVersionType } from './dto/model-version.type';
 import { RegisteredModelConnection, RegisteredModelType } from './dto/registered-model.type';
-import { PageArgs } from './dto/registry.args';
+import { PageArgs, VersionPageArgs } from './dto/registry.args';
 import { CreateModelVersionInput, CreateRegisteredModelInput } from './dto/registry.inputs';
 import { ModelRegistryService } from './model-registry.service';
+import type { ModelVersionEntity } from './model-version.entity';
 import { toModelVersionType, toRegisteredModelType } from './registry.mapper';
 
 @Injectable()
@@ -54,9 +55,15 @@ export class RegisteredModelResolver {
   }
 
   @Authorized(Role.VIEWER)
-  @FieldResolver(() => ModelVersionConnection, { description: 'Versions in version order, each with its stage and aliases.' })
-  async versions(@Root() model: RegisteredModelType, @Args() { first, after }: PageArgs): Promise<Connection<ModelVersionType>> {
-    const page = await this.registry.versionPage(model.id, first, after);
+  @FieldResolver(() => ModelVersionConnection, {
+    description:
+      'Versions in version order, each with its stage and aliases; `stages` and `withAliases` narrow the list (and its totalCount). The models of one list are read together (one DataLoader batch per argument set).',
+  })
+  async versions(@Root() model: RegisteredModelType, @Args() { first, after, stages, withAliases }: VersionPageArgs, @Ctx() ctx: GraphqlContext): Promise<Connection<ModelVersionType>> {
+    const filter = { stages: stages ?? undefined, withAliases: withAliases === true };
+    const page = await loader<string, Connection<ModelVersionEntity>>(ctx, `registeredModel.versions:${JSON.stringify([first ?? null, after ?? null, stages ?? null, filter.withAliases])}`, (ids) =>
+      this.registry.versionPages(ids, filter, first, after),
+    ).load(model.id);
     return { ...page, nodes: page.nodes.map((v) => toModelVersionType(v, model.name)) };
   }
 }

@@ -9,6 +9,12 @@ import { ModelVersionEntity } from './model-version.entity';
 import { RegisteredModelEntity } from './registered-model.entity';
 import { StageTransitionEntity } from './stage-transition.entity';
 
+/** Which versions `RegisteredModel.versions` lists: all when both are absent. */
+export interface VersionFilter {
+  stages?: readonly string[];
+  withAliases?: boolean;
+}
+
 export type NewTransition = Omit<StageTransitionEntity, 'id' | 'modelId' | 'seq'>;
 
 @Injectable()
@@ -65,11 +71,37 @@ export class RegistryRepository {
     return em.find(ModelVersionEntity, { where: { modelId: In([...modelIds]) }, order: { version: 'ASC' } });
   }
 
-  async findVersionPage(em: EntityManager, modelId: string, after: Keyset | undefined, limit: number): Promise<{ rows: ModelVersionEntity[]; total: number }> {
-    const qb = em.createQueryBuilder(ModelVersionEntity, 'v').where('v.modelId = :modelId', { modelId });
-    if (after) qb.andWhere(afterKeyset('v.version', 'ASC', 'v.id', 'ASC', after));
-    const [rows, total] = await Promise.all([qb.orderBy('v.version', 'ASC').addOrderBy('v.id', 'ASC').take(limit).getMany(), em.countBy(ModelVersionEntity, { modelId })]);
-    return { rows, total };
+  /**
+   * One keyset page of versions per model for many models in two queries (the `RegisteredModel.versions` loader): the
+   * ids of each model's first `limit` matching versions after `after` (ROW_NUMBER() per model, which both SQLite and
+   * PostgreSQL have), then the rows; plus each model's count of matching versions. `stages` keeps the versions in
+   * those stages, `withAliases` the versions some alias names.
+   */
+  async findVersionPages(
+    em: EntityManager,
+    modelIds: readonly string[],
+    filter: VersionFilter,
+    after: Keyset | undefined,
+    limit: number,
+  ): Promise<Map<string, { rows: ModelVersionEntity[]; total: number }>> {
+    const pages = new Map(modelIds.map((id) => [id, { rows: [] as ModelVersionEntity[], total: 0 }]));
+    if (modelIds.length === 0) return pages;
+    const matching = () => {
+      const qb = em.createQueryBuilder(ModelVersionEntity, 'v').where('v.model_id IN (:...modelIds)', { modelIds: [...modelIds] });
+      if (filter.stages) qb.andWhere('v.stage IN (:...stages)', { stages: [...filter.stages] });
+      if (filter.withAliases) qb.andWhere('EXISTS (SELECT 1 FROM model_aliases a WHERE a.version_id = v.id)');
+      return qb;
+    };
+    const ranked = matching().select('v.id', 'id').addSelect('ROW_NUMBER() OVER (PARTITION BY v.model_id ORDER BY v.version ASC, v.id ASC)', 'rn');
+    if (after) ranked.andWhere(afterKeyset('v.version', 'ASC', 'v.id', 'ASC', after));
+    const [idRows, counts] = await Promise.all([
+      em.createQueryBuilder().select('w.id', 'id').from(`(${ranked.getQuery()})`, 'w').where('w.rn <= :limit', { limit }).setParameters(ranked.getParameters()).getRawMany<{ id: string }>(),
+      matching().select('v.model_id', 'modelId').addSelect('COUNT(*)', 'n').groupBy('v.model_id').getRawMany<{ modelId: string; n: number | string }>(),
+    ]);
+    for (const c of counts) pages.get(c.modelId)!.total = Number(c.n);
+    const rows = idRows.length === 0 ? [] : await em.find(ModelVersionEntity, { where: { id: In(idRows.map((r) => r.id)) }, order: { version: 'ASC', id: 'ASC' } });
+    for (const row of rows) pages.get(row.modelId)!.rows.push(row);
+    return pages;
   }
 
   findVersion(em: EntityManager, modelId: string, version: number): Promise<ModelVersionEntity | null> {

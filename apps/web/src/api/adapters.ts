@@ -1,15 +1,16 @@
-// The one place where the page reads the api's JSONObject fields (gate reports, grid analysis sections, per-class
-// results, an evaluation's raw result with its curves, metrics snapshots, policies) and gives them types. Each reader
-// checks what it takes and drops what does not fit, so a malformed document renders as "missing", never as a crash.
-// When the schema types these fields, the readers become pass-throughs of the generated types. Over 300 lines: one
-// small reader per document kind, kept together so that the page's trust boundary is one file.
+// The one place where the page reads the api's JSON: the fields the schema still leaves as JSONObject (an evaluation's
+// raw worker result with its curves, a transition's metrics snapshot, a model's policy) and a refused promotion's
+// extensions.unmetGates. Each reader checks what it takes and drops what does not fit, so a malformed document renders
+// as "missing", never as a crash. What the schema types (GateReport, GridAnalysis, PerClassResult, report sections)
+// the page reads as generated (src/graphql/generated.ts), with no reader.
+
+import type { TransitionFieldsFragment } from '../graphql/generated';
 
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | null => (typeof v === 'number' && !Number.isNaN(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const strOrNull = (v: unknown): string | null => (v === null ? null : str(v));
 const numArray = (v: unknown): number[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : null);
 const objects = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 /** A params map from the api's `[ParamSetting]` lists ({key, value}) or from a plain JSON object. */
@@ -24,42 +25,12 @@ const stringMap = (v: unknown): Record<string, string | null> => {
   return out;
 };
 
-// ---------------------------------------------------------------- gates (ModelVersionTransition.gates, unmetGates)
+// ---------------------------------------------------------------- gates (a refused promotion's extensions.unmetGates)
 
-export interface GateEvidence {
-  evaluationRunId: string;
-  evaluationRunName: string;
-  modelVersion: number | null;
-  dataset: string | null;
-  datasetDigest: string | null;
-  settings: Record<string, string | null>;
-  metric: string | null;
-  value: number | null;
-  step: number | null;
-}
-
-export interface GateResult {
-  name: string;
-  passed: boolean;
-  required: {
-    source: string;
-    comparator: string;
-    threshold: number | null;
-    metric: string | null;
-    holderVersion: number | null;
-    holderEvidence: GateEvidence | null;
-  };
-  observed: number | null;
-  evidence: GateEvidence | null;
-  rejected: { evaluationRunId: string; evaluationRunName: string; reasons: string[] }[];
-  message: string;
-}
-
-export interface GateReport {
-  passed: boolean;
-  target: string;
-  gates: GateResult[];
-}
+/** A transition's gates as the schema types them (GateReport); a refusal's unmetGates are read into the same shape. */
+export type GateReport = NonNullable<TransitionFieldsFragment['gates']>;
+export type GateResult = GateReport['gates'][number];
+export type GateEvidence = NonNullable<GateResult['evidence']>;
 
 function readEvidence(v: unknown): GateEvidence | null {
   if (!isObject(v) || typeof v.evaluationRunId !== 'string') return null;
@@ -68,28 +39,19 @@ function readEvidence(v: unknown): GateEvidence | null {
     evaluationRunName: str(v.evaluationRunName) ?? v.evaluationRunId,
     modelVersion: num(v.modelVersion),
     dataset: str(v.dataset),
-    datasetDigest: str(v.datasetDigest),
-    settings: stringMap(v.settings),
+    settings: Object.entries(stringMap(v.settings)).map(([key, value]) => ({ key, value })),
     metric: str(v.metric),
     value: num(v.value),
-    step: num(v.step),
   };
 }
 
-export function readGateResult(v: unknown): GateResult | null {
+function readGateResult(v: unknown): GateResult | null {
   if (!isObject(v) || typeof v.name !== 'string') return null;
   const r = isObject(v.required) ? v.required : {};
   return {
     name: v.name,
     passed: v.passed === true,
-    required: {
-      source: str(r.source) ?? 'UNKNOWN',
-      comparator: str(r.comparator) ?? '>=',
-      threshold: num(r.threshold),
-      metric: str(r.metric),
-      holderVersion: num(r.holderVersion),
-      holderEvidence: readEvidence(r.holderEvidence),
-    },
+    required: { source: str(r.source) ?? 'UNKNOWN', comparator: str(r.comparator) ?? '>=', threshold: num(r.threshold), metric: str(r.metric), holderVersion: num(r.holderVersion) },
     observed: num(v.observed),
     evidence: readEvidence(v.evidence),
     rejected: objects(v.rejected).map((x) => ({
@@ -101,185 +63,13 @@ export function readGateResult(v: unknown): GateResult | null {
   };
 }
 
-/** A transition's `gates` document ({target, passed, gates}); null when the target had none. */
-export function readGateReport(v: unknown): GateReport | null {
-  if (!isObject(v)) return null;
-  const t = isObject(v.target) ? v.target : {};
-  const target = t.kind === 'ALIAS' ? `alias ${str(t.alias) ?? '?'}` : (str(t.stage) ?? '?');
-  return { passed: v.passed === true, target, gates: (Array.isArray(v.gates) ? v.gates : []).map(readGateResult).filter((g): g is GateResult => g !== null) };
-}
-
-/** A refused promotion's `extensions.unmetGates`. */
+/** A refused promotion's `extensions.unmetGates` (error extensions are JSON, not typed by the schema). */
 export function readUnmetGates(extensions: Record<string, unknown> | null | undefined): GateResult[] {
   const list = extensions?.unmetGates;
   return Array.isArray(list) ? list.map(readGateResult).filter((g): g is GateResult => g !== null) : [];
 }
 
-// ---------------------------------------------------------------- grid analysis
-
-export interface GridChange {
-  from: string | null;
-  to: string | null;
-  meanFrom: number | null;
-  meanTo: number | null;
-  difference: number | null;
-  relativeChange: number | null;
-  significant: boolean | null;
-}
-
-export interface GridParamAnalysis {
-  key: string;
-  isRepeat: boolean;
-  best: string | null;
-  values: { value: string | null; mean: number | null; std: number | null; n: number; runIds: string[] }[];
-  changes: GridChange[];
-}
-
-export interface GridRun {
-  runId: string;
-  runName: string;
-  value: number | null;
-  step: number | null;
-  params: Record<string, string | null>;
-}
-
-export interface GridAnalysisView {
-  metric: string;
-  aggregation: string;
-  goal: string;
-  runCount: number;
-  params: GridParamAnalysis[];
-  best: GridRun | null;
-  runs: GridRun[];
-  holes: Record<string, string | null>[];
-  outsideGrid: { runId: string; runName: string; value: number | null; reasons: { param: string; value: string | null }[] }[];
-  noise: {
-    std: number | null;
-    significanceThreshold: number | null;
-    meanRelativeRange: number | null;
-    maxRelativeRange: number | null;
-    degreesOfFreedom: number;
-    repeatParams: string[];
-    groups: { params: Record<string, string | null>; runIds: string[]; n: number; mean: number | null; std: number | null; range: number | null; relativeRange: number | null }[];
-  };
-}
-
-/** The typed part of the query as generated, plus the JSONObject parts it carries. */
-export interface GridAnalysisWire {
-  metric: string;
-  aggregation: string;
-  goal: string;
-  runCount: number;
-  best: unknown;
-  holes: unknown[];
-  outsideGrid: unknown[];
-  runs: unknown[];
-  params: {
-    key: string;
-    isRepeat: boolean;
-    best?: string | null;
-    values: { value?: string | null; mean?: number | null; std?: number | null; n: number; runIds: string[] }[];
-    changes: { from?: string | null; to?: string | null; meanFrom?: number | null; meanTo?: number | null; difference?: number | null; relativeChange?: number | null; significant?: boolean | null }[];
-  }[];
-  noise: {
-    std?: number | null;
-    significanceThreshold?: number | null;
-    meanRelativeRange?: number | null;
-    maxRelativeRange?: number | null;
-    degreesOfFreedom: number;
-    repeatParams: string[];
-    groups: unknown[];
-  };
-}
-
-function readGridRun(v: unknown): GridRun | null {
-  if (!isObject(v) || typeof v.runId !== 'string') return null;
-  return { runId: v.runId, runName: str(v.runName) ?? v.runId, value: num(v.value), step: num(v.step), params: stringMap(v.params) };
-}
-
-export function readGridAnalysis(g: GridAnalysisWire): GridAnalysisView {
-  return {
-    metric: g.metric,
-    aggregation: g.aggregation,
-    goal: g.goal,
-    runCount: g.runCount,
-    params: g.params.map((p) => ({
-      key: p.key,
-      isRepeat: p.isRepeat,
-      best: p.best ?? null,
-      values: p.values.map((v) => ({ value: v.value ?? null, mean: v.mean ?? null, std: v.std ?? null, n: v.n, runIds: v.runIds })),
-      changes: p.changes.map((c) => ({
-        from: c.from ?? null,
-        to: c.to ?? null,
-        meanFrom: c.meanFrom ?? null,
-        meanTo: c.meanTo ?? null,
-        difference: c.difference ?? null,
-        relativeChange: c.relativeChange ?? null,
-        significant: c.significant ?? null,
-      })),
-    })),
-    best: readGridRun(g.best),
-    runs: g.runs.map(readGridRun).filter((r): r is GridRun => r !== null),
-    holes: g.holes.map((h) => stringMap(isObject(h) && Array.isArray(h.params) ? h.params : h)),
-    outsideGrid: objects(g.outsideGrid).map((o) => ({
-      runId: str(o.runId) ?? '?',
-      runName: str(o.runName) ?? str(o.runId) ?? '?',
-      value: num(o.value),
-      reasons: objects(o.reasons).map((r) => ({ param: str(r.key) ?? str(r.param) ?? '?', value: strOrNull(r.value) })),
-    })),
-    noise: {
-      std: g.noise.std ?? null,
-      significanceThreshold: g.noise.significanceThreshold ?? null,
-      meanRelativeRange: g.noise.meanRelativeRange ?? null,
-      maxRelativeRange: g.noise.maxRelativeRange ?? null,
-      degreesOfFreedom: g.noise.degreesOfFreedom,
-      repeatParams: g.noise.repeatParams,
-      groups: objects(g.noise.groups).map((x) => ({
-        params: stringMap(x.params),
-        runIds: Array.isArray(x.runIds) ? x.runIds.filter((s): s is string => typeof s === 'string') : [],
-        n: num(x.n) ?? 0,
-        mean: num(x.mean),
-        std: num(x.std),
-        range: num(x.range),
-        relativeRange: num(x.relativeRange),
-      })),
-    },
-  };
-}
-
 // ---------------------------------------------------------------- evaluation results
-
-export interface PerClassRow {
-  classId: number;
-  name: string;
-  nLabels: number | null;
-  nPredictions: number | null;
-  ap50: number | null;
-  ap50_95: number | null;
-  precision: number | null;
-  recall: number | null;
-  f1: number | null;
-}
-
-export function readPerClass(list: readonly unknown[]): PerClassRow[] {
-  return objects(list).flatMap((c) => {
-    const classId = num(c.classId);
-    if (classId === null) return [];
-    return [
-      {
-        classId,
-        name: str(c.name) ?? String(classId),
-        nLabels: num(c.nLabels),
-        nPredictions: num(c.nPredictions),
-        ap50: num(c.ap50),
-        ap50_95: num(c.ap50_95),
-        precision: num(c.precision),
-        recall: num(c.recall),
-        f1: num(c.f1),
-      },
-    ];
-  });
-}
 
 export interface Curve {
   /** Recall for the PR curve, confidence for the P/R/F1 curves. */

@@ -1,9 +1,8 @@
 // gridAnalysis of an experiment as a table a person reads: per parameter value the mean ± std (n), each change as
 // "416 vs 320: +11.1 %" with its noise verdict, the seed spread (noise floor), holes and runs outside the grid.
 import { useQuery } from '@apollo/client/react';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { readGridAnalysis } from '../api/adapters';
 import { GridAnalysisDocument, type GridAggregation, type GridGoal } from '../graphql/generated';
 import { changeLabel, formatNumber, formatPercent, meanStdLabel, significanceLabel } from '../lib/grid';
 import { ErrorBox } from './ErrorBox';
@@ -13,7 +12,7 @@ export function GridAnalysisView({ experimentId, metrics }: { experimentId: stri
   const [aggregation, setAggregation] = useState<GridAggregation>('MAX');
   const goal: GridGoal = /loss/i.test(metric) ? 'MINIMIZE' : 'MAXIMIZE';
   const { data, error, loading } = useQuery(GridAnalysisDocument, { variables: { experimentId, metric, aggregation, goal } });
-  const g = useMemo(() => (data ? readGridAnalysis(data.gridAnalysis) : null), [data]);
+  const g = data?.gridAnalysis;
   return (
     <div className="grid-analysis" data-testid="grid-analysis">
       <div className="toolbar">
@@ -84,24 +83,13 @@ export function GridAnalysisView({ experimentId, metrics }: { experimentId: stri
               ? 'no repeated configuration, no estimate'
               : `std ${formatNumber(g.noise.std)} over ${g.noise.groups.length} groups (${g.noise.degreesOfFreedom} d.o.f.), mean spread ${formatPercent(g.noise.meanRelativeRange)}; effects below ${formatNumber(g.noise.significanceThreshold)} are within noise`}
           </p>
-          {g.holes.length > 0 && (
-            <p>
-              Holes (no run):{' '}
-              {g.holes
-                .map((h) =>
-                  Object.entries(h)
-                    .map(([k, v]) => `${k}=${v ?? '(unset)'}`)
-                    .join(', '),
-                )
-                .join(' · ')}
-            </p>
-          )}
+          {g.holes.length > 0 && <p>Holes (no run): {g.holes.map((h) => h.params.map(({ key, value }) => `${key}=${value ?? '(unset)'}`).join(', ')).join(' · ')}</p>}
           {g.outsideGrid.length > 0 && (
             <p>
               Outside the grid (not in the means):{' '}
               {g.outsideGrid.map((o) => (
                 <span key={o.runId}>
-                  <Link to={`/runs/${o.runId}`}>{o.runName}</Link> ({o.reasons.map((r) => `${r.param}=${r.value ?? '(unset)'}`).join(', ')}; {formatNumber(o.value)}){' '}
+                  <Link to={`/runs/${o.runId}`}>{o.runName}</Link> ({o.reasons.map((r) => `${r.key}=${r.value ?? '(unset)'}`).join(', ')}; {formatNumber(o.value)}){' '}
                 </span>
               ))}
             </p>

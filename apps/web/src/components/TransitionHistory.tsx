@@ -1,6 +1,5 @@
 // A model's history: who moved which version from where to where, when, why, and the gates it passed.
 import { Fragment, lazy, Suspense, useState } from 'react';
-import { readGateReport } from '../api/adapters';
 import type { TransitionFieldsFragment } from '../graphql/generated';
 import { formatTime } from '../lib/format';
 import { GateList } from './GateList';
@@ -26,7 +25,7 @@ export function TransitionHistory({ transitions, version }: { transitions: Trans
       </thead>
       <tbody>
         {[...rows].reverse().map((t) => {
-          const gates = readGateReport(t.gates);
+          const gates = t.gates;
           return (
             <Fragment key={t.seq}>
               <tr>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readGateReport, readUnmetGates } from '../api/adapters';
+import { readUnmetGates } from '../api/adapters';
 import { gateRows } from './gates';
 
 // As the api sends them: a refused PRODUCTION promotion (extensions.unmetGates) and a transition's gates document.
@@ -66,11 +66,8 @@ describe('gate display', () => {
     expect(row).toMatchObject({ required: 'map50 ≥ 0.3 (policy floor)', observed: 'nothing observed', evidence: null, message: 'no evaluation run was found' });
   });
 
-  it('reads a transition’s gates document and ignores what is not one', () => {
-    const report = readGateReport({ target: { kind: 'STAGE', stage: 'PRODUCTION' }, passed: true, gates: [unmet.unmetGates[1]] });
-    expect(report).toMatchObject({ target: 'PRODUCTION', passed: true, gates: [{ name: 'MIN_TIME_IN_STAGING', observed: 75 }] });
-    expect(readGateReport(null)).toBeNull();
-    expect(readGateReport('x')).toBeNull();
+  it('drops what is not a gate', () => {
+    expect(readUnmetGates({ unmetGates: [{ nonsense: true }, 'x', null] })).toEqual([]);
     expect(readUnmetGates({ unmetGates: 'nope' })).toEqual([]);
     expect(readUnmetGates(undefined)).toEqual([]);
   });

@@ -41,9 +41,9 @@ function requiredText(g: GateResult): string {
 }
 
 function evidenceText(e: GateEvidence): string {
-  const settings = Object.entries(e.settings)
-    .filter(([, v]) => v !== null)
-    .map(([k, v]) => `${k}=${v}`)
+  const settings = e.settings
+    .filter((p) => p.value !== null)
+    .map((p) => `${p.key}=${p.value}`)
     .join(', ');
   const value = e.value === null ? '' : `${e.metric ?? 'value'} ${formatNumber(e.value, 3)} `;
   return `${value}from ${e.evaluationRunName} (v${e.modelVersion ?? '?'} on ${e.dataset ?? '?'}${settings ? `, ${settings}` : ''})`;

@@ -1,6 +1,10 @@
 // The grid analysis as sentences a person reads: "imgsz 416 vs 320: +11.1 %" (the change from one value's mean to
 // the next, relative to the first), with its noise verdict.
-import type { GridChange, GridParamAnalysis } from '../api/adapters';
+import type { GridAnalysisQuery } from '../graphql/generated';
+
+/** One parameter of the analysis and one change between two of its values, as the schema types them. */
+export type GridParam = GridAnalysisQuery['gridAnalysis']['params'][number];
+export type GridChange = GridParam['changes'][number];
 
 export function formatPercent(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
@@ -36,6 +40,6 @@ export function meanStdLabel(v: { mean: number | null; std: number | null; n: nu
 }
 
 /** Lines of the analysis: one per consecutive change of each non-repeat parameter. */
-export function changeLines(params: readonly GridParamAnalysis[]): { key: string; label: string; significance: string; change: GridChange }[] {
+export function changeLines(params: readonly GridParam[]): { key: string; label: string; significance: string; change: GridChange }[] {
   return params.filter((p) => !p.isRepeat).flatMap((p) => p.changes.map((c) => ({ key: p.key, label: `${p.key} ${changeLabel(c)}`, significance: significanceLabel(c), change: c })));
 }

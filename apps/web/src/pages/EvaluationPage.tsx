@@ -4,7 +4,7 @@
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { readEvaluationRaw, readPerClass } from '../api/adapters';
+import { readEvaluationRaw } from '../api/adapters';
 import { Chart } from '../components/Chart';
 import { ConfusionMatrixView } from '../components/ConfusionMatrix';
 import { ErrorBox } from '../components/ErrorBox';
@@ -51,7 +51,7 @@ export default function EvaluationPage() {
   const job = main.job;
   const curves = useMemo(() => readEvaluationRaw(job?.result?.raw), [job?.result?.raw]);
   const vsCurves = useMemo(() => readEvaluationRaw(vs.job?.result?.raw), [vs.job?.result?.raw]);
-  const perClass = useMemo(() => readPerClass(job?.result?.perClass ?? []), [job?.result?.perClass]);
+  const perClass = useMemo(() => job?.result?.perClass ?? [], [job?.result?.perClass]);
   const names = useMemo(() => new Map(perClass.map((c) => [c.classId, c.name])), [perClass]);
   const [cls, setCls] = useState<number | null>(null);
   const [sortKey, setSortKey] = useState<'ap50' | 'ap50_95' | 'name' | 'nLabels'>('ap50');

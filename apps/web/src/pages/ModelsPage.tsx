@@ -27,22 +27,28 @@ export default function ModelsPage() {
         </thead>
         <tbody>
           {data?.registeredModels.nodes.map((m) => {
-            const vs = m.versions.nodes;
-            const at = (stage: string) =>
-              vs
-                .filter((v) => v.stage === stage)
-                .map((v) => `v${v.version}`)
-                .join(', ') || '—';
+            // Each list holds at most its first few versions; "…" says more exist (the model's page lists them all).
+            const list = (items: readonly string[], more: boolean) => (items.length ? items.join(', ') + (more ? ', …' : '') : '—');
             return (
               <tr key={m.id}>
                 <td>
                   <Link to={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link>
                 </td>
                 <td className="muted">{m.description}</td>
-                <td className="num">{m.versions.totalCount}</td>
-                <td>{at('PRODUCTION')}</td>
-                <td>{at('STAGING')}</td>
-                <td>{vs.flatMap((v) => v.aliases.map((a) => `${a}→v${v.version}`)).join(', ') || '—'}</td>
+                <td className="num">{m.count.totalCount}</td>
+                <td>{m.production.nodes.map((v) => `v${v.version}`).join(', ') || '—'}</td>
+                <td>
+                  {list(
+                    m.staging.nodes.map((v) => `v${v.version}`),
+                    m.staging.totalCount > m.staging.nodes.length,
+                  )}
+                </td>
+                <td>
+                  {list(
+                    m.aliased.nodes.flatMap((v) => v.aliases.map((a) => `${a}→v${v.version}`)),
+                    m.aliased.totalCount > m.aliased.nodes.length,
+                  )}
+                </td>
                 <td>{formatTime(m.updatedAt)}</td>
               </tr>
             );

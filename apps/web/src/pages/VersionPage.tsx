@@ -3,7 +3,6 @@
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { readGateReport } from '../api/adapters';
 import { ErrorBox } from '../components/ErrorBox';
 import { EvaluateForm } from '../components/EvaluateForm';
 import { GateList } from '../components/GateList';
@@ -51,7 +50,7 @@ export default function VersionPage() {
   const lastGates = useMemo(() => {
     const ts = (history.data?.modelVersionTransitions.nodes ?? []).filter((t) => t.version === version && t.gates);
     const t = ts[ts.length - 1];
-    return t ? { t, report: readGateReport(t.gates) } : null;
+    return t ? { t, report: t.gates } : null;
   }, [history.data, version]);
 
   if (v.error) return <ErrorBox error={v.error} />;

@@ -229,6 +229,12 @@ describe('the page in a browser', () => {
     await page.goto(`/models/${MODEL}`);
     await poll(() => page.getByTestId('versions').textContent()).toContain('STAGING');
     await w.shot('12-registry-model');
+
+    // The registry list reads the stage holders through versions(stages:), not every version of every model.
+    await page.goto('/models');
+    const row = page.getByTestId('models').locator('tbody tr', { hasText: MODEL });
+    await poll(() => row.locator('td').nth(4).textContent()).toBe('v1');
+    expect(await row.locator('td').nth(3).textContent()).toBe('—');
   }, 60_000);
 
   it('the offline GraphiQL runs a query and a subscription', async (ctx) => {

@@ -1,5 +1,6 @@
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Int } from 'type-graphql';
+import { ModelStage } from './model-stage';
 
 @ArgsType()
 export class PageArgs {
@@ -10,4 +11,13 @@ export class PageArgs {
 
   @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   after?: string | null;
+}
+
+@ArgsType()
+export class VersionPageArgs extends PageArgs {
+  @Field(() => [ModelStage], { nullable: true, description: 'Only the versions in these stages (all stages when absent; at least one when given).' })
+  stages?: ModelStage[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only the versions some alias names.' })
+  withAliases?: boolean | null;
 }
