@@ -10,19 +10,18 @@ import { ArtifactsService } from '../artifacts/artifacts.service';
 import { Caller, RestRoles } from '../auth/rest-access';
 import { type Identity, Role } from '../auth/roles';
 import { badInput } from '../common/app-error';
+import { isUuid } from '../common/uuid';
 import { JobLeaseService } from './job-lease.service';
 
 /** Where the detections live on the evaluation run. */
 export const PREDICTIONS_ARTIFACT = 'evaluation/predictions.json.gz';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function reportRef(req: Request): { jobId: string; attempt: number; workerId: string } {
   const jobId = String(req.params.jobId ?? '');
   const { attempt, workerId } = req.query;
-  if (!UUID.test(jobId)) throw badInput(`Job id "${jobId.slice(0, 64)}" is not a UUID`);
+  if (!isUuid(jobId)) throw badInput(`Job id "${jobId.slice(0, 64)}" is not a UUID`);
   if (typeof attempt !== 'string' || !/^[1-9]\d{0,8}$/.test(attempt)) throw badInput('attempt must be a positive integer (the attempt this worker holds)');
-  if (typeof workerId !== 'string' || !UUID.test(workerId)) throw badInput('workerId must be the id registerWorker returned');
+  if (typeof workerId !== 'string' || !isUuid(workerId)) throw badInput('workerId must be the id registerWorker returned');
   return { jobId, attempt: Number(attempt), workerId };
 }
 
