@@ -70,12 +70,24 @@ export class JobRunner {
     // 0: the first progress (after the first batch) is reported at once, so watchers see the total early.
     let lastBeat = 0;
     let beating: Promise<void> | undefined;
+    let again = false;
     const beat = (): Promise<void> => {
-      // One heartbeat in flight at a time: progress callbacks and the lease timer share it.
-      beating ??= this.heartbeat(current, latest).finally(() => {
-        lastBeat = Date.now();
-        beating = undefined;
-      });
+      // One heartbeat in flight at a time: progress callbacks and the lease timer share it. A beat asked for while one
+      // is in flight (which carries older progress) follows it, so the latest progress is always reported.
+      if (beating) {
+        again = true;
+        return beating;
+      }
+      beating = this.heartbeat(current, latest)
+        .finally(() => {
+          lastBeat = Date.now();
+          beating = undefined;
+        })
+        .then(() => {
+          if (!again) return;
+          again = false;
+          return beat();
+        });
       return beating;
     };
     // The lease is kept by the timer even while one long batch gives no progress.
