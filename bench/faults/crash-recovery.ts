@@ -330,9 +330,12 @@ async function slowCommit(dialect: Dialect, running: ApiProcess, dataDir: string
   const release = await db.holdCommit(runId, 'slow.bin');
   let servedDuringCommit = 'skipped (SQLite: the api waits on its one writer)';
   try {
-    const replacement = put(api, runId, 'slow.bin', v2).catch(() => 0);
+    let answered = 'no answer yet';
+    const replacement = put(api, runId, 'slow.bin', v2)
+      .catch(() => 0)
+      .then((status) => void (answered = `answered ${status}`));
     const v2Blob = join(dataDir, 'artifacts', 'blobs', sha(v2).slice(0, 2), sha(v2).slice(2, 4), sha(v2));
-    for (const until = Date.now() + 30_000; !existsSync(v2Blob); await sleep(5)) if (Date.now() > until) throw new Error('the replacement never placed its blob');
+    for (const until = Date.now() + 30_000; !existsSync(v2Blob); await sleep(5)) if (Date.now() > until) throw new Error(`the replacement never placed its blob (${answered}); the api said: ${api.log().slice(-4000) || '(nothing)'}`);
     if (dialect === 'postgres') {
       const got = await download(api, runId, 'slow.bin');
       servedDuringCommit = got?.sha256 === sha(v1) && got.header === sha(v1) ? 'old bytes under the old sha256' : `WRONG: ${JSON.stringify(got)}`;
