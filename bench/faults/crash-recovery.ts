@@ -16,8 +16,10 @@
 import BetterSqlite from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { type ApiProcess, gql, startApi, stopApi } from '../api-process';
 
@@ -132,10 +134,23 @@ function blobsOnDisk(dataDir: string): string[] {
 
 const tempOnDisk = (dataDir: string) => (existsSync(join(dataDir, 'artifacts', '.incoming')) ? readdirSync(join(dataDir, 'artifacts', '.incoming')) : []);
 
-async function put(api: ApiProcess, runId: string, path: string, body: Buffer | ReadableStream<Uint8Array>): Promise<number> {
-  const init: RequestInit & { duplex?: 'half' } = { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } };
-  if (!(body instanceof Buffer)) init.duplex = 'half';
-  return (await fetch(`${baseOf(api)}/artifacts/${runId}/${path}`, init)).status;
+/**
+ * PUT on a connection of its own: a pooled keep-alive socket that the api closes at its idle timeout just as a request
+ * starts on it fails that request before it reaches the api, which a loaded machine makes likely enough to flake.
+ */
+function put(api: ApiProcess, runId: string, path: string, body: Buffer | ReadableStream<Uint8Array>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseOf(api)}/artifacts/${runId}/${path}`, { method: 'PUT', agent: false, headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+      res.on('error', reject).on('end', () => resolve(res.statusCode ?? 0));
+      res.resume();
+    });
+    req.on('error', reject);
+    if (body instanceof Buffer) req.end(body);
+    else
+      Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)
+        .on('error', reject)
+        .pipe(req);
+  });
 }
 
 /** A body sent in parts with pauses between them, so that a kill can land in its middle. */
@@ -335,7 +350,8 @@ async function slowCommit(dialect: Dialect, running: ApiProcess, dataDir: string
       .catch(() => 0)
       .then((status) => void (answered = `answered ${status}`));
     const v2Blob = join(dataDir, 'artifacts', 'blobs', sha(v2).slice(0, 2), sha(v2).slice(2, 4), sha(v2));
-    for (const until = Date.now() + 30_000; !existsSync(v2Blob); await sleep(5)) if (Date.now() > until) throw new Error(`the replacement never placed its blob (${answered}); the api said: ${api.log().slice(-4000) || '(nothing)'}`);
+    for (const until = Date.now() + 30_000; !existsSync(v2Blob); await sleep(5))
+      if (Date.now() > until) throw new Error(`the replacement never placed its blob (${answered}); the api said: ${api.log().slice(-4000) || '(nothing)'}`);
     if (dialect === 'postgres') {
       const got = await download(api, runId, 'slow.bin');
       servedDuringCommit = got?.sha256 === sha(v1) && got.header === sha(v1) ? 'old bytes under the old sha256' : `WRONG: ${JSON.stringify(got)}`;

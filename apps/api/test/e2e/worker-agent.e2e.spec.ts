@@ -179,7 +179,7 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     const updates = collect(t.ws(), `subscription($id: ID!) { evaluationJobUpdated(jobId: $id) { status progress { done total } result { map50 } } }`, { id: jobId }, 100, 60_000);
     updates.done.catch(() => undefined); // read through `received`; the count is only an upper bound
     // The stream sends the job as it is first (QUEUED): once that arrived, every later change reaches this subscriber.
-    for (const until = Date.now() + 30_000; !updates.received.length && Date.now() < until; ) await sleep(20);
+    for (const until = Date.now() + 30_000; !updates.received.length && Date.now() < until;) await sleep(20);
     expect(updates.received[0]?.evaluationJobUpdated).toMatchObject({ status: 'QUEUED' });
     const agent = startAgent('agent-a');
     const workerId = await agent.ready();
