@@ -80,7 +80,8 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
   };
 
   /** An agent with the real pipeline; `slow` adds a pause per progress event so a job stays RUNNING for a while. */
-  const startAgent = (name: string, opts: { slowMs?: number; executionProvider?: 'CUDA' | 'CPU'; apiUrl?: string; onRemoved?: (message: string) => void } = {}) => {
+  // A lease of 30 s: a loaded machine can hold heartbeats back for seconds. The lease test shortens it to 10 s.
+  const startAgent = (name: string, opts: { slowMs?: number; executionProvider?: 'CUDA' | 'CPU'; apiUrl?: string; leaseSeconds?: number; onRemoved?: (message: string) => void } = {}) => {
     const agent = new WorkerAgent(
       {
         executionProvider: opts.executionProvider,
@@ -89,7 +90,7 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
         name,
         cacheDir: mkdtempSync(join(tmpdir(), 'podium-cache-')),
         pollSeconds: 0.5,
-        leaseSeconds: 10,
+        leaseSeconds: opts.leaseSeconds ?? 30,
         log: process.env.PODIUM_TEST_AGENT_LOG ? (m) => console.log(`[${name}] ${m}`) : () => undefined,
       },
       {
@@ -314,7 +315,7 @@ describe.each(DIALECTS)('the gpu-worker agent against the api on %s', (dialect) 
     const jobId = await evaluate({ runId, artifactPath: 'm.onnx', dataset: { name: 'coco128' } });
     const proxy = await pausableProxy(t.podium.url);
     try {
-      const frozen = startAgent('agent-frozen', { apiUrl: proxy.url, slowMs: 30 });
+      const frozen = startAgent('agent-frozen', { apiUrl: proxy.url, slowMs: 30, leaseSeconds: 10 });
       await waitFor(jobId, (j) => j.status === 'RUNNING' && (j.progress?.done ?? 0) > 0);
       proxy.pause();
       // No heartbeat gets through: after the 10 s lease the sweeper re-queues the job and a healthy worker takes it.
