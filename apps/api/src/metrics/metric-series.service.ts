@@ -27,7 +27,8 @@ export class MetricSeriesService {
    */
   async series(runId: string, keys: readonly string[], maxPoints?: number | null): Promise<RunSeries | null> {
     const max = maxPoints ?? DEFAULT_SERIES_POINTS;
-    if (!Number.isInteger(max) || max < MIN_SERIES_POINTS || max > MAX_SERIES_POINTS) throw badInput(`maxPoints must be an integer between ${MIN_SERIES_POINTS} and ${MAX_SERIES_POINTS}, got ${maxPoints}`);
+    if (!Number.isInteger(max) || max < MIN_SERIES_POINTS || max > MAX_SERIES_POINTS)
+      throw badInput(`maxPoints must be an integer between ${MIN_SERIES_POINTS} and ${MAX_SERIES_POINTS}, got ${maxPoints}`);
     if (keys.length === 0 || keys.length > MAX_KEYS_PER_READ) throw badInput(`keys: between 1 and ${MAX_KEYS_PER_READ} metric keys a call, got ${keys.length}`);
     if (keys.some((k) => k.length > MAX_METRIC_KEY_LENGTH)) throw badInput(`keys: a metric key has at most ${MAX_METRIC_KEY_LENGTH} characters`);
     const canonical = [...new Set(keys.map(canonicalMetricKey))];
