@@ -1,5 +1,7 @@
 import { RunsModule } from '../runs/runs.module';
 import { MetricReceiptsSweeper } from './metric-receipts.sweeper';
+import { MetricSeriesRepository } from './metric-series.repository';
+import { MetricSeriesService } from './metric-series.service';
 import { MetricStreamService } from './metric-stream.service';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsResolver } from './metrics.resolver';
@@ -14,7 +16,7 @@ import { MetricSummaryEntity } from './metric-summary.entity';
   resolvers: [MetricsResolver, RunMetricsResolver],
   entities: [MetricPointEntity, MetricSummaryEntity, MetricBatchReceiptEntity],
   imports: [RunsModule],
-  providers: [MetricsRepository, MetricsService, MetricStreamService, MetricReceiptsSweeper],
+  providers: [MetricsRepository, MetricsService, MetricStreamService, MetricSeriesRepository, MetricSeriesService, MetricReceiptsSweeper],
   // The repository too: the registry's promotion reads summaries inside its own transaction (registry/evidence.repository.ts).
   exports: [MetricsService, MetricStreamService, MetricsRepository],
 })

@@ -5,18 +5,24 @@ import { serviceOf } from '../graphql/context';
 import { LogMetricsResultType } from './dto/log-metrics-result.type';
 import { LogMetricsInput } from './dto/log-metrics.input';
 import { MetricBatchType } from './dto/metric-batch.type';
-import { MetricHistoryArgs, MetricLoggedArgs } from './dto/metric.args';
+import { MetricHistoryArgs, MetricLoggedArgs, MetricSeriesArgs } from './dto/metric.args';
 import { MetricPointConnection } from './dto/metric-point-connection.type';
 import { MetricPointType } from './dto/metric-point.type';
+import { RunMetricSeriesType } from './dto/metric-series.type';
+import { seriesComplexity } from './metric-series';
+import { MetricSeriesService } from './metric-series.service';
 import type { MetricPointRow } from './metric-summary';
 import { MetricStreamService } from './metric-stream.service';
-import { toLogMetricsResult, toMetricPointType } from './metrics.mapper';
+import { toLogMetricsResult, toMetricPointType, toRunMetricSeriesType } from './metrics.mapper';
 import { MetricsService } from './metrics.service';
 
 @Injectable()
 @Resolver()
 export class MetricsResolver {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly series: MetricSeriesService,
+  ) {}
 
   @Authorized(Role.EDITOR)
   @Mutation(() => LogMetricsResultType, {
@@ -32,6 +38,18 @@ export class MetricsResolver {
   async metricHistory(@Args() args: MetricHistoryArgs): Promise<MetricPointConnection> {
     const page = await this.metrics.history(args.runId, args.key, args.first, args.after);
     return { nodes: page.nodes.map(toMetricPointType), totalCount: page.totalCount, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+  }
+
+  @Authorized(Role.VIEWER)
+  @Query(() => RunMetricSeriesType, {
+    nullable: true,
+    complexity: seriesComplexity,
+    description:
+      "Some keys' curves downsampled by the server to at most maxPoints points each (min-max buckets by step: first and last points, spikes and NaN gaps kept), with the run's committed sequence they cover: draw them, then subscribe to metricBatchLogged with afterSequence = lastSequence. Null when no run matches. Query complexity counts keys × ⌈maxPoints / 100⌉ × the selection.",
+  })
+  async metricSeries(@Args() args: MetricSeriesArgs): Promise<RunMetricSeriesType | null> {
+    const found = await this.series.series(args.runId, args.keys, args.maxPoints);
+    return found && toRunMetricSeriesType(found);
   }
 
   @Authorized(Role.VIEWER)

@@ -55,6 +55,32 @@ describe('MetricStream', () => {
     expect(f.subs).toHaveLength(2);
   });
 
+  it('with seedPoints, draws the downsampled read, then streams from the sequence it covers; a failed read falls back to the replay', () => {
+    const f = fakeClient();
+    const changes: string[][] = [];
+    const stream = new MetricStream(f.client, 'r', ['map50'], (c) => changes.push([...c]), 1000);
+    expect(f.subs.map((s) => s.variables)).toEqual([{ runId: 'r', keys: ['map50'], maxPoints: 1000 }]);
+    f.subs[0].sink.next({ data: { metricSeries: { runId: 'r', lastSequence: 40, series: [{ key: 'map50', totalCount: 20_000, steps: [0, 9_999], values: [0.1, 'NaN'] }] } } });
+    f.subs[0].sink.complete();
+    expect(f.subs.map((s) => s.variables)).toEqual([
+      { runId: 'r', keys: ['map50'], maxPoints: 1000 },
+      { runId: 'r', afterSequence: 40, keys: ['map50'] },
+    ]);
+    f.subs[1].sink.next(batch([[41, 10_000, 0.5]]));
+    expect(stream.series('map50')).toEqual({ steps: [0, 9_999, 10_000], values: [0.1, NaN, 0.5], sequences: [40, 40, 41] });
+    expect(stream.total('map50')).toBe(20_001);
+    expect(changes).toEqual([['map50'], ['map50']]);
+    // A dropped socket resumes the stream (no second read).
+    f.drop();
+    expect(f.subs[2].variables).toEqual({ runId: 'r', afterSequence: 41, keys: ['map50'] });
+
+    const g = fakeClient();
+    const fallback = new MetricStream(g.client, 'r', ['map50'], () => undefined, 1000);
+    g.subs[0].sink.next({ errors: [{ message: 'Cannot query field "metricSeries"' }] });
+    expect(g.subs[1].variables).toEqual({ runId: 'r', afterSequence: 0, keys: ['map50'] });
+    expect(fallback.error).toBeNull();
+  });
+
   it('reports a subscription error', () => {
     const f = fakeClient();
     const stream = new MetricStream(f.client, 'r', null, () => undefined);

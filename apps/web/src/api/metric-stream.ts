@@ -1,12 +1,16 @@
-// Live metric series of one run over graphql-ws (metricBatchLogged): the stored points are replayed first, then each
-// committed batch follows. When the socket drops, the stream resubscribes with afterSequence = the last sequence it
-// applied, so nothing is missed and nothing is drawn twice (applyBatch skips anything at or below it anyway).
+// Live metric series of one run over graphql-ws: first the series downsampled by the api (metricSeries, a few
+// thousand numbers however long the run), then metricBatchLogged from the sequence that read covers, so each
+// committed batch follows with no gap and no duplicate. When the socket drops, the stream resubscribes with
+// afterSequence = the last sequence it applied, so nothing is missed and nothing is drawn twice (applyBatch skips
+// anything at or below it anyway). Without a downsampled read (seedPoints 0, or the read failed) the stored points
+// are replayed from sequence 0.
 import { print } from 'graphql';
 import type { Client } from 'graphql-ws';
-import { MetricBatchLoggedDocument, type MetricBatchLoggedSubscription } from '../graphql/generated';
-import { applyBatch, emptyStream, type Series, type StreamState } from '../lib/series';
+import { MetricBatchLoggedDocument, type MetricBatchLoggedSubscription, MetricSeriesDocument, type MetricSeriesQuery } from '../graphql/generated';
+import { applyBatch, applySeries, emptyStream, type Series, type StreamState } from '../lib/series';
 
 const QUERY = print(MetricBatchLoggedDocument);
+const SERIES_QUERY = print(MetricSeriesDocument);
 
 export class MetricStream {
   readonly state: StreamState = emptyStream();
@@ -22,15 +26,54 @@ export class MetricStream {
     readonly runId: string,
     readonly keys: readonly string[] | null,
     private readonly onChange: (changed: Set<string>) => void,
+    /** Points per series of the first read (about a chart's width in pixels); 0: replay every stored point. */
+    private seedPoints = 0,
   ) {
     this.offClosed = ws.on('closed', () => {
-      // The socket dropped: drop this subscription and ask again from the last sequence applied. The new
-      // subscription waits for graphql-ws to reconnect (with its backoff).
+      // The socket dropped: drop this operation and go on from the last sequence applied. The new one waits for
+      // graphql-ws to reconnect (with its backoff).
       if (this.closed || !this.dispose) return;
       this.dispose();
-      this.subscribe();
+      this.start();
     });
-    this.subscribe();
+    this.start();
+  }
+
+  private start(): void {
+    if (this.seedPoints > 0 && this.keys?.length) this.seed();
+    else this.subscribe();
+  }
+
+  /** The downsampled read; then the live stream from the sequence it covers. Any failure falls back to the replay. */
+  private seed(): void {
+    let active = true;
+    let settled = false;
+    const fallBack = () => {
+      if (!active || settled) return;
+      settled = true;
+      this.seedPoints = 0;
+      this.subscribe();
+    };
+    const dispose = this.ws.subscribe<MetricSeriesQuery>(
+      { query: SERIES_QUERY, variables: { runId: this.runId, keys: this.keys, maxPoints: this.seedPoints } },
+      {
+        next: (result) => {
+          const read = result.data?.metricSeries;
+          if (!active || settled || result.errors?.length || !read) return fallBack();
+          settled = true;
+          this.seedPoints = 0;
+          const changed = applySeries(this.state, read.lastSequence, read.series);
+          this.subscribe();
+          if (changed.size) this.onChange(changed);
+        },
+        error: fallBack,
+        complete: fallBack,
+      },
+    );
+    this.dispose = () => {
+      active = false;
+      dispose();
+    };
   }
 
   private subscribe(): void {
@@ -70,6 +113,11 @@ export class MetricStream {
     return this.state.series.get(key);
   }
 
+  /** Points the key's series stands for (before any downsampling). */
+  total(key: string): number {
+    return this.state.totals.get(key) ?? 0;
+  }
+
   close(): void {
     this.closed = true;
     this.offClosed();
@@ -79,8 +127,8 @@ export class MetricStream {
 }
 
 /**
- * The series of one run for a growing set of keys: keys asked for later get their own stream (from sequence 0), so
- * adding a chart never replays the keys already drawn.
+ * The series of one run for a growing set of keys: keys asked for later get their own stream (its own downsampled
+ * read), so adding a chart never reads the keys already drawn again.
  */
 export class RunSeriesStore {
   private streams: MetricStream[] = [];
@@ -91,6 +139,8 @@ export class RunSeriesStore {
   constructor(
     private readonly ws: Client,
     readonly runId: string,
+    /** Points per series of each stream's first read (0: replay every stored point). */
+    private readonly seedPoints = 0,
   ) {}
 
   private pendingKeys: string[] = [];
@@ -108,7 +158,7 @@ export class RunSeriesStore {
     const keys = this.pendingKeys;
     this.pendingKeys = [];
     if (this.closedStore || !keys.length) return;
-    this.streams.push(new MetricStream(this.ws, this.runId, keys, () => this.changed()));
+    this.streams.push(new MetricStream(this.ws, this.runId, keys, () => this.changed(), this.seedPoints));
   }
 
   series(key: string): Series | undefined {
@@ -117,6 +167,11 @@ export class RunSeriesStore {
       if (found) return found;
     }
     return undefined;
+  }
+
+  total(key: string): number {
+    for (const s of this.streams) if (s.series(key)) return s.total(key);
+    return 0;
   }
 
   get error(): string | null {

@@ -1,5 +1,6 @@
-// Live metric charts of one run (or several runs overlaid): a RunSeriesStore per run streams the keys over graphql-ws,
-// and each chart reshapes its series (smoothing, downsampling to its pixels, NaN gaps, log scale) on change.
+// Live metric charts of one run (or several runs overlaid): a RunSeriesStore per run reads the keys downsampled by the
+// api, then streams them live over graphql-ws, and each chart reshapes its series (smoothing, downsampling to its
+// pixels once live points pile up, NaN gaps, log scale) on change.
 import { useEffect, useMemo, useState } from 'react';
 import type { Client } from 'graphql-ws';
 import { RunSeriesStore } from '../api/metric-stream';
@@ -8,6 +9,8 @@ import { Chart, seriesColor } from './Chart';
 
 /** Max points drawn per series: about two per pixel of a chart. */
 const MAX_POINTS = 1200;
+/** Points per series of the first read (metricSeries): about a chart's width in pixels, under MAX_POINTS. */
+const SEED_POINTS = 1000;
 
 export interface ChartOptions {
   logScale: boolean;
@@ -34,7 +37,7 @@ export function useRunStores(ws: Client, runIds: readonly string[]): Map<string,
   const [stores, setStores] = useState(() => new Map<string, RunSeriesStore>());
   useEffect(() => {
     const m = new Map<string, RunSeriesStore>();
-    for (const id of key ? key.split(',') : []) m.set(id, new RunSeriesStore(ws, id));
+    for (const id of key ? key.split(',') : []) m.set(id, new RunSeriesStore(ws, id, SEED_POINTS));
     setStores(m);
     return () => {
       for (const s of m.values()) s.close();
@@ -111,9 +114,10 @@ export function MetricChart({ title, curves, options, testId, height }: { title:
   );
   const series = useMemo(() => curves.map((c, i) => ({ label: c.label, color: c.color ?? seriesColor(i) })), [curves]);
   const error = stores.map((s) => s.error).find(Boolean);
-  // Points received for this chart, all curves together (before downsampling): tests and the bench wait on it.
+  // Points this chart stands for, all curves together (the api's count behind a downsampled read, plus live points):
+  // tests and the bench wait on it.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const received = useMemo(() => curves.reduce((n, c) => n + (c.store.series(c.key)?.steps.length ?? 0), 0), [curves, version]);
+  const received = useMemo(() => curves.reduce((n, c) => n + c.store.total(c.key), 0), [curves, version]);
   return (
     <figure className="chart-box" data-received={received}>
       <Chart title={title} data={data} series={series} logScale={options.logScale} xLabel="step" testId={testId} height={height} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSeries, applyBatch, downsample, emaSmooth, emptyStream, metricNumber, prepareSeries, type WirePoint } from './series';
+import { alignSeries, applyBatch, applySeries, downsample, emaSmooth, emptyStream, metricNumber, prepareSeries, type WirePoint } from './series';
 
 const pt = (sequence: number, step: number, value: unknown, key = 'map50'): WirePoint => ({ key, step, sequence, value });
 
@@ -11,6 +11,33 @@ describe('metricNumber', () => {
     expect(metricNumber('NaN')).toBeNaN();
     expect(metricNumber('0.3')).toBeNaN();
     expect(metricNumber(null)).toBeNaN();
+  });
+});
+
+describe('applySeries: a downsampled read, then the stream from its sequence', () => {
+  it('starts the series from the read and appends the live points after its sequence, with no duplicate', () => {
+    const s = emptyStream();
+    const changed = applySeries(s, 300, [
+      { key: 'map50', totalCount: 150, steps: [0, 70, 149], values: [0.1, 'NaN', 0.3] },
+      { key: 'loss', totalCount: 0, steps: [], values: [] },
+    ]);
+    expect([...changed]).toEqual(['map50', 'loss']);
+    expect(s.lastSequence).toBe(300);
+    // The stream from 300 may repeat a point the read covered (at or below 300): skipped.
+    applyBatch(s, [pt(300, 149, 9), pt(301, 150, 0.4), pt(302, 150, 1.1, 'loss')]);
+    expect(s.series.get('map50')).toEqual({ steps: [0, 70, 149, 150], values: [0.1, NaN, 0.3, 0.4], sequences: [300, 300, 300, 301] });
+    expect(s.series.get('loss')).toEqual({ steps: [150], values: [1.1], sequences: [302] });
+    expect([s.totals.get('map50'), s.totals.get('loss')]).toEqual([151, 1]);
+    // A step logged again after the read shows its later value.
+    applyBatch(s, [pt(303, 70, 0.2)]);
+    expect(s.series.get('map50')!.values[1]).toBe(0.2);
+  });
+
+  it('ignores a read older than what the stream has applied', () => {
+    const s = emptyStream();
+    applyBatch(s, [pt(1, 0, 0.1), pt(2, 1, 0.2)]);
+    expect(applySeries(s, 1, [{ key: 'map50', totalCount: 1, steps: [0], values: [0.1] }]).size).toBe(0);
+    expect(s.series.get('map50')!.steps).toEqual([0, 1]);
   });
 });
 

@@ -1,5 +1,6 @@
 // Metric series for the charts: values as the api sends them (numbers or "NaN"/"Infinity"/"-Infinity"), one value per
-// step, merged from a replay and live batches, smoothed, downsampled and aligned for uPlot. Pure: no DOM, no React.
+// step, started from a server-downsampled read (or a replay) and merged with live batches, smoothed, downsampled and
+// aligned for uPlot. Pure: no DOM, no React.
 
 /** A point as metricBatchLogged / metricHistory deliver it. */
 export interface WirePoint {
@@ -62,9 +63,36 @@ export function insertPoint(s: Series, step: number, value: number, sequence: nu
 export interface StreamState {
   lastSequence: number;
   series: Map<string, Series>;
+  /** Points each series stands for: a downsampled read's totalCount, plus every point applied since. */
+  totals: Map<string, number>;
 }
 
-export const emptyStream = (): StreamState => ({ lastSequence: 0, series: new Map() });
+export const emptyStream = (): StreamState => ({ lastSequence: 0, series: new Map(), totals: new Map() });
+
+/** One key of a downsampled read (metricSeries) as the api sends it. */
+export interface WireSeries {
+  key: string;
+  totalCount: number;
+  steps: readonly number[];
+  values: readonly unknown[];
+}
+
+/**
+ * Starts a stream from a downsampled read that covers every point up to `lastSequence`: its series replace these
+ * keys' series, and the stream then goes on from that sequence (applyBatch skips anything at or below it). A read
+ * older than what the stream already applied changes nothing. Returns the keys that changed.
+ */
+export function applySeries(state: StreamState, lastSequence: number, series: readonly WireSeries[]): Set<string> {
+  const changed = new Set<string>();
+  if (lastSequence < state.lastSequence) return changed;
+  for (const w of series) {
+    state.series.set(w.key, { steps: w.steps.slice(), values: w.values.map(metricNumber), sequences: new Array<number>(w.steps.length).fill(lastSequence) });
+    state.totals.set(w.key, w.totalCount);
+    changed.add(w.key);
+  }
+  state.lastSequence = lastSequence;
+  return changed;
+}
 
 /**
  * Applies one batch (points in sequence order). Points at or below `lastSequence` were applied already (a replay
@@ -77,6 +105,7 @@ export function applyBatch(state: StreamState, points: readonly WirePoint[]): Se
     let s = state.series.get(p.key);
     if (!s) state.series.set(p.key, (s = emptySeries()));
     insertPoint(s, p.step, metricNumber(p.value), p.sequence);
+    state.totals.set(p.key, (state.totals.get(p.key) ?? 0) + 1);
     state.lastSequence = p.sequence;
     changed.add(p.key);
   }

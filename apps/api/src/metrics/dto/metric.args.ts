@@ -29,3 +29,15 @@ export class MetricLoggedArgs {
   @Field(() => Int, { nullable: true, description: 'Replay only points at this step or later (live points are not filtered).' })
   fromStep?: number | null;
 }
+
+@ArgsType()
+export class MetricSeriesArgs {
+  @Field(() => ID, { description: 'Full id or unique short-id prefix.' })
+  runId: string;
+
+  @Field(() => [String], { description: 'Keys to read (canonical or Ultralytics aliases), 1..100.' })
+  keys: string[];
+
+  @Field(() => Int, { defaultValue: 1000, description: 'At most this many points per series, 10..5000 (about the chart’s width in pixels). A key with no more points comes back whole.' })
+  maxPoints: number;
+}
