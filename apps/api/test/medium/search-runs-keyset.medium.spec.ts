@@ -138,8 +138,16 @@ describe.each(DIALECTS)('searchRuns keyset pages on %s', (dialect) => {
   async function seed(list: Seed[]): Promise<void> {
     const runRows = list.map((s) => [s.id, experimentId, s.name, 'TRAINING', s.status, s.startTime, s.endTime, 'tester', 'active', 0]);
     await insert('runs', ['id', 'experiment_id', 'name', 'kind', 'status', 'start_time', 'end_time', 'created_by', 'lifecycle', 'next_sequence'], runRows);
-    await insert('run_params', ['run_id', 'key', 'value'], list.filter((s) => s.lr0 !== undefined).map((s) => [s.id, 'lr0', s.lr0]));
-    await insert('run_tags', ['run_id', 'key', 'value'], list.filter((s) => s.group !== undefined).map((s) => [s.id, 'group', s.group]));
+    await insert(
+      'run_params',
+      ['run_id', 'key', 'value'],
+      list.filter((s) => s.lr0 !== undefined).map((s) => [s.id, 'lr0', s.lr0]),
+    );
+    await insert(
+      'run_tags',
+      ['run_id', 'key', 'value'],
+      list.filter((s) => s.group !== undefined).map((s) => [s.id, 'group', s.group]),
+    );
     const summaries = [
       ...list.filter((s) => s.map50).map((s) => summary(s.id, 'map50', s.map50!.last, s.map50!.max, s.map50!.max)),
       ...list.filter((s) => s.loss !== undefined).map((s) => summary(s.id, 'loss', s.loss!, s.loss!, s.loss!)),
@@ -256,8 +264,28 @@ describe.each(DIALECTS)('searchRuns keyset pages on %s', (dialect) => {
     const wire = decodeCursor(cursor, (v): v is { k: [unknown[], number, string]; q: string } => typeof v === 'object');
     const tampered = [
       { ...wire, k: [wire!.k[0], wire!.k[1], 'not-a-uuid'] },
-      { ...wire, k: [[[0, 'text where a number goes'], [0, '0.01']], wire!.k[1], wire!.k[2]] },
-      { ...wire, k: [[[3, null], [0, '0.01']], wire!.k[1], wire!.k[2]] },
+      {
+        ...wire,
+        k: [
+          [
+            [0, 'text where a number goes'],
+            [0, '0.01'],
+          ],
+          wire!.k[1],
+          wire!.k[2],
+        ],
+      },
+      {
+        ...wire,
+        k: [
+          [
+            [3, null],
+            [0, '0.01'],
+          ],
+          wire!.k[1],
+          wire!.k[2],
+        ],
+      },
     ];
     for (const t of tampered) {
       await expect(service.searchRuns({ ...args, after: encodeCursor(t) })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^after: malformed cursor/) });
@@ -268,5 +296,4 @@ describe.each(DIALECTS)('searchRuns keyset pages on %s', (dialect) => {
     const next = await service.searchRuns({ ...args, first: 1, after: top.pageInfo.endCursor });
     expect(next.nodes[0].name).toBe(referenceOrder(runs, args.orderBy)[1]);
   });
-
 });
