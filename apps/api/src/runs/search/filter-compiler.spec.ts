@@ -74,7 +74,7 @@ describe('compileSearch', () => {
         'AND EXISTS (SELECT 1 FROM metric_summaries ms WHERE ms.run_id = r.id AND ms.key = $6 AND ms.last_value > $7) ' +
         'AND (s0.max_value <= $8 AND (s0.max_value < $9 OR (s0.max_value = $10 AND (CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END > 0 OR ' +
         '(CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END = 0 AND (o1.value > $11 OR (o1.value = $12 AND (r.start_time < $13 OR (r.start_time = $14 AND r.id > $15))))))))) ' +
-        'ORDER BY s0.max_value DESC, CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END ASC, o1.value ASC, r.start_time DESC, r.id ASC LIMIT $16',
+        'ORDER BY v DESC, k1r ASC, k1v ASC, st DESC, r.id ASC LIMIT $16',
     );
     expect(w.params).toEqual(['map50', 0.5, 2000, 'lr0', 'e1', 'map50', 0.3, 0.5, 0.5, 0.5, '0.01', '0.01', 1000, 1000, 'id1', 10]);
     expect(values.boundary!(2000)).toEqual({
@@ -92,7 +92,7 @@ describe('compileSearch', () => {
         'FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = $1 LEFT JOIN run_params o1 ON o1.run_id = r.id AND o1.key = $2 ' +
         "WHERE s0.max_value IS NOT NULL AND r.experiment_id IN ($3) AND r.lifecycle = 'active' " +
         'AND r.id IN (SELECT ms.run_id FROM metric_summaries ms WHERE ms.key = $4 AND ms.last_value > $5) ' +
-        'ORDER BY s0.max_value DESC, CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END ASC, o1.value ASC, r.start_time DESC, r.id ASC LIMIT $6',
+        'ORDER BY v DESC, k1r ASC, k1v ASC, st DESC, r.id ASC LIMIT $6',
       params: ['map50', 'lr0', 'e1', 'map50', 0.3, 10],
     });
   });
@@ -101,7 +101,7 @@ describe('compileSearch', () => {
     const [, nan, missing] = metricOrdered();
     expect(nan.windowed).toBeUndefined();
     expect(nan.exact(5).sql).toContain('WHERE s0.max_value IS NULL AND');
-    expect(nan.exact(5).sql).toContain('ORDER BY CASE WHEN o1.value IS NULL THEN 1 ELSE 0 END ASC, o1.value ASC, r.start_time DESC, r.id ASC');
+    expect(nan.exact(5).sql).toContain('ORDER BY k1r ASC, k1v ASC, st DESC, r.id ASC');
     const inNan = nan.exact(5, {
       ...after,
       terms: [
@@ -133,7 +133,7 @@ describe('compileSearch', () => {
         'SELECT r.id AS id, r.start_time AS k0v, CASE WHEN r.end_time IS NULL THEN 1 ELSE 0 END AS k1r, r.end_time AS k1v, r.start_time AS st ' +
         "FROM runs r WHERE r.experiment_id IN (?) AND r.lifecycle = 'active' " +
         'AND (r.start_time <= ? AND (r.start_time < ? OR (r.start_time = ? AND ((CASE WHEN r.end_time IS NULL THEN 1 ELSE 0 END = 1 AND (r.start_time < ? OR (r.start_time = ? AND r.id > ?))))))) ' +
-        'ORDER BY r.start_time DESC, CASE WHEN r.end_time IS NULL THEN 1 ELSE 0 END ASC, r.end_time ASC, r.start_time DESC, r.id ASC LIMIT ?',
+        'ORDER BY k0v DESC, k1r ASC, k1v ASC, st DESC, r.id ASC LIMIT ?',
       params: ['e1', 5, 5, 5, 5, 5, 'x', 20],
     });
   });

@@ -143,9 +143,10 @@ function orderColumns(terms: readonly OrderTerm[], firstAlias: number, p: SqlPar
       columns.push({ ...rank, value: col, direction: term.direction });
     }
   });
-  const select = columns.flatMap((c, i) => [...(c.rank ? [`${c.rank} AS k${firstAlias + i}r`] : []), `${c.value} AS k${firstAlias + i}v`]);
+  const named = columns.map((c, i): OrderColumn => ({ ...c, as: { ...(c.rank ? { rank: `k${firstAlias + i}r` } : {}), value: `k${firstAlias + i}v` } }));
+  const select = named.flatMap((c) => [...(c.rank ? [`${c.rank} AS ${c.as!.rank}`] : []), `${c.value} AS ${c.as!.value}`]);
   // MLflow's tie-breakers; the id makes the order total, so pages neither repeat nor skip a run.
-  return { joins, columns: [...columns, ...TIE_BREAKERS], select: [...select, 'r.start_time AS st'] };
+  return { joins, columns: [...named, ...TIE_BREAKERS], select: [...select, 'r.start_time AS st'] };
 }
 
 function baseWhere(q: Pick<SearchQuery, 'experimentIds' | 'lifecycle'>, p: SqlParams): string {
@@ -215,7 +216,7 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
   const col = `s0.${column}`;
   const dir = first.direction;
   // In the values segment the first column is the bare summary value (its rank is 0 there), served by its index.
-  const valueColumns = (columns: OrderColumn[]): OrderColumn[] => [{ value: col, direction: dir }, ...columns];
+  const valueColumns = (columns: OrderColumn[]): OrderColumn[] => [{ value: col, direction: dir, as: { value: 'v' } }, ...columns];
   const valuesKeyset = (columns: OrderColumn[], after: RowKey | undefined, p: SqlParams): string[] => keysetWhere(valueColumns(columns), after, p, 0);
   // The window starts at the key's value (inclusive: runs tied with it may follow it).
   const from = (after: RowKey | undefined, p: SqlParams) => (after ? ` AND ${column} ${dir === 'ASC' ? '>=' : '<='} ${p.add(after.terms[0].value)}` : '');

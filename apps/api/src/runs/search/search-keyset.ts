@@ -11,6 +11,8 @@ export interface OrderColumn {
   maxRank?: number;
   value: string;
   direction: 'ASC' | 'DESC';
+  /** The select items' names of the rank and value, which ORDER BY uses (SQLite's sorter then carries each once). */
+  as?: { rank?: string; value: string };
 }
 
 /** A term's place in the order: its rank and, at rank 0, its value (a number for metrics and times, else text). */
@@ -28,13 +30,13 @@ export interface RowKey {
 
 /** The tie-breakers after the order terms (MLflow's), the id making the order total. */
 export const TIE_BREAKERS: readonly OrderColumn[] = [
-  { value: 'r.start_time', direction: 'DESC' },
+  { value: 'r.start_time', direction: 'DESC', as: { value: 'st' } },
   { value: 'r.id', direction: 'ASC' },
 ];
 
 /** ORDER BY items of the columns: a rank first (so NaN and missing values sort last in both directions), then the value. */
 export function orderByItems(columns: readonly OrderColumn[]): string[] {
-  return columns.flatMap((c) => [...(c.rank ? [`${c.rank} ASC`] : []), `${c.value} ${c.direction}`]);
+  return columns.flatMap((c) => [...(c.rank ? [`${c.as?.rank ?? c.rank} ASC`] : []), `${c.as?.value ?? c.value} ${c.direction}`]);
 }
 
 /**
