@@ -27,6 +27,14 @@ const CASES: { name: string; args: Omit<SearchRunsArgs, 'experimentIds'> }[] = [
   { name: 'no filter, order by metric ASC', args: { orderBy: ['metrics.loss ASC'], first: 100 } },
 ];
 
+/** Searches walked 100 pages deep (pages of 100). */
+const DEEP: { name: string; args: Omit<SearchRunsArgs, 'experimentIds'> }[] = [
+  { name: 'metric filter + max(metric) DESC', args: CASES[0].args },
+  { name: 'no filter, metrics.loss ASC', args: { orderBy: ['metrics.loss ASC'] } },
+  { name: 'no filter, attributes.start_time DESC', args: { orderBy: ['attributes.start_time DESC'] } },
+  { name: 'no filter, params.seed DESC, metrics.map50', args: { orderBy: ['params.seed DESC', 'metrics.map50'] } },
+];
+
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -108,6 +116,12 @@ async function measure(label: string, db: Database): Promise<void> {
 /** Times every case against an already seeded database. */
 export async function report(db: Database, experimentId: string): Promise<void> {
   const service = new SearchRunsService(new SearchRunsRepository(db));
+  // PODIUM_BENCH_DEEP_ONLY=1: only the deep pages below.
+  if (process.env.PODIUM_BENCH_DEEP_ONLY !== '1') await cases(service, experimentId);
+  await deepPages(service, experimentId);
+}
+
+async function cases(service: SearchRunsService, experimentId: string): Promise<void> {
   console.log('  case                                  matches   page median/p95 ms   page+totalCount median/p95 ms');
   const stats = (xs: number[]) => {
     xs.sort((a, b) => a - b);
@@ -131,7 +145,7 @@ export async function report(db: Database, experimentId: string): Promise<void> 
     }
     console.log(`  ${c.name.padEnd(38)} ${String(total).padStart(7)}   ${stats(page)}        ${stats(withCount)}`);
   }
-  // Deeper pages through the opaque cursor (offset within a segment).
+  // Deeper pages through the opaque cursor.
   let after: string | null = null;
   const times: number[] = [];
   for (let i = 0; i < 10; i++) {
@@ -141,6 +155,36 @@ export async function report(db: Database, experimentId: string): Promise<void> 
     after = p.pageInfo.endCursor;
   }
   console.log(`  pages 1..10 of case 1 (ms): ${times.map((t) => t.toFixed(1)).join(' ')}`);
+}
+
+async function deepPages(service: SearchRunsService, experimentId: string): Promise<void> {
+  // Page 1 against page 100 of pages of 100 (runs 9,901–10,000), walking the cursor as the web table does; then each
+  // of the two pages fetched again 5 times from its cursor (median).
+  console.log('  pages of 100, walked by cursor            page 1 median ms   page 100 median ms   walk of 100 pages s');
+  for (const c of DEEP) {
+    const base = { experimentIds: [experimentId], ...c.args, first: 100 };
+    let cursor: string | null = null;
+    let before100: string | null = null;
+    const t0 = performance.now();
+    for (let i = 0; i < 100; i++) {
+      if (i === 99) before100 = cursor;
+      const p = await service.searchRuns({ ...base, after: cursor });
+      cursor = p.pageInfo.endCursor;
+      if (!p.pageInfo.hasNextPage) break;
+    }
+    const walk = (performance.now() - t0) / 1000;
+    const median = async (after: string | null) => {
+      const xs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const s = performance.now();
+        await service.searchRuns({ ...base, after });
+        xs.push(performance.now() - s);
+      }
+      return xs.sort((a, b) => a - b)[2];
+    };
+    const [first, deep] = [await median(null), await median(before100)];
+    console.log(`  ${c.name.padEnd(42)} ${first.toFixed(1).padStart(16)}   ${deep.toFixed(1).padStart(18)}   ${walk.toFixed(2).padStart(19)}`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -19,6 +19,11 @@ import { MlflowRepository } from './mlflow.repository';
 const MAX_SEARCH_RESULTS = 50_000;
 const DEFAULT_SEARCH_RESULTS = 1000;
 const MAX_RUNS_PER_ANSWER = 1000;
+/**
+ * A runs/search page token is searchRuns' keyset cursor: the last run's sort values, up to 10 order terms of param or
+ * tag values (up to 8,000 characters each), base64url of JSON.
+ */
+const MAX_SEARCH_PAGE_TOKEN = 1_000_000;
 /** Podium's searchRuns page size. */
 const SEARCH_PAGE = 100;
 /** metrics/get-history: MLflow's client asks for 25,000 points a page. */
@@ -51,7 +56,7 @@ export class MlflowRunReads {
     if (max < 1 || max > MAX_SEARCH_RESULTS) throw invalidValue('max_results', max, `must be between 1 and ${MAX_SEARCH_RESULTS}`);
     const filter = p.string('filter', 10_000);
     const orderBy = p.strings('order_by', 10, 1000);
-    let after = p.string('page_token', 1000) || null;
+    let after = p.string('page_token', MAX_SEARCH_PAGE_TOKEN) || null;
     const experimentIds = await this.experimentIds(given);
     if (experimentIds.length === 0) return { runs: [] };
     const want = Math.min(max, MAX_RUNS_PER_ANSWER);

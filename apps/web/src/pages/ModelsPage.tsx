@@ -1,4 +1,4 @@
-// The registry: models with their versions' stages and aliases.
+// The registry: models with their versions' stages and aliases, 100 a page ("Load more" follows the cursor).
 import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-router';
 import { ErrorBox } from '../components/ErrorBox';
@@ -6,7 +6,8 @@ import { RegisteredModelsDocument } from '../graphql/generated';
 import { formatTime } from '../lib/format';
 
 export default function ModelsPage() {
-  const { data, error } = useQuery(RegisteredModelsDocument, { variables: { first: 100 } });
+  const { data, error, fetchMore } = useQuery(RegisteredModelsDocument, { variables: { first: 100 } });
+  const conn = data?.registeredModels;
   return (
     <section>
       <div className="page-head">
@@ -26,7 +27,7 @@ export default function ModelsPage() {
           </tr>
         </thead>
         <tbody>
-          {data?.registeredModels.nodes.map((m) => {
+          {conn?.nodes.map((m) => {
             // Each list holds at most its first few versions; "…" says more exist (the model's page lists them all).
             const list = (items: readonly string[], more: boolean) => (items.length ? items.join(', ') + (more ? ', …' : '') : '—');
             return (
@@ -55,7 +56,22 @@ export default function ModelsPage() {
           })}
         </tbody>
       </table>
-      {data && !data.registeredModels.nodes.length && <p className="muted">No registered model yet (createRegisteredModel, then createModelVersion from a run&apos;s artifact).</p>}
+      {conn && !conn.nodes.length && <p className="muted">No registered model yet (createRegisteredModel, then createModelVersion from a run&apos;s artifact).</p>}
+      {conn?.pageInfo.hasNextPage && (
+        <button
+          type="button"
+          onClick={() =>
+            fetchMore({
+              variables: { after: conn.pageInfo.endCursor },
+              updateQuery: (prev, { fetchMoreResult }) => ({
+                registeredModels: { ...fetchMoreResult.registeredModels, nodes: [...prev.registeredModels.nodes, ...fetchMoreResult.registeredModels.nodes] },
+              }),
+            })
+          }
+        >
+          Load more ({conn.nodes.length} of {conn.totalCount})
+        </button>
+      )}
     </section>
   );
 }

@@ -237,6 +237,26 @@ describe('the page in a browser', () => {
     expect(await row.locator('td').nth(3).textContent()).toBe('—');
   }, 60_000);
 
+  it('registry list: models past the first page of 100 are reached with "Load more" (the cursor)', async (ctx) => {
+    skipWithoutBrowser(ctx);
+    // 105 models in one request (aliases); their names sort after every other model, so the last ones are on page 2.
+    const fields = Array.from({ length: 105 }, (_, i) => `m${i}: createRegisteredModel(input: { name: "zz-bulk-${String(i).padStart(3, '0')}" }) { id }`);
+    await gql(`mutation { ${fields.join('\n')} }`);
+    const { registeredModels } = await gql<{ registeredModels: { totalCount: number } }>('{ registeredModels(first: 1) { totalCount } }');
+    expect(registeredModels.totalCount).toBeGreaterThan(105);
+    await page.goto('/models');
+    const rows = page.getByTestId('models').locator('tbody tr');
+    await poll(() => rows.count()).toBe(100);
+    expect(await page.getByTestId('models').textContent()).not.toContain('zz-bulk-104');
+    const more = page.getByRole('button', { name: /^Load more/ });
+    expect(await more.textContent()).toBe(`Load more (100 of ${registeredModels.totalCount})`);
+    await more.click();
+    await poll(() => rows.count()).toBe(registeredModels.totalCount);
+    await poll(() => rows.last().locator('td').first().textContent()).toBe('zz-bulk-104');
+    expect(await more.count()).toBe(0);
+    await w.shot('12b-registry-list-page-2');
+  }, 60_000);
+
   it('the offline GraphiQL runs a query and a subscription', async (ctx) => {
     skipWithoutBrowser(ctx);
     const query = '{ experiments { totalCount nodes { name } } }';

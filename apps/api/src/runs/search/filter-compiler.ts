@@ -6,6 +6,7 @@
 import type { Dialect } from '../../database/data-source';
 import type { Attribute, Comparison, FilterNode, FilterValue, MetricAggregation, OrderTerm, Target } from './filter-ast';
 import { toGlobPattern, toLikePattern } from './like-pattern';
+import { afterKey, NOT_NULL_ATTRIBUTES, type OrderColumn, orderByItems, type RowKey, TIE_BREAKERS, type TermKey } from './search-keyset';
 
 export interface CompiledQuery {
   sql: string;
@@ -117,12 +118,11 @@ export function compileFilter(node: FilterNode, p: SqlParams, opts: CompileOptio
   return `(${node.children.map((c) => compileFilter(c, p, opts)).join(joiner)})`;
 }
 
-const NOT_NULL_ATTRIBUTES = new Set<Attribute>(['status', 'name', 'start_time', 'run_id', 'kind']);
-
-/** ORDER BY items (and the joins they need) for terms after the one a segment is driven by. */
-function orderItems(terms: readonly OrderTerm[], firstAlias: number, p: SqlParams, opts: CompileOptions): { joins: string[]; items: string[] } {
+/** The order columns (and the joins they need) of terms numbered from `firstAlias`, and the select items that read each
+ * run's sort values for its keyset (`k<i>r` its rank, `k<i>v` its value, i the term's index in the order). */
+function orderColumns(terms: readonly OrderTerm[], firstAlias: number, p: SqlParams, opts: CompileOptions): { joins: string[]; columns: OrderColumn[]; select: string[] } {
   const joins: string[] = [];
-  const items: string[] = [];
+  const columns: OrderColumn[] = [];
   terms.forEach((term, i) => {
     const t: Target = term.target;
     const alias = `o${firstAlias + i}`;
@@ -130,22 +130,23 @@ function orderItems(terms: readonly OrderTerm[], firstAlias: number, p: SqlParam
       const key = p.add(opts.metricKey ? opts.metricKey(t.key) : t.key);
       joins.push(`LEFT JOIN metric_summaries ${alias} ON ${alias}.run_id = r.id AND ${alias}.key = ${key}`);
       const col = `${alias}.${AGGREGATE_COLUMN[t.aggregation]}`;
-      // Rank first: 0 = a value, 1 = NaN (stored as NULL), 2 = the run lacks the metric; in both directions.
-      items.push(`CASE WHEN ${alias}.run_id IS NULL THEN 2 WHEN ${col} IS NULL THEN 1 ELSE 0 END ASC`, `${col} ${term.direction}`);
+      // 0 = a value, 1 = NaN (stored as NULL), 2 = the run lacks the metric; in both directions.
+      columns.push({ rank: `CASE WHEN ${alias}.run_id IS NULL THEN 2 WHEN ${col} IS NULL THEN 1 ELSE 0 END`, maxRank: 2, value: col, direction: term.direction });
     } else if (t.kind === 'param' || t.kind === 'tag') {
       const key = p.add(t.key);
       joins.push(`LEFT JOIN ${t.kind === 'param' ? 'run_params' : 'run_tags'} ${alias} ON ${alias}.run_id = r.id AND ${alias}.key = ${key}`);
-      items.push(`CASE WHEN ${alias}.value IS NULL THEN 1 ELSE 0 END ASC`, `${alias}.value ${term.direction}`);
+      columns.push({ rank: `CASE WHEN ${alias}.value IS NULL THEN 1 ELSE 0 END`, maxRank: 1, value: `${alias}.value`, direction: term.direction });
     } else {
       const col = t.name === 'run_id' ? 'r.id' : attributeColumn(t.name, opts.dialect);
       // A bare column lets the database walk an index (runs by experiment and start_time) instead of sorting.
-      if (!NOT_NULL_ATTRIBUTES.has(t.name)) items.push(`CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END ASC`);
-      items.push(`${col} ${term.direction}`);
+      const rank = NOT_NULL_ATTRIBUTES.has(t.name) ? {} : { rank: `CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END`, maxRank: 1 };
+      columns.push({ ...rank, value: col, direction: term.direction });
     }
   });
+  const named = columns.map((c, i): OrderColumn => ({ ...c, as: { ...(c.rank ? { rank: `k${firstAlias + i}r` } : {}), value: `k${firstAlias + i}v` } }));
+  const select = named.flatMap((c) => [...(c.rank ? [`${c.rank} AS ${c.as!.rank}`] : []), `${c.value} AS ${c.as!.value}`]);
   // MLflow's tie-breakers; the id makes the order total, so pages neither repeat nor skip a run.
-  items.push('r.start_time DESC', 'r.id ASC');
-  return { joins, items };
+  return { joins, columns: [...named, ...TIE_BREAKERS], select: [...select, 'r.start_time AS st'] };
 }
 
 function baseWhere(q: Pick<SearchQuery, 'experimentIds' | 'lifecycle'>, p: SqlParams): string {
@@ -154,36 +155,47 @@ function baseWhere(q: Pick<SearchQuery, 'experimentIds' | 'lifecycle'>, p: SqlPa
   return lifecycle === 'all' ? experiments : `${experiments} AND r.lifecycle = '${lifecycle === 'deleted' ? 'deleted' : 'active'}'`;
 }
 
-type Page = (limit: number, offset: number) => CompiledQuery;
+/** A slice of a segment: up to `limit` runs after `after` (from the segment's start when absent). */
+type Page = (limit: number, after?: RowKey) => CompiledQuery;
 
 /**
- * One segment of the result, in order. `exact` reads a slice of it. A segment driven by a metric's summary index
- * also has `windowed`: the same slice, computed only among the `window` best index entries (bounded work however
- * selective the filter is), returning each run's value as `v`; `boundary(window)` gives the value of the last entry
- * of the window. The windowed slice is the exact one when it is full and its last value lies strictly beyond the
- * boundary (or the window holds the whole index); otherwise the caller falls back to `exact`.
+ * One segment of the result, in order: the runs whose first order term has rank `rank` (a metric's values, NaN,
+ * missing; a single segment of rank 0 for other orders). `exact` reads a slice of it, each row with its sort values
+ * (`id`, `st`, `v` the first term's value in a metric segment, `k<i>r`/`k<i>v` the others'). A segment driven by a
+ * metric's summary index also has `windowed`: the same slice, computed only among the `window` best index entries
+ * from the key on (bounded work however selective the filter and however deep the page); `boundary(window)` gives
+ * the value of the last entry of that window. The windowed slice is the exact one when it is full and its last value
+ * lies strictly beyond the boundary (or the window holds the rest of the index); otherwise the caller uses `exact`.
  */
 export interface SearchSegment {
+  rank: number;
   exact: Page;
-  windowed?: (limit: number, offset: number, window: number) => CompiledQuery;
-  boundary?: (window: number) => CompiledQuery;
+  windowed?: (limit: number, window: number, after?: RowKey) => CompiledQuery;
+  boundary?: (window: number, after?: RowKey) => CompiledQuery;
   direction?: 'ASC' | 'DESC';
 }
 
-function paged(build: (p: SqlParams) => string, opts: CompileOptions): Page {
-  return (limit, offset) => {
-    const p = new SqlParams(opts.dialect);
-    const sql = build(p);
-    return { sql: `${sql} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, params: p.values };
-  };
+function withLimit(sql: string, p: SqlParams, limit: number): CompiledQuery {
+  return { sql: `${sql} LIMIT ${p.add(limit)}`, params: p.values };
 }
 
+/** The keyset condition of a segment over its columns: the terms from `firstTerm` on (the segment fixes those before). */
+function keysetWhere(columns: OrderColumn[], after: RowKey | undefined, p: SqlParams, firstTerm: number): string[] {
+  if (!after) return [];
+  const terms = after.terms.slice(firstTerm);
+  const keys: TermKey[] = [...terms, { rank: 0, value: after.startTime }, { rank: 0, value: after.id }];
+  return [afterKey(columns, keys, (v) => p.add(v))];
+}
+
+/** A segment read from `runs`, ordered by `terms` (numbered from `firstAlias`: the segment fixes the terms before). */
 function runsSegment(q: SearchQuery, terms: readonly OrderTerm[], firstAlias: number, extra: (p: SqlParams) => string[], opts: CompileOptions): Page {
-  return paged((p) => {
-    const order = orderItems(terms, firstAlias, p, opts);
-    const where = [baseWhere(q, p), ...extra(p), ...(q.filter ? [compileFilter(q.filter, p, opts)] : [])];
-    return ['SELECT r.id AS id FROM runs r', ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${order.items.join(', ')}`].join(' ');
-  }, opts);
+  return (limit, after) => {
+    const p = new SqlParams(opts.dialect);
+    const order = orderColumns(terms, firstAlias, p, opts);
+    const where = [baseWhere(q, p), ...extra(p), ...(q.filter ? [compileFilter(q.filter, p, opts)] : []), ...keysetWhere(order.columns, after, p, firstAlias)];
+    const sql = [`SELECT r.id AS id, ${order.select.join(', ')} FROM runs r`, ...order.joins, `WHERE ${where.join(' AND ')}`, `ORDER BY ${orderByItems(order.columns).join(', ')}`].join(' ');
+    return withLimit(sql, p, limit);
+  };
 }
 
 /**
@@ -196,59 +208,72 @@ export function compileSearch(q: SearchQuery, opts: CompileOptions): SearchSegme
   const setOpts: CompileOptions = { ...opts, form: 'set' };
   const probeOpts: CompileOptions = { ...opts, form: 'probe' };
   if (!first || first.target.kind !== 'metric') {
-    return [{ exact: runsSegment(q, q.orderBy, 0, () => [], probeOpts) }];
+    return [{ rank: 0, exact: runsSegment(q, q.orderBy, 0, () => [], probeOpts) }];
   }
   const metric = first.target;
   const key = opts.metricKey ? opts.metricKey(metric.key) : metric.key;
   const column = AGGREGATE_COLUMN[metric.aggregation];
   const col = `s0.${column}`;
+  const dir = first.direction;
+  // In the values segment the first column is the bare summary value (its rank is 0 there), served by its index.
+  const valueColumns = (columns: OrderColumn[]): OrderColumn[] => [{ value: col, direction: dir, as: { value: 'v' } }, ...columns];
+  const valuesKeyset = (columns: OrderColumn[], after: RowKey | undefined, p: SqlParams): string[] => keysetWhere(valueColumns(columns), after, p, 0);
+  // The window starts at the key's value (inclusive: runs tied with it may follow it).
+  const from = (after: RowKey | undefined, p: SqlParams) => (after ? ` AND ${column} ${dir === 'ASC' ? '>=' : '<='} ${p.add(after.terms[0].value)}` : '');
   const values: SearchSegment = {
-    direction: first.direction,
+    rank: 0,
+    direction: dir,
     // CROSS JOIN keeps SQLite from reordering: the window of summary entries drives, runs are probed.
-    windowed: (limit, offset, window) => {
+    windowed: (limit, window, after) => {
       const p = new SqlParams(opts.dialect);
-      const inner = `(SELECT run_id, ${column} FROM metric_summaries WHERE key = ${p.add(key)} AND ${column} IS NOT NULL ORDER BY ${column} ${first.direction} LIMIT ${p.add(window)}) s0`;
-      const order = orderItems(rest, 1, p, probeOpts);
-      const where = ['r.id = s0.run_id', baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
+      const inner = `(SELECT run_id, ${column} FROM metric_summaries WHERE key = ${p.add(key)} AND ${column} IS NOT NULL${from(after, p)} ORDER BY ${column} ${dir} LIMIT ${p.add(window)}) s0`;
+      const order = orderColumns(rest, 1, p, probeOpts);
+      const where = ['r.id = s0.run_id', baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : []), ...valuesKeyset(order.columns, after, p)];
       const sql = [
-        `SELECT r.id AS id, ${col} AS v FROM ${inner} CROSS JOIN runs r`,
+        `SELECT r.id AS id, ${col} AS v, ${order.select.join(', ')} FROM ${inner} CROSS JOIN runs r`,
         ...order.joins,
         `WHERE ${where.join(' AND ')}`,
-        `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`,
+        `ORDER BY ${orderByItems(valueColumns(order.columns)).join(', ')}`,
       ].join(' ');
-      return { sql: `${sql} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, params: p.values };
+      return withLimit(sql, p, limit);
     },
-    boundary: (window) => {
+    boundary: (window, after) => {
       const p = new SqlParams(opts.dialect);
-      const sql = `SELECT ${column} AS v FROM metric_summaries WHERE key = ${p.add(key)} AND ${column} IS NOT NULL ORDER BY ${column} ${first.direction} LIMIT 1 OFFSET ${p.add(window - 1)}`;
+      const sql = `SELECT ${column} AS v FROM metric_summaries WHERE key = ${p.add(key)} AND ${column} IS NOT NULL${from(after, p)} ORDER BY ${column} ${dir} LIMIT 1 OFFSET ${p.add(window - 1)}`;
       return { sql, params: p.values };
     },
-    exact: paged((p) => {
+    exact: (limit, after) => {
+      const p = new SqlParams(opts.dialect);
       const keyParam = p.add(key);
-      const order = orderItems(rest, 1, p, setOpts);
-      const where = [`${col} IS NOT NULL`, baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, setOpts)] : [])];
-      return [
-        `SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`,
+      const order = orderColumns(rest, 1, p, setOpts);
+      const where = [`${col} IS NOT NULL`, baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, setOpts)] : []), ...valuesKeyset(order.columns, after, p)];
+      const sql = [
+        `SELECT r.id AS id, ${col} AS v, ${order.select.join(', ')} FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`,
         ...order.joins,
         `WHERE ${where.join(' AND ')}`,
-        `ORDER BY ${[`${col} ${first.direction}`, ...order.items].join(', ')}`,
+        `ORDER BY ${orderByItems(valueColumns(order.columns)).join(', ')}`,
       ].join(' ');
-    }, opts),
+      return withLimit(sql, p, limit);
+    },
   };
   const nan: SearchSegment = {
-    exact: paged((p) => {
+    rank: 1,
+    exact: (limit, after) => {
+      const p = new SqlParams(opts.dialect);
       const keyParam = p.add(key);
-      const order = orderItems(rest, 1, p, probeOpts);
-      const where = [`${col} IS NULL`, baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : [])];
-      return [
-        `SELECT r.id AS id FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`,
+      const order = orderColumns(rest, 1, p, probeOpts);
+      const where = [`${col} IS NULL`, baseWhere(q, p), ...(q.filter ? [compileFilter(q.filter, p, probeOpts)] : []), ...keysetWhere(order.columns, after, p, 1)];
+      const sql = [
+        `SELECT r.id AS id, ${order.select.join(', ')} FROM runs r JOIN metric_summaries s0 ON s0.run_id = r.id AND s0.key = ${keyParam}`,
         ...order.joins,
         `WHERE ${where.join(' AND ')}`,
-        `ORDER BY ${order.items.join(', ')}`,
+        `ORDER BY ${orderByItems(order.columns).join(', ')}`,
       ].join(' ');
-    }, opts),
+      return withLimit(sql, p, limit);
+    },
   };
   const missing: SearchSegment = {
+    rank: 2,
     // Every run of the experiments is a candidate here, so the filter is read once (set form), not probed per run.
     exact: runsSegment(q, rest, 1, (p) => [`NOT EXISTS (SELECT 1 FROM metric_summaries s0 WHERE s0.run_id = r.id AND s0.key = ${p.add(key)})`], setOpts),
   };

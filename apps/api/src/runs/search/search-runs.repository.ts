@@ -1,65 +1,62 @@
-// The SQL of searchRuns: pages through the compiled segments, counts, then loads the rows of a page.
+// The SQL of searchRuns: reads a keyset page through the compiled segments, counts, then loads the rows of a page.
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { Database } from '../../database/database';
 import { canonicalMetricKey } from '../../metrics/metric-keys';
 import { RunEntity } from '../run.entity';
 import { type CompiledQuery, compileCount, compileSearch, type SearchQuery, type SearchSegment } from './filter-compiler';
+import { type KeyedRow, type RowKey, rowKeyOf } from './search-keyset';
 
-/** Where a page starts: a segment of the order (value, NaN, missing) and an offset inside it. */
-export interface SearchPosition {
-  segment: number;
-  offset: number;
-}
-
-export interface PagedId {
+export interface PagedRun {
   id: string;
-  /** The position right after this run, i.e. where the next page starts if this run ends a page. */
-  next: SearchPosition;
+  /** The run's sort values: where the next page starts if this run ends a page. */
+  key: RowKey;
 }
 
 @Injectable()
 export class SearchRunsRepository {
-  /** Summary entries a windowed read examines: at least minWindow, and windowFactor × the page's depth (tests shrink both). */
+  /** Summary entries a windowed read examines: at least minWindow, and windowFactor × the page (tests shrink both). */
   minWindow = 2000;
   windowFactor = 4;
 
   constructor(private readonly db: Database) {}
 
-  /** Up to `limit` matching run ids from `from` on, in the search's order, crossing segments as they run out. */
-  async findRunIdsPage(query: SearchQuery, from: SearchPosition, limit: number): Promise<PagedId[]> {
+  /** Up to `limit` matching runs after the key `after` (from the start when absent), in the search's order, crossing segments as they run out. */
+  async findRunIdsPage(query: SearchQuery, after: RowKey | undefined, limit: number): Promise<PagedRun[]> {
     const segments = compileSearch(query, { dialect: this.db.dialect, metricKey: canonicalMetricKey });
-    const out: PagedId[] = [];
-    let { segment, offset } = from;
-    while (segment < segments.length && out.length < limit) {
+    const metricFirst = segments.length > 1;
+    const out: PagedRun[] = [];
+    // A metric-ordered search is in segments by the first term's rank: the key's rank says which one it ends in.
+    let i = after && metricFirst ? after.terms[0].rank : 0;
+    let from = after;
+    for (; i < segments.length && out.length < limit; i++) {
+      const segment = segments[i];
       const want = limit - out.length;
-      const ids = await this.readSegment(segments[segment], want, offset);
-      ids.forEach((id, i) => out.push({ id, next: { segment, offset: offset + i + 1 } }));
-      if (ids.length === want) break;
-      segment += 1;
-      offset = 0;
+      const rows = await this.readSegment(segment, want, from);
+      for (const row of rows) out.push({ id: String(row.id), key: rowKeyOf(row, query.orderBy, metricFirst ? segment.rank : undefined) });
+      if (rows.length === want) break;
+      from = undefined;
     }
     return out;
   }
 
   /**
-   * A slice of one segment. Metric-ordered segments first try the bounded window of the best summary entries, which
-   * answers broad filters in a few milliseconds; a selective filter leaves the window short, and the exact query
-   * (driven by the filter's matches) answers instead.
+   * A slice of one segment. Metric-ordered segments first try the bounded window of the best summary entries from
+   * the key on, which answers broad filters in a few milliseconds at any depth; a selective filter leaves the window
+   * short, and the exact query (driven by the filter's matches) answers instead.
    */
-  private async readSegment(segment: SearchSegment, want: number, offset: number): Promise<string[]> {
+  private async readSegment(segment: SearchSegment, want: number, after: RowKey | undefined): Promise<KeyedRow[]> {
     if (segment.windowed && segment.boundary) {
-      const window = Math.max(this.minWindow, (offset + want) * this.windowFactor);
-      const [rows, bound] = await Promise.all([this.query<{ id: string; v: number }>(segment.windowed(want, offset, window)), this.query<{ v: number }>(segment.boundary(window))]);
+      const window = Math.max(this.minWindow, want * this.windowFactor);
+      const [rows, bound] = await Promise.all([this.query<KeyedRow>(segment.windowed(want, window, after)), this.query<{ v: number }>(segment.boundary(window, after))]);
       const limit = bound[0]?.v;
-      // No boundary: the window held every entry, so it is exact whatever it returned.
-      if (limit === undefined) return rows.map((r) => r.id);
-      const lastValue = rows.at(-1)?.v;
+      // No boundary: the window held every entry from the key on, so it is exact whatever it returned.
+      if (limit === undefined) return rows;
+      const lastValue = rows.at(-1)?.v as number | undefined;
       const beyond = lastValue !== undefined && (segment.direction === 'DESC' ? lastValue > limit : lastValue < limit);
-      if (rows.length === want && beyond) return rows.map((r) => r.id);
+      if (rows.length === want && beyond) return rows;
     }
-    const rows = await this.query<{ id: string }>(segment.exact(want, offset));
-    return rows.map((r) => r.id);
+    return this.query<KeyedRow>(segment.exact(want, after));
   }
 
   private query<T>(q: CompiledQuery): Promise<T[]> {

@@ -1,4 +1,4 @@
-// searchRuns: parses the filter and order, pages through the compiled SQL with an opaque cursor.
+// searchRuns: parses the filter and order, pages through the compiled SQL with an opaque keyset cursor.
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { badInput } from '../../common/app-error';
@@ -8,6 +8,7 @@ import type { PageInfo } from '../../graphql/connection.type';
 import type { RunEntity } from '../run.entity';
 import type { RunLifecycleView } from './filter-compiler';
 import { parseFilter, parseOrderBy } from './filter-parser';
+import { fromWire, toWire, type WireKey } from './search-keyset';
 import { SearchRunsRepository } from './search-runs.repository';
 
 export interface SearchRunsArgs {
@@ -44,19 +45,16 @@ export class SearchRunsPage<T> {
   }
 }
 
-/** The cursor: where the next page starts (segment, offset) and a digest of the search it belongs to. */
+/** The cursor: the keyset of the page's last run (search-keyset.ts) and a digest of the search it belongs to. */
 interface SearchCursor {
-  s: number;
-  o: number;
+  k: WireKey;
   q: string;
 }
 
 const MAX_EXPERIMENTS = 100;
 const MAX_ORDER_TERMS = 10;
 
-const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isCursor = (v: unknown): v is SearchCursor =>
-  typeof v === 'object' && v !== null && isIndex((v as SearchCursor).s) && isIndex((v as SearchCursor).o) && typeof (v as SearchCursor).q === 'string';
+const isCursor = (v: unknown): v is SearchCursor => typeof v === 'object' && v !== null && Array.isArray((v as SearchCursor).k) && typeof (v as SearchCursor).q === 'string';
 
 function digest(args: SearchRunsArgs): string {
   return createHash('sha256')
@@ -82,14 +80,16 @@ export class SearchRunsService {
     const q = digest(args);
     const cursor = decodeCursor(args.after, isCursor);
     if (cursor && cursor.q !== q) throw badInput('after: this cursor belongs to a search with other experimentIds, filter or orderBy');
+    const after = cursor && fromWire(cursor.k, orderBy);
+    if (cursor && !after) throw badInput(`after: malformed cursor "${args.after}"`);
 
     const query = { experimentIds: args.experimentIds, filter, orderBy, lifecycle: args.lifecycle };
     // One extra id tells whether there is a next page.
-    const ids = await this.repo.findRunIdsPage(query, { segment: cursor?.s ?? 0, offset: cursor?.o ?? 0 }, limit + 1);
+    const ids = await this.repo.findRunIdsPage(query, after, limit + 1);
     const page = ids.slice(0, limit);
     const runs = await this.repo.findRunsByIds(page.map((p) => p.id));
     const last = page.at(-1);
-    const endCursor = last ? encodeCursor({ s: last.next.segment, o: last.next.offset, q } satisfies SearchCursor) : null;
+    const endCursor = last ? encodeCursor({ k: toWire(last.key), q } satisfies SearchCursor) : null;
     return new SearchRunsPage(runs, { endCursor, hasNextPage: ids.length > limit }, () => this.repo.countRuns(query));
   }
 }

@@ -30,6 +30,9 @@ export class SearchRunsArgs {
   @Field(() => Int, { nullable: true, description: 'Page size, 1..100 (default 20).' })
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'endCursor of the previous page: an opaque keyset (the sort values of its last run), valid only for the same experimentIds, filter and orderBy.',
+  })
   after?: string | null;
 }
