@@ -170,7 +170,10 @@ export function matchesAll(e: MlflowExperiment, conditions: readonly ExperimentC
 }
 
 /** Sorts by the order terms, then MLflow's default (creation_time DESC), then id. */
-export function compareExperiments(order: readonly ExperimentOrder[]): (a: MlflowExperiment, b: MlflowExperiment) => number {
+/** The fields an order reads: an experiment, or the anchor a page token names. */
+export type ExperimentSortFields = Pick<MlflowExperiment, ExperimentOrder['field']>;
+
+export function compareExperiments(order: readonly ExperimentOrder[]): (a: ExperimentSortFields, b: ExperimentSortFields) => number {
   const terms: ExperimentOrder[] = [...order, { field: 'creation_time', direction: 'DESC' }, { field: 'experiment_id', direction: 'ASC' }];
   return (a, b) => {
     for (const t of terms) {

@@ -4,15 +4,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Identity } from '../auth/roles';
 import { AppError, badInput, notFound } from '../common/app-error';
-import { encodeCursor, isNonNegativeInt } from '../common/pagination';
+import { encodeCursor } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import type { ExperimentEntity, KeyValue } from '../experiments/experiment.entity';
 import { ExperimentsService } from '../experiments/experiments.service';
 import { readTag } from './mlflow-batch';
-import { compareExperiments, matchesAll, parseExperimentFilter, parseExperimentOrder } from './mlflow-experiment-filter';
+import { compareExperiments, type ExperimentSortFields, matchesAll, parseExperimentFilter, parseExperimentOrder } from './mlflow-experiment-filter';
 import type { MlflowParams } from './mlflow-params';
 import { invalidValue } from './mlflow-params';
-import { NOTE_TAG, toMlflowExperiment } from './mlflow.mapper';
+import { type MlflowExperiment, NOTE_TAG, toMlflowExperiment } from './mlflow.mapper';
 
 export const DEFAULT_EXPERIMENT_ID = '0';
 export const DEFAULT_EXPERIMENT_NAME = 'Default';
@@ -25,11 +25,14 @@ export type ViewType = (typeof VIEW_TYPES)[number];
 export const viewTypeOf = (p: MlflowParams, name: string): ViewType => p.enumOf(name, VIEW_TYPES, { 1: 'ACTIVE_ONLY', 2: 'DELETED_ONLY', 3: 'ALL' }) ?? 'ACTIVE_ONLY';
 
 /** Splits MLflow tags into Podium's tags and the description MLflow keeps in `mlflow.note.content`. */
-/** The offset a page token of experiments/search names. */
-function offsetOf(token: string): number {
+const keysetOf = (e: MlflowExperiment): [string, number, number, string] => [e.name, e.creation_time, e.last_update_time, e.experiment_id];
+
+/** The anchor a page token names: the sort fields of the last experiment of the page before (a keyset, not an offset: an experiment created while a client pages shifts nothing). */
+function anchorOf(token: string): ExperimentSortFields {
   try {
-    const offset: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (isNonNegativeInt(offset)) return offset;
+    const v: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 4 && typeof v[0] === 'string' && Number.isFinite(v[1]) && Number.isFinite(v[2]) && typeof v[3] === 'string')
+      return { name: v[0], creation_time: v[1], last_update_time: v[2], experiment_id: v[3] };
   } catch {
     // fall through
   }
@@ -104,13 +107,17 @@ export class MlflowExperimentsService {
     if (max < 1 || max > MAX_SEARCH_RESULTS) throw invalidValue('max_results', max, `must be between 1 and ${MAX_SEARCH_RESULTS}`);
     const conditions = parseExperimentFilter(p.string('filter', 10_000));
     const order = parseExperimentOrder(p.strings('order_by', 10, 1000));
-    const token = p.string('page_token', 200);
-    const offset = token ? offsetOf(token) : 0;
+    // A name is at most 10,000 characters; its token, base64 of it and three short fields.
+    const token = p.string('page_token', 16_000);
+    const anchor = token ? anchorOf(token) : undefined;
     const all = (await this.loadAll()).filter((e) => view === 'ALL' || (view === 'DELETED_ONLY') === (e.lifecycle === 'deleted')).map(toMlflowExperiment);
-    const matches = all.filter((e) => matchesAll(e, conditions)).sort(compareExperiments(order));
-    const page = matches.slice(offset, offset + max);
-    const end = offset + page.length;
-    return end < matches.length ? { experiments: page, next_page_token: encodeCursor(end) } : { experiments: page };
+    const compare = compareExperiments(order);
+    const matches = all.filter((e) => matchesAll(e, conditions)).sort(compare);
+    // The order ends on creation_time and the id, so it is total: the page starts at the first experiment after the anchor.
+    const start = anchor ? matches.findIndex((e) => compare(e, anchor) > 0) : 0;
+    const page = start < 0 ? [] : matches.slice(start, start + max);
+    const more = start >= 0 && start + page.length < matches.length;
+    return more ? { experiments: page, next_page_token: encodeCursor(keysetOf(page[page.length - 1])) } : { experiments: page };
   }
 
   /** An experiment by MLflow id: a Podium id, or "0" for the default experiment. */

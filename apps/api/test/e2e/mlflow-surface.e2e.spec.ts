@@ -56,9 +56,14 @@ describe.each(DIALECTS)('MLflow tracking surface on %s', (dialect) => {
     const vision = await ok(mlflow.post('experiments/search', { filter: "tags.team = 'vision' and name LIKE 'det-%'", order_by: ['name ASC'], max_results: 1 }));
     expect(vision.experiments.map((e: { name: string }) => e.name)).toEqual(['det-car']);
     expect(typeof vision.next_page_token).toBe('string');
+    // An experiment created meanwhile before the page's last one shifts nothing: the token is a keyset, not an offset.
+    const bus = (await ok(mlflow.post('experiments/create', { name: 'det-bus', tags: [{ key: 'team', value: 'vision' }] }))).experiment_id;
     const page2 = await ok(mlflow.post('experiments/search', { filter: "tags.team = 'vision' and name LIKE 'det-%'", order_by: ['name ASC'], max_results: 1, page_token: vision.next_page_token }));
     expect(page2.experiments.map((e: { name: string }) => e.name)).toEqual(['det-person']);
     expect(page2).not.toHaveProperty('next_page_token');
+    const forged = await mlflow.post('experiments/search', { max_results: 1, page_token: Buffer.from('[3]').toString('base64url') });
+    expect([forged.status, forged.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
+    await ok(mlflow.post('experiments/set-experiment-tag', { experiment_id: bus, key: 'team', value: 'transit' }));
 
     await ok(mlflow.post('experiments/set-experiment-tag', { experiment_id: ids[2], key: 'team', value: 'vision' }));
     await ok(mlflow.post('experiments/delete-experiment-tag', { experiment_id: ids[2], key: 'mlflow.note.content' }));
