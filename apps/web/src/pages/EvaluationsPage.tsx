@@ -7,6 +7,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { EvaluationJobsDocument } from '../graphql/generated';
 import { formatTime } from '../lib/format';
 import { formatNumber } from '../lib/grid';
+import { appendNodes, LoadMore } from '../components/LoadMore';
 
 export default function EvaluationsPage() {
   const { data, error, fetchMore } = useQuery(EvaluationJobsDocument, { variables: { first: 50 } });
@@ -66,19 +67,7 @@ export default function EvaluationsPage() {
           ))}
         </tbody>
       </table>
-      {conn?.pageInfo.hasNextPage && (
-        <button
-          type="button"
-          onClick={() =>
-            fetchMore({
-              variables: { after: conn.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({ evaluationJobs: { ...fetchMoreResult.evaluationJobs, nodes: [...prev.evaluationJobs.nodes, ...fetchMoreResult.evaluationJobs.nodes] } }),
-            })
-          }
-        >
-          Load more
-        </button>
-      )}
+      <LoadMore conn={conn} more={(after) => fetchMore({ variables: { after }, updateQuery: appendNodes('evaluationJobs') })} />
     </section>
   );
 }

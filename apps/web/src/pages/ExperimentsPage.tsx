@@ -7,6 +7,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { StatusBadge } from '../components/StatusBadge';
 import { ExperimentsDocument } from '../graphql/generated';
 import { formatAgo } from '../lib/format';
+import { appendNodes, LoadMore } from '../components/LoadMore';
 
 export function ExperimentsPage() {
   const [search, setSearch] = useState('');
@@ -46,19 +47,7 @@ export function ExperimentsPage() {
         </tbody>
       </table>
       {!loading && conn && !conn.nodes.length && <p className="muted">No experiment yet: a trainer creates one with createExperiment.</p>}
-      {conn?.pageInfo.hasNextPage && (
-        <button
-          type="button"
-          onClick={() =>
-            fetchMore({
-              variables: { after: conn.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({ experiments: { ...fetchMoreResult.experiments, nodes: [...prev.experiments.nodes, ...fetchMoreResult.experiments.nodes] } }),
-            })
-          }
-        >
-          Load more ({conn.nodes.length} of {conn.totalCount})
-        </button>
-      )}
+      <LoadMore conn={conn} more={(after) => fetchMore({ variables: { after }, updateQuery: appendNodes('experiments') })} />
     </section>
   );
 }

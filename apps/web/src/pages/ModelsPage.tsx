@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { ErrorBox } from '../components/ErrorBox';
 import { RegisteredModelsDocument } from '../graphql/generated';
 import { formatTime } from '../lib/format';
+import { appendNodes, LoadMore } from '../components/LoadMore';
 
 export default function ModelsPage() {
   const { data, error, fetchMore } = useQuery(RegisteredModelsDocument, { variables: { first: 100 } });
@@ -57,21 +58,7 @@ export default function ModelsPage() {
         </tbody>
       </table>
       {conn && !conn.nodes.length && <p className="muted">No registered model yet (createRegisteredModel, then createModelVersion from a run&apos;s artifact).</p>}
-      {conn?.pageInfo.hasNextPage && (
-        <button
-          type="button"
-          onClick={() =>
-            fetchMore({
-              variables: { after: conn.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({
-                registeredModels: { ...fetchMoreResult.registeredModels, nodes: [...prev.registeredModels.nodes, ...fetchMoreResult.registeredModels.nodes] },
-              }),
-            })
-          }
-        >
-          Load more ({conn.nodes.length} of {conn.totalCount})
-        </button>
-      )}
+      <LoadMore conn={conn} more={(after) => fetchMore({ variables: { after }, updateQuery: appendNodes('registeredModels') })} />
     </section>
   );
 }
