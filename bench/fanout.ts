@@ -3,8 +3,11 @@
 // Run: npm run build && node dist/bench/fanout.js [subscribers=1000] [rounds=50] [replicas]
 // `replicas`: on PostgreSQL (PODIUM_TEST_POSTGRES_URL) and Redis (PODIUM_TEST_REDIS_URL), one api replica first
 // (writer and every subscriber on it), then two (the writer on A, the subscribers split between A and B; docs/scaled.md).
+// Then, in either mode, the bare peer (bench/fanout-peer.ts): the same clients and rounds against a plain ws server.
 import { createClient, type Client } from 'graphql-ws';
+import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { type ApiProcess, cpuSecondsOf, gql, startApi, stopApi, withPostgresDatabase } from './api-process';
@@ -30,12 +33,63 @@ const load = () =>
     .join(' ')}`;
 
 async function main(): Promise<void> {
-  if (REPLICAS) return replicas();
-  const api = await startApi();
+  if (REPLICAS) await replicas();
+  else {
+    const api = await startApi();
+    try {
+      for (const mode of ['point', 'batch'] as Mode[]) await runCase(api.url, [api.url], api.proc.pid!, mode);
+    } finally {
+      await stopApi(api);
+    }
+  }
+  await peerCase();
+}
+
+/**
+ * The bare peer (bench/fanout-peer.ts, its own process): the same number of WebSocket clients in this process, one
+ * message each per HTTP call, the same rounds and spacing; latency from just before the call to each arrival.
+ */
+async function peerCase(): Promise<void> {
+  const peer = spawn(process.execPath, [join(__dirname, 'fanout-peer.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    for (const mode of ['point', 'batch'] as Mode[]) await runCase(api.url, [api.url], api.proc.pid!, mode);
+    const port = await new Promise<number>((resolve, reject) => {
+      peer.stdout!.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port));
+      peer.once('exit', (code) => reject(new Error(`the peer exited (${code})`)));
+    });
+    const sentAt = new Map<number, number>();
+    const latencies: number[] = [];
+    let received = 0;
+    const waiters: { n: number; resolve: () => void }[] = [];
+    const until = (n: number) => new Promise<void>((r) => (received >= n ? r() : waiters.push({ n, resolve: r })));
+    const sockets: WebSocket[] = [];
+    for (let i = 0; i < SUBSCRIBERS; i += 100) {
+      const wave = Array.from({ length: Math.min(100, SUBSCRIBERS - i) }, () => new WebSocket(`ws://127.0.0.1:${port}`));
+      await Promise.all(wave.map((s) => new Promise((r, j) => s.once('open', r).once('error', j))));
+      sockets.push(...wave);
+    }
+    for (const s of sockets)
+      s.on('message', (data: Buffer) => {
+        const now = performance.now();
+        const seq = (JSON.parse(data.toString()) as { payload: { data: { metricLogged: { sequence: number } } } }).payload.data.metricLogged.sequence;
+        const t = sentAt.get(seq);
+        if (t !== undefined) latencies.push(now - t);
+        received++;
+        for (const w of waiters) if (received >= w.n) w.resolve();
+      });
+    for (let r = 0; r < ROUNDS; r++) {
+      sentAt.set(r, performance.now());
+      await fetch(`http://127.0.0.1:${port}/send?seq=${r}`, { method: 'POST' });
+      await until(SUBSCRIBERS * (r + 1));
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(`bare peer (a plain ws server in its own process, no GraphQL, no database, no bus): ${SUBSCRIBERS} WebSocket clients, one message each per HTTP call; ${load()}`);
+    console.log(
+      `latency HTTP call sent → message received: p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms over ${latencies.length} deliveries`,
+    );
+    for (const s of sockets) s.terminate();
   } finally {
-    await stopApi(api);
+    peer.kill('SIGTERM');
   }
 }
 
