@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COLUMNS, orderByOf, parseColumns, parseSort, quoteKey, serializeColumns, serializeSort } from './columns';
+import { DEFAULT_COLUMNS, orderByOf, parseColumns, pickerEntries, parseSort, quoteKey, serializeColumns, serializeSort } from './columns';
 
 describe('runs table columns and sort', () => {
   it('defaults to the YOLO columns and round-trips through the URL, keys with odd characters included', () => {
@@ -19,4 +19,19 @@ describe('runs table columns and sort', () => {
     expect(quoteKey('a`b')).toBeNull();
     expect(serializeSort({ column: { kind: 'metric', key: 'map50' }, desc: true })).toBe('m:map50:DESC');
   });
+
+  it("lists matching params, then current metric columns the server has not listed, then the server's keys in its order", () => {
+    const cols = [
+      { kind: 'param' as const, key: 'seed' },
+      { kind: 'metric' as const, key: 'map50' },
+      { kind: 'metric' as const, key: 'class_09999/ap' },
+    ];
+    const ids = (search: string, keys: string[]) => pickerEntries(['lr0', 'imgsz'], keys, cols, search).map((c) => `${c.kind}:${c.key}`);
+    expect(ids('', ['class_00000/ap', 'map50'])).toEqual(['param:imgsz', 'param:lr0', 'param:seed', 'metric:class_09999/ap', 'metric:class_00000/ap', 'metric:map50']);
+    // The server already filtered its keys; the rest are filtered here, ignoring case as the server does.
+    expect(ids('CLASS_09', ['class_09000/ap'])).toEqual(['metric:class_09999/ap', 'metric:class_09000/ap']);
+    expect(ids('class_09', ['class_09000/ap', 'class_09999/ap'])).toEqual(['metric:class_09000/ap', 'metric:class_09999/ap']);
+    expect(ids('LR', [])).toEqual(['param:lr0']);
+  });
+
 });

@@ -81,3 +81,28 @@ export function orderByOf(s: Sort | null): string[] {
   if (!q) return [];
   return [`${s.column.kind === 'param' ? 'params' : 'metrics'}.${q} ${dir}`];
 }
+
+/**
+ * What the column picker lists: the param keys (from a few runs and the current columns) matching `search`, then the
+ * current metric columns the server's pages have not listed (so they can be unticked), then the metric keys the
+ * server returned for `search` (already filtered, in its order). Matching ignores case, as the server's search does.
+ */
+export function pickerEntries(paramKeys: Iterable<string>, metricKeys: readonly string[], columns: readonly Column[], search: string): Column[] {
+  const q = search.trim().toLowerCase();
+  const matches = (key: string) => !q || key.toLowerCase().includes(q);
+  const params = new Set(paramKeys);
+  for (const c of columns) if (c.kind === 'param') params.add(c.key);
+  const listed = new Set(metricKeys);
+  const extra = new Set(columns.filter((c) => c.kind === 'metric' && !listed.has(c.key)).map((c) => c.key));
+  return [
+    ...[...params]
+      .filter(matches)
+      .sort()
+      .map((key) => ({ kind: 'param' as const, key })),
+    ...[...extra]
+      .filter(matches)
+      .sort()
+      .map((key) => ({ kind: 'metric' as const, key })),
+    ...metricKeys.map((key) => ({ kind: 'metric' as const, key })),
+  ];
+}
