@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COLUMNS, orderByOf, parseColumns, pickerEntries, parseSort, quoteKey, serializeColumns, serializeSort } from './columns';
+import { DEFAULT_COLUMNS, orderByOf, parseColumns, pickerEntries, runPageSize, parseSort, quoteKey, serializeColumns, serializeSort } from './columns';
 
 describe('runs table columns and sort', () => {
   it('defaults to the YOLO columns and round-trips through the URL, keys with odd characters included', () => {
@@ -34,4 +34,13 @@ describe('runs table columns and sort', () => {
     expect(ids('LR', [])).toEqual(['param:lr0']);
   });
 
+  it('shrinks the table page as metric columns are added, so a page stays under the api complexity limit', () => {
+    expect(runPageSize(0)).toBe(100);
+    expect(runPageSize(4)).toBe(100);
+    // 100 runs × 5 metric columns cost 5,101 in the api (over 5,000): fewer runs a page.
+    expect(runPageSize(5)).toBe(86);
+    expect(runPageSize(5) * (12 + 8 * 5)).toBeLessThan(5000);
+    expect(runPageSize(100)).toBe(5);
+    expect(runPageSize(1000)).toBe(1);
+  });
 });

@@ -106,3 +106,14 @@ export function pickerEntries(paramKeys: Iterable<string>, metricKeys: readonly 
     ...metricKeys.map((key) => ({ kind: 'metric' as const, key })),
   ];
 }
+
+/** The runs table's page size: 100 runs, fewer with many metric columns. */
+export const RUN_PAGE = 100;
+/**
+ * Runs a table page may ask for with `metricColumns` metric columns, so the page stays under the api's default query
+ * complexity (5,000): the api counts each run's row at about 12 plus 8 per metric column (Run.metrics(keys:) counts
+ * the keys × the summary's fields), so 100 runs with 5 metric columns already cost 5,101.
+ */
+export function runPageSize(metricColumns: number): number {
+  return Math.max(1, Math.min(RUN_PAGE, Math.floor(4500 / (12 + 8 * metricColumns))));
+}
