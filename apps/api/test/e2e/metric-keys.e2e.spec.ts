@@ -83,9 +83,12 @@ describe.each(DIALECTS)('metricKeys on %s', (dialect) => {
     expect(await refused({ e: [experimentId], search: 'x'.repeat(257) })).toBe('BAD_USER_INPUT: search: at most 256 characters');
     // 1,000 keys × (node + key) fits the limit of 5,000 once; three times in one operation does not.
     expect((await t.gql(SLIM, { e: [experimentId], first: 1000 })).errors).toBeUndefined();
-    const wide = await t.gql(`query($e: [ID!]!) { a: metricKeys(experimentIds: $e, first: 1000) { nodes { key } } b: metricKeys(experimentIds: $e, first: 1000) { nodes { key } } c: metricKeys(experimentIds: $e, first: 1000) { nodes { key } } }`, {
-      e: [experimentId],
-    });
+    const wide = await t.gql(
+      `query($e: [ID!]!) { a: metricKeys(experimentIds: $e, first: 1000) { nodes { key } } b: metricKeys(experimentIds: $e, first: 1000) { nodes { key } } c: metricKeys(experimentIds: $e, first: 1000) { nodes { key } } }`,
+      {
+        e: [experimentId],
+      },
+    );
     expect(wide.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxComplexity: 5000 });
   });
 });

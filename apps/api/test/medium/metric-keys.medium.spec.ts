@@ -27,7 +27,11 @@ describe.each(DIALECTS)('metric keys on %s', (dialect) => {
   let exp: string;
   let other: string;
 
-  const log = (runId: string, names: string[]) => metrics.logMetrics(runId, names.map((key) => ({ key, value: 1, step: 0 })));
+  const log = (runId: string, names: string[]) =>
+    metrics.logMetrics(
+      runId,
+      names.map((key) => ({ key, value: 1, step: 0 })),
+    );
   /** Every page of a query, following endCursor. */
   const all = async (q: MetricKeysQuery): Promise<{ pages: string[][]; total: number }> => {
     const pages: string[][] = [];
@@ -121,10 +125,11 @@ describe.each(DIALECTS)('metric keys on %s', (dialect) => {
 
   it('refuses unbounded or malformed arguments with BAD_USER_INPUT', async (ctx) => {
     if (!tdb) return ctx.skip();
-    const bad = (q: MetricKeysQuery) => keys.metricKeys(q).then(
-      () => 'accepted',
-      (e: { code?: string; message: string }) => `${e.code}: ${e.message}`,
-    );
+    const bad = (q: MetricKeysQuery) =>
+      keys.metricKeys(q).then(
+        () => 'accepted',
+        (e: { code?: string; message: string }) => `${e.code}: ${e.message}`,
+      );
     expect(await bad({ experimentIds: [] })).toBe('BAD_USER_INPUT: experimentIds must list between 1 and 20 experiments');
     expect(await bad({ experimentIds: ['nope'] })).toBe('BAD_USER_INPUT: experimentIds: "nope" is not an experiment id');
     expect(await bad({ experimentIds: [exp], first: 1001 })).toBe('BAD_USER_INPUT: first must be an integer between 1 and 1000, got 1001');
