@@ -57,7 +57,7 @@ describe.each(DIALECTS)('metricKeys on %s', (dialect) => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const page = (await gql(KEYS, { e: [experimentId], first: 500, after })).metricKeys;
+      const page: { nodes: { key: string }[]; totalCount: number; pageInfo: { endCursor: string; hasNextPage: boolean } } = (await gql(KEYS, { e: [experimentId], first: 500, after })).metricKeys;
       expect(page.totalCount).toBe(KEY_COUNT + 2);
       seen.push(...keysOf(page));
       pages++;
