@@ -85,3 +85,28 @@ export function afterKeyset(sort: string, sortDir: Direction, id: string, idDir:
     w.where(`${sort} ${op(sortDir)} ${key}`, { keysetKey: after.key, keysetId: after.id }).orWhere(`(${sort} = ${key} AND ${id} ${op(idDir)} :keysetId)`, { keysetKey: after.key, keysetId: after.id }),
   );
 }
+
+/**
+ * A page whose `totalCount` is a lazy getter: counting every match costs as much as the matches are many, so it runs
+ * only when a client selects the field (GraphQL reads the property then, and awaits the promise). A resolver returns
+ * it as its connection type (cast: the getter is a Promise GraphQL awaits).
+ */
+export class LazyCountPage<T> {
+  private count?: Promise<number>;
+
+  constructor(
+    readonly nodes: T[],
+    readonly pageInfo: { endCursor: string | null; hasNextPage: boolean },
+    private readonly countMatches: () => Promise<number>,
+  ) {}
+
+  get totalCount(): Promise<number> {
+    this.count ??= this.countMatches();
+    return this.count;
+  }
+
+  /** The same page with its nodes mapped (e.g. entity → GraphQL type), still counting lazily. */
+  map<U>(fn: (node: T) => U): LazyCountPage<U> {
+    return new LazyCountPage(this.nodes.map(fn), this.pageInfo, () => this.totalCount);
+  }
+}

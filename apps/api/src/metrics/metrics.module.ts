@@ -1,4 +1,6 @@
 import { RunsModule } from '../runs/runs.module';
+import { MetricKeySearchRepository } from './metric-key-search.repository';
+import { MetricKeySearchService } from './metric-key-search.service';
 import { MetricReceiptsSweeper } from './metric-receipts.sweeper';
 import { MetricSeriesRepository } from './metric-series.repository';
 import { MetricSeriesService } from './metric-series.service';
@@ -16,7 +18,7 @@ import { MetricSummaryEntity } from './metric-summary.entity';
   resolvers: [MetricsResolver, RunMetricsResolver],
   entities: [MetricPointEntity, MetricSummaryEntity, MetricBatchReceiptEntity],
   imports: [RunsModule],
-  providers: [MetricsRepository, MetricsService, MetricStreamService, MetricSeriesRepository, MetricSeriesService, MetricReceiptsSweeper],
+  providers: [MetricsRepository, MetricsService, MetricStreamService, MetricSeriesRepository, MetricSeriesService, MetricKeySearchRepository, MetricKeySearchService, MetricReceiptsSweeper],
   // The repository too: the registry's promotion reads summaries inside its own transaction (registry/evidence.repository.ts).
   exports: [MetricsService, MetricStreamService, MetricsRepository],
 })

@@ -5,10 +5,13 @@ import { serviceOf } from '../graphql/context';
 import { LogMetricsResultType } from './dto/log-metrics-result.type';
 import { LogMetricsInput } from './dto/log-metrics.input';
 import { MetricBatchType } from './dto/metric-batch.type';
+import { MetricKeyConnection } from './dto/metric-key-connection.type';
+import { MetricKeysArgs } from './dto/metric-keys.args';
 import { MetricHistoryArgs, MetricLoggedArgs, MetricSeriesArgs } from './dto/metric.args';
 import { MetricPointConnection } from './dto/metric-point-connection.type';
 import { MetricPointType } from './dto/metric-point.type';
 import { RunMetricSeriesType } from './dto/metric-series.type';
+import { MetricKeySearchService } from './metric-key-search.service';
 import { seriesComplexity } from './metric-series';
 import { MetricSeriesService } from './metric-series.service';
 import type { MetricPointRow } from './metric-summary';
@@ -22,6 +25,7 @@ export class MetricsResolver {
   constructor(
     private readonly metrics: MetricsService,
     private readonly series: MetricSeriesService,
+    private readonly keys: MetricKeySearchService,
   ) {}
 
   @Authorized(Role.EDITOR)
@@ -38,6 +42,17 @@ export class MetricsResolver {
   async metricHistory(@Args() args: MetricHistoryArgs): Promise<MetricPointConnection> {
     const page = await this.metrics.history(args.runId, args.key, args.first, args.after);
     return { nodes: page.nodes.map(toMetricPointType), totalCount: page.totalCount, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+  }
+
+  @Authorized(Role.VIEWER)
+  @Query(() => MetricKeyConnection, {
+    description:
+      "The distinct metric keys logged in the experiments' non-deleted runs, in key order, optionally only those containing `search` (ignoring case): what a column picker lists and searches. totalCount is computed only when selected.",
+  })
+  async metricKeys(@Args() args: MetricKeysArgs): Promise<MetricKeyConnection> {
+    const page = await this.keys.metricKeys(args);
+    // The page keeps its lazy totalCount getter (a Promise GraphQL awaits), hence the cast to the connection shape.
+    return page.map((key) => ({ key })) as unknown as MetricKeyConnection;
   }
 
   @Authorized(Role.VIEWER)

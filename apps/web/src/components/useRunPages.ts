@@ -4,9 +4,8 @@ import { useApolloClient } from '@apollo/client/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { graphqlErrors } from '../api/errors';
 import { type RunRowFragment, SearchRunsDocument } from '../graphql/generated';
+import { runPageSize } from '../lib/columns';
 import type { GraphqlErrorLike } from '../lib/filter-error';
-
-const PAGE = 100;
 
 export interface RunPages {
   rows: RunRowFragment[];
@@ -51,7 +50,7 @@ export function useRunPages(experimentId: string, filter: string, orderBy: strin
     try {
       const { data, error } = await client.query({
         query: SearchRunsDocument,
-        variables: { experimentIds: [expId], filter: f || null, orderBy: order, first: PAGE, after: st.cursor, metricKeys: keys, withCount: st.cursor === null },
+        variables: { experimentIds: [expId], filter: f || null, orderBy: order, first: runPageSize(keys.length), after: st.cursor, metricKeys: keys, withCount: st.cursor === null },
         fetchPolicy: 'no-cache',
         errorPolicy: 'all',
       });

@@ -81,3 +81,39 @@ export function orderByOf(s: Sort | null): string[] {
   if (!q) return [];
   return [`${s.column.kind === 'param' ? 'params' : 'metrics'}.${q} ${dir}`];
 }
+
+/**
+ * What the column picker lists: the param keys (from a few runs and the current columns) matching `search`, then the
+ * current metric columns the server's pages have not listed (so they can be unticked), then the metric keys the
+ * server returned for `search` (already filtered, in its order). Matching ignores case, as the server's search does.
+ */
+export function pickerEntries(paramKeys: Iterable<string>, metricKeys: readonly string[], columns: readonly Column[], search: string): Column[] {
+  const q = search.trim().toLowerCase();
+  const matches = (key: string) => !q || key.toLowerCase().includes(q);
+  const params = new Set(paramKeys);
+  for (const c of columns) if (c.kind === 'param') params.add(c.key);
+  const listed = new Set(metricKeys);
+  const extra = new Set(columns.filter((c) => c.kind === 'metric' && !listed.has(c.key)).map((c) => c.key));
+  return [
+    ...[...params]
+      .filter(matches)
+      .sort()
+      .map((key) => ({ kind: 'param' as const, key })),
+    ...[...extra]
+      .filter(matches)
+      .sort()
+      .map((key) => ({ kind: 'metric' as const, key })),
+    ...metricKeys.map((key) => ({ kind: 'metric' as const, key })),
+  ];
+}
+
+/** The runs table's page size: 100 runs, fewer with many metric columns. */
+export const RUN_PAGE = 100;
+/**
+ * Runs a table page may ask for with `metricColumns` metric columns, so the page stays under the api's default query
+ * complexity (5,000): the api counts each run's row at about 12 plus 8 per metric column (Run.metrics(keys:) counts
+ * the keys × the summary's fields), so 100 runs with 5 metric columns already cost 5,101.
+ */
+export function runPageSize(metricColumns: number): number {
+  return Math.max(1, Math.min(RUN_PAGE, Math.floor(4500 / (12 + 8 * metricColumns))));
+}

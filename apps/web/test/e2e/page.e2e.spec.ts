@@ -107,6 +107,43 @@ describe('the page in a browser', () => {
     await poll(() => page.getByTestId('run-count').textContent()).toBe('10 runs');
   }, 60_000);
 
+  it('column picker: lists the metric keys a page at a time from the server, and finds one by a server search', async (ctx) => {
+    skipWithoutBrowser(ctx);
+    // 450 keys on one run: more than a page (200), so the picker must read on as the list scrolls.
+    const experimentId = (await gql(`mutation { createExperiment(input: { name: "many-keys" }) { id } }`)).createExperiment.id;
+    const runId = (await gql(`mutation($e: ID!) { createRun(input: { experimentId: $e, params: [{ key: "imgsz", value: "640" }] }) { id } }`, { e: experimentId })).createRun.id;
+    const key = (i: number) => `class_${String(i).padStart(5, '0')}/ap`;
+    await gql(`mutation($i: LogMetricsInput!) { logMetrics(input: $i) { count } }`, {
+      i: { runId, metrics: [...Array.from({ length: 450 }, (_, i) => ({ key: key(i), value: 0.5, step: 0 })), { key: 'classX0042/ap', value: 0.1, step: 0 }] },
+    });
+    await page.goto(`/experiments/${experimentId}`);
+    await poll(() => page.getByTestId('run-count').textContent()).toBe('1 run');
+    await page.getByRole('button', { name: /^Columns/ }).click();
+    const count = page.getByTestId('picker-count');
+    await poll(() => count.textContent()).toContain('200 of 451 metric keys');
+    // Scrolled to its end, the list reads the next pages.
+    const list = page.locator('.picker-list');
+    for (let i = 0; i < 3; i++) await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await poll(async () => {
+      await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      return count.textContent();
+    }).toContain('451 of 451 metric keys');
+    // The server search: `_` is literal, so classX0042/ap is not among the matches.
+    await page.getByPlaceholder('Search keys…').fill('CLASS_0042');
+    await poll(() => count.textContent()).toContain('10 of 10 metric keys matching “CLASS_0042”');
+    const items = page.locator('.picker-item');
+    await poll(() => items.allTextContents()).toEqual(Array.from({ length: 10 }, (_, i) => `metric ${key(420 + i)}`));
+    await w.shot('04b-column-picker-search');
+    await items
+      .filter({ hasText: key(425) })
+      .locator('input')
+      .check();
+    const table = page.getByTestId('runs-table');
+    await poll(() => table.locator('[role=columnheader]').allTextContents()).toContain(key(425));
+    expect(decodeURIComponent(new URL(page.url()).searchParams.get('cols') ?? '')).toContain(`m:${key(425)}`);
+    await poll(() => table.locator('[role=row][data-run]').first().textContent()).toContain('0.5');
+  }, 60_000);
+
   it('run page: a logged epoch appears on the chart without reload; after a dropped socket it resumes from the last sequence', async (ctx) => {
     skipWithoutBrowser(ctx);
     await page.goto(`/runs/${seeded.live.id}`);

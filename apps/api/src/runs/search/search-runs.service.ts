@@ -2,9 +2,8 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { badInput } from '../../common/app-error';
-import { decodeCursor, encodeCursor, pageSize } from '../../common/pagination';
+import { decodeCursor, encodeCursor, LazyCountPage, pageSize } from '../../common/pagination';
 import { isUuid } from '../../common/uuid';
-import type { PageInfo } from '../../graphql/connection.type';
 import type { RunEntity } from '../run.entity';
 import type { RunLifecycleView } from './filter-compiler';
 import { parseFilter, parseOrderBy } from './filter-parser';
@@ -19,30 +18,6 @@ export interface SearchRunsArgs {
   after?: string | null;
   /** Active runs (default), deleted ones, or both (MLflow's run_view_type). */
   lifecycle?: RunLifecycleView;
-}
-
-/**
- * A page of runs. `totalCount` is a lazy getter: counting every match costs as much as the matches are many, so it
- * runs only when a client selects the field (GraphQL reads the property then, and awaits the promise).
- */
-export class SearchRunsPage<T> {
-  private count?: Promise<number>;
-
-  constructor(
-    readonly nodes: T[],
-    readonly pageInfo: PageInfo,
-    private readonly countMatches: () => Promise<number>,
-  ) {}
-
-  get totalCount(): Promise<number> {
-    this.count ??= this.countMatches();
-    return this.count;
-  }
-
-  /** The same page with its nodes mapped (e.g. entity → GraphQL type), still counting lazily. */
-  map<U>(fn: (node: T) => U): SearchRunsPage<U> {
-    return new SearchRunsPage(this.nodes.map(fn), this.pageInfo, () => this.totalCount);
-  }
 }
 
 /** The cursor: the keyset of the page's last run (search-keyset.ts) and a digest of the search it belongs to. */
@@ -67,7 +42,7 @@ function digest(args: SearchRunsArgs): string {
 export class SearchRunsService {
   constructor(private readonly repo: SearchRunsRepository) {}
 
-  async searchRuns(args: SearchRunsArgs): Promise<SearchRunsPage<RunEntity>> {
+  async searchRuns(args: SearchRunsArgs): Promise<LazyCountPage<RunEntity>> {
     if (args.experimentIds.length === 0 || args.experimentIds.length > MAX_EXPERIMENTS) {
       throw badInput(`experimentIds must list between 1 and ${MAX_EXPERIMENTS} experiments`);
     }
@@ -90,6 +65,6 @@ export class SearchRunsService {
     const runs = await this.repo.findRunsByIds(page.map((p) => p.id));
     const last = page.at(-1);
     const endCursor = last ? encodeCursor({ k: toWire(last.key), q } satisfies SearchCursor) : null;
-    return new SearchRunsPage(runs, { endCursor, hasNextPage: ids.length > limit }, () => this.repo.countRuns(query));
+    return new LazyCountPage(runs, { endCursor, hasNextPage: ids.length > limit }, () => this.repo.countRuns(query));
   }
 }
