@@ -16,6 +16,14 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
+/** Whether a decoded value holds U+0000 in any string: a cursor's values reach SQL, and PostgreSQL text refuses NUL. */
+const holdsNul = (v: unknown): boolean =>
+  typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) ? v.some(holdsNul) : typeof v === 'object' && v !== null && Object.entries(v).some(([k, x]) => k.includes('\u0000') || holdsNul(x));
+
+/**
+ * The value a cursor encodes, once `check` accepts it; BAD_USER_INPUT for anything else. A client can forge a cursor
+ * (base64 is no secret), so its strings are checked for NUL here, as GraphQL's string inputs are (graphql/nul-inputs.ts).
+ */
 export function decodeCursor<T>(cursor: string | undefined | null, check: (v: unknown) => v is T): T | undefined {
   if (!cursor) return undefined;
   let value: unknown;
@@ -24,7 +32,7 @@ export function decodeCursor<T>(cursor: string | undefined | null, check: (v: un
   } catch {
     throw badInput(`after: malformed cursor "${cursor}"`);
   }
-  if (!check(value)) throw badInput(`after: malformed cursor "${cursor}"`);
+  if (holdsNul(value) || !check(value)) throw badInput(`after: malformed cursor "${cursor}"`);
   return value;
 }
 

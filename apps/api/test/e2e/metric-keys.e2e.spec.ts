@@ -81,6 +81,10 @@ describe.each(DIALECTS)('metricKeys on %s', (dialect) => {
     expect(await refused({ e: [experimentId], first: 1001 })).toBe('BAD_USER_INPUT: first must be an integer between 1 and 1000, got 1001');
     expect(await refused({ e: Array.from({ length: 21 }, () => experimentId) })).toBe('BAD_USER_INPUT: experimentIds must list between 1 and 20 experiments');
     expect(await refused({ e: [experimentId], search: 'x'.repeat(257) })).toBe('BAD_USER_INPUT: search: at most 256 characters');
+    // A forged cursor whose key holds NUL (PostgreSQL text cannot) is a bad input, not a database error.
+    const forged = Buffer.from(JSON.stringify('class_\u0000')).toString('base64url');
+    const nul = await t.gql(`query($e: [ID!]!, $after: String) { metricKeys(experimentIds: $e, after: $after) { nodes { key } } }`, { e: [experimentId], after: forged });
+    expect(`${nul.errors?.[0]?.extensions?.code}: ${nul.errors?.[0]?.message}`).toBe(`BAD_USER_INPUT: after: malformed cursor "${forged}"`);
     // 1,000 keys × (node + key) fits the limit of 5,000 once; three times in one operation does not.
     expect((await t.gql(SLIM, { e: [experimentId], first: 1000 })).errors).toBeUndefined();
     const wide = await t.gql(
