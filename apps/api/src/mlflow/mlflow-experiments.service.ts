@@ -4,7 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Identity } from '../auth/roles';
 import { AppError, badInput, notFound } from '../common/app-error';
-import { encodeCursor } from '../common/pagination';
+import { decodeCursor, encodeCursor } from '../common/pagination';
 import { isUuid } from '../common/uuid';
 import type { ExperimentEntity, KeyValue } from '../experiments/experiment.entity';
 import { ExperimentsService } from '../experiments/experiments.service';
@@ -24,21 +24,24 @@ const VIEW_TYPES = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const;
 export type ViewType = (typeof VIEW_TYPES)[number];
 export const viewTypeOf = (p: MlflowParams, name: string): ViewType => p.enumOf(name, VIEW_TYPES, { 1: 'ACTIVE_ONLY', 2: 'DELETED_ONLY', 3: 'ALL' }) ?? 'ACTIVE_ONLY';
 
-/** Splits MLflow tags into Podium's tags and the description MLflow keeps in `mlflow.note.content`. */
-const keysetOf = (e: MlflowExperiment): [string, number, number, string] => [e.name, e.creation_time, e.last_update_time, e.experiment_id];
+type AnchorTuple = [string, number, number, string];
+const keysetOf = (e: MlflowExperiment): AnchorTuple => [e.name, e.creation_time, e.last_update_time, e.experiment_id];
+const isAnchorTuple = (v: unknown): v is AnchorTuple => Array.isArray(v) && v.length === 4 && typeof v[0] === 'string' && Number.isFinite(v[1]) && Number.isFinite(v[2]) && typeof v[3] === 'string';
 
 /** The anchor a page token names: the sort fields of the last experiment of the page before (a keyset, not an offset: an experiment created while a client pages shifts nothing). */
 function anchorOf(token: string): ExperimentSortFields {
+  let tuple: AnchorTuple | undefined;
   try {
-    const v: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 4 && typeof v[0] === 'string' && Number.isFinite(v[1]) && Number.isFinite(v[2]) && typeof v[3] === 'string')
-      return { name: v[0], creation_time: v[1], last_update_time: v[2], experiment_id: v[3] };
+    tuple = decodeCursor(token, isAnchorTuple);
   } catch {
-    // fall through
+    // refused below in MLflow's words
   }
-  throw invalidValue('page_token', token, 'not a page token of this server');
+  if (!tuple) throw invalidValue('page_token', token, 'not a page token of this server');
+  const [name, creation_time, last_update_time, experiment_id] = tuple;
+  return { name, creation_time, last_update_time, experiment_id };
 }
 
+/** Splits MLflow tags into Podium's tags and the description MLflow keeps in `mlflow.note.content`. */
 function splitNote(tags: readonly KeyValue[]): { tags: KeyValue[]; description?: string } {
   const note = tags.filter((t) => t.key === NOTE_TAG).pop();
   return { tags: tags.filter((t) => t.key !== NOTE_TAG), description: note?.value };
