@@ -25,22 +25,27 @@ export interface ChartProps {
   markers?: { x: number; label: string; color?: string }[];
   xRange?: [number, number];
   yRange?: [number, number];
+  /** x takes whole numbers only (steps, epochs): no tick at 0.5. */
+  integerX?: boolean;
   testId?: string;
 }
+
+/** Tick spacings of a whole-number axis: 1, 2, 5, 10, 20, 50, … */
+const INTEGER_INCRS = Array.from({ length: 30 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
 
 /** Distinct colours for up to a few hundred series (golden-angle hues). */
 export function seriesColor(i: number): string {
   return `hsl(${Math.round((i * 137.508) % 360)}, 65%, 45%)`;
 }
 
-export function Chart({ title, data, series, logScale, xLabel, yLabel, height = 220, markers, xRange, yRange, testId }: ChartProps) {
+export function Chart({ title, data, series, logScale, xLabel, yLabel, height = 220, markers, xRange, yRange, integerX, testId }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const markersRef = useRef(markers);
   markersRef.current = markers;
   // uPlot cannot lay out axes without a single sample: the chart is created with the first point.
   const hasData = data[0].length > 0;
-  const shape = `${hasData ? 1 : 0}|${series.length}|${series.map((s) => s.label).join('\u0000')}|${logScale ? 1 : 0}|${height}|${xRange?.join(',')}|${yRange?.join(',')}`;
+  const shape = `${hasData ? 1 : 0}|${series.length}|${series.map((s) => s.label).join('\u0000')}|${logScale ? 1 : 0}|${height}|${xRange?.join(',')}|${yRange?.join(',')}|${integerX ? 1 : 0}`;
 
   useEffect(() => {
     const el = box.current!;
@@ -56,7 +61,7 @@ export function Chart({ title, data, series, logScale, xLabel, yLabel, height = 
         x: { time: false, ...(xRange ? { range: xRange } : {}) },
         y: logScale ? { distr: 3 } : yRange ? { range: yRange } : {},
       },
-      axes: [xLabel ? { label: xLabel } : {}, yLabel ? { label: yLabel, size: 56 } : { size: 56 }],
+      axes: [{ ...(xLabel ? { label: xLabel } : {}), ...(integerX ? { incrs: INTEGER_INCRS } : {}) }, yLabel ? { label: yLabel, size: 56 } : { size: 56 }],
       series: [
         { label: xLabel ?? 'step' },
         ...series.map((s, i) => ({ label: s.label, stroke: s.color ?? seriesColor(i), width: s.width ?? 1.5, ...(s.dash ? { dash: s.dash } : {}), spanGaps: false, points: { show: false } })),

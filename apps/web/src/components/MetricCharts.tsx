@@ -120,7 +120,7 @@ export function MetricChart({ title, curves, options, testId, height }: { title:
   const received = useMemo(() => curves.reduce((n, c) => n + c.store.total(c.key), 0), [curves, version]);
   return (
     <figure className="chart-box" data-received={received}>
-      <Chart title={title} data={data} series={series} logScale={options.logScale} xLabel="step" testId={testId} height={height} />
+      <Chart title={title} data={data} series={series} logScale={options.logScale} xLabel="step" integerX testId={testId} height={height} />
       {error && <figcaption className="error">{error}</figcaption>}
     </figure>
   );
