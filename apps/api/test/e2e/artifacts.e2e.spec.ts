@@ -335,11 +335,7 @@ describe.each(DIALECTS)('artifact routes with tokens on %s', (dialect) => {
     t = await startTestApp(dialect, { authMode: 'token' });
     if (!t) return;
     admin = bearer(bootstrapSecret(t));
-    const gql = async (query: string, variables: Record<string, unknown>) => {
-      const res = await t!.gql(query, variables, admin);
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data;
-    };
+    const gql = (query: string, variables: Record<string, unknown>) => t!.data(query, variables, admin);
     const experimentId = (await gql(`mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }`, { i: { name: 'tokens' } })).createExperiment.id;
     const createRun = `mutation($i: CreateRunInput!) { createRun(input: $i) { id } }`;
     runId = (await gql(createRun, { i: { experimentId, name: 'r', kind: 'TRAINING', status: 'RUNNING' } })).createRun.id;

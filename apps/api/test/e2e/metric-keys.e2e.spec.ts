@@ -16,11 +16,7 @@ describe.each(DIALECTS)('metricKeys on %s', (dialect) => {
   let t: TestApp | undefined;
   let experimentId: string;
 
-  async function gql(query: string, variables: Record<string, unknown> = {}) {
-    const res = await t!.gql(query, variables);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data;
-  }
+  const gql = (query: string, variables: Record<string, unknown> = {}) => t!.data(query, variables);
   const keysOf = (page: { nodes: { key: string }[] }) => page.nodes.map((n) => n.key);
 
   beforeAll(async () => {

@@ -57,11 +57,7 @@ describe('two api replicas on one PostgreSQL, one Redis and one S3 store', () =>
   let experimentId: string;
   let ready = false;
 
-  const gql = async <T = any>(on: TestApp, query: string, variables?: Record<string, unknown>, headers = admin): Promise<T> => {
-    const res = await on.gql<T>(query, variables, headers);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data as T;
-  };
+  const gql = <T = any>(on: TestApp, query: string, variables?: Record<string, unknown>, headers = admin): Promise<T> => on.data<T>(query, variables, headers);
   const newRun = async (on: TestApp, name: string): Promise<string> => (await gql(on, 'mutation($i: CreateRunInput!) { createRun(input: $i) { id } }', { i: { experimentId, name } })).createRun.id;
 
   /** Uploads COCO8 val through `on` (the same content again is the same dataset version). */

@@ -26,11 +26,7 @@ describe.each(DIALECTS)('searchRuns on %s', (dialect) => {
   let t: TestApp | undefined;
   let experimentId: string;
 
-  async function gql(query: string, variables: Record<string, unknown> = {}) {
-    const res = await t!.gql(query, variables);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data;
-  }
+  const gql = (query: string, variables: Record<string, unknown> = {}) => t!.data(query, variables);
   async function search(filter: string | null, orderBy: string[] | null = null, first = 50, after: string | null = null) {
     return (await gql(SEARCH, { e: [experimentId], f: filter, o: orderBy, first, after })).searchRuns;
   }

@@ -20,11 +20,7 @@ describe('the embedded local worker (child process from dist/)', () => {
   let runId: string;
   const logLines: string[] = [];
 
-  const gql = async (query: string, variables?: Record<string, unknown>): Promise<any> => {
-    const res = await t!.gql(query, variables);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data;
-  };
+  const gql = (query: string, variables?: Record<string, unknown>): Promise<any> => t!.data(query, variables);
   const job = async (id: string) =>
     (await gql('query($id: ID!) { evaluationJob(id: $id) { status attempt workerId errorCode error progress { done total } result { map50 imagesEvaluated executionProvider } } }', { id }))
       .evaluationJob;

@@ -12,7 +12,10 @@ export function bootstrapSecret(t: TestApp): string {
 
 /** Creates a token through the api with the bootstrap admin; returns its secret and id. */
 export async function createToken(t: TestApp, name: string, role: string, expiresAt?: string): Promise<{ secret: string; id: string }> {
-  const res = await t.gql('mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { id } } }', { input: { name, role, expiresAt } }, bearer(bootstrapSecret(t)));
-  if (res.errors) throw new Error(JSON.stringify(res.errors));
-  return { secret: res.data.createApiToken.secret, id: res.data.createApiToken.token.id };
+  const { createApiToken } = await t.data(
+    'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { id } } }',
+    { input: { name, role, expiresAt } },
+    bearer(bootstrapSecret(t)),
+  );
+  return { secret: createApiToken.secret, id: createApiToken.token.id };
 }

@@ -12,6 +12,8 @@ export interface TestApp {
   db: TestDatabase;
   /** POST a GraphQL operation; returns the parsed body ({ data, errors }). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: any }>;
+  /** The same, for an operation that must succeed: its data, or a throw with the errors. */
+  data<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
   /** A graphql-ws client connected to this app (closed by close()). */
   ws(connectionParams?: Record<string, unknown>): Client;
   http(): ReturnType<typeof request>;
@@ -25,12 +27,18 @@ export async function startTestApp(dialect: TestDialect, overrides: Partial<AppC
   const podium = await createPodiumApp(config, appOptions);
   const clients: Client[] = [];
   const server = podium.app.getHttpServer();
+  const gql: TestApp['gql'] = async (query, variables, headers = {}) => {
+    const res = await request(server).post('/graphql').set('content-type', 'application/json').set(headers).send({ query, variables });
+    return res.body;
+  };
   return {
     podium,
     db,
-    gql: async (query, variables, headers = {}) => {
-      const res = await request(server).post('/graphql').set('content-type', 'application/json').set(headers).send({ query, variables });
-      return res.body;
+    gql,
+    data: async (query, variables, headers) => {
+      const res = await gql(query, variables, headers);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data;
     },
     ws: (connectionParams) => {
       const client = createClient({ url: podium.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
