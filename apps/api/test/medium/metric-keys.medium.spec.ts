@@ -5,16 +5,12 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/auth/roles';
 import type { Database } from '../../src/database/database';
-import { ExperimentsRepository } from '../../src/experiments/experiments.repository';
-import { ExperimentsService } from '../../src/experiments/experiments.service';
-import { createPodiumPubSub } from '../../src/graphql/pubsub';
 import { MetricKeySearchRepository } from '../../src/metrics/metric-key-search.repository';
 import { MetricKeySearchService, type MetricKeysQuery } from '../../src/metrics/metric-key-search.service';
-import { MetricsRepository } from '../../src/metrics/metrics.repository';
 import { MetricsService } from '../../src/metrics/metrics.service';
-import { RunsRepository } from '../../src/runs/runs.repository';
 import { RunsService } from '../../src/runs/runs.service';
 import { createTestDatabase, DIALECTS, openDatabase, type TestDatabase } from '../support/databases';
+import { trackingServices } from '../support/tracking-services';
 
 const actor = { name: 'tester', role: Role.EDITOR };
 
@@ -48,10 +44,9 @@ describe.each(DIALECTS)('metric keys on %s', (dialect) => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
     db = await openDatabase(tdb.config);
-    const pubSub = createPodiumPubSub();
-    const experiments = new ExperimentsService(db, new ExperimentsRepository(db));
-    runs = new RunsService(db, new RunsRepository(db), experiments, pubSub);
-    metrics = new MetricsService(db, new MetricsRepository(db), runs, pubSub, { maxMetricKeysPerRun: 1000, metricIdempotencyTtlSeconds: 3600 });
+    const services = trackingServices(db, { maxMetricKeysPerRun: 1000 });
+    ({ runs, metrics } = services);
+    const { experiments } = services;
     keys = new MetricKeySearchService(new MetricKeySearchRepository(db));
     exp = (await experiments.create({ name: 'keys' }, actor)).id;
     other = (await experiments.create({ name: 'other keys' }, actor)).id;

@@ -4,9 +4,7 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/auth/roles';
 import type { Database } from '../../src/database/database';
-import { ExperimentsRepository } from '../../src/experiments/experiments.repository';
-import { ExperimentsService } from '../../src/experiments/experiments.service';
-import { createPodiumPubSub, type PodiumPubSub } from '../../src/graphql/pubsub';
+import { type PodiumPubSub } from '../../src/graphql/pubsub';
 import type { MetricPointInput } from '../../src/metrics/metric-batch';
 import { METRIC_LOGGED, type MetricLoggedEvent } from '../../src/metrics/metric-events';
 import { MetricReceiptsSweeper } from '../../src/metrics/metric-receipts.sweeper';
@@ -22,6 +20,7 @@ import { MetricKeyLimits1795700200000 as PostgresMigration } from '../../src/dat
 import { MetricKeyLimits1795700200000 as SqliteMigration } from '../../src/database/migrations/sqlite/1795700200000-MetricKeyLimits';
 import { createTestDatabase, DIALECTS, openDatabase, type TestDatabase } from '../support/databases';
 import { seedTrainingRun } from '../support/seed';
+import { trackingServices } from '../support/tracking-services';
 
 const actor = { name: 'tester', role: Role.EDITOR };
 const KEY_LIMIT = 40;
@@ -65,13 +64,10 @@ describe.each(DIALECTS)('metric limits on %s', (dialect) => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
     db = await openDatabase(tdb.config);
-    pubSub = createPodiumPubSub();
-    const experiments = new ExperimentsService(db, new ExperimentsRepository(db));
-    runs = new RunsService(db, new RunsRepository(db), experiments, pubSub);
-    repo = new MetricsRepository(db);
-    const config = { maxMetricKeysPerRun: KEY_LIMIT, metricIdempotencyTtlSeconds: TTL_SECONDS };
-    metrics = new MetricsService(db, repo, runs, pubSub, config);
-    sweeper = new MetricReceiptsSweeper(db, repo, config);
+    const services = trackingServices(db, { maxMetricKeysPerRun: KEY_LIMIT, metricIdempotencyTtlSeconds: TTL_SECONDS });
+    ({ pubSub, runs, metricsRepo: repo, metrics } = services);
+    const { experiments } = services;
+    sweeper = new MetricReceiptsSweeper(db, repo, services.metricsConfig);
     experimentId = (await experiments.create({ name: 'limits' }, actor)).id;
   });
   afterAll(async () => {

@@ -4,19 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/auth/roles';
 import type { Database } from '../../src/database/database';
-import { ExperimentsRepository } from '../../src/experiments/experiments.repository';
 import { ExperimentsService } from '../../src/experiments/experiments.service';
-import { createPodiumPubSub, type PodiumPubSub } from '../../src/graphql/pubsub';
+import { type PodiumPubSub } from '../../src/graphql/pubsub';
 import { METRIC_LOGGED, type MetricLoggedEvent } from '../../src/metrics/metric-events';
 import { IDLE_RECHECK_MS, MetricStreamService } from '../../src/metrics/metric-stream.service';
 import type { MetricPointRow } from '../../src/metrics/metric-summary';
 import { MetricsRepository } from '../../src/metrics/metrics.repository';
 import { MetricsService } from '../../src/metrics/metrics.service';
-import { RunsRepository } from '../../src/runs/runs.repository';
 import { RUN_UPDATED, type RunChange, type RunUpdatedEvent } from '../../src/runs/run-events';
 import { RunStatus } from '../../src/runs/run-kind';
 import { RunsService } from '../../src/runs/runs.service';
 import { createTestDatabase, DIALECTS, type TestDatabase, openDatabase } from '../support/databases';
+import { trackingServices } from '../support/tracking-services';
 
 const actor = { name: 'tester', role: Role.EDITOR };
 
@@ -34,12 +33,7 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
     db = await openDatabase(tdb.config);
-    pubSub = createPodiumPubSub();
-    experiments = new ExperimentsService(db, new ExperimentsRepository(db));
-    const runsRepo = new RunsRepository(db);
-    runs = new RunsService(db, runsRepo, experiments, pubSub);
-    metricsRepo = new MetricsRepository(db);
-    metrics = new MetricsService(db, metricsRepo, runs, pubSub, { maxMetricKeysPerRun: 10_000, metricIdempotencyTtlSeconds: 86_400 });
+    ({ pubSub, experiments, runs, metricsRepo, metrics } = trackingServices(db));
     experimentId = (await experiments.create({ name: 'medium' }, actor)).id;
   });
   afterAll(async () => {

@@ -4,16 +4,13 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/auth/roles';
 import type { Database } from '../../src/database/database';
-import { ExperimentsRepository } from '../../src/experiments/experiments.repository';
-import { ExperimentsService } from '../../src/experiments/experiments.service';
 import type { PodiumEvents } from '../../src/graphql/events';
-import { createPodiumPubSub, type PodiumPubSub } from '../../src/graphql/pubsub';
-import { MetricsRepository } from '../../src/metrics/metrics.repository';
+import { type PodiumPubSub } from '../../src/graphql/pubsub';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { metricPointsIngested } from '../../src/observability/metrics';
-import { RunsRepository } from '../../src/runs/runs.repository';
 import { RunsService } from '../../src/runs/runs.service';
 import { createTestDatabase, DIALECTS, type TestDatabase, openDatabase } from '../support/databases';
+import { trackingServices } from '../support/tracking-services';
 
 const actor = { name: 'tester', role: Role.EDITOR };
 const settle = () => new Promise((r) => setTimeout(r, 20));
@@ -34,10 +31,9 @@ describe.each(DIALECTS)('unit of work on %s', (dialect) => {
     tdb = await createTestDatabase(dialect);
     if (!tdb) return;
     db = await openDatabase(tdb.config);
-    pubSub = createPodiumPubSub();
-    const experiments = new ExperimentsService(db, new ExperimentsRepository(db));
-    runs = new RunsService(db, new RunsRepository(db), experiments, pubSub);
-    metrics = new MetricsService(db, new MetricsRepository(db), runs, pubSub, { maxMetricKeysPerRun: 10_000, metricIdempotencyTtlSeconds: 86_400 });
+    const services = trackingServices(db);
+    ({ pubSub, runs, metrics } = services);
+    const { experiments } = services;
     experimentId = (await experiments.create({ name: 'uow' }, actor)).id;
   });
   afterAll(async () => {
