@@ -98,13 +98,59 @@ class EventBuffer {
   }
 }
 
+/**
+ * One bus subscription per run on this replica, shared by the run's streams: an event goes straight into each stream's
+ * buffer from one listener, where a bus iterator and a pump per subscriber cost two more async steps each, walked by
+ * every subscriber before the first socket write. The subscription goes when the run's last stream leaves.
+ */
+class RunEvents {
+  private readonly byRun = new Map<string, { buffers: Set<EventBuffer>; events: AsyncIterator<MetricLoggedEvent> }>();
+
+  constructor(private readonly pubSub: PodiumPubSub) {}
+
+  /** Feeds `buffer` with the run's events from now on (the bus listener is attached before this returns). */
+  attach(runId: string, buffer: EventBuffer): () => void {
+    let entry = this.byRun.get(runId);
+    if (!entry) {
+      const events = this.pubSub.subscribe(METRIC_LOGGED, runId)[Symbol.asyncIterator]();
+      const created = { buffers: new Set<EventBuffer>(), events };
+      entry = created;
+      this.byRun.set(runId, created);
+      // The first next() attaches the bus listener, synchronously.
+      void (async () => {
+        try {
+          for (let r = await events.next(); !r.done; r = await events.next()) for (const b of created.buffers) b.push(r.value);
+        } catch {
+          // A failed bus ends the streams below: each client resubscribes with its last sequence and loses nothing.
+        } finally {
+          if (this.byRun.get(runId) === created) this.byRun.delete(runId);
+          for (const b of created.buffers) b.end();
+        }
+      })();
+    }
+    const joined = entry;
+    joined.buffers.add(buffer);
+    return () => {
+      joined.buffers.delete(buffer);
+      if (joined.buffers.size > 0 || this.byRun.get(runId) !== joined) return;
+      this.byRun.delete(runId);
+      // Not awaited: a bus that never settles its pending next() cannot hold the subscriber's return().
+      void joined.events.return?.()?.catch(() => undefined);
+    };
+  }
+}
+
 @Injectable()
 export class MetricStreamService {
+  private readonly live: RunEvents;
+
   constructor(
     private readonly repo: MetricsRepository,
     private readonly runs: RunsService,
-    @Inject(PUB_SUB) private readonly pubSub: PodiumPubSub,
-  ) {}
+    @Inject(PUB_SUB) pubSub: PodiumPubSub,
+  ) {
+    this.live = new RunEvents(pubSub);
+  }
 
   /**
    * Subscribes to the live topic first (buffering), reads the committed head sequence, replays stored points up to it,
@@ -128,17 +174,9 @@ export class MetricStreamService {
     const keys = opts.keys?.length ? [...new Set(opts.keys.map(canonicalMetricKey))] : undefined;
     const keySet = keys && new Set(keys);
     const after = opts.afterSequence ?? 0;
-    const live = this.pubSub.subscribe(METRIC_LOGGED, run.id);
-    const iterator = live[Symbol.asyncIterator]();
     const buffer = new EventBuffer();
     void stopped.then(() => buffer.end());
-    const pump = (async () => {
-      try {
-        for (let r = await iterator.next(); !r.done; r = await iterator.next()) buffer.push(r.value);
-      } finally {
-        buffer.end();
-      }
-    })();
+    const detach = this.live.attach(run.id, buffer);
     try {
       const head = (await this.runs.committedSequence(run.id)) ?? 0;
       yield* this.range(run.id, after, head, keys, opts.fromStep ?? undefined);
@@ -163,10 +201,7 @@ export class MetricStreamService {
         seen = e.lastSequence;
       }
     } finally {
-      // The pump ends when the bus iterator settles its pending next(); not awaited, so a bus that never settles
-      // cannot hold the subscriber's return().
-      void pump.catch(() => undefined);
-      await iterator.return?.();
+      detach();
     }
   }
 

@@ -217,6 +217,57 @@ describe.each(DIALECTS)('tracking services on %s', (dialect) => {
     expect(await it.next()).toEqual({ done: true, value: undefined });
   });
 
+  it("a run's streams share one bus subscription: one leaving keeps the others fed; the last leaving drops it, a newcomer takes a new one", async (ctx) => {
+    if (!tdb) return ctx.skip();
+    // The real bus, counting the subscriptions the streams open and close.
+    let open = 0;
+    let opened = 0;
+    const counting = {
+      ...pubSub,
+      publish: pubSub.publish.bind(pubSub),
+      subscribe: (...args: Parameters<PodiumPubSub['subscribe']>) => {
+        const inner = pubSub.subscribe(...args)[Symbol.asyncIterator]();
+        open++;
+        opened++;
+        return {
+          [Symbol.asyncIterator]: () => ({
+            next: () => inner.next(),
+            return: async () => {
+              open--;
+              return inner.return!();
+            },
+          }),
+        };
+      },
+    } as unknown as PodiumPubSub;
+    const streams = new MetricStreamService(metricsRepo, runs, counting);
+    const run = await runs.createRun({ experimentId }, actor);
+    const a = streams.stream(run.id);
+    const b = streams.stream(run.id);
+    const firstA = a.next();
+    const firstB = b.next();
+    await new Promise((r) => setTimeout(r, 50));
+    expect([open, opened]).toEqual([1, 1]);
+    await metrics.logMetrics(run.id, [{ key: 'loss', value: 1, step: 0 }]);
+    expect([(await firstA).value, (await firstB).value]).toMatchObject([{ sequence: 1 }, { sequence: 1 }]);
+    await a.return(undefined);
+    expect(open).toBe(1);
+    const nextB = b.next();
+    await metrics.logMetrics(run.id, [{ key: 'loss', value: 0.5, step: 1 }]);
+    expect((await nextB).value).toMatchObject({ key: 'loss', sequence: 2, value: 0.5 });
+    await b.return(undefined);
+    expect(open).toBe(0);
+    // A newcomer opens a new subscription, replays what it missed and goes on live.
+    const c = streams.stream(run.id, { afterSequence: 1 });
+    expect((await c.next()).value).toMatchObject({ sequence: 2 });
+    const nextC = c.next();
+    await metrics.logMetrics(run.id, [{ key: 'loss', value: 0.25, step: 2 }]);
+    expect((await nextC).value).toMatchObject({ sequence: 3, value: 0.25 });
+    expect([open, opened]).toEqual([1, 2]);
+    await c.return(undefined);
+    expect(open).toBe(0);
+  });
+
   it('a metric stream whose bus lost the events still delivers the committed points, in order, after an idle recheck', async (ctx) => {
     if (!tdb) return ctx.skip();
     // A bus that never delivers (a Redis subscription not active yet, or a dropped message).
