@@ -345,13 +345,26 @@ async function slowCommit(dialect: Dialect, running: ApiProcess, dataDir: string
   const release = await db.holdCommit(runId, 'slow.bin');
   let servedDuringCommit = 'skipped (SQLite: the api waits on its one writer)';
   try {
-    let answered = 'no answer yet';
-    const replacement = put(api, runId, 'slow.bin', v2)
-      .catch(() => 0)
-      .then((status) => void (answered = `answered ${status}`));
     const v2Blob = join(dataDir, 'artifacts', 'blobs', sha(v2).slice(0, 2), sha(v2).slice(2, 4), sha(v2));
-    for (const until = Date.now() + 30_000; !existsSync(v2Blob); await sleep(5))
-      if (Date.now() > until) throw new Error(`the replacement never placed its blob (${answered}); the api said: ${api.log().slice(-4000) || '(nothing)'}`);
+    // SQLite at times refuses the held write at once ("database is locked", a 500 that removes the placed blob)
+    // instead of waiting for the lock: that attempt leaves nothing behind (the checks below and after the restart say
+    // so), and the replacement is sent again until one waits at its commit with its blob placed.
+    let answered: number | undefined;
+    let replacement: Promise<unknown> = Promise.resolve();
+    let sent = 0;
+    const send = () => {
+      sent++;
+      answered = undefined;
+      replacement = put(api, runId, 'slow.bin', v2)
+        .catch(() => 0)
+        .then((status) => void (answered = status));
+    };
+    send();
+    for (const until = Date.now() + 30_000; !existsSync(v2Blob); await sleep(5)) {
+      if (Date.now() > until || sent > 6)
+        throw new Error(`the replacement never placed its blob (${sent} sent, last answer ${answered ?? 'none'}); the api said: ${api.log().slice(-4000) || '(nothing)'}`);
+      if (answered !== undefined) send();
+    }
     if (dialect === 'postgres') {
       const got = await download(api, runId, 'slow.bin');
       servedDuringCommit = got?.sha256 === sha(v1) && got.header === sha(v1) ? 'old bytes under the old sha256' : `WRONG: ${JSON.stringify(got)}`;
